@@ -1,0 +1,153 @@
+//! Identifiers and catalog keys, validated at construction.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum IdError {
+    #[error("SKU must not be empty")]
+    EmptySku,
+    #[error("SKU '{0}' is too long (at most 64 characters)")]
+    SkuTooLong(String),
+    #[error("SKU '{0}' must not contain spaces or control characters")]
+    SkuCharacters(String),
+    #[error("barcode '{0}' must be 4 to 32 digits or letters")]
+    Barcode(String),
+    #[error("till id '{0}' must be 1 to 32 letters, digits, '-' or '_'")]
+    TillId(String),
+}
+
+/// A stock-keeping unit: the shop's own product code.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Sku(String);
+
+impl Sku {
+    pub fn parse(s: &str) -> Result<Self, IdError> {
+        let s = s.trim();
+        if s.is_empty() {
+            return Err(IdError::EmptySku);
+        }
+        if s.chars().count() > 64 {
+            return Err(IdError::SkuTooLong(s.to_string()));
+        }
+        if s.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(IdError::SkuCharacters(s.to_string()));
+        }
+        Ok(Sku(s.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Sku {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A scannable code printed on the product (EAN-13, UPC-A, or a shop's own code).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Barcode(String);
+
+impl Barcode {
+    pub fn parse(s: &str) -> Result<Self, IdError> {
+        let s = s.trim();
+        let ok = (4..=32).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric());
+        if ok {
+            Ok(Barcode(s.to_string()))
+        } else {
+            Err(IdError::Barcode(s.to_string()))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The till's own name, part of every receipt number and journal sequence.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct TillId(String);
+
+impl TillId {
+    pub fn parse(s: &str) -> Result<Self, IdError> {
+        let s = s.trim();
+        let ok = (1..=32).contains(&s.len())
+            && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        if ok {
+            Ok(TillId(s.to_string()))
+        } else {
+            Err(IdError::TillId(s.to_string()))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for TillId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A customer's id in the local store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct CustomerId(pub i64);
+
+impl fmt::Display for CustomerId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+/// A product's row id in the local store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ProductId(pub i64);
+
+/// An order's id: created on the till before anything else happens, so that it can serve as an
+/// idempotency key with payment providers.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct OrderId(pub String);
+
+impl fmt::Display for OrderId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Formats a receipt number as printed: till id and a zero-padded gapless counter.
+pub fn receipt_label(till: &TillId, number: i64) -> String {
+    format!("{till}-{number:06}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sku_rules() {
+        assert!(Sku::parse("ABC-1").is_ok());
+        assert_eq!(Sku::parse("  X1 ").map(|s| s.0), Ok("X1".to_string()));
+        assert_eq!(Sku::parse(""), Err(IdError::EmptySku));
+        assert!(Sku::parse("A B").is_err());
+    }
+
+    #[test]
+    fn till_and_barcode_rules() {
+        assert!(TillId::parse("till-1").is_ok());
+        assert!(TillId::parse("till 1").is_err());
+        assert!(Barcode::parse("5012345678900").is_ok());
+        assert!(Barcode::parse("12").is_err());
+        assert_eq!(receipt_label(&TillId::parse("T1").expect("till"), 42), "T1-000042");
+    }
+}

@@ -1,0 +1,24 @@
+//! VersaTalent POS domain: money, tax, the cart, tenders, refunds and VIP points.
+//!
+//! Pure logic with no I/O: no database, network, hardware or clock reads. The store, the CLI and
+//! the desktop shell all build on it.
+
+pub mod cart;
+pub mod clock;
+pub mod ids;
+pub mod loyalty;
+pub mod money;
+pub mod order;
+pub mod refund;
+pub mod tax;
+pub mod tender;
+
+pub use cart::{Cart, CartError, CartLine, Discount, PricedCart, PricedLine, TaxBreakdown};
+pub use clock::{Clock, FixedClock};
+pub use ids::{receipt_label, Barcode, CustomerId, IdError, OrderId, ProductId, Sku, TillId};
+pub use loyalty::{LoyaltyError, LoyaltyRules};
+pub use money::{Currency, Money, MoneyError};
+pub use order::OrderStatus;
+pub use refund::{plan_refund, RefundError, RefundPlan, RefundRequest};
+pub use tax::{TaxMode, TaxRate, ROUNDING_RULE};
+pub use tender::{settle, CashRounding, Payment, Settlement, TenderError, TenderKind, TenderRequest};

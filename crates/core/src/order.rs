@@ -1,0 +1,90 @@
+//! Order states and what may happen in each.
+
+use serde::{Deserialize, Serialize};
+
+/// The life of an order.
+///
+/// `open → paid → partially_refunded → refunded`; `voided` from open, pending, failed or paid
+/// (before any refund); `payment_pending` / `payment_failed` while a card payment is in flight.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderStatus {
+    Open,
+    PaymentPending,
+    PaymentFailed,
+    Paid,
+    PartiallyRefunded,
+    Refunded,
+    Voided,
+}
+
+impl OrderStatus {
+    pub const ALL: [OrderStatus; 7] = [
+        OrderStatus::Open,
+        OrderStatus::PaymentPending,
+        OrderStatus::PaymentFailed,
+        OrderStatus::Paid,
+        OrderStatus::PartiallyRefunded,
+        OrderStatus::Refunded,
+        OrderStatus::Voided,
+    ];
+
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            OrderStatus::Open => "open",
+            OrderStatus::PaymentPending => "payment_pending",
+            OrderStatus::PaymentFailed => "payment_failed",
+            OrderStatus::Paid => "paid",
+            OrderStatus::PartiallyRefunded => "partially_refunded",
+            OrderStatus::Refunded => "refunded",
+            OrderStatus::Voided => "voided",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<OrderStatus> {
+        OrderStatus::ALL.into_iter().find(|st| st.as_str() == s)
+    }
+
+    /// Money has been taken and some of it can still be given back.
+    pub fn can_refund(&self) -> bool {
+        matches!(self, OrderStatus::Paid | OrderStatus::PartiallyRefunded)
+    }
+
+    /// A void cancels the order as if it never happened; not once money has been refunded.
+    pub fn can_void(&self) -> bool {
+        matches!(
+            self,
+            OrderStatus::Open
+                | OrderStatus::PaymentPending
+                | OrderStatus::PaymentFailed
+                | OrderStatus::Paid
+        )
+    }
+}
+
+impl std::fmt::Display for OrderStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip() {
+        for s in OrderStatus::ALL {
+            assert_eq!(OrderStatus::parse(s.as_str()), Some(s));
+        }
+        assert_eq!(OrderStatus::parse("bogus"), None);
+    }
+
+    #[test]
+    fn refunded_orders_cannot_be_voided() {
+        assert!(OrderStatus::Paid.can_void());
+        assert!(!OrderStatus::PartiallyRefunded.can_void());
+        assert!(!OrderStatus::Refunded.can_refund());
+        assert!(!OrderStatus::Voided.can_refund());
+    }
+}

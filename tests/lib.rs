@@ -1,0 +1,1 @@
+//! Cross-component tests live in this package's test targets.
