@@ -1,1 +1,465 @@
-fn main(){}
+//! `versapos`: the till's headless front door. Every subcommand is a thin adapter over
+//! [`versapos_store::Till`]; what it prints lives in `print.rs`.
+
+mod args;
+mod print;
+
+use args::{
+    CartArgs, Cli, Command, CustomersCmd, JournalCmd, OrdersCmd, ProductsCmd, ReportArgs,
+    SettingsCmd,
+};
+use chrono::NaiveDate;
+use clap::Parser;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use versapos_core::{
+    tax::parse_percent, CustomerId, Money, OrderStatus, RefundRequest, Sku, TaxMode, TaxRate,
+    TenderRequest, TillId,
+};
+use versapos_store::{NewCustomer, NewProduct, ReportBy, ShopSetup, Till, TillError};
+
+/// What can stop a command.
+#[derive(Debug, thiserror::Error)]
+enum CliError {
+    #[error(transparent)]
+    Till(#[from] TillError),
+    /// The command line itself was wrong: names the option and what was wrong with it.
+    #[error("{0}")]
+    Usage(String),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    /// The command ran and found problems it has already reported (e.g. `journal verify`).
+    #[error("{0}")]
+    Failed(String),
+}
+
+impl CliError {
+    fn code(&self) -> &'static str {
+        match self {
+            CliError::Till(e) => e.code(),
+            CliError::Usage(_) => "invalid_input",
+            CliError::Io(_) => "io",
+            CliError::Failed(_) => "check_failed",
+        }
+    }
+
+    fn exit_code(&self) -> u8 {
+        match self {
+            CliError::Till(e) if e.is_bad_input() => 2,
+            CliError::Usage(_) => 2,
+            _ => 1,
+        }
+    }
+}
+
+fn usage(msg: impl Into<String>) -> CliError {
+    CliError::Usage(msg.into())
+}
+
+type Result<T> = std::result::Result<T, CliError>;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let json = cli.json;
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            if json {
+                let body =
+                    serde_json::json!({ "error": { "code": e.code(), "message": e.to_string() } });
+                println!("{body}");
+            }
+            eprintln!("versapos: {e}");
+            ExitCode::from(e.exit_code())
+        }
+    }
+}
+
+/// The store's default place: the app's data folder, shared with the desktop till.
+fn default_db() -> Result<PathBuf> {
+    let base =
+        dirs::data_dir().ok_or_else(|| usage("no data folder on this system: pass --db PATH"))?;
+    Ok(base.join("com.versatalent.pos").join("store.db"))
+}
+
+fn run(cli: Cli) -> Result<()> {
+    let path = match cli.db {
+        Some(p) => p,
+        None => default_db()?,
+    };
+    let mut till = Till::open(&path)?;
+    let out = print::Out { json: cli.json };
+    match cli.command {
+        Command::Init(a) => {
+            let currency = versapos_core::Currency::from_code(&a.currency)
+                .map_err(|e| usage(format!("--currency: {e}")))?;
+            let till_id = TillId::parse(&a.till).map_err(|e| usage(format!("--till: {e}")))?;
+            let mut rates = Vec::new();
+            for r in &a.tax_rates {
+                let (name, pct) = r
+                    .split_once('=')
+                    .ok_or_else(|| usage(format!("--tax-rate '{r}': expected NAME=PERCENT")))?;
+                let bps =
+                    parse_percent(pct).map_err(|e| usage(format!("--tax-rate '{r}': {e}")))?;
+                rates.push(
+                    TaxRate::new(name, bps).map_err(|e| usage(format!("--tax-rate '{r}': {e}")))?,
+                );
+            }
+            let shop = till.init(&ShopSetup {
+                name: a.shop,
+                currency,
+                till_id,
+                tax_mode: if a.prices_exclude_tax {
+                    TaxMode::Exclusive
+                } else {
+                    TaxMode::Inclusive
+                },
+                tax_rates: rates,
+                default_tax_rate: a.default_tax_rate,
+                demo: false,
+            })?;
+            out.shop(shop, &path);
+        }
+        Command::Demo => {
+            let summary = till.create_demo()?;
+            let shop = till.shop()?;
+            out.demo(shop, &summary, &path);
+        }
+        Command::Settings(cmd) => match cmd {
+            SettingsCmd::Show => out.shop(till.shop()?, &path),
+            SettingsCmd::Set { key, value } => {
+                let shop = till.set_setting(&key, &value)?;
+                out.shop(shop, &path);
+            }
+            SettingsCmd::TaxRate { name, percent } => {
+                let bps = parse_percent(&percent).map_err(|e| usage(format!("PERCENT: {e}")))?;
+                let rate = TaxRate::new(&name, bps).map_err(|e| usage(format!("NAME: {e}")))?;
+                let shop = till.set_tax_rate(&rate)?;
+                out.shop(shop, &path);
+            }
+        },
+        Command::Products(cmd) => products(&mut till, cmd, &out)?,
+        Command::Sale(a) => {
+            let cart = build_cart(&till, &a.cart)?;
+            if a.park {
+                let id = till.park(&cart, a.cart.note.as_deref())?;
+                out.parked_one(id, &till.parked()?);
+            } else {
+                let tenders = parse_tenders(&till, &a.pay)?;
+                let order = till.checkout(&cart, &tenders)?;
+                out.order(&order);
+            }
+        }
+        Command::Park(a) => {
+            let cart = build_cart(&till, &a)?;
+            let id = till.park(&cart, a.note.as_deref())?;
+            out.parked_one(id, &till.parked()?);
+        }
+        Command::Parked => out.parked(&till.parked()?, till.shop()?),
+        Command::Resume(a) => {
+            if a.discard {
+                till.discard_parked(a.id)?;
+                out.message(
+                    &format!("parked cart {} discarded", a.id),
+                    serde_json::json!({ "discarded": a.id }),
+                );
+            } else {
+                let tenders = parse_tenders(&till, &a.pay)?;
+                let order = till.checkout_parked(a.id, &tenders)?;
+                out.order(&order);
+            }
+        }
+        Command::Orders(cmd) => match cmd {
+            OrdersCmd::List {
+                status,
+                limit,
+                offset,
+            } => {
+                let status = match status {
+                    None => None,
+                    Some(s) => Some(OrderStatus::parse(&s).ok_or_else(|| {
+                        let known: Vec<&str> =
+                            OrderStatus::ALL.iter().map(|s| s.as_str()).collect();
+                        usage(format!(
+                            "--status '{s}': expected one of {}",
+                            known.join(", ")
+                        ))
+                    })?),
+                };
+                out.orders(&till.orders(status, limit.clamp(1, 10_000), offset.max(0))?);
+            }
+            OrdersCmd::Show { id } => out.order(&till.order(&id)?),
+            OrdersCmd::Void { id } => out.order(&till.void(&id)?),
+        },
+        Command::Refund(a) => {
+            let currency = till.shop()?.currency;
+            let request = if let Some(amount) = &a.amount {
+                RefundRequest::Amount(
+                    Money::parse(amount, currency).map_err(|e| usage(format!("--amount: {e}")))?,
+                )
+            } else if !a.lines.is_empty() {
+                let mut lines = Vec::new();
+                for l in &a.lines {
+                    let (sku, qty) = split_qty(l, "--line")?;
+                    lines.push((
+                        Sku::parse(sku).map_err(|e| usage(format!("--line '{l}': {e}")))?,
+                        qty,
+                    ));
+                }
+                RefundRequest::Lines(lines)
+            } else {
+                RefundRequest::Whole
+            };
+            let refund = till.refund(&a.order, &request, a.restock)?;
+            out.refund(&refund);
+        }
+        Command::Customers(cmd) => match cmd {
+            CustomersCmd::Add { name, email, phone } => {
+                let c = till.add_customer(&NewCustomer { name, email, phone })?;
+                out.customer(&c, None);
+            }
+            CustomersCmd::List { search, limit } => {
+                out.customers(&till.customers(search.as_deref(), limit.clamp(1, 10_000))?);
+            }
+            CustomersCmd::Show { id } => {
+                let c = till.customer(CustomerId(id))?;
+                let ledger = till.points_ledger(CustomerId(id))?;
+                out.customer(&c, Some(&ledger));
+            }
+        },
+        Command::Report(a) => report(&till, &a, &out)?,
+        Command::Journal(JournalCmd::Verify) => {
+            let r = till.verify_journal()?;
+            out.journal(&r);
+            if !r.ok() {
+                return Err(CliError::Failed(format!(
+                    "the journal has {} problem(s): it has been tampered with or damaged",
+                    r.problems.len()
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn products(till: &mut Till, cmd: ProductsCmd, out: &print::Out) -> Result<()> {
+    match cmd {
+        ProductsCmd::Import { file } => {
+            let name = file.display().to_string();
+            let bytes =
+                std::fs::read(&file).map_err(|e| usage(format!("cannot read {name}: {e}")))?;
+            let bar = indicatif::ProgressBar::with_draw_target(
+                None,
+                indicatif::ProgressDrawTarget::stderr(),
+            );
+            if let Ok(style) = indicatif::ProgressStyle::with_template(
+                "importing {bar:40} {pos}/{len} products ({eta} left)",
+            ) {
+                bar.set_style(style);
+            }
+            let summary = till.import_products(&name, &bytes, &mut |done, total| {
+                if total >= 10_000 {
+                    bar.set_length(total);
+                    bar.set_position(done);
+                }
+            })?;
+            bar.finish_and_clear();
+            out.imported(&name, &summary);
+        }
+        ProductsCmd::Export { out: file } => match file {
+            Some(f) => {
+                let mut w = std::io::BufWriter::new(std::fs::File::create(&f)?);
+                let n = till.export_products(&mut w)?;
+                w.flush()?;
+                eprintln!("exported {n} products to {}", f.display());
+            }
+            None => {
+                let stdout = std::io::stdout();
+                let mut lock = stdout.lock();
+                till.export_products(&mut lock)?;
+            }
+        },
+        ProductsCmd::List {
+            category,
+            page,
+            per_page,
+        } => {
+            if page < 1 || !(1..=10_000).contains(&per_page) {
+                return Err(usage(
+                    "--page must be 1 or more and --per-page from 1 to 10000",
+                ));
+            }
+            let list = till.products(category.as_deref(), (page - 1) * per_page, per_page)?;
+            out.products(&list, Some(till.product_count()?));
+        }
+        ProductsCmd::Find { text, limit } => {
+            out.products(&till.find_products(&text, limit.clamp(1, 1000))?, None);
+        }
+        ProductsCmd::Show { sku } => out.product(&till.product(&sku)?),
+        ProductsCmd::Add {
+            sku,
+            name,
+            price,
+            barcode,
+            tax_rate,
+            stock,
+            category,
+        } => {
+            let currency = till.shop()?.currency;
+            let p = NewProduct {
+                sku: Sku::parse(&sku).map_err(|e| usage(format!("--sku: {e}")))?,
+                name,
+                price: Money::parse(&price, currency)
+                    .map_err(|e| usage(format!("--price: {e}")))?,
+                barcode: match barcode {
+                    Some(b) => Some(
+                        versapos_core::Barcode::parse(&b)
+                            .map_err(|e| usage(format!("--barcode: {e}")))?
+                            .as_str()
+                            .to_string(),
+                    ),
+                    None => None,
+                },
+                tax_rate,
+                stock,
+                category,
+            };
+            out.product(&till.add_product(&p)?);
+        }
+        ProductsCmd::SetPrice { sku, price } => out.product(&till.set_price(&sku, &price)?),
+        ProductsCmd::SetStock { sku, stock } => out.product(&till.set_stock(&sku, stock)?),
+        ProductsCmd::LowStock => out.products(&till.low_stock()?, None),
+    }
+    Ok(())
+}
+
+/// Splits "CODE:QTY" (or just "CODE", quantity 1).
+fn split_qty<'a>(input: &'a str, flag: &str) -> Result<(&'a str, i64)> {
+    match input.rsplit_once(':') {
+        None => Ok((input, 1)),
+        Some((code, qty)) => {
+            let q: i64 = qty.trim().parse().map_err(|_| {
+                usage(format!(
+                    "{flag} '{input}': quantity '{qty}' is not a whole number"
+                ))
+            })?;
+            Ok((code, q))
+        }
+    }
+}
+
+fn build_cart(till: &Till, a: &CartArgs) -> Result<versapos_core::Cart> {
+    let mut cart = till.new_cart()?;
+    for item in &a.items {
+        let (code, qty) = split_qty(item, "--item")?;
+        if qty < 1 {
+            return Err(usage(format!(
+                "--item '{item}': quantity must be at least 1"
+            )));
+        }
+        till.add_to_cart(&mut cart, code, qty)?;
+    }
+    for ld in &a.line_discounts {
+        let (sku, d) = ld
+            .split_once('=')
+            .ok_or_else(|| usage(format!("--line-discount '{ld}': expected SKU=DISCOUNT")))?;
+        let product = till.lookup(sku)?;
+        let index = cart
+            .lines
+            .iter()
+            .position(|l| l.product_id == product.id)
+            .ok_or_else(|| usage(format!("--line-discount '{ld}': {sku} is not in the sale")))?;
+        let discount = till.parse_discount(d)?;
+        cart.set_line_discount(index, Some(discount))
+            .map_err(TillError::from)?;
+    }
+    if let Some(d) = &a.discount {
+        cart.set_order_discount(Some(till.parse_discount(d)?));
+    }
+    if let Some(c) = a.customer {
+        till.link_customer(&mut cart, CustomerId(c))?;
+    }
+    Ok(cart)
+}
+
+fn parse_tenders(till: &Till, pays: &[String]) -> Result<Vec<TenderRequest>> {
+    if pays.is_empty() {
+        return Err(usage(
+            "say how the customer pays: --pay cash, --pay cash:20.00, --pay points:500",
+        ));
+    }
+    let currency = till.shop()?.currency;
+    let mut out = Vec::new();
+    for p in pays {
+        let (kind, value) = match p.split_once(':') {
+            Some((k, v)) => (k.trim(), Some(v.trim())),
+            None => (p.trim(), None),
+        };
+        let amount =
+            |v: &str| Money::parse(v, currency).map_err(|e| usage(format!("--pay '{p}': {e}")));
+        out.push(match (kind, value) {
+            ("cash", None) => TenderRequest::Cash { tendered: None },
+            ("cash", Some(v)) => {
+                let m = amount(v)?;
+                if m.is_negative() {
+                    return Err(usage(format!(
+                        "--pay '{p}': cash handed over cannot be negative"
+                    )));
+                }
+                TenderRequest::Cash { tendered: Some(m) }
+            }
+            ("card", None) => TenderRequest::Card { amount: None },
+            ("card", Some(v)) => TenderRequest::Card {
+                amount: Some(amount(v)?),
+            },
+            ("points", Some(v)) => TenderRequest::Points {
+                points: v
+                    .parse()
+                    .map_err(|_| usage(format!("--pay '{p}': points must be a whole number")))?,
+            },
+            ("points", None) => {
+                return Err(usage(format!(
+                    "--pay '{p}': say how many points, e.g. points:500"
+                )))
+            }
+            _ => return Err(usage(format!(
+                "--pay '{p}': unknown tender (expected cash[:AMOUNT], card[:AMOUNT] or points:N)"
+            ))),
+        });
+    }
+    Ok(out)
+}
+
+fn parse_day(s: &str, flag: &str) -> Result<NaiveDate> {
+    let today = chrono::Local::now().date_naive();
+    match s {
+        "today" => Ok(today),
+        "yesterday" => today.pred_opt().ok_or_else(|| usage("no yesterday")),
+        _ => NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .map_err(|_| usage(format!("{flag} '{s}': expected a date as YYYY-MM-DD"))),
+    }
+}
+
+fn report(till: &Till, a: &ReportArgs, out: &print::Out) -> Result<()> {
+    let from = parse_day(&a.from, "--from")?;
+    let to = parse_day(&a.to, "--to")?;
+    let by = ReportBy::parse(&a.by).ok_or_else(|| {
+        usage(format!(
+            "--by '{}': expected day, hour, product or tender",
+            a.by
+        ))
+    })?;
+    if let Some(l) = a.limit {
+        if l < 1 {
+            return Err(usage("--limit must be 1 or more"));
+        }
+    }
+    let r = till.report(from, to, by, a.limit)?;
+    if a.csv {
+        print::report_csv(&r)?;
+    } else {
+        out.report(&r);
+    }
+    Ok(())
+}

@@ -1,1 +1,411 @@
+//! VersaTalent POS local store and the till's services.
+//!
+//! [`Till`] is the one front of the till's business: the `versapos` CLI and the desktop shell
+//! are thin doors over it. Underneath, SQLite (WAL, `synchronous=FULL`) with embedded numbered
+//! migrations, a hash-chained journal, and report rollups kept in the same transactions as the
+//! sales they count.
 
+pub mod catalog;
+pub mod customers;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod import;
+pub mod journal;
+pub mod refunds;
+pub mod reports;
+pub mod sales;
+pub mod shop;
+
+pub use catalog::{ImportSummary, NewProduct, Product};
+pub use customers::{Customer, NewCustomer, PointsEntry};
+pub use error::{ImportProblem, Result, TillError};
+pub use journal::{JournalProblem, JournalReport};
+pub use refunds::RefundView;
+pub use reports::{Report, ReportBy};
+pub use sales::{Moment, OrderSummary, OrderView, ParkedCart};
+pub use shop::{Shop, ShopSetup};
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use rusqlite::Connection;
+use std::path::{Path, PathBuf};
+use versapos_core::{
+    Cart, CartLine, Clock, CustomerId, Discount, Money, OrderStatus, RefundRequest, Sku, TaxRate,
+    TenderRequest,
+};
+
+/// The machine's clock in local time.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> DateTime<FixedOffset> {
+        chrono::Local::now().fixed_offset()
+    }
+}
+
+/// One till's store and everything it can do.
+pub struct Till {
+    conn: Connection,
+    path: PathBuf,
+    shop: Option<Shop>,
+    clock: Box<dyn Clock>,
+}
+
+impl Till {
+    /// Opens (creating if needed) the store at `path`, on the system clock.
+    pub fn open(path: &Path) -> Result<Till> {
+        Till::open_with_clock(path, Box::new(SystemClock))
+    }
+
+    pub fn open_with_clock(path: &Path, clock: Box<dyn Clock>) -> Result<Till> {
+        let conn = db::open(path)?;
+        let shop = shop::load(&conn)?;
+        Ok(Till {
+            conn,
+            path: path.to_path_buf(),
+            shop,
+            clock,
+        })
+    }
+
+    pub fn set_clock(&mut self, clock: Box<dyn Clock>) {
+        self.clock = clock;
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The raw connection, for diagnostics and benchmarks.
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    fn moment(&self) -> Moment {
+        Moment::new(self.clock.now())
+    }
+
+    /// The shop, or a clear error when this store has not been set up.
+    pub fn shop(&self) -> Result<&Shop> {
+        self.shop
+            .as_ref()
+            .ok_or_else(|| TillError::NoShop(self.path.display().to_string()))
+    }
+
+    pub fn is_set_up(&self) -> bool {
+        self.shop.is_some()
+    }
+
+    pub fn init(&mut self, setup: &ShopSetup) -> Result<&Shop> {
+        let at = self.moment().at;
+        let shop = shop::init(&mut self.conn, setup, &at)?;
+        Ok(self.shop.insert(shop))
+    }
+
+    /// Sets up the demo shop: a café-deli and general store with a few hundred products and a
+    /// few VIP customers, marked DEMO on screen and on receipts.
+    pub fn create_demo(&mut self) -> Result<ImportSummary> {
+        let currency = versapos_core::Currency::from_code("GBP")?;
+        let rates = demo::DEMO_TAX_RATES
+            .iter()
+            .map(|(n, b)| {
+                TaxRate::new(n, *b).map_err(|e| TillError::invalid("tax rate", e.to_string()))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        self.init(&ShopSetup {
+            name: "VersaTalent Demo Café & Store".into(),
+            currency,
+            till_id: versapos_core::TillId::parse("DEMO1")?,
+            tax_mode: versapos_core::TaxMode::Inclusive,
+            tax_rates: rates,
+            default_tax_rate: Some("standard".into()),
+            demo: true,
+        })?;
+        let shop = self.shop()?.clone();
+        let mut rows = Vec::new();
+        for (i, p) in demo::demo_catalog().into_iter().enumerate() {
+            rows.push(import::ImportRow {
+                line: i as u64 + 2,
+                sku: Sku::parse(&p.sku)?,
+                name: p.name,
+                price: Money::parse(&p.price, currency)?,
+                barcode: Some(versapos_core::Barcode::parse(&p.barcode)?),
+                tax_rate: Some(p.tax_rate.to_string()),
+                stock: Some(p.stock),
+                category: Some(p.category.to_string()),
+            });
+        }
+        let at = self.moment().at;
+        let summary = catalog::import(
+            &mut self.conn,
+            &shop,
+            "demo catalog",
+            &rows,
+            &at,
+            &mut |_| {},
+        )?;
+        for (name, email, phone) in [
+            (
+                "Amelia Hart",
+                Some("amelia.hart@example.com"),
+                Some("+44 7700 900123"),
+            ),
+            ("Oliver Chen", Some("oliver.chen@example.com"), None),
+            ("Priya Patel", None, Some("+44 7700 900456")),
+        ] {
+            self.add_customer(&NewCustomer {
+                name: name.into(),
+                email: email.map(str::to_string),
+                phone: phone.map(str::to_string),
+            })?;
+        }
+        Ok(summary)
+    }
+
+    pub fn set_setting(&mut self, key: &str, value: &str) -> Result<&Shop> {
+        let at = self.moment().at;
+        let current = self.shop()?.clone();
+        let shop = shop::set(&mut self.conn, &current, key, value, &at)?;
+        Ok(self.shop.insert(shop))
+    }
+
+    pub fn set_tax_rate(&mut self, rate: &TaxRate) -> Result<&Shop> {
+        let at = self.moment().at;
+        let current = self.shop()?.clone();
+        let shop = shop::set_tax_rate(&mut self.conn, &current, rate, &at)?;
+        Ok(self.shop.insert(shop))
+    }
+
+    // Catalog.
+
+    pub fn lookup(&self, code: &str) -> Result<Product> {
+        catalog::lookup(&self.conn, self.shop()?, code)
+    }
+
+    pub fn find_products(&self, text: &str, limit: usize) -> Result<Vec<Product>> {
+        catalog::find(&self.conn, self.shop()?, text, limit)
+    }
+
+    pub fn products(
+        &self,
+        category: Option<&str>,
+        offset: i64,
+        limit: i64,
+    ) -> Result<Vec<Product>> {
+        catalog::list(&self.conn, self.shop()?, category, offset, limit)
+    }
+
+    pub fn product(&self, sku: &str) -> Result<Product> {
+        catalog::product_by_sku(&self.conn, self.shop()?, sku)
+    }
+
+    pub fn product_count(&self) -> Result<i64> {
+        catalog::count(&self.conn)
+    }
+
+    pub fn low_stock(&self) -> Result<Vec<Product>> {
+        catalog::low_stock(&self.conn, self.shop()?)
+    }
+
+    /// Imports a catalog CSV: checked in full first; any problem and nothing is written.
+    pub fn import_products(
+        &mut self,
+        file: &str,
+        bytes: &[u8],
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<ImportSummary> {
+        let shop = self.shop()?.clone();
+        let rows = import::parse_products_csv(bytes, shop.currency, &shop.tax_rates).map_err(
+            |problems| TillError::Import {
+                file: file.to_string(),
+                problems,
+            },
+        )?;
+        let total = rows.len() as u64;
+        let at = self.moment().at;
+        catalog::import(&mut self.conn, &shop, file, &rows, &at, &mut |done| {
+            progress(done, total)
+        })
+    }
+
+    pub fn export_products(&self, out: &mut dyn std::io::Write) -> Result<u64> {
+        catalog::export(&self.conn, self.shop()?, out)
+    }
+
+    pub fn add_product(&mut self, p: &NewProduct) -> Result<Product> {
+        let shop = self.shop()?.clone();
+        let at = self.moment().at;
+        catalog::add(&mut self.conn, &shop, p, &at)
+    }
+
+    pub fn set_price(&mut self, sku: &str, price: &str) -> Result<Product> {
+        let shop = self.shop()?.clone();
+        let price = Money::parse(price, shop.currency)
+            .map_err(|e| TillError::invalid("price", e.to_string()))?;
+        let at = self.moment().at;
+        catalog::set_price(&mut self.conn, &shop, sku, price, &at)
+    }
+
+    pub fn set_stock(&mut self, sku: &str, stock: i64) -> Result<Product> {
+        let shop = self.shop()?.clone();
+        let at = self.moment().at;
+        catalog::set_stock(&mut self.conn, &shop, sku, stock, &at)
+    }
+
+    // Customers.
+
+    pub fn add_customer(&mut self, c: &NewCustomer) -> Result<Customer> {
+        let at = self.moment().at;
+        customers::add(&self.conn, c, &at)
+    }
+
+    pub fn customer(&self, id: CustomerId) -> Result<Customer> {
+        customers::get(&self.conn, id)
+    }
+
+    pub fn customers(&self, text: Option<&str>, limit: i64) -> Result<Vec<Customer>> {
+        customers::list(&self.conn, text, limit)
+    }
+
+    pub fn points_ledger(&self, id: CustomerId) -> Result<Vec<PointsEntry>> {
+        customers::ledger(&self.conn, id)
+    }
+
+    // Selling.
+
+    /// An empty cart in the shop's currency.
+    pub fn new_cart(&self) -> Result<Cart> {
+        Ok(Cart::new(self.shop()?.currency))
+    }
+
+    /// Adds what was scanned or typed (barcode or SKU) to the cart.
+    pub fn add_to_cart(&self, cart: &mut Cart, code: &str, quantity: i64) -> Result<usize> {
+        let p = self.lookup(code)?;
+        let line = CartLine {
+            product_id: p.id,
+            sku: Sku::parse(&p.sku)?,
+            name: p.name,
+            unit_price: p.price,
+            quantity,
+            tax_rate: TaxRate {
+                name: p.tax_rate,
+                basis_points: p.tax_basis_points,
+            },
+            discount: None,
+        };
+        Ok(cart.add(line)?)
+    }
+
+    /// Links a customer to the cart after checking they exist.
+    pub fn link_customer(&self, cart: &mut Cart, id: CustomerId) -> Result<Customer> {
+        let c = self.customer(id)?;
+        cart.customer_id = Some(id);
+        Ok(c)
+    }
+
+    pub fn parse_discount(&self, text: &str) -> Result<Discount> {
+        Ok(Discount::parse(text, self.shop()?.currency)?)
+    }
+
+    /// Commits the sale and returns it as the receipt shows it.
+    pub fn checkout(&mut self, cart: &Cart, tenders: &[TenderRequest]) -> Result<OrderView> {
+        self.checkout_inner(cart, tenders, None)
+    }
+
+    /// Completes a parked cart; the parked cart goes in the same transaction as the sale.
+    pub fn checkout_parked(&mut self, id: i64, tenders: &[TenderRequest]) -> Result<OrderView> {
+        let cart = self.resume(id)?;
+        self.checkout_inner(&cart, tenders, Some(id))
+    }
+
+    fn checkout_inner(
+        &mut self,
+        cart: &Cart,
+        tenders: &[TenderRequest],
+        parked: Option<i64>,
+    ) -> Result<OrderView> {
+        let shop = self.shop()?.clone();
+        let when = self.moment();
+        let id = sales::checkout(&mut self.conn, &shop, cart, tenders, &when, parked)?;
+        sales::order(&self.conn, &shop, &id)
+    }
+
+    pub fn park(&mut self, cart: &Cart, note: Option<&str>) -> Result<i64> {
+        let at = self.moment().at;
+        sales::park(&self.conn, self.shop()?, cart, note, &at)
+    }
+
+    pub fn parked(&self) -> Result<Vec<ParkedCart>> {
+        sales::parked(&self.conn)
+    }
+
+    /// The parked cart's contents (it stays parked until the sale completes or it is discarded).
+    pub fn resume(&self, id: i64) -> Result<Cart> {
+        sales::parked_cart(&self.conn, id)
+    }
+
+    pub fn discard_parked(&mut self, id: i64) -> Result<()> {
+        sales::discard_parked(&self.conn, id)
+    }
+
+    // Orders.
+
+    pub fn order(&self, reference: &str) -> Result<OrderView> {
+        let shop = self.shop()?;
+        let id = sales::resolve(&self.conn, shop, reference)?;
+        sales::order(&self.conn, shop, &id)
+    }
+
+    pub fn orders(
+        &self,
+        status: Option<OrderStatus>,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<OrderSummary>> {
+        sales::list(&self.conn, status, limit, offset)
+    }
+
+    pub fn void(&mut self, reference: &str) -> Result<OrderView> {
+        let shop = self.shop()?.clone();
+        let id = sales::resolve(&self.conn, &shop, reference)?;
+        let when = self.moment();
+        sales::void(&mut self.conn, &shop, &id, &when)?;
+        sales::order(&self.conn, &shop, &id)
+    }
+
+    pub fn refund(
+        &mut self,
+        reference: &str,
+        request: &RefundRequest,
+        restock: bool,
+    ) -> Result<RefundView> {
+        let shop = self.shop()?.clone();
+        let id = sales::resolve(&self.conn, &shop, reference)?;
+        let when = self.moment();
+        refunds::refund(&mut self.conn, &shop, &id, request, restock, &when)
+    }
+
+    // Reports and the journal.
+
+    pub fn report(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        by: ReportBy,
+        limit: Option<i64>,
+    ) -> Result<Report> {
+        reports::report(&self.conn, self.shop()?, from, to, by, limit)
+    }
+
+    pub fn verify_journal(&self) -> Result<JournalReport> {
+        journal::verify(&self.conn)
+    }
+
+    /// SQLite's own integrity check: "ok" or the problems it found.
+    pub fn integrity_check(&self) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}

@@ -1,0 +1,277 @@
+//! The `versapos` command line: what each subcommand takes.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+/// Headless administration of a VersaTalent POS till: catalog, sales, refunds, customers,
+/// reports and the journal, on the till's own store.
+#[derive(Parser, Debug)]
+#[command(name = "versapos", version, about, propagate_version = true)]
+pub struct Cli {
+    /// The till's store (default: the app's data folder, or $VERSAPOS_DB).
+    #[arg(long, global = true, env = "VERSAPOS_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// Machine-readable output; amounts are integers in minor units beside the currency.
+    #[arg(long, global = true)]
+    pub json: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Set up a new shop in an empty store.
+    Init(InitArgs),
+    /// Create a demo shop with a realistic catalog (marked DEMO on receipts).
+    Demo,
+    /// Show or change the shop's settings.
+    #[command(subcommand)]
+    Settings(SettingsCmd),
+    /// The catalog.
+    #[command(subcommand)]
+    Products(ProductsCmd),
+    /// Ring up a sale (or park it with --park).
+    Sale(SaleArgs),
+    /// Park a cart to finish later (same options as `sale`, without --pay).
+    Park(CartArgs),
+    /// List parked carts.
+    Parked,
+    /// Resume a parked cart: pay for it, or discard it.
+    Resume(ResumeArgs),
+    /// Orders: list, show, void.
+    #[command(subcommand)]
+    Orders(OrdersCmd),
+    /// Refund an order (all of it, chosen lines, or an amount) to its original tenders.
+    Refund(RefundArgs),
+    /// VIP customers and their points.
+    #[command(subcommand)]
+    Customers(CustomersCmd),
+    /// Sales report for a period.
+    Report(ReportArgs),
+    /// The tamper-evident journal.
+    #[command(subcommand)]
+    Journal(JournalCmd),
+}
+
+#[derive(Args, Debug)]
+pub struct InitArgs {
+    /// The shop's name as printed on receipts.
+    #[arg(long)]
+    pub shop: String,
+    /// ISO 4217 currency code (GBP, EUR, USD, JPY, KWD…).
+    #[arg(long)]
+    pub currency: String,
+    /// This till's id (letters, digits, - and _), part of every receipt number.
+    #[arg(long)]
+    pub till: String,
+    /// Shelf prices include tax (the default).
+    #[arg(long, conflicts_with = "prices_exclude_tax")]
+    pub prices_include_tax: bool,
+    /// Tax is added at the till.
+    #[arg(long)]
+    pub prices_exclude_tax: bool,
+    /// A tax rate as NAME=PERCENT (repeat for several; default standard=20, reduced=5, zero=0).
+    #[arg(long = "tax-rate", value_name = "NAME=PERCENT")]
+    pub tax_rates: Vec<String>,
+    /// The rate new products get when none is given (default: the first --tax-rate).
+    #[arg(long)]
+    pub default_tax_rate: Option<String>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SettingsCmd {
+    /// Show the shop's settings.
+    Show,
+    /// Change a setting: shop-name, tax-mode, cash-rounding (none|0.05|0.10), loyalty-earn,
+    /// loyalty-redeem, low-stock-level, default-tax-rate.
+    Set { key: String, value: String },
+    /// Add or change a tax rate.
+    TaxRate { name: String, percent: String },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ProductsCmd {
+    /// Import a catalog CSV (sku,name,price required; barcode,tax_rate,stock,category optional).
+    Import { file: PathBuf },
+    /// Export the catalog as CSV (to stdout or --out).
+    Export {
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// List products in name order.
+    List {
+        #[arg(long)]
+        category: Option<String>,
+        #[arg(long, default_value_t = 1)]
+        page: i64,
+        #[arg(long, default_value_t = 50)]
+        per_page: i64,
+    },
+    /// Find products by name, SKU or barcode.
+    Find {
+        text: String,
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+    },
+    /// Show one product.
+    Show { sku: String },
+    /// Add one product.
+    Add {
+        #[arg(long)]
+        sku: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        price: String,
+        #[arg(long)]
+        barcode: Option<String>,
+        #[arg(long)]
+        tax_rate: Option<String>,
+        #[arg(long, default_value_t = 0)]
+        stock: i64,
+        #[arg(long)]
+        category: Option<String>,
+    },
+    /// Change a product's price.
+    SetPrice { sku: String, price: String },
+    /// Set a product's counted stock.
+    SetStock {
+        sku: String,
+        #[arg(allow_hyphen_values = true)]
+        stock: i64,
+    },
+    /// Products at or below their reorder level.
+    LowStock,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct CartArgs {
+    /// A product by SKU or barcode, with an optional quantity: SKU or SKU:QTY (repeat).
+    #[arg(
+        long = "item",
+        value_name = "SKU[:QTY]",
+        required = true,
+        allow_hyphen_values = true
+    )]
+    pub items: Vec<String>,
+    /// Link a VIP customer by id.
+    #[arg(long)]
+    pub customer: Option<i64>,
+    /// Order discount: a percentage (10%) or an amount (2.50).
+    #[arg(long, allow_hyphen_values = true)]
+    pub discount: Option<String>,
+    /// Line discount: SKU=10% or SKU=0.50 (repeat).
+    #[arg(
+        long = "line-discount",
+        value_name = "SKU=DISCOUNT",
+        allow_hyphen_values = true
+    )]
+    pub line_discounts: Vec<String>,
+    /// A note for a parked cart.
+    #[arg(long)]
+    pub note: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct SaleArgs {
+    #[command(flatten)]
+    pub cart: CartArgs,
+    /// A tender: cash, cash:AMOUNT (what was handed over), points:N, card[:AMOUNT] (repeat).
+    #[arg(long = "pay", value_name = "TENDER", allow_hyphen_values = true)]
+    pub pay: Vec<String>,
+    /// Park the cart instead of paying.
+    #[arg(long, conflicts_with = "pay")]
+    pub park: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct ResumeArgs {
+    /// The parked cart's id (see `versapos parked`).
+    pub id: i64,
+    /// Tenders, as for `sale`.
+    #[arg(long = "pay", value_name = "TENDER", allow_hyphen_values = true)]
+    pub pay: Vec<String>,
+    /// Throw the parked cart away instead.
+    #[arg(long, conflicts_with = "pay")]
+    pub discard: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum OrdersCmd {
+    /// Orders, newest first.
+    List {
+        /// open, payment_pending, payment_failed, paid, partially_refunded, refunded, voided.
+        #[arg(long)]
+        status: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+        #[arg(long, default_value_t = 0)]
+        offset: i64,
+    },
+    /// One order by id or receipt number (T1-000042 or 42).
+    Show { id: String },
+    /// Void a paid order before any refund: money back, stock back, points undone.
+    Void { id: String },
+}
+
+#[derive(Args, Debug)]
+pub struct RefundArgs {
+    /// The order's id or receipt number.
+    pub order: String,
+    /// Refund a line: SKU:QTY (repeat). Without --line or --amount the whole order.
+    #[arg(long = "line", value_name = "SKU:QTY", allow_hyphen_values = true)]
+    pub lines: Vec<String>,
+    /// Refund an amount instead of lines.
+    #[arg(long, conflicts_with = "lines", allow_hyphen_values = true)]
+    pub amount: Option<String>,
+    /// Put the refunded goods back in stock.
+    #[arg(long)]
+    pub restock: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CustomersCmd {
+    /// Enrol a VIP customer.
+    Add {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        email: Option<String>,
+        #[arg(long)]
+        phone: Option<String>,
+    },
+    /// List customers, optionally matching a name, email or phone.
+    List {
+        #[arg(long)]
+        search: Option<String>,
+        #[arg(long, default_value_t = 100)]
+        limit: i64,
+    },
+    /// A customer with their points balance and history.
+    Show { id: i64 },
+}
+
+#[derive(Args, Debug)]
+pub struct ReportArgs {
+    /// First business day (YYYY-MM-DD, today or yesterday).
+    #[arg(long)]
+    pub from: String,
+    /// Last business day, inclusive.
+    #[arg(long)]
+    pub to: String,
+    /// day, hour, product or tender.
+    #[arg(long, default_value = "day")]
+    pub by: String,
+    /// CSV instead of a table.
+    #[arg(long)]
+    pub csv: bool,
+    /// At most this many rows (e.g. top 20 products).
+    #[arg(long)]
+    pub limit: Option<i64>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum JournalCmd {
+    /// Check the journal's chain and that every order and refund is in it.
+    Verify,
+}

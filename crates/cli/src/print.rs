@@ -1,0 +1,573 @@
+//! What the CLI prints: plain text for people, JSON for scripts (`--json`).
+
+use serde::Serialize;
+use std::path::Path;
+use versapos_core::{tax::format_percent, Currency, Money};
+use versapos_store::catalog::rate_label;
+use versapos_store::customers::PointsEntry;
+use versapos_store::journal::JournalReport;
+use versapos_store::reports::{Report, ReportRows};
+use versapos_store::{
+    Customer, ImportSummary, OrderSummary, OrderView, ParkedCart, Product, RefundView, Shop,
+};
+
+pub struct Out {
+    pub json: bool,
+}
+
+/// Formats minor units of a currency given by code: "12.99".
+fn amt(minor: i64, currency: &str) -> String {
+    match Currency::from_code(currency) {
+        Ok(c) => Money::from_minor(minor, c).to_major_string(),
+        Err(_) => minor.to_string(),
+    }
+}
+
+fn json<T: Serialize>(v: &T) {
+    match serde_json::to_string_pretty(v) {
+        Ok(s) => println!("{s}"),
+        Err(e) => eprintln!("versapos: cannot write JSON: {e}"),
+    }
+}
+
+impl Out {
+    pub fn message(&self, text: &str, value: serde_json::Value) {
+        if self.json {
+            json(&value);
+        } else {
+            println!("{text}");
+        }
+    }
+
+    pub fn shop(&self, s: &Shop, path: &Path) {
+        if self.json {
+            json(s);
+            return;
+        }
+        let c = s.currency;
+        println!("{}{}", s.name, if s.demo { "  [DEMO]" } else { "" });
+        println!("  store            {}", path.display());
+        println!("  till             {}", s.till_id);
+        println!("  currency         {} ({} decimals)", c, c.exponent());
+        println!("  prices           tax {}", s.tax_mode.as_str());
+        let rates: Vec<String> = s
+            .tax_rates
+            .iter()
+            .map(|r| {
+                let d = if r.name == s.default_tax_rate {
+                    " (default)"
+                } else {
+                    ""
+                };
+                format!("{} {}{d}", r.name, r.percent_label())
+            })
+            .collect();
+        println!("  tax rates        {}", rates.join(", "));
+        println!("  cash rounding    {}", s.cash_rounding.label(c));
+        println!(
+            "  loyalty          earn {} point(s) per 1.00 paid; {} points = 1.00",
+            s.loyalty.earn_per_major, s.loyalty.redeem_per_major
+        );
+        println!("  low stock level  {}", s.low_stock_level);
+    }
+
+    pub fn demo(&self, s: &Shop, summary: &ImportSummary, path: &Path) {
+        if self.json {
+            json(&serde_json::json!({ "shop": s, "products": summary.added, "db": path }));
+            return;
+        }
+        self.shop(s, path);
+        println!("DEMO shop ready with {} products.", summary.added);
+    }
+
+    pub fn products(&self, list: &[Product], total: Option<i64>) {
+        if self.json {
+            json(&serde_json::json!({ "total": total, "products": list }));
+            return;
+        }
+        if list.is_empty() {
+            println!("no products");
+        }
+        for p in list {
+            println!(
+                "{:<14} {:>10} {:<4}  stock {:>5}  {:<16} {}",
+                p.sku,
+                p.price.to_major_string(),
+                p.currency,
+                p.stock,
+                rate_label(p),
+                p.name
+            );
+        }
+        if let Some(t) = total {
+            println!("({} shown of {t})", list.len());
+        }
+    }
+
+    pub fn product(&self, p: &Product) {
+        if self.json {
+            json(p);
+            return;
+        }
+        println!("{}  {}", p.sku, p.name);
+        println!("  price     {} {}", p.price.to_major_string(), p.currency);
+        println!("  barcode   {}", p.barcode.as_deref().unwrap_or("-"));
+        println!("  tax       {}", rate_label(p));
+        println!("  stock     {}", p.stock);
+        println!("  category  {}", p.category.as_deref().unwrap_or("-"));
+    }
+
+    pub fn imported(&self, file: &str, s: &ImportSummary) {
+        if self.json {
+            json(&serde_json::json!({ "file": file, "added": s.added, "updated": s.updated }));
+        } else {
+            println!("{file}: {} added, {} updated", s.added, s.updated);
+        }
+    }
+
+    /// The receipt.
+    pub fn order(&self, o: &OrderView) {
+        if self.json {
+            json(o);
+            return;
+        }
+        let c = o.currency.as_str();
+        if o.demo {
+            println!("*** DEMO — not a real sale ***");
+        }
+        println!(
+            "Receipt {}   {}   {}",
+            o.receipt,
+            o.created_at,
+            o.status.to_uppercase()
+        );
+        println!("{}", "-".repeat(60));
+        for l in &o.lines {
+            println!(
+                "{:>4} x {:<34} {:>12}",
+                l.quantity,
+                truncate(&l.name, 34),
+                amt(l.unit_price * l.quantity, c)
+            );
+            if l.line_discount != 0 {
+                println!(
+                    "       discount {:<25} {:>12}",
+                    l.discount.as_deref().unwrap_or(""),
+                    amt(-l.line_discount, c)
+                );
+            }
+            if l.refunded_quantity > 0 {
+                println!(
+                    "       refunded {} ({})",
+                    l.refunded_quantity,
+                    amt(l.refunded_amount, c)
+                );
+            }
+        }
+        println!("{}", "-".repeat(60));
+        println!("{:<47} {:>12}", "Subtotal", amt(o.subtotal, c));
+        if o.discount_total != 0 {
+            let label = match &o.order_discount {
+                Some(d) => format!("Discounts (order {d})"),
+                None => "Discounts".to_string(),
+            };
+            println!("{:<47} {:>12}", label, amt(-o.discount_total, c));
+        }
+        if o.tax_mode == "exclusive" {
+            println!("{:<47} {:>12}", "Tax", amt(o.tax, c));
+        }
+        println!("{:<47} {:>12}", format!("TOTAL {c}"), amt(o.total, c));
+        for p in &o.payments {
+            let label = match p.tender.as_str() {
+                "points" => format!("Paid with {} points", p.points),
+                t => format!("Paid {t}"),
+            };
+            println!(
+                "{:<47} {:>12}",
+                label,
+                amt(p.tendered.unwrap_or(p.amount), c)
+            );
+        }
+        if o.cash_rounding != 0 {
+            println!("{:<47} {:>12}", "Cash rounding", amt(o.cash_rounding, c));
+        }
+        if o.change != 0 {
+            println!("{:<47} {:>12}", "Change", amt(o.change, c));
+        }
+        println!(
+            "Tax breakdown ({}, {}):",
+            if o.tax_mode == "inclusive" {
+                "included"
+            } else {
+                "added"
+            },
+            o.rounding_rule
+        );
+        for b in &o.tax_breakdown {
+            println!(
+                "  {:<12} {:>6}  net {:>10}  tax {:>10}  gross {:>10}",
+                b.name,
+                format_percent(b.basis_points),
+                amt(b.net, c),
+                amt(b.tax, c),
+                amt(b.gross, c)
+            );
+        }
+        if let Some(cust) = o.customer_id {
+            println!(
+                "VIP customer {cust}: {} points earned, {} redeemed{}",
+                o.points_earned,
+                o.points_redeemed,
+                if o.points_reversed > 0 {
+                    format!(", {} reversed", o.points_reversed)
+                } else {
+                    String::new()
+                }
+            );
+        }
+        for r in &o.refunds {
+            println!(
+                "Refund {} {}: {} ({})",
+                r.created_at,
+                r.kind,
+                amt(r.amount, c),
+                if r.restock {
+                    "restocked"
+                } else {
+                    "not restocked"
+                }
+            );
+        }
+        println!("order id {}", o.id);
+    }
+
+    pub fn orders(&self, list: &[OrderSummary]) {
+        if self.json {
+            json(&serde_json::json!({ "orders": list }));
+            return;
+        }
+        if list.is_empty() {
+            println!("no orders");
+        }
+        for o in list {
+            println!(
+                "{:<14} {:<29} {:<19} {:>12} {}{}",
+                o.receipt,
+                o.created_at,
+                o.status,
+                amt(o.total, &o.currency),
+                o.currency,
+                if o.refunded_total != 0 {
+                    format!("  refunded {}", amt(o.refunded_total, &o.currency))
+                } else {
+                    String::new()
+                }
+            );
+        }
+    }
+
+    pub fn parked_one(&self, id: i64, all: &[ParkedCart]) {
+        if self.json {
+            json(&serde_json::json!({ "parked": id }));
+        } else {
+            println!("cart parked as {id} ({} parked in all); resume with: versapos resume {id} --pay cash", all.len());
+        }
+    }
+
+    pub fn parked(&self, list: &[ParkedCart], shop: &Shop) {
+        if self.json {
+            json(&serde_json::json!({ "parked": list }));
+            return;
+        }
+        if list.is_empty() {
+            println!("no parked carts");
+        }
+        for p in list {
+            let total = p
+                .cart
+                .price(shop.tax_mode)
+                .map(|pc| pc.total.to_major_string())
+                .unwrap_or_else(|e| format!("({e})"));
+            println!(
+                "{:>4}  {}  {} line(s)  {} {}  {}",
+                p.id,
+                p.parked_at,
+                p.lines,
+                total,
+                shop.currency,
+                p.note.as_deref().unwrap_or("")
+            );
+        }
+    }
+
+    pub fn refund(&self, r: &RefundView) {
+        if self.json {
+            json(r);
+            return;
+        }
+        let c = r.currency.as_str();
+        println!(
+            "Refund on {}: {} {c} (tax {}), order now {}",
+            r.receipt,
+            amt(r.amount, c),
+            amt(r.tax, c),
+            r.order_status
+        );
+        for l in &r.lines {
+            println!("  {} x {:<20} {:>12}", l.quantity, l.sku, amt(l.amount, c));
+        }
+        for t in &r.tenders {
+            match t.tender.as_str() {
+                "points" => println!("  back to points: {} points", t.points),
+                other => println!("  give back {other}: {}", amt(t.paid_out, c)),
+            }
+        }
+        if r.cash_rounding != 0 {
+            println!("  cash rounding {}", amt(r.cash_rounding, c));
+        }
+        if r.points_reversed > 0 {
+            println!("  {} earned points taken back", r.points_reversed);
+        }
+        if r.points_shortfall > 0 {
+            println!(
+                "  {} points had already been spent and could not be taken back",
+                r.points_shortfall
+            );
+        }
+        if r.restock {
+            println!("  goods back in stock");
+        }
+    }
+
+    pub fn customer(&self, c: &Customer, ledger: Option<&[PointsEntry]>) {
+        if self.json {
+            json(&serde_json::json!({ "customer": c, "points": ledger }));
+            return;
+        }
+        println!("{}  {}", c.id, c.name);
+        println!("  email   {}", c.email.as_deref().unwrap_or("-"));
+        println!("  phone   {}", c.phone.as_deref().unwrap_or("-"));
+        println!("  card    {}", c.card_uid.as_deref().unwrap_or("-"));
+        println!("  points  {}", c.points_balance);
+        if let Some(l) = ledger {
+            for e in l {
+                println!(
+                    "    {}  {:<14} {:>+8}  balance {:>8}{}",
+                    e.at,
+                    e.kind,
+                    e.points,
+                    e.balance_after,
+                    e.note
+                        .as_deref()
+                        .map(|n| format!("  ({n})"))
+                        .unwrap_or_default()
+                );
+            }
+        }
+    }
+
+    pub fn customers(&self, list: &[Customer]) {
+        if self.json {
+            json(&serde_json::json!({ "customers": list }));
+            return;
+        }
+        if list.is_empty() {
+            println!("no customers");
+        }
+        for c in list {
+            println!(
+                "{:>6}  {:<30} {:<30} {:>8} pts",
+                c.id,
+                c.name,
+                c.email.as_deref().unwrap_or(""),
+                c.points_balance
+            );
+        }
+    }
+
+    pub fn report(&self, r: &Report) {
+        if self.json {
+            json(r);
+            return;
+        }
+        let c = r.currency.as_str();
+        println!("{} — sales {} to {} ({})", r.shop, r.from, r.to, c);
+        let t = &r.totals;
+        println!(
+            "orders {}  items {}  gross {}  discounts {}  tax {}  refunds {}  net {}",
+            t.orders,
+            t.items,
+            amt(t.gross, c),
+            amt(t.discounts, c),
+            amt(t.tax, c),
+            amt(t.refunds, c),
+            amt(t.net, c)
+        );
+        match &r.rows {
+            ReportRows::Period(rows) => {
+                println!(
+                    "{:<12} {:>7} {:>7} {:>12} {:>12} {:>12} {:>12}",
+                    "period", "orders", "items", "gross", "tax", "refunds", "net"
+                );
+                for x in rows {
+                    println!(
+                        "{:<12} {:>7} {:>7} {:>12} {:>12} {:>12} {:>12}",
+                        x.period,
+                        x.orders,
+                        x.items,
+                        amt(x.gross, c),
+                        amt(x.tax, c),
+                        amt(x.refunds, c),
+                        amt(x.net, c)
+                    );
+                }
+            }
+            ReportRows::Product(rows) => {
+                println!(
+                    "{:<14} {:<32} {:>7} {:>12} {:>12} {:>12}",
+                    "sku", "name", "qty", "gross", "refunds", "net"
+                );
+                for x in rows {
+                    println!(
+                        "{:<14} {:<32} {:>7} {:>12} {:>12} {:>12}",
+                        x.sku,
+                        truncate(&x.name, 32),
+                        x.quantity - x.refunded_quantity,
+                        amt(x.gross, c),
+                        amt(x.refunds, c),
+                        amt(x.net, c)
+                    );
+                }
+            }
+            ReportRows::Tender(rows) => {
+                println!(
+                    "{:<8} {:>9} {:>12} {:>12} {:>12}",
+                    "tender", "payments", "taken", "refunded", "net"
+                );
+                for x in rows {
+                    println!(
+                        "{:<8} {:>9} {:>12} {:>12} {:>12}",
+                        x.tender,
+                        x.payments,
+                        amt(x.amount, c),
+                        amt(x.refunds, c),
+                        amt(x.net, c)
+                    );
+                }
+            }
+        }
+    }
+
+    pub fn journal(&self, r: &JournalReport) {
+        if self.json {
+            json(
+                &serde_json::json!({ "ok": r.ok(), "entries": r.entries, "tills": r.tills, "problems": r.problems }),
+            );
+            return;
+        }
+        if r.ok() {
+            println!(
+                "journal ok: {} entries on {} till(s), chain intact",
+                r.entries,
+                r.tills.len()
+            );
+        } else {
+            println!("journal FAILED: {} problem(s)", r.problems.len());
+            for p in &r.problems {
+                match p.seq {
+                    Some(s) => println!("  till {} entry {s}: {}", p.till_id, p.problem),
+                    None => println!("  till {}: {}", p.till_id, p.problem),
+                }
+            }
+        }
+    }
+}
+
+/// Writes a report as CSV on stdout, amounts in major units with the currency column.
+pub fn report_csv(r: &Report) -> std::io::Result<()> {
+    let mut w = csv::Writer::from_writer(std::io::stdout());
+    let c = r.currency.as_str();
+    let io = |e: csv::Error| std::io::Error::other(e.to_string());
+    match &r.rows {
+        ReportRows::Period(rows) => {
+            w.write_record([
+                "period",
+                "orders",
+                "items",
+                "gross",
+                "discounts",
+                "tax",
+                "refunds",
+                "net",
+                "currency",
+            ])
+            .map_err(io)?;
+            for x in rows {
+                w.write_record([
+                    x.period.clone(),
+                    x.orders.to_string(),
+                    x.items.to_string(),
+                    amt(x.gross, c),
+                    amt(x.discounts, c),
+                    amt(x.tax, c),
+                    amt(x.refunds, c),
+                    amt(x.net, c),
+                    c.to_string(),
+                ])
+                .map_err(io)?;
+            }
+        }
+        ReportRows::Product(rows) => {
+            w.write_record([
+                "sku",
+                "name",
+                "quantity",
+                "gross",
+                "refunded_quantity",
+                "refunds",
+                "net",
+                "currency",
+            ])
+            .map_err(io)?;
+            for x in rows {
+                w.write_record([
+                    x.sku.clone(),
+                    x.name.clone(),
+                    x.quantity.to_string(),
+                    amt(x.gross, c),
+                    x.refunded_quantity.to_string(),
+                    amt(x.refunds, c),
+                    amt(x.net, c),
+                    c.to_string(),
+                ])
+                .map_err(io)?;
+            }
+        }
+        ReportRows::Tender(rows) => {
+            w.write_record(["tender", "payments", "amount", "refunds", "net", "currency"])
+                .map_err(io)?;
+            for x in rows {
+                w.write_record([
+                    x.tender.clone(),
+                    x.payments.to_string(),
+                    amt(x.amount, c),
+                    amt(x.refunds, c),
+                    amt(x.net, c),
+                    c.to_string(),
+                ])
+                .map_err(io)?;
+            }
+        }
+    }
+    w.flush()
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(n - 1).collect();
+        t.push('…');
+        t
+    }
+}

@@ -1,0 +1,424 @@
+//! The catalog: products, lookups by scan or SKU, search, import, export and stock.
+
+use crate::error::{ImportProblem, Result, TillError};
+use crate::import::{ImportRow, COLUMNS};
+use crate::journal;
+use crate::shop::Shop;
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use serde::Serialize;
+use versapos_core::{tax::format_percent, Currency, Money, ProductId, Sku};
+
+/// A product as the till sells it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Product {
+    pub id: ProductId,
+    pub sku: String,
+    pub barcode: Option<String>,
+    pub name: String,
+    #[serde(serialize_with = "versapos_core::money::as_minor")]
+    pub price: Money,
+    pub currency: Currency,
+    pub tax_rate: String,
+    pub tax_basis_points: u32,
+    pub stock: i64,
+    pub reorder_level: Option<i64>,
+    pub category: Option<String>,
+}
+
+const SELECT: &str = "SELECT p.id, p.sku, p.barcode, p.name, p.price, p.tax_rate, t.basis_points,
+    p.stock, p.reorder_level, p.category FROM products p JOIN tax_rates t ON t.name = p.tax_rate";
+
+fn from_row(r: &Row<'_>, currency: Currency) -> rusqlite::Result<Product> {
+    Ok(Product {
+        id: ProductId(r.get(0)?),
+        sku: r.get(1)?,
+        barcode: r.get(2)?,
+        name: r.get(3)?,
+        price: Money::from_minor(r.get(4)?, currency),
+        currency,
+        tax_rate: r.get(5)?,
+        tax_basis_points: r.get(6)?,
+        stock: r.get(7)?,
+        reorder_level: r.get(8)?,
+        category: r.get(9)?,
+    })
+}
+
+/// Looks a product up by what was scanned or typed: barcode first (scanners), then SKU.
+pub fn lookup(conn: &Connection, shop: &Shop, code: &str) -> Result<Product> {
+    let code = code.trim();
+    let by_barcode = conn
+        .prepare_cached(&format!("{SELECT} WHERE p.barcode = ?1 AND p.active = 1"))?
+        .query_row([code], |r| from_row(r, shop.currency))
+        .optional()?;
+    if let Some(p) = by_barcode {
+        return Ok(p);
+    }
+    conn.prepare_cached(&format!("{SELECT} WHERE p.sku = ?1 AND p.active = 1"))?
+        .query_row([code], |r| from_row(r, shop.currency))
+        .optional()?
+        .ok_or_else(|| TillError::UnknownProduct(code.to_string()))
+}
+
+fn fts_query(text: &str, shorten: bool) -> Option<String> {
+    let tokens: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|t| !t.is_empty())
+        .map(|t| {
+            let t: String = if shorten && t.chars().count() >= 4 {
+                t.chars().take(t.chars().count() - 1).collect()
+            } else {
+                t.to_string()
+            };
+            format!("\"{}\"*", t.replace('"', "\"\""))
+        })
+        .collect();
+    if tokens.is_empty() {
+        None
+    } else {
+        Some(tokens.join(" AND "))
+    }
+}
+
+/// Finds products by name, SKU or barcode: exact codes first, then names starting with the text,
+/// then names containing words starting with it; a near miss (one letter too many at the end of a
+/// word) still finds something.
+pub fn find(conn: &Connection, shop: &Shop, text: &str, limit: usize) -> Result<Vec<Product>> {
+    let text = text.trim();
+    let mut out: Vec<Product> = Vec::new();
+    if text.is_empty() || limit == 0 {
+        return Ok(out);
+    }
+    if let Ok(p) = lookup(conn, shop, text) {
+        out.push(p);
+    }
+    let limit_i = i64::try_from(limit).unwrap_or(i64::MAX);
+    // Names starting with the text, straight off the name index.
+    let upper = format!("{text}\u{10FFFF}");
+    let mut stmt = conn.prepare_cached(&format!(
+        "{SELECT} WHERE p.name >= ?1 COLLATE NOCASE AND p.name < ?2 COLLATE NOCASE
+         AND p.active = 1 ORDER BY p.name COLLATE NOCASE LIMIT ?3"
+    ))?;
+    for p in stmt.query_map(params![text, upper, limit_i], |r| {
+        from_row(r, shop.currency)
+    })? {
+        push_unique(&mut out, p?);
+    }
+    // Words starting with the text anywhere in the name, SKU, barcode or category: unranked and
+    // bounded, then sorted by name, which stays fast however many products match.
+    for shorten in [false, true] {
+        if out.len() >= limit {
+            break;
+        }
+        if shorten && !out.is_empty() {
+            break;
+        }
+        let Some(q) = fts_query(text, shorten) else {
+            break;
+        };
+        let mut stmt = conn.prepare_cached(&format!(
+            "{SELECT} WHERE p.id IN (SELECT rowid FROM products_fts WHERE products_fts MATCH ?1
+             LIMIT ?2) AND p.active = 1"
+        ))?;
+        let mut found: Vec<Product> = stmt
+            .query_map(params![q, limit_i * 4], |r| from_row(r, shop.currency))?
+            .collect::<Result<_, _>>()?;
+        found.sort_by_key(|p| p.name.to_lowercase());
+        for p in found {
+            push_unique(&mut out, p);
+        }
+    }
+    out.truncate(limit);
+    Ok(out)
+}
+
+fn push_unique(out: &mut Vec<Product>, p: Product) {
+    if !out.iter().any(|q| q.id == p.id) {
+        out.push(p);
+    }
+}
+
+/// A page of the catalog in name order.
+pub fn list(
+    conn: &Connection,
+    shop: &Shop,
+    category: Option<&str>,
+    offset: i64,
+    limit: i64,
+) -> Result<Vec<Product>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "{SELECT} WHERE p.active = 1 AND (?1 IS NULL OR p.category = ?1)
+         ORDER BY p.name COLLATE NOCASE, p.id LIMIT ?2 OFFSET ?3"
+    ))?;
+    let rows = stmt.query_map(params![category, limit, offset], |r| {
+        from_row(r, shop.currency)
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Products at or below their reorder level (or the shop's low-stock level).
+pub fn low_stock(conn: &Connection, shop: &Shop) -> Result<Vec<Product>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "{SELECT} WHERE p.active = 1 AND p.stock <= COALESCE(p.reorder_level, ?1)
+         ORDER BY p.stock, p.name COLLATE NOCASE"
+    ))?;
+    let rows = stmt.query_map([shop.low_stock_level], |r| from_row(r, shop.currency))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub fn count(conn: &Connection) -> Result<i64> {
+    Ok(
+        conn.query_row("SELECT count(*) FROM products WHERE active = 1", [], |r| {
+            r.get(0)
+        })?,
+    )
+}
+
+/// What an import did.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct ImportSummary {
+    pub added: u64,
+    pub updated: u64,
+}
+
+/// Writes checked rows in one transaction: all of them or, on any conflict, none.
+pub fn import(
+    conn: &mut Connection,
+    shop: &Shop,
+    file: &str,
+    rows: &[ImportRow],
+    at: &str,
+    progress: &mut dyn FnMut(u64),
+) -> Result<ImportSummary> {
+    let tx = conn.transaction()?;
+    let mut summary = ImportSummary::default();
+    {
+        let mut exists = tx.prepare("SELECT 1 FROM products WHERE sku = ?1")?;
+        let mut upsert = tx.prepare(
+            "INSERT INTO products (sku, barcode, name, price, tax_rate, stock, category, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, COALESCE(?6, 0), ?7, ?8)
+             ON CONFLICT (sku) DO UPDATE SET barcode = excluded.barcode, name = excluded.name,
+                 price = excluded.price,
+                 tax_rate = COALESCE(?9, products.tax_rate),
+                 stock = COALESCE(?6, products.stock),
+                 category = excluded.category, active = 1, updated_at = excluded.updated_at",
+        )?;
+        for (i, row) in rows.iter().enumerate() {
+            let known = exists.exists([row.sku.as_str()])?;
+            let rate = row
+                .tax_rate
+                .clone()
+                .unwrap_or_else(|| shop.default_tax_rate.clone());
+            let res = upsert.execute(params![
+                row.sku.as_str(),
+                row.barcode.as_ref().map(|b| b.as_str()),
+                row.name,
+                row.price.minor(),
+                rate,
+                row.stock,
+                row.category,
+                at,
+                row.tax_rate,
+            ]);
+            match res {
+                Ok(_) => {}
+                Err(rusqlite::Error::SqliteFailure(f, msg))
+                    if f.code == rusqlite::ErrorCode::ConstraintViolation =>
+                {
+                    let column = if msg.as_deref().unwrap_or("").contains("barcode") {
+                        "barcode"
+                    } else {
+                        "row"
+                    };
+                    return Err(TillError::Import {
+                        file: file.to_string(),
+                        problems: vec![ImportProblem {
+                            line: row.line,
+                            column: column.to_string(),
+                            message: "already belongs to another product in the catalog".into(),
+                        }],
+                    });
+                }
+                Err(e) => return Err(e.into()),
+            }
+            if known {
+                summary.updated += 1;
+            } else {
+                summary.added += 1;
+            }
+            if i % 1000 == 999 {
+                progress(i as u64 + 1);
+            }
+        }
+    }
+    progress(rows.len() as u64);
+    journal::append(
+        &tx,
+        shop.till_id.as_str(),
+        at,
+        "catalog_import",
+        "",
+        &serde_json::json!({ "file": file, "added": summary.added, "updated": summary.updated }),
+    )?;
+    tx.commit()?;
+    Ok(summary)
+}
+
+/// Writes the catalog as CSV in the import format.
+pub fn export(conn: &Connection, shop: &Shop, out: &mut dyn std::io::Write) -> Result<u64> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(COLUMNS).map_err(csv_err)?;
+    let mut stmt = conn.prepare(&format!("{SELECT} WHERE p.active = 1 ORDER BY p.sku"))?;
+    let mut rows = stmt.query([])?;
+    let mut n = 0;
+    while let Some(r) = rows.next()? {
+        let p = from_row(r, shop.currency)?;
+        w.write_record([
+            p.sku.as_str(),
+            p.name.as_str(),
+            &p.price.to_major_string(),
+            p.barcode.as_deref().unwrap_or(""),
+            &p.tax_rate,
+            &p.stock.to_string(),
+            p.category.as_deref().unwrap_or(""),
+        ])
+        .map_err(csv_err)?;
+        n += 1;
+    }
+    w.flush()?;
+    Ok(n)
+}
+
+fn csv_err(e: csv::Error) -> TillError {
+    TillError::Io(std::io::Error::other(e.to_string()))
+}
+
+/// A new product typed in by a manager.
+#[derive(Clone, Debug)]
+pub struct NewProduct {
+    pub sku: Sku,
+    pub name: String,
+    pub price: Money,
+    pub barcode: Option<String>,
+    pub tax_rate: Option<String>,
+    pub stock: i64,
+    pub category: Option<String>,
+}
+
+pub fn add(conn: &mut Connection, shop: &Shop, p: &NewProduct, at: &str) -> Result<Product> {
+    let name = p.name.trim();
+    if name.is_empty() {
+        return Err(TillError::invalid("name", "must not be empty"));
+    }
+    if p.price.is_negative() {
+        return Err(TillError::invalid("price", "must not be negative"));
+    }
+    let rate = match &p.tax_rate {
+        Some(r) => shop.tax_rate(r)?.name.clone(),
+        None => shop.default_tax_rate.clone(),
+    };
+    let tx = conn.transaction()?;
+    tx.execute(
+        "INSERT INTO products (sku, barcode, name, price, tax_rate, stock, category, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            p.sku.as_str(),
+            p.barcode,
+            name,
+            p.price.minor(),
+            rate,
+            p.stock,
+            p.category,
+            at
+        ],
+    )
+    .map_err(|e| match e {
+        rusqlite::Error::SqliteFailure(f, msg)
+            if f.code == rusqlite::ErrorCode::ConstraintViolation =>
+        {
+            if msg.unwrap_or_default().contains("barcode") {
+                TillError::invalid("barcode", "already belongs to another product")
+            } else {
+                TillError::invalid("sku", format!("'{}' already exists", p.sku))
+            }
+        }
+        e => e.into(),
+    })?;
+    journal::append(
+        &tx,
+        shop.till_id.as_str(),
+        at,
+        "product_add",
+        p.sku.as_str(),
+        &serde_json::json!({ "sku": p.sku.as_str(), "price": p.price.minor() }),
+    )?;
+    tx.commit()?;
+    lookup(conn, shop, p.sku.as_str())
+}
+
+/// Changes a product's price; journaled with the old and new price.
+pub fn set_price(
+    conn: &mut Connection,
+    shop: &Shop,
+    sku: &str,
+    price: Money,
+    at: &str,
+) -> Result<Product> {
+    if price.is_negative() {
+        return Err(TillError::invalid("price", "must not be negative"));
+    }
+    let before = product_by_sku(conn, shop, sku)?;
+    let tx = conn.transaction()?;
+    tx.execute(
+        "UPDATE products SET price = ?1, updated_at = ?2 WHERE id = ?3",
+        params![price.minor(), at, before.id.0],
+    )?;
+    journal::append(
+        &tx,
+        shop.till_id.as_str(),
+        at,
+        "price_change",
+        &before.sku,
+        &serde_json::json!({ "sku": before.sku, "old": before.price.minor(), "new": price.minor() }),
+    )?;
+    tx.commit()?;
+    product_by_sku(conn, shop, sku)
+}
+
+/// Sets the counted stock of a product (a stock take); journaled.
+pub fn set_stock(
+    conn: &mut Connection,
+    shop: &Shop,
+    sku: &str,
+    stock: i64,
+    at: &str,
+) -> Result<Product> {
+    let before = product_by_sku(conn, shop, sku)?;
+    let tx = conn.transaction()?;
+    tx.execute(
+        "UPDATE products SET stock = ?1, updated_at = ?2 WHERE id = ?3",
+        params![stock, at, before.id.0],
+    )?;
+    journal::append(
+        &tx,
+        shop.till_id.as_str(),
+        at,
+        "stock_count",
+        &before.sku,
+        &serde_json::json!({ "sku": before.sku, "old": before.stock, "new": stock }),
+    )?;
+    tx.commit()?;
+    product_by_sku(conn, shop, sku)
+}
+
+pub fn product_by_sku(conn: &Connection, shop: &Shop, sku: &str) -> Result<Product> {
+    conn.prepare_cached(&format!("{SELECT} WHERE p.sku = ?1"))?
+        .query_row([sku.trim()], |r| from_row(r, shop.currency))
+        .optional()?
+        .ok_or_else(|| TillError::UnknownProduct(sku.to_string()))
+}
+
+/// The tax rate label of a product, for listings: "standard 20%".
+pub fn rate_label(p: &Product) -> String {
+    format!("{} {}", p.tax_rate, format_percent(p.tax_basis_points))
+}

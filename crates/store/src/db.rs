@@ -1,0 +1,63 @@
+//! Opening the store: pragmas and the embedded, numbered migrations.
+
+use crate::error::{Result, TillError};
+use rusqlite::Connection;
+use std::path::Path;
+use std::time::Duration;
+
+/// The migrations, in order. Forward-only; an applied file is never edited.
+const MIGRATIONS: &[(i64, &str, &str)] = &[(
+    1,
+    "0001_till_core",
+    include_str!("../../../migrations/0001_till_core.sql"),
+)];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;
+
+/// Opens (creating if needed) the store at `path` and brings its schema up to date.
+pub fn open(path: &Path) -> Result<Connection> {
+    if let Some(dir) = path.parent() {
+        if !dir.as_os_str().is_empty() {
+            std::fs::create_dir_all(dir)?;
+        }
+    }
+    let mut conn = Connection::open(path)?;
+    configure(&conn)?;
+    migrate(&mut conn, &path.display().to_string())?;
+    Ok(conn)
+}
+
+/// WAL for concurrent readers, FULL sync because a till must not lose a sale on power loss.
+pub fn configure(conn: &Connection) -> Result<()> {
+    conn.busy_timeout(Duration::from_secs(10))?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
+    Ok(())
+}
+
+/// Applies every migration newer than the store's `user_version`, each in its own transaction.
+pub fn migrate(conn: &mut Connection, path: &str) -> Result<()> {
+    let current: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if current > SCHEMA_VERSION {
+        return Err(TillError::SchemaTooNew {
+            path: path.to_string(),
+            found: current,
+            known: SCHEMA_VERSION,
+        });
+    }
+    for (version, _name, sql) in MIGRATIONS.iter().filter(|m| m.0 > current) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", version)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+/// The schema version recorded in an open store.
+pub fn schema_version(conn: &Connection) -> Result<i64> {
+    Ok(conn.pragma_query_value(None, "user_version", |r| r.get(0))?)
+}

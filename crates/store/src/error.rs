@@ -1,0 +1,141 @@
+//! What can go wrong at the till, in words a cashier or IT person can act on.
+
+use versapos_core::{CartError, IdError, LoyaltyError, MoneyError, RefundError, TenderError};
+
+/// A problem found in an import file, located by line and column.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ImportProblem {
+    pub line: u64,
+    pub column: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for ImportProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "line {}, column {}: {}",
+            self.line, self.column, self.message
+        )
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum TillError {
+    #[error("no shop is set up in {0}: run `versapos init` or `versapos demo` first")]
+    NoShop(String),
+    #[error("a shop is already set up in {0}")]
+    AlreadySetUp(String),
+    #[error("unknown product '{0}': no SKU or barcode matches")]
+    UnknownProduct(String),
+    #[error("no customer with id {0}")]
+    UnknownCustomer(i64),
+    #[error("no order '{0}' (give its id or receipt number)")]
+    UnknownOrder(String),
+    #[error("no parked cart {0}")]
+    UnknownParkedCart(i64),
+    #[error("unknown tax rate '{0}'")]
+    UnknownTaxRate(String),
+    #[error("{field}: {message}")]
+    Invalid { field: String, message: String },
+    #[error("order {receipt} is {status} and cannot be {action}")]
+    WrongState {
+        receipt: String,
+        status: String,
+        action: &'static str,
+    },
+    #[error("card payments need a card reader, and none is set up on this till")]
+    CardUnavailable,
+    #[error("{file}: {} problem(s), nothing imported:\n{}", problems.len(), list_problems(problems))]
+    Import {
+        file: String,
+        problems: Vec<ImportProblem>,
+    },
+    #[error("the store {path} has schema version {found}, newer than this VersaTalent POS ({known}): update the app")]
+    SchemaTooNew {
+        path: String,
+        found: i64,
+        known: i64,
+    },
+    #[error(transparent)]
+    Cart(#[from] CartError),
+    #[error(transparent)]
+    Tender(#[from] TenderError),
+    #[error(transparent)]
+    Refund(#[from] RefundError),
+    #[error(transparent)]
+    Money(#[from] MoneyError),
+    #[error(transparent)]
+    Id(#[from] IdError),
+    #[error(transparent)]
+    Loyalty(#[from] LoyaltyError),
+    #[error("store error: {0}")]
+    Database(#[from] rusqlite::Error),
+    #[error("stored data is damaged: {0}")]
+    Corrupt(String),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
+fn list_problems(problems: &[ImportProblem]) -> String {
+    let mut s: Vec<String> = problems.iter().take(50).map(|p| format!("  {p}")).collect();
+    if problems.len() > 50 {
+        s.push(format!("  … and {} more", problems.len() - 50));
+    }
+    s.join("\n")
+}
+
+impl TillError {
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        TillError::Invalid {
+            field: field.to_string(),
+            message: message.into(),
+        }
+    }
+
+    /// A stable code for the UI and scripts to switch on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            TillError::NoShop(_) => "no_shop",
+            TillError::AlreadySetUp(_) => "already_set_up",
+            TillError::UnknownProduct(_) => "unknown_product",
+            TillError::UnknownCustomer(_) => "unknown_customer",
+            TillError::UnknownOrder(_) => "unknown_order",
+            TillError::UnknownParkedCart(_) => "unknown_parked_cart",
+            TillError::UnknownTaxRate(_) => "unknown_tax_rate",
+            TillError::Invalid { .. } => "invalid_input",
+            TillError::WrongState { .. } => "wrong_state",
+            TillError::CardUnavailable => "card_unavailable",
+            TillError::Import { .. } => "import_failed",
+            TillError::SchemaTooNew { .. } => "schema_too_new",
+            TillError::Cart(CartError::Money(MoneyError::Overflow))
+            | TillError::Money(MoneyError::Overflow) => "amount_overflow",
+            TillError::Cart(_) => "cart_invalid",
+            TillError::Tender(TenderError::InsufficientTender { .. }) => "insufficient_tender",
+            TillError::Tender(TenderError::NotEnoughPoints { .. }) => "not_enough_points",
+            TillError::Tender(_) => "tender_invalid",
+            TillError::Refund(RefundError::MoreThanPaid { .. }) => "refund_exceeds_paid",
+            TillError::Refund(_) => "refund_invalid",
+            TillError::Money(_) => "amount_invalid",
+            TillError::Id(_) => "id_invalid",
+            TillError::Loyalty(_) => "points_invalid",
+            TillError::Database(_) => "database",
+            TillError::Corrupt(_) => "corrupt",
+            TillError::Io(_) => "io",
+        }
+    }
+
+    /// Whether the caller asked for something wrong (as opposed to the till failing).
+    pub fn is_bad_input(&self) -> bool {
+        !matches!(
+            self,
+            TillError::Database(_)
+                | TillError::Corrupt(_)
+                | TillError::Io(_)
+                | TillError::SchemaTooNew { .. }
+                | TillError::CardUnavailable
+        )
+    }
+}
+
+pub type Result<T, E = TillError> = std::result::Result<T, E>;

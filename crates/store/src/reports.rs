@@ -1,0 +1,222 @@
+//! Manager reports, read from the rollups that every sale, refund and void keeps current.
+//!
+//! Figures: `gross` is what customers were charged for sales (tax included, after discounts);
+//! `refunds` is what was given back, counted on the day of the refund; `net` is gross − refunds.
+//! Tender amounts are what went into (or out of) the drawer, so cash includes cash rounding.
+
+use crate::error::{Result, TillError};
+use crate::shop::Shop;
+use chrono::NaiveDate;
+use rusqlite::{params, Connection};
+use serde::Serialize;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportBy {
+    Day,
+    Hour,
+    Product,
+    Tender,
+}
+
+impl ReportBy {
+    pub fn parse(s: &str) -> Option<ReportBy> {
+        match s {
+            "day" => Some(ReportBy::Day),
+            "hour" => Some(ReportBy::Hour),
+            "product" => Some(ReportBy::Product),
+            "tender" => Some(ReportBy::Tender),
+            _ => None,
+        }
+    }
+}
+
+/// Sales of one day, or of one hour of the day across the period.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PeriodRow {
+    pub period: String,
+    pub orders: i64,
+    pub items: i64,
+    pub gross: i64,
+    pub discounts: i64,
+    pub tax: i64,
+    pub refunds: i64,
+    pub refund_tax: i64,
+    pub net: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ProductRow {
+    pub sku: String,
+    pub name: String,
+    pub quantity: i64,
+    pub gross: i64,
+    pub refunded_quantity: i64,
+    pub refunds: i64,
+    pub net: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TenderRow {
+    pub tender: String,
+    pub payments: i64,
+    pub amount: i64,
+    pub refunds: i64,
+    pub net: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum ReportRows {
+    Period(Vec<PeriodRow>),
+    Product(Vec<ProductRow>),
+    Tender(Vec<TenderRow>),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Totals {
+    pub orders: i64,
+    pub items: i64,
+    pub gross: i64,
+    pub discounts: i64,
+    pub tax: i64,
+    pub refunds: i64,
+    pub refund_tax: i64,
+    pub net: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Report {
+    pub shop: String,
+    pub currency: String,
+    pub from: String,
+    pub to: String,
+    pub by: ReportBy,
+    pub totals: Totals,
+    pub rows: ReportRows,
+}
+
+pub fn report(
+    conn: &Connection,
+    shop: &Shop,
+    from: NaiveDate,
+    to: NaiveDate,
+    by: ReportBy,
+    limit: Option<i64>,
+) -> Result<Report> {
+    if to < from {
+        return Err(TillError::invalid(
+            "--to",
+            format!("{to} is before --from {from}"),
+        ));
+    }
+    let (f, t) = (from.to_string(), to.to_string());
+    let totals = conn
+        .prepare_cached(
+            "SELECT coalesce(sum(orders),0), coalesce(sum(items),0), coalesce(sum(gross),0),
+                 coalesce(sum(discounts),0), coalesce(sum(tax),0), coalesce(sum(refunds),0),
+                 coalesce(sum(refund_tax),0)
+             FROM sales_by_hour WHERE business_day BETWEEN ?1 AND ?2",
+        )?
+        .query_row(params![f, t], |r| {
+            let gross: i64 = r.get(2)?;
+            let refunds: i64 = r.get(5)?;
+            Ok(Totals {
+                orders: r.get(0)?,
+                items: r.get(1)?,
+                gross,
+                discounts: r.get(3)?,
+                tax: r.get(4)?,
+                refunds,
+                refund_tax: r.get(6)?,
+                net: gross - refunds,
+            })
+        })?;
+    let limit = limit.unwrap_or(-1);
+    let period_sql = |key: &str| {
+        format!(
+            "SELECT {key}, sum(orders), sum(items), sum(gross), sum(discounts), sum(tax),
+                 sum(refunds), sum(refund_tax)
+             FROM sales_by_hour WHERE business_day BETWEEN ?1 AND ?2
+             GROUP BY 1 ORDER BY 1 LIMIT ?3"
+        )
+    };
+    let rows = match by {
+        ReportBy::Day | ReportBy::Hour => {
+            let key = if by == ReportBy::Day {
+                "business_day"
+            } else {
+                "printf('%02d:00', hour)"
+            };
+            let mut stmt = conn.prepare_cached(&period_sql(key))?;
+            let rows = stmt.query_map(params![f, t, limit], |r| {
+                let gross: i64 = r.get(3)?;
+                let refunds: i64 = r.get(6)?;
+                Ok(PeriodRow {
+                    period: r.get(0)?,
+                    orders: r.get(1)?,
+                    items: r.get(2)?,
+                    gross,
+                    discounts: r.get(4)?,
+                    tax: r.get(5)?,
+                    refunds,
+                    refund_tax: r.get(7)?,
+                    net: gross - refunds,
+                })
+            })?;
+            ReportRows::Period(rows.collect::<Result<_, _>>()?)
+        }
+        ReportBy::Product => {
+            let mut stmt = conn.prepare_cached(
+                "SELECT p.sku, p.name, s.q, s.g, s.rq, s.r FROM
+                   (SELECT product_id, sum(quantity) q, sum(gross) g, sum(refunded_quantity) rq,
+                        sum(refunds) r
+                    FROM sales_by_product WHERE business_day BETWEEN ?1 AND ?2
+                    GROUP BY product_id) s
+                 JOIN products p ON p.id = s.product_id
+                 ORDER BY s.g - s.r DESC, p.sku LIMIT ?3",
+            )?;
+            let rows = stmt.query_map(params![f, t, limit], |r| {
+                let gross: i64 = r.get(3)?;
+                let refunds: i64 = r.get(5)?;
+                Ok(ProductRow {
+                    sku: r.get(0)?,
+                    name: r.get(1)?,
+                    quantity: r.get(2)?,
+                    gross,
+                    refunded_quantity: r.get(4)?,
+                    refunds,
+                    net: gross - refunds,
+                })
+            })?;
+            ReportRows::Product(rows.collect::<Result<_, _>>()?)
+        }
+        ReportBy::Tender => {
+            let mut stmt = conn.prepare_cached(
+                "SELECT tender, sum(payments), sum(amount), sum(refunds) FROM sales_by_tender
+                 WHERE business_day BETWEEN ?1 AND ?2 GROUP BY tender ORDER BY tender LIMIT ?3",
+            )?;
+            let rows = stmt.query_map(params![f, t, limit], |r| {
+                let amount: i64 = r.get(2)?;
+                let refunds: i64 = r.get(3)?;
+                Ok(TenderRow {
+                    tender: r.get(0)?,
+                    payments: r.get(1)?,
+                    amount,
+                    refunds,
+                    net: amount - refunds,
+                })
+            })?;
+            ReportRows::Tender(rows.collect::<Result<_, _>>()?)
+        }
+    };
+    Ok(Report {
+        shop: shop.name.clone(),
+        currency: shop.currency.code().to_string(),
+        from: f,
+        to: t,
+        by,
+        totals,
+        rows,
+    })
+}

@@ -1,0 +1,770 @@
+//! Ringing up sales: checkout, parked carts, voids, and orders as the receipt shows them.
+//!
+//! A checkout is one `BEGIN IMMEDIATE` transaction that writes the order, its lines and payments,
+//! moves stock and points, updates the report rollups and appends the journal entry. Either all
+//! of it is on disk or none of it.
+
+use crate::customers::post_points;
+use crate::error::{Result, TillError};
+use crate::journal;
+use crate::shop::Shop;
+use chrono::{DateTime, FixedOffset, SecondsFormat, Timelike};
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use serde::Serialize;
+use versapos_core::{
+    receipt_label, settle, Cart, CustomerId, Money, OrderStatus, TenderKind, TenderRequest,
+    ROUNDING_RULE,
+};
+
+/// When something happened, in the three forms the store keeps.
+#[derive(Clone, Debug)]
+pub struct Moment {
+    pub at: String,
+    pub business_day: String,
+    pub hour: u32,
+}
+
+impl Moment {
+    pub fn new(now: DateTime<FixedOffset>) -> Self {
+        Moment {
+            at: now.to_rfc3339_opts(SecondsFormat::Millis, false),
+            business_day: now.date_naive().to_string(),
+            hour: now.hour(),
+        }
+    }
+}
+
+/// A new id that sorts by creation time.
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct LineView {
+    pub line_no: i64,
+    pub sku: String,
+    pub name: String,
+    pub quantity: i64,
+    pub unit_price: i64,
+    pub line_discount: i64,
+    pub discount: Option<String>,
+    pub order_discount_share: i64,
+    pub tax_rate: String,
+    pub tax_basis_points: u32,
+    pub net: i64,
+    pub tax: i64,
+    pub gross: i64,
+    pub refunded_quantity: i64,
+    pub refunded_amount: i64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct PaymentView {
+    pub id: String,
+    pub tender: String,
+    pub status: String,
+    pub amount: i64,
+    pub tendered: Option<i64>,
+    pub change: i64,
+    pub points: i64,
+    pub refunded: i64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct TaxLineView {
+    pub name: String,
+    pub basis_points: u32,
+    pub net: i64,
+    pub tax: i64,
+    pub gross: i64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct RefundSummary {
+    pub id: String,
+    pub kind: String,
+    pub amount: i64,
+    pub tax: i64,
+    pub cash_rounding: i64,
+    pub points_reversed: i64,
+    pub restock: bool,
+    pub created_at: String,
+}
+
+/// An order as the receipt and `orders show` present it; amounts in minor units.
+#[derive(Clone, Debug, Serialize)]
+pub struct OrderView {
+    pub id: String,
+    pub number: i64,
+    pub receipt: String,
+    pub till_id: String,
+    pub status: String,
+    pub currency: String,
+    pub tax_mode: String,
+    pub rounding_rule: String,
+    pub subtotal: i64,
+    pub discount_total: i64,
+    pub order_discount: Option<String>,
+    pub tax: i64,
+    pub total: i64,
+    pub cash_rounding: i64,
+    pub paid: i64,
+    pub change: i64,
+    pub refunded_total: i64,
+    pub customer_id: Option<i64>,
+    pub points_earned: i64,
+    pub points_redeemed: i64,
+    pub points_reversed: i64,
+    pub created_at: String,
+    pub demo: bool,
+    pub lines: Vec<LineView>,
+    pub payments: Vec<PaymentView>,
+    pub tax_breakdown: Vec<TaxLineView>,
+    pub refunds: Vec<RefundSummary>,
+}
+
+/// Commits a sale. Returns the new order's id.
+pub fn checkout(
+    conn: &mut Connection,
+    shop: &Shop,
+    cart: &Cart,
+    tenders: &[TenderRequest],
+    when: &Moment,
+    parked: Option<i64>,
+) -> Result<String> {
+    if cart.currency != shop.currency {
+        return Err(TillError::invalid(
+            "cart",
+            format!(
+                "is in {}, the shop sells in {}",
+                cart.currency, shop.currency
+            ),
+        ));
+    }
+    if tenders
+        .iter()
+        .any(|t| matches!(t, TenderRequest::Card { .. }))
+    {
+        return Err(TillError::CardUnavailable);
+    }
+    let priced = cart.price(shop.tax_mode)?;
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    if let Some(id) = parked {
+        let n = tx.execute("DELETE FROM parked_carts WHERE id = ?1", [id])?;
+        if n == 0 {
+            return Err(TillError::UnknownParkedCart(id));
+        }
+    }
+    let balance: Option<i64> = match cart.customer_id {
+        Some(c) => Some(
+            tx.prepare_cached("SELECT points_balance FROM customers WHERE id = ?1")?
+                .query_row([c.0], |r| r.get(0))
+                .optional()?
+                .ok_or(TillError::UnknownCustomer(c.0))?,
+        ),
+        None => None,
+    };
+    let settlement = settle(
+        priced.total,
+        tenders,
+        shop.cash_rounding,
+        &shop.loyalty,
+        balance,
+    )?;
+    let points_earned = if cart.customer_id.is_some() {
+        shop.loyalty.earned_on(settlement.money_paid)
+    } else {
+        0
+    };
+
+    let till = shop.till_id.as_str();
+    let number: i64 = tx
+        .prepare_cached(
+            "INSERT INTO receipt_counters (till_id, last_number) VALUES (?1, 1)
+             ON CONFLICT (till_id) DO UPDATE SET last_number = last_number + 1
+             RETURNING last_number",
+        )?
+        .query_row([till], |r| r.get(0))?;
+    let order_id = new_id();
+    let customer = cart.customer_id.map(|c| c.0);
+    tx.prepare_cached(
+        "INSERT INTO orders (id, till_id, number, status, currency, tax_mode, rounding_rule,
+             subtotal, discount_total, order_discount, tax_total, total, cash_rounding,
+             change_given, customer_id, points_earned, points_redeemed, created_at,
+             business_day, hour)
+         VALUES (?1, ?2, ?3, 'paid', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
+             ?17, ?18, ?19)",
+    )?
+    .execute(params![
+        order_id,
+        till,
+        number,
+        shop.currency.code(),
+        shop.tax_mode.as_str(),
+        ROUNDING_RULE,
+        priced.subtotal.minor(),
+        priced.discount_total.minor(),
+        cart.order_discount.as_ref().map(|d| d.label()),
+        priced.tax_total.minor(),
+        priced.total.minor(),
+        settlement.cash_rounding.minor(),
+        settlement.change.minor(),
+        customer,
+        points_earned,
+        settlement.points_redeemed,
+        when.at,
+        when.business_day,
+        when.hour,
+    ])?;
+    let mut items = 0_i64;
+    {
+        let mut line_stmt = tx.prepare_cached(
+            "INSERT INTO order_lines (order_id, line_no, product_id, sku, name, unit_price,
+                 quantity, line_discount, discount_label, order_discount_share, tax_rate_name,
+                 tax_basis_points, net, tax, gross)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+        )?;
+        let mut stock_stmt =
+            tx.prepare_cached("UPDATE products SET stock = stock - ?1 WHERE id = ?2")?;
+        let mut product_roll = tx.prepare_cached(
+            "INSERT INTO sales_by_product (business_day, product_id, quantity, gross)
+             VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT DO UPDATE SET quantity = quantity + excluded.quantity,
+                 gross = gross + excluded.gross",
+        )?;
+        for (i, l) in priced.lines.iter().enumerate() {
+            let line_no = i as i64 + 1;
+            line_stmt.execute(params![
+                order_id,
+                line_no,
+                l.line.product_id.0,
+                l.line.sku.as_str(),
+                l.line.name,
+                l.line.unit_price.minor(),
+                l.line.quantity,
+                l.line_discount.minor(),
+                l.line.discount.as_ref().map(|d| d.label()),
+                l.order_discount_share.minor(),
+                l.line.tax_rate.name,
+                l.line.tax_rate.basis_points,
+                l.net.minor(),
+                l.tax.minor(),
+                l.gross.minor(),
+            ])?;
+            if stock_stmt.execute(params![l.line.quantity, l.line.product_id.0])? == 0 {
+                return Err(TillError::UnknownProduct(l.line.sku.to_string()));
+            }
+            product_roll.execute(params![
+                when.business_day,
+                l.line.product_id.0,
+                l.line.quantity,
+                l.gross.minor()
+            ])?;
+            items += l.line.quantity;
+        }
+        let mut pay_stmt = tx.prepare_cached(
+            "INSERT INTO payments (id, order_id, seq, tender, status, amount, tendered,
+                 change_given, points, created_at)
+             VALUES (?1, ?2, ?3, ?4, 'succeeded', ?5, ?6, ?7, ?8, ?9)",
+        )?;
+        let mut tender_roll = tx.prepare_cached(
+            "INSERT INTO sales_by_tender (business_day, tender, payments, amount)
+             VALUES (?1, ?2, 1, ?3)
+             ON CONFLICT DO UPDATE SET payments = payments + 1, amount = amount + excluded.amount",
+        )?;
+        for (i, p) in settlement.payments.iter().enumerate() {
+            pay_stmt.execute(params![
+                new_id(),
+                order_id,
+                i as i64 + 1,
+                p.tender.as_str(),
+                p.amount.minor(),
+                p.tendered.map(|t| t.minor()),
+                p.change.minor(),
+                p.points,
+                when.at,
+            ])?;
+            tender_roll.execute(params![
+                when.business_day,
+                p.tender.as_str(),
+                p.amount.minor()
+            ])?;
+        }
+    }
+    tx.prepare_cached(
+        "INSERT INTO sales_by_hour (business_day, hour, orders, items, gross, discounts, tax)
+         VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6)
+         ON CONFLICT DO UPDATE SET orders = orders + 1, items = items + excluded.items,
+             gross = gross + excluded.gross, discounts = discounts + excluded.discounts,
+             tax = tax + excluded.tax",
+    )?
+    .execute(params![
+        when.business_day,
+        when.hour,
+        items,
+        priced.total.minor(),
+        priced.discount_total.minor(),
+        priced.tax_total.minor()
+    ])?;
+    if let Some(c) = cart.customer_id {
+        if settlement.points_redeemed > 0 {
+            let key = format!("redeem:{order_id}");
+            let posted = post_points(
+                &tx,
+                c,
+                &key,
+                Some(&order_id),
+                "redeem",
+                -settlement.points_redeemed,
+                &when.at,
+            )?;
+            if posted.shortfall != 0 {
+                return Err(TillError::Corrupt(
+                    "points balance changed during the sale".into(),
+                ));
+            }
+        }
+        let key = format!("earn:{order_id}");
+        post_points(
+            &tx,
+            c,
+            &key,
+            Some(&order_id),
+            "earn",
+            points_earned,
+            &when.at,
+        )?;
+    }
+    let payments: Vec<serde_json::Value> = settlement
+        .payments
+        .iter()
+        .map(|p| serde_json::json!({ "tender": p.tender.as_str(), "amount": p.amount.minor() }))
+        .collect();
+    journal::append(
+        &tx,
+        till,
+        &when.at,
+        "sale",
+        &order_id,
+        &serde_json::json!({
+            "number": number, "currency": shop.currency.code(), "total": priced.total.minor(),
+            "tax": priced.tax_total.minor(), "cash_rounding": settlement.cash_rounding.minor(),
+            "payments": payments, "customer_id": customer, "points_earned": points_earned,
+            "points_redeemed": settlement.points_redeemed,
+        }),
+    )?;
+    tx.commit()?;
+    Ok(order_id)
+}
+
+/// Finds an order by its id, its receipt label ("T1-000042") or its number on this till.
+pub fn resolve(conn: &Connection, shop: &Shop, reference: &str) -> Result<String> {
+    let r = reference.trim();
+    let by_id: Option<String> = conn
+        .prepare_cached("SELECT id FROM orders WHERE id = ?1")?
+        .query_row([r], |row| row.get(0))
+        .optional()?;
+    if let Some(id) = by_id {
+        return Ok(id);
+    }
+    let (till, num) = match r.rsplit_once('-') {
+        Some((t, n)) => (t.to_string(), n),
+        None => (shop.till_id.to_string(), r),
+    };
+    let Ok(number) = num.parse::<i64>() else {
+        return Err(TillError::UnknownOrder(r.to_string()));
+    };
+    conn.prepare_cached("SELECT id FROM orders WHERE till_id = ?1 AND number = ?2")?
+        .query_row(params![till, number], |row| row.get(0))
+        .optional()?
+        .ok_or_else(|| TillError::UnknownOrder(r.to_string()))
+}
+
+/// Loads an order with its lines, payments, tax breakdown and refunds.
+pub fn order(conn: &Connection, shop: &Shop, id: &str) -> Result<OrderView> {
+    let mut o = conn
+        .prepare_cached(
+            "SELECT id, number, till_id, status, currency, tax_mode, rounding_rule, subtotal,
+                 discount_total, order_discount, tax_total, total, cash_rounding, change_given,
+                 refunded_total, customer_id, points_earned, points_redeemed, points_reversed,
+                 created_at FROM orders WHERE id = ?1",
+        )?
+        .query_row([id], |r| {
+            let till: String = r.get(2)?;
+            let number: i64 = r.get(1)?;
+            Ok(OrderView {
+                id: r.get(0)?,
+                number,
+                receipt: String::new(),
+                till_id: till,
+                status: r.get(3)?,
+                currency: r.get(4)?,
+                tax_mode: r.get(5)?,
+                rounding_rule: r.get(6)?,
+                subtotal: r.get(7)?,
+                discount_total: r.get(8)?,
+                order_discount: r.get(9)?,
+                tax: r.get(10)?,
+                total: r.get(11)?,
+                cash_rounding: r.get(12)?,
+                paid: 0,
+                change: r.get(13)?,
+                refunded_total: r.get(14)?,
+                customer_id: r.get(15)?,
+                points_earned: r.get(16)?,
+                points_redeemed: r.get(17)?,
+                points_reversed: r.get(18)?,
+                created_at: r.get(19)?,
+                demo: shop.demo,
+                lines: Vec::new(),
+                payments: Vec::new(),
+                tax_breakdown: Vec::new(),
+                refunds: Vec::new(),
+            })
+        })
+        .optional()?
+        .ok_or_else(|| TillError::UnknownOrder(id.to_string()))?;
+    o.receipt = versapos_core::TillId::parse(&o.till_id)
+        .map(|t| receipt_label(&t, o.number))
+        .unwrap_or_else(|_| format!("{}-{:06}", o.till_id, o.number));
+    let mut stmt = conn.prepare_cached(
+        "SELECT line_no, sku, name, quantity, unit_price, line_discount, discount_label,
+             order_discount_share, tax_rate_name, tax_basis_points, net, tax, gross,
+             refunded_quantity, refunded_amount
+         FROM order_lines WHERE order_id = ?1 ORDER BY line_no",
+    )?;
+    o.lines = stmt
+        .query_map([id], |r| {
+            Ok(LineView {
+                line_no: r.get(0)?,
+                sku: r.get(1)?,
+                name: r.get(2)?,
+                quantity: r.get(3)?,
+                unit_price: r.get(4)?,
+                line_discount: r.get(5)?,
+                discount: r.get(6)?,
+                order_discount_share: r.get(7)?,
+                tax_rate: r.get(8)?,
+                tax_basis_points: r.get(9)?,
+                net: r.get(10)?,
+                tax: r.get(11)?,
+                gross: r.get(12)?,
+                refunded_quantity: r.get(13)?,
+                refunded_amount: r.get(14)?,
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, tender, status, amount, tendered, change_given, points, refunded
+         FROM payments WHERE order_id = ?1 ORDER BY seq",
+    )?;
+    o.payments = stmt
+        .query_map([id], |r| {
+            Ok(PaymentView {
+                id: r.get(0)?,
+                tender: r.get(1)?,
+                status: r.get(2)?,
+                amount: r.get(3)?,
+                tendered: r.get(4)?,
+                change: r.get(5)?,
+                points: r.get(6)?,
+                refunded: r.get(7)?,
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    o.paid = o
+        .payments
+        .iter()
+        .filter(|p| p.status == "succeeded")
+        .map(|p| p.amount)
+        .sum();
+    for l in &o.lines {
+        match o.tax_breakdown.iter_mut().find(|b| b.name == l.tax_rate) {
+            Some(b) => {
+                b.net += l.net;
+                b.tax += l.tax;
+                b.gross += l.gross;
+            }
+            None => o.tax_breakdown.push(TaxLineView {
+                name: l.tax_rate.clone(),
+                basis_points: l.tax_basis_points,
+                net: l.net,
+                tax: l.tax,
+                gross: l.gross,
+            }),
+        }
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, kind, amount, tax, cash_rounding, points_reversed, restock, created_at
+         FROM refunds WHERE order_id = ?1 ORDER BY created_at, id",
+    )?;
+    o.refunds = stmt
+        .query_map([id], |r| {
+            Ok(RefundSummary {
+                id: r.get(0)?,
+                kind: r.get(1)?,
+                amount: r.get(2)?,
+                tax: r.get(3)?,
+                cash_rounding: r.get(4)?,
+                points_reversed: r.get(5)?,
+                restock: r.get(6)?,
+                created_at: r.get(7)?,
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    Ok(o)
+}
+
+/// One row of the order list.
+#[derive(Clone, Debug, Serialize)]
+pub struct OrderSummary {
+    pub id: String,
+    pub receipt: String,
+    pub status: String,
+    pub currency: String,
+    pub total: i64,
+    pub refunded_total: i64,
+    pub customer_id: Option<i64>,
+    pub created_at: String,
+}
+
+/// Orders, newest first, optionally of one status.
+pub fn list(
+    conn: &Connection,
+    status: Option<OrderStatus>,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<OrderSummary>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, till_id, number, status, currency, total, refunded_total, customer_id,
+             created_at FROM orders WHERE ?1 IS NULL OR status = ?1
+         ORDER BY created_at DESC, number DESC LIMIT ?2 OFFSET ?3",
+    )?;
+    let rows = stmt.query_map(params![status.map(|s| s.as_str()), limit, offset], |r| {
+        let till: String = r.get(1)?;
+        let number: i64 = r.get(2)?;
+        Ok(OrderSummary {
+            id: r.get(0)?,
+            receipt: format!("{till}-{number:06}"),
+            status: r.get(3)?,
+            currency: r.get(4)?,
+            total: r.get(5)?,
+            refunded_total: r.get(6)?,
+            customer_id: r.get(7)?,
+            created_at: r.get(8)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Voids a completed order before any refund: money back in full, stock back, points undone,
+/// and the sale taken out of the reports.
+pub fn void(conn: &mut Connection, shop: &Shop, id: &str, when: &Moment) -> Result<()> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let (status, number, customer, earned, redeemed, total, tax, discounts, day, hour): (
+        String,
+        i64,
+        Option<i64>,
+        i64,
+        i64,
+        i64,
+        i64,
+        i64,
+        String,
+        i64,
+    ) = tx.query_row(
+        "SELECT status, number, customer_id, points_earned, points_redeemed, total, tax_total,
+             discount_total, business_day, hour FROM orders WHERE id = ?1",
+        [id],
+        |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+                r.get(7)?,
+                r.get(8)?,
+                r.get(9)?,
+            ))
+        },
+    )?;
+    let st = OrderStatus::parse(&status).ok_or_else(|| TillError::Corrupt(status.clone()))?;
+    if !st.can_void() {
+        return Err(TillError::WrongState {
+            receipt: receipt_label(&shop.till_id, number),
+            status,
+            action: "voided",
+        });
+    }
+    let lines: Vec<(i64, i64)> = tx
+        .prepare("SELECT product_id, quantity FROM order_lines WHERE order_id = ?1")?
+        .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    let mut items = 0;
+    let counted = st == OrderStatus::Paid;
+    for (product, qty) in &lines {
+        tx.execute(
+            "UPDATE products SET stock = stock + ?1 WHERE id = ?2",
+            params![qty, product],
+        )?;
+        if counted {
+            tx.execute(
+                "UPDATE sales_by_product SET quantity = quantity - ?1,
+                     gross = gross - (SELECT sum(gross) FROM order_lines
+                                      WHERE order_id = ?4 AND product_id = ?3)
+                 WHERE business_day = ?2 AND product_id = ?3",
+                params![qty, day, product, id],
+            )?;
+        }
+        items += qty;
+    }
+    if counted {
+        tx.execute(
+            "UPDATE sales_by_hour SET orders = orders - 1, items = items - ?1, gross = gross - ?2,
+                 tax = tax - ?3, discounts = discounts - ?4 WHERE business_day = ?5 AND hour = ?6",
+            params![items, total, tax, discounts, day, hour],
+        )?;
+        tx.execute(
+            "UPDATE sales_by_tender SET
+                 payments = payments - (SELECT count(*) FROM payments p WHERE p.order_id = ?1
+                                    AND p.tender = sales_by_tender.tender AND p.status = 'succeeded'),
+                 amount = amount - (SELECT sum(amount) FROM payments p WHERE p.order_id = ?1
+                                    AND p.tender = sales_by_tender.tender AND p.status = 'succeeded')
+             WHERE business_day = ?2 AND tender IN
+                 (SELECT tender FROM payments WHERE order_id = ?1 AND status = 'succeeded')",
+            params![id, day],
+        )?;
+    }
+    if let Some(c) = customer.map(CustomerId) {
+        post_points(
+            &tx,
+            c,
+            &format!("void-earn:{id}"),
+            Some(id),
+            "reverse_earn",
+            -earned,
+            &when.at,
+        )?;
+        post_points(
+            &tx,
+            c,
+            &format!("void-redeem:{id}"),
+            Some(id),
+            "return_redeem",
+            redeemed,
+            &when.at,
+        )?;
+    }
+    tx.execute(
+        "UPDATE orders SET status = 'voided', voided_at = ?1, points_reversed = points_earned
+         WHERE id = ?2",
+        params![when.at, id],
+    )?;
+    tx.execute(
+        "UPDATE payments SET status = 'canceled' WHERE order_id = ?1 AND status = 'pending'",
+        [id],
+    )?;
+    journal::append(
+        &tx,
+        shop.till_id.as_str(),
+        &when.at,
+        "void",
+        id,
+        &serde_json::json!({ "number": number, "total": total, "was": status }),
+    )?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// A parked cart, waiting to be resumed.
+#[derive(Clone, Debug, Serialize)]
+pub struct ParkedCart {
+    pub id: i64,
+    pub note: Option<String>,
+    pub customer_id: Option<i64>,
+    pub lines: usize,
+    pub parked_at: String,
+    pub cart: Cart,
+}
+
+pub fn park(
+    conn: &Connection,
+    shop: &Shop,
+    cart: &Cart,
+    note: Option<&str>,
+    at: &str,
+) -> Result<i64> {
+    cart.price(shop.tax_mode)?;
+    let json = serde_json::to_string(cart).map_err(|e| TillError::Corrupt(e.to_string()))?;
+    conn.execute(
+        "INSERT INTO parked_carts (till_id, cart, customer_id, note, parked_at)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![
+            shop.till_id.as_str(),
+            json,
+            cart.customer_id.map(|c| c.0),
+            note,
+            at
+        ],
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
+pub fn parked(conn: &Connection) -> Result<Vec<ParkedCart>> {
+    let mut stmt = conn
+        .prepare("SELECT id, cart, customer_id, note, parked_at FROM parked_carts ORDER BY id")?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get(2)?,
+            r.get(3)?,
+            r.get(4)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, json, customer_id, note, parked_at) = row?;
+        let cart: Cart = serde_json::from_str(&json)
+            .map_err(|e| TillError::Corrupt(format!("parked cart {id}: {e}")))?;
+        out.push(ParkedCart {
+            id,
+            note,
+            customer_id,
+            lines: cart.lines.len(),
+            parked_at,
+            cart,
+        });
+    }
+    Ok(out)
+}
+
+pub fn parked_cart(conn: &Connection, id: i64) -> Result<Cart> {
+    let json: String = conn
+        .query_row("SELECT cart FROM parked_carts WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })
+        .optional()?
+        .ok_or(TillError::UnknownParkedCart(id))?;
+    serde_json::from_str(&json).map_err(|e| TillError::Corrupt(format!("parked cart {id}: {e}")))
+}
+
+pub fn discard_parked(conn: &Connection, id: i64) -> Result<()> {
+    if conn.execute("DELETE FROM parked_carts WHERE id = ?1", [id])? == 0 {
+        return Err(TillError::UnknownParkedCart(id));
+    }
+    Ok(())
+}
+
+/// The tender kind stored in a payment row.
+pub(crate) fn tender_kind(s: &str) -> Result<TenderKind> {
+    TenderKind::parse(s).ok_or_else(|| TillError::Corrupt(format!("unknown tender '{s}'")))
+}
+
+/// Money of the shop's currency from stored minor units.
+pub(crate) fn money(shop: &Shop, minor: i64) -> Money {
+    Money::from_minor(minor, shop.currency)
+}

@@ -1,0 +1,304 @@
+//! The shop's settings: name, currency, till, tax mode and rates, cash rounding, loyalty rates.
+
+use crate::error::{Result, TillError};
+use crate::journal;
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use serde::Serialize;
+use versapos_core::{CashRounding, Currency, LoyaltyRules, TaxMode, TaxRate, TillId};
+
+/// The shop as configured on this till.
+#[derive(Clone, Debug, Serialize)]
+pub struct Shop {
+    pub name: String,
+    pub currency: Currency,
+    pub till_id: TillId,
+    pub tax_mode: TaxMode,
+    #[serde(serialize_with = "ser_rounding")]
+    pub cash_rounding: CashRounding,
+    pub loyalty: LoyaltyRules,
+    pub tax_rates: Vec<TaxRate>,
+    pub default_tax_rate: String,
+    pub low_stock_level: i64,
+    pub demo: bool,
+}
+
+fn ser_rounding<S: serde::Serializer>(r: &CashRounding, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_i64(r.increment())
+}
+
+/// What `versapos init` (or the first-run screen) asks for.
+#[derive(Clone, Debug)]
+pub struct ShopSetup {
+    pub name: String,
+    pub currency: Currency,
+    pub till_id: TillId,
+    pub tax_mode: TaxMode,
+    /// Empty: the usual standard 20 %, reduced 5 % and zero rates.
+    pub tax_rates: Vec<TaxRate>,
+    pub default_tax_rate: Option<String>,
+    pub demo: bool,
+}
+
+/// The settings a manager may change after set-up, by their CLI names.
+pub const SETTING_KEYS: &[&str] = &[
+    "shop-name",
+    "tax-mode",
+    "cash-rounding",
+    "loyalty-earn",
+    "loyalty-redeem",
+    "low-stock-level",
+    "default-tax-rate",
+];
+
+impl Shop {
+    pub fn tax_rate(&self, name: &str) -> Result<&TaxRate> {
+        self.tax_rates
+            .iter()
+            .find(|r| r.name.eq_ignore_ascii_case(name))
+            .ok_or_else(|| TillError::UnknownTaxRate(name.to_string()))
+    }
+}
+
+fn get(conn: &Connection, key: &str) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT value FROM settings WHERE key = ?1")?
+        .query_row([key], |r| r.get(0))
+        .optional()?)
+}
+
+fn put(tx: &Transaction<'_>, key: &str, value: &str) -> Result<()> {
+    tx.execute(
+        "INSERT INTO settings (key, value) VALUES (?1, ?2)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        params![key, value],
+    )?;
+    Ok(())
+}
+
+fn need(conn: &Connection, key: &str) -> Result<String> {
+    get(conn, key)?.ok_or_else(|| TillError::Corrupt(format!("setting '{key}' is missing")))
+}
+
+fn int(conn: &Connection, key: &str) -> Result<i64> {
+    need(conn, key)?
+        .parse()
+        .map_err(|_| TillError::Corrupt(format!("setting '{key}' is not a number")))
+}
+
+/// Loads the shop, or None when the store has not been set up yet.
+pub fn load(conn: &Connection) -> Result<Option<Shop>> {
+    let Some(name) = get(conn, "shop_name")? else {
+        return Ok(None);
+    };
+    let currency = Currency::from_code(&need(conn, "currency")?)
+        .map_err(|e| TillError::Corrupt(e.to_string()))?;
+    let till_id =
+        TillId::parse(&need(conn, "till_id")?).map_err(|e| TillError::Corrupt(e.to_string()))?;
+    let tax_mode = TaxMode::parse(&need(conn, "tax_mode")?)
+        .ok_or_else(|| TillError::Corrupt("tax_mode".into()))?;
+    let tax_rates = conn
+        .prepare("SELECT name, basis_points FROM tax_rates ORDER BY basis_points DESC, name")?
+        .query_map([], |r| {
+            Ok(TaxRate {
+                name: r.get(0)?,
+                basis_points: r.get(1)?,
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    let default_tax_rate: String = conn
+        .query_row("SELECT name FROM tax_rates WHERE is_default = 1", [], |r| {
+            r.get(0)
+        })
+        .optional()?
+        .ok_or_else(|| TillError::Corrupt("no default tax rate".into()))?;
+    Ok(Some(Shop {
+        name,
+        currency,
+        till_id,
+        tax_mode,
+        cash_rounding: CashRounding::from_increment(int(conn, "cash_rounding")?),
+        loyalty: LoyaltyRules::new(int(conn, "loyalty_earn")?, int(conn, "loyalty_redeem")?)?,
+        tax_rates,
+        default_tax_rate,
+        low_stock_level: int(conn, "low_stock_level")?,
+        demo: need(conn, "demo")? == "1",
+    }))
+}
+
+/// Creates the shop in an empty store.
+pub fn init(conn: &mut Connection, setup: &ShopSetup, at: &str) -> Result<Shop> {
+    let name = setup.name.trim();
+    if name.is_empty() {
+        return Err(TillError::invalid("shop name", "must not be empty"));
+    }
+    let rates = if setup.tax_rates.is_empty() {
+        vec![
+            TaxRate::new("standard", 2000)
+                .map_err(|e| TillError::invalid("tax rate", e.to_string()))?,
+            TaxRate::new("reduced", 500)
+                .map_err(|e| TillError::invalid("tax rate", e.to_string()))?,
+            TaxRate::new("zero", 0).map_err(|e| TillError::invalid("tax rate", e.to_string()))?,
+        ]
+    } else {
+        setup.tax_rates.clone()
+    };
+    let default = setup
+        .default_tax_rate
+        .clone()
+        .unwrap_or_else(|| rates[0].name.clone());
+    if !rates.iter().any(|r| r.name == default) {
+        return Err(TillError::UnknownTaxRate(default));
+    }
+    let tx = conn.transaction()?;
+    if get(&tx, "shop_name")?.is_some() {
+        return Err(TillError::AlreadySetUp(
+            tx.path().unwrap_or("this store").to_string(),
+        ));
+    }
+    for r in &rates {
+        tx.execute(
+            "INSERT INTO tax_rates (name, basis_points, is_default) VALUES (?1, ?2, ?3)",
+            params![r.name, r.basis_points, r.name == default],
+        )
+        .map_err(|e| match e {
+            rusqlite::Error::SqliteFailure(f, _)
+                if f.code == rusqlite::ErrorCode::ConstraintViolation =>
+            {
+                TillError::invalid("tax rate", format!("'{}' is given twice", r.name))
+            }
+            e => e.into(),
+        })?;
+    }
+    let loyalty = LoyaltyRules::default();
+    for (k, v) in [
+        ("shop_name", name.to_string()),
+        ("currency", setup.currency.code().to_string()),
+        ("till_id", setup.till_id.to_string()),
+        ("tax_mode", setup.tax_mode.as_str().to_string()),
+        ("cash_rounding", "1".to_string()),
+        ("loyalty_earn", loyalty.earn_per_major.to_string()),
+        ("loyalty_redeem", loyalty.redeem_per_major.to_string()),
+        ("low_stock_level", "5".to_string()),
+        ("demo", if setup.demo { "1" } else { "0" }.to_string()),
+        ("created_at", at.to_string()),
+    ] {
+        put(&tx, &k.to_string(), &v)?;
+    }
+    journal::append(
+        &tx,
+        setup.till_id.as_str(),
+        at,
+        "shop_setup",
+        "",
+        &serde_json::json!({
+            "shop": name, "currency": setup.currency.code(), "tax_mode": setup.tax_mode.as_str(),
+            "tax_rates": rates, "demo": setup.demo,
+        }),
+    )?;
+    let shop = load(&tx)?.ok_or_else(|| TillError::Corrupt("shop vanished".into()))?;
+    tx.commit()?;
+    Ok(shop)
+}
+
+/// Changes one setting by its CLI name; journaled with the old and new value.
+pub fn set(conn: &mut Connection, shop: &Shop, key: &str, value: &str, at: &str) -> Result<Shop> {
+    let bad = |m: &str| TillError::invalid(key, m.to_string());
+    let tx = conn.transaction()?;
+    let (stored_key, stored) = match key {
+        "shop-name" => {
+            let v = value.trim();
+            if v.is_empty() {
+                return Err(bad("must not be empty"));
+            }
+            ("shop_name", v.to_string())
+        }
+        "tax-mode" => {
+            let m = TaxMode::parse(value).ok_or_else(|| bad("expected inclusive or exclusive"))?;
+            ("tax_mode", m.as_str().to_string())
+        }
+        "cash-rounding" => {
+            let r = CashRounding::parse(value, shop.currency).map_err(|e| bad(&e.to_string()))?;
+            ("cash_rounding", r.increment().to_string())
+        }
+        "loyalty-earn" | "loyalty-redeem" => {
+            let n: i64 = value
+                .trim()
+                .parse()
+                .map_err(|_| bad("expected a whole number"))?;
+            let (earn, redeem) = if key == "loyalty-earn" {
+                (n, shop.loyalty.redeem_per_major)
+            } else {
+                (shop.loyalty.earn_per_major, n)
+            };
+            LoyaltyRules::new(earn, redeem).map_err(|e| bad(&e.to_string()))?;
+            (
+                if key == "loyalty-earn" {
+                    "loyalty_earn"
+                } else {
+                    "loyalty_redeem"
+                },
+                n.to_string(),
+            )
+        }
+        "low-stock-level" => {
+            let n: i64 = value
+                .trim()
+                .parse()
+                .map_err(|_| bad("expected a whole number"))?;
+            if n < 0 {
+                return Err(bad("must not be negative"));
+            }
+            ("low_stock_level", n.to_string())
+        }
+        "default-tax-rate" => {
+            let r = shop.tax_rate(value)?;
+            tx.execute("UPDATE tax_rates SET is_default = (name = ?1)", [&r.name])?;
+            ("default_tax_rate", r.name.clone())
+        }
+        _ => {
+            return Err(TillError::invalid(
+                "setting",
+                format!(
+                    "unknown setting '{key}' (known: {})",
+                    SETTING_KEYS.join(", ")
+                ),
+            ))
+        }
+    };
+    let old = get(&tx, stored_key)?;
+    if stored_key != "default_tax_rate" {
+        put(&tx, stored_key, &stored)?;
+    }
+    journal::append(
+        &tx,
+        shop.till_id.as_str(),
+        at,
+        "setting_change",
+        stored_key,
+        &serde_json::json!({ "setting": key, "old": old, "new": stored }),
+    )?;
+    let shop = load(&tx)?.ok_or_else(|| TillError::Corrupt("shop vanished".into()))?;
+    tx.commit()?;
+    Ok(shop)
+}
+
+/// Adds or changes a tax rate; journaled.
+pub fn set_tax_rate(conn: &mut Connection, shop: &Shop, rate: &TaxRate, at: &str) -> Result<Shop> {
+    let tx = conn.transaction()?;
+    tx.execute(
+        "INSERT INTO tax_rates (name, basis_points) VALUES (?1, ?2)
+         ON CONFLICT (name) DO UPDATE SET basis_points = excluded.basis_points",
+        params![rate.name, rate.basis_points],
+    )?;
+    journal::append(
+        &tx,
+        shop.till_id.as_str(),
+        at,
+        "setting_change",
+        "tax_rate",
+        &serde_json::json!({ "tax_rate": rate.name, "basis_points": rate.basis_points }),
+    )?;
+    let shop = load(&tx)?.ok_or_else(|| TillError::Corrupt("shop vanished".into()))?;
+    tx.commit()?;
+    Ok(shop)
+}
