@@ -21,8 +21,14 @@ pub enum CartError {
     #[error("the cart is empty")]
     Empty,
     #[error("a discount of {discount} is more than the {what} amount of {amount}")]
-    DiscountTooLarge { what: &'static str, discount: String, amount: String },
-    #[error("'{0}' is not a discount (expected a percentage such as 10% or an amount such as 2.50)")]
+    DiscountTooLarge {
+        what: &'static str,
+        discount: String,
+        amount: String,
+    },
+    #[error(
+        "'{0}' is not a discount (expected a percentage such as 10% or an amount such as 2.50)"
+    )]
     BadDiscount(String),
     #[error("a discount must not be negative")]
     NegativeDiscount,
@@ -126,7 +132,12 @@ fn check_quantity(q: i64) -> Result<i64, CartError> {
 
 impl Cart {
     pub fn new(currency: Currency) -> Self {
-        Cart { currency, lines: Vec::new(), order_discount: None, customer_id: None }
+        Cart {
+            currency,
+            lines: Vec::new(),
+            order_discount: None,
+            customer_id: None,
+        }
     }
 
     /// Adds a product. Scanning the same product again adds to its undiscounted line.
@@ -145,7 +156,10 @@ impl Cart {
                 && l.discount.is_none()
                 && line.discount.is_none()
         }) {
-            let q = self.lines[i].quantity.checked_add(line.quantity).ok_or(MoneyError::Overflow)?;
+            let q = self.lines[i]
+                .quantity
+                .checked_add(line.quantity)
+                .ok_or(MoneyError::Overflow)?;
             self.lines[i].quantity = check_quantity(q)?;
             return Ok(i);
         }
@@ -186,7 +200,9 @@ impl Cart {
     }
 
     fn line_mut(&mut self, index: usize) -> Result<&mut CartLine, CartError> {
-        self.lines.get_mut(index).ok_or(CartError::NoSuchLine(index))
+        self.lines
+            .get_mut(index)
+            .ok_or(CartError::NoSuchLine(index))
     }
 
     /// Prices the cart under the shop's tax mode.
@@ -405,7 +421,10 @@ mod tests {
         let mut c = Cart::new(gbp());
         c.add(line(1, 1000, 3, 2000)).expect("add");
         let p = c.price(TaxMode::Exclusive).expect("price");
-        assert_eq!((p.subtotal.minor(), p.tax_total.minor(), p.total.minor()), (3000, 600, 3600));
+        assert_eq!(
+            (p.subtotal.minor(), p.tax_total.minor(), p.total.minor()),
+            (3000, 600, 3600)
+        );
     }
 
     #[test]
@@ -422,7 +441,8 @@ mod tests {
         let mut c = Cart::new(gbp());
         c.add(line(1, 1000, 1, 2000)).expect("add");
         c.add(line(2, 500, 1, 2000)).expect("add");
-        c.set_line_discount(0, Some(Discount::parse("10%", gbp()).expect("d"))).expect("set");
+        c.set_line_discount(0, Some(Discount::parse("10%", gbp()).expect("d")))
+            .expect("set");
         c.set_order_discount(Some(Discount::parse("1.40", gbp()).expect("d")));
         let p = c.price(TaxMode::Inclusive).expect("price");
         // 9.00 + 5.00 = 14.00, minus 1.40 shared 9:5 → 0.90 and 0.50.
@@ -441,7 +461,10 @@ mod tests {
         c.add(line(1, 100, 1, 0)).expect("add");
         assert!(c.set_quantity(5, 1).is_err());
         c.set_order_discount(Some(Discount::parse("2.00", gbp()).expect("d")));
-        assert!(matches!(c.price(TaxMode::Inclusive), Err(CartError::DiscountTooLarge { .. })));
+        assert!(matches!(
+            c.price(TaxMode::Inclusive),
+            Err(CartError::DiscountTooLarge { .. })
+        ));
         assert!(Discount::parse("-1", gbp()).is_err());
         assert!(Discount::parse("150%", gbp()).is_err());
         c.void();
@@ -452,7 +475,10 @@ mod tests {
     fn overflowing_line_is_an_error_not_a_panic() {
         let mut c = Cart::new(gbp());
         c.add(line(1, i64::MAX / 2, 3, 0)).expect("add");
-        assert!(matches!(c.price(TaxMode::Inclusive), Err(CartError::Money(MoneyError::Overflow))));
+        assert!(matches!(
+            c.price(TaxMode::Inclusive),
+            Err(CartError::Money(MoneyError::Overflow))
+        ));
     }
 
     proptest::proptest! {

@@ -78,7 +78,8 @@ impl TillId {
     pub fn parse(s: &str) -> Result<Self, IdError> {
         let s = s.trim();
         let ok = (1..=32).contains(&s.len())
-            && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
         if ok {
             Ok(TillId(s.to_string()))
         } else {
@@ -148,6 +149,9 @@ mod tests {
         assert!(TillId::parse("till 1").is_err());
         assert!(Barcode::parse("5012345678900").is_ok());
         assert!(Barcode::parse("12").is_err());
-        assert_eq!(receipt_label(&TillId::parse("T1").expect("till"), 42), "T1-000042");
+        assert_eq!(
+            receipt_label(&TillId::parse("T1").expect("till"), 42),
+            "T1-000042"
+        );
     }
 }

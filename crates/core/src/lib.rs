@@ -21,4 +21,6 @@ pub use money::{Currency, Money, MoneyError};
 pub use order::OrderStatus;
 pub use refund::{plan_refund, RefundError, RefundPlan, RefundRequest};
 pub use tax::{TaxMode, TaxRate, ROUNDING_RULE};
-pub use tender::{settle, CashRounding, Payment, Settlement, TenderError, TenderKind, TenderRequest};
+pub use tender::{
+    settle, CashRounding, Payment, Settlement, TenderError, TenderKind, TenderRequest,
+};

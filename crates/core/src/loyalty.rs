@@ -30,7 +30,10 @@ pub struct LoyaltyRules {
 
 impl Default for LoyaltyRules {
     fn default() -> Self {
-        LoyaltyRules { earn_per_major: 1, redeem_per_major: 100 }
+        LoyaltyRules {
+            earn_per_major: 1,
+            redeem_per_major: 100,
+        }
     }
 }
 
@@ -50,7 +53,10 @@ impl LoyaltyRules {
         if redeem_per_major <= 0 {
             return Err(LoyaltyError::BadRate(redeem_per_major));
         }
-        Ok(LoyaltyRules { earn_per_major, redeem_per_major })
+        Ok(LoyaltyRules {
+            earn_per_major,
+            redeem_per_major,
+        })
     }
 
     /// The smallest number of points that is worth a whole minor unit.
@@ -67,7 +73,10 @@ impl LoyaltyRules {
         let num = i128::from(points) * i128::from(currency.minor_per_major());
         let den = i128::from(self.redeem_per_major);
         if num % den != 0 {
-            return Err(LoyaltyError::NotWhole { points, step: self.redeem_step(currency) });
+            return Err(LoyaltyError::NotWhole {
+                points,
+                step: self.redeem_step(currency),
+            });
         }
         let minor = i64::try_from(num / den).map_err(|_| MoneyError::Overflow)?;
         Ok(Money::from_minor(minor, currency))
@@ -126,7 +135,13 @@ mod tests {
         let yen = cur("JPY");
         assert_eq!(r.redeem_step(yen), 100);
         assert_eq!(r.value_of(300, yen).expect("value").minor(), 3);
-        assert_eq!(r.value_of(150, yen), Err(LoyaltyError::NotWhole { points: 150, step: 100 }));
+        assert_eq!(
+            r.value_of(150, yen),
+            Err(LoyaltyError::NotWhole {
+                points: 150,
+                step: 100
+            })
+        );
         assert!(r.value_of(0, yen).is_err());
         assert_eq!(r.earned_on(Money::from_minor(1500, yen)), 1500);
     }

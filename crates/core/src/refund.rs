@@ -132,7 +132,11 @@ pub fn plan_refund(
 ) -> Result<RefundPlan, RefundError> {
     let cur = order.currency;
     let left = order.total.checked_sub(order.refunded_total)?;
-    let units_left: i64 = order.lines.iter().map(|l| l.quantity - l.refunded_quantity).sum();
+    let units_left: i64 = order
+        .lines
+        .iter()
+        .map(|l| l.quantity - l.refunded_quantity)
+        .sum();
     if left.minor() <= 0 && units_left <= 0 {
         return Err(RefundError::NothingLeft);
     }
@@ -154,11 +158,15 @@ pub fn plan_refund(
                     .filter(|&i| &order.lines[i].sku == sku)
                     .collect();
                 if on_order.is_empty() {
-                    return Err(RefundError::NotOnOrder { sku: sku.to_string() });
+                    return Err(RefundError::NotOnOrder {
+                        sku: sku.to_string(),
+                    });
                 }
                 let avail: i64 = on_order
                     .iter()
-                    .map(|&i| order.lines[i].quantity - order.lines[i].refunded_quantity - wanted[i])
+                    .map(|&i| {
+                        order.lines[i].quantity - order.lines[i].refunded_quantity - wanted[i]
+                    })
                     .sum();
                 if *qty > avail {
                     return Err(RefundError::TooManyUnits {
@@ -352,13 +360,21 @@ mod tests {
         o.refunded_total = o.refunded_total.checked_add(p.amount).expect("add");
         o.refunded_tax = o.refunded_tax.checked_add(p.tax).expect("add");
         for lp in &p.lines {
-            let l = o.lines.iter_mut().find(|l| l.line_no == lp.line_no).expect("line");
+            let l = o
+                .lines
+                .iter_mut()
+                .find(|l| l.line_no == lp.line_no)
+                .expect("line");
             l.refunded_quantity += lp.quantity;
             l.refunded_amount = l.refunded_amount.checked_add(lp.amount).expect("add");
             l.refunded_tax = l.refunded_tax.checked_add(lp.tax).expect("add");
         }
         for tp in &p.tenders {
-            let t = o.payments.iter_mut().find(|t| t.payment_id == tp.payment_id).expect("pay");
+            let t = o
+                .payments
+                .iter_mut()
+                .find(|t| t.payment_id == tp.payment_id)
+                .expect("pay");
             t.refunded = t.refunded.checked_add(tp.amount).expect("add");
             t.points_returned += tp.points;
         }
@@ -370,8 +386,12 @@ mod tests {
         let mut o = order();
         let mut amounts = Vec::new();
         for (s, q) in [("A", 1), ("A", 1), ("B", 1), ("A", 1)] {
-            let p = plan_refund(&o, &RefundRequest::Lines(vec![(sku(s), q)]), CashRounding::NONE)
-                .expect("plan");
+            let p = plan_refund(
+                &o,
+                &RefundRequest::Lines(vec![(sku(s), q)]),
+                CashRounding::NONE,
+            )
+            .expect("plan");
             amounts.push(p.amount.minor());
             apply(&mut o, &p);
         }
@@ -379,7 +399,10 @@ mod tests {
         assert_eq!(o.refunded_total.minor(), 1500);
         assert_eq!(o.refunded_tax.minor(), 251);
         assert_eq!(o.points_reversed, 12, "all earned points reversed, no more");
-        assert_eq!(o.payments[0].points_returned, 300, "all redeemed points returned");
+        assert_eq!(
+            o.payments[0].points_returned, 300,
+            "all redeemed points returned"
+        );
         assert_eq!(
             plan_refund(&o, &RefundRequest::Whole, CashRounding::NONE).err(),
             Some(RefundError::NothingLeft)
@@ -389,15 +412,19 @@ mod tests {
     #[test]
     fn never_more_than_paid() {
         let mut o = order();
-        let p = plan_refund(&o, &RefundRequest::Amount(gbp(1000)), CashRounding::NONE)
-            .expect("plan");
+        let p =
+            plan_refund(&o, &RefundRequest::Amount(gbp(1000)), CashRounding::NONE).expect("plan");
         apply(&mut o, &p);
         assert!(matches!(
             plan_refund(&o, &RefundRequest::Amount(gbp(501)), CashRounding::NONE),
             Err(RefundError::MoreThanPaid { .. })
         ));
         assert!(matches!(
-            plan_refund(&o, &RefundRequest::Lines(vec![(sku("A"), 3)]), CashRounding::NONE),
+            plan_refund(
+                &o,
+                &RefundRequest::Lines(vec![(sku("A"), 3)]),
+                CashRounding::NONE
+            ),
             Err(RefundError::MoreThanPaid { .. })
         ));
         let rest = plan_refund(&o, &RefundRequest::Whole, CashRounding::NONE).expect("plan");
@@ -433,7 +460,11 @@ mod tests {
         let r = CashRounding::from_increment(5);
         let p = plan_refund(&o, &RefundRequest::Lines(vec![(sku("A"), 1)]), r).expect("plan");
         // 3.33 shared 300:1200 → 0.67 points, 2.66 cash → 2.65 handed back.
-        let cash = p.tenders.iter().find(|t| t.tender == TenderKind::Cash).expect("cash");
+        let cash = p
+            .tenders
+            .iter()
+            .find(|t| t.tender == TenderKind::Cash)
+            .expect("cash");
         assert_eq!(cash.amount.minor(), 266);
         assert_eq!(cash.paid_out.minor(), 265);
         assert_eq!(p.cash_rounding.minor(), -1);

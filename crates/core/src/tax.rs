@@ -39,7 +39,10 @@ impl TaxRate {
         if basis_points > BPS_WHOLE {
             return Err(TaxError::OutOfRange(name.to_string()));
         }
-        Ok(TaxRate { name: name.to_string(), basis_points })
+        Ok(TaxRate {
+            name: name.to_string(),
+            basis_points,
+        })
     }
 
     /// Percent as shown on a receipt: "20%", "5.5%".
@@ -56,12 +59,19 @@ pub fn parse_percent(input: &str) -> Result<u32, TaxError> {
     if whole.is_empty() || frac.len() > 2 {
         return Err(bad());
     }
-    if !whole.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit()) {
+    if !whole
+        .bytes()
+        .chain(frac.bytes())
+        .all(|b| b.is_ascii_digit())
+    {
         return Err(bad());
     }
     let whole: u32 = whole.parse().map_err(|_| bad())?;
     let frac: u32 = format!("{frac:0<2}").parse().map_err(|_| bad())?;
-    whole.checked_mul(100).and_then(|w| w.checked_add(frac)).ok_or_else(bad)
+    whole
+        .checked_mul(100)
+        .and_then(|w| w.checked_add(frac))
+        .ok_or_else(bad)
 }
 
 /// Formats basis points as a percentage: 2000 → "20%", 550 → "5.5%".
@@ -120,12 +130,20 @@ pub fn line_tax(amount: Money, basis_points: u32, mode: TaxMode) -> Result<LineT
         TaxMode::Exclusive => {
             let tax = to_minor(div_round_half_up(a * bps, whole).ok_or(MoneyError::Overflow)?)?;
             let tax = Money::from_minor(tax, cur);
-            Ok(LineTax { net: amount, tax, gross: amount.checked_add(tax)? })
+            Ok(LineTax {
+                net: amount,
+                tax,
+                gross: amount.checked_add(tax)?,
+            })
         }
         TaxMode::Inclusive => {
             let tax = div_round_half_up(a * bps, whole + bps).ok_or(MoneyError::Overflow)?;
             let tax = Money::from_minor(to_minor(tax)?, cur);
-            Ok(LineTax { net: amount.checked_sub(tax)?, tax, gross: amount })
+            Ok(LineTax {
+                net: amount.checked_sub(tax)?,
+                tax,
+                gross: amount,
+            })
         }
     }
 }
@@ -153,7 +171,10 @@ mod tests {
     fn inclusive_extracts_tax_from_gross() {
         // 12.00 incl. 20 %: tax = 12.00 * 20/120 = 2.00.
         let t = line_tax(gbp(1200), 2000, TaxMode::Inclusive).expect("tax");
-        assert_eq!((t.net.minor(), t.tax.minor(), t.gross.minor()), (1000, 200, 1200));
+        assert_eq!(
+            (t.net.minor(), t.tax.minor(), t.gross.minor()),
+            (1000, 200, 1200)
+        );
         // 0.99 incl. 20 % = 0.165 → 0.17.
         let t = line_tax(gbp(99), 2000, TaxMode::Inclusive).expect("tax");
         assert_eq!(t.tax.minor(), 17);

@@ -58,7 +58,11 @@ pub enum TenderError {
     #[error("the customer has {balance} points, fewer than the {requested} asked for")]
     NotEnoughPoints { balance: i64, requested: i64 },
     #[error("{what} of {amount} is more than the {due} left to pay")]
-    Overpaid { what: &'static str, amount: String, due: String },
+    Overpaid {
+        what: &'static str,
+        amount: String,
+        due: String,
+    },
     #[error("cash may be given only once per sale")]
     CashTwice,
     #[error("nothing is left to pay in cash")]
@@ -89,16 +93,23 @@ impl CashRounding {
             return Ok(Self::NONE);
         }
         let m = Money::parse(input, currency).map_err(|_| bad())?;
-        let allowed = [Money::parse("0.05", currency), Money::parse("0.10", currency)];
+        let allowed = [
+            Money::parse("0.05", currency),
+            Money::parse("0.10", currency),
+        ];
         if allowed.iter().any(|a| a.as_ref().ok() == Some(&m)) && m.minor() > 1 {
-            Ok(CashRounding { increment: m.minor() })
+            Ok(CashRounding {
+                increment: m.minor(),
+            })
         } else {
             Err(bad())
         }
     }
 
     pub fn from_increment(increment: i64) -> Self {
-        CashRounding { increment: increment.max(1) }
+        CashRounding {
+            increment: increment.max(1),
+        }
     }
 
     pub fn increment(&self) -> i64 {
@@ -179,11 +190,17 @@ pub fn settle(
         })
         .try_fold(0_i64, |a, p| a.checked_add(p))
         .ok_or(MoneyError::Overflow)?;
-    if requests.iter().any(|r| matches!(r, TenderRequest::Points { .. })) {
+    if requests
+        .iter()
+        .any(|r| matches!(r, TenderRequest::Points { .. }))
+    {
         let balance = points_balance.ok_or(TenderError::PointsWithoutCustomer)?;
         let value = loyalty.value_of(points, cur)?;
         if points > balance {
-            return Err(TenderError::NotEnoughPoints { balance, requested: points });
+            return Err(TenderError::NotEnoughPoints {
+                balance,
+                requested: points,
+            });
         }
         if value.minor() > due.minor() {
             return Err(TenderError::Overpaid {
@@ -280,7 +297,10 @@ pub fn settle(
 
     let points_value = Money::sum(
         cur,
-        payments.iter().filter(|p| p.tender == TenderKind::Points).map(|p| p.amount),
+        payments
+            .iter()
+            .filter(|p| p.tender == TenderKind::Points)
+            .map(|p| p.amount),
     )?;
     Ok(Settlement {
         payments,
@@ -307,7 +327,9 @@ mod tests {
     fn cash_gives_change() {
         let s = settle(
             gbp(1299),
-            &[TenderRequest::Cash { tendered: Some(gbp(2000)) }],
+            &[TenderRequest::Cash {
+                tendered: Some(gbp(2000)),
+            }],
             CashRounding::NONE,
             &rules(),
             None,
@@ -324,7 +346,10 @@ mod tests {
         // 10.02 total, 3.00 in points, 7.02 cash → 7.00 in cash, rounding -0.02.
         let s = settle(
             gbp(1002),
-            &[TenderRequest::Points { points: 300 }, TenderRequest::Cash { tendered: None }],
+            &[
+                TenderRequest::Points { points: 300 },
+                TenderRequest::Cash { tendered: None },
+            ],
             r,
             &rules(),
             Some(1000),
@@ -345,7 +370,9 @@ mod tests {
     fn refuses_short_or_wrong_tenders() {
         let short = settle(
             gbp(1000),
-            &[TenderRequest::Cash { tendered: Some(gbp(999)) }],
+            &[TenderRequest::Cash {
+                tendered: Some(gbp(999)),
+            }],
             CashRounding::NONE,
             &rules(),
             None,
@@ -361,12 +388,21 @@ mod tests {
         assert_eq!(no_customer, Err(TenderError::PointsWithoutCustomer));
         let too_many = settle(
             gbp(1000),
-            &[TenderRequest::Points { points: 500 }, TenderRequest::Cash { tendered: None }],
+            &[
+                TenderRequest::Points { points: 500 },
+                TenderRequest::Cash { tendered: None },
+            ],
             CashRounding::NONE,
             &rules(),
             Some(499),
         );
-        assert_eq!(too_many, Err(TenderError::NotEnoughPoints { balance: 499, requested: 500 }));
+        assert_eq!(
+            too_many,
+            Err(TenderError::NotEnoughPoints {
+                balance: 499,
+                requested: 500
+            })
+        );
         let points_only_short = settle(
             gbp(1000),
             &[TenderRequest::Points { points: 500 }],
@@ -374,8 +410,14 @@ mod tests {
             &rules(),
             Some(5000),
         );
-        assert!(matches!(points_only_short, Err(TenderError::InsufficientTender { .. })));
-        assert_eq!(settle(gbp(1), &[], CashRounding::NONE, &rules(), None), Err(TenderError::NoTender));
+        assert!(matches!(
+            points_only_short,
+            Err(TenderError::InsufficientTender { .. })
+        ));
+        assert_eq!(
+            settle(gbp(1), &[], CashRounding::NONE, &rules(), None),
+            Err(TenderError::NoTender)
+        );
     }
 
     #[test]
@@ -383,8 +425,12 @@ mod tests {
         let s = settle(
             gbp(5000),
             &[
-                TenderRequest::Card { amount: Some(gbp(3000)) },
-                TenderRequest::Cash { tendered: Some(gbp(2000)) },
+                TenderRequest::Card {
+                    amount: Some(gbp(3000)),
+                },
+                TenderRequest::Cash {
+                    tendered: Some(gbp(2000)),
+                },
             ],
             CashRounding::NONE,
             &rules(),
