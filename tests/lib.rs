@@ -1,1 +1,0 @@
-//! Cross-component tests live in this package's test targets.
