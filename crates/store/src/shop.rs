@@ -182,7 +182,7 @@ pub fn init(conn: &mut Connection, setup: &ShopSetup, at: &str) -> Result<Shop> 
         ("demo", if setup.demo { "1" } else { "0" }.to_string()),
         ("created_at", at.to_string()),
     ] {
-        put(&tx, &k.to_string(), &v)?;
+        put(&tx, k, &v)?;
     }
     journal::append(
         &tx,
