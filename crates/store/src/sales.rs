@@ -599,24 +599,22 @@ pub fn void(conn: &mut Connection, shop: &Shop, id: &str, when: &Moment) -> Resu
             action: "voided",
         });
     }
-    let lines: Vec<(i64, i64)> = tx
-        .prepare("SELECT product_id, quantity FROM order_lines WHERE order_id = ?1")?
-        .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?
+    let lines: Vec<(i64, i64, i64)> = tx
+        .prepare("SELECT product_id, quantity, gross FROM order_lines WHERE order_id = ?1")?
+        .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
         .collect::<Result<_, _>>()?;
     let mut items = 0;
     let counted = st == OrderStatus::Paid;
-    for (product, qty) in &lines {
+    for (product, qty, gross) in &lines {
         tx.execute(
             "UPDATE products SET stock = stock + ?1 WHERE id = ?2",
             params![qty, product],
         )?;
         if counted {
             tx.execute(
-                "UPDATE sales_by_product SET quantity = quantity - ?1,
-                     gross = gross - (SELECT sum(gross) FROM order_lines
-                                      WHERE order_id = ?4 AND product_id = ?3)
-                 WHERE business_day = ?2 AND product_id = ?3",
-                params![qty, day, product, id],
+                "UPDATE sales_by_product SET quantity = quantity - ?1, gross = gross - ?2
+                 WHERE business_day = ?3 AND product_id = ?4",
+                params![qty, gross, day, product],
             )?;
         }
         items += qty;
