@@ -98,16 +98,21 @@ pub fn parse_products_csv(
     let mut rows = Vec::new();
     let mut seen_sku: HashMap<String, u64> = HashMap::new();
     let mut seen_barcode: HashMap<String, u64> = HashMap::new();
+    let mut lines = LineCounter {
+        bytes,
+        counted_to: 0,
+        line: 1,
+    };
     for rec in records {
         let rec = match rec {
             Ok(r) => r,
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
+                let line = lines.line_of(e.position());
                 problems.push(csv_problem(&e, line));
                 continue;
             }
         };
-        let line = rec.position().map_or(0, |p| p.line());
+        let line = lines.line_of(rec.position());
         if rec.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
             continue; // a blank line
         }
@@ -270,6 +275,38 @@ fn problem(line: u64, column: &str, message: &str) -> ImportProblem {
         line,
         column: column.to_string(),
         message: message.to_string(),
+    }
+}
+
+/// The line each record starts on, as an editor numbers it. The csv crate's own line count lags
+/// after a CRLF line end or a blank line (its position is taken before the line end it has yet to
+/// skip), so count the line feeds before the record's first byte instead, in one pass over the
+/// file as the records come in order.
+struct LineCounter<'a> {
+    bytes: &'a [u8],
+    counted_to: usize,
+    line: u64,
+}
+
+impl LineCounter<'_> {
+    fn line_of(&mut self, pos: Option<&csv::Position>) -> u64 {
+        let Some(pos) = pos else { return 0 };
+        let mut start =
+            usize::try_from(pos.byte()).map_or(self.bytes.len(), |b| b.min(self.bytes.len()));
+        while matches!(self.bytes.get(start), Some(b'\r' | b'\n')) {
+            start += 1;
+        }
+        if start < self.counted_to {
+            self.counted_to = 0;
+            self.line = 1;
+        }
+        let feeds = self.bytes[self.counted_to..start]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count();
+        self.line += feeds as u64;
+        self.counted_to = start;
+        self.line
     }
 }
 

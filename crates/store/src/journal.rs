@@ -242,6 +242,27 @@ pub fn verify(conn: &Connection) -> Result<JournalReport> {
             });
         }
     }
+    // And every sale and refund the journal recorded must still be in the store: deleting a cash
+    // sale is the classic way to pocket its cash.
+    let mut stmt = conn.prepare(
+        "SELECT j.till_id, j.seq, j.kind, j.ref_id FROM journal j
+         WHERE (j.kind = 'sale' AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.id = j.ref_id))
+            OR (j.kind = 'refund' AND NOT EXISTS (SELECT 1 FROM refunds r WHERE r.id = j.ref_id))
+         ORDER BY j.till_id, j.seq",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let kind: String = r.get(2)?;
+        let ref_id: Option<String> = r.get(3)?;
+        problems.push(JournalProblem {
+            till_id: r.get(0)?,
+            seq: Some(r.get(1)?),
+            problem: format!(
+                "the {kind} {} in the journal is missing from the store (deleted)",
+                ref_id.unwrap_or_default()
+            ),
+        });
+    }
     Ok(JournalReport {
         entries,
         tills,

@@ -202,21 +202,12 @@ pub fn refund(
         RefundRequest::Amount(_) => "amount",
     };
 
-    // Points first: the shortfall (points already spent) is recorded on the refund.
+    // Points first: the shortfall (points already spent) is recorded on the refund. Redeemed
+    // points go back before earned points are taken, so that points returned by this very
+    // refund cover the reversal instead of turning into a shortfall the customer keeps.
     let mut reversed_now = 0;
     let mut shortfall = 0;
     if let Some(c) = customer.map(CustomerId) {
-        let posted = post_points(
-            &tx,
-            c,
-            &format!("reverse:{refund_id}"),
-            Some(order_id),
-            "reverse_earn",
-            -plan.points_reversed,
-            &when.at,
-        )?;
-        reversed_now = -posted.points;
-        shortfall = posted.shortfall;
         for t in plan.tenders.iter().filter(|t| t.points > 0) {
             post_points(
                 &tx,
@@ -228,6 +219,17 @@ pub fn refund(
                 &when.at,
             )?;
         }
+        let posted = post_points(
+            &tx,
+            c,
+            &format!("reverse:{refund_id}"),
+            Some(order_id),
+            "reverse_earn",
+            -plan.points_reversed,
+            &when.at,
+        )?;
+        reversed_now = -posted.points;
+        shortfall = posted.shortfall;
     }
     tx.execute(
         "INSERT INTO refunds (id, order_id, kind, amount, tax, cash_rounding, points_reversed,

@@ -636,16 +636,8 @@ pub fn void(conn: &mut Connection, shop: &Shop, id: &str, when: &Moment) -> Resu
             params![id, day],
         )?;
     }
+    // Redeemed points go back first so that they cover the earned points taken back.
     if let Some(c) = customer.map(CustomerId) {
-        post_points(
-            &tx,
-            c,
-            &format!("void-earn:{id}"),
-            Some(id),
-            "reverse_earn",
-            -earned,
-            &when.at,
-        )?;
         post_points(
             &tx,
             c,
@@ -653,6 +645,15 @@ pub fn void(conn: &mut Connection, shop: &Shop, id: &str, when: &Moment) -> Resu
             Some(id),
             "return_redeem",
             redeemed,
+            &when.at,
+        )?;
+        post_points(
+            &tx,
+            c,
+            &format!("void-earn:{id}"),
+            Some(id),
+            "reverse_earn",
+            -earned,
             &when.at,
         )?;
     }

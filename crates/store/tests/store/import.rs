@@ -1,0 +1,178 @@
+//! Catalog import: all or nothing, problems located by line and column, BOM and CRLF accepted,
+//! and re-imports update what is there.
+
+use crate::support::gbp_shop;
+use versapos_store::TillError;
+
+fn no_progress() -> impl FnMut(u64, u64) {
+    |_, _| {}
+}
+
+#[test]
+fn csv_with_one_bad_row_imports_nothing_and_names_the_line_and_column() {
+    let mut t = gbp_shop();
+    let before = t.snapshot();
+    let csv = "sku,name,price,tax_rate,stock\n\
+               A1,Apple,0.40,zero,10\n\
+               A2,Banana,abc,zero,10\n\
+               A3,Cherry,3.00,zero,10\n";
+    let err = t
+        .till
+        .import_products("fruit.csv", csv.as_bytes(), &mut no_progress())
+        .expect_err("a bad price");
+    match &err {
+        TillError::Import { file, problems } => {
+            assert_eq!(file, "fruit.csv", "the error names the file");
+            let at: Vec<(u64, &str)> = problems
+                .iter()
+                .map(|p| (p.line, p.column.as_str()))
+                .collect();
+            assert_eq!(
+                at,
+                vec![(3, "price")],
+                "the one problem, by line and column"
+            );
+        }
+        other => panic!("expected TillError::Import, got {other:?}"),
+    }
+    assert!(
+        err.to_string().contains("line 3, column price"),
+        "message: {err}"
+    );
+    assert_eq!(
+        t.till.product_count().expect("count"),
+        5,
+        "no product added"
+    );
+    assert!(
+        t.till.product("A1").is_err(),
+        "not even the good rows before the bad one"
+    );
+    assert_eq!(
+        t.snapshot(),
+        before,
+        "nothing written, not even a journal entry"
+    );
+}
+
+#[test]
+fn csv_row_clashing_with_the_catalog_rolls_back_the_rows_before_it() {
+    let mut t = gbp_shop();
+    let before = t.snapshot();
+    // Row 2 is fine on its own; row 3 takes COFFEE's barcode, which the file cannot know.
+    let csv = "sku,name,price,barcode\nNEW1,New One,1.00,\nNEW2,New Two,2.00,5012345678900\n";
+    let err = t
+        .till
+        .import_products("clash.csv", csv.as_bytes(), &mut no_progress())
+        .expect_err("barcode clash");
+    match &err {
+        TillError::Import { problems, .. } => {
+            assert_eq!(
+                (problems[0].line, problems[0].column.as_str()),
+                (3, "barcode"),
+                "{problems:?}"
+            );
+        }
+        other => panic!("expected TillError::Import, got {other:?}"),
+    }
+    assert!(
+        t.till.product("NEW1").is_err(),
+        "the row before the clash was rolled back"
+    );
+    assert_eq!(t.snapshot(), before, "nothing written");
+}
+
+#[test]
+fn csv_with_bom_and_crlf_imports_and_reimport_updates_existing_skus() {
+    let mut t = gbp_shop();
+    let csv = "\u{feff}sku,name,price,tax_rate,stock,category\r\n\
+               A1,\"Apple, Braeburn\",0.40,0,10,Fruit\r\n\
+               A2,Banana 🍌,0.25,20,,Fruit\r\n";
+    let mut calls = Vec::new();
+    let summary = t
+        .till
+        .import_products("fruit.csv", csv.as_bytes(), &mut |done, total| {
+            calls.push((done, total))
+        })
+        .expect("BOM and CRLF import");
+    assert_eq!((summary.added, summary.updated), (2, 0), "two new products");
+    assert_eq!(calls.last(), Some(&(2, 2)), "progress reaches the end");
+    let apple = t.till.product("A1").expect("A1");
+    assert_eq!(
+        apple.name, "Apple, Braeburn",
+        "quoted comma kept, no stray CR"
+    );
+    assert_eq!(
+        (apple.price.minor(), apple.tax_rate.as_str(), apple.stock),
+        (40, "zero", 10)
+    );
+    assert_eq!(
+        apple.category.as_deref(),
+        Some("Fruit"),
+        "last column has no trailing CR"
+    );
+    let banana = t.till.product("A2").expect("A2");
+    assert_eq!(
+        (banana.name.as_str(), banana.tax_rate.as_str()),
+        ("Banana 🍌", "standard")
+    );
+    assert_eq!(t.till.product_count().expect("count"), 7);
+
+    let again = "sku,name,price\nA1,Apple,0.45\nA3,Cherry,3.00\n";
+    let summary = t
+        .till
+        .import_products("prices.csv", again.as_bytes(), &mut no_progress())
+        .expect("re-import");
+    assert_eq!(
+        (summary.added, summary.updated),
+        (1, 1),
+        "A1 updated, A3 added"
+    );
+    let apple = t.till.product("A1").expect("A1");
+    assert_eq!(
+        (apple.name.as_str(), apple.price.minor()),
+        ("Apple", 45),
+        "A1 updated in place"
+    );
+    assert_eq!(
+        apple.stock, 10,
+        "stock kept when the file has no stock column"
+    );
+    assert_eq!(
+        apple.tax_rate, "zero",
+        "tax rate kept when the file has no tax_rate column"
+    );
+    assert_eq!(
+        t.till.product_count().expect("count"),
+        8,
+        "one more product, no duplicates"
+    );
+}
+
+#[test]
+fn bad_row_in_a_crlf_file_with_blank_lines_is_reported_at_the_line_an_editor_shows() {
+    let mut t = gbp_shop();
+    let before = t.snapshot();
+    // Line 1 header, 2 ok, 3 blank, 4 ok, 5 bad price, 6 bad SKU (a space in it).
+    let csv = "\u{feff}sku,name,price\r\nA1,Apple,0.40\r\n\r\nA2,Banana,0.25\r\n\
+               A3,Cherry,1.2.3\r\nA 4,Date,1.00\r\n";
+    let err = t
+        .till
+        .import_products("crlf.csv", csv.as_bytes(), &mut no_progress())
+        .expect_err("bad rows");
+    match &err {
+        TillError::Import { problems, .. } => {
+            let at: Vec<(u64, &str)> = problems
+                .iter()
+                .map(|p| (p.line, p.column.as_str()))
+                .collect();
+            assert_eq!(
+                at,
+                vec![(5, "price"), (6, "sku")],
+                "lines as numbered in an editor"
+            );
+        }
+        other => panic!("expected TillError::Import, got {other:?}"),
+    }
+    assert_eq!(t.snapshot(), before, "nothing written");
+}

@@ -1,0 +1,15 @@
+//! Integration tests of the till's store: real SQLite files in temp dirs, a pinned clock, and the
+//! `Till` facade the CLI and the desktop shell use.
+
+mod bad_input;
+mod import;
+mod journal;
+mod migrations;
+mod parked;
+mod points;
+mod refunds;
+mod reports;
+mod sales;
+mod support;
+mod tenders;
+mod voids;

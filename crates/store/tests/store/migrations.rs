@@ -1,0 +1,190 @@
+//! Opening a store: every migration on a fresh file, a no-op on reopen, and a refusal to open a
+//! store written by a newer build.
+
+use crate::support::{empty_store, gbp_shop, TestTill};
+use versapos_store::db::SCHEMA_VERSION;
+use versapos_store::{Till, TillError};
+
+const TABLES: &[&str] = &[
+    "settings",
+    "tax_rates",
+    "products",
+    "products_fts",
+    "customers",
+    "orders",
+    "order_lines",
+    "payments",
+    "refunds",
+    "refund_lines",
+    "refund_tenders",
+    "points_ledger",
+    "parked_carts",
+    "receipt_counters",
+    "journal",
+    "journal_head",
+    "sales_by_hour",
+    "sales_by_product",
+    "sales_by_tender",
+];
+
+const TRIGGERS: &[&str] = &[
+    "journal_no_update",
+    "journal_no_delete",
+    "points_ledger_no_update",
+    "points_ledger_no_delete",
+    "products_fts_insert",
+    "products_fts_update",
+    "products_fts_delete",
+];
+
+fn user_version(conn: &rusqlite::Connection) -> i64 {
+    conn.pragma_query_value(None, "user_version", |r| r.get(0))
+        .expect("read user_version")
+}
+
+fn schema(conn: &rusqlite::Connection) -> Vec<(String, String)> {
+    conn.prepare("SELECT name, coalesce(sql, '') FROM sqlite_master ORDER BY type, name")
+        .expect("prepare schema query")
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("query schema")
+        .collect::<Result<_, _>>()
+        .expect("read schema")
+}
+
+#[test]
+fn fresh_store_gets_every_migration_tables_triggers_and_pragmas() {
+    let t = empty_store();
+    let conn = t.till.connection();
+    assert_eq!(
+        user_version(conn),
+        SCHEMA_VERSION,
+        "a fresh store is at the newest schema"
+    );
+    assert_eq!(
+        user_version(&t.raw()),
+        SCHEMA_VERSION,
+        "user_version is on disk, not just in memory"
+    );
+    assert_eq!(
+        versapos_store::db::schema_version(conn).expect("schema_version"),
+        SCHEMA_VERSION,
+        "schema_version() reports the same version"
+    );
+    for table in TABLES {
+        let n = t.scalar(&format!(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '{table}'"
+        ));
+        assert_eq!(n, 1, "table {table} exists after migrating");
+    }
+    for trigger in TRIGGERS {
+        let n = t.scalar(&format!(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name = '{trigger}'"
+        ));
+        assert_eq!(n, 1, "trigger {trigger} exists after migrating");
+    }
+    let mode: String = conn
+        .pragma_query_value(None, "journal_mode", |r| r.get(0))
+        .expect("journal_mode");
+    assert_eq!(mode, "wal", "the store runs in WAL mode");
+    assert_eq!(
+        t.scalar("PRAGMA foreign_keys"),
+        1,
+        "foreign keys are enforced"
+    );
+    assert_eq!(
+        t.scalar("PRAGMA synchronous"),
+        2,
+        "synchronous=FULL so a sale survives power loss"
+    );
+    assert_eq!(
+        t.till.integrity_check().expect("integrity check"),
+        vec!["ok".to_string()]
+    );
+    assert!(!t.till.is_set_up(), "a fresh store has no shop yet");
+    assert!(
+        matches!(t.till.shop(), Err(TillError::NoShop(_))),
+        "asking a fresh store for its shop says no shop is set up"
+    );
+}
+
+#[test]
+fn reopening_a_migrated_store_is_a_no_op_and_keeps_its_data() {
+    let mut t = gbp_shop();
+    let sale = t.cash_sale(&[("COFFEE", 1)]);
+    let schema_before = schema(t.till.connection());
+    let journal_before = t.journal_entries();
+
+    for round in 1..=2 {
+        t = t.restart();
+        assert_eq!(
+            user_version(t.till.connection()),
+            SCHEMA_VERSION,
+            "reopen {round}: version"
+        );
+        assert_eq!(
+            schema(t.till.connection()),
+            schema_before,
+            "reopen {round}: schema unchanged"
+        );
+        assert!(
+            t.till.is_set_up(),
+            "reopen {round}: the shop is still set up"
+        );
+        assert_eq!(
+            t.till.shop().expect("shop").name,
+            "Corner Shop",
+            "reopen {round}: shop name"
+        );
+        assert_eq!(
+            t.till.product_count().expect("count"),
+            5,
+            "reopen {round}: catalog kept"
+        );
+        let again = t.till.order(&sale.id).expect("the sale is still there");
+        assert_eq!(
+            (again.number, again.total),
+            (sale.number, sale.total),
+            "reopen {round}"
+        );
+        assert_eq!(
+            t.journal_entries(),
+            journal_before,
+            "reopen {round}: opening journals nothing"
+        );
+    }
+    assert!(
+        t.till.verify_journal().expect("verify").ok(),
+        "the journal is intact after reopening"
+    );
+}
+
+#[test]
+fn store_with_a_newer_schema_is_refused_and_left_untouched() {
+    let TestTill { dir, till } = empty_store();
+    let path = till.path().to_path_buf();
+    drop(till);
+    let newer = SCHEMA_VERSION + 1;
+    rusqlite::Connection::open(&path)
+        .expect("open raw")
+        .pragma_update(None, "user_version", newer)
+        .expect("pretend a newer build wrote this store");
+
+    match Till::open(&path) {
+        Err(TillError::SchemaTooNew { found, known, .. }) => {
+            assert_eq!(
+                (found, known),
+                (newer, SCHEMA_VERSION),
+                "the error names both versions"
+            );
+        }
+        Err(other) => panic!("expected SchemaTooNew, got {other:?}"),
+        Ok(_) => panic!("a store from a newer build must not open"),
+    }
+    let conn = rusqlite::Connection::open(&path).expect("open raw");
+    assert_eq!(
+        user_version(&conn),
+        newer,
+        "a refused store is not downgraded"
+    );
+    drop(dir);
+}

@@ -1,0 +1,337 @@
+//! Reports over two days and several hours, checked against sums computed from the orders.
+
+use crate::support::{exact_cash, gbp_shop, sku, TestTill};
+use chrono::NaiveDate;
+use std::collections::BTreeMap;
+use versapos_core::{RefundRequest, TenderRequest};
+use versapos_store::reports::{PeriodRow, ProductRow, ReportRows, TenderRow};
+use versapos_store::{OrderView, RefundView, ReportBy, TillError};
+
+struct Trading {
+    t: TestTill,
+    orders: Vec<OrderView>,
+    refunds: Vec<(String, RefundView)>,
+}
+
+fn day(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")
+}
+
+/// Friday 14 and Saturday 15 March 2025, with a refund on the Saturday of a Friday sale.
+fn two_days_of_trading() -> Trading {
+    let mut t = gbp_shop();
+    let c = t.add_customer("Amelia");
+    let mut orders = Vec::new();
+
+    t.set_time("2025-03-14T09:30:00+00:00");
+    orders.push(t.cash_sale(&[("COFFEE", 1)]));
+    t.set_time("2025-03-14T09:45:00+00:00");
+    orders.push(t.cash_sale(&[("MILK", 2)]));
+    t.set_time("2025-03-14T14:10:00+00:00");
+    let mut cart = t.cart_for(c.id, &[("BOOK", 1), ("COFFEE", 1)]);
+    cart.set_order_discount(Some(t.till.parse_discount("10%").expect("10%")));
+    orders.push(
+        t.till
+            .checkout(&cart, &[exact_cash()])
+            .expect("discounted sale"),
+    );
+    assert_eq!(orders[2].points_earned, 18, "18.89 earns 18 points");
+
+    t.set_time("2025-03-15T11:05:00+00:00");
+    let cart = t.cart_for(c.id, &[("COFFEE", 2)]);
+    orders.push(
+        t.till
+            .checkout(&cart, &[TenderRequest::Points { points: 18 }, exact_cash()])
+            .expect("points and cash"),
+    );
+    // Just after midnight local time on the 15th (still the 14th in UTC): counts on the 15th.
+    t.set_time("2025-03-15T00:30:00+01:00");
+    orders.push(t.cash_sale(&[("SWEET", 10)]));
+
+    t.set_time("2025-03-15T11:30:00+00:00");
+    let r = t
+        .till
+        .refund(
+            &orders[0].id,
+            &RefundRequest::Lines(vec![(sku("COFFEE"), 1)]),
+            true,
+        )
+        .expect("refund Friday's coffee on Saturday");
+    let refunds = vec![("2025-03-15".to_string(), r)];
+    let orders = orders
+        .iter()
+        .map(|o| t.till.order(&o.id).expect("reload order"))
+        .collect();
+    Trading { t, orders, refunds }
+}
+
+fn empty_period(period: &str) -> PeriodRow {
+    PeriodRow {
+        period: period.to_string(),
+        orders: 0,
+        items: 0,
+        gross: 0,
+        discounts: 0,
+        tax: 0,
+        refunds: 0,
+        refund_tax: 0,
+        net: 0,
+    }
+}
+
+/// Rows by day or by hour as they should be, summed from the orders and refunds.
+fn expected_periods(tr: &Trading, by: ReportBy, days: &[&str]) -> Vec<PeriodRow> {
+    let key = |created_at: &str| match by {
+        ReportBy::Day => created_at[..10].to_string(),
+        _ => format!("{}:00", &created_at[11..13]),
+    };
+    let mut rows: BTreeMap<String, PeriodRow> = BTreeMap::new();
+    for o in tr
+        .orders
+        .iter()
+        .filter(|o| days.contains(&&o.created_at[..10]))
+    {
+        let k = key(&o.created_at);
+        let row = rows.entry(k.clone()).or_insert_with(|| empty_period(&k));
+        row.orders += 1;
+        row.items += o.lines.iter().map(|l| l.quantity).sum::<i64>();
+        row.gross += o.total;
+        row.discounts += o.discount_total;
+        row.tax += o.tax;
+    }
+    for o in &tr.orders {
+        for r in o
+            .refunds
+            .iter()
+            .filter(|r| days.contains(&&r.created_at[..10]))
+        {
+            let k = key(&r.created_at);
+            let row = rows.entry(k.clone()).or_insert_with(|| empty_period(&k));
+            row.refunds += r.amount;
+            row.refund_tax += r.tax;
+        }
+    }
+    rows.into_values()
+        .map(|mut r| {
+            r.net = r.gross - r.refunds;
+            r
+        })
+        .collect()
+}
+
+fn period_rows(tr: &Trading, from: &str, to: &str, by: ReportBy) -> Vec<PeriodRow> {
+    match tr
+        .t
+        .till
+        .report(day(from), day(to), by, None)
+        .expect("report")
+        .rows
+    {
+        ReportRows::Period(rows) => rows,
+        other => panic!("expected period rows, got {other:?}"),
+    }
+}
+
+#[test]
+fn report_by_day_and_hour_equals_sums_of_the_orders_with_refunds_on_the_refund_day() {
+    let tr = two_days_of_trading();
+    let both = ["2025-03-14", "2025-03-15"];
+
+    let by_day = period_rows(&tr, "2025-03-14", "2025-03-15", ReportBy::Day);
+    assert_eq!(
+        by_day,
+        expected_periods(&tr, ReportBy::Day, &both),
+        "by day over both days"
+    );
+    assert_eq!(by_day.len(), 2, "one row per trading day");
+    assert_eq!(
+        by_day[0].refunds, 0,
+        "Friday's sale refunded on Saturday is not a Friday refund"
+    );
+    assert_eq!(by_day[1].refunds, 1200, "the refund counts on Saturday");
+    assert_eq!(
+        by_day[1].orders, 2,
+        "the 00:30 +01:00 sale is on the local business day"
+    );
+
+    let by_hour = period_rows(&tr, "2025-03-14", "2025-03-15", ReportBy::Hour);
+    assert_eq!(
+        by_hour,
+        expected_periods(&tr, ReportBy::Hour, &both),
+        "by hour over both days"
+    );
+    let hours: Vec<&str> = by_hour.iter().map(|r| r.period.as_str()).collect();
+    assert_eq!(
+        hours,
+        vec!["00:00", "09:00", "11:00", "14:00"],
+        "hours with trade"
+    );
+
+    let report =
+        tr.t.till
+            .report(day("2025-03-14"), day("2025-03-15"), ReportBy::Day, None);
+    let totals = report.expect("report").totals;
+    let gross: i64 = tr.orders.iter().map(|o| o.total).sum();
+    assert_eq!(
+        totals.gross, gross,
+        "total gross is the sum of order totals"
+    );
+    assert_eq!(
+        totals.gross,
+        1200 + 420 + 1889 + 2400 + 20,
+        "and in figures"
+    );
+    assert_eq!(totals.refunds, 1200, "total refunds");
+    assert_eq!(
+        totals.net,
+        totals.gross - totals.refunds,
+        "net = gross - refunds"
+    );
+    assert_eq!(totals.orders, 5);
+    assert_eq!(totals.discounts, 210, "10% off 20.99 is 2.10");
+
+    let friday = period_rows(&tr, "2025-03-14", "2025-03-14", ReportBy::Day);
+    assert_eq!(
+        friday,
+        expected_periods(&tr, ReportBy::Day, &["2025-03-14"]),
+        "Friday alone"
+    );
+    let saturday = period_rows(&tr, "2025-03-15", "2025-03-15", ReportBy::Hour);
+    assert_eq!(
+        saturday,
+        expected_periods(&tr, ReportBy::Hour, &["2025-03-15"]),
+        "Saturday"
+    );
+    assert_eq!(
+        saturday.iter().map(|r| r.refunds).sum::<i64>(),
+        1200,
+        "Saturday's report has the refund of a Friday sale"
+    );
+}
+
+#[test]
+fn report_by_product_and_tender_equals_sums_of_the_lines_and_payments() {
+    let tr = two_days_of_trading();
+
+    let mut products: BTreeMap<String, ProductRow> = BTreeMap::new();
+    for o in &tr.orders {
+        for l in &o.lines {
+            let p = products.entry(l.sku.clone()).or_insert_with(|| ProductRow {
+                sku: l.sku.clone(),
+                name: l.name.clone(),
+                quantity: 0,
+                gross: 0,
+                refunded_quantity: 0,
+                refunds: 0,
+                net: 0,
+            });
+            p.quantity += l.quantity;
+            p.gross += l.gross;
+        }
+    }
+    let mut tenders: BTreeMap<String, TenderRow> = BTreeMap::new();
+    for o in &tr.orders {
+        for p in &o.payments {
+            let row = tenders
+                .entry(p.tender.clone())
+                .or_insert_with(|| TenderRow {
+                    tender: p.tender.clone(),
+                    payments: 0,
+                    amount: 0,
+                    refunds: 0,
+                    net: 0,
+                });
+            row.payments += 1;
+            row.amount += p.amount;
+        }
+    }
+    for (_, r) in &tr.refunds {
+        for l in &r.lines {
+            let p = products.get_mut(&l.sku).expect("refunded product was sold");
+            p.refunded_quantity += l.quantity;
+            p.refunds += l.amount;
+        }
+        for x in &r.tenders {
+            tenders
+                .get_mut(&x.tender)
+                .expect("refunded tender was used")
+                .refunds += x.paid_out;
+        }
+    }
+    let expected_products: Vec<ProductRow> = products
+        .into_values()
+        .map(|mut p| {
+            p.net = p.gross - p.refunds;
+            p
+        })
+        .collect();
+    let expected_tenders: Vec<TenderRow> = tenders
+        .into_values()
+        .map(|mut x| {
+            x.net = x.amount - x.refunds;
+            x
+        })
+        .collect();
+
+    let report = tr.t.till.report(
+        day("2025-03-14"),
+        day("2025-03-15"),
+        ReportBy::Product,
+        None,
+    );
+    let mut got = match report.expect("product report").rows {
+        ReportRows::Product(rows) => rows,
+        other => panic!("expected product rows, got {other:?}"),
+    };
+    let nets: Vec<i64> = got.iter().map(|p| p.net).collect();
+    let mut sorted = nets.clone();
+    sorted.sort_by(|a, b| b.cmp(a));
+    assert_eq!(nets, sorted, "top products first (by net)");
+    got.sort_by(|a, b| a.sku.cmp(&b.sku));
+    assert_eq!(
+        got, expected_products,
+        "product figures are sums of the order lines"
+    );
+    let coffee = got.iter().find(|p| p.sku == "COFFEE").expect("coffee row");
+    assert_eq!(
+        (coffee.quantity, coffee.refunded_quantity),
+        (4, 1),
+        "4 coffees sold, 1 back"
+    );
+
+    let report =
+        tr.t.till
+            .report(day("2025-03-14"), day("2025-03-15"), ReportBy::Tender, None);
+    let got = match report.expect("tender report").rows {
+        ReportRows::Tender(rows) => rows,
+        other => panic!("expected tender rows, got {other:?}"),
+    };
+    assert_eq!(
+        got, expected_tenders,
+        "tender figures are sums of the payments"
+    );
+    let tender_names: Vec<&str> = got.iter().map(|x| x.tender.as_str()).collect();
+    assert_eq!(
+        tender_names,
+        vec!["cash", "points"],
+        "cash and points were both taken"
+    );
+
+    let limited = tr.t.till.report(
+        day("2025-03-14"),
+        day("2025-03-15"),
+        ReportBy::Product,
+        Some(1),
+    );
+    match limited.expect("top 1").rows {
+        ReportRows::Product(rows) => assert_eq!(rows.len(), 1, "limit gives the top product"),
+        other => panic!("expected product rows, got {other:?}"),
+    }
+    let backwards =
+        tr.t.till
+            .report(day("2025-03-15"), day("2025-03-14"), ReportBy::Day, None);
+    assert!(
+        matches!(backwards, Err(TillError::Invalid { .. })),
+        "to before from is refused"
+    );
+}
