@@ -8,8 +8,8 @@ use std::path::PathBuf;
 #[derive(Parser, Debug)]
 #[command(name = "versapos", version, about, propagate_version = true)]
 pub struct Cli {
-    /// The till's store (default: the app's data folder, or $VERSAPOS_DB).
-    #[arg(long, global = true, env = "VERSAPOS_DB", value_name = "PATH")]
+    /// The till's store (default: $VERSAPOS_DB if set and not empty, else the app's data folder).
+    #[arg(long, global = true, value_name = "PATH")]
     pub db: Option<PathBuf>,
     /// Machine-readable output; amounts are integers in minor units beside the currency.
     #[arg(long, global = true)]

@@ -60,7 +60,28 @@ fn usage(msg: impl Into<String>) -> CliError {
 type Result<T> = std::result::Result<T, CliError>;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // A bad command line is bad input too: `--json` callers get it as JSON on stdout.
+            // (Help and --version are not errors and print as usual.)
+            if e.use_stderr()
+                && std::env::args_os()
+                    .skip(1)
+                    .take_while(|a| a != "--")
+                    .any(|a| a == "--json")
+            {
+                let rendered = e.render().to_string();
+                // The first paragraph: what was wrong, without the usage and tips after it.
+                let first = rendered.split("\n\n").next().unwrap_or_default().trim_end();
+                let message = first.strip_prefix("error: ").unwrap_or(first);
+                let body =
+                    serde_json::json!({ "error": { "code": "invalid_input", "message": message } });
+                println!("{body}");
+            }
+            e.exit()
+        }
+    };
     let json = cli.json;
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
@@ -84,9 +105,14 @@ fn default_db() -> Result<PathBuf> {
 }
 
 fn run(cli: Cli) -> Result<()> {
+    // Read here rather than by clap: an empty VERSAPOS_DB means unset, and clap would refuse it
+    // as an empty --db even when --db is given.
     let path = match cli.db {
         Some(p) => p,
-        None => default_db()?,
+        None => match std::env::var_os("VERSAPOS_DB") {
+            Some(p) if !p.is_empty() => PathBuf::from(p),
+            _ => default_db()?,
+        },
     };
     let mut till = Till::open(&path)?;
     let out = print::Out { json: cli.json };
@@ -423,9 +449,11 @@ fn parse_tenders(till: &Till, pays: &[String]) -> Result<Vec<TenderRequest>> {
                     "--pay '{p}': say how many points, e.g. points:500"
                 )))
             }
-            _ => return Err(usage(format!(
+            _ => {
+                return Err(usage(format!(
                 "--pay '{p}': unknown tender (expected cash[:AMOUNT], card[:AMOUNT] or points:N)"
-            ))),
+            )))
+            }
         });
     }
     Ok(out)

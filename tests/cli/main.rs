@@ -1,0 +1,15 @@
+//! System tests of the `versapos` command line: the real binary on real store files in temp
+//! dirs, checked through its own output (`--json`) and, where the CLI cannot see, with rusqlite.
+
+mod support;
+
+mod command_line;
+#[cfg(unix)]
+mod crash;
+mod customers;
+mod init;
+mod journal;
+mod products;
+mod refunds;
+mod reports;
+mod sales;
