@@ -85,8 +85,13 @@ fn main() -> ExitCode {
     let json = cli.json;
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(CliError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(CliError::Till(TillError::Io(e))) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+            ExitCode::SUCCESS
+        }
         Err(e) => {
-            if json {
+            // A failed check has already printed its findings as the JSON document.
+            if json && !matches!(e, CliError::Failed(_)) {
                 let body =
                     serde_json::json!({ "error": { "code": e.code(), "message": e.to_string() } });
                 println!("{body}");

@@ -11,6 +11,24 @@ use versapos_store::{
     Customer, ImportSummary, OrderSummary, OrderView, ParkedCart, Product, RefundView, Shop,
 };
 
+/// Writes one line to stdout; a closed pipe (`versapos … | head`) ends the program quietly.
+macro_rules! outln {
+    () => { $crate::print::emit(String::new()) };
+    ($($t:tt)*) => { $crate::print::emit(format!($($t)*)) };
+}
+
+pub fn emit(line: String) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = writeln!(out, "{line}") {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("versapos: cannot write output: {e}");
+        std::process::exit(1);
+    }
+}
+
 pub struct Out {
     pub json: bool,
 }
@@ -25,7 +43,7 @@ fn amt(minor: i64, currency: &str) -> String {
 
 fn json<T: Serialize>(v: &T) {
     match serde_json::to_string_pretty(v) {
-        Ok(s) => println!("{s}"),
+        Ok(s) => outln!("{s}"),
         Err(e) => eprintln!("versapos: cannot write JSON: {e}"),
     }
 }
@@ -35,7 +53,7 @@ impl Out {
         if self.json {
             json(&value);
         } else {
-            println!("{text}");
+            outln!("{text}");
         }
     }
 
@@ -45,11 +63,11 @@ impl Out {
             return;
         }
         let c = s.currency;
-        println!("{}{}", s.name, if s.demo { "  [DEMO]" } else { "" });
-        println!("  store            {}", path.display());
-        println!("  till             {}", s.till_id);
-        println!("  currency         {} ({} decimals)", c, c.exponent());
-        println!("  prices           tax {}", s.tax_mode.as_str());
+        outln!("{}{}", s.name, if s.demo { "  [DEMO]" } else { "" });
+        outln!("  store            {}", path.display());
+        outln!("  till             {}", s.till_id);
+        outln!("  currency         {} ({} decimals)", c, c.exponent());
+        outln!("  prices           tax {}", s.tax_mode.as_str());
         let rates: Vec<String> = s
             .tax_rates
             .iter()
@@ -62,13 +80,14 @@ impl Out {
                 format!("{} {}{d}", r.name, r.percent_label())
             })
             .collect();
-        println!("  tax rates        {}", rates.join(", "));
-        println!("  cash rounding    {}", s.cash_rounding.label(c));
-        println!(
+        outln!("  tax rates        {}", rates.join(", "));
+        outln!("  cash rounding    {}", s.cash_rounding.label(c));
+        outln!(
             "  loyalty          earn {} point(s) per 1.00 paid; {} points = 1.00",
-            s.loyalty.earn_per_major, s.loyalty.redeem_per_major
+            s.loyalty.earn_per_major,
+            s.loyalty.redeem_per_major
         );
-        println!("  low stock level  {}", s.low_stock_level);
+        outln!("  low stock level  {}", s.low_stock_level);
     }
 
     pub fn demo(&self, s: &Shop, summary: &ImportSummary, path: &Path) {
@@ -77,7 +96,7 @@ impl Out {
             return;
         }
         self.shop(s, path);
-        println!("DEMO shop ready with {} products.", summary.added);
+        outln!("DEMO shop ready with {} products.", summary.added);
     }
 
     pub fn products(&self, list: &[Product], total: Option<i64>) {
@@ -86,10 +105,10 @@ impl Out {
             return;
         }
         if list.is_empty() {
-            println!("no products");
+            outln!("no products");
         }
         for p in list {
-            println!(
+            outln!(
                 "{:<14} {:>10} {:<4}  stock {:>5}  {:<16} {}",
                 p.sku,
                 p.price.to_major_string(),
@@ -100,7 +119,7 @@ impl Out {
             );
         }
         if let Some(t) = total {
-            println!("({} shown of {t})", list.len());
+            outln!("({} shown of {t})", list.len());
         }
     }
 
@@ -109,19 +128,19 @@ impl Out {
             json(p);
             return;
         }
-        println!("{}  {}", p.sku, p.name);
-        println!("  price     {} {}", p.price.to_major_string(), p.currency);
-        println!("  barcode   {}", p.barcode.as_deref().unwrap_or("-"));
-        println!("  tax       {}", rate_label(p));
-        println!("  stock     {}", p.stock);
-        println!("  category  {}", p.category.as_deref().unwrap_or("-"));
+        outln!("{}  {}", p.sku, p.name);
+        outln!("  price     {} {}", p.price.to_major_string(), p.currency);
+        outln!("  barcode   {}", p.barcode.as_deref().unwrap_or("-"));
+        outln!("  tax       {}", rate_label(p));
+        outln!("  stock     {}", p.stock);
+        outln!("  category  {}", p.category.as_deref().unwrap_or("-"));
     }
 
     pub fn imported(&self, file: &str, s: &ImportSummary) {
         if self.json {
             json(&serde_json::json!({ "file": file, "added": s.added, "updated": s.updated }));
         } else {
-            println!("{file}: {} added, {} updated", s.added, s.updated);
+            outln!("{file}: {} added, {} updated", s.added, s.updated);
         }
     }
 
@@ -133,68 +152,68 @@ impl Out {
         }
         let c = o.currency.as_str();
         if o.demo {
-            println!("*** DEMO — not a real sale ***");
+            outln!("*** DEMO — not a real sale ***");
         }
-        println!(
+        outln!(
             "Receipt {}   {}   {}",
             o.receipt,
             o.created_at,
             o.status.to_uppercase()
         );
-        println!("{}", "-".repeat(60));
+        outln!("{}", "-".repeat(60));
         for l in &o.lines {
-            println!(
+            outln!(
                 "{:>4} x {:<34} {:>12}",
                 l.quantity,
                 truncate(&l.name, 34),
                 amt(l.unit_price * l.quantity, c)
             );
             if l.line_discount != 0 {
-                println!(
+                outln!(
                     "       discount {:<25} {:>12}",
                     l.discount.as_deref().unwrap_or(""),
                     amt(-l.line_discount, c)
                 );
             }
             if l.refunded_quantity > 0 {
-                println!(
+                outln!(
                     "       refunded {} ({})",
                     l.refunded_quantity,
                     amt(l.refunded_amount, c)
                 );
             }
         }
-        println!("{}", "-".repeat(60));
-        println!("{:<47} {:>12}", "Subtotal", amt(o.subtotal, c));
+        outln!("{}", "-".repeat(60));
+        outln!("{:<47} {:>12}", "Subtotal", amt(o.subtotal, c));
         if o.discount_total != 0 {
             let label = match &o.order_discount {
                 Some(d) => format!("Discounts (order {d})"),
                 None => "Discounts".to_string(),
             };
-            println!("{:<47} {:>12}", label, amt(-o.discount_total, c));
+            outln!("{:<47} {:>12}", label, amt(-o.discount_total, c));
         }
         if o.tax_mode == "exclusive" {
-            println!("{:<47} {:>12}", "Tax", amt(o.tax, c));
+            outln!("{:<47} {:>12}", "Tax", amt(o.tax, c));
         }
-        println!("{:<47} {:>12}", format!("TOTAL {c}"), amt(o.total, c));
+        outln!("{:<47} {:>12}", format!("TOTAL {c}"), amt(o.total, c));
         for p in &o.payments {
             let label = match p.tender.as_str() {
                 "points" => format!("Paid with {} points", p.points),
                 t => format!("Paid {t}"),
             };
-            println!(
+            outln!(
                 "{:<47} {:>12}",
                 label,
                 amt(p.tendered.unwrap_or(p.amount), c)
             );
         }
         if o.cash_rounding != 0 {
-            println!("{:<47} {:>12}", "Cash rounding", amt(o.cash_rounding, c));
+            outln!("{:<47} {:>12}", "Cash rounding", amt(o.cash_rounding, c));
         }
         if o.change != 0 {
-            println!("{:<47} {:>12}", "Change", amt(o.change, c));
+            outln!("{:<47} {:>12}", "Change", amt(o.change, c));
         }
-        println!(
+        outln!(
             "Tax breakdown ({}, {}):",
             if o.tax_mode == "inclusive" {
                 "included"
@@ -204,7 +223,7 @@ impl Out {
             o.rounding_rule
         );
         for b in &o.tax_breakdown {
-            println!(
+            outln!(
                 "  {:<12} {:>6}  net {:>10}  tax {:>10}  gross {:>10}",
                 b.name,
                 format_percent(b.basis_points),
@@ -214,7 +233,7 @@ impl Out {
             );
         }
         if let Some(cust) = o.customer_id {
-            println!(
+            outln!(
                 "VIP customer {cust}: {} points earned, {} redeemed{}",
                 o.points_earned,
                 o.points_redeemed,
@@ -226,7 +245,7 @@ impl Out {
             );
         }
         for r in &o.refunds {
-            println!(
+            outln!(
                 "Refund {} {}: {} ({})",
                 r.created_at,
                 r.kind,
@@ -238,7 +257,7 @@ impl Out {
                 }
             );
         }
-        println!("order id {}", o.id);
+        outln!("order id {}", o.id);
     }
 
     pub fn orders(&self, list: &[OrderSummary]) {
@@ -247,10 +266,10 @@ impl Out {
             return;
         }
         if list.is_empty() {
-            println!("no orders");
+            outln!("no orders");
         }
         for o in list {
-            println!(
+            outln!(
                 "{:<14} {:<29} {:<19} {:>12} {}{}",
                 o.receipt,
                 o.created_at,
@@ -270,7 +289,7 @@ impl Out {
         if self.json {
             json(&serde_json::json!({ "parked": id }));
         } else {
-            println!("cart parked as {id} ({} parked in all); resume with: versapos resume {id} --pay cash", all.len());
+            outln!("cart parked as {id} ({} parked in all); resume with: versapos resume {id} --pay cash", all.len());
         }
     }
 
@@ -280,15 +299,11 @@ impl Out {
             return;
         }
         if list.is_empty() {
-            println!("no parked carts");
+            outln!("no parked carts");
         }
         for p in list {
-            let total = p
-                .cart
-                .price(shop.tax_mode)
-                .map(|pc| pc.total.to_major_string())
-                .unwrap_or_else(|e| format!("({e})"));
-            println!(
+            let total = amt(p.total, &p.currency);
+            outln!(
                 "{:>4}  {}  {} line(s)  {} {}  {}",
                 p.id,
                 p.parked_at,
@@ -306,7 +321,7 @@ impl Out {
             return;
         }
         let c = r.currency.as_str();
-        println!(
+        outln!(
             "Refund on {}: {} {c} (tax {}), order now {}",
             r.receipt,
             amt(r.amount, c),
@@ -314,28 +329,28 @@ impl Out {
             r.order_status
         );
         for l in &r.lines {
-            println!("  {} x {:<20} {:>12}", l.quantity, l.sku, amt(l.amount, c));
+            outln!("  {} x {:<20} {:>12}", l.quantity, l.sku, amt(l.amount, c));
         }
         for t in &r.tenders {
             match t.tender.as_str() {
-                "points" => println!("  back to points: {} points", t.points),
-                other => println!("  give back {other}: {}", amt(t.paid_out, c)),
+                "points" => outln!("  back to points: {} points", t.points),
+                other => outln!("  give back {other}: {}", amt(t.paid_out, c)),
             }
         }
         if r.cash_rounding != 0 {
-            println!("  cash rounding {}", amt(r.cash_rounding, c));
+            outln!("  cash rounding {}", amt(r.cash_rounding, c));
         }
         if r.points_reversed > 0 {
-            println!("  {} earned points taken back", r.points_reversed);
+            outln!("  {} earned points taken back", r.points_reversed);
         }
         if r.points_shortfall > 0 {
-            println!(
+            outln!(
                 "  {} points had already been spent and could not be taken back",
                 r.points_shortfall
             );
         }
         if r.restock {
-            println!("  goods back in stock");
+            outln!("  goods back in stock");
         }
     }
 
@@ -344,14 +359,14 @@ impl Out {
             json(&serde_json::json!({ "customer": c, "points": ledger }));
             return;
         }
-        println!("{}  {}", c.id, c.name);
-        println!("  email   {}", c.email.as_deref().unwrap_or("-"));
-        println!("  phone   {}", c.phone.as_deref().unwrap_or("-"));
-        println!("  card    {}", c.card_uid.as_deref().unwrap_or("-"));
-        println!("  points  {}", c.points_balance);
+        outln!("{}  {}", c.id, c.name);
+        outln!("  email   {}", c.email.as_deref().unwrap_or("-"));
+        outln!("  phone   {}", c.phone.as_deref().unwrap_or("-"));
+        outln!("  card    {}", c.card_uid.as_deref().unwrap_or("-"));
+        outln!("  points  {}", c.points_balance);
         if let Some(l) = ledger {
             for e in l {
-                println!(
+                outln!(
                     "    {}  {:<14} {:>+8}  balance {:>8}{}",
                     e.at,
                     e.kind,
@@ -372,10 +387,10 @@ impl Out {
             return;
         }
         if list.is_empty() {
-            println!("no customers");
+            outln!("no customers");
         }
         for c in list {
-            println!(
+            outln!(
                 "{:>6}  {:<30} {:<30} {:>8} pts",
                 c.id,
                 c.name,
@@ -391,9 +406,9 @@ impl Out {
             return;
         }
         let c = r.currency.as_str();
-        println!("{} — sales {} to {} ({})", r.shop, r.from, r.to, c);
+        outln!("{} — sales {} to {} ({})", r.shop, r.from, r.to, c);
         let t = &r.totals;
-        println!(
+        outln!(
             "orders {}  items {}  gross {}  discounts {}  tax {}  refunds {}  net {}",
             t.orders,
             t.items,
@@ -405,12 +420,18 @@ impl Out {
         );
         match &r.rows {
             ReportRows::Period(rows) => {
-                println!(
+                outln!(
                     "{:<12} {:>7} {:>7} {:>12} {:>12} {:>12} {:>12}",
-                    "period", "orders", "items", "gross", "tax", "refunds", "net"
+                    "period",
+                    "orders",
+                    "items",
+                    "gross",
+                    "tax",
+                    "refunds",
+                    "net"
                 );
                 for x in rows {
-                    println!(
+                    outln!(
                         "{:<12} {:>7} {:>7} {:>12} {:>12} {:>12} {:>12}",
                         x.period,
                         x.orders,
@@ -423,12 +444,17 @@ impl Out {
                 }
             }
             ReportRows::Product(rows) => {
-                println!(
+                outln!(
                     "{:<14} {:<32} {:>7} {:>12} {:>12} {:>12}",
-                    "sku", "name", "qty", "gross", "refunds", "net"
+                    "sku",
+                    "name",
+                    "qty",
+                    "gross",
+                    "refunds",
+                    "net"
                 );
                 for x in rows {
-                    println!(
+                    outln!(
                         "{:<14} {:<32} {:>7} {:>12} {:>12} {:>12}",
                         x.sku,
                         truncate(&x.name, 32),
@@ -440,12 +466,16 @@ impl Out {
                 }
             }
             ReportRows::Tender(rows) => {
-                println!(
+                outln!(
                     "{:<8} {:>9} {:>12} {:>12} {:>12}",
-                    "tender", "payments", "taken", "refunded", "net"
+                    "tender",
+                    "payments",
+                    "taken",
+                    "refunded",
+                    "net"
                 );
                 for x in rows {
-                    println!(
+                    outln!(
                         "{:<8} {:>9} {:>12} {:>12} {:>12}",
                         x.tender,
                         x.payments,
@@ -466,17 +496,17 @@ impl Out {
             return;
         }
         if r.ok() {
-            println!(
+            outln!(
                 "journal ok: {} entries on {} till(s), chain intact",
                 r.entries,
                 r.tills.len()
             );
         } else {
-            println!("journal FAILED: {} problem(s)", r.problems.len());
+            outln!("journal FAILED: {} problem(s)", r.problems.len());
             for p in &r.problems {
                 match p.seq {
-                    Some(s) => println!("  till {} entry {s}: {}", p.till_id, p.problem),
-                    None => println!("  till {}: {}", p.till_id, p.problem),
+                    Some(s) => outln!("  till {} entry {s}: {}", p.till_id, p.problem),
+                    None => outln!("  till {}: {}", p.till_id, p.problem),
                 }
             }
         }

@@ -12,6 +12,10 @@ use serde::{Deserialize, Serialize};
 /// Largest quantity on one line; beyond this it is a typing mistake, not a sale.
 pub const MAX_QUANTITY: i64 = 1_000_000;
 
+/// Largest total of one sale, in minor units (one hundred billion in a two-decimal currency).
+/// Far beyond any real sale, and low enough that a till's running totals never overflow.
+pub const MAX_TOTAL_MINOR: i64 = 10_000_000_000_000;
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CartError {
     #[error("quantity must be a whole number from 1 to {MAX_QUANTITY}, not {0}")]
@@ -20,6 +24,8 @@ pub enum CartError {
     NoSuchLine(usize),
     #[error("the cart is empty")]
     Empty,
+    #[error("amount overflow: a sale of {0} is more than the till accepts in one sale")]
+    TooLarge(String),
     #[error("a discount of {discount} is more than the {what} amount of {amount}")]
     DiscountTooLarge {
         what: &'static str,
@@ -339,6 +345,14 @@ impl PricedCart {
         let line_discounts = Money::sum(cur, lines.iter().map(|l| l.line_discount))?;
         let tax_total = Money::sum(cur, lines.iter().map(|l| l.tax))?;
         let total = Money::sum(cur, lines.iter().map(|l| l.gross))?;
+        if total.minor() > MAX_TOTAL_MINOR || subtotal.minor() > MAX_TOTAL_MINOR {
+            let big = if total.minor() >= subtotal.minor() {
+                total
+            } else {
+                subtotal
+            };
+            return Err(CartError::TooLarge(big.to_major_string()));
+        }
         let tax_breakdown = tax_breakdown(cur, lines.iter().map(|l| (&l.line.tax_rate, l)))?;
         Ok(PricedCart {
             currency: cur,
@@ -478,6 +492,21 @@ mod tests {
         assert!(matches!(
             c.price(TaxMode::Inclusive),
             Err(CartError::Money(MoneyError::Overflow))
+        ));
+    }
+
+    #[test]
+    fn a_sale_over_the_limit_is_refused() {
+        let mut c = Cart::new(gbp());
+        c.add(line(1, MAX_TOTAL_MINOR, 1, 0)).expect("add");
+        assert!(
+            c.price(TaxMode::Inclusive).is_ok(),
+            "the limit itself is allowed"
+        );
+        c.add(line(2, 1, 1, 0)).expect("add");
+        assert!(matches!(
+            c.price(TaxMode::Inclusive),
+            Err(CartError::TooLarge(_))
         ));
     }
 

@@ -245,7 +245,7 @@ pub enum MoneyError {
         currency: String,
         reason: String,
     },
-    #[error("amount overflow")]
+    #[error("amount overflow: the figure is too large for the till to calculate")]
     Overflow,
     #[error("cannot combine {0} with {1}")]
     CurrencyMismatch(String, String),

@@ -108,7 +108,7 @@ impl TillError {
             TillError::CardUnavailable => "card_unavailable",
             TillError::Import { .. } => "import_failed",
             TillError::SchemaTooNew { .. } => "schema_too_new",
-            TillError::Cart(CartError::Money(MoneyError::Overflow))
+            TillError::Cart(CartError::Money(MoneyError::Overflow) | CartError::TooLarge(_))
             | TillError::Money(MoneyError::Overflow) => "amount_overflow",
             TillError::Cart(_) => "cart_invalid",
             TillError::Tender(TenderError::InsufficientTender { .. }) => "insufficient_tender",

@@ -337,7 +337,7 @@ impl Till {
     }
 
     pub fn parked(&self) -> Result<Vec<ParkedCart>> {
-        sales::parked(&self.conn)
+        sales::parked(&self.conn, self.shop()?)
     }
 
     /// The parked cart's contents (it stays parked until the sale completes or it is discarded).

@@ -678,7 +678,7 @@ pub fn void(conn: &mut Connection, shop: &Shop, id: &str, when: &Moment) -> Resu
     Ok(())
 }
 
-/// A parked cart, waiting to be resumed.
+/// A parked cart, waiting to be resumed; amounts in minor units.
 #[derive(Clone, Debug, Serialize)]
 pub struct ParkedCart {
     pub id: i64,
@@ -686,7 +686,19 @@ pub struct ParkedCart {
     pub customer_id: Option<i64>,
     pub lines: usize,
     pub parked_at: String,
+    pub currency: String,
+    pub total: i64,
+    pub items: Vec<ParkedItem>,
+    #[serde(skip)]
     pub cart: Cart,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ParkedItem {
+    pub sku: String,
+    pub name: String,
+    pub quantity: i64,
+    pub unit_price: i64,
 }
 
 pub fn park(
@@ -712,7 +724,7 @@ pub fn park(
     Ok(conn.last_insert_rowid())
 }
 
-pub fn parked(conn: &Connection) -> Result<Vec<ParkedCart>> {
+pub fn parked(conn: &Connection, shop: &Shop) -> Result<Vec<ParkedCart>> {
     let mut stmt = conn
         .prepare("SELECT id, cart, customer_id, note, parked_at FROM parked_carts ORDER BY id")?;
     let rows = stmt.query_map([], |r| {
@@ -729,12 +741,30 @@ pub fn parked(conn: &Connection) -> Result<Vec<ParkedCart>> {
         let (id, json, customer_id, note, parked_at) = row?;
         let cart: Cart = serde_json::from_str(&json)
             .map_err(|e| TillError::Corrupt(format!("parked cart {id}: {e}")))?;
+        let total = cart
+            .price(shop.tax_mode)
+            .map_err(|e| TillError::Corrupt(format!("parked cart {id}: {e}")))?
+            .total
+            .minor();
+        let items = cart
+            .lines
+            .iter()
+            .map(|l| ParkedItem {
+                sku: l.sku.to_string(),
+                name: l.name.clone(),
+                quantity: l.quantity,
+                unit_price: l.unit_price.minor(),
+            })
+            .collect();
         out.push(ParkedCart {
             id,
             note,
             customer_id,
             lines: cart.lines.len(),
             parked_at,
+            currency: cart.currency.code().to_string(),
+            total,
+            items,
             cart,
         });
     }
