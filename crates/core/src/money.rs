@@ -434,6 +434,20 @@ pub fn to_minor(value: i128) -> Result<i64, MoneyError> {
     i64::try_from(value).map_err(|_| MoneyError::Overflow)
 }
 
+/// Serialises a [`Money`] as its bare integer minor units, for outputs that state the currency
+/// once beside the amounts (as Stripe's API does).
+pub fn as_minor<S: serde::Serializer>(m: &Money, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_i64(m.minor)
+}
+
+/// Like [`as_minor`] for an optional amount.
+pub fn as_minor_opt<S: serde::Serializer>(m: &Option<Money>, s: S) -> Result<S::Ok, S::Error> {
+    match m {
+        Some(m) => s.serialize_some(&m.minor),
+        None => s.serialize_none(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -534,19 +548,5 @@ mod tests {
                 proptest::prop_assert!(q.abs() * d > n.abs());
             }
         }
-    }
-}
-
-/// Serialises a [`Money`] as its bare integer minor units, for outputs that state the currency
-/// once beside the amounts (as Stripe's API does).
-pub fn as_minor<S: serde::Serializer>(m: &Money, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_i64(m.minor)
-}
-
-/// Like [`as_minor`] for an optional amount.
-pub fn as_minor_opt<S: serde::Serializer>(m: &Option<Money>, s: S) -> Result<S::Ok, S::Error> {
-    match m {
-        Some(m) => s.serialize_some(&m.minor),
-        None => s.serialize_none(),
     }
 }
