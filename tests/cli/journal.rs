@@ -61,10 +61,17 @@ fn verify_fails(till: &Till, what: &str) -> Vec<String> {
     let json = till.run(&["--json", "journal", "verify"]);
     assert_eq!(json.code, Some(1), "{what}: --json exits 1 too");
     // Stdout holds exactly one JSON document: the report, with `ok: false` and its problems.
-    let report: Value = serde_json::from_str(&json.stdout)
-        .unwrap_or_else(|e| panic!("{what}: --json prints one JSON report ({e}): {}", json.stdout));
+    let report: Value = serde_json::from_str(&json.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{what}: --json prints one JSON report ({e}): {}",
+            json.stdout
+        )
+    });
     assert_eq!(report["ok"].as_bool(), Some(false), "{what}: {report}");
-    assert!(report.get("error").is_none(), "{what}: no second error document: {report}");
+    assert!(
+        report.get("error").is_none(),
+        "{what}: no second error document: {report}"
+    );
     let problems: Vec<String> = array(&report, "problems")
         .iter()
         .map(|p| text(p, "problem").to_string())
