@@ -47,23 +47,24 @@ fn from_row(r: &Row<'_>, currency: Currency) -> rusqlite::Result<Product> {
 /// Looks a product up by what was scanned or typed: barcode first (scanners), then SKU.
 pub fn lookup(conn: &Connection, shop: &Shop, code: &str) -> Result<Product> {
     let code = code.trim();
-    let by_barcode = conn
-        .prepare_cached(&format!("{SELECT} WHERE p.barcode = ?1 AND p.active = 1"))?
-        .query_row([code], |r| from_row(r, shop.currency))
-        .optional()?;
-    if let Some(p) = by_barcode {
-        return Ok(p);
-    }
-    conn.prepare_cached(&format!("{SELECT} WHERE p.sku = ?1 AND p.active = 1"))?
-        .query_row([code], |r| from_row(r, shop.currency))
-        .optional()?
-        .ok_or_else(|| TillError::UnknownProduct(code.to_string()))
+    // One statement (one read transaction) for both keys; `coalesce` only looks at the SKU
+    // when no active product has this barcode.
+    conn.prepare_cached(&format!(
+        "{SELECT} WHERE p.id = coalesce(
+             (SELECT id FROM products WHERE barcode = ?1 AND active = 1),
+             (SELECT id FROM products WHERE sku = ?1 AND active = 1))"
+    ))?
+    .query_row([code], |r| from_row(r, shop.currency))
+    .optional()?
+    .ok_or_else(|| TillError::UnknownProduct(code.to_string()))
 }
 
 fn fts_query(text: &str, shorten: bool) -> Option<String> {
     let tokens: Vec<String> = text
         .split(|c: char| !c.is_alphanumeric())
-        .filter(|t| !t.is_empty())
+        // One character matches too much to be worth a full-text scan (there is no 1-character
+        // prefix index); names starting with it are already found through the name index.
+        .filter(|t| t.chars().count() >= 2)
         .map(|t| {
             let t: String = if shorten && t.chars().count() >= 4 {
                 t.chars().take(t.chars().count() - 1).collect()

@@ -6,11 +6,18 @@ use std::path::Path;
 use std::time::Duration;
 
 /// The migrations, in order. Forward-only; an applied file is never edited.
-const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "0001_till_core",
-    include_str!("../../../migrations/0001_till_core.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "0001_till_core",
+        include_str!("../../../migrations/0001_till_core.sql"),
+    ),
+    (
+        2,
+        "0002_product_month_rollup",
+        include_str!("../../../migrations/0002_product_month_rollup.sql"),
+    ),
+];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;

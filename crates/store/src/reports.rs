@@ -6,7 +6,7 @@
 
 use crate::error::{Result, TillError};
 use crate::shop::Shop;
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use rusqlite::{params, Connection};
 use serde::Serialize;
 
@@ -166,31 +166,7 @@ pub fn report(
             })?;
             ReportRows::Period(rows.collect::<Result<_, _>>()?)
         }
-        ReportBy::Product => {
-            let mut stmt = conn.prepare_cached(
-                "SELECT p.sku, p.name, s.q, s.g, s.rq, s.r FROM
-                   (SELECT product_id, sum(quantity) q, sum(gross) g, sum(refunded_quantity) rq,
-                        sum(refunds) r
-                    FROM sales_by_product WHERE business_day BETWEEN ?1 AND ?2
-                    GROUP BY product_id) s
-                 JOIN products p ON p.id = s.product_id
-                 ORDER BY s.g - s.r DESC, p.sku LIMIT ?3",
-            )?;
-            let rows = stmt.query_map(params![f, t, limit], |r| {
-                let gross: i64 = r.get(3)?;
-                let refunds: i64 = r.get(5)?;
-                Ok(ProductRow {
-                    sku: r.get(0)?,
-                    name: r.get(1)?,
-                    quantity: r.get(2)?,
-                    gross,
-                    refunded_quantity: r.get(4)?,
-                    refunds,
-                    net: gross - refunds,
-                })
-            })?;
-            ReportRows::Product(rows.collect::<Result<_, _>>()?)
-        }
+        ReportBy::Product => ReportRows::Product(products(conn, from, to, limit)?),
         ReportBy::Tender => {
             let mut stmt = conn.prepare_cached(
                 "SELECT tender, sum(payments), sum(amount), sum(refunds) FROM sales_by_tender
@@ -219,4 +195,92 @@ pub fn report(
         totals,
         rows,
     })
+}
+
+/// Whether the period is exactly whole calendar months: then the monthly rollup answers.
+fn whole_months(from: NaiveDate, to: NaiveDate) -> bool {
+    from.day() == 1 && to.succ_opt().is_some_and(|d| d.day() == 1)
+}
+
+/// Products by net sales, best first (ties by SKU), at most `limit` (negative: all). Products
+/// whose only sales were voided do not appear.
+///
+/// Only the rows that can make the cut are joined with `products`: those whose net is at least
+/// the limit-th best (ties at the boundary kept, so the SKU tie-break picks the same rows as a
+/// full sort). One whole month is read straight off the monthly rollup's net index; other whole
+/// months sum the monthly rollup; any other period sums the daily one.
+fn products(
+    conn: &Connection,
+    from: NaiveDate,
+    to: NaiveDate,
+    limit: i64,
+) -> Result<Vec<ProductRow>> {
+    let month = |d: NaiveDate| d.format("%Y-%m").to_string();
+    let (sql, a, b) = if whole_months(from, to) && month(from) == month(to) {
+        (
+            "WITH cut AS (SELECT gross - refunds AS net FROM sales_by_product_month
+                          WHERE month = ?1 AND NOT (quantity = 0 AND gross = 0
+                              AND refunded_quantity = 0 AND refunds = 0)
+                          ORDER BY gross - refunds DESC
+                          LIMIT 1 OFFSET max(?3, 1) - 1)
+             SELECT p.sku, p.name, m.quantity, m.gross, m.refunded_quantity, m.refunds
+             FROM sales_by_product_month m JOIN products p ON p.id = m.product_id
+             WHERE m.month = ?1 AND ?2 = ?2
+               AND NOT (m.quantity = 0 AND m.gross = 0 AND m.refunded_quantity = 0
+                        AND m.refunds = 0)
+               AND (?3 < 0 OR m.gross - m.refunds >= coalesce((SELECT net FROM cut), m.gross - m.refunds))
+             ORDER BY m.gross - m.refunds DESC, p.sku LIMIT ?3",
+            month(from),
+            month(to),
+        )
+    } else {
+        let (table, key, a, b) = if whole_months(from, to) {
+            ("sales_by_product_month", "month", month(from), month(to))
+        } else {
+            (
+                "sales_by_product",
+                "business_day",
+                from.to_string(),
+                to.to_string(),
+            )
+        };
+        let sql = format!(
+            "WITH s AS MATERIALIZED
+               (SELECT product_id, sum(quantity) q, sum(gross) g, sum(refunded_quantity) rq,
+                    sum(refunds) r
+                FROM {table} WHERE {key} BETWEEN ?1 AND ?2 GROUP BY product_id
+                HAVING NOT (q = 0 AND g = 0 AND rq = 0 AND r = 0)),
+             cut AS (SELECT g - r AS net FROM s ORDER BY net DESC LIMIT 1 OFFSET max(?3, 1) - 1)
+             SELECT p.sku, p.name, s.q, s.g, s.rq, s.r FROM s
+             JOIN products p ON p.id = s.product_id
+             WHERE ?3 < 0 OR s.g - s.r >= coalesce((SELECT net FROM cut), s.g - s.r)
+             ORDER BY s.g - s.r DESC, p.sku LIMIT ?3"
+        );
+        return query_products(conn, &sql, &a, &b, limit);
+    };
+    query_products(conn, sql, &a, &b, limit)
+}
+
+fn query_products(
+    conn: &Connection,
+    sql: &str,
+    a: &str,
+    b: &str,
+    limit: i64,
+) -> Result<Vec<ProductRow>> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let rows = stmt.query_map(params![a, b, limit], |r| {
+        let gross: i64 = r.get(3)?;
+        let refunds: i64 = r.get(5)?;
+        Ok(ProductRow {
+            sku: r.get(0)?,
+            name: r.get(1)?,
+            quantity: r.get(2)?,
+            gross,
+            refunded_quantity: r.get(4)?,
+            refunds,
+            net: gross - refunds,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }

@@ -25,6 +25,7 @@ const TABLES: &[&str] = &[
     "sales_by_hour",
     "sales_by_product",
     "sales_by_tender",
+    "sales_by_product_month",
 ];
 
 const TRIGGERS: &[&str] = &[
@@ -187,4 +188,54 @@ fn store_with_a_newer_schema_is_refused_and_left_untouched() {
         "a refused store is not downgraded"
     );
     drop(dir);
+}
+
+/// A store written before the monthly product rollup existed gets it filled in from its daily
+/// rollup when a newer build opens it.
+#[test]
+fn upgrading_a_schema_1_store_fills_the_monthly_product_rollup() {
+    let mut t = gbp_shop();
+    t.set_time("2025-03-14T10:00:00+00:00");
+    t.cash_sale(&[("COFFEE", 2), ("MILK", 1)]);
+    t.set_time("2025-04-01T10:00:00+00:00");
+    t.cash_sale(&[("COFFEE", 1)]);
+    let path = t.path();
+    {
+        // Put the file back the way schema 1 left it.
+        let raw = t.raw();
+        raw.execute_batch(
+            "DROP TRIGGER sales_by_product_month_insert;
+             DROP TRIGGER sales_by_product_month_update;
+             DROP TABLE sales_by_product_month;
+             PRAGMA user_version = 1;",
+        )
+        .expect("downgrade to schema 1");
+    }
+    // `t` stays open (it owns the temporary folder); a second till opens the same file.
+    let till = Till::open(&path).expect("a newer build opens the schema-1 store");
+    let rows: Vec<(String, String, i64, i64)> = till
+        .connection()
+        .prepare(
+            "SELECT m.month, p.sku, m.quantity, m.gross FROM sales_by_product_month m
+             JOIN products p ON p.id = m.product_id ORDER BY 1, 2",
+        )
+        .expect("prepare")
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("rows");
+    assert_eq!(
+        rows,
+        vec![
+            ("2025-03".to_string(), "COFFEE".to_string(), 2, 2400),
+            ("2025-03".to_string(), "MILK".to_string(), 1, 210),
+            ("2025-04".to_string(), "COFFEE".to_string(), 1, 1200),
+        ],
+        "monthly rollup backfilled from the daily one"
+    );
+    assert_eq!(
+        versapos_store::db::schema_version(till.connection()).expect("version"),
+        SCHEMA_VERSION,
+        "store is at the current schema"
+    );
 }

@@ -335,3 +335,86 @@ fn report_by_product_and_tender_equals_sums_of_the_lines_and_payments() {
         "to before from is refused"
     );
 }
+
+/// Sales in March and April 2025 (with a refund and a void), ranked by product three ways: one
+/// whole month (the monthly index), two whole months (monthly sums) and a part-month period (daily
+/// sums). Each must equal a ranking computed from the orders themselves.
+#[test]
+fn product_rankings_agree_for_a_month_two_months_and_part_of_a_month() {
+    let mut t = gbp_shop();
+    let mut orders = Vec::new();
+    let sales: [(&str, &[(&str, i64)]); 6] = [
+        ("2025-03-01T10:00:00+00:00", &[("COFFEE", 3), ("MILK", 1)]),
+        ("2025-03-15T10:00:00+00:00", &[("BOOK", 1)]),
+        ("2025-03-31T23:30:00+00:00", &[("SWEET", 7), ("MILK", 2)]),
+        ("2025-04-01T08:00:00+00:00", &[("COFFEE", 1)]),
+        ("2025-04-20T12:00:00+00:00", &[("MILK", 5), ("BOOK", 1)]),
+        ("2025-04-30T18:00:00+00:00", &[("SWEET", 1)]),
+    ];
+    for (at, items) in sales {
+        t.set_time(at);
+        orders.push(t.cash_sale(items));
+    }
+    t.set_time("2025-04-02T09:00:00+00:00");
+    t.till
+        .refund(
+            &orders[0].id,
+            &RefundRequest::Lines(vec![(sku("COFFEE"), 2)]),
+            false,
+        )
+        .expect("refund two March coffees in April");
+    t.till.void(&orders[4].id).expect("void an April sale");
+
+    // Expected (sku → quantity, gross, refunds) from the orders; refunds count on the refund day.
+    let expect = |from: &str, to: &str| -> Vec<(String, i64, i64, i64)> {
+        let mut by: BTreeMap<String, (i64, i64, i64)> = BTreeMap::new();
+        for o in &orders {
+            let o = t.till.order(&o.id).expect("order");
+            let d = &o.created_at[..10];
+            if o.status == "voided" || d < from || d > to {
+                continue;
+            }
+            for l in &o.lines {
+                let e = by.entry(l.sku.clone()).or_default();
+                e.0 += l.quantity;
+                e.1 += l.gross;
+            }
+        }
+        if from <= "2025-04-02" && to >= "2025-04-02" {
+            let coffee = by.entry("COFFEE".into()).or_default();
+            coffee.2 += orders[0].lines[0].gross * 2 / 3;
+        }
+        let mut v: Vec<(String, i64, i64, i64)> =
+            by.into_iter().map(|(k, (q, g, r))| (k, q, g, r)).collect();
+        v.sort_by(|a, b| (b.2 - b.3).cmp(&(a.2 - a.3)).then(a.0.cmp(&b.0)));
+        v
+    };
+    for (from, to) in [
+        ("2025-03-01", "2025-03-31"),
+        ("2025-04-01", "2025-04-30"),
+        ("2025-03-01", "2025-04-30"),
+        ("2025-03-02", "2025-04-30"),
+        ("2025-03-01", "2025-04-29"),
+    ] {
+        let want = expect(from, to);
+        for limit in [None, Some(1), Some(2)] {
+            let r = t
+                .till
+                .report(day(from), day(to), ReportBy::Product, limit)
+                .expect("report");
+            let ReportRows::Product(rows) = r.rows else {
+                panic!("a product report has product rows");
+            };
+            let got: Vec<(String, i64, i64, i64)> = rows
+                .iter()
+                .map(|r| (r.sku.clone(), r.quantity, r.gross, r.refunds))
+                .collect();
+            let n = limit.map_or(want.len(), |l| l as usize).min(want.len());
+            assert_eq!(
+                got,
+                want[..n].to_vec(),
+                "products {from}..{to} limit {limit:?}"
+            );
+        }
+    }
+}
