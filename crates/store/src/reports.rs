@@ -207,7 +207,8 @@ fn whole_months(from: NaiveDate, to: NaiveDate) -> bool {
 ///
 /// Only the rows that can make the cut are joined with `products`: those whose net is at least
 /// the limit-th best (ties at the boundary kept, so the SKU tie-break picks the same rows as a
-/// full sort). One whole month is read straight off the monthly rollup's net index; other whole
+/// full sort). The cut is a constant subquery so that, on the monthly rollup, it becomes a range
+/// on the net index rather than a filter over the whole month. One whole month is read straight off the monthly rollup's net index; other whole
 /// months sum the monthly rollup; any other period sums the daily one.
 fn products(
     conn: &Connection,
@@ -228,7 +229,8 @@ fn products(
              WHERE m.month = ?1 AND ?2 = ?2
                AND NOT (m.quantity = 0 AND m.gross = 0 AND m.refunded_quantity = 0
                         AND m.refunds = 0)
-               AND (?3 < 0 OR m.gross - m.refunds >= coalesce((SELECT net FROM cut), m.gross - m.refunds))
+               AND m.gross - m.refunds >= (SELECT CASE WHEN ?3 < 0 THEN -9223372036854775808
+                   ELSE coalesce((SELECT net FROM cut), -9223372036854775808) END)
              ORDER BY m.gross - m.refunds DESC, p.sku LIMIT ?3",
             month(from),
             month(to),
@@ -253,7 +255,8 @@ fn products(
              cut AS (SELECT g - r AS net FROM s ORDER BY net DESC LIMIT 1 OFFSET max(?3, 1) - 1)
              SELECT p.sku, p.name, s.q, s.g, s.rq, s.r FROM s
              JOIN products p ON p.id = s.product_id
-             WHERE ?3 < 0 OR s.g - s.r >= coalesce((SELECT net FROM cut), s.g - s.r)
+             WHERE s.g - s.r >= (SELECT CASE WHEN ?3 < 0 THEN -9223372036854775808
+                 ELSE coalesce((SELECT net FROM cut), -9223372036854775808) END)
              ORDER BY s.g - s.r DESC, p.sku LIMIT ?3"
         );
         return query_products(conn, &sql, &a, &b, limit);
