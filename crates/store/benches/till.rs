@@ -630,7 +630,7 @@ fn search_queries(bare: &Connection, rng: &mut StdRng) -> Vec<(&'static str, Vec
         })
         .collect();
     out.push(("typo (extra letter)", typo));
-    // Not in the brief's list: a barcode that will not scan, typed into the search box one digit
+    // Also a barcode that will not scan, typed into the search box one digit
     // at a time (1 to 4 digits; every generated barcode starts with 5).
     let digits = sample_products(bare, rng, 256)
         .into_iter()
