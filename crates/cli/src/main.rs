@@ -420,46 +420,16 @@ fn parse_tenders(till: &Till, pays: &[String]) -> Result<Vec<TenderRequest>> {
             "say how the customer pays: --pay cash, --pay cash:20.00, --pay points:500",
         ));
     }
-    let currency = till.shop()?.currency;
     let mut out = Vec::new();
     for p in pays {
         let (kind, value) = match p.split_once(':') {
-            Some((k, v)) => (k.trim(), Some(v.trim())),
-            None => (p.trim(), None),
+            Some((k, v)) => (k, Some(v)),
+            None => (p.as_str(), None),
         };
-        let amount =
-            |v: &str| Money::parse(v, currency).map_err(|e| usage(format!("--pay '{p}': {e}")));
-        out.push(match (kind, value) {
-            ("cash", None) => TenderRequest::Cash { tendered: None },
-            ("cash", Some(v)) => {
-                let m = amount(v)?;
-                if m.is_negative() {
-                    return Err(usage(format!(
-                        "--pay '{p}': cash handed over cannot be negative"
-                    )));
-                }
-                TenderRequest::Cash { tendered: Some(m) }
-            }
-            ("card", None) => TenderRequest::Card { amount: None },
-            ("card", Some(v)) => TenderRequest::Card {
-                amount: Some(amount(v)?),
-            },
-            ("points", Some(v)) => TenderRequest::Points {
-                points: v
-                    .parse()
-                    .map_err(|_| usage(format!("--pay '{p}': points must be a whole number")))?,
-            },
-            ("points", None) => {
-                return Err(usage(format!(
-                    "--pay '{p}': say how many points, e.g. points:500"
-                )))
-            }
-            _ => {
-                return Err(usage(format!(
-                "--pay '{p}': unknown tender (expected cash[:AMOUNT], card[:AMOUNT] or points:N)"
-            )))
-            }
-        });
+        out.push(
+            till.tender(kind, value)
+                .map_err(|e| usage(format!("--pay '{p}': {e}")))?,
+        );
     }
     Ok(out)
 }

@@ -167,6 +167,15 @@ pub fn low_stock(conn: &Connection, shop: &Shop) -> Result<Vec<Product>> {
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+pub fn categories(conn: &Connection) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT DISTINCT category FROM products WHERE active = 1 AND category IS NOT NULL
+         ORDER BY category COLLATE NOCASE",
+    )?;
+    let rows = stmt.query_map([], |r| r.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 pub fn count(conn: &Connection) -> Result<i64> {
     Ok(
         conn.query_row("SELECT count(*) FROM products WHERE active = 1", [], |r| {

@@ -13,6 +13,7 @@ pub mod error;
 pub mod import;
 pub mod journal;
 pub mod refunds;
+pub mod register;
 pub mod reports;
 pub mod sales;
 pub mod shop;
@@ -22,6 +23,7 @@ pub use customers::{Customer, NewCustomer, PointsEntry};
 pub use error::{ImportProblem, Result, TillError};
 pub use journal::{JournalProblem, JournalReport};
 pub use refunds::RefundView;
+pub use register::{CartLineView, CartView};
 pub use reports::{Report, ReportBy};
 pub use sales::{Moment, OrderSummary, OrderView, ParkedCart};
 pub use shop::{Shop, ShopSetup};
@@ -302,6 +304,25 @@ impl Till {
         let c = self.customer(id)?;
         cart.customer_id = Some(id);
         Ok(c)
+    }
+
+    /// The cart priced for the screen, with its linked customer.
+    pub fn cart_view(&self, cart: &Cart) -> Result<CartView> {
+        let customer = match cart.customer_id {
+            Some(id) => Some(self.customer(id)?),
+            None => None,
+        };
+        register::view(self.shop()?, cart, customer)
+    }
+
+    /// Reads a tender as the cashier gives it (see [`register::tender`]).
+    pub fn tender(&self, kind: &str, value: Option<&str>) -> Result<TenderRequest> {
+        register::tender(self.shop()?, kind, value)
+    }
+
+    /// Product categories in use, in name order.
+    pub fn categories(&self) -> Result<Vec<String>> {
+        catalog::categories(&self.conn)
     }
 
     pub fn parse_discount(&self, text: &str) -> Result<Discount> {
