@@ -20,7 +20,7 @@ pub enum LoyaltyError {
 }
 
 /// The shop's loyalty rates.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct LoyaltyRules {
     /// Points earned per whole major unit (1.00) paid with money.
     pub earn_per_major: i64,

@@ -14,7 +14,7 @@ pub const ROUNDING_RULE: &str = "half_up_per_line";
 pub const BPS_WHOLE: u32 = 10_000;
 
 /// A named tax rate of the shop, e.g. "standard" at 2000 bp (20 %).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct TaxRate {
     pub name: String,
     pub basis_points: u32,
@@ -88,7 +88,7 @@ pub fn format_percent(bps: u32) -> String {
 }
 
 /// Whether shelf prices include tax (typical in the UK and EU) or have it added at the till (US).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum TaxMode {
     Inclusive,

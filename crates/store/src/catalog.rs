@@ -6,17 +6,21 @@ use crate::journal;
 use crate::shop::Shop;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::Serialize;
+use ts_rs::TS;
 use versapos_core::{tax::format_percent, Currency, Money, ProductId, Sku};
 
 /// A product as the till sells it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
 pub struct Product {
+    #[ts(type = "number")]
     pub id: ProductId,
     pub sku: String,
     pub barcode: Option<String>,
     pub name: String,
     #[serde(serialize_with = "versapos_core::money::as_minor")]
+    #[ts(type = "number")]
     pub price: Money,
+    #[ts(type = "string")]
     pub currency: Currency,
     pub tax_rate: String,
     pub tax_basis_points: u32,
@@ -182,6 +186,15 @@ pub fn count(conn: &Connection) -> Result<i64> {
             r.get(0)
         })?,
     )
+}
+
+/// Active products in one category, or all of them.
+pub fn count_in(conn: &Connection, category: Option<&str>) -> Result<i64> {
+    Ok(conn.query_row(
+        "SELECT count(*) FROM products WHERE active = 1 AND (?1 IS NULL OR category = ?1)",
+        [category],
+        |r| r.get(0),
+    )?)
 }
 
 /// What an import did.

@@ -3,10 +3,12 @@
 use crate::error::{Result, TillError};
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 use serde::Serialize;
+use ts_rs::TS;
 use versapos_core::CustomerId;
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
 pub struct Customer {
+    #[ts(type = "number")]
     pub id: CustomerId,
     pub name: String,
     pub email: Option<String>,

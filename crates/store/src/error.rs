@@ -44,6 +44,8 @@ pub enum TillError {
         status: String,
         action: &'static str,
     },
+    #[error("a sale is in progress on the register: finish, park or void it first")]
+    SaleInProgress,
     #[error("card payments need a card reader, and none is set up on this till")]
     CardUnavailable,
     #[error("{file}: {} problem(s), nothing imported:\n{}", problems.len(), list_problems(problems))]
@@ -105,6 +107,7 @@ impl TillError {
             TillError::UnknownTaxRate(_) => "unknown_tax_rate",
             TillError::Invalid { .. } => "invalid_input",
             TillError::WrongState { .. } => "wrong_state",
+            TillError::SaleInProgress => "sale_in_progress",
             TillError::CardUnavailable => "card_unavailable",
             TillError::Import { .. } => "import_failed",
             TillError::SchemaTooNew { .. } => "schema_too_new",

@@ -23,7 +23,7 @@ pub use customers::{Customer, NewCustomer, PointsEntry};
 pub use error::{ImportProblem, Result, TillError};
 pub use journal::{JournalProblem, JournalReport};
 pub use refunds::RefundView;
-pub use register::{CartLineView, CartView};
+pub use register::{CartLineView, CartView, Sale};
 pub use reports::{Report, ReportBy};
 pub use sales::{Moment, OrderSummary, OrderView, ParkedCart};
 pub use shop::{Shop, ShopSetup};
@@ -198,6 +198,11 @@ impl Till {
         catalog::list(&self.conn, self.shop()?, category, offset, limit)
     }
 
+    /// How many products [`Till::products`] pages through for `category` (None: all).
+    pub fn product_count_in(&self, category: Option<&str>) -> Result<i64> {
+        catalog::count_in(&self.conn, category)
+    }
+
     pub fn product(&self, sku: &str) -> Result<Product> {
         catalog::product_by_sku(&self.conn, self.shop()?, sku)
     }
@@ -350,6 +355,82 @@ impl Till {
         let when = self.moment();
         let id = sales::checkout(&mut self.conn, &shop, cart, tenders, &when, parked)?;
         sales::order(&self.conn, &shop, &id)
+    }
+
+    /// The sale's cart, started in the shop's currency if nothing has been rung up yet.
+    pub fn sale_cart<'s>(&self, sale: &'s mut Sale) -> Result<&'s mut Cart> {
+        match &mut sale.cart {
+            Some(cart) => Ok(cart),
+            none => Ok(none.insert(self.new_cart()?)),
+        }
+    }
+
+    /// The sale priced for the screen (an empty cart before anything is rung up).
+    pub fn sale_view(&self, sale: &mut Sale) -> Result<CartView> {
+        let cart = self.sale_cart(sale)?;
+        self.cart_view(cart)
+    }
+
+    /// Changes the sale's cart and prices it for the screen. A change that fails, or leaves a
+    /// cart that cannot be priced (a discount bigger than the line, say), is undone, so the
+    /// register never holds a sale it cannot sell.
+    pub fn change_sale(
+        &self,
+        sale: &mut Sale,
+        change: impl FnOnce(&Till, &mut Cart) -> Result<()>,
+    ) -> Result<CartView> {
+        let before = self.sale_cart(sale)?.clone();
+        let cart = self.sale_cart(sale)?;
+        match change(self, cart).and_then(|()| self.cart_view(cart)) {
+            Ok(view) => Ok(view),
+            Err(e) => {
+                *cart = before;
+                Err(e)
+            }
+        }
+    }
+
+    /// Brings a parked cart back to the register; refused while another sale has lines, so
+    /// nothing rung up is silently dropped.
+    pub fn resume_sale(&self, sale: &mut Sale, id: i64) -> Result<()> {
+        if sale.has_lines() {
+            return Err(TillError::SaleInProgress);
+        }
+        let cart = self.resume(id)?;
+        *sale = Sale {
+            cart: Some(cart),
+            resumed_from: Some(id),
+        };
+        Ok(())
+    }
+
+    /// Parks the sale and starts a new one. A resumed sale replaces its old parked cart in the
+    /// same transaction, so it is never parked twice.
+    pub fn park_sale(&mut self, sale: &mut Sale, note: Option<&str>) -> Result<i64> {
+        let shop = self.shop()?.clone();
+        let cart = self.sale_cart(sale)?.clone();
+        let at = self.moment().at;
+        let tx = self.conn.transaction()?;
+        let id = sales::park(&tx, &shop, &cart, note, &at)?;
+        if let Some(old) = sale.resumed_from {
+            sales::discard_parked(&tx, old)?;
+        }
+        tx.commit()?;
+        sale.clear();
+        Ok(id)
+    }
+
+    /// Completes the sale; a resumed sale's parked cart goes in the same transaction. On success
+    /// the register starts a new, empty sale; on failure the sale stays as it was.
+    pub fn checkout_sale(
+        &mut self,
+        sale: &mut Sale,
+        tenders: &[TenderRequest],
+    ) -> Result<OrderView> {
+        let cart = self.sale_cart(sale)?.clone();
+        let order = self.checkout_inner(&cart, tenders, sale.resumed_from)?;
+        sale.clear();
+        Ok(order)
     }
 
     pub fn park(&mut self, cart: &Cart, note: Option<&str>) -> Result<i64> {

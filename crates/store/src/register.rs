@@ -5,10 +5,37 @@ use crate::error::{Result, TillError};
 use crate::sales::TaxLineView;
 use crate::shop::Shop;
 use serde::Serialize;
+use ts_rs::TS;
 use versapos_core::{Cart, CartError, Money, TenderRequest};
 
+/// The sale being rung up, kept in memory by a front door between one scan and the next (the
+/// desktop shell): the cart, created on first use in the shop's currency, and the parked cart it
+/// was resumed from, so that completing or re-parking it removes that parked cart.
+#[derive(Clone, Debug, Default)]
+pub struct Sale {
+    pub(crate) cart: Option<Cart>,
+    pub(crate) resumed_from: Option<i64>,
+}
+
+impl Sale {
+    /// Whether anything has been rung up.
+    pub fn has_lines(&self) -> bool {
+        self.cart.as_ref().is_some_and(|c| !c.lines.is_empty())
+    }
+
+    /// The parked cart this sale came from, if it was resumed.
+    pub fn resumed_from(&self) -> Option<i64> {
+        self.resumed_from
+    }
+
+    /// Starts a new, empty sale (a resumed cart stays parked).
+    pub fn clear(&mut self) {
+        *self = Sale::default();
+    }
+}
+
 /// One line of the sale on the register; amounts in minor units.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, TS)]
 pub struct CartLineView {
     pub index: usize,
     pub sku: String,
@@ -23,7 +50,7 @@ pub struct CartLineView {
 }
 
 /// The sale on the register, priced; amounts in minor units of `currency`.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, TS)]
 pub struct CartView {
     pub currency: String,
     /// Decimal places of the currency, for display.

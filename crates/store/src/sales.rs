@@ -11,6 +11,7 @@ use crate::shop::Shop;
 use chrono::{DateTime, FixedOffset, SecondsFormat, Timelike};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use serde::Serialize;
+use ts_rs::TS;
 use versapos_core::{
     receipt_label, settle, Cart, CustomerId, Money, OrderStatus, TenderKind, TenderRequest,
     ROUNDING_RULE,
@@ -39,7 +40,7 @@ pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, TS)]
 pub struct LineView {
     pub line_no: i64,
     pub sku: String,
@@ -58,7 +59,7 @@ pub struct LineView {
     pub refunded_amount: i64,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, TS)]
 pub struct PaymentView {
     pub id: String,
     pub tender: String,
@@ -70,7 +71,7 @@ pub struct PaymentView {
     pub refunded: i64,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, TS)]
 pub struct TaxLineView {
     pub name: String,
     pub basis_points: u32,
@@ -79,7 +80,7 @@ pub struct TaxLineView {
     pub gross: i64,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, TS)]
 pub struct RefundSummary {
     pub id: String,
     pub kind: String,
@@ -92,7 +93,7 @@ pub struct RefundSummary {
 }
 
 /// An order as the receipt and `orders show` present it; amounts in minor units.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, TS)]
 pub struct OrderView {
     pub id: String,
     pub number: i64,
@@ -679,7 +680,7 @@ pub fn void(conn: &mut Connection, shop: &Shop, id: &str, when: &Moment) -> Resu
 }
 
 /// A parked cart, waiting to be resumed; amounts in minor units.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, TS)]
 pub struct ParkedCart {
     pub id: i64,
     pub note: Option<String>,
@@ -690,10 +691,11 @@ pub struct ParkedCart {
     pub total: i64,
     pub items: Vec<ParkedItem>,
     #[serde(skip)]
+    #[ts(skip)]
     pub cart: Cart,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, TS)]
 pub struct ParkedItem {
     pub sku: String,
     pub name: String,

@@ -4,16 +4,22 @@ use crate::error::{Result, TillError};
 use crate::journal;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::Serialize;
+use ts_rs::TS;
 use versapos_core::{CashRounding, Currency, LoyaltyRules, TaxMode, TaxRate, TillId};
 
 /// The shop as configured on this till.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, TS)]
 pub struct Shop {
     pub name: String,
+    /// ISO 4217 code, e.g. "GBP".
+    #[ts(type = "string")]
     pub currency: Currency,
+    #[ts(type = "string")]
     pub till_id: TillId,
     pub tax_mode: TaxMode,
+    /// The cash rounding increment in minor units (1: no rounding).
     #[serde(serialize_with = "ser_rounding")]
+    #[ts(type = "number")]
     pub cash_rounding: CashRounding,
     pub loyalty: LoyaltyRules,
     pub tax_rates: Vec<TaxRate>,
@@ -37,6 +43,46 @@ pub struct ShopSetup {
     pub tax_rates: Vec<TaxRate>,
     pub default_tax_rate: Option<String>,
     pub demo: bool,
+}
+
+impl ShopSetup {
+    /// Reads a set-up as a person types it: a currency code, a till id, and tax rates as
+    /// (name, percentage) pairs such as ("standard", "20"). Errors name the field at fault.
+    pub fn from_text(
+        name: &str,
+        currency: &str,
+        till_id: &str,
+        prices_include_tax: bool,
+        tax_rates: &[(String, String)],
+        default_tax_rate: Option<String>,
+    ) -> Result<ShopSetup> {
+        let currency = Currency::from_code(currency.trim())
+            .map_err(|e| TillError::invalid("currency", e.to_string()))?;
+        let till_id = TillId::parse(till_id.trim())
+            .map_err(|e| TillError::invalid("till_id", e.to_string()))?;
+        let tax_rates = tax_rates
+            .iter()
+            .map(|(rate, percent)| {
+                let bps = versapos_core::tax::parse_percent(percent)
+                    .map_err(|e| TillError::invalid("tax_rates", e.to_string()))?;
+                TaxRate::new(rate.trim(), bps)
+                    .map_err(|e| TillError::invalid("tax_rates", e.to_string()))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(ShopSetup {
+            name: name.trim().to_string(),
+            currency,
+            till_id,
+            tax_mode: if prices_include_tax {
+                TaxMode::Inclusive
+            } else {
+                TaxMode::Exclusive
+            },
+            tax_rates,
+            default_tax_rate: default_tax_rate.filter(|r| !r.trim().is_empty()),
+            demo: false,
+        })
+    }
 }
 
 /// The settings a manager may change after set-up, by their CLI names.

@@ -1,7 +1,7 @@
 //! Parking a cart, surviving a restart, and completing or discarding it later.
 
 use crate::support::{exact_cash, gbp_shop};
-use versapos_store::TillError;
+use versapos_store::{Sale, TillError};
 
 #[test]
 fn parked_cart_survives_a_restart_and_checkout_completes_and_removes_it() {
@@ -137,4 +137,85 @@ fn discarding_a_parked_cart_removes_it_and_unknown_ids_are_errors() {
         "an empty cart cannot be parked"
     );
     assert_eq!(t.snapshot(), before, "nothing parked");
+}
+
+/// The register's sale (what the desktop shell keeps between scans): resuming, re-parking and
+/// completing a parked sale never leaves it parked twice or drops what is on the register.
+#[test]
+fn a_resumed_sale_is_reparked_in_place_and_completing_it_removes_it() {
+    let mut t = gbp_shop();
+    let mut sale = Sale::default();
+    t.till
+        .change_sale(&mut sale, |till, cart| {
+            till.add_to_cart(cart, "COFFEE", 1).map(|_| ())
+        })
+        .expect("ring up coffee");
+    let first = t.till.park_sale(&mut sale, Some("table 4")).expect("park");
+    assert!(!sale.has_lines(), "parking starts a new, empty sale");
+
+    t.till
+        .change_sale(&mut sale, |till, cart| {
+            till.add_to_cart(cart, "MILK", 1).map(|_| ())
+        })
+        .expect("ring up milk");
+    let refused = t
+        .till
+        .resume_sale(&mut sale, first)
+        .expect_err("sale in progress");
+    assert_eq!(refused.code(), "sale_in_progress", "got {refused:?}");
+    assert!(sale.has_lines(), "the sale on the register is kept");
+
+    sale.clear();
+    t.till.resume_sale(&mut sale, first).expect("resume");
+    assert_eq!(sale.resumed_from(), Some(first));
+    t.till
+        .change_sale(&mut sale, |till, cart| {
+            till.add_to_cart(cart, "MILK", 2).map(|_| ())
+        })
+        .expect("add milk to the resumed sale");
+    let second = t.till.park_sale(&mut sale, None).expect("park again");
+    let parked = t.till.parked().expect("parked carts");
+    assert_eq!(parked.len(), 1, "re-parking replaces the old parked cart");
+    assert_eq!((parked[0].id, parked[0].lines), (second, 2));
+
+    t.till.resume_sale(&mut sale, second).expect("resume again");
+    let order = t
+        .till
+        .checkout_sale(&mut sale, &[exact_cash()])
+        .expect("checkout");
+    assert_eq!(order.total, 1200 + 420);
+    assert!(
+        t.till.parked().expect("parked").is_empty(),
+        "completed, so no longer parked"
+    );
+    assert!(!sale.has_lines(), "a new, empty sale follows checkout");
+}
+
+#[test]
+fn a_change_the_cart_cannot_take_is_undone() {
+    let t = gbp_shop();
+    let mut sale = Sale::default();
+    let before = t
+        .till
+        .change_sale(&mut sale, |till, cart| {
+            till.add_to_cart(cart, "SWEET", 1).map(|_| ())
+        })
+        .expect("ring up a sweet");
+    let e = t
+        .till
+        .change_sale(&mut sale, |till, cart| {
+            let d = till.parse_discount("5.00")?;
+            Ok(cart.set_line_discount(0, Some(d))?)
+        })
+        .expect_err("5.00 off a 0.02 sweet");
+    assert_ne!(
+        e.code(),
+        "database",
+        "a cashier's mistake, not a failure: {e:?}"
+    );
+    assert_eq!(
+        t.till.sale_view(&mut sale).expect("view").total,
+        before.total,
+        "the sale is as it was"
+    );
 }

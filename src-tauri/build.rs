@@ -1,0 +1,43 @@
+//! Builds the desktop app's Tauri context: the config, the capabilities and the command
+//! permissions that the capabilities may grant.
+
+use tauri_build::{AppManifest, Attributes};
+
+/// Every IPC command the shell registers; each gets an `allow-<command>` permission.
+/// Keep in step with `generate_handler!` in `src-tauri/src/lib.rs`.
+const COMMANDS: &[&str] = &[
+    "app_status",
+    "start_demo",
+    "set_up_shop",
+    "find_products",
+    "list_products",
+    "categories",
+    "current_cart",
+    "cart_add",
+    "cart_set_quantity",
+    "cart_remove",
+    "cart_line_discount",
+    "cart_order_discount",
+    "cart_link_customer",
+    "cart_void",
+    "cart_park",
+    "parked_carts",
+    "resume_parked",
+    "checkout",
+    "find_customers",
+    "add_customer",
+    "order",
+];
+
+fn main() {
+    // The config sits at the repo root; tauri-build only watches its own defaults.
+    println!("cargo:rerun-if-changed=src-tauri/capabilities");
+    println!("cargo:rerun-if-changed=tauri.conf.json");
+    let attributes = Attributes::new()
+        .capabilities_path_pattern("src-tauri/capabilities/**/*")
+        .app_manifest(AppManifest::new().commands(COMMANDS));
+    if let Err(e) = tauri_build::try_build(attributes) {
+        println!("cargo:warning=tauri-build failed: {e:#}");
+        std::process::exit(1);
+    }
+}

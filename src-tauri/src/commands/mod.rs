@@ -1,0 +1,11 @@
+//! The IPC commands: thin adapters from the UI's calls to the till's services in
+//! `versapos_store::Till`. Each takes the state, calls one service and maps the error.
+
+pub mod catalog;
+pub mod customers;
+pub mod orders;
+pub mod register;
+pub mod shop;
+
+#[cfg(test)]
+mod tests;

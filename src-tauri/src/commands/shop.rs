@@ -1,0 +1,77 @@
+//! First run and the shop's settings: is this till set up, the demo shop, and setting up a shop.
+
+use crate::error::CommandResult;
+use crate::state::Desktop;
+use serde::{Deserialize, Serialize};
+use tauri::State;
+use ts_rs::TS;
+use versapos_store::{Shop, ShopSetup};
+
+/// Whether the till is ready to sell, and where its store lives (shown on the first-run screen).
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct AppStatus {
+    pub set_up: bool,
+    pub shop: Option<Shop>,
+    pub store_path: String,
+}
+
+/// The first-run form.
+#[derive(Clone, Debug, Deserialize, TS)]
+pub struct ShopSetupInput {
+    pub name: String,
+    /// ISO 4217 code, e.g. "GBP".
+    pub currency: String,
+    pub till_id: String,
+    pub prices_include_tax: bool,
+    /// Empty: the usual standard 20 %, reduced 5 % and zero rates.
+    pub tax_rates: Vec<TaxRateInput>,
+    pub default_tax_rate: Option<String>,
+}
+
+/// One tax rate as typed: a name and a percentage such as "20" or "5.5".
+#[derive(Clone, Debug, Deserialize, TS)]
+pub struct TaxRateInput {
+    pub name: String,
+    pub percent: String,
+}
+
+#[tauri::command(async)]
+#[tracing::instrument(skip(state), err)]
+pub fn app_status(state: State<'_, Desktop>) -> CommandResult<AppStatus> {
+    let register = state.register()?;
+    Ok(AppStatus {
+        set_up: register.till.is_set_up(),
+        shop: register.till.shop().ok().cloned(),
+        store_path: state.store_path.display().to_string(),
+    })
+}
+
+#[tauri::command(async)]
+#[tracing::instrument(skip(state), err)]
+pub fn start_demo(state: State<'_, Desktop>) -> CommandResult<Shop> {
+    let mut register = state.register()?;
+    register.till.create_demo()?;
+    register.sale.clear();
+    Ok(register.till.shop()?.clone())
+}
+
+#[tauri::command(async)]
+#[tracing::instrument(skip(state), err)]
+pub fn set_up_shop(state: State<'_, Desktop>, setup: ShopSetupInput) -> CommandResult<Shop> {
+    let rates: Vec<(String, String)> = setup
+        .tax_rates
+        .into_iter()
+        .map(|r| (r.name, r.percent))
+        .collect();
+    let setup = ShopSetup::from_text(
+        &setup.name,
+        &setup.currency,
+        &setup.till_id,
+        setup.prices_include_tax,
+        &rates,
+        setup.default_tax_rate,
+    )?;
+    let mut register = state.register()?;
+    register.sale.clear();
+    Ok(register.till.init(&setup)?.clone())
+}

@@ -1,0 +1,51 @@
+//! How a failed command reaches the UI: a stable `code` to switch on and a sentence to show.
+
+use serde::Serialize;
+use ts_rs::TS;
+use versapos_store::TillError;
+
+/// A command's failure as the UI receives it (the rejected value of `invoke`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+pub struct CommandError {
+    /// Stable, snake_case: `unknown_product`, `sale_in_progress`, `no_shop`, `internal`, …
+    pub code: String,
+    /// For people: what went wrong and, where it can, what to do.
+    pub message: String,
+}
+
+impl CommandError {
+    pub fn new(code: &str, message: impl Into<String>) -> Self {
+        CommandError {
+            code: code.to_string(),
+            message: message.into(),
+        }
+    }
+}
+
+impl From<TillError> for CommandError {
+    fn from(e: TillError) -> Self {
+        // Failures of the till itself are logged here, once; the cashier's own mistakes are not.
+        if !e.is_bad_input() {
+            tracing::error!(code = e.code(), error = %e, "till failure");
+        }
+        CommandError::new(e.code(), e.to_string())
+    }
+}
+
+impl<T> From<std::sync::PoisonError<T>> for CommandError {
+    fn from(_: std::sync::PoisonError<T>) -> Self {
+        tracing::error!("the till's state lock is poisoned: an earlier command panicked");
+        CommandError::new(
+            "internal",
+            "the till hit an internal error; restart VersaTalent POS",
+        )
+    }
+}
+
+impl std::fmt::Display for CommandError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.code, self.message)
+    }
+}
+
+pub type CommandResult<T> = Result<T, CommandError>;

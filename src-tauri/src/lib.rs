@@ -1,0 +1,105 @@
+//! VersaTalent POS desktop shell: opens the till's store in the app's data folder, sets up
+//! logging, and exposes the till's services to the UI as IPC commands. No business logic lives
+//! here; it is all in `versapos_store::Till`, shared with the `versapos` CLI.
+
+pub mod bindings;
+pub mod commands;
+pub mod error;
+pub mod state;
+
+use state::Desktop;
+use std::path::Path;
+use tauri::{Manager, Runtime};
+use tracing_appender::non_blocking::WorkerGuard;
+use versapos_store::Till;
+
+/// The store's file name inside the app's data folder. The CLI's default store is the same
+/// file, so `versapos` administers the till the desktop app sells on.
+pub const STORE_FILE: &str = "store.db";
+
+/// Registers every command on a builder; shared by the app and the tests' mock app.
+pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
+    use commands::{catalog, customers, orders, register, shop};
+    builder.invoke_handler(tauri::generate_handler![
+        shop::app_status,
+        shop::start_demo,
+        shop::set_up_shop,
+        catalog::find_products,
+        catalog::list_products,
+        catalog::categories,
+        register::current_cart,
+        register::cart_add,
+        register::cart_set_quantity,
+        register::cart_remove,
+        register::cart_line_discount,
+        register::cart_order_discount,
+        register::cart_link_customer,
+        register::cart_void,
+        register::cart_park,
+        register::parked_carts,
+        register::resume_parked,
+        register::checkout,
+        customers::find_customers,
+        customers::add_customer,
+        orders::order,
+    ])
+}
+
+/// Opens (creating if needed) the store in `data_dir` and manages it as the app's state.
+pub fn open_store<R: Runtime, M: Manager<R>>(app: &M, data_dir: &Path) -> Result<(), String> {
+    std::fs::create_dir_all(data_dir)
+        .map_err(|e| format!("cannot create the data folder {}: {e}", data_dir.display()))?;
+    let till = Till::open(&data_dir.join(STORE_FILE)).map_err(|e| e.to_string())?;
+    tracing::info!(store = %till.path().display(), set_up = till.is_set_up(), "store open");
+    app.manage(Desktop::new(till));
+    Ok(())
+}
+
+/// Logs to a file per day in the app's log folder (and to stderr in debug builds). The filter
+/// comes from `VERSAPOS_LOG` (default `info`). The guard flushes the file on drop.
+fn start_logging(log_dir: &Path) -> Result<WorkerGuard, String> {
+    use tracing_subscriber::{fmt, layer::SubscriberExt, util::SubscriberInitExt, EnvFilter};
+    std::fs::create_dir_all(log_dir)
+        .map_err(|e| format!("cannot create the log folder {}: {e}", log_dir.display()))?;
+    let (file, guard) =
+        tracing_appender::non_blocking(tracing_appender::rolling::daily(log_dir, "versapos.log"));
+    let filter = EnvFilter::try_from_env("VERSAPOS_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    let stderr = cfg!(debug_assertions).then(|| fmt::layer().with_writer(std::io::stderr));
+    tracing_subscriber::registry()
+        .with(filter)
+        .with(fmt::layer().with_ansi(false).with_writer(file))
+        .with(stderr)
+        .try_init()
+        .map_err(|e| format!("cannot start logging: {e}"))?;
+    Ok(guard)
+}
+
+/// Starts the desktop till.
+pub fn run() {
+    let app = with_commands(tauri::Builder::default())
+        .setup(|app| {
+            let guard = start_logging(&app.path().app_log_dir()?)?;
+            // Kept for the life of the app so buffered log lines reach the file.
+            app.manage(LogGuard { _guard: guard });
+            tracing::info!(
+                version = env!("CARGO_PKG_VERSION"),
+                "VersaTalent POS starting"
+            );
+            open_store(app.handle(), &app.path().app_data_dir()?)?;
+            Ok(())
+        })
+        .build(tauri::generate_context!());
+    match app {
+        Ok(app) => app.run(|_, _| {}),
+        Err(e) => {
+            tracing::error!(error = %e, "VersaTalent POS could not start");
+            eprintln!("VersaTalent POS could not start: {e}");
+            std::process::exit(1);
+        }
+    }
+}
+
+/// Holds the log writer's guard in the app's state.
+struct LogGuard {
+    _guard: WorkerGuard,
+}

@@ -1,0 +1,203 @@
+// DEV ONLY — never bundled into the app. A stand-in for the Tauri shell so the built UI can be
+// looked at in a plain browser: it answers the till's commands from memory with rough figures.
+// Served by dev/serve.mjs, which injects it before the app's bundle. Scenario from the URL hash:
+//   #firstrun   the first-run screen
+//   #sell       a demo shop with three lines and a linked customer
+//   #pay        as #sell, with the Pay dialog open
+//   #receipt    as #sell, paid with 300 points + 20.00 cash
+//   #error      as #pay, with the till refusing the tender
+//   #setup      the set-up form, refused for its currency
+//   #search     as #sell, with "la" typed in the search box
+//   #customer   as #sell, with the Customer dialog open (F4)
+//   #parked     as #sell, with the Parked dialog open (F9)
+//   #scan       as #sell, then a scanner "types" the latte's barcode (5 ms a key) and Enter
+(() => {
+  const scenario = (location.hash || "#sell").slice(1);
+  const exp = 2;
+  const shop = {
+    name: "Corner Café (demo)", currency: "GBP", till_id: "TILL-1", tax_mode: "inclusive",
+    cash_rounding: 1, loyalty: { earn_per_major: 1, redeem_per_major: 100 },
+    tax_rates: [{ name: "standard", basis_points: 2000 }, { name: "zero", basis_points: 0 }],
+    default_tax_rate: "standard", low_stock_level: 5, demo: true,
+  };
+  let setUp = scenario !== "firstrun" && scenario !== "setup";
+  const P = (id, sku, name, price, category, tax = "standard") => ({
+    id, sku, barcode: `50000000000${id}`.slice(-13), name, price, currency: "GBP", tax_rate: tax,
+    tax_basis_points: tax === "standard" ? 2000 : 0, stock: 20, reorder_level: null, category,
+  });
+  const products = [
+    P(1, "COF-ESP", "Espresso", 220, "Coffee"), P(2, "COF-LAT", "Caffè latte", 320, "Coffee"),
+    P(3, "COF-CAP", "Cappuccino", 310, "Coffee"), P(4, "COF-FLT", "Flat white", 330, "Coffee"),
+    P(5, "TEA-ENG", "English breakfast tea", 250, "Tea"), P(6, "TEA-GRN", "Green tea", 260, "Tea"),
+    P(7, "BAK-CRO", "Butter croissant", 240, "Bakery", "zero"), P(8, "BAK-MUF", "Blueberry muffin", 280, "Bakery", "zero"),
+    P(9, "BAK-BRW", "Chocolate brownie", 295, "Bakery", "zero"), P(10, "COF-MOC", "Mocha with extra chocolate sauce", 360, "Coffee"),
+    P(11, "TEA-CHA", "Chai latte", 340, "Tea"), P(12, "BAK-SCN", "Fruit scone with jam and clotted cream", 375, "Bakery", "zero"),
+  ];
+  const customers = [
+    { id: 1, name: "Ada Lovelace", email: "ada@example.com", phone: null, card_uid: null, points_balance: 1250, created_at: "2026-01-02" },
+    { id: 2, name: "Alan Turing", email: null, phone: "07700 900123", card_uid: null, points_balance: 40, created_at: "2026-02-03" },
+  ];
+  let lines = [];
+  let orderDiscount = null;
+  let customer = null;
+  let parked = [{ id: 7, note: "Table 4", customer_id: null, lines: 2, parked_at: "2026-11-28 09:14", currency: "GBP", total: 560, items: [{ sku: "COF-LAT", name: "Caffè latte", quantity: 1, unit_price: 320 }, { sku: "BAK-CRO", name: "Butter croissant", quantity: 1, unit_price: 240 }] }];
+  let receiptNo = 41;
+
+  const fail = (code, message) => Promise.reject({ code, message });
+  const find = (code) => products.find((p) => p.sku === code || p.barcode === code);
+
+  function view() {
+    let subtotal = 0;
+    let lineDisc = 0;
+    const lv = lines.map((l, index) => {
+      const raw = l.p.price * l.q;
+      const d = !l.d ? 0 : l.d.endsWith("%") ? Math.round((raw * parseFloat(l.d)) / 100) : Math.round(parseFloat(l.d) * 100);
+      subtotal += raw;
+      lineDisc += d;
+      return { index, sku: l.p.sku, name: l.p.name, quantity: l.q, unit_price: l.p.price, line_discount: d, discount: l.d, order_discount_share: 0, tax_rate: l.p.tax_rate, gross: raw - d };
+    });
+    const od = !orderDiscount ? 0 : orderDiscount.endsWith("%") ? Math.round(((subtotal - lineDisc) * parseFloat(orderDiscount)) / 100) : Math.round(parseFloat(orderDiscount) * 100);
+    const total = subtotal - lineDisc - od;
+    const byRate = {};
+    for (const l of lv) {
+      const r = (byRate[l.tax_rate] ??= { name: l.tax_rate, basis_points: l.tax_rate === "standard" ? 2000 : 0, net: 0, tax: 0, gross: 0 });
+      r.gross += l.gross;
+    }
+    const tax_breakdown = Object.values(byRate).map((r) => {
+      const tax = Math.round((r.gross * r.basis_points) / (10000 + r.basis_points));
+      return { ...r, tax, net: r.gross - tax };
+    });
+    return {
+      currency: "GBP", exponent: exp, tax_mode: "inclusive", lines: lv, items: lines.reduce((n, l) => n + l.q, 0),
+      subtotal, discount_total: lineDisc + od, order_discount: orderDiscount, tax_total: tax_breakdown.reduce((n, t) => n + t.tax, 0),
+      total, tax_breakdown, customer, demo: true,
+    };
+  }
+
+  const commands = {
+    app_status: () => ({ set_up: setUp, shop: setUp ? shop : null, store_path: "/tmp/mock/store.db" }),
+    start_demo: () => ((setUp = true), shop),
+    set_up_shop: ({ setup }) => {
+      if (!setup.name) return fail("invalid_input", "shop name: must not be empty");
+      if (!/^[A-Z]{3}$/.test(setup.currency)) return fail("invalid_input", `currency: '${setup.currency}' is not an ISO 4217 code`);
+      setUp = true;
+      return { ...shop, name: setup.name, demo: false };
+    },
+    find_products: ({ text, limit }) => products.filter((p) => p.name.toLowerCase().includes(text.toLowerCase()) || p.sku.toLowerCase().startsWith(text.toLowerCase())).slice(0, limit),
+    list_products: ({ category, offset, limit }) => {
+      const all = products.filter((p) => !category || p.category === category);
+      return { products: all.slice(offset, offset + limit), total: all.length };
+    },
+    categories: () => ["Coffee", "Tea", "Bakery"],
+    current_cart: () => view(),
+    cart_add: ({ code, quantity }) => {
+      const p = find(code);
+      if (!p) return fail("unknown_product", `unknown product '${code}': no SKU or barcode matches`);
+      const l = lines.find((x) => x.p === p && !x.d);
+      if (l) l.q += quantity; else lines.push({ p, q: quantity, d: null });
+      return view();
+    },
+    cart_set_quantity: ({ line, quantity }) => ((lines[line].q = quantity), view()),
+    cart_remove: ({ line }) => (lines.splice(line, 1), view()),
+    cart_line_discount: ({ line, discount }) => ((lines[line].d = discount), view()),
+    cart_order_discount: ({ discount }) => ((orderDiscount = discount), view()),
+    cart_link_customer: ({ customerId }) => ((customer = customers.find((c) => c.id === customerId) ?? null), view()),
+    cart_void: () => ((lines = []), (orderDiscount = null), (customer = null), view()),
+    cart_park: ({ note }) => {
+      const v = view();
+      parked.unshift({ id: 8, note, customer_id: customer?.id ?? null, lines: lines.length, parked_at: "2026-11-28 10:02", currency: "GBP", total: v.total, items: v.lines.map((l) => ({ sku: l.sku, name: l.name, quantity: l.quantity, unit_price: l.unit_price })) });
+      lines = []; orderDiscount = null; customer = null;
+      return view();
+    },
+    parked_carts: () => parked,
+    resume_parked: ({ id }) => {
+      if (lines.length) return fail("sale_in_progress", "finish or park the current sale first");
+      const c = parked.find((x) => x.id === id);
+      parked = parked.filter((x) => x.id !== id);
+      lines = c.items.map((i) => ({ p: find(i.sku), q: i.quantity, d: null }));
+      return view();
+    },
+    checkout: ({ tenders }) => {
+      if (scenario === "error") return fail("insufficient_tender", "the tenders cover 17.00 of 19.60: 2.60 short");
+      const v = view();
+      let paid = 0; let change = 0; const payments = []; let redeemed = 0;
+      for (const t of tenders) {
+        if (t.kind === "points") {
+          const pts = parseInt(t.value, 10); const amount = Math.floor(pts);
+          redeemed += pts; paid += amount;
+          payments.push({ id: "p" + payments.length, tender: "points", status: "succeeded", amount, tendered: null, change: 0, points: pts, refunded: 0 });
+        } else {
+          const given = t.value === null ? v.total - paid : Math.round(parseFloat(t.value) * 100); const amount = Math.min(given, v.total - paid);
+          change = given - amount; paid += amount;
+          payments.push({ id: "p" + payments.length, tender: t.kind, status: "succeeded", amount, tendered: given, change, points: 0, refunded: 0 });
+        }
+      }
+      if (paid < v.total) return fail("insufficient_tender", `the tenders cover ${(paid / 100).toFixed(2)} of ${(v.total / 100).toFixed(2)}`);
+      const order = {
+        id: "01JDEMO", number: ++receiptNo, receipt: `TILL-1-${String(receiptNo).padStart(6, "0")}`, till_id: "TILL-1", status: "paid",
+        currency: "GBP", tax_mode: "inclusive", rounding_rule: "half_even", subtotal: v.subtotal, discount_total: v.discount_total,
+        order_discount: v.order_discount, tax: v.tax_total, total: v.total, cash_rounding: 0, paid, change, refunded_total: 0,
+        customer_id: customer?.id ?? null, points_earned: customer ? Math.floor((v.total - redeemed) / 100) : 0, points_redeemed: redeemed,
+        points_reversed: 0, created_at: "2026-11-28 10:05:12", demo: true,
+        lines: v.lines.map((l, i) => ({ line_no: i + 1, sku: l.sku, name: l.name, quantity: l.quantity, unit_price: l.unit_price, line_discount: l.line_discount, discount: l.discount, order_discount_share: 0, tax_rate: l.tax_rate, tax_basis_points: l.tax_rate === "standard" ? 2000 : 0, net: 0, tax: 0, gross: l.gross, refunded_quantity: 0, refunded_amount: 0 })),
+        payments, tax_breakdown: v.tax_breakdown, refunds: [],
+      };
+      lines = []; orderDiscount = null; customer = null;
+      return order;
+    },
+    find_customers: ({ search }) => customers.filter((c) => !search || c.name.toLowerCase().includes(search.toLowerCase())),
+    add_customer: ({ customer: c }) => {
+      const n = { id: customers.length + 1, ...c, card_uid: null, points_balance: 0, created_at: "2026-11-28" };
+      customers.push(n);
+      return n;
+    },
+    order: () => fail("unknown_order", "no such order"),
+  };
+
+  if (scenario !== "firstrun" && scenario !== "setup") {
+    lines = [{ p: products[1], q: 2, d: null }, { p: products[6], q: 1, d: "10%" }, { p: products[4], q: 1, d: null }];
+    customer = customers[0];
+  }
+
+  window.__TAURI_INTERNALS__ = {
+    invoke(cmd, args = {}) {
+      const f = commands[cmd];
+      if (!f) return Promise.reject(`mock: no command ${cmd}`);
+      try {
+        return Promise.resolve(f(args)).then((r) => JSON.parse(JSON.stringify(r)));
+      } catch (e) {
+        return Promise.reject({ code: "internal", message: String(e) });
+      }
+    },
+    transformCallback: () => 0,
+    metadata: { currentWindow: { label: "main" }, currentWebview: { label: "main" } },
+  };
+
+  // Stage the dialogs the way a cashier would reach them (keyboard only).
+  const key = (k, extra = {}) => window.dispatchEvent(new KeyboardEvent("keydown", { key: k, bubbles: true, ...extra }));
+  const later = (ms, f) => setTimeout(f, ms);
+  const setInput = (sel, v) => {
+    const el = document.querySelector(sel);
+    el.value = v;
+    el.dispatchEvent(new Event("input", { bubbles: true }));
+  };
+  if (scenario === "setup") {
+    later(300, () => document.querySelector("[data-testid=setup-button]").click());
+    later(400, () => setInput("#f-shop_name", "Corner Café"));
+    later(450, () => setInput("#f-currency", "XX"));
+    later(500, () => document.querySelector("[data-testid=setup-submit]").click());
+  }
+  if (scenario === "customer") later(300, () => key("F4"));
+  if (scenario === "parked") later(300, () => key("F9"));
+  if (scenario === "scan") {
+    [..."500000000002", "Enter"].forEach((k, i) => later(400 + i * 5, () => key(k)));
+  }
+  if (scenario === "search") later(300, () => setInput("[data-testid=search-input]", "la"));
+  if (scenario === "pay" || scenario === "error" || scenario === "receipt") {
+    later(300, () => key("F12"));
+    later(500, () => setInput("[data-testid=points-input]", "300"));
+    later(550, () => document.querySelector("[data-testid=points-add]").click());
+    later(650, () => setInput("[data-testid=cash-input]", scenario === "error" ? "17.00" : "20.00"));
+    if (scenario !== "pay") later(750, () => document.querySelector("[data-testid=pay-confirm]").click());
+  }
+})();

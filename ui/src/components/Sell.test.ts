@@ -1,0 +1,235 @@
+// @vitest-environment jsdom
+// The sell screen driven by the keyboard alone, against a stubbed till.
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { flushSync, mount, tick, unmount } from "svelte";
+import type { CartView, OrderView, Product, Shop } from "../lib/types";
+
+const api = vi.hoisted(() => ({
+  currentCart: vi.fn(),
+  categories: vi.fn(),
+  listProducts: vi.fn(),
+  findProducts: vi.fn(),
+  cartAdd: vi.fn(),
+  cartSetQuantity: vi.fn(),
+  cartRemove: vi.fn(),
+  checkout: vi.fn(),
+  parkedCarts: vi.fn(),
+  findCustomers: vi.fn(),
+}));
+vi.mock("../lib/api", () => api);
+
+const { default: Sell } = await import("./Sell.svelte");
+
+const shop: Shop = {
+  name: "Test shop", currency: "GBP", till_id: "T1", tax_mode: "inclusive", cash_rounding: 1,
+  loyalty: { earn_per_major: 1, redeem_per_major: 100 }, tax_rates: [], default_tax_rate: "standard",
+  low_stock_level: 5, demo: false,
+};
+
+function cart(lines: [string, number, number][] = []): CartView {
+  const ls = lines.map(([name, quantity, unit], index) => ({
+    index, sku: name.toUpperCase(), name, quantity, unit_price: unit, line_discount: 0, discount: null,
+    order_discount_share: 0, tax_rate: "standard", gross: quantity * unit,
+  }));
+  const total = ls.reduce((n, l) => n + l.gross, 0);
+  return {
+    currency: "GBP", exponent: 2, tax_mode: "inclusive", lines: ls, items: ls.reduce((n, l) => n + l.quantity, 0),
+    subtotal: total, discount_total: 0, order_discount: null, tax_total: 0, total, tax_breakdown: [], customer: null, demo: false,
+  };
+}
+
+const product = (id: number, name: string, price: number): Product => ({
+  id, sku: name.toUpperCase(), barcode: null, name, price, currency: "GBP", tax_rate: "standard",
+  tax_basis_points: 2000, stock: 1, reorder_level: null, category: null,
+});
+
+async function settle() {
+  for (let i = 0; i < 5; i++) {
+    await tick();
+    await Promise.resolve();
+  }
+  flushSync();
+}
+
+function press(key: string, opts: KeyboardEventInit = {}, target: EventTarget = document.activeElement ?? window) {
+  const e = new KeyboardEvent("keydown", { key, bubbles: true, cancelable: true, ...opts });
+  target.dispatchEvent(e);
+  return e;
+}
+
+let app: ReturnType<typeof mount> | undefined;
+const $ = (sel: string) => document.querySelector<HTMLElement>(sel);
+const $$ = (sel: string) => [...document.querySelectorAll<HTMLElement>(sel)];
+
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+  for (const f of Object.values(api)) f.mockReset();
+  api.currentCart.mockResolvedValue(cart([["Tea", 1, 150]]));
+  api.categories.mockResolvedValue([]);
+  api.listProducts.mockResolvedValue({ products: [], total: 0 });
+  // jsdom has <dialog> without the modal API.
+  HTMLDialogElement.prototype.showModal ??= function (this: HTMLDialogElement) {
+    this.setAttribute("open", "");
+  };
+  HTMLDialogElement.prototype.close ??= function (this: HTMLDialogElement) {
+    this.removeAttribute("open");
+  };
+});
+
+afterEach(() => {
+  if (app) unmount(app);
+  app = undefined;
+  document.body.innerHTML = "";
+  vi.useRealTimers();
+});
+
+async function start() {
+  app = mount(Sell, { target: document.body, props: { shop } });
+  await settle();
+}
+
+describe("Sell screen", () => {
+  it("shows the till's total and focuses the search box", async () => {
+    await start();
+    expect($("[data-testid=cart-total]")?.textContent).toBe("GBP 1.50");
+    expect(document.activeElement).toBe($("[data-testid=search-input]"));
+  });
+
+  it("adds a scanned barcode wherever focus is, without typing it into the search box", async () => {
+    api.cartAdd.mockResolvedValue(cart([["Tea", 1, 150], ["Cake", 1, 300]]));
+    await start();
+    const search = $("[data-testid=search-input]") as HTMLInputElement;
+    let t = 1000;
+    vi.spyOn(KeyboardEvent.prototype, "timeStamp", "get").mockImplementation(() => (t += 5));
+    for (const ch of "5012345678900") {
+      press(ch, {}, search);
+      search.value += ch; // what the browser would have typed
+      search.dispatchEvent(new Event("input", { bubbles: true }));
+    }
+    const enter = press("Enter", {}, search);
+    await settle();
+    expect(enter.defaultPrevented).toBe(true);
+    expect(api.cartAdd).toHaveBeenCalledWith("5012345678900", 1);
+    expect(api.cartAdd).toHaveBeenCalledTimes(1);
+    expect(search.value).toBe("");
+    expect($$("[data-testid=cart-line]")).toHaveLength(2);
+  });
+
+  it("takes a scan while a cart line has focus, without the code's '-' acting on the line", async () => {
+    api.cartAdd.mockResolvedValue(cart([["Tea", 1, 150], ["Cake", 1, 300]]));
+    await start();
+    const line = $("[data-testid=cart-line]")!;
+    line.focus();
+    let t = 1000;
+    vi.spyOn(KeyboardEvent.prototype, "timeStamp", "get").mockImplementation(() => (t += 5));
+    for (const ch of "CAKE-01") press(ch, {}, line);
+    press("Enter", {}, line);
+    await settle();
+    expect(api.cartSetQuantity).not.toHaveBeenCalled();
+    expect(api.cartRemove).not.toHaveBeenCalled();
+    expect(api.cartAdd).toHaveBeenCalledWith("CAKE-01", 1);
+  });
+
+  it("leaves slow typing on a focused line to the line keys (no scan)", async () => {
+    api.cartSetQuantity.mockResolvedValue(cart([["Tea", 2, 150]]));
+    await start();
+    const line = $("[data-testid=cart-line]")!;
+    line.focus();
+    let t = 1000;
+    vi.spyOn(KeyboardEvent.prototype, "timeStamp", "get").mockImplementation(() => (t += 300));
+    for (const ch of "12+4") press(ch, {}, line);
+    press("Enter", {}, line);
+    await settle();
+    expect(api.cartAdd).not.toHaveBeenCalled();
+    expect(api.cartSetQuantity).toHaveBeenCalledWith(0, 2);
+  });
+
+  it("sends typing from anywhere to the search box", async () => {
+    await start();
+    const pay = $("[data-testid=parked-button]")!;
+    pay.focus();
+    press("m", {}, pay);
+    expect(document.activeElement).toBe($("[data-testid=search-input]"));
+  });
+
+  it("searches after a pause, moves the highlight with the arrows and adds it with Enter", async () => {
+    api.findProducts.mockResolvedValue([product(1, "Latte", 320), product(2, "Chai latte", 340)]);
+    api.cartAdd.mockResolvedValue(cart([["Tea", 1, 150], ["Chai latte", 1, 340]]));
+    await start();
+    const search = $("[data-testid=search-input]") as HTMLInputElement;
+    let t = 0;
+    vi.spyOn(KeyboardEvent.prototype, "timeStamp", "get").mockImplementation(() => (t += 200));
+    search.value = "lat";
+    search.dispatchEvent(new Event("input", { bubbles: true }));
+    expect(api.findProducts).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(80);
+    await settle();
+    expect(api.findProducts).toHaveBeenCalledWith("lat", 20);
+    expect($$("[data-testid=search-result]")).toHaveLength(2);
+    press("ArrowDown", {}, search);
+    flushSync();
+    expect($$("[data-testid=search-result]")[1].getAttribute("aria-selected")).toBe("true");
+    press("Enter", {}, search);
+    await settle();
+    expect(api.cartAdd).toHaveBeenCalledWith("CHAI LATTE", 1);
+  });
+
+  it("changes the focused line's quantity with + and −", async () => {
+    api.cartSetQuantity.mockResolvedValue(cart([["Tea", 2, 150]]));
+    api.cartRemove.mockResolvedValue(cart());
+    await start();
+    const line = $("[data-testid=cart-line]")!;
+    line.focus();
+    press("+", {}, line);
+    await settle();
+    expect(api.cartSetQuantity).toHaveBeenCalledWith(0, 2);
+    const again = $("[data-testid=cart-line]")!;
+    press("Delete", {}, again);
+    await settle();
+    expect(api.cartRemove).toHaveBeenCalledWith(0);
+  });
+
+  it("opens Pay on F12, shows the change, and shows the till's refusal next to the amount", async () => {
+    api.checkout.mockRejectedValue({ code: "insufficient_tender", message: "1.00 short" });
+    await start();
+    press("F12", {}, window);
+    await settle();
+    const cash = $("[data-testid=cash-input]") as HTMLInputElement;
+    expect(cash).not.toBeNull();
+    expect(document.activeElement).toBe(cash);
+    cash.value = "5.00";
+    cash.dispatchEvent(new Event("input", { bubbles: true }));
+    flushSync();
+    expect($("[data-testid=pay-change]")?.textContent).toBe("GBP 3.50");
+    $("[data-testid=pay-confirm]")!.click();
+    await settle();
+    expect(api.checkout).toHaveBeenCalledWith([{ kind: "cash", value: "5.00" }]);
+    expect($("[data-testid=pay-error]")?.textContent).toBe("1.00 short");
+    expect(cash.value).toBe("5.00");
+  });
+
+  it("shows the receipt after checkout and starts a new sale", async () => {
+    const order = {
+      id: "o1", number: 1, receipt: "T1-000001", till_id: "T1", status: "paid", currency: "GBP", tax_mode: "inclusive",
+      rounding_rule: "half_even", subtotal: 150, discount_total: 0, order_discount: null, tax: 25, total: 150, cash_rounding: 0,
+      paid: 150, change: 50, refunded_total: 0, customer_id: null, points_earned: 0, points_redeemed: 0, points_reversed: 0,
+      created_at: "2026-11-28", demo: true, lines: [], payments: [], tax_breakdown: [], refunds: [],
+    } satisfies OrderView;
+    api.checkout.mockResolvedValue(order);
+    await start();
+    press("Enter", { ctrlKey: true }, window);
+    await settle();
+    $("[data-testid=pay-confirm]")!.click();
+    await settle();
+    expect(api.checkout).toHaveBeenCalledWith([{ kind: "cash", value: null }]);
+    expect($("[data-testid=receipt-number]")?.textContent).toBe("T1-000001");
+    expect($("[data-testid=receipt-change]")?.textContent).toBe("0.50");
+    expect($("[data-testid=receipt-demo]")).not.toBeNull();
+    expect(document.activeElement).toBe($("[data-testid=new-sale]"));
+    api.currentCart.mockResolvedValue(cart());
+    $("[data-testid=new-sale]")!.click();
+    await settle();
+    expect($("[data-testid=receipt]")).toBeNull();
+    expect($("[data-testid=cart-total]")?.textContent).toBe("GBP 0.00");
+  });
+});

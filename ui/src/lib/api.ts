@@ -1,0 +1,72 @@
+// One typed wrapper per till command (see the command contract). Tauri maps the camelCase argument
+// names used here to the commands' snake_case parameters. Every failure rejects with a CommandError.
+
+import { invoke } from "@tauri-apps/api/core";
+import type {
+  AppStatus,
+  CartView,
+  CommandError,
+  Customer,
+  NewCustomerInput,
+  OrderView,
+  ParkedCart,
+  Product,
+  ProductPage,
+  Shop,
+  ShopSetupInput,
+  TenderInput,
+} from "./types";
+
+/** Any rejection as a CommandError: the shell's own `{code, message}`, or a wrapped oddity. */
+export function toCommandError(e: unknown): CommandError {
+  if (e && typeof e === "object" && "code" in e && "message" in e) {
+    const { code, message } = e as { code: unknown; message: unknown };
+    return { code: String(code), message: String(message) };
+  }
+  if (typeof e === "string") return { code: "internal", message: e };
+  if (e instanceof Error) return { code: "internal", message: e.message };
+  return { code: "internal", message: String(e) };
+}
+
+export function isCommandError(e: unknown): e is CommandError {
+  return !!e && typeof e === "object" && typeof (e as CommandError).code === "string" && typeof (e as CommandError).message === "string";
+}
+
+async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(cmd, args);
+  } catch (e) {
+    throw toCommandError(e);
+  }
+}
+
+export const appStatus = () => call<AppStatus>("app_status");
+export const startDemo = () => call<Shop>("start_demo");
+export const setUpShop = (setup: ShopSetupInput) => call<Shop>("set_up_shop", { setup });
+
+export const findProducts = (text: string, limit = 20) => call<Product[]>("find_products", { text, limit });
+export const listProducts = (category: string | null, offset = 0, limit = 60) =>
+  call<ProductPage>("list_products", { category, offset, limit });
+export const categories = () => call<string[]>("categories");
+
+export const currentCart = () => call<CartView>("current_cart");
+export const cartAdd = (code: string, quantity = 1) => call<CartView>("cart_add", { code, quantity });
+export const cartSetQuantity = (line: number, quantity: number) =>
+  call<CartView>("cart_set_quantity", { line, quantity });
+export const cartRemove = (line: number) => call<CartView>("cart_remove", { line });
+export const cartLineDiscount = (line: number, discount: string | null) =>
+  call<CartView>("cart_line_discount", { line, discount });
+export const cartOrderDiscount = (discount: string | null) => call<CartView>("cart_order_discount", { discount });
+export const cartLinkCustomer = (customerId: number | null) =>
+  call<CartView>("cart_link_customer", { customerId });
+export const cartVoid = () => call<CartView>("cart_void");
+export const cartPark = (note: string | null) => call<CartView>("cart_park", { note });
+export const parkedCarts = () => call<ParkedCart[]>("parked_carts");
+export const resumeParked = (id: number) => call<CartView>("resume_parked", { id });
+
+export const checkout = (tenders: TenderInput[]) => call<OrderView>("checkout", { tenders });
+
+export const findCustomers = (search: string | null) => call<Customer[]>("find_customers", { search });
+export const addCustomer = (customer: NewCustomerInput) => call<Customer>("add_customer", { customer });
+
+export const order = (reference: string) => call<OrderView>("order", { reference });
