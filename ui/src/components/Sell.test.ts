@@ -197,6 +197,7 @@ describe("Sell screen", () => {
     const cash = $("[data-testid=cash-input]") as HTMLInputElement;
     expect(cash).not.toBeNull();
     expect(document.activeElement).toBe(cash);
+    expect($("[data-testid=pay-change]")?.textContent).toBe("GBP 0.00"); // empty = exact amount
     cash.value = "5.00";
     cash.dispatchEvent(new Event("input", { bubbles: true }));
     flushSync();
