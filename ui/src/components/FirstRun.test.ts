@@ -37,6 +37,10 @@ async function openForm() {
 }
 
 describe("FirstRun", () => {
+  it("opens with the demo button focused, so Enter starts the demo shop", () => {
+    expect(document.activeElement).toBe($("[data-testid=demo-button]"));
+  });
+
   it("starts the demo shop", async () => {
     api.startDemo.mockResolvedValue({ name: "Demo", demo: true });
     $("[data-testid=demo-button]")!.click();
