@@ -14,8 +14,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use versapos_core::{
-    tax::parse_percent, CustomerId, Money, OrderStatus, RefundRequest, Sku, TaxMode, TaxRate,
-    TenderRequest, TillId,
+    tax::parse_percent, CustomerId, Money, OrderStatus, RefundRequest, Sku, TaxRate, TenderRequest,
 };
 use versapos_store::{NewCustomer, NewProduct, ReportBy, ShopSetup, Till, TillError};
 
@@ -123,33 +122,35 @@ fn run(cli: Cli) -> Result<()> {
     let out = print::Out { json: cli.json };
     match cli.command {
         Command::Init(a) => {
-            let currency = versapos_core::Currency::from_code(&a.currency)
-                .map_err(|e| usage(format!("--currency: {e}")))?;
-            let till_id = TillId::parse(&a.till).map_err(|e| usage(format!("--till: {e}")))?;
             let mut rates = Vec::new();
             for r in &a.tax_rates {
                 let (name, pct) = r
                     .split_once('=')
                     .ok_or_else(|| usage(format!("--tax-rate '{r}': expected NAME=PERCENT")))?;
-                let bps =
-                    parse_percent(pct).map_err(|e| usage(format!("--tax-rate '{r}': {e}")))?;
-                rates.push(
-                    TaxRate::new(name, bps).map_err(|e| usage(format!("--tax-rate '{r}': {e}")))?,
-                );
+                rates.push((name.to_string(), pct.to_string()));
             }
-            let shop = till.init(&ShopSetup {
-                name: a.shop,
-                currency,
-                till_id,
-                tax_mode: if a.prices_exclude_tax {
-                    TaxMode::Exclusive
-                } else {
-                    TaxMode::Inclusive
-                },
-                tax_rates: rates,
-                default_tax_rate: a.default_tax_rate,
-                demo: false,
+            let setup = ShopSetup::from_text(
+                &a.shop,
+                &a.currency,
+                &a.till,
+                !a.prices_exclude_tax,
+                &rates,
+                a.default_tax_rate,
+            )
+            .map_err(|e| match e {
+                // Name the option the value came from, as every other CLI error does.
+                TillError::Invalid { field, message } => {
+                    let flag = match field.as_str() {
+                        "currency" => "--currency",
+                        "till_id" => "--till",
+                        "tax_rates" => "--tax-rate",
+                        _ => "--shop",
+                    };
+                    usage(format!("{flag}: {message}"))
+                }
+                e => e.into(),
             })?;
+            let shop = till.init(&setup)?;
             out.shop(shop, &path);
         }
         Command::Demo => {

@@ -73,9 +73,10 @@ pub fn refund(
         refunded_tax,
         earned,
         reversed,
-    ): (String, i64, Option<i64>, i64, i64, i64, i64, i64, i64) = tx.query_row(
+        cash_rounding,
+    ): (String, i64, Option<i64>, i64, i64, i64, i64, i64, i64, i64) = tx.query_row(
         "SELECT status, number, customer_id, total, tax_total, refunded_total, refunded_tax,
-             points_earned, points_reversed FROM orders WHERE id = ?1",
+             points_earned, points_reversed, cash_rounding FROM orders WHERE id = ?1",
         [order_id],
         |r| {
             Ok((
@@ -88,6 +89,7 @@ pub fn refund(
                 r.get(6)?,
                 r.get(7)?,
                 r.get(8)?,
+                r.get(9)?,
             ))
         },
     )?;
@@ -168,7 +170,7 @@ pub fn refund(
             |(payment_id, tender, amount, refunded, points, points_returned)| {
                 // Refunds weigh what each tender paid towards the order, before cash rounding.
                 let value = if tender == versapos_core::TenderKind::Cash {
-                    amount - cash_rounding_of(&tx, order_id).unwrap_or(0)
+                    amount - cash_rounding
                 } else {
                     amount
                 };
@@ -389,12 +391,4 @@ pub fn refund(
         lines: line_views,
         tenders: tender_views,
     })
-}
-
-fn cash_rounding_of(tx: &Connection, order_id: &str) -> Result<i64> {
-    Ok(tx.query_row(
-        "SELECT cash_rounding FROM orders WHERE id = ?1",
-        [order_id],
-        |r| r.get(0),
-    )?)
 }
