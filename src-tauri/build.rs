@@ -27,6 +27,23 @@ const COMMANDS: &[&str] = &[
     "find_customers",
     "add_customer",
     "order",
+    "change_setting",
+    "set_tax_rate",
+    "product",
+    "low_stock",
+    "add_product",
+    "update_product",
+    "set_price",
+    "set_stock",
+    "import_products",
+    "export_products",
+    "customer_detail",
+    "find_orders",
+    "refund_order",
+    "void_order",
+    "report",
+    "business_day",
+    "save_report_csv",
 ];
 
 fn main() {

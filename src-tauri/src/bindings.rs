@@ -2,14 +2,17 @@
 //! type in `ui/src/lib/bindings/`. They are committed; a test fails when they are stale and
 //! `scripts/bindings` rewrites them.
 
-use crate::commands::{catalog, customers, register, shop};
+use crate::commands::{catalog, customers, orders, register, reports, shop};
 use crate::error::CommandError;
 use std::path::PathBuf;
 use ts_rs::{Config, ExportError, TS};
 use versapos_core::{LoyaltyRules, TaxMode, TaxRate};
 use versapos_store::{
+    refunds::{RefundLineView, RefundTenderView},
+    reports::{PeriodRow, ProductRow, ReportRows, TenderRow, Totals},
     sales::{LineView, ParkedItem, PaymentView, RefundSummary, TaxLineView},
-    CartLineView, CartView, Customer, OrderView, ParkedCart, Product, Shop,
+    CartLineView, CartView, Customer, ImportProblem, ImportSummary, OrderSummary, OrderView,
+    ParkedCart, PointsEntry, Product, RefundView, Report, ReportBy, Shop,
 };
 
 /// Where the bindings live, relative to the repository root.
@@ -53,13 +56,37 @@ pub fn render_all() -> Result<Vec<(String, String)>, ExportError> {
     render::<RefundSummary>(&mut f)?;
     render::<ParkedCart>(&mut f)?;
     render::<ParkedItem>(&mut f)?;
+    render::<OrderSummary>(&mut f)?;
+    render::<RefundView>(&mut f)?;
+    render::<RefundLineView>(&mut f)?;
+    render::<RefundTenderView>(&mut f)?;
+    render::<PointsEntry>(&mut f)?;
+    render::<ImportProblem>(&mut f)?;
+    render::<ImportSummary>(&mut f)?;
+    render::<Report>(&mut f)?;
+    render::<ReportBy>(&mut f)?;
+    render::<ReportRows>(&mut f)?;
+    render::<Totals>(&mut f)?;
+    render::<PeriodRow>(&mut f)?;
+    render::<ProductRow>(&mut f)?;
+    render::<TenderRow>(&mut f)?;
     // The shell's own inputs and outputs.
     render::<shop::AppStatus>(&mut f)?;
     render::<shop::ShopSetupInput>(&mut f)?;
     render::<shop::TaxRateInput>(&mut f)?;
     render::<catalog::ProductPage>(&mut f)?;
     render::<register::TenderInput>(&mut f)?;
+    render::<catalog::NewProductInput>(&mut f)?;
+    render::<catalog::ProductDetailsInput>(&mut f)?;
+    render::<catalog::ImportOutcome>(&mut f)?;
+    render::<catalog::ImportProgress>(&mut f)?;
+    render::<catalog::SavedFile>(&mut f)?;
     render::<customers::NewCustomerInput>(&mut f)?;
+    render::<customers::CustomerDetail>(&mut f)?;
+    render::<orders::OrderFilterInput>(&mut f)?;
+    render::<orders::RefundInput>(&mut f)?;
+    render::<orders::RefundLineInput>(&mut f)?;
+    render::<reports::ReportQuery>(&mut f)?;
     render::<CommandError>(&mut f)?;
     f.sort();
     // One import for the UI: `import type { CartView } from "$lib/bindings"`.

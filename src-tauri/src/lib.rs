@@ -19,14 +19,24 @@ pub const STORE_FILE: &str = "store.db";
 
 /// Registers every command on a builder; shared by the app and the tests' mock app.
 pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
-    use commands::{catalog, customers, orders, register, shop};
+    use commands::{catalog, customers, orders, register, reports, shop};
     builder.invoke_handler(tauri::generate_handler![
         shop::app_status,
         shop::start_demo,
         shop::set_up_shop,
+        shop::change_setting,
+        shop::set_tax_rate,
         catalog::find_products,
         catalog::list_products,
         catalog::categories,
+        catalog::product,
+        catalog::low_stock,
+        catalog::add_product,
+        catalog::update_product,
+        catalog::set_price,
+        catalog::set_stock,
+        catalog::import_products,
+        catalog::export_products,
         register::current_cart,
         register::cart_add,
         register::cart_set_quantity,
@@ -41,7 +51,14 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         register::checkout,
         customers::find_customers,
         customers::add_customer,
+        customers::customer_detail,
         orders::order,
+        orders::find_orders,
+        orders::refund_order,
+        orders::void_order,
+        reports::report,
+        reports::business_day,
+        reports::save_report_csv,
     ])
 }
 
@@ -49,10 +66,42 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
 pub fn open_store<R: Runtime, M: Manager<R>>(app: &M, data_dir: &Path) -> Result<(), String> {
     std::fs::create_dir_all(data_dir)
         .map_err(|e| format!("cannot create the data folder {}: {e}", data_dir.display()))?;
-    let till = Till::open(&data_dir.join(STORE_FILE)).map_err(|e| e.to_string())?;
-    tracing::info!(store = %till.path().display(), set_up = till.is_set_up(), "store open");
-    app.manage(Desktop::new(till));
+    open_store_at(app, &data_dir.join(STORE_FILE))
+}
+
+/// Opens the store file at `path`. When it cannot be opened (a store from a newer version, a
+/// damaged file, no permission) the app still starts and its window says why, so the person at
+/// the till sees the problem instead of a window that never appears; it is logged too.
+pub fn open_store_at<R: Runtime, M: Manager<R>>(app: &M, path: &Path) -> Result<(), String> {
+    let desktop = match Till::open(path) {
+        Ok(till) => {
+            tracing::info!(store = %till.path().display(), set_up = till.is_set_up(), "store open");
+            Desktop::new(till)
+        }
+        Err(e) => {
+            tracing::error!(store = %path.display(), error = %e, "the store could not be opened");
+            Desktop::failed(path, e.into())
+        }
+    };
+    app.manage(desktop);
     Ok(())
+}
+
+/// Where the store lives: `--store PATH` on the command line, else `$VERSAPOS_DB` (as the CLI),
+/// else `store.db` in the app's data folder.
+fn store_override() -> Option<std::path::PathBuf> {
+    let mut args = std::env::args_os().skip(1);
+    while let Some(a) = args.next() {
+        if a == "--store" {
+            return args.next().map(Into::into);
+        }
+        if let Some(p) = a.to_str().and_then(|a| a.strip_prefix("--store=")) {
+            return Some(p.into());
+        }
+    }
+    std::env::var_os("VERSAPOS_DB")
+        .filter(|v| !v.is_empty())
+        .map(Into::into)
 }
 
 /// Logs to a file per day in the app's log folder (and to stderr in debug builds). The filter
@@ -77,6 +126,9 @@ fn start_logging(log_dir: &Path) -> Result<WorkerGuard, String> {
 /// Starts the desktop till.
 pub fn run() {
     let app = with_commands(tauri::Builder::default())
+        // The OS save dialog for exports, opened from our own commands (the window itself is
+        // granted none of the plugin's commands).
+        .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
             let guard = start_logging(&app.path().app_log_dir()?)?;
             // Kept for the life of the app so buffered log lines reach the file.
@@ -85,7 +137,10 @@ pub fn run() {
                 version = env!("CARGO_PKG_VERSION"),
                 "VersaTalent POS starting"
             );
-            open_store(app.handle(), &app.path().app_data_dir()?)?;
+            match store_override() {
+                Some(path) => open_store_at(app.handle(), &path)?,
+                None => open_store(app.handle(), &app.path().app_data_dir()?)?,
+            }
             Ok(())
         })
         .build(tauri::generate_context!());

@@ -1,7 +1,7 @@
 //! What the desktop shell keeps between commands: the open store and the sale on the register.
 
-use crate::error::CommandResult;
-use std::path::PathBuf;
+use crate::error::{CommandError, CommandResult};
+use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 use versapos_store::{Sale, Till};
 
@@ -10,7 +10,7 @@ use versapos_store::{Sale, Till};
 /// One lock guards the store and the sale together: a command always needs both, the till has
 /// one cashier, and a single lock can neither deadlock nor let a sale see a half-changed store.
 pub struct Desktop {
-    register: Mutex<Register>,
+    register: Result<Mutex<Register>, CommandError>,
     pub store_path: PathBuf,
 }
 
@@ -24,15 +24,26 @@ impl Desktop {
     pub fn new(till: Till) -> Self {
         Desktop {
             store_path: till.path().to_path_buf(),
-            register: Mutex::new(Register {
+            register: Ok(Mutex::new(Register {
                 till,
                 sale: Sale::default(),
-            }),
+            })),
+        }
+    }
+
+    /// A till whose store could not be opened: every command answers with why.
+    pub fn failed(path: &Path, error: CommandError) -> Self {
+        Desktop {
+            store_path: path.to_path_buf(),
+            register: Err(error),
         }
     }
 
     /// The register, for one command.
     pub fn register(&self) -> CommandResult<MutexGuard<'_, Register>> {
-        Ok(self.register.lock()?)
+        match &self.register {
+            Ok(register) => Ok(register.lock()?),
+            Err(e) => Err(e.clone()),
+        }
     }
 }

@@ -8,7 +8,6 @@ use args::{
     CartArgs, Cli, Command, CustomersCmd, JournalCmd, OrdersCmd, ProductsCmd, ReportArgs,
     SettingsCmd,
 };
-use chrono::NaiveDate;
 use clap::Parser;
 use std::io::Write;
 use std::path::PathBuf;
@@ -435,19 +434,9 @@ fn parse_tenders(till: &Till, pays: &[String]) -> Result<Vec<TenderRequest>> {
     Ok(out)
 }
 
-fn parse_day(s: &str, flag: &str) -> Result<NaiveDate> {
-    let today = chrono::Local::now().date_naive();
-    match s {
-        "today" => Ok(today),
-        "yesterday" => today.pred_opt().ok_or_else(|| usage("no yesterday")),
-        _ => NaiveDate::parse_from_str(s, "%Y-%m-%d")
-            .map_err(|_| usage(format!("{flag} '{s}': expected a date as YYYY-MM-DD"))),
-    }
-}
-
 fn report(till: &Till, a: &ReportArgs, out: &print::Out) -> Result<()> {
-    let from = parse_day(&a.from, "--from")?;
-    let to = parse_day(&a.to, "--to")?;
+    let from = till.parse_day(&a.from, "--from")?;
+    let to = till.parse_day(&a.to, "--to")?;
     let by = ReportBy::parse(&a.by).ok_or_else(|| {
         usage(format!(
             "--by '{}': expected day, hour, product or tender",

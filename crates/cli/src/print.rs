@@ -513,83 +513,9 @@ impl Out {
     }
 }
 
-/// Writes a report as CSV on stdout, amounts in major units with the currency column.
+/// Writes a report as CSV on stdout (the same file the desktop app saves).
 pub fn report_csv(r: &Report) -> std::io::Result<()> {
-    let mut w = csv::Writer::from_writer(std::io::stdout());
-    let c = r.currency.as_str();
-    let io = |e: csv::Error| std::io::Error::other(e.to_string());
-    match &r.rows {
-        ReportRows::Period(rows) => {
-            w.write_record([
-                "period",
-                "orders",
-                "items",
-                "gross",
-                "discounts",
-                "tax",
-                "refunds",
-                "net",
-                "currency",
-            ])
-            .map_err(io)?;
-            for x in rows {
-                w.write_record([
-                    x.period.clone(),
-                    x.orders.to_string(),
-                    x.items.to_string(),
-                    amt(x.gross, c),
-                    amt(x.discounts, c),
-                    amt(x.tax, c),
-                    amt(x.refunds, c),
-                    amt(x.net, c),
-                    c.to_string(),
-                ])
-                .map_err(io)?;
-            }
-        }
-        ReportRows::Product(rows) => {
-            w.write_record([
-                "sku",
-                "name",
-                "quantity",
-                "gross",
-                "refunded_quantity",
-                "refunds",
-                "net",
-                "currency",
-            ])
-            .map_err(io)?;
-            for x in rows {
-                w.write_record([
-                    x.sku.clone(),
-                    x.name.clone(),
-                    x.quantity.to_string(),
-                    amt(x.gross, c),
-                    x.refunded_quantity.to_string(),
-                    amt(x.refunds, c),
-                    amt(x.net, c),
-                    c.to_string(),
-                ])
-                .map_err(io)?;
-            }
-        }
-        ReportRows::Tender(rows) => {
-            w.write_record(["tender", "payments", "amount", "refunds", "net", "currency"])
-                .map_err(io)?;
-            for x in rows {
-                w.write_record([
-                    x.tender.clone(),
-                    x.payments.to_string(),
-                    amt(x.amount, c),
-                    amt(x.refunds, c),
-                    amt(x.net, c),
-                    c.to_string(),
-                ])
-                .map_err(io)?;
-            }
-        }
-    }
-    w.flush()
+    versapos_store::reports::write_csv(r, std::io::stdout().lock())
 }
 
 fn truncate(s: &str, n: usize) -> String {

@@ -198,7 +198,7 @@ pub fn count_in(conn: &Connection, category: Option<&str>) -> Result<i64> {
 }
 
 /// What an import did.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, TS)]
 pub struct ImportSummary {
     pub added: u64,
     pub updated: u64,
@@ -444,4 +444,85 @@ pub fn product_by_sku(conn: &Connection, shop: &Shop, sku: &str) -> Result<Produ
 /// The tax rate label of a product, for listings: "standard 20%".
 pub fn rate_label(p: &Product) -> String {
     format!("{} {}", p.tax_rate, format_percent(p.tax_basis_points))
+}
+
+/// What a manager may change on a product's card besides its price and stock (each journaled
+/// on its own): the name, barcode, category, tax rate and reorder level.
+#[derive(Clone, Debug)]
+pub struct ProductDetails {
+    pub name: String,
+    pub barcode: Option<String>,
+    pub category: Option<String>,
+    pub tax_rate: String,
+    pub reorder_level: Option<i64>,
+}
+
+/// Changes a product's details in one transaction, journaled with the old and new values.
+pub fn update_details(
+    conn: &mut Connection,
+    shop: &Shop,
+    sku: &str,
+    d: &ProductDetails,
+    at: &str,
+) -> Result<Product> {
+    let name = d.name.trim();
+    if name.is_empty() {
+        return Err(TillError::invalid("name", "must not be empty"));
+    }
+    let blank_to_none = |s: &Option<String>| {
+        s.as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+    };
+    let barcode = blank_to_none(&d.barcode);
+    let category = blank_to_none(&d.category);
+    if let Some(b) = &barcode {
+        if b.chars().any(char::is_whitespace) {
+            return Err(TillError::invalid("barcode", "must not contain spaces"));
+        }
+    }
+    if d.reorder_level.is_some_and(|l| l < 0) {
+        return Err(TillError::invalid("reorder_level", "must not be negative"));
+    }
+    let rate = shop.tax_rate(&d.tax_rate)?.name.clone();
+    let before = product_by_sku(conn, shop, sku)?;
+    let tx = conn.transaction()?;
+    tx.execute(
+        "UPDATE products SET name = ?1, barcode = ?2, category = ?3, tax_rate = ?4,
+             reorder_level = ?5, updated_at = ?6 WHERE id = ?7",
+        params![
+            name,
+            barcode,
+            category,
+            rate,
+            d.reorder_level,
+            at,
+            before.id.0
+        ],
+    )
+    .map_err(|e| match e {
+        rusqlite::Error::SqliteFailure(f, _)
+            if f.code == rusqlite::ErrorCode::ConstraintViolation =>
+        {
+            TillError::invalid("barcode", "already belongs to another product")
+        }
+        e => e.into(),
+    })?;
+    journal::append(
+        &tx,
+        shop.till_id.as_str(),
+        at,
+        "product_change",
+        &before.sku,
+        &serde_json::json!({
+            "sku": before.sku,
+            "old": { "name": before.name, "barcode": before.barcode, "category": before.category,
+                     "tax_rate": before.tax_rate, "reorder_level": before.reorder_level },
+            "new": { "name": name, "barcode": barcode, "category": category,
+                     "tax_rate": rate, "reorder_level": d.reorder_level },
+        }),
+    )?;
+    tx.commit()?;
+    product_by_sku(conn, shop, sku)
 }

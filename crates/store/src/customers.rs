@@ -19,7 +19,7 @@ pub struct Customer {
 }
 
 /// One line of a customer's points history.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
 pub struct PointsEntry {
     pub at: String,
     pub kind: String,

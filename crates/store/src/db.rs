@@ -17,6 +17,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0002_product_month_rollup",
         include_str!("../../../migrations/0002_product_month_rollup.sql"),
     ),
+    (
+        3,
+        "0003_order_lookup",
+        include_str!("../../../migrations/0003_order_lookup.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

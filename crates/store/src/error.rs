@@ -3,7 +3,7 @@
 use versapos_core::{CartError, IdError, LoyaltyError, MoneyError, RefundError, TenderError};
 
 /// A problem found in an import file, located by line and column.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 pub struct ImportProblem {
     pub line: u64,
     pub column: String,

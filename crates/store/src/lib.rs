@@ -18,14 +18,14 @@ pub mod reports;
 pub mod sales;
 pub mod shop;
 
-pub use catalog::{ImportSummary, NewProduct, Product};
+pub use catalog::{ImportSummary, NewProduct, Product, ProductDetails};
 pub use customers::{Customer, NewCustomer, PointsEntry};
 pub use error::{ImportProblem, Result, TillError};
 pub use journal::{JournalProblem, JournalReport};
 pub use refunds::RefundView;
 pub use register::{CartLineView, CartView, Sale};
 pub use reports::{Report, ReportBy};
-pub use sales::{Moment, OrderSummary, OrderView, ParkedCart};
+pub use sales::{Moment, OrderFilter, OrderSummary, OrderView, ParkedCart};
 pub use shop::{Shop, ShopSetup};
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
@@ -86,6 +86,55 @@ impl Till {
 
     fn moment(&self) -> Moment {
         Moment::new(self.clock.now())
+    }
+
+    /// Today's business day on the till's clock: what "today" means in reports.
+    pub fn today(&self) -> NaiveDate {
+        self.clock.now().date_naive()
+    }
+
+    /// A business day as a manager types it: "today", "yesterday" or YYYY-MM-DD. `field` names
+    /// the form field or flag in the error.
+    pub fn parse_day(&self, text: &str, field: &str) -> Result<NaiveDate> {
+        let today = self.today();
+        match text.trim() {
+            "" | "today" => Ok(today),
+            "yesterday" => today
+                .pred_opt()
+                .ok_or_else(|| TillError::invalid(field, "there is no day before today")),
+            t => NaiveDate::parse_from_str(t, "%Y-%m-%d").map_err(|_| {
+                TillError::invalid(field, format!("'{t}': expected a date as YYYY-MM-DD"))
+            }),
+        }
+    }
+
+    /// A refund as asked for on a form: an amount in major units, or (SKU, quantity) lines, or
+    /// neither for the whole order.
+    pub fn refund_request(
+        &self,
+        amount: Option<&str>,
+        lines: &[(String, i64)],
+    ) -> Result<RefundRequest> {
+        let currency = self.shop()?.currency;
+        match amount.map(str::trim).filter(|a| !a.is_empty()) {
+            Some(_) if !lines.is_empty() => Err(TillError::invalid(
+                "amount",
+                "give either an amount or lines to refund, not both",
+            )),
+            Some(a) => Money::parse(a, currency)
+                .map(RefundRequest::Amount)
+                .map_err(|e| TillError::invalid("amount", e.to_string())),
+            None if lines.is_empty() => Ok(RefundRequest::Whole),
+            None => lines
+                .iter()
+                .map(|(sku, qty)| {
+                    Sku::parse(sku)
+                        .map(|s| (s, *qty))
+                        .map_err(|e| TillError::invalid("sku", e.to_string()))
+                })
+                .collect::<Result<_>>()
+                .map(RefundRequest::Lines),
+        }
     }
 
     /// The shop, or a clear error when this store has not been set up.
@@ -252,6 +301,13 @@ impl Till {
             .map_err(|e| TillError::invalid("price", e.to_string()))?;
         let at = self.moment().at;
         catalog::set_price(&mut self.conn, &shop, sku, price, &at)
+    }
+
+    /// Changes a product's name, barcode, category, tax rate and reorder level.
+    pub fn update_product(&mut self, sku: &str, details: &ProductDetails) -> Result<Product> {
+        let shop = self.shop()?.clone();
+        let at = self.moment().at;
+        catalog::update_details(&mut self.conn, &shop, sku, details, &at)
     }
 
     pub fn set_stock(&mut self, sku: &str, stock: i64) -> Result<Product> {
@@ -465,7 +521,21 @@ impl Till {
         limit: i64,
         offset: i64,
     ) -> Result<Vec<OrderSummary>> {
-        sales::list(&self.conn, status, limit, offset)
+        let filter = OrderFilter {
+            status,
+            ..OrderFilter::default()
+        };
+        sales::list(&self.conn, &filter, limit, offset)
+    }
+
+    /// Orders narrowed by status, business days and a receipt or customer search; newest first.
+    pub fn find_orders(
+        &self,
+        filter: &OrderFilter,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<OrderSummary>> {
+        sales::list(&self.conn, filter, limit, offset)
     }
 
     pub fn void(&mut self, reference: &str) -> Result<OrderView> {

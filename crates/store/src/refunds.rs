@@ -8,11 +8,12 @@ use crate::sales::{money, new_id, tender_kind, Moment};
 use crate::shop::Shop;
 use rusqlite::{params, Connection, TransactionBehavior};
 use serde::Serialize;
+use ts_rs::TS;
 use versapos_core::refund::{RefundableLine, RefundableOrder, RefundablePayment};
 use versapos_core::{plan_refund, receipt_label, CustomerId, OrderStatus, RefundRequest, Sku};
 
 /// A committed refund, as printed on the refund slip.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, TS)]
 pub struct RefundView {
     pub id: String,
     pub order_id: String,
@@ -29,7 +30,7 @@ pub struct RefundView {
     pub tenders: Vec<RefundTenderView>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, TS)]
 pub struct RefundLineView {
     pub line_no: i64,
     pub sku: String,
@@ -38,7 +39,7 @@ pub struct RefundLineView {
     pub tax: i64,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, TS)]
 pub struct RefundTenderView {
     pub tender: String,
     pub amount: i64,

@@ -9,8 +9,9 @@ use crate::shop::Shop;
 use chrono::{Datelike, NaiveDate};
 use rusqlite::{params, Connection};
 use serde::Serialize;
+use ts_rs::TS;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum ReportBy {
     Day,
@@ -32,7 +33,7 @@ impl ReportBy {
 }
 
 /// Sales of one day, or of one hour of the day across the period.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
 pub struct PeriodRow {
     pub period: String,
     pub orders: i64,
@@ -45,7 +46,7 @@ pub struct PeriodRow {
     pub net: i64,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
 pub struct ProductRow {
     pub sku: String,
     pub name: String,
@@ -56,7 +57,7 @@ pub struct ProductRow {
     pub net: i64,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
 pub struct TenderRow {
     pub tender: String,
     pub payments: i64,
@@ -65,7 +66,7 @@ pub struct TenderRow {
     pub net: i64,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
 #[serde(untagged)]
 pub enum ReportRows {
     Period(Vec<PeriodRow>),
@@ -73,7 +74,7 @@ pub enum ReportRows {
     Tender(Vec<TenderRow>),
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
 pub struct Totals {
     pub orders: i64,
     pub items: i64,
@@ -85,7 +86,7 @@ pub struct Totals {
     pub net: i64,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
 pub struct Report {
     pub shop: String,
     pub currency: String,
@@ -286,4 +287,91 @@ fn query_products(
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Writes a report as CSV, amounts in major units with the currency column: what
+/// `versapos report --csv` prints and the desktop app's reports save.
+pub fn write_csv(r: &Report, out: impl std::io::Write) -> std::io::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    let c = r.currency.as_str();
+    let io = |e: csv::Error| std::io::Error::other(e.to_string());
+    match &r.rows {
+        ReportRows::Period(rows) => {
+            w.write_record([
+                "period",
+                "orders",
+                "items",
+                "gross",
+                "discounts",
+                "tax",
+                "refunds",
+                "net",
+                "currency",
+            ])
+            .map_err(io)?;
+            for x in rows {
+                w.write_record([
+                    x.period.clone(),
+                    x.orders.to_string(),
+                    x.items.to_string(),
+                    amt(x.gross, c),
+                    amt(x.discounts, c),
+                    amt(x.tax, c),
+                    amt(x.refunds, c),
+                    amt(x.net, c),
+                    c.to_string(),
+                ])
+                .map_err(io)?;
+            }
+        }
+        ReportRows::Product(rows) => {
+            w.write_record([
+                "sku",
+                "name",
+                "quantity",
+                "gross",
+                "refunded_quantity",
+                "refunds",
+                "net",
+                "currency",
+            ])
+            .map_err(io)?;
+            for x in rows {
+                w.write_record([
+                    x.sku.clone(),
+                    x.name.clone(),
+                    x.quantity.to_string(),
+                    amt(x.gross, c),
+                    x.refunded_quantity.to_string(),
+                    amt(x.refunds, c),
+                    amt(x.net, c),
+                    c.to_string(),
+                ])
+                .map_err(io)?;
+            }
+        }
+        ReportRows::Tender(rows) => {
+            w.write_record(["tender", "payments", "amount", "refunds", "net", "currency"])
+                .map_err(io)?;
+            for x in rows {
+                w.write_record([
+                    x.tender.clone(),
+                    x.payments.to_string(),
+                    amt(x.amount, c),
+                    amt(x.refunds, c),
+                    amt(x.net, c),
+                    c.to_string(),
+                ])
+                .map_err(io)?;
+            }
+        }
+    }
+    w.flush()
+}
+
+fn amt(minor: i64, currency: &str) -> String {
+    match versapos_core::Currency::from_code(currency) {
+        Ok(c) => versapos_core::Money::from_minor(minor, c).to_major_string(),
+        Err(_) => minor.to_string(),
+    }
 }

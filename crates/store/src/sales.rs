@@ -8,7 +8,7 @@ use crate::customers::post_points;
 use crate::error::{Result, TillError};
 use crate::journal;
 use crate::shop::Shop;
-use chrono::{DateTime, FixedOffset, SecondsFormat, Timelike};
+use chrono::{DateTime, FixedOffset, NaiveDate, SecondsFormat, Timelike};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use serde::Serialize;
 use ts_rs::TS;
@@ -517,7 +517,7 @@ pub fn order(conn: &Connection, shop: &Shop, id: &str) -> Result<OrderView> {
 }
 
 /// One row of the order list.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, TS)]
 pub struct OrderSummary {
     pub id: String,
     pub receipt: String,
@@ -526,35 +526,95 @@ pub struct OrderSummary {
     pub total: i64,
     pub refunded_total: i64,
     pub customer_id: Option<i64>,
+    pub customer_name: Option<String>,
     pub created_at: String,
 }
 
-/// Orders, newest first, optionally of one status.
+/// Which orders a list shows. Every part is optional; together they narrow the list.
+#[derive(Clone, Debug, Default)]
+pub struct OrderFilter {
+    pub status: Option<OrderStatus>,
+    /// Business days, inclusive.
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    /// A receipt ("T1-000042" or just 42), an order id, or part of the customer's name.
+    pub text: Option<String>,
+}
+
+/// Orders, newest first, narrowed by `filter`.
 pub fn list(
     conn: &Connection,
-    status: Option<OrderStatus>,
+    filter: &OrderFilter,
     limit: i64,
     offset: i64,
 ) -> Result<Vec<OrderSummary>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, till_id, number, status, currency, total, refunded_total, customer_id,
-             created_at FROM orders WHERE ?1 IS NULL OR status = ?1
-         ORDER BY created_at DESC, number DESC LIMIT ?2 OFFSET ?3",
+    let text = filter
+        .text
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty());
+    // A receipt number typed as "T1-000042", "000042" or "42".
+    let number: Option<i64> = text.and_then(|t| {
+        let digits = t.rsplit('-').next().unwrap_or(t);
+        digits.parse().ok()
+    });
+    let till = text.and_then(|t| t.rsplit_once('-').map(|(till, _)| till.to_string()));
+    let like = text.map(|t| {
+        let escaped = t
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        format!("%{escaped}%")
+    });
+    // Typed digits find receipts (and an id finds its order); anything else is a customer's
+    // name. Kept as separate statements so each one uses its index.
+    let by_customer = text.is_some() && number.is_none();
+    let text_clause = match (text, by_customer) {
+        (None, _) => "",
+        (Some(_), false) => "AND (o.id = ?4 OR (o.number = ?5 AND (?6 IS NULL OR o.till_id = ?6)))",
+        (Some(_), true) => {
+            "AND (o.id = ?4 OR o.customer_id IN
+                 (SELECT id FROM customers WHERE name LIKE ?7 ESCAPE '\\'))"
+        }
+    };
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT o.id, o.till_id, o.number, o.status, o.currency, o.total, o.refunded_total,
+             o.customer_id, c.name, o.created_at
+         FROM orders o LEFT JOIN customers c ON c.id = o.customer_id
+         WHERE (?1 IS NULL OR o.status = ?1)
+           AND (?2 IS NULL OR o.business_day >= ?2)
+           AND (?3 IS NULL OR o.business_day <= ?3)
+           {text_clause}
+         ORDER BY o.created_at DESC, o.number DESC LIMIT ?8 OFFSET ?9"
+    ))?;
+    let rows = stmt.query_map(
+        params![
+            filter.status.map(|s| s.as_str()),
+            filter.from.map(|d| d.to_string()),
+            filter.to.map(|d| d.to_string()),
+            text,
+            number,
+            till,
+            like,
+            limit,
+            offset
+        ],
+        |r| {
+            let till: String = r.get(1)?;
+            let number: i64 = r.get(2)?;
+            Ok(OrderSummary {
+                id: r.get(0)?,
+                receipt: format!("{till}-{number:06}"),
+                status: r.get(3)?,
+                currency: r.get(4)?,
+                total: r.get(5)?,
+                refunded_total: r.get(6)?,
+                customer_id: r.get(7)?,
+                customer_name: r.get(8)?,
+                created_at: r.get(9)?,
+            })
+        },
     )?;
-    let rows = stmt.query_map(params![status.map(|s| s.as_str()), limit, offset], |r| {
-        let till: String = r.get(1)?;
-        let number: i64 = r.get(2)?;
-        Ok(OrderSummary {
-            id: r.get(0)?,
-            receipt: format!("{till}-{number:06}"),
-            status: r.get(3)?,
-            currency: r.get(4)?,
-            total: r.get(5)?,
-            refunded_total: r.get(6)?,
-            customer_id: r.get(7)?,
-            created_at: r.get(8)?,
-        })
-    })?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 

@@ -1,11 +1,13 @@
-//! VIP customers: finding one to link to the sale and signing up a new one at the till.
+//! VIP customers: finding one to link to the sale, signing up a new one at the till, and a
+//! customer's card with their points history.
 
 use crate::error::CommandResult;
 use crate::state::Desktop;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use tauri::State;
 use ts_rs::TS;
-use versapos_store::{Customer, NewCustomer};
+use versapos_core::CustomerId;
+use versapos_store::{Customer, NewCustomer, PointsEntry};
 
 /// How many customers a search shows; the cashier narrows the search rather than scrolls.
 const SEARCH_LIMIT: i64 = 50;
@@ -42,4 +44,23 @@ pub fn add_customer(
         email: customer.email,
         phone: customer.phone,
     })?)
+}
+
+/// A customer's card: their details and points history, newest first.
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct CustomerDetail {
+    pub customer: Customer,
+    pub ledger: Vec<PointsEntry>,
+}
+
+#[tauri::command(async)]
+#[tracing::instrument(skip(state), err)]
+pub fn customer_detail(state: State<'_, Desktop>, id: i64) -> CommandResult<CustomerDetail> {
+    let register = state.register()?;
+    let mut ledger = register.till.points_ledger(CustomerId(id))?;
+    ledger.reverse();
+    Ok(CustomerDetail {
+        customer: register.till.customer(CustomerId(id))?,
+        ledger,
+    })
 }

@@ -5,6 +5,7 @@ pub mod catalog;
 pub mod customers;
 pub mod orders;
 pub mod register;
+pub mod reports;
 pub mod shop;
 
 #[cfg(test)]

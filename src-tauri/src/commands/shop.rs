@@ -5,7 +5,8 @@ use crate::state::Desktop;
 use serde::{Deserialize, Serialize};
 use tauri::State;
 use ts_rs::TS;
-use versapos_store::{Shop, ShopSetup};
+use versapos_core::{tax::parse_percent, TaxRate};
+use versapos_store::{Shop, ShopSetup, TillError};
 
 /// Whether the till is ready to sell, and where its store lives (shown on the first-run screen).
 #[derive(Clone, Debug, Serialize, TS)]
@@ -74,4 +75,28 @@ pub fn set_up_shop(state: State<'_, Desktop>, setup: ShopSetupInput) -> CommandR
     let mut register = state.register()?;
     register.sale.clear();
     Ok(register.till.init(&setup)?.clone())
+}
+
+/// Changes one of the shop's settings by its name, as `versapos settings set` does:
+/// shop-name, tax-mode, cash-rounding, loyalty-earn, loyalty-redeem, low-stock-level,
+/// default-tax-rate. Returns the shop as it now is.
+#[tauri::command(async)]
+#[tracing::instrument(skip(state), err)]
+pub fn change_setting(
+    state: State<'_, Desktop>,
+    key: String,
+    value: String,
+) -> CommandResult<Shop> {
+    Ok(state.register()?.till.set_setting(&key, &value)?.clone())
+}
+
+/// Adds a tax rate or changes its percentage ("20", "5.5"); prices keep their rate's name.
+#[tauri::command(async)]
+#[tracing::instrument(skip(state), err)]
+pub fn set_tax_rate(state: State<'_, Desktop>, rate: TaxRateInput) -> CommandResult<Shop> {
+    let bps =
+        parse_percent(&rate.percent).map_err(|e| TillError::invalid("percent", e.to_string()))?;
+    let rate =
+        TaxRate::new(&rate.name, bps).map_err(|e| TillError::invalid("name", e.to_string()))?;
+    Ok(state.register()?.till.set_tax_rate(&rate)?.clone())
 }

@@ -23,7 +23,13 @@ struct TestTill {
 
 impl TestTill {
     fn new() -> Self {
+        Self::with_store(|_| ())
+    }
+
+    /// A till on a store file prepared by `prepare` in the temp dir before the app opens it.
+    fn with_store(prepare: impl FnOnce(&std::path::Path)) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
+        prepare(&dir.path().join(crate::STORE_FILE));
         let app = crate::with_commands(mock_builder())
             .build(mock_context(noop_assets()))
             .expect("the mock app builds");
@@ -47,6 +53,28 @@ impl TestTill {
             url: LOCAL_ORIGIN.parse().expect("a valid url"),
             body: InvokeBody::Json(args),
             headers: Default::default(),
+            invoke_key: tauri::test::INVOKE_KEY.to_string(),
+        };
+        get_ipc_response(&self.window, request)
+            .map(|body| body.deserialize::<Value>().expect("the response is JSON"))
+    }
+
+    /// Invokes `cmd` with a raw body (a file's bytes) and headers, as the UI's file upload does.
+    fn call_raw(&self, cmd: &str, bytes: &[u8], headers: &[(&str, &str)]) -> Result<Value, Value> {
+        let mut map = tauri::http::HeaderMap::new();
+        for (k, v) in headers {
+            map.insert(
+                tauri::http::HeaderName::from_bytes(k.as_bytes()).expect("header name"),
+                tauri::http::HeaderValue::from_str(v).expect("header value"),
+            );
+        }
+        let request = InvokeRequest {
+            cmd: cmd.into(),
+            callback: CallbackFn(0),
+            error: CallbackFn(1),
+            url: LOCAL_ORIGIN.parse().expect("a valid url"),
+            body: InvokeBody::Raw(bytes.to_vec()),
+            headers: map,
             invoke_key: tauri::test::INVOKE_KEY.to_string(),
         };
         get_ipc_response(&self.window, request)
@@ -187,5 +215,328 @@ fn resuming_a_parked_sale_over_a_sale_in_progress_is_refused() {
         till.ok("parked_carts", json!({})),
         json!([]),
         "the completed sale is no longer parked"
+    );
+}
+
+/// The commands registered in `lib.rs`, the permissions `build.rs` generates and the ones the
+/// window's capability grants are the same list: a command missing from one would be refused
+/// at the till (or granted without being ours).
+#[test]
+fn every_command_is_registered_permitted_and_granted() {
+    let root = crate::bindings::repo_root();
+    let read = |p: &str| std::fs::read_to_string(root.join(p)).expect("source file");
+    let quoted = |s: &str| -> std::collections::BTreeSet<String> {
+        s.split('"')
+            .skip(1)
+            .step_by(2)
+            .map(|c| c.to_string())
+            .collect()
+    };
+    let build = read("src-tauri/build.rs");
+    let list = build
+        .split("const COMMANDS: &[&str] = &[")
+        .nth(1)
+        .and_then(|s| s.split("];").next())
+        .expect("COMMANDS in build.rs");
+    let permitted = quoted(list);
+
+    let lib = read("src-tauri/src/lib.rs");
+    let handler = lib
+        .split("generate_handler![")
+        .nth(1)
+        .and_then(|s| s.split("])").next())
+        .expect("generate_handler! in lib.rs");
+    let registered: std::collections::BTreeSet<String> = handler
+        .split(',')
+        .filter_map(|c| c.trim().rsplit("::").next())
+        .filter(|c| !c.is_empty())
+        .map(str::to_string)
+        .collect();
+
+    let capability: Value =
+        serde_json::from_str(&read("src-tauri/capabilities/default.json")).expect("JSON");
+    let granted: std::collections::BTreeSet<String> = capability["permissions"]
+        .as_array()
+        .expect("permissions")
+        .iter()
+        .filter_map(Value::as_str)
+        .map(|p| p.trim_start_matches("allow-").replace('-', "_"))
+        .collect();
+
+    assert_eq!(registered, permitted, "lib.rs vs build.rs");
+    assert_eq!(registered, granted, "lib.rs vs capabilities/default.json");
+}
+
+#[test]
+fn a_store_that_cannot_open_is_explained_by_every_command() {
+    let till = TestTill::with_store(|path| {
+        std::fs::write(
+            path,
+            b"this is not a till's store, just some text that is long enough",
+        )
+        .expect("write");
+    });
+    let e = till
+        .call("app_status", json!({}))
+        .expect_err("the store is not a database");
+    assert_ne!(e["code"], json!("internal"), "{e}");
+    assert!(e["message"].as_str().is_some_and(|m| !m.is_empty()), "{e}");
+    assert_eq!(
+        till.error_code("find_products", json!({"text": "x", "limit": 5})),
+        e["code"]
+    );
+}
+
+#[test]
+fn a_manager_adds_edits_reprices_and_counts_a_product() {
+    let till = TestTill::new();
+    till.ok("start_demo", json!({}));
+    let p = till.ok(
+        "add_product",
+        json!({"product": {"sku": "MUG-RED", "name": "Red mug", "price": "7.50",
+            "barcode": " 4006381333931 ", "tax_rate": null, "stock": 12, "category": "Gifts"}}),
+    );
+    assert_eq!(p["price"], json!(750), "{p}");
+    assert_eq!(p["barcode"], json!("4006381333931"));
+    assert_eq!(
+        till.error_code(
+            "add_product",
+            json!({"product": {"sku": "MUG-RED", "name": "Again", "price": "1.00",
+                "barcode": null, "tax_rate": null, "stock": 0, "category": null}})
+        ),
+        "invalid_input"
+    );
+    let bad_price = till
+        .call(
+            "add_product",
+            json!({"product": {"sku": "MUG-BLUE", "name": "Blue mug", "price": "7.505",
+                "barcode": null, "tax_rate": null, "stock": 0, "category": null}}),
+        )
+        .expect_err("three decimals in GBP");
+    assert!(
+        bad_price["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("price")),
+        "the error names the field: {bad_price}"
+    );
+
+    let edited = till.ok(
+        "update_product",
+        json!({"sku": "MUG-RED", "details": {"name": "Red mug (large)", "barcode": "",
+            "category": "Homeware", "tax_rate": "reduced", "reorder_level": 3}}),
+    );
+    assert_eq!(edited["name"], json!("Red mug (large)"));
+    assert_eq!(edited["barcode"], Value::Null);
+    assert_eq!(edited["tax_rate"], json!("reduced"));
+    assert_eq!(edited["reorder_level"], json!(3));
+    assert_eq!(
+        till.ok("set_price", json!({"sku": "MUG-RED", "price": "8.00"}))["price"],
+        json!(800)
+    );
+    assert_eq!(
+        till.ok("set_stock", json!({"sku": "MUG-RED", "stock": 2}))["stock"],
+        json!(2)
+    );
+    let low = till.ok("low_stock", json!({}));
+    assert!(
+        low.as_array()
+            .is_some_and(|l| l.iter().any(|p| p["sku"] == json!("MUG-RED"))),
+        "2 in stock is at or under its reorder level of 3: {low}"
+    );
+    assert_eq!(
+        till.ok("product", json!({"sku": "MUG-RED"})),
+        till.ok("product", json!({"sku": "MUG-RED"}))
+    );
+}
+
+#[test]
+fn a_catalog_import_reports_bad_rows_by_line_and_writes_nothing() {
+    let till = TestTill::new();
+    till.ok("start_demo", json!({}));
+    let before = till.ok(
+        "list_products",
+        json!({"category": null, "offset": 0, "limit": 1}),
+    )["total"]
+        .clone();
+    let csv = "sku,name,price,barcode,tax_rate,stock,category\n\
+               NEW-1,Tea towel,4.00,,standard,5,Homeware\n\
+               NEW-2,Apron,twelve,,standard,5,Homeware\n";
+    let out = till
+        .call_raw(
+            "import_products",
+            csv.as_bytes(),
+            &[("x-file-name", "kitchen%20stock.csv")],
+        )
+        .expect("an import with problems is an answer, not an error");
+    assert_eq!(out["file"], json!("kitchen stock.csv"));
+    assert_eq!(out["added"], json!(0));
+    let problems = out["problems"].as_array().expect("problems");
+    assert_eq!(problems.len(), 1, "{out}");
+    assert_eq!(problems[0]["line"], json!(3));
+    assert_eq!(problems[0]["column"], json!("price"));
+    assert_eq!(
+        till.ok(
+            "list_products",
+            json!({"category": null, "offset": 0, "limit": 1})
+        )["total"],
+        before,
+        "nothing was written"
+    );
+
+    let good = csv.replace("twelve", "12.00");
+    let out = till
+        .call_raw(
+            "import_products",
+            good.as_bytes(),
+            &[("x-file-name", "kitchen.csv")],
+        )
+        .expect("import");
+    assert_eq!(out["problems"], json!([]), "{out}");
+    assert_eq!(out["added"], json!(2));
+    assert_eq!(
+        till.ok("product", json!({"sku": "NEW-2"}))["price"],
+        json!(1200)
+    );
+    assert_eq!(
+        till.error_code("import_products", json!({"not": "bytes"})),
+        "invalid_input"
+    );
+}
+
+/// A demo sale to a new VIP customer: the order and the customer.
+fn vip_sale(till: &TestTill) -> (Value, Value) {
+    let customer = till.ok(
+        "add_customer",
+        json!({"customer": {"name": "Ada Lovelace", "email": null, "phone": null}}),
+    );
+    till.ok("cart_add", json!({"code": "HOT-0001", "quantity": 3}));
+    till.ok("cart_link_customer", json!({"customerId": customer["id"]}));
+    let order = till.ok(
+        "checkout",
+        json!({"tenders": [{"kind": "cash", "value": null}]}),
+    );
+    (order, customer)
+}
+
+#[test]
+fn orders_are_found_by_receipt_and_customer_and_refunded_with_points_taken_back() {
+    let till = TestTill::new();
+    till.ok("start_demo", json!({}));
+    let (order, customer) = vip_sale(&till);
+    let earned = order["points_earned"].as_i64().expect("points earned");
+    assert!(earned > 0, "{order}");
+    let receipt = order["receipt"].as_str().expect("receipt");
+    let number = receipt.rsplit('-').next().expect("number");
+
+    for text in [receipt, number, "ada", "LOVE"] {
+        let found = till.ok(
+            "find_orders",
+            json!({"filter": {"status": null, "from": null, "to": null, "text": text},
+                   "offset": 0, "limit": 50}),
+        );
+        assert_eq!(found.as_array().map(Vec::len), Some(1), "{text}: {found}");
+        assert_eq!(found[0]["customer_name"], json!("Ada Lovelace"));
+    }
+    let none = till.ok(
+        "find_orders",
+        json!({"filter": {"status": "refunded", "from": "today", "to": "today", "text": null},
+               "offset": 0, "limit": 50}),
+    );
+    assert_eq!(none, json!([]));
+    assert_eq!(
+        till.error_code(
+            "find_orders",
+            json!({"filter": {"status": "lost", "from": null, "to": null, "text": null},
+                   "offset": 0, "limit": 50})
+        ),
+        "invalid_input"
+    );
+
+    let refund = till.ok(
+        "refund_order",
+        json!({"reference": receipt, "refund": {"amount": null,
+            "lines": [{"sku": "HOT-0001", "quantity": 1}], "restock": true}}),
+    );
+    assert_eq!(
+        refund["order_status"],
+        json!("partially_refunded"),
+        "{refund}"
+    );
+    let reversed = refund["points_reversed"].as_i64().expect("points reversed");
+    assert!(reversed > 0, "{refund}");
+    let card = till.ok("customer_detail", json!({"id": customer["id"]}));
+    assert_eq!(
+        card["customer"]["points_balance"],
+        json!(earned - reversed),
+        "{card}"
+    );
+    assert_eq!(
+        card["ledger"][0]["points"],
+        json!(-reversed),
+        "newest first: {card}"
+    );
+    assert_eq!(
+        till.error_code(
+            "refund_order",
+            json!({"reference": receipt, "refund": {"amount": "1.00",
+                "lines": [{"sku": "HOT-0001", "quantity": 1}], "restock": false}})
+        ),
+        "invalid_input"
+    );
+}
+
+#[test]
+fn the_report_is_the_one_the_cli_prints_and_settings_change() {
+    let till = TestTill::new();
+    till.ok("start_demo", json!({}));
+    let (order, _) = vip_sale(&till);
+    let day = till.ok("business_day", json!({}));
+    let report = till.ok(
+        "report",
+        json!({"query": {"from": day, "to": "today", "by": "hour", "limit": null}}),
+    );
+    assert_eq!(report["totals"]["gross"], order["total"], "{report}");
+    assert_eq!(report["totals"]["orders"], json!(1));
+    assert_eq!(
+        till.error_code(
+            "report",
+            json!({"query": {"from": "2026-13-01", "to": "today", "by": "hour", "limit": null}})
+        ),
+        "invalid_input"
+    );
+
+    let shop = till.ok(
+        "change_setting",
+        json!({"key": "cash-rounding", "value": "0.05"}),
+    );
+    assert_eq!(shop["cash_rounding"], json!(5), "{shop}");
+    let shop = till.ok(
+        "change_setting",
+        json!({"key": "loyalty-earn", "value": "2"}),
+    );
+    assert_eq!(shop["loyalty"]["earn_per_major"], json!(2), "{shop}");
+    assert_eq!(
+        till.error_code(
+            "change_setting",
+            json!({"key": "loyalty-earn", "value": "lots"})
+        ),
+        "invalid_input"
+    );
+    let shop = till.ok(
+        "set_tax_rate",
+        json!({"rate": {"name": "children", "percent": "0"}}),
+    );
+    assert!(
+        shop["tax_rates"]
+            .as_array()
+            .is_some_and(|r| r.iter().any(|r| r["name"] == json!("children"))),
+        "{shop}"
+    );
+    assert_eq!(
+        till.error_code(
+            "set_tax_rate",
+            json!({"rate": {"name": "odd", "percent": "12.345"}})
+        ),
+        "invalid_input"
     );
 }

@@ -207,6 +207,8 @@ fn upgrading_a_schema_1_store_fills_the_monthly_product_rollup() {
             "DROP TRIGGER sales_by_product_month_insert;
              DROP TRIGGER sales_by_product_month_update;
              DROP TABLE sales_by_product_month;
+             DROP INDEX orders_newest;
+             DROP INDEX orders_number;
              PRAGMA user_version = 1;",
         )
         .expect("downgrade to schema 1");
