@@ -14,6 +14,8 @@ pub struct Shop {
     /// ISO 4217 code, e.g. "GBP".
     #[ts(type = "string")]
     pub currency: Currency,
+    /// How many decimals the currency has (2 for GBP, 0 for JPY): amounts are in its minor unit.
+    pub exponent: u8,
     #[ts(type = "string")]
     pub till_id: TillId,
     pub tax_mode: TaxMode,
@@ -159,6 +161,7 @@ pub fn load(conn: &Connection) -> Result<Option<Shop>> {
         .ok_or_else(|| TillError::Corrupt("no default tax rate".into()))?;
     Ok(Some(Shop {
         name,
+        exponent: currency.exponent(),
         currency,
         till_id,
         tax_mode,

@@ -21,7 +21,7 @@ vi.mock("../lib/api", () => api);
 const { default: Sell } = await import("./Sell.svelte");
 
 const shop: Shop = {
-  name: "Test shop", currency: "GBP", till_id: "T1", tax_mode: "inclusive", cash_rounding: 1,
+  name: "Test shop", currency: "GBP", exponent: 2, till_id: "T1", tax_mode: "inclusive", cash_rounding: 1,
   loyalty: { earn_per_major: 1, redeem_per_major: 100 }, tax_rates: [], default_tax_rate: "standard",
   low_stock_level: 5, demo: false,
 };

@@ -1,19 +1,32 @@
 // One typed wrapper per till command (see the command contract). Tauri maps the camelCase argument
 // names used here to the commands' snake_case parameters. Every failure rejects with a CommandError.
 
-import { invoke } from "@tauri-apps/api/core";
+import { Channel, invoke } from "@tauri-apps/api/core";
 import type {
   AppStatus,
   CartView,
   CommandError,
   Customer,
+  CustomerDetail,
+  ImportOutcome,
+  ImportProgress,
   NewCustomerInput,
+  NewProductInput,
+  OrderFilterInput,
+  OrderSummary,
   OrderView,
   ParkedCart,
   Product,
+  ProductDetailsInput,
   ProductPage,
+  RefundInput,
+  RefundView,
+  Report,
+  ReportQuery,
+  SavedFile,
   Shop,
   ShopSetupInput,
+  TaxRateInput,
   TenderInput,
 } from "./types";
 
@@ -70,3 +83,54 @@ export const findCustomers = (search: string | null) => call<Customer[]>("find_c
 export const addCustomer = (customer: NewCustomerInput) => call<Customer>("add_customer", { customer });
 
 export const order = (reference: string) => call<OrderView>("order", { reference });
+
+// --- manager screens -------------------------------------------------------------------------
+
+export const product = (sku: string) => call<Product>("product", { sku });
+export const lowStock = () => call<Product[]>("low_stock");
+export const addProduct = (product: NewProductInput) => call<Product>("add_product", { product });
+export const updateProduct = (sku: string, details: ProductDetailsInput) =>
+  call<Product>("update_product", { sku, details });
+export const setPrice = (sku: string, price: string) => call<Product>("set_price", { sku, price });
+export const setStock = (sku: string, stock: number) => call<Product>("set_stock", { sku, stock });
+
+/**
+ * Imports a catalog CSV: the file's bytes go as the raw request body (no JSON for a file that
+ * can hold a million rows), its name and the progress channel's id as headers. Problems come
+ * back in the outcome by line and column, with nothing written.
+ */
+export async function importProducts(
+  fileName: string,
+  bytes: Uint8Array | ArrayBuffer,
+  onProgress?: (p: ImportProgress) => void,
+): Promise<ImportOutcome> {
+  const headers: Record<string, string> = { "x-file-name": encodeURIComponent(fileName) };
+  if (onProgress) {
+    const channel = new Channel<ImportProgress>();
+    channel.onmessage = onProgress;
+    headers["x-progress-channel"] = String(channel.toJSON());
+  }
+  try {
+    return await invoke<ImportOutcome>("import_products", bytes as unknown as Record<string, unknown>, { headers });
+  } catch (e) {
+    throw toCommandError(e);
+  }
+}
+/** Opens the OS save dialog; null when the manager cancels. */
+export const exportProducts = () => call<SavedFile | null>("export_products");
+
+export const findOrders = (filter: OrderFilterInput, offset = 0, limit = 50) =>
+  call<OrderSummary[]>("find_orders", { filter, offset, limit });
+export const refundOrder = (reference: string, refund: RefundInput) =>
+  call<RefundView>("refund_order", { reference, refund });
+export const voidOrder = (reference: string) => call<OrderView>("void_order", { reference });
+
+export const customerDetail = (id: number) => call<CustomerDetail>("customer_detail", { id });
+
+export const report = (query: ReportQuery) => call<Report>("report", { query });
+export const businessDay = () => call<string>("business_day");
+/** Opens the OS save dialog; null when the manager cancels. */
+export const saveReportCsv = (query: ReportQuery) => call<SavedFile | null>("save_report_csv", { query });
+
+export const changeSetting = (key: string, value: string) => call<Shop>("change_setting", { key, value });
+export const setTaxRate = (rate: TaxRateInput) => call<Shop>("set_tax_rate", { rate });

@@ -9,6 +9,7 @@ export type Action =
   | "park"
   | "parked"
   | "pay"
+  | "manage"
   | "close";
 
 export interface KeyLike {
@@ -27,6 +28,7 @@ export const SHORTCUT_LABELS: Record<Action, string> = {
   park: "F8",
   parked: "F9",
   pay: "F12",
+  manage: "F10",
   close: "Esc",
 };
 
@@ -50,6 +52,8 @@ export function actionFor(e: KeyLike): Action | null {
       return "parked";
     case "F12":
       return "pay";
+    case "F10":
+      return "manage";
     case "Escape":
       return "close";
     default:

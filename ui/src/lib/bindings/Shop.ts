@@ -10,7 +10,11 @@ export type Shop = { name: string,
 /**
  * ISO 4217 code, e.g. "GBP".
  */
-currency: string, till_id: string, tax_mode: TaxMode, 
+currency: string, 
+/**
+ * How many decimals the currency has (2 for GBP, 0 for JPY): amounts are in its minor unit.
+ */
+exponent: number, till_id: string, tax_mode: TaxMode, 
 /**
  * The cash rounding increment in minor units (1: no rounding).
  */
