@@ -4,6 +4,7 @@
 mod bad_input;
 mod import;
 mod journal;
+mod manager;
 mod migrations;
 mod parked;
 mod points;
