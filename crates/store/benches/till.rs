@@ -39,7 +39,7 @@ fn main() {
         )
     };
     let groups = std::env::var("VERSAPOS_BENCH_GROUPS")
-        .unwrap_or_else(|_| "startup,lookup,search,reports,checkout".into());
+        .unwrap_or_else(|_| "startup,lookup,search,reports,orders,checkout".into());
     let wants = |g: &str| groups.split(',').any(|x| x.trim() == g);
 
     let path = support::bench_store(products, orders);
@@ -61,6 +61,9 @@ fn main() {
     }
     if wants("reports") {
         reports(&mut c, &till, &bare, &mut out);
+    }
+    if wants("orders") {
+        order_list(&till, &bare, &mut rng, &mut out);
     }
     drop(till);
     drop(bare);
@@ -1289,4 +1292,134 @@ fn checkout(c: &mut Criterion, path: &Path, rng: &mut StdRng, out: &mut Report) 
         "the till's journal must still verify: {:?}",
         problems.problems.iter().take(3).collect::<Vec<_>>()
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// The back office's order list: the newest page, a receipt typed in, a customer's name.
+
+fn bare_newest(conn: &Connection, offset: i64) -> Vec<String> {
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT o.id FROM orders o LEFT JOIN customers c ON c.id = o.customer_id
+             ORDER BY o.created_at DESC, o.number DESC LIMIT 50 OFFSET ?1",
+        )
+        .expect("prepare");
+    let rows = stmt
+        .query_map([offset], |r| r.get(0))
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("rows");
+    rows
+}
+
+fn bare_by_number(conn: &Connection, number: i64) -> Vec<String> {
+    let mut stmt = conn
+        .prepare_cached("SELECT id FROM orders WHERE number = ?1")
+        .expect("prepare");
+    let rows = stmt
+        .query_map([number], |r| r.get(0))
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("rows");
+    rows
+}
+
+fn order_list(till: &Till, bare: &Connection, rng: &mut StdRng, out: &mut Report) {
+    let max: i64 = bare
+        .query_row("SELECT max(number) FROM orders", [], |r| r.get(0))
+        .expect("max order number");
+    let names: Vec<String> = {
+        let mut stmt = bare
+            .prepare("SELECT name FROM customers ORDER BY random() LIMIT 50")
+            .expect("prepare");
+        let rows = stmt.query_map([], |r| r.get(0)).expect("names");
+        rows.collect::<Result<_, _>>().expect("names")
+    };
+    let numbers: Vec<i64> = (0..200).map(|_| rng.random_range(1..=max)).collect();
+    let filter = |text: Option<String>| versapos_store::OrderFilter {
+        text,
+        ..Default::default()
+    };
+    // The same orders either way.
+    let newest: Vec<String> = till
+        .find_orders(&filter(None), 50, 0)
+        .expect("newest")
+        .into_iter()
+        .map(|o| o.id)
+        .collect();
+    assert_eq!(newest, bare_newest(bare, 0), "newest page differs");
+    let n = numbers[0];
+    let found: Vec<String> = till
+        .find_orders(&filter(Some(n.to_string())), 50, 0)
+        .expect("by number")
+        .into_iter()
+        .map(|o| o.id)
+        .collect();
+    assert_eq!(found, bare_by_number(bare, n), "receipt {n} differs");
+
+    let (iters, time) = pct_limits(out.quick, 5_000, 8);
+    let budget = Duration::from_millis(50);
+    {
+        let mut i = 0_i64;
+        let mut a = || {
+            i = (i + 1) % 20;
+            black_box(till.find_orders(&filter(None), 50, i * 50).expect("page"));
+        };
+        let mut j = 0_i64;
+        let mut b = || {
+            j = (j + 1) % 20;
+            black_box(bare_newest(bare, j * 50));
+        };
+        let r = interleaved(&mut [&mut a, &mut b], 20, iters, time);
+        out.absolute(
+            "orders",
+            "newest 50 (pages 1-20)",
+            r[0],
+            Some(("bare SELECT … ORDER BY created_at DESC", r[1])),
+            budget,
+        );
+    }
+    {
+        let mut i = 0;
+        let mut a = || {
+            i = (i + 1) % numbers.len();
+            black_box(
+                till.find_orders(&filter(Some(numbers[i].to_string())), 50, 0)
+                    .expect("by receipt"),
+            );
+        };
+        let mut j = numbers.len() / 2;
+        let mut b = || {
+            j = (j + 1) % numbers.len();
+            black_box(bare_by_number(bare, numbers[j]));
+        };
+        let r = interleaved(&mut [&mut a, &mut b], 20, iters, time);
+        out.absolute(
+            "orders",
+            "by receipt number",
+            r[0],
+            Some(("bare point query on number", r[1])),
+            budget,
+        );
+    }
+    {
+        let mut i = 0;
+        let (iters, time) = pct_limits(out.quick, 500, 8);
+        let mut a = || {
+            i = (i + 1) % names.len();
+            let part: String = names[i].chars().take(5).collect();
+            black_box(
+                till.find_orders(&filter(Some(part)), 50, 0)
+                    .expect("by customer"),
+            );
+        };
+        let r = interleaved(&mut [&mut a], 10, iters, time);
+        out.absolute(
+            "orders",
+            "by part of a customer's name (newest 50)",
+            r[0],
+            None,
+            budget,
+        );
+    }
 }
