@@ -336,6 +336,9 @@ pub fn add(conn: &mut Connection, shop: &Shop, p: &NewProduct, at: &str) -> Resu
     if p.price.is_negative() {
         return Err(TillError::invalid("price", "must not be negative"));
     }
+    if p.stock < 0 {
+        return Err(TillError::invalid("stock", "must not be negative"));
+    }
     let rate = match &p.tax_rate {
         Some(r) => shop.tax_rate(r)?.name.clone(),
         None => shop.default_tax_rate.clone(),
@@ -416,6 +419,12 @@ pub fn set_stock(
     stock: i64,
     at: &str,
 ) -> Result<Product> {
+    if stock < 0 {
+        return Err(TillError::invalid(
+            "stock",
+            "a counted stock must not be negative",
+        ));
+    }
     let before = product_by_sku(conn, shop, sku)?;
     let tx = conn.transaction()?;
     tx.execute(

@@ -125,6 +125,8 @@ fn a_products_card_changes_in_one_journaled_step_and_bad_input_changes_nothing()
         t.till.update_product("NOPE", &details("x", None, "zero")),
         Err(TillError::UnknownProduct(_))
     ));
+    let e = t.till.set_stock("MILK", -1).expect_err("a negative count");
+    assert!(e.is_bad_input() && e.to_string().contains("stock"), "{e}");
     assert_eq!(t.snapshot(), before, "refused changes write nothing");
     assert!(t.till.verify_journal().expect("verify").problems.is_empty());
 }
