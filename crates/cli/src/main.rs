@@ -437,6 +437,9 @@ fn parse_tenders(till: &Till, pays: &[String]) -> Result<Vec<TenderRequest>> {
 fn report(till: &Till, a: &ReportArgs, out: &print::Out) -> Result<()> {
     let from = till.parse_day(&a.from, "--from")?;
     let to = till.parse_day(&a.to, "--to")?;
+    if to < from {
+        return Err(usage(format!("--to {to} is before --from {from}")));
+    }
     let by = ReportBy::parse(&a.by).ok_or_else(|| {
         usage(format!(
             "--by '{}': expected day, hour, product or tender",

@@ -107,8 +107,8 @@ pub fn report(
 ) -> Result<Report> {
     if to < from {
         return Err(TillError::invalid(
-            "--to",
-            format!("{to} is before --from {from}"),
+            "to",
+            format!("{to} is before the from date {from}"),
         ));
     }
     let (f, t) = (from.to_string(), to.to_string());

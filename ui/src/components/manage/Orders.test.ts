@@ -1,0 +1,385 @@
+// @vitest-environment jsdom
+// The orders screen against a stubbed till: finding, paging, opening, refunding, voiding, reprinting.
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { flushSync, mount, tick, unmount } from "svelte";
+import type { OrderSummary, OrderView, RefundView, Shop } from "../../lib/types";
+
+const api = vi.hoisted(() => ({
+  findOrders: vi.fn(),
+  order: vi.fn(),
+  refundOrder: vi.fn(),
+  voidOrder: vi.fn(),
+  businessDay: vi.fn(),
+  toCommandError: (e: unknown) => e as { code: string; message: string },
+}));
+vi.mock("../../lib/api", () => api);
+
+const { default: Orders } = await import("./Orders.svelte");
+
+const shop: Shop = {
+  name: "Test shop", currency: "GBP", exponent: 2, till_id: "T1", tax_mode: "inclusive", cash_rounding: 1,
+  loyalty: { earn_per_major: 1, redeem_per_major: 100 }, tax_rates: [], default_tax_rate: "standard",
+  low_stock_level: 5, demo: false,
+};
+
+function summary(n: number, over: Partial<OrderSummary> = {}): OrderSummary {
+  return {
+    id: `o${n}`, receipt: `T1-${String(n).padStart(6, "0")}`, status: "paid", currency: "GBP", total: 1000 + n,
+    refunded_total: 0, customer_id: 7, customer_name: "Ann Smith", created_at: "2025-03-12T14:05:09.123+00:00", ...over,
+  };
+}
+
+function orderView(over: Partial<OrderView> = {}): OrderView {
+  return {
+    id: "o1", number: 1, receipt: "T1-000001", till_id: "T1", status: "paid", currency: "GBP", tax_mode: "inclusive",
+    rounding_rule: "half_even", subtotal: 700, discount_total: 0, order_discount: null, tax: 117, total: 700,
+    cash_rounding: 0, paid: 700, change: 300, refunded_total: 0, customer_id: 7, points_earned: 7, points_redeemed: 0,
+    points_reversed: 0, created_at: "2025-03-12T14:05:09.123+00:00", demo: false,
+    lines: [
+      { line_no: 1, sku: "MILK", name: "Milk", quantity: 3, unit_price: 100, line_discount: 0, discount: null, order_discount_share: 0,
+        tax_rate: "standard", tax_basis_points: 2000, net: 250, tax: 50, gross: 300, refunded_quantity: 1, refunded_amount: 100 },
+      { line_no: 2, sku: "BREAD", name: "Bread", quantity: 1, unit_price: 400, line_discount: 0, discount: null, order_discount_share: 0,
+        tax_rate: "standard", tax_basis_points: 2000, net: 333, tax: 67, gross: 400, refunded_quantity: 0, refunded_amount: 0 },
+    ],
+    payments: [{ id: "p1", tender: "cash", status: "succeeded", amount: 700, tendered: 1000, change: 300, points: 0, refunded: 0 }],
+    tax_breakdown: [{ name: "standard", basis_points: 2000, net: 583, tax: 117, gross: 700 }],
+    refunds: [],
+    ...over,
+  };
+}
+
+async function settle() {
+  for (let i = 0; i < 6; i++) {
+    await tick();
+    await Promise.resolve();
+  }
+  flushSync();
+}
+
+function press(key: string, target: EventTarget = document.activeElement ?? window) {
+  const e = new KeyboardEvent("keydown", { key, bubbles: true, cancelable: true });
+  target.dispatchEvent(e);
+  return e;
+}
+
+function type(el: HTMLInputElement, value: string) {
+  el.value = value;
+  el.dispatchEvent(new Event("input", { bubbles: true }));
+}
+
+const $ = (sel: string) => document.querySelector<HTMLElement>(sel);
+const $$ = (sel: string) => [...document.querySelectorAll<HTMLElement>(sel)];
+const text = (sel: string) => $(sel)?.textContent?.trim();
+
+let app: ReturnType<typeof mount> | undefined;
+
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+  for (const f of Object.values(api)) if ("mockReset" in f) f.mockReset();
+  api.findOrders.mockResolvedValue([summary(1)]);
+  api.businessDay.mockResolvedValue("2025-03-12");
+  HTMLDialogElement.prototype.showModal ??= function (this: HTMLDialogElement) {
+    this.setAttribute("open", "");
+  };
+  HTMLDialogElement.prototype.close ??= function (this: HTMLDialogElement) {
+    this.removeAttribute("open");
+  };
+});
+
+afterEach(() => {
+  if (app) unmount(app);
+  app = undefined;
+  document.body.innerHTML = "";
+  vi.useRealTimers();
+});
+
+async function start() {
+  app = mount(Orders, { target: document.body, props: { shop } });
+  await settle();
+}
+
+const ANY = { text: null, status: null, from: null, to: null };
+
+async function openFirstOrder(order = orderView()) {
+  api.order.mockResolvedValue(order);
+  await start();
+  const row = $("[data-testid=order-row]")!;
+  row.focus();
+  press("Enter", row);
+  await settle();
+}
+
+describe("Orders list", () => {
+  it("shows the newest page in shop-floor words, asking for one row more than it shows", async () => {
+    api.findOrders.mockResolvedValue([summary(3, { status: "partially_refunded", refunded_total: 250 }), summary(2), summary(1, { customer_name: null })]);
+    await start();
+    expect(api.findOrders).toHaveBeenCalledWith(ANY, 0, 51);
+    const rows = $$("[data-testid=order-row]");
+    expect(rows).toHaveLength(3);
+    expect(rows[0].querySelector("[data-testid=order-row-receipt]")?.textContent).toBe("T1-000003");
+    expect(rows[0].querySelector("[data-testid=order-row-status]")?.textContent).toBe("Partially refunded");
+    expect(rows[0].querySelector("[data-testid=order-row-total]")?.textContent).toBe("10.03");
+    expect(rows[0].querySelector("[data-testid=order-row-refunded]")?.textContent).toBe("2.50");
+    expect(rows[0].querySelector("[data-testid=order-row-date]")?.textContent).not.toContain("T14");
+    expect(rows[2].querySelector("[data-testid=order-row-customer]")?.textContent).toBe("");
+    expect(($("[data-testid=orders-older]") as HTMLButtonElement).disabled).toBe(true);
+    expect(($("[data-testid=orders-newer]") as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it("pages to older and back to newer orders", async () => {
+    api.findOrders.mockResolvedValue(Array.from({ length: 51 }, (_, i) => summary(200 - i)));
+    await start();
+    expect($$("[data-testid=order-row]")).toHaveLength(50);
+    expect(text("[data-testid=orders-page]")).toBe("Orders 1–50");
+    api.findOrders.mockResolvedValue(Array.from({ length: 10 }, (_, i) => summary(150 - i)));
+    $("[data-testid=orders-older]")!.click();
+    await settle();
+    expect(api.findOrders).toHaveBeenLastCalledWith(ANY, 50, 51);
+    expect(text("[data-testid=orders-page]")).toBe("Orders 51–60");
+    expect(($("[data-testid=orders-older]") as HTMLButtonElement).disabled).toBe(true);
+    $("[data-testid=orders-newer]")!.click();
+    await settle();
+    expect(api.findOrders).toHaveBeenLastCalledWith(ANY, 0, 51);
+  });
+
+  it("searches after a pause in typing, once, from the first page", async () => {
+    await start();
+    api.findOrders.mockClear();
+    const search = $("[data-testid=orders-search]") as HTMLInputElement;
+    type(search, "4");
+    vi.advanceTimersByTime(100);
+    type(search, "42");
+    vi.advanceTimersByTime(100);
+    expect(api.findOrders).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(200);
+    await settle();
+    expect(api.findOrders).toHaveBeenCalledTimes(1);
+    expect(api.findOrders).toHaveBeenCalledWith({ ...ANY, text: "42" }, 0, 51);
+  });
+
+  it("drops a slow answer to an older search", async () => {
+    await start();
+    let answerOld: (rows: OrderSummary[]) => void = () => {};
+    api.findOrders.mockImplementationOnce(() => new Promise((r) => (answerOld = r)));
+    api.findOrders.mockResolvedValueOnce([summary(9)]);
+    const status = $("[data-testid=orders-status]") as HTMLSelectElement;
+    status.value = "refunded";
+    status.dispatchEvent(new Event("change", { bubbles: true }));
+    status.value = "voided";
+    status.dispatchEvent(new Event("change", { bubbles: true }));
+    await settle();
+    answerOld([summary(5), summary(4)]);
+    await settle();
+    expect(api.findOrders).toHaveBeenLastCalledWith({ ...ANY, status: "voided" }, 0, 51);
+    expect($$("[data-testid=order-row-receipt]").map((e) => e.textContent)).toEqual(["T1-000009"]);
+  });
+
+  it("puts the till's refusal of a filter next to that filter and keeps what was typed", async () => {
+    await start();
+    api.findOrders.mockRejectedValue({ code: "invalid_input", message: "from: '2025-13-01': expected a date as YYYY-MM-DD" });
+    const from = $("[data-testid=orders-from]") as HTMLInputElement;
+    from.value = "2025-01-05";
+    from.dispatchEvent(new Event("input", { bubbles: true }));
+    from.dispatchEvent(new Event("change", { bubbles: true }));
+    await settle();
+    expect(text("[data-testid=field-error-from]")).toContain("expected a date");
+    expect(from.getAttribute("aria-invalid")).toBe("true");
+    expect(from.value).toBe("2025-01-05");
+    expect($("[data-testid=orders-error]")).toBeNull();
+  });
+
+  it("catches a last day before the first day without asking the till", async () => {
+    await start();
+    api.findOrders.mockClear();
+    const from = $("[data-testid=orders-from]") as HTMLInputElement;
+    const to = $("[data-testid=orders-to]") as HTMLInputElement;
+    from.value = "2025-02-01";
+    from.dispatchEvent(new Event("input", { bubbles: true }));
+    to.value = "2025-01-01";
+    to.dispatchEvent(new Event("input", { bubbles: true }));
+    to.dispatchEvent(new Event("change", { bubbles: true }));
+    await settle();
+    expect(text("[data-testid=field-error-to]")).toBe("The last day is before the first day.");
+    expect(api.findOrders).not.toHaveBeenCalledWith(expect.objectContaining({ to: "2025-01-01" }), 0, 51);
+  });
+
+  it("shows today's orders with the Today button", async () => {
+    await start();
+    $("[data-testid=orders-today]")!.click();
+    await settle();
+    expect(api.findOrders).toHaveBeenLastCalledWith({ ...ANY, from: "2025-03-12", to: "2025-03-12" }, 0, 51);
+    expect(($("[data-testid=orders-from]") as HTMLInputElement).value).toBe("2025-03-12");
+  });
+
+  it("moves between rows with the arrow keys and opens one with Enter", async () => {
+    api.findOrders.mockResolvedValue([summary(2), summary(1)]);
+    api.order.mockResolvedValue(orderView());
+    await start();
+    const rows = $$("[data-testid=order-row]");
+    rows[0].focus();
+    press("ArrowDown", rows[0]);
+    flushSync();
+    expect(document.activeElement).toBe(rows[1]);
+    press("Enter", rows[1]);
+    await settle();
+    expect(api.order).toHaveBeenCalledWith("o1");
+    expect($("[data-testid=order-detail]")).not.toBeNull();
+    expect(text("[data-testid=order-receipt]")).toBe("T1-000001");
+  });
+});
+
+describe("Order detail", () => {
+  it("shows lines, payments, points and the customer, with Refund, Reprint and Void for a paid order", async () => {
+    await openFirstOrder();
+    const lines = $$("[data-testid=order-line]");
+    expect(lines).toHaveLength(2);
+    expect(lines[0].textContent).toContain("MILK");
+    expect(lines[0].querySelector("[data-testid=order-line-refunded]")?.textContent).toBe("1 · 1.00");
+    expect($$("[data-testid=order-payment]")[0].textContent).toContain("Cash");
+    expect(text("[data-testid=order-total]")).toBe("7.00");
+    expect(text("[data-testid=order-points-earned]")).toBe("7");
+    expect(text("[data-testid=order-customer]")).toBe("Customer: Ann Smith");
+    expect(text("[data-testid=order-status]")).toBe("Paid");
+    expect($("[data-testid=refund-button]")).not.toBeNull();
+    expect($("[data-testid=reprint-button]")).not.toBeNull();
+    expect($("[data-testid=order-void-button]")).not.toBeNull();
+  });
+
+  it("offers no Void once something has been refunded, and no Refund on a voided order", async () => {
+    await openFirstOrder(orderView({ status: "partially_refunded", refunded_total: 100 }));
+    expect($("[data-testid=order-void-button]")).toBeNull();
+    expect($("[data-testid=refund-button]")).not.toBeNull();
+    press("Escape", window);
+    await settle();
+    api.order.mockResolvedValue(orderView({ status: "voided" }));
+    press("Enter", $("[data-testid=order-row]")!);
+    await settle();
+    expect($("[data-testid=refund-button]")).toBeNull();
+    expect($("[data-testid=order-void-button]")).toBeNull();
+  });
+
+  it("voids only after confirming, then shows the new status in the detail and the list", async () => {
+    await openFirstOrder();
+    $("[data-testid=order-void-button]")!.click();
+    await settle();
+    expect($("[data-testid=order-void-dialog]")).not.toBeNull();
+    expect(api.voidOrder).not.toHaveBeenCalled();
+    api.voidOrder.mockResolvedValue(orderView({ status: "voided" }));
+    $("[data-testid=order-void-confirm]")!.click();
+    await settle();
+    expect(api.voidOrder).toHaveBeenCalledWith("o1");
+    expect(text("[data-testid=order-status]")).toBe("Voided");
+    expect($("[data-testid=order-void-dialog]")).toBeNull();
+    $("[data-testid=order-back]")!.click();
+    await settle();
+    expect(text("[data-testid=order-row-status]")).toBe("Voided");
+    expect(document.activeElement).toBe($("[data-testid=order-row]"));
+  });
+
+  it("shows the till's refusal to void in the confirmation", async () => {
+    await openFirstOrder();
+    $("[data-testid=order-void-button]")!.click();
+    await settle();
+    api.voidOrder.mockRejectedValue({ code: "wrong_state", message: "order T1-000001 is refunded and cannot be voided" });
+    $("[data-testid=order-void-confirm]")!.click();
+    await settle();
+    expect(text("[data-testid=order-void-error]")).toContain("cannot be voided");
+  });
+
+  it("reprints the receipt and comes back to the order", async () => {
+    await openFirstOrder();
+    $("[data-testid=reprint-button]")!.click();
+    await settle();
+    expect(text("[data-testid=receipt-number]")).toBe("T1-000001");
+    expect($("[data-testid=print-button]")).not.toBeNull();
+    expect(document.activeElement).toBe($("[data-testid=reprint-back]"));
+    press("Escape", window);
+    await settle();
+    expect($("[data-testid=receipt]")).toBeNull();
+    expect($("[data-testid=order-detail]")).not.toBeNull();
+  });
+});
+
+describe("Refund dialog", () => {
+  const refund: RefundView = {
+    id: "r1", order_id: "o1", receipt: "T1-000001", currency: "GBP", amount: 200, tax: 33, cash_rounding: 0, restock: true,
+    points_reversed: 2, points_shortfall: 1, order_status: "partially_refunded",
+    lines: [{ line_no: 1, sku: "MILK", quantity: 2, amount: 200, tax: 33 }],
+    tenders: [{ tender: "cash", amount: 200, paid_out: 200, points: 0 }],
+  };
+
+  async function openRefund(mode: "whole" | "lines" | "amount") {
+    await openFirstOrder();
+    $("[data-testid=refund-button]")!.click();
+    await settle();
+    const radio = $(`[data-testid=refund-mode-${mode}]`) as HTMLInputElement;
+    radio.checked = true;
+    radio.dispatchEvent(new Event("change", { bubbles: true }));
+    await settle();
+  }
+
+  const submit = async () => {
+    $("[data-testid=refund-confirm]")!.click();
+    await settle();
+  };
+
+  it("refunds chosen quantities, puts them back in stock, shows what was paid out and refreshes the order", async () => {
+    await openRefund("lines");
+    const qty = $$("[data-testid=refund-qty]") as HTMLInputElement[];
+    expect(qty.map((q) => q.value)).toEqual(["0", "0"]);
+    type(qty[0], "3");
+    await submit();
+    expect(api.refundOrder).not.toHaveBeenCalled();
+    expect(text("[data-testid=field-error-quantity]")).toBe("At most 2 can be refunded.");
+    expect(qty[0].value).toBe("3");
+
+    type(qty[0], "2");
+    ($("[data-testid=refund-restock]") as HTMLInputElement).click();
+    api.refundOrder.mockResolvedValue(refund);
+    api.order.mockResolvedValue(orderView({ status: "partially_refunded", refunded_total: 300 }));
+    await submit();
+    expect(api.refundOrder).toHaveBeenCalledWith("T1-000001", { amount: null, lines: [{ sku: "MILK", quantity: 2 }], restock: true });
+    expect(text("[data-testid=refund-paid-out]")).toBe("2.00");
+    expect(text("[data-testid=refund-points-reversed]")).toBe("2");
+    expect(text("[data-testid=refund-points-shortfall]")).toContain("1");
+    expect(text("[data-testid=refund-order-status]")).toBe("Partially refunded");
+    expect(api.order).toHaveBeenLastCalledWith("o1");
+
+    $("[data-testid=refund-done]")!.click();
+    await settle();
+    expect($("[data-testid=refund-dialog]")).toBeNull();
+    expect(text("[data-testid=order-status]")).toBe("Partially refunded");
+    $("[data-testid=order-back]")!.click();
+    await settle();
+    expect(text("[data-testid=order-row-refunded]")).toBe("3.00");
+  });
+
+  it("will not send an items refund with nothing chosen (that would refund the whole order)", async () => {
+    await openRefund("lines");
+    await submit();
+    expect(api.refundOrder).not.toHaveBeenCalled();
+    expect(text("[data-testid=field-error-lines]")).toContain("at least one item");
+  });
+
+  it("refunds the whole order as no amount and no lines", async () => {
+    await openRefund("whole");
+    api.refundOrder.mockResolvedValue({ ...refund, order_status: "refunded" });
+    api.order.mockResolvedValue(orderView({ status: "refunded" }));
+    await submit();
+    expect(api.refundOrder).toHaveBeenCalledWith("T1-000001", { amount: null, lines: [], restock: false });
+    expect(text("[data-testid=refund-order-status]")).toBe("Refunded");
+  });
+
+  it("puts the till's refusal of an amount next to it and keeps the amount typed", async () => {
+    await openRefund("amount");
+    expect(($("[data-testid=refund-restock]") as HTMLInputElement).disabled).toBe(true);
+    const amount = $("[data-testid=refund-amount-input]") as HTMLInputElement;
+    type(amount, "99.00");
+    api.refundOrder.mockRejectedValue({ code: "refund_exceeds_paid", message: "a refund of 99.00 is more than the 6.00 still refundable on this order" });
+    await submit();
+    expect(api.refundOrder).toHaveBeenCalledWith("T1-000001", { amount: "99.00", lines: [], restock: false });
+    expect(text("[data-testid=field-error-amount]")).toContain("more than the 6.00");
+    expect(amount.value).toBe("99.00");
+    expect($("[data-testid=refund-dialog]")).not.toBeNull();
+  });
+});

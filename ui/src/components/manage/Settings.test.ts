@@ -1,0 +1,218 @@
+// @vitest-environment jsdom
+// The settings screen against a stubbed till: one setting saved at a time, the till's answer shown
+// next to it and handed up to the app.
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { flushSync, mount, tick, unmount } from "svelte";
+import type { Shop } from "../../lib/types";
+
+const api = vi.hoisted(() => ({
+  changeSetting: vi.fn(),
+  setTaxRate: vi.fn(),
+}));
+vi.mock("../../lib/api", () => api);
+
+const { default: Settings } = await import("./Settings.svelte");
+
+const shop: Shop = {
+  name: "Corner Shop", currency: "GBP", exponent: 2, till_id: "TILL-1", tax_mode: "inclusive", cash_rounding: 1,
+  loyalty: { earn_per_major: 1, redeem_per_major: 100 },
+  tax_rates: [
+    { name: "standard", basis_points: 2000 },
+    { name: "reduced", basis_points: 500 },
+    { name: "zero", basis_points: 0 },
+  ],
+  default_tax_rate: "standard", low_stock_level: 5, demo: true,
+};
+
+async function settle() {
+  for (let i = 0; i < 5; i++) {
+    await tick();
+    await Promise.resolve();
+  }
+  flushSync();
+}
+
+let app: ReturnType<typeof mount> | undefined;
+let onshopchange: ReturnType<typeof vi.fn<(shop: Shop) => void>>;
+const $ = (sel: string) => document.querySelector<HTMLElement>(sel);
+const $$ = (sel: string) => [...document.querySelectorAll<HTMLElement>(sel)];
+const input = (sel: string) => $(sel) as HTMLInputElement;
+
+function type(el: HTMLInputElement, text: string) {
+  el.value = text;
+  el.dispatchEvent(new Event("input", { bubbles: true }));
+  flushSync();
+}
+
+beforeEach(() => {
+  for (const f of Object.values(api)) f.mockReset();
+  onshopchange = vi.fn<(shop: Shop) => void>();
+});
+
+afterEach(() => {
+  if (app) unmount(app);
+  app = undefined;
+  document.body.innerHTML = "";
+});
+
+async function start(s: Shop = shop) {
+  app = mount(Settings, { target: document.body, props: { shop: s, onshopchange } });
+  await settle();
+}
+
+describe("Settings screen", () => {
+  it("shows the shop as the till has it", async () => {
+    await start();
+    expect(input("[data-testid=setting-input-shop-name]").value).toBe("Corner Shop");
+    expect($("[data-testid=settings-currency]")?.textContent).toBe("GBP");
+    expect($("[data-testid=settings-till-id]")?.textContent).toBe("TILL-1");
+    expect($("[data-testid=settings-demo]")?.textContent).toContain("Yes");
+    expect(input("[data-testid=setting-option-tax-mode-inclusive]").checked).toBe(true);
+    expect(input("[data-testid=setting-option-cash-rounding-none]").checked).toBe(true);
+    expect($("[data-testid=tax-mode-note]")?.textContent).toContain("new sales");
+    const rows = $$("[data-testid=tax-rate-row]");
+    expect(rows.map((r) => r.dataset.rate)).toEqual(["standard", "reduced", "zero"]);
+    expect(rows.map((r) => r.querySelector("[data-testid=tax-rate-percent]")?.textContent)).toEqual(["20%", "5%", "0%"]);
+    expect(rows[0].querySelector("[data-testid=tax-rate-default]")).not.toBeNull();
+    expect(rows[1].querySelector("[data-testid=tax-rate-default]")).toBeNull();
+    expect($("[data-testid=loyalty-example]")?.textContent).toContain("A GBP 10.00 sale earns 10 points.");
+    expect($("[data-testid=loyalty-example]")?.textContent).toContain("100 points pay GBP 1.00.");
+    // Nothing typed, nothing to save.
+    expect(($("[data-testid=setting-save-shop-name]") as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it("saves the shop name, shows the saved value and hands the shop up", async () => {
+    const renamed = { ...shop, name: "Corner Shop & Café" };
+    api.changeSetting.mockResolvedValue(renamed);
+    await start();
+    type(input("[data-testid=setting-input-shop-name]"), "  Corner Shop & Café ");
+    $("[data-testid=setting-save-shop-name]")!.click();
+    await settle();
+    expect(api.changeSetting).toHaveBeenCalledWith("shop-name", "Corner Shop & Café");
+    expect(api.changeSetting).toHaveBeenCalledTimes(1);
+    expect(onshopchange).toHaveBeenCalledWith(renamed);
+    expect($("[data-testid=setting-saved-shop-name]")?.textContent).toBe("Saved: Corner Shop & Café");
+    expect(input("[data-testid=setting-input-shop-name]").value).toBe("Corner Shop & Café");
+  });
+
+  it("puts the till's refusal next to the setting and keeps what was typed", async () => {
+    api.changeSetting.mockRejectedValue({ code: "invalid_input", message: "loyalty-earn: expected a whole number" });
+    await start();
+    type(input("[data-testid=setting-input-loyalty-earn]"), "1.5");
+    $("[data-testid=setting-save-loyalty-earn]")!.click();
+    await settle();
+    expect(api.changeSetting).toHaveBeenCalledWith("loyalty-earn", "1.5");
+    const error = $("[data-testid=setting-error-loyalty-earn]");
+    expect(error?.textContent).toBe("Expected a whole number");
+    expect($("[data-testid=setting-loyalty-earn]")?.contains(error!)).toBe(true);
+    expect($("[data-testid=setting-error-loyalty-redeem]")).toBeNull();
+    expect(input("[data-testid=setting-input-loyalty-earn]").value).toBe("1.5");
+    expect(input("[data-testid=setting-input-loyalty-earn]").getAttribute("aria-invalid")).toBe("true");
+    expect(onshopchange).not.toHaveBeenCalled();
+  });
+
+  it("recomputes the loyalty example from the saved rates", async () => {
+    api.changeSetting.mockResolvedValue({ ...shop, loyalty: { earn_per_major: 2, redeem_per_major: 100 } });
+    await start();
+    type(input("[data-testid=setting-input-loyalty-earn]"), "2");
+    $("[data-testid=setting-save-loyalty-earn]")!.click();
+    await settle();
+    expect($("[data-testid=loyalty-example]")?.textContent).toContain("A GBP 10.00 sale earns 20 points.");
+    expect($("[data-testid=setting-saved-loyalty-earn]")?.textContent).toBe("Saved: 2");
+  });
+
+  it("changes the tax mode", async () => {
+    api.changeSetting.mockResolvedValue({ ...shop, tax_mode: "exclusive" });
+    await start();
+    input("[data-testid=setting-option-tax-mode-exclusive]").click();
+    flushSync();
+    $("[data-testid=setting-save-tax-mode]")!.click();
+    await settle();
+    expect(api.changeSetting).toHaveBeenCalledWith("tax-mode", "exclusive");
+    expect($("[data-testid=setting-saved-tax-mode]")?.textContent).toBe("Saved: Tax is added at the till");
+  });
+
+  it("sends cash rounding as the till spells it", async () => {
+    api.changeSetting.mockResolvedValue({ ...shop, cash_rounding: 10 });
+    await start();
+    expect($$("[data-testid^=setting-option-cash-rounding-]").map((e) => (e as HTMLInputElement).value)).toEqual([
+      "none", "0.05", "0.10",
+    ]);
+    input("[data-testid=setting-option-cash-rounding-0-10]").click();
+    flushSync();
+    $("[data-testid=setting-save-cash-rounding]")!.click();
+    await settle();
+    expect(api.changeSetting).toHaveBeenCalledWith("cash-rounding", "0.10");
+    expect($("[data-testid=setting-saved-cash-rounding]")?.textContent).toBe("Saved: To the nearest 0.10");
+    expect(input("[data-testid=setting-option-cash-rounding-0-10]").checked).toBe(true);
+  });
+
+  it("offers no cash rounding choices a currency without cents cannot take", async () => {
+    await start({ ...shop, currency: "JPY", exponent: 0 });
+    expect($$("[data-testid^=setting-option-cash-rounding-]")).toHaveLength(1);
+    expect($("[data-testid=loyalty-example]")?.textContent).toContain("A JPY 10 sale earns 10 points.");
+  });
+
+  it("changes a tax rate's percentage", async () => {
+    const next = { ...shop, tax_rates: shop.tax_rates.map((r) => (r.name === "reduced" ? { ...r, basis_points: 550 } : r)) };
+    api.setTaxRate.mockResolvedValue(next);
+    await start();
+    const row = $$("[data-testid=tax-rate-row]")[1];
+    const field = row.querySelector("[data-testid=tax-rate-input]") as HTMLInputElement;
+    expect(field.value).toBe("5");
+    type(field, "5.5");
+    (row.querySelector("[data-testid=tax-rate-save]") as HTMLElement).click();
+    await settle();
+    expect(api.setTaxRate).toHaveBeenCalledWith({ name: "reduced", percent: "5.5" });
+    expect(onshopchange).toHaveBeenCalledWith(next);
+    expect($$("[data-testid=tax-rate-row]")[1].querySelector("[data-testid=tax-rate-percent]")?.textContent).toBe("5.5%");
+    expect($("[data-testid=tax-rates-saved]")?.textContent).toBe("reduced is now 5.5%.");
+  });
+
+  it("shows a refused percentage in the rate's row, keeping what was typed", async () => {
+    api.setTaxRate.mockRejectedValue({ code: "invalid_input", message: "percent: '2O' is not a percentage" });
+    await start();
+    const row = $$("[data-testid=tax-rate-row]")[0];
+    const field = row.querySelector("[data-testid=tax-rate-input]") as HTMLInputElement;
+    type(field, "2O");
+    (row.querySelector("[data-testid=tax-rate-save]") as HTMLElement).click();
+    await settle();
+    expect(row.querySelector("[data-testid=tax-rate-error]")?.textContent).toBe("'2O' is not a percentage");
+    expect(field.value).toBe("2O");
+    expect(onshopchange).not.toHaveBeenCalled();
+  });
+
+  it("adds a tax rate, and puts a refusal next to the field it names", async () => {
+    api.setTaxRate.mockRejectedValueOnce({ code: "invalid_input", message: "percent: 'x' is not a percentage" });
+    const next = { ...shop, tax_rates: [...shop.tax_rates, { name: "hot food", basis_points: 1750 }] };
+    api.setTaxRate.mockResolvedValueOnce(next);
+    await start();
+    type(input("[data-testid=tax-rate-add-name]"), "hot food");
+    type(input("[data-testid=tax-rate-add-percent]"), "x");
+    $("[data-testid=tax-rate-add]")!.click();
+    await settle();
+    expect($("[data-testid=tax-rate-add-error-percent]")?.textContent).toBe("'x' is not a percentage");
+    expect($("[data-testid=tax-rate-add-error-name]")).toBeNull();
+    expect(input("[data-testid=tax-rate-add-name]").value).toBe("hot food");
+    type(input("[data-testid=tax-rate-add-percent]"), "17.5");
+    $("[data-testid=tax-rate-add]")!.click();
+    await settle();
+    expect(api.setTaxRate).toHaveBeenLastCalledWith({ name: "hot food", percent: "17.5" });
+    expect($$("[data-testid=tax-rate-row]").map((r) => r.dataset.rate)).toContain("hot food");
+    expect($("[data-testid=tax-rate-add-error-percent]")).toBeNull();
+    expect(input("[data-testid=tax-rate-add-name]").value).toBe("");
+    expect(onshopchange).toHaveBeenCalledWith(next);
+  });
+
+  it("makes another rate the default", async () => {
+    api.changeSetting.mockResolvedValue({ ...shop, default_tax_rate: "zero" });
+    await start();
+    const zero = $$("[data-testid=tax-rate-row]")[2];
+    (zero.querySelector("[data-testid=tax-rate-make-default]") as HTMLElement).click();
+    await settle();
+    expect(api.changeSetting).toHaveBeenCalledWith("default-tax-rate", "zero");
+    const rows = $$("[data-testid=tax-rate-row]");
+    expect(rows[2].querySelector("[data-testid=tax-rate-default]")).not.toBeNull();
+    expect(rows[0].querySelector("[data-testid=tax-rate-default]")).toBeNull();
+  });
+});
