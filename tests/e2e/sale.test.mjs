@@ -3,52 +3,33 @@
 // CLI sees exactly one paid order with that total. Run it through tests/e2e/run.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { Key, Session } from "./webdriver.mjs";
-
-const env = (name) => {
-  const v = process.env[name];
-  if (!v) throw new Error(`${name} is not set: run the suite through tests/e2e/run`);
-  return v;
-};
-const DRIVER = env("E2E_DRIVER_URL");
-const APP = env("E2E_APP");
-const CLI = env("E2E_CLI");
-const DATA = env("XDG_DATA_HOME"); // the app's data home, shared with tauri-driver by the runner
-const SHOTS = env("E2E_SCREENSHOTS");
-const DB = join(DATA, "com.versatalent.pos", "store.db");
+import { Key } from "./webdriver.mjs";
+import { freshStore, minor, sellScreen, shot, sleep, waitFocus, withApp } from "./harness.mjs";
 
 // The demo catalog's first product (crates/store/src/demo.rs: section 0 "Hot Drinks", item 0):
 // barcode_for(0, 0) = ean13("50" + "10000" + "01031").
 const PRODUCT = { name: "Espresso", barcode: "5010000010317", price: 180 };
 const CASH = "10"; // tendered; change = 1000 − 180 = 820 pence
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-/** "£1.80", "GBP 1.80", "1.80" → 180 (minor units). */
-const minor = (text) => {
-  const m = text.replace(/,/g, "").match(/-?\d+\.\d{2}/);
-  assert.ok(m, `no amount in ${JSON.stringify(text)}`);
-  return Math.round(Number(m[0]) * 100);
-};
-const cli = (...args) => JSON.parse(execFileSync(CLI, ["--db", DB, "--json", ...args], { encoding: "utf8" }));
 
 test("a demo-shop sale by scanner and keyboard, seen by the CLI", { timeout: 180000 }, async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  assert.ok(!existsSync(DB) || cli("orders", "list").orders.length === 0, "the store is not fresh");
+  const store = freshStore("sale");
+  assert.ok(!existsSync(store.db), "the store is not fresh");
 
   const seen = {}; // collected in the session, asserted after it is closed
-  const session = await Session.create(DRIVER, APP);
-  try {
+  await withApp(store, async (session) => {
     // First run: the demo button, pressed by keyboard (focus it, then Enter).
-    const demo = await session.waitFor("demo-button", { timeout: 30000 });
-    await session.screenshot(join(SHOTS, "first-run.png"));
+    await session.waitFor("demo-button", { timeout: 30000 });
+    seen.storeCreated = existsSync(store.db); // the app opened the --store file, not its default
+    await shot(session, "first-run");
     await session.execute("document.querySelector('[data-testid=demo-button]').focus()");
     await session.keys(Key.Enter);
 
     // The sell screen.
     await session.waitFor("search-input", { timeout: 30000 });
     seen.banner = (await session.findAll("demo-banner")).length;
+    await sellScreen(session);
     await sleep(300);
 
     // A scan: 13 digits and Enter in one burst, as a keyboard wedge types them, into whatever has
@@ -64,7 +45,7 @@ test("a demo-shop sale by scanner and keyboard, seen by the CLI", { timeout: 180
     seen.lines = (await session.findAll("cart-line")).length;
     seen.cartTotal = await (await session.find("cart-total")).text();
     seen.search = await (await session.find("search-input")).prop("value");
-    await session.screenshot(join(SHOTS, "sell.png"));
+    await shot(session, "sell");
 
     // Pay: F12, type the cash (focus starts in the cash field), wait, then Enter to confirm.
     await sleep(200);
@@ -72,11 +53,11 @@ test("a demo-shop sale by scanner and keyboard, seen by the CLI", { timeout: 180
     await session.waitFor("pay-dialog");
     seen.due = await (await session.find("pay-due")).text();
     seen.changeEmpty = await (await session.find("pay-change")).text(); // empty cash = exact amount
-    await session.waitFor("cash-input", { pred: async () => (await (await session.active()).attr("data-testid")) === "cash-input" });
+    await waitFocus(session, "cash-input");
     await session.keys(CASH);
     await sleep(300); // not a scan: Enter comes well after the digits
     seen.payChange = await (await session.find("pay-change")).text();
-    await session.screenshot(join(SHOTS, "pay.png"));
+    await shot(session, "pay");
     await session.keys(Key.Enter);
 
     // The receipt.
@@ -86,17 +67,20 @@ test("a demo-shop sale by scanner and keyboard, seen by the CLI", { timeout: 180
     seen.receiptChange = await (await session.find("receipt-change")).text();
     seen.receiptNumber = await (await session.find("receipt-number")).text();
     seen.receiptDemo = (await session.findAll("receipt-demo")).length;
-    await session.screenshot(join(SHOTS, "receipt.png"));
+    await shot(session, "receipt");
 
     // New sale (focused on the receipt): Enter → an empty sell screen.
     await session.keys(Key.Enter);
     await session.waitGone("receipt");
     await session.waitFor("search-input");
     seen.linesAfter = (await session.findAll("cart-line")).length;
-  } finally {
-    await session.delete();
-  }
+  });
 
+  assert.ok(seen.storeCreated, `the app created its store at ${store.db}`);
+  if (process.env.E2E_DATA_HOME) {
+    const fallback = join(process.env.E2E_DATA_HOME, "com.versatalent.pos", "store.db");
+    assert.ok(!existsSync(fallback), `with --store the app left its data folder's store alone (${fallback})`);
+  }
   assert.equal(seen.banner, 1, "demo banner on the sell screen");
   assert.equal(seen.scanInto, "search-input", "the sell screen starts with the search box focused");
   assert.equal(seen.lines, 1, "one cart line after the scan");
@@ -114,7 +98,7 @@ test("a demo-shop sale by scanner and keyboard, seen by the CLI", { timeout: 180
   assert.equal(seen.linesAfter, 0, "new sale starts with an empty cart");
 
   // The CLI on the same store: exactly one order, paid, with that total and receipt number.
-  const { orders } = cli("orders", "list");
+  const { orders } = store.cli("orders", "list");
   assert.equal(orders.length, 1, JSON.stringify(orders));
   assert.equal(orders[0].status, "paid");
   assert.equal(orders[0].total, PRODUCT.price);

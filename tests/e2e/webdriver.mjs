@@ -11,6 +11,9 @@ export const Key = {
   Control: "\uE009",
   Shift: "\uE008",
   F2: "\uE032",
+  F4: "\uE034",
+  F8: "\uE038",
+  F9: "\uE039",
   F12: "\uE03C",
 };
 
@@ -47,6 +50,9 @@ async function call(base, method, path, body) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/** Errors that only mean "not yet": the element is not there yet, or the page is (re)loading. */
+const RETRY = new Set(["no such element", "stale element reference", "no such frame"]);
+
 /** A session: the app under test, started by tauri-driver. */
 export class Session {
   constructor(base, id) {
@@ -54,7 +60,10 @@ export class Session {
     this.id = id;
   }
 
-  /** Starts the app at `application` (path to the binary) through tauri-driver at `base`. */
+  /**
+   * Starts the app at `application` (path to the binary) through tauri-driver at `base`, with
+   * `args` on its command line (e.g. `["--store", path]`).
+   */
   static async create(base, application, { args = [] } = {}) {
     const value = await call(base, "POST", "/session", {
       capabilities: {
@@ -66,6 +75,35 @@ export class Session {
 
   cmd(method, path, body) {
     return call(this.base, method, `/session/${this.id}${path}`, body);
+  }
+
+  /**
+   * Waits until the window has loaded the embedded UI (the page can still be loading, or
+   * reloading, when the session is created). Fails at once, with the reason, when the app was
+   * built without the custom protocol and looks for a dev server instead.
+   */
+  async waitForApp({ timeout = 30000 } = {}) {
+    const end = Date.now() + timeout;
+    let last = "nothing yet";
+    for (;;) {
+      try {
+        const [href, state, body] = await this.execute(
+          "return [location.href, document.readyState, (document.body && document.body.innerText || '').slice(0, 200)]",
+        );
+        last = `${href} ${state} ${JSON.stringify(body)}`;
+        if (/^https?:\/\/localhost/.test(href) || /Could not connect to localhost/.test(body)) {
+          throw new Error(
+            `the app loads a dev server (${href}): build it with --features custom-protocol (tests/e2e/run does)`,
+          );
+        }
+        if (state === "complete" && href !== "about:blank") return href;
+      } catch (e) {
+        if (!(e instanceof WebDriverError)) throw e;
+        last = e.message;
+      }
+      if (Date.now() > end) throw new Error(`the app's page did not load: ${last}`);
+      await sleep(100);
+    }
   }
 
   async delete() {
@@ -96,10 +134,21 @@ export class Session {
         if (!pred || (await pred(el))) return el;
         last = new Error(`condition on ${testid} not met`);
       } catch (e) {
-        if (e instanceof WebDriverError && e.error !== "no such element" && e.error !== "stale element reference") throw e;
+        if (e instanceof WebDriverError && !RETRY.has(e.error)) throw e;
         last = e;
       }
       if (Date.now() > end) throw new Error(`timed out waiting for [data-testid=${testid}]: ${last?.message}`);
+      await sleep(100);
+    }
+  }
+
+  /** Polls until exactly `n` elements match `[data-testid=...]`; returns them. */
+  async waitCount(testid, n, { timeout = 10000 } = {}) {
+    const end = Date.now() + timeout;
+    for (;;) {
+      const els = await this.findAll(testid);
+      if (els.length === n) return els;
+      if (Date.now() > end) throw new Error(`timed out waiting for ${n} × [data-testid=${testid}] (${els.length} there)`);
       await sleep(100);
     }
   }

@@ -1,0 +1,130 @@
+// What every end-to-end test shares: the runner's settings, a fresh store per test (one temp dir
+// each, the same file for the app's `--store` and the CLI's `--db`), the app started on that
+// store, screenshots, and reading amounts off the screen. Run the tests through tests/e2e/run.
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Key, Session } from "./webdriver.mjs";
+
+const env = (name) => {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set: run the suite through tests/e2e/run`);
+  return v;
+};
+export const DRIVER = env("E2E_DRIVER_URL");
+export const APP = env("E2E_APP");
+export const CLI = env("E2E_CLI");
+export const SHOTS = env("E2E_SCREENSHOTS");
+/** Where the stores go (the runner's temp dir, kept when a run fails). */
+const STORES = process.env.E2E_STORES || tmpdir();
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** "£1.80", "GBP 1.80", "1.80" → 180 (minor units). */
+export function minor(text) {
+  const m = String(text).replace(/,/g, "").match(/-?\d+\.\d{2}/);
+  assert.ok(m, `no amount in ${JSON.stringify(text)}`);
+  return Math.round(Number(m[0]) * 100);
+}
+
+/**
+ * A fresh store for one test: a new temp dir named after the test; `db` is the store file (not
+ * created yet: the app or the CLI creates it), `cli(...args)` runs `versapos --db <db> --json`
+ * and parses its output.
+ */
+export function freshStore(name) {
+  mkdirSync(STORES, { recursive: true });
+  const dir = mkdtempSync(join(STORES, `${name}-`));
+  const db = join(dir, "store.db");
+  const cli = (...args) => JSON.parse(execFileSync(CLI, ["--db", db, "--json", ...args], { encoding: "utf8" }));
+  return { dir, db, cli };
+}
+
+/** Starts the app on `store` (`--store <db>`) and waits for its page to load. */
+export async function openApp(store) {
+  const session = await Session.create(DRIVER, APP, { args: ["--store", store.db] });
+  try {
+    await session.waitForApp();
+  } catch (e) {
+    await session.delete().catch(() => {});
+    throw e;
+  }
+  return session;
+}
+
+/**
+ * Runs `fn(session)` with the app open on `store` and always closes the session afterwards (a
+ * session never deleted leaves the app running). Collect what the window shows inside `fn` and
+ * assert after this returns.
+ */
+export async function withApp(store, fn) {
+  const session = await openApp(store);
+  try {
+    return await fn(session);
+  } finally {
+    await session.delete();
+  }
+}
+
+/** Saves a screenshot as `<E2E_SCREENSHOTS>/<name>.png`. */
+export async function shot(session, name) {
+  mkdirSync(SHOTS, { recursive: true });
+  await session.screenshot(join(SHOTS, `${name}.png`));
+}
+
+/** The sell screen is up with the search box focused (where scans and typing land). */
+export async function sellScreen(session) {
+  await session.waitFor("search-input", { timeout: 30000 });
+  await waitFocus(session, "search-input");
+}
+
+/** Polls until the focused element is `[data-testid=...]`. */
+export async function waitFocus(session, testid, { timeout = 10000 } = {}) {
+  const end = Date.now() + timeout;
+  let now;
+  for (;;) {
+    now = await (await session.active()).attr("data-testid");
+    if (now === testid) return;
+    if (Date.now() > end) throw new Error(`focus is on ${now}, not ${testid}`);
+    await sleep(100);
+  }
+}
+
+/** Polls `fn` until it returns something truthy; returns that. */
+export async function until(what, fn, { timeout = 10000 } = {}) {
+  const end = Date.now() + timeout;
+  let last;
+  for (;;) {
+    last = await fn();
+    if (last) return last;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
+    await sleep(100);
+  }
+}
+
+/**
+ * A barcode scan into whatever has focus: the digits and Enter in one element send-keys call, so
+ * they arrive back to back as from a keyboard-wedge scanner (a key-actions chain waits for each
+ * key and can open a gap wider than the scanner's 30 ms). Waits for the cart to show `lines`
+ * lines afterwards.
+ */
+export async function scan(session, barcode, lines) {
+  await (await session.active()).sendKeys(barcode + Key.Enter);
+  await session.waitCount("cart-line", lines);
+}
+
+/** The cart's total in minor units once it reads `expected` (the till updates it after a scan). */
+export async function cartTotal(session, expected) {
+  const el = await session.find("cart-total");
+  await until(`cart total ${expected}`, async () => minor(await el.text()) === expected);
+  return expected;
+}
+
+/** A demo-catalog product by barcode, as the CLI reports it (name, sku, price in minor units). */
+export function product(store, barcode) {
+  const found = store.cli("products", "find", barcode).products.filter((p) => p.barcode === barcode);
+  assert.equal(found.length, 1, `one product with barcode ${barcode}`);
+  return found[0];
+}
