@@ -541,6 +541,9 @@ pub struct OrderFilter {
     pub text: Option<String>,
 }
 
+/// Up to this many customers matching a name, the order list reads their orders by customer.
+const FEW_CUSTOMERS: i64 = 50;
+
 /// Orders, newest first, narrowed by `filter`.
 pub fn list(
     conn: &Connection,
@@ -573,8 +576,22 @@ pub fn list(
         (None, _) => "",
         (Some(_), false) => "AND (o.id = ?4 OR (o.number = ?5 AND (?6 IS NULL OR o.till_id = ?6)))",
         (Some(_), true) => {
-            "AND (o.id = ?4 OR o.customer_id IN
-                 (SELECT id FROM customers WHERE name LIKE ?7 ESCAPE '\\'))"
+            // A name that few customers share: read their orders through the customer index
+            // and sort them. A name many share (their orders are everywhere): walk the orders
+            // newest first and stop at the page's end ("+" keeps SQLite off the customer index).
+            let matching: i64 = conn
+                .prepare_cached(
+                    "SELECT count(*) FROM (SELECT 1 FROM customers WHERE name LIKE ?1 ESCAPE '\\'
+                     LIMIT ?2)",
+                )?
+                .query_row(params![like, FEW_CUSTOMERS + 1], |r| r.get(0))?;
+            if matching <= FEW_CUSTOMERS {
+                "AND (o.id = ?4 OR o.customer_id IN
+                     (SELECT id FROM customers WHERE name LIKE ?7 ESCAPE '\\'))"
+            } else {
+                "AND (o.id = ?4 OR +o.customer_id IN
+                     (SELECT id FROM customers WHERE name LIKE ?7 ESCAPE '\\'))"
+            }
         }
     };
     let mut stmt = conn.prepare_cached(&format!(
