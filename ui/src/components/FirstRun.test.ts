@@ -1,40 +1,23 @@
 // @vitest-environment jsdom
 // First run: the demo button, and set-up errors placed next to the field they name.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { flushSync, mount, tick, unmount } from "svelte";
+import { $, cleanupScreen, click, mountScreen, type } from "../test/screen";
 
 const api = vi.hoisted(() => ({ startDemo: vi.fn(), setUpShop: vi.fn() }));
 vi.mock("../lib/api", () => api);
 const { default: FirstRun } = await import("./FirstRun.svelte");
 
-let app: ReturnType<typeof mount> | undefined;
 const onready = vi.fn();
-const $ = (sel: string) => document.querySelector<HTMLElement>(sel);
 
-async function settle() {
-  for (let i = 0; i < 5; i++) {
-    await tick();
-    await Promise.resolve();
-  }
-  flushSync();
-}
-
-beforeEach(() => {
+beforeEach(async () => {
   api.startDemo.mockReset();
   api.setUpShop.mockReset();
   onready.mockReset();
-  app = mount(FirstRun, { target: document.body, props: { storePath: "/tmp/store.db", onready } });
-  flushSync();
+  await mountScreen(FirstRun, { storePath: "/tmp/store.db", onready });
 });
-afterEach(() => {
-  if (app) unmount(app);
-  document.body.innerHTML = "";
-});
+afterEach(cleanupScreen);
 
-async function openForm() {
-  $("[data-testid=setup-button]")!.click();
-  await settle();
-}
+const openForm = () => click("[data-testid=setup-button]");
 
 describe("FirstRun", () => {
   it("opens with the demo button focused, so Enter starts the demo shop", () => {
@@ -43,23 +26,16 @@ describe("FirstRun", () => {
 
   it("starts the demo shop", async () => {
     api.startDemo.mockResolvedValue({ name: "Demo", demo: true });
-    $("[data-testid=demo-button]")!.click();
-    await settle();
+    await click("[data-testid=demo-button]");
     expect(onready).toHaveBeenCalledWith({ name: "Demo", demo: true });
   });
 
   it("sends the form as the set_up_shop input", async () => {
     api.setUpShop.mockResolvedValue({ name: "Corner" });
     await openForm();
-    const name = $("#f-shop_name") as HTMLInputElement;
-    name.value = " Corner ";
-    name.dispatchEvent(new Event("input", { bubbles: true }));
-    const currency = $("#f-currency") as HTMLInputElement;
-    currency.value = "eur";
-    currency.dispatchEvent(new Event("input", { bubbles: true }));
-    flushSync();
-    $("[data-testid=setup-submit]")!.click();
-    await settle();
+    type("#f-shop_name", " Corner ");
+    type("#f-currency", "eur");
+    await click("[data-testid=setup-submit]");
     expect(api.setUpShop).toHaveBeenCalledWith({
       name: "Corner",
       currency: "EUR",
@@ -78,8 +54,7 @@ describe("FirstRun", () => {
   it("shows a field's error next to that field", async () => {
     api.setUpShop.mockRejectedValue({ code: "invalid_input", message: "till_id: till id 'a b' must be 1 to 32 letters" });
     await openForm();
-    $("[data-testid=setup-submit]")!.click();
-    await settle();
+    await click("[data-testid=setup-submit]");
     expect($("[data-testid=field-error-till_id]")?.textContent).toContain("must be 1 to 32");
     expect($("[data-testid=setup-error]")).toBeNull();
     expect(onready).not.toHaveBeenCalled();
@@ -88,8 +63,7 @@ describe("FirstRun", () => {
   it("shows an error that names no field at the top", async () => {
     api.setUpShop.mockRejectedValue({ code: "already_set_up", message: "a shop is already set up in /tmp/store.db" });
     await openForm();
-    $("[data-testid=setup-submit]")!.click();
-    await settle();
+    await click("[data-testid=setup-submit]");
     expect($("[data-testid=setup-error]")?.textContent).toBe("a shop is already set up in /tmp/store.db");
   });
 });

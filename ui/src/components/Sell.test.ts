@@ -1,8 +1,12 @@
 // @vitest-environment jsdom
 // The sell screen driven by the keyboard alone, against a stubbed till.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { flushSync, mount, tick, unmount } from "svelte";
-import type { CartView, OrderView, Product, Shop } from "../lib/types";
+import { flushSync } from "svelte";
+import type { CartView, OrderView, Product } from "../lib/types";
+import {
+  $, $$, cleanupScreen, click, fakeTimeouts, installDialogPolyfill, mountScreen, press, resetMocks, settle,
+  testShop, type,
+} from "../test/screen";
 
 const api = vi.hoisted(() => ({
   currentCart: vi.fn(),
@@ -20,11 +24,7 @@ vi.mock("../lib/api", () => api);
 
 const { default: Sell } = await import("./Sell.svelte");
 
-const shop: Shop = {
-  name: "Test shop", currency: "GBP", exponent: 2, till_id: "T1", tax_mode: "inclusive", cash_rounding: 1,
-  loyalty: { earn_per_major: 1, redeem_per_major: 100 }, tax_rates: [], default_tax_rate: "standard",
-  low_stock_level: 5, demo: false,
-};
+const shop = testShop();
 
 function cart(lines: [string, number, number][] = []): CartView {
   const ls = lines.map(([name, quantity, unit], index) => ({
@@ -43,50 +43,18 @@ const product = (id: number, name: string, price: number): Product => ({
   tax_basis_points: 2000, stock: 1, reorder_level: null, category: null,
 });
 
-async function settle() {
-  for (let i = 0; i < 5; i++) {
-    await tick();
-    await Promise.resolve();
-  }
-  flushSync();
-}
-
-function press(key: string, opts: KeyboardEventInit = {}, target: EventTarget = document.activeElement ?? window) {
-  const e = new KeyboardEvent("keydown", { key, bubbles: true, cancelable: true, ...opts });
-  target.dispatchEvent(e);
-  return e;
-}
-
-let app: ReturnType<typeof mount> | undefined;
-const $ = (sel: string) => document.querySelector<HTMLElement>(sel);
-const $$ = (sel: string) => [...document.querySelectorAll<HTMLElement>(sel)];
-
 beforeEach(() => {
-  vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
-  for (const f of Object.values(api)) f.mockReset();
+  fakeTimeouts();
+  resetMocks(api);
   api.currentCart.mockResolvedValue(cart([["Tea", 1, 150]]));
   api.categories.mockResolvedValue([]);
   api.listProducts.mockResolvedValue({ products: [], total: 0 });
-  // jsdom has <dialog> without the modal API.
-  HTMLDialogElement.prototype.showModal ??= function (this: HTMLDialogElement) {
-    this.setAttribute("open", "");
-  };
-  HTMLDialogElement.prototype.close ??= function (this: HTMLDialogElement) {
-    this.removeAttribute("open");
-  };
+  installDialogPolyfill();
 });
 
-afterEach(() => {
-  if (app) unmount(app);
-  app = undefined;
-  document.body.innerHTML = "";
-  vi.useRealTimers();
-});
+afterEach(cleanupScreen);
 
-async function start() {
-  app = mount(Sell, { target: document.body, props: { shop } });
-  await settle();
-}
+const start = () => mountScreen(Sell, { shop });
 
 describe("Sell screen", () => {
   it("shows the till's total and focuses the search box", async () => {
@@ -102,11 +70,10 @@ describe("Sell screen", () => {
     let t = 1000;
     vi.spyOn(KeyboardEvent.prototype, "timeStamp", "get").mockImplementation(() => (t += 5));
     for (const ch of "5012345678900") {
-      press(ch, {}, search);
-      search.value += ch; // what the browser would have typed
-      search.dispatchEvent(new Event("input", { bubbles: true }));
+      press(ch, search);
+      type(search, search.value + ch); // what the browser would have typed
     }
-    const enter = press("Enter", {}, search);
+    const enter = press("Enter", search);
     await settle();
     expect(enter.defaultPrevented).toBe(true);
     expect(api.cartAdd).toHaveBeenCalledWith("5012345678900", 1);
@@ -122,8 +89,8 @@ describe("Sell screen", () => {
     line.focus();
     let t = 1000;
     vi.spyOn(KeyboardEvent.prototype, "timeStamp", "get").mockImplementation(() => (t += 5));
-    for (const ch of "CAKE-01") press(ch, {}, line);
-    press("Enter", {}, line);
+    for (const ch of "CAKE-01") press(ch, line);
+    press("Enter", line);
     await settle();
     expect(api.cartSetQuantity).not.toHaveBeenCalled();
     expect(api.cartRemove).not.toHaveBeenCalled();
@@ -137,8 +104,8 @@ describe("Sell screen", () => {
     line.focus();
     let t = 1000;
     vi.spyOn(KeyboardEvent.prototype, "timeStamp", "get").mockImplementation(() => (t += 300));
-    for (const ch of "12+4") press(ch, {}, line);
-    press("Enter", {}, line);
+    for (const ch of "12+4") press(ch, line);
+    press("Enter", line);
     await settle();
     expect(api.cartAdd).not.toHaveBeenCalled();
     expect(api.cartSetQuantity).toHaveBeenCalledWith(0, 2);
@@ -148,7 +115,7 @@ describe("Sell screen", () => {
     await start();
     const pay = $("[data-testid=parked-button]")!;
     pay.focus();
-    press("m", {}, pay);
+    press("m", pay);
     expect(document.activeElement).toBe($("[data-testid=search-input]"));
   });
 
@@ -159,17 +126,16 @@ describe("Sell screen", () => {
     const search = $("[data-testid=search-input]") as HTMLInputElement;
     let t = 0;
     vi.spyOn(KeyboardEvent.prototype, "timeStamp", "get").mockImplementation(() => (t += 200));
-    search.value = "lat";
-    search.dispatchEvent(new Event("input", { bubbles: true }));
+    type(search, "lat");
     expect(api.findProducts).not.toHaveBeenCalled();
     vi.advanceTimersByTime(80);
     await settle();
     expect(api.findProducts).toHaveBeenCalledWith("lat", 20);
     expect($$("[data-testid=search-result]")).toHaveLength(2);
-    press("ArrowDown", {}, search);
+    press("ArrowDown", search);
     flushSync();
     expect($$("[data-testid=search-result]")[1].getAttribute("aria-selected")).toBe("true");
-    press("Enter", {}, search);
+    press("Enter", search);
     await settle();
     expect(api.cartAdd).toHaveBeenCalledWith("CHAI LATTE", 1);
   });
@@ -180,11 +146,11 @@ describe("Sell screen", () => {
     await start();
     const line = $("[data-testid=cart-line]")!;
     line.focus();
-    press("+", {}, line);
+    press("+", line);
     await settle();
     expect(api.cartSetQuantity).toHaveBeenCalledWith(0, 2);
     const again = $("[data-testid=cart-line]")!;
-    press("Delete", {}, again);
+    press("Delete", again);
     await settle();
     expect(api.cartRemove).toHaveBeenCalledWith(0);
   });
@@ -192,18 +158,15 @@ describe("Sell screen", () => {
   it("opens Pay on F12, shows the change, and shows the till's refusal next to the amount", async () => {
     api.checkout.mockRejectedValue({ code: "insufficient_tender", message: "1.00 short" });
     await start();
-    press("F12", {}, window);
+    press("F12", window);
     await settle();
     const cash = $("[data-testid=cash-input]") as HTMLInputElement;
     expect(cash).not.toBeNull();
     expect(document.activeElement).toBe(cash);
     expect($("[data-testid=pay-change]")?.textContent).toBe("GBP 0.00"); // empty = exact amount
-    cash.value = "5.00";
-    cash.dispatchEvent(new Event("input", { bubbles: true }));
-    flushSync();
+    type(cash, "5.00");
     expect($("[data-testid=pay-change]")?.textContent).toBe("GBP 3.50");
-    $("[data-testid=pay-confirm]")!.click();
-    await settle();
+    await click("[data-testid=pay-confirm]");
     expect(api.checkout).toHaveBeenCalledWith([{ kind: "cash", value: "5.00" }]);
     expect($("[data-testid=pay-error]")?.textContent).toBe("1.00 short");
     expect(cash.value).toBe("5.00");
@@ -218,18 +181,16 @@ describe("Sell screen", () => {
     } satisfies OrderView;
     api.checkout.mockResolvedValue(order);
     await start();
-    press("Enter", { ctrlKey: true }, window);
+    press("Enter", window, { ctrlKey: true });
     await settle();
-    $("[data-testid=pay-confirm]")!.click();
-    await settle();
+    await click("[data-testid=pay-confirm]");
     expect(api.checkout).toHaveBeenCalledWith([{ kind: "cash", value: null }]);
     expect($("[data-testid=receipt-number]")?.textContent).toBe("T1-000001");
     expect($("[data-testid=receipt-change]")?.textContent).toBe("0.50");
     expect($("[data-testid=receipt-demo]")).not.toBeNull();
     expect(document.activeElement).toBe($("[data-testid=new-sale]"));
     api.currentCart.mockResolvedValue(cart());
-    $("[data-testid=new-sale]")!.click();
-    await settle();
+    await click("[data-testid=new-sale]");
     expect($("[data-testid=receipt]")).toBeNull();
     expect($("[data-testid=cart-total]")?.textContent).toBe("GBP 0.00");
   });

@@ -2,8 +2,11 @@
 // The catalog screen against a stubbed till: paging, filters, search, adding and editing products,
 // CSV import and export.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { flushSync, mount, tick, unmount } from "svelte";
-import type { ImportOutcome, ImportProgress, Product, ProductPage, Shop } from "../../lib/types";
+import type { ImportOutcome, ImportProgress, Product, ProductPage } from "../../lib/types";
+import {
+  $, $$, choose, cleanupScreen, click, fakeTimeouts, installDialogPolyfill, mountScreen, resetMocks, settle,
+  submit, testShop, text, type,
+} from "../../test/screen";
 
 const api = vi.hoisted(() => ({
   listProducts: vi.fn(),
@@ -21,12 +24,9 @@ vi.mock("../../lib/api", () => api);
 
 const { default: Catalog } = await import("./Catalog.svelte");
 
-const shop: Shop = {
-  name: "Test shop", currency: "GBP", exponent: 2, till_id: "T1", tax_mode: "inclusive", cash_rounding: 1,
-  loyalty: { earn_per_major: 1, redeem_per_major: 100 },
+const shop = testShop({
   tax_rates: [{ name: "standard", basis_points: 2000 }, { name: "reduced", basis_points: 500 }],
-  default_tax_rate: "standard", low_stock_level: 5, demo: false,
-};
+});
 
 const product = (id: number, sku: string, name: string, over: Partial<Product> = {}): Product => ({
   id, sku, barcode: null, name, price: 250, currency: "GBP", tax_rate: "standard", tax_basis_points: 2000,
@@ -41,68 +41,17 @@ function page(products: Product[], total: number): ProductPage {
   return { products, total };
 }
 
-async function settle() {
-  for (let i = 0; i < 6; i++) {
-    await tick();
-    await Promise.resolve();
-  }
-  flushSync();
-}
-
-let app: ReturnType<typeof mount> | undefined;
-const $ = (sel: string) => document.querySelector<HTMLElement>(sel);
-const $$ = (sel: string) => [...document.querySelectorAll<HTMLElement>(sel)];
-const text = (sel: string) => $(sel)?.textContent?.replace(/\s+/g, " ").trim();
-
-function type(sel: string, value: string) {
-  const el = $(sel) as HTMLInputElement;
-  el.value = value;
-  el.dispatchEvent(new Event("input", { bubbles: true }));
-}
-
-function choose(sel: string, value: string) {
-  const el = $(sel) as HTMLSelectElement;
-  el.value = value;
-  el.dispatchEvent(new Event("change", { bubbles: true }));
-}
-
-async function click(sel: string | HTMLElement) {
-  const el = typeof sel === "string" ? $(sel) : sel;
-  if (!el) throw new Error(`nothing matches ${sel}`);
-  el.click();
-  await settle();
-}
-
-async function submit(sel: string) {
-  const form = $(sel) as HTMLFormElement;
-  form.dispatchEvent(new Event("submit", { bubbles: true, cancelable: true }));
-  await settle();
-}
-
 beforeEach(() => {
-  vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
-  for (const f of Object.values(api)) f.mockReset();
+  fakeTimeouts();
+  resetMocks(api);
   api.categories.mockResolvedValue(["Bakery", "Drinks"]);
   api.listProducts.mockResolvedValue(page([cake, milk, tea], 1_000_000));
-  HTMLDialogElement.prototype.showModal ??= function (this: HTMLDialogElement) {
-    this.setAttribute("open", "");
-  };
-  HTMLDialogElement.prototype.close ??= function (this: HTMLDialogElement) {
-    this.removeAttribute("open");
-  };
+  installDialogPolyfill();
 });
 
-afterEach(() => {
-  if (app) unmount(app);
-  app = undefined;
-  document.body.innerHTML = "";
-  vi.useRealTimers();
-});
+afterEach(cleanupScreen);
 
-async function start() {
-  app = mount(Catalog, { target: document.body, props: { shop } });
-  await settle();
-}
+const start = () => mountScreen(Catalog, { shop });
 
 const rowSkus = () => $$("[data-testid=catalog-row]").map((r) => r.dataset.sku);
 const row = (sku: string) => $(`[data-testid=catalog-row][data-sku="${sku}"]`)!;

@@ -1,8 +1,11 @@
 // @vitest-environment jsdom
 // The customers screen against a stubbed till: search, sign-up and a customer's points history.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { flushSync, mount, tick, unmount } from "svelte";
-import type { Customer, CustomerDetail, Shop } from "../../lib/types";
+import type { Customer, CustomerDetail } from "../../lib/types";
+import {
+  $, $$, cleanupScreen, click, deferred, fakeTimeouts, input, installDialogPolyfill, mountScreen, resetMocks,
+  settle, testShop, type,
+} from "../../test/screen";
 
 const api = vi.hoisted(() => ({
   findCustomers: vi.fn(),
@@ -13,11 +16,7 @@ vi.mock("../../lib/api", () => api);
 
 const { default: Customers } = await import("./Customers.svelte");
 
-const shop: Shop = {
-  name: "Corner Shop", currency: "GBP", exponent: 2, till_id: "TILL-1", tax_mode: "inclusive", cash_rounding: 1,
-  loyalty: { earn_per_major: 1, redeem_per_major: 100 }, tax_rates: [], default_tax_rate: "standard",
-  low_stock_level: 5, demo: false,
-};
+const shop = testShop({ name: "Corner Shop", till_id: "TILL-1" });
 
 const customer = (id: number, name: string, extra: Partial<Customer> = {}): Customer => ({
   id, name, email: null, phone: null, card_uid: null, points_balance: 0, created_at: "2025-01-02T09:30:00.000+00:00",
@@ -27,56 +26,18 @@ const customer = (id: number, name: string, extra: Partial<Customer> = {}): Cust
 const ann = customer(1, "Ann Lee", { email: "ann@example.com", phone: "07700 900123", card_uid: "04A1B2C3", points_balance: 57 });
 const bob = customer(2, "Bob Stone");
 
-async function settle() {
-  for (let i = 0; i < 5; i++) {
-    await tick();
-    await Promise.resolve();
-  }
-  flushSync();
-}
-
-function deferred<T>() {
-  let resolve!: (v: T) => void;
-  const promise = new Promise<T>((r) => (resolve = r));
-  return { promise, resolve };
-}
-
-let app: ReturnType<typeof mount> | undefined;
-const $ = (sel: string) => document.querySelector<HTMLElement>(sel);
-const $$ = (sel: string) => [...document.querySelectorAll<HTMLElement>(sel)];
-const input = (sel: string) => $(sel) as HTMLInputElement;
-
-function type(el: HTMLInputElement, text: string) {
-  el.value = text;
-  el.dispatchEvent(new Event("input", { bubbles: true }));
-  flushSync();
-}
-
 const names = () => $$("[data-testid=customers-name]").map((e) => e.textContent);
 
 beforeEach(() => {
-  vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
-  for (const f of Object.values(api)) f.mockReset();
+  fakeTimeouts();
+  resetMocks(api);
   api.findCustomers.mockResolvedValue([ann, bob]);
-  HTMLDialogElement.prototype.showModal ??= function (this: HTMLDialogElement) {
-    this.setAttribute("open", "");
-  };
-  HTMLDialogElement.prototype.close ??= function (this: HTMLDialogElement) {
-    this.removeAttribute("open");
-  };
+  installDialogPolyfill();
 });
 
-afterEach(() => {
-  if (app) unmount(app);
-  app = undefined;
-  document.body.innerHTML = "";
-  vi.useRealTimers();
-});
+afterEach(cleanupScreen);
 
-async function start() {
-  app = mount(Customers, { target: document.body, props: { shop } });
-  await settle();
-}
+const start = () => mountScreen(Customers, { shop });
 
 describe("Customers screen", () => {
   it("lists customers with their points, VIP card and member-since day", async () => {
@@ -121,15 +82,13 @@ describe("Customers screen", () => {
 
   it("signs up a customer, with the till's refusal next to the field and nothing typed lost", async () => {
     await start();
-    $("[data-testid=customers-add]")!.click();
-    await settle();
+    await click("[data-testid=customers-add]");
     expect($("[data-testid=customer-add-dialog]")).not.toBeNull();
     type(input("[data-testid=add-customer-name]"), "Cara Diaz");
     type(input("[data-testid=add-customer-email]"), "cara@");
     type(input("[data-testid=add-customer-phone]"), "07700 900456");
     api.addCustomer.mockRejectedValueOnce({ code: "invalid_input", message: "email: 'cara@' is not an email address" });
-    $("[data-testid=add-customer-save]")!.click();
-    await settle();
+    await click("[data-testid=add-customer-save]");
     expect(api.addCustomer).toHaveBeenCalledWith({ name: "Cara Diaz", email: "cara@", phone: "07700 900456" });
     expect($("[data-testid=add-customer-error-email]")?.textContent).toBe("'cara@' is not an email address");
     expect($("[data-testid=add-customer-error-name]")).toBeNull();
@@ -139,8 +98,7 @@ describe("Customers screen", () => {
     const cara = customer(3, "Cara Diaz", { email: "cara@example.com", phone: "07700 900456" });
     api.addCustomer.mockResolvedValueOnce(cara);
     type(input("[data-testid=add-customer-email]"), "cara@example.com");
-    $("[data-testid=add-customer-save]")!.click();
-    await settle();
+    await click("[data-testid=add-customer-save]");
     expect($("[data-testid=customer-add-dialog]")).toBeNull();
     expect(names()).toEqual(["Cara Diaz", "Ann Lee", "Bob Stone"]);
     expect($("[data-testid=customers-status]")?.textContent).toContain("Cara Diaz");
@@ -174,8 +132,7 @@ describe("Customers screen", () => {
     expect(rows.map((r) => r.querySelector("[data-testid=ledger-points]")?.textContent)).toEqual(["−3", "+50", "−50", "+25", "+35"]);
     expect(rows[0].querySelector("[data-testid=ledger-balance]")?.textContent).toBe("57");
     expect(rows[0].textContent).toContain("2025-03-04 10:15");
-    $("[data-testid=customer-card-close]")!.click();
-    await settle();
+    await click("[data-testid=customer-card-close]");
     expect($("[data-testid=customer-card]")).toBeNull();
   });
 

@@ -1,8 +1,12 @@
 // @vitest-environment jsdom
 // The orders screen against a stubbed till: finding, paging, opening, refunding, voiding, reprinting.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { flushSync, mount, tick, unmount } from "svelte";
-import type { OrderSummary, OrderView, RefundView, Shop } from "../../lib/types";
+import { flushSync } from "svelte";
+import type { OrderSummary, OrderView, RefundView } from "../../lib/types";
+import {
+  $, $$, choose, cleanupScreen, click, fakeTimeouts, installDialogPolyfill, mountScreen, press, resetMocks,
+  setValue, settle, testShop, text, type,
+} from "../../test/screen";
 
 const api = vi.hoisted(() => ({
   findOrders: vi.fn(),
@@ -16,11 +20,7 @@ vi.mock("../../lib/api", () => api);
 
 const { default: Orders } = await import("./Orders.svelte");
 
-const shop: Shop = {
-  name: "Test shop", currency: "GBP", exponent: 2, till_id: "T1", tax_mode: "inclusive", cash_rounding: 1,
-  loyalty: { earn_per_major: 1, redeem_per_major: 100 }, tax_rates: [], default_tax_rate: "standard",
-  low_stock_level: 5, demo: false,
-};
+const shop = testShop();
 
 function summary(n: number, over: Partial<OrderSummary> = {}): OrderSummary {
   return {
@@ -48,55 +48,17 @@ function orderView(over: Partial<OrderView> = {}): OrderView {
   };
 }
 
-async function settle() {
-  for (let i = 0; i < 6; i++) {
-    await tick();
-    await Promise.resolve();
-  }
-  flushSync();
-}
-
-function press(key: string, target: EventTarget = document.activeElement ?? window) {
-  const e = new KeyboardEvent("keydown", { key, bubbles: true, cancelable: true });
-  target.dispatchEvent(e);
-  return e;
-}
-
-function type(el: HTMLInputElement, value: string) {
-  el.value = value;
-  el.dispatchEvent(new Event("input", { bubbles: true }));
-}
-
-const $ = (sel: string) => document.querySelector<HTMLElement>(sel);
-const $$ = (sel: string) => [...document.querySelectorAll<HTMLElement>(sel)];
-const text = (sel: string) => $(sel)?.textContent?.trim();
-
-let app: ReturnType<typeof mount> | undefined;
-
 beforeEach(() => {
-  vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
-  for (const f of Object.values(api)) if ("mockReset" in f) f.mockReset();
+  fakeTimeouts();
+  resetMocks(api);
   api.findOrders.mockResolvedValue([summary(1)]);
   api.businessDay.mockResolvedValue("2025-03-12");
-  HTMLDialogElement.prototype.showModal ??= function (this: HTMLDialogElement) {
-    this.setAttribute("open", "");
-  };
-  HTMLDialogElement.prototype.close ??= function (this: HTMLDialogElement) {
-    this.removeAttribute("open");
-  };
+  installDialogPolyfill();
 });
 
-afterEach(() => {
-  if (app) unmount(app);
-  app = undefined;
-  document.body.innerHTML = "";
-  vi.useRealTimers();
-});
+afterEach(cleanupScreen);
 
-async function start() {
-  app = mount(Orders, { target: document.body, props: { shop } });
-  await settle();
-}
+const start = () => mountScreen(Orders, { shop });
 
 const ANY = { text: null, status: null, from: null, to: null };
 
@@ -132,13 +94,11 @@ describe("Orders list", () => {
     expect($$("[data-testid=order-row]")).toHaveLength(50);
     expect(text("[data-testid=orders-page]")).toBe("Orders 1–50");
     api.findOrders.mockResolvedValue(Array.from({ length: 10 }, (_, i) => summary(150 - i)));
-    $("[data-testid=orders-older]")!.click();
-    await settle();
+    await click("[data-testid=orders-older]");
     expect(api.findOrders).toHaveBeenLastCalledWith(ANY, 50, 51);
     expect(text("[data-testid=orders-page]")).toBe("Orders 51–60");
     expect(($("[data-testid=orders-older]") as HTMLButtonElement).disabled).toBe(true);
-    $("[data-testid=orders-newer]")!.click();
-    await settle();
+    await click("[data-testid=orders-newer]");
     expect(api.findOrders).toHaveBeenLastCalledWith(ANY, 0, 51);
   });
 
@@ -163,10 +123,8 @@ describe("Orders list", () => {
     api.findOrders.mockImplementationOnce(() => new Promise((r) => (answerOld = r)));
     api.findOrders.mockResolvedValueOnce([summary(9)]);
     const status = $("[data-testid=orders-status]") as HTMLSelectElement;
-    status.value = "refunded";
-    status.dispatchEvent(new Event("change", { bubbles: true }));
-    status.value = "voided";
-    status.dispatchEvent(new Event("change", { bubbles: true }));
+    choose(status, "refunded");
+    choose(status, "voided");
     await settle();
     answerOld([summary(5), summary(4)]);
     await settle();
@@ -178,9 +136,7 @@ describe("Orders list", () => {
     await start();
     api.findOrders.mockRejectedValue({ code: "invalid_input", message: "from: '2025-13-01': expected a date as YYYY-MM-DD" });
     const from = $("[data-testid=orders-from]") as HTMLInputElement;
-    from.value = "2025-01-05";
-    from.dispatchEvent(new Event("input", { bubbles: true }));
-    from.dispatchEvent(new Event("change", { bubbles: true }));
+    setValue(from, "2025-01-05");
     await settle();
     expect(text("[data-testid=field-error-from]")).toContain("expected a date");
     expect(from.getAttribute("aria-invalid")).toBe("true");
@@ -193,11 +149,8 @@ describe("Orders list", () => {
     api.findOrders.mockClear();
     const from = $("[data-testid=orders-from]") as HTMLInputElement;
     const to = $("[data-testid=orders-to]") as HTMLInputElement;
-    from.value = "2025-02-01";
-    from.dispatchEvent(new Event("input", { bubbles: true }));
-    to.value = "2025-01-01";
-    to.dispatchEvent(new Event("input", { bubbles: true }));
-    to.dispatchEvent(new Event("change", { bubbles: true }));
+    type(from, "2025-02-01");
+    setValue(to, "2025-01-01");
     await settle();
     expect(text("[data-testid=field-error-to]")).toBe("The last day is before the first day.");
     expect(api.findOrders).not.toHaveBeenCalledWith(expect.objectContaining({ to: "2025-01-01" }), 0, 51);
@@ -205,8 +158,7 @@ describe("Orders list", () => {
 
   it("shows today's orders with the Today button", async () => {
     await start();
-    $("[data-testid=orders-today]")!.click();
-    await settle();
+    await click("[data-testid=orders-today]");
     expect(api.findOrders).toHaveBeenLastCalledWith({ ...ANY, from: "2025-03-12", to: "2025-03-12" }, 0, 51);
     expect(($("[data-testid=orders-from]") as HTMLInputElement).value).toBe("2025-03-12");
   });
@@ -260,36 +212,30 @@ describe("Order detail", () => {
 
   it("voids only after confirming, then shows the new status in the detail and the list", async () => {
     await openFirstOrder();
-    $("[data-testid=order-void-button]")!.click();
-    await settle();
+    await click("[data-testid=order-void-button]");
     expect($("[data-testid=order-void-dialog]")).not.toBeNull();
     expect(api.voidOrder).not.toHaveBeenCalled();
     api.voidOrder.mockResolvedValue(orderView({ status: "voided" }));
-    $("[data-testid=order-void-confirm]")!.click();
-    await settle();
+    await click("[data-testid=order-void-confirm]");
     expect(api.voidOrder).toHaveBeenCalledWith("o1");
     expect(text("[data-testid=order-status]")).toBe("Voided");
     expect($("[data-testid=order-void-dialog]")).toBeNull();
-    $("[data-testid=order-back]")!.click();
-    await settle();
+    await click("[data-testid=order-back]");
     expect(text("[data-testid=order-row-status]")).toBe("Voided");
     expect(document.activeElement).toBe($("[data-testid=order-row]"));
   });
 
   it("shows the till's refusal to void in the confirmation", async () => {
     await openFirstOrder();
-    $("[data-testid=order-void-button]")!.click();
-    await settle();
+    await click("[data-testid=order-void-button]");
     api.voidOrder.mockRejectedValue({ code: "wrong_state", message: "order T1-000001 is refunded and cannot be voided" });
-    $("[data-testid=order-void-confirm]")!.click();
-    await settle();
+    await click("[data-testid=order-void-confirm]");
     expect(text("[data-testid=order-void-error]")).toContain("cannot be voided");
   });
 
   it("reprints the receipt and comes back to the order", async () => {
     await openFirstOrder();
-    $("[data-testid=reprint-button]")!.click();
-    await settle();
+    await click("[data-testid=reprint-button]");
     expect(text("[data-testid=receipt-number]")).toBe("T1-000001");
     expect($("[data-testid=print-button]")).not.toBeNull();
     expect(document.activeElement).toBe($("[data-testid=reprint-back]"));
@@ -310,18 +256,14 @@ describe("Refund dialog", () => {
 
   async function openRefund(mode: "whole" | "lines" | "amount") {
     await openFirstOrder();
-    $("[data-testid=refund-button]")!.click();
-    await settle();
+    await click("[data-testid=refund-button]");
     const radio = $(`[data-testid=refund-mode-${mode}]`) as HTMLInputElement;
     radio.checked = true;
     radio.dispatchEvent(new Event("change", { bubbles: true }));
     await settle();
   }
 
-  const submit = async () => {
-    $("[data-testid=refund-confirm]")!.click();
-    await settle();
-  };
+  const submit = () => click("[data-testid=refund-confirm]");
 
   it("refunds chosen quantities, puts them back in stock, shows what was paid out and refreshes the order", async () => {
     await openRefund("lines");
@@ -345,12 +287,10 @@ describe("Refund dialog", () => {
     expect(text("[data-testid=refund-order-status]")).toBe("Partially refunded");
     expect(api.order).toHaveBeenLastCalledWith("o1");
 
-    $("[data-testid=refund-done]")!.click();
-    await settle();
+    await click("[data-testid=refund-done]");
     expect($("[data-testid=refund-dialog]")).toBeNull();
     expect(text("[data-testid=order-status]")).toBe("Partially refunded");
-    $("[data-testid=order-back]")!.click();
-    await settle();
+    await click("[data-testid=order-back]");
     expect(text("[data-testid=order-row-refunded]")).toBe("3.00");
   });
 

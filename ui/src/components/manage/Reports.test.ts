@@ -2,8 +2,10 @@
 // The reports screen against a stubbed till: figures shown as the till reports them, the quick
 // periods, the charts, errors next to the date fields and saving as CSV.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { flushSync, mount, tick, unmount } from "svelte";
-import type { PeriodRow, ProductRow, Report, ReportQuery, Shop, TenderRow, Totals } from "../../lib/types";
+import type { PeriodRow, ProductRow, Report, ReportQuery, TenderRow, Totals } from "../../lib/types";
+import {
+  $, $$, choose, cleanupScreen, click, mountScreen, resetMocks, setValue, settle, testShop, text as textOf,
+} from "../../test/screen";
 
 const api = vi.hoisted(() => ({
   businessDay: vi.fn(),
@@ -14,11 +16,7 @@ vi.mock("../../lib/api", () => api);
 
 const { default: Reports } = await import("./Reports.svelte");
 
-const shop: Shop = {
-  name: "Corner Café", currency: "GBP", exponent: 2, till_id: "T1", tax_mode: "inclusive", cash_rounding: 1,
-  loyalty: { earn_per_major: 1, redeem_per_major: 100 }, tax_rates: [], default_tax_rate: "standard",
-  low_stock_level: 5, demo: false,
-};
+const shop = testShop({ name: "Corner Café" });
 
 const TODAY = "2026-11-28";
 
@@ -55,47 +53,26 @@ function answer(q: ReportQuery): Report {
   }
 }
 
-async function settle() {
-  for (let i = 0; i < 6; i++) {
-    await tick();
-    await Promise.resolve();
-  }
-  flushSync();
-}
-
-let app: ReturnType<typeof mount> | undefined;
-const $ = (sel: string) => document.querySelector<HTMLElement>(sel);
-const $$ = (sel: string) => [...document.querySelectorAll<HTMLElement>(sel)];
-const text = (testid: string) => $(`[data-testid=${testid}]`)?.textContent?.trim();
+const text = (testid: string) => textOf(`[data-testid=${testid}]`);
 const cells = (r: HTMLElement) => Object.fromEntries(
   [...r.querySelectorAll<HTMLElement>("td")].map((c) => [c.dataset.testid!.replace("cell-", ""), c.textContent!.trim()]),
 );
 const periodQueries = () => api.report.mock.calls.map((c) => c[0] as ReportQuery);
 
-async function start() {
-  app = mount(Reports, { target: document.body, props: { shop } });
-  await settle();
-}
+const start = () => mountScreen(Reports, { shop });
 
 async function setDate(testid: string, value: string) {
-  const input = $(`[data-testid=${testid}]`) as HTMLInputElement;
-  input.value = value;
-  input.dispatchEvent(new Event("input", { bubbles: true }));
-  input.dispatchEvent(new Event("change", { bubbles: true }));
+  setValue(`[data-testid=${testid}]`, value);
   await settle();
 }
 
 beforeEach(() => {
-  for (const f of Object.values(api)) f.mockReset();
+  resetMocks(api);
   api.businessDay.mockResolvedValue(TODAY);
   api.report.mockImplementation(async (q: ReportQuery) => answer(q));
 });
 
-afterEach(() => {
-  if (app) unmount(app);
-  app = undefined;
-  document.body.innerHTML = "";
-});
+afterEach(cleanupScreen);
 
 describe("Reports screen", () => {
   it("shows today at a glance from the till's report, with the average sale rounded", async () => {
@@ -146,8 +123,7 @@ describe("Reports screen", () => {
   it("runs the last 7 days from the till's business day and charts each day, refunds below zero", async () => {
     await start();
     api.report.mockClear();
-    $("[data-testid=preset-last-7-days]")!.click();
-    await settle();
+    await click("[data-testid=preset-last-7-days]");
     expect(api.report).toHaveBeenCalledWith({ from: "2026-11-22", to: TODAY, by: "day", limit: null });
     expect(api.report).toHaveBeenCalledTimes(1);
     expect($("[data-testid=preset-last-7-days]")?.getAttribute("aria-pressed")).toBe("true");
@@ -166,11 +142,9 @@ describe("Reports screen", () => {
 
   it("sends This month and Yesterday as business days", async () => {
     await start();
-    $("[data-testid=preset-this-month]")!.click();
-    await settle();
+    await click("[data-testid=preset-this-month]");
     expect(periodQueries()).toContainEqual({ from: "2026-11-01", to: TODAY, by: "day", limit: null });
-    $("[data-testid=preset-yesterday]")!.click();
-    await settle();
+    await click("[data-testid=preset-yesterday]");
     expect(periodQueries()).toContainEqual({ from: "2026-11-27", to: "2026-11-27", by: "day", limit: null });
     // A single day other than today gets its own hour chart.
     expect(periodQueries()).toContainEqual({ from: "2026-11-27", to: "2026-11-27", by: "hour", limit: null });
@@ -179,9 +153,7 @@ describe("Reports screen", () => {
 
   it("lists top products with the CLI's columns and the default limit of 20", async () => {
     await start();
-    const select = $("[data-testid=report-by]") as HTMLSelectElement;
-    select.value = "product";
-    select.dispatchEvent(new Event("change", { bubbles: true }));
+    choose("[data-testid=report-by]", "product");
     await settle();
     expect(periodQueries()).toContainEqual({ from: TODAY, to: TODAY, by: "product", limit: 20 });
     const heads = $$("[data-testid=report-table] thead th").map((th) => th.textContent?.trim());
@@ -190,16 +162,12 @@ describe("Reports screen", () => {
     expect(cells(rows[0])).toEqual({ sku: "LATTE", name: "Latte", qty: "9", gross: "32.00", refunds: "3.20", net: "28.80" });
 
     const limit = $("[data-testid=report-limit]") as HTMLInputElement;
-    limit.value = "5";
-    limit.dispatchEvent(new Event("input", { bubbles: true }));
-    limit.dispatchEvent(new Event("change", { bubbles: true }));
+    setValue(limit, "5");
     await settle();
     expect(periodQueries()).toContainEqual({ from: TODAY, to: TODAY, by: "product", limit: 5 });
 
     api.report.mockClear();
-    limit.value = "0";
-    limit.dispatchEvent(new Event("input", { bubbles: true }));
-    limit.dispatchEvent(new Event("change", { bubbles: true }));
+    setValue(limit, "0");
     await settle();
     expect(api.report).not.toHaveBeenCalled();
     expect(text("field-error-limit")).toMatch(/^limit: /);
@@ -207,9 +175,7 @@ describe("Reports screen", () => {
 
   it("lists tenders as taken, refunded and net", async () => {
     await start();
-    const select = $("[data-testid=report-by]") as HTMLSelectElement;
-    select.value = "tender";
-    select.dispatchEvent(new Event("change", { bubbles: true }));
+    choose("[data-testid=report-by]", "tender");
     await settle();
     expect(periodQueries()).toContainEqual({ from: TODAY, to: TODAY, by: "tender", limit: null });
     const rows = $$("[data-testid=report-row]");
@@ -218,9 +184,7 @@ describe("Reports screen", () => {
 
   it("charts a many-day period by day even when broken down by tender", async () => {
     await start();
-    const select = $("[data-testid=report-by]") as HTMLSelectElement;
-    select.value = "tender";
-    select.dispatchEvent(new Event("change", { bubbles: true }));
+    choose("[data-testid=report-by]", "tender");
     await settle();
     await setDate("report-from", "2026-11-25");
     expect(periodQueries()).toContainEqual({ from: "2026-11-25", to: TODAY, by: "tender", limit: null });
@@ -258,15 +222,13 @@ describe("Reports screen", () => {
   it("saves the report shown as CSV and says where", async () => {
     api.saveReportCsv.mockResolvedValue({ path: "/home/sam/report-2026-11-28.csv", rows: 1 });
     await start();
-    $("[data-testid=report-save-csv]")!.click();
-    await settle();
+    await click("[data-testid=report-save-csv]");
     expect(api.saveReportCsv).toHaveBeenCalledWith({ from: TODAY, to: TODAY, by: "day", limit: null });
     expect(text("report-saved")).toBe("Saved 1 row to /home/sam/report-2026-11-28.csv");
     expect(text("report-saved-path")).toBe("/home/sam/report-2026-11-28.csv");
 
     api.saveReportCsv.mockResolvedValue(null);
-    $("[data-testid=report-save-csv]")!.click();
-    await settle();
+    await click("[data-testid=report-save-csv]");
     expect($("[data-testid=report-saved]")).toBeNull();
     expect($("[data-testid=report-error]")).toBeNull();
   });
@@ -275,8 +237,7 @@ describe("Reports screen", () => {
     await start();
     api.report.mockClear();
     api.businessDay.mockResolvedValue("2026-11-29");
-    $("[data-testid=report-refresh]")!.click();
-    await settle();
+    await click("[data-testid=report-refresh]");
     expect(api.report).toHaveBeenCalledWith({ from: "2026-11-29", to: "2026-11-29", by: "hour", limit: null });
     expect(api.report).toHaveBeenCalledWith({ from: TODAY, to: TODAY, by: "day", limit: null });
     expect(text("today-date")).toBe("Sun 29 Nov 2026");

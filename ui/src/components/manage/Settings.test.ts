@@ -2,8 +2,11 @@
 // The settings screen against a stubbed till: one setting saved at a time, the till's answer shown
 // next to it and handed up to the app.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { flushSync, mount, tick, unmount } from "svelte";
+import { flushSync } from "svelte";
 import type { Shop } from "../../lib/types";
+import {
+  $, $$, cleanupScreen, click, input, mountScreen, resetMocks, settle, testShop, type,
+} from "../../test/screen";
 
 const api = vi.hoisted(() => ({
   changeSetting: vi.fn(),
@@ -13,52 +16,25 @@ vi.mock("../../lib/api", () => api);
 
 const { default: Settings } = await import("./Settings.svelte");
 
-const shop: Shop = {
-  name: "Corner Shop", currency: "GBP", exponent: 2, till_id: "TILL-1", tax_mode: "inclusive", cash_rounding: 1,
-  loyalty: { earn_per_major: 1, redeem_per_major: 100 },
+const shop = testShop({
+  name: "Corner Shop", till_id: "TILL-1", demo: true,
   tax_rates: [
     { name: "standard", basis_points: 2000 },
     { name: "reduced", basis_points: 500 },
     { name: "zero", basis_points: 0 },
   ],
-  default_tax_rate: "standard", low_stock_level: 5, demo: true,
-};
+});
 
-async function settle() {
-  for (let i = 0; i < 5; i++) {
-    await tick();
-    await Promise.resolve();
-  }
-  flushSync();
-}
-
-let app: ReturnType<typeof mount> | undefined;
 let onshopchange: ReturnType<typeof vi.fn<(shop: Shop) => void>>;
-const $ = (sel: string) => document.querySelector<HTMLElement>(sel);
-const $$ = (sel: string) => [...document.querySelectorAll<HTMLElement>(sel)];
-const input = (sel: string) => $(sel) as HTMLInputElement;
-
-function type(el: HTMLInputElement, text: string) {
-  el.value = text;
-  el.dispatchEvent(new Event("input", { bubbles: true }));
-  flushSync();
-}
 
 beforeEach(() => {
-  for (const f of Object.values(api)) f.mockReset();
+  resetMocks(api);
   onshopchange = vi.fn<(shop: Shop) => void>();
 });
 
-afterEach(() => {
-  if (app) unmount(app);
-  app = undefined;
-  document.body.innerHTML = "";
-});
+afterEach(cleanupScreen);
 
-async function start(s: Shop = shop) {
-  app = mount(Settings, { target: document.body, props: { shop: s, onshopchange } });
-  await settle();
-}
+const start = (s: Shop = shop) => mountScreen(Settings, { shop: s, onshopchange });
 
 describe("Settings screen", () => {
   it("shows the shop as the till has it", async () => {
@@ -86,8 +62,7 @@ describe("Settings screen", () => {
     api.changeSetting.mockResolvedValue(renamed);
     await start();
     type(input("[data-testid=setting-input-shop-name]"), "  Corner Shop & Café ");
-    $("[data-testid=setting-save-shop-name]")!.click();
-    await settle();
+    await click("[data-testid=setting-save-shop-name]");
     expect(api.changeSetting).toHaveBeenCalledWith("shop-name", "Corner Shop & Café");
     expect(api.changeSetting).toHaveBeenCalledTimes(1);
     expect(onshopchange).toHaveBeenCalledWith(renamed);
@@ -99,8 +74,7 @@ describe("Settings screen", () => {
     api.changeSetting.mockRejectedValue({ code: "invalid_input", message: "loyalty-earn: expected a whole number" });
     await start();
     type(input("[data-testid=setting-input-loyalty-earn]"), "1.5");
-    $("[data-testid=setting-save-loyalty-earn]")!.click();
-    await settle();
+    await click("[data-testid=setting-save-loyalty-earn]");
     expect(api.changeSetting).toHaveBeenCalledWith("loyalty-earn", "1.5");
     const error = $("[data-testid=setting-error-loyalty-earn]");
     expect(error?.textContent).toBe("Expected a whole number");
@@ -115,8 +89,7 @@ describe("Settings screen", () => {
     api.changeSetting.mockResolvedValue({ ...shop, loyalty: { earn_per_major: 2, redeem_per_major: 100 } });
     await start();
     type(input("[data-testid=setting-input-loyalty-earn]"), "2");
-    $("[data-testid=setting-save-loyalty-earn]")!.click();
-    await settle();
+    await click("[data-testid=setting-save-loyalty-earn]");
     expect($("[data-testid=loyalty-example]")?.textContent).toContain("A GBP 10.00 sale earns 20 points.");
     expect($("[data-testid=setting-saved-loyalty-earn]")?.textContent).toBe("Saved: 2");
   });
@@ -126,8 +99,7 @@ describe("Settings screen", () => {
     await start();
     input("[data-testid=setting-option-tax-mode-exclusive]").click();
     flushSync();
-    $("[data-testid=setting-save-tax-mode]")!.click();
-    await settle();
+    await click("[data-testid=setting-save-tax-mode]");
     expect(api.changeSetting).toHaveBeenCalledWith("tax-mode", "exclusive");
     expect($("[data-testid=setting-saved-tax-mode]")?.textContent).toBe("Saved: Tax is added at the till");
   });
@@ -140,8 +112,7 @@ describe("Settings screen", () => {
     ]);
     input("[data-testid=setting-option-cash-rounding-0-10]").click();
     flushSync();
-    $("[data-testid=setting-save-cash-rounding]")!.click();
-    await settle();
+    await click("[data-testid=setting-save-cash-rounding]");
     expect(api.changeSetting).toHaveBeenCalledWith("cash-rounding", "0.10");
     expect($("[data-testid=setting-saved-cash-rounding]")?.textContent).toBe("Saved: To the nearest 0.10");
     expect(input("[data-testid=setting-option-cash-rounding-0-10]").checked).toBe(true);
@@ -189,14 +160,12 @@ describe("Settings screen", () => {
     await start();
     type(input("[data-testid=tax-rate-add-name]"), "hot food");
     type(input("[data-testid=tax-rate-add-percent]"), "x");
-    $("[data-testid=tax-rate-add]")!.click();
-    await settle();
+    await click("[data-testid=tax-rate-add]");
     expect($("[data-testid=tax-rate-add-error-percent]")?.textContent).toBe("'x' is not a percentage");
     expect($("[data-testid=tax-rate-add-error-name]")).toBeNull();
     expect(input("[data-testid=tax-rate-add-name]").value).toBe("hot food");
     type(input("[data-testid=tax-rate-add-percent]"), "17.5");
-    $("[data-testid=tax-rate-add]")!.click();
-    await settle();
+    await click("[data-testid=tax-rate-add]");
     expect(api.setTaxRate).toHaveBeenLastCalledWith({ name: "hot food", percent: "17.5" });
     expect($$("[data-testid=tax-rate-row]").map((r) => r.dataset.rate)).toContain("hot food");
     expect($("[data-testid=tax-rate-add-error-percent]")).toBeNull();
