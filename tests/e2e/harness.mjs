@@ -128,3 +128,47 @@ export function product(store, barcode) {
   assert.equal(found.length, 1, `one product with barcode ${barcode}`);
   return found[0];
 }
+
+/** The back office's screens and their Alt+digit shortcuts. */
+export const TABS = { reports: "1", orders: "2", catalog: "3", customers: "4", settings: "5" };
+
+/**
+ * Opens the back office from the sell screen with F10 if it is not open yet, then switches to
+ * `tab` with its Alt+digit shortcut and waits for that tab to be the selected one.
+ */
+export async function backOffice(session, tab = "reports") {
+  if ((await session.findAll("tab-reports")).length === 0) {
+    await session.keys(Key.F10);
+    await session.waitFor("tab-reports", { timeout: 10000 });
+  }
+  await session.chord(Key.Alt, TABS[tab]);
+  await session.waitFor(`tab-${tab}`, { pred: async (el) => (await el.attr("aria-selected")) === "true" });
+}
+
+/**
+ * The text of every `[data-testid=<rowTestid>]` row (in one script call): for each row, an object
+ * of its cells' `textContent` (trimmed) keyed by their data-testid, with `cellPrefix` taken off
+ * (e.g. `cell-net` → `net`), plus the row's data-* attributes under `data`.
+ */
+export async function tableRows(session, rowTestid, cellPrefix = "") {
+  return session.execute(
+    `const [rowId, prefix] = arguments;
+     return [...document.querySelectorAll('[data-testid="' + rowId + '"]')].map((row) => {
+       const out = { data: { ...row.dataset } };
+       for (const c of row.querySelectorAll('[data-testid]')) {
+         const id = c.dataset.testid;
+         out[id.startsWith(prefix) ? id.slice(prefix.length) : id] = c.textContent.trim();
+       }
+       return out;
+     });`,
+    [rowTestid, cellPrefix],
+  );
+}
+
+/** Replaces what `[data-testid=...]` holds with `text` (clear, then element send keys). */
+export async function fill(session, testid, text) {
+  const el = await session.find(testid);
+  await el.clear();
+  await el.sendKeys(text);
+  return el;
+}

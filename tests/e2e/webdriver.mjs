@@ -10,10 +10,14 @@ export const Key = {
   Backspace: "\uE003",
   Control: "\uE009",
   Shift: "\uE008",
+  Alt: "\uE00A",
+  ArrowUp: "\uE013",
+  ArrowDown: "\uE015",
   F2: "\uE032",
   F4: "\uE034",
   F8: "\uE038",
   F9: "\uE039",
+  F10: "\uE03A",
   F12: "\uE03C",
 };
 
@@ -124,6 +128,12 @@ export class Session {
     return vs.map((v) => new Element(this, v[ELEMENT]));
   }
 
+  /** The first element matching a CSS selector (e.g. a `<select>`'s option), or throws. */
+  async css(selector) {
+    const v = await this.cmd("POST", "/element", { using: "css selector", value: selector });
+    return new Element(this, v[ELEMENT]);
+  }
+
   /** Polls until `[data-testid=...]` is there (and, if asked, `pred(element)` holds). */
   async waitFor(testid, { timeout = 10000, pred } = {}) {
     const end = Date.now() + timeout;
@@ -232,6 +242,14 @@ export class Element {
     return this.cmd("POST", "/clear", {});
   }
 
+  /**
+   * Chooses `path` (absolute) on an `<input type=file>`: W3C element send keys with the path sets
+   * the input's file and fires its change event, without the OS file chooser.
+   */
+  setFile(path) {
+    return this.cmd("POST", "/value", { text: path });
+  }
+
   async text() {
     return this.cmd("GET", "/text");
   }
@@ -251,5 +269,11 @@ export class Element {
   async findAll(testid) {
     const vs = await this.cmd("POST", "/elements", { using: "css selector", value: `[data-testid="${testid}"]` });
     return vs.map((v) => new Element(this.session, v[ELEMENT]));
+  }
+
+  /** The first `[data-testid=...]` inside this element, or throws (no such element). */
+  async find(testid) {
+    const v = await this.cmd("POST", "/element", { using: "css selector", value: `[data-testid="${testid}"]` });
+    return new Element(this.session, v[ELEMENT]);
   }
 }

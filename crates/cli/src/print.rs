@@ -367,11 +367,12 @@ impl Out {
         if let Some(l) = ledger {
             for e in l {
                 outln!(
-                    "    {}  {:<14} {:>+8}  balance {:>8}{}",
+                    "    {}  {:<14} {:>+8}  balance {:>8}  {:<13}{}",
                     e.at,
                     e.kind,
                     e.points,
                     e.balance_after,
+                    e.receipt.as_deref().unwrap_or("-"),
                     e.note
                         .as_deref()
                         .map(|n| format!("  ({n})"))

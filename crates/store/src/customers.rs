@@ -26,6 +26,8 @@ pub struct PointsEntry {
     pub points: i64,
     pub balance_after: i64,
     pub order_id: Option<String>,
+    /// The order's receipt number ("T1-000042"), as the customer's receipt shows it.
+    pub receipt: Option<String>,
     pub note: Option<String>,
 }
 
@@ -138,8 +140,10 @@ pub fn list(conn: &Connection, text: Option<&str>, limit: i64) -> Result<Vec<Cus
 pub fn ledger(conn: &Connection, id: CustomerId) -> Result<Vec<PointsEntry>> {
     get(conn, id)?;
     let mut stmt = conn.prepare_cached(
-        "SELECT at, kind, points, balance_after, order_id, note FROM points_ledger
-         WHERE customer_id = ?1 ORDER BY id",
+        "SELECT l.at, l.kind, l.points, l.balance_after, l.order_id, l.note,
+             o.till_id || '-' || printf('%06d', o.number)
+         FROM points_ledger l LEFT JOIN orders o ON o.id = l.order_id
+         WHERE l.customer_id = ?1 ORDER BY l.id",
     )?;
     let rows = stmt.query_map([id.0], |r| {
         Ok(PointsEntry {
@@ -148,6 +152,7 @@ pub fn ledger(conn: &Connection, id: CustomerId) -> Result<Vec<PointsEntry>> {
             points: r.get(2)?,
             balance_after: r.get(3)?,
             order_id: r.get(4)?,
+            receipt: r.get(6)?,
             note: r.get(5)?,
         })
     })?;

@@ -3,7 +3,7 @@ import { formatDay, formatWhen, kindLabel, ledgerTotals, newCustomerInput, signe
 import type { Customer, PointsEntry } from "./types";
 
 const entry = (kind: string, points: number, balance_after: number): PointsEntry => ({
-  at: "2025-03-12T14:03:11.123+00:00", kind, points, balance_after, order_id: "o1", note: null,
+  at: "2025-03-12T14:03:11.123+00:00", kind, points, balance_after, order_id: "o1", receipt: "T1-000001", note: null,
 });
 
 const customer = (id: number, name: string): Customer => ({

@@ -108,11 +108,11 @@ describe("Customers screen", () => {
     const detail: CustomerDetail = {
       customer: ann,
       ledger: [
-        { at: "2025-03-04T10:15:00.000+00:00", kind: "reverse_earn", points: -3, balance_after: 57, order_id: "ord-2", note: null },
-        { at: "2025-03-04T10:14:00.000+00:00", kind: "return_redeem", points: 50, balance_after: 60, order_id: "ord-2", note: null },
-        { at: "2025-03-03T16:00:00.000+00:00", kind: "redeem", points: -50, balance_after: 10, order_id: "ord-2", note: null },
-        { at: "2025-03-03T16:00:00.000+00:00", kind: "earn", points: 25, balance_after: 60, order_id: "ord-2", note: null },
-        { at: "2025-02-01T12:00:00.000+00:00", kind: "earn", points: 35, balance_after: 35, order_id: "ord-1", note: null },
+        { at: "2025-03-04T10:15:00.000+00:00", kind: "reverse_earn", points: -3, balance_after: 57, order_id: "ord-2", receipt: "T1-000002", note: null },
+        { at: "2025-03-04T10:14:00.000+00:00", kind: "return_redeem", points: 50, balance_after: 60, order_id: "ord-2", receipt: "T1-000002", note: null },
+        { at: "2025-03-03T16:00:00.000+00:00", kind: "redeem", points: -50, balance_after: 10, order_id: "ord-2", receipt: "T1-000002", note: null },
+        { at: "2025-03-03T16:00:00.000+00:00", kind: "earn", points: 25, balance_after: 60, order_id: "ord-2", receipt: "T1-000002", note: null },
+        { at: "2025-02-01T12:00:00.000+00:00", kind: "earn", points: 35, balance_after: 35, order_id: "ord-1", receipt: "T1-000001", note: null },
       ],
     };
     api.customerDetail.mockResolvedValue(detail);
@@ -132,6 +132,7 @@ describe("Customers screen", () => {
     expect(rows.map((r) => r.querySelector("[data-testid=ledger-points]")?.textContent)).toEqual(["−3", "+50", "−50", "+25", "+35"]);
     expect(rows[0].querySelector("[data-testid=ledger-balance]")?.textContent).toBe("57");
     expect(rows[0].textContent).toContain("2025-03-04 10:15");
+    expect(rows[0].querySelector(".order")?.textContent).toBe("T1-000002");
     await click("[data-testid=customer-card-close]");
     expect($("[data-testid=customer-card]")).toBeNull();
   });

@@ -3,4 +3,8 @@
 /**
  * One line of a customer's points history.
  */
-export type PointsEntry = { at: string, kind: string, points: number, balance_after: number, order_id: string | null, note: string | null, };
+export type PointsEntry = { at: string, kind: string, points: number, balance_after: number, order_id: string | null, 
+/**
+ * The order's receipt number ("T1-000042"), as the customer's receipt shows it.
+ */
+receipt: string | null, note: string | null, };
