@@ -360,7 +360,7 @@ fn products(till: &mut Till, cmd: ProductsCmd, out: &print::Out) -> Result<()> {
         }
         ProductsCmd::SetPrice { sku, price } => out.product(&till.set_price(&sku, &price)?),
         ProductsCmd::SetStock { sku, stock } => out.product(&till.set_stock(&sku, stock)?),
-        ProductsCmd::LowStock => out.products(&till.low_stock()?, None),
+        ProductsCmd::LowStock => out.products(&till.low_stock(None, 0, -1)?, None),
     }
     Ok(())
 }

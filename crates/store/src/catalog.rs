@@ -151,30 +151,68 @@ pub fn list(
     offset: i64,
     limit: i64,
 ) -> Result<Vec<Product>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "{SELECT} WHERE p.active = 1 AND (?1 IS NULL OR p.category = ?1)
-         ORDER BY p.name COLLATE NOCASE, p.id LIMIT ?2 OFFSET ?3"
-    ))?;
+    // One statement per case, so each reads its own index in order (an `?1 IS NULL OR` would
+    // make SQLite read the whole catalog).
+    let mut stmt = match category {
+        Some(_) => conn.prepare_cached(&format!(
+            "{SELECT} WHERE p.active = 1 AND p.category = ?1
+             ORDER BY p.name COLLATE NOCASE, p.id LIMIT ?2 OFFSET ?3"
+        ))?,
+        None => conn.prepare_cached(&format!(
+            "{SELECT} WHERE p.active = 1 AND ?1 IS NULL
+             ORDER BY p.name COLLATE NOCASE, p.id LIMIT ?2 OFFSET ?3"
+        ))?,
+    };
     let rows = stmt.query_map(params![category, limit, offset], |r| {
         from_row(r, shop.currency)
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// Products at or below their reorder level (or the shop's low-stock level).
-pub fn low_stock(conn: &Connection, shop: &Shop) -> Result<Vec<Product>> {
+// `?1` the shop's low-stock level, `?2` a category (NULL: all).
+const LOW_STOCK: &str = "p.active = 1 AND p.stock <= COALESCE(p.reorder_level, ?1)
+    AND (?2 IS NULL OR p.category = ?2)";
+
+/// Products at or below their reorder level (or the shop's low-stock level), lowest stock first,
+/// in one category or all; a page of them.
+pub fn low_stock(
+    conn: &Connection,
+    shop: &Shop,
+    category: Option<&str>,
+    offset: i64,
+    limit: i64,
+) -> Result<Vec<Product>> {
     let mut stmt = conn.prepare_cached(&format!(
-        "{SELECT} WHERE p.active = 1 AND p.stock <= COALESCE(p.reorder_level, ?1)
-         ORDER BY p.stock, p.name COLLATE NOCASE"
+        "{SELECT} WHERE {LOW_STOCK} ORDER BY p.stock, p.name COLLATE NOCASE, p.id
+         LIMIT ?3 OFFSET ?4"
     ))?;
-    let rows = stmt.query_map([shop.low_stock_level], |r| from_row(r, shop.currency))?;
+    let rows = stmt.query_map(
+        params![shop.low_stock_level, category, limit, offset],
+        |r| from_row(r, shop.currency),
+    )?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// How many products [`low_stock`] pages through.
+pub fn low_stock_count(conn: &Connection, shop: &Shop, category: Option<&str>) -> Result<i64> {
+    Ok(conn
+        .prepare_cached(&format!(
+            "SELECT count(*) FROM products p WHERE {LOW_STOCK}"
+        ))?
+        .query_row(params![shop.low_stock_level, category], |r| r.get(0))?)
+}
+
+/// The categories of active products, each once, in name order. Read by seeking from one
+/// category to the next in the index, so a million products cost as much as their categories.
 pub fn categories(conn: &Connection) -> Result<Vec<String>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT DISTINCT category FROM products WHERE active = 1 AND category IS NOT NULL
-         ORDER BY category COLLATE NOCASE",
+        "WITH RECURSIVE c(name) AS (
+             SELECT min(category) FROM products WHERE active = 1 AND category IS NOT NULL
+             UNION ALL
+             SELECT (SELECT min(category) FROM products WHERE active = 1 AND category > c.name)
+             FROM c WHERE c.name IS NOT NULL
+         )
+         SELECT name FROM c WHERE name IS NOT NULL ORDER BY name COLLATE NOCASE",
     )?;
     let rows = stmt.query_map([], |r| r.get(0))?;
     Ok(rows.collect::<Result<_, _>>()?)
@@ -190,11 +228,12 @@ pub fn count(conn: &Connection) -> Result<i64> {
 
 /// Active products in one category, or all of them.
 pub fn count_in(conn: &Connection, category: Option<&str>) -> Result<i64> {
-    Ok(conn.query_row(
-        "SELECT count(*) FROM products WHERE active = 1 AND (?1 IS NULL OR category = ?1)",
-        [category],
-        |r| r.get(0),
-    )?)
+    match category {
+        Some(c) => Ok(conn
+            .prepare_cached("SELECT count(*) FROM products WHERE active = 1 AND category = ?1")?
+            .query_row([c], |r| r.get(0))?),
+        None => count(conn),
+    }
 }
 
 /// What an import did.

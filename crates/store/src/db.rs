@@ -22,6 +22,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0003_order_lookup",
         include_str!("../../../migrations/0003_order_lookup.sql"),
     ),
+    (
+        4,
+        "0004_catalog_browse",
+        include_str!("../../../migrations/0004_catalog_browse.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

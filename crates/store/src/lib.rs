@@ -260,8 +260,20 @@ impl Till {
         catalog::count(&self.conn)
     }
 
-    pub fn low_stock(&self) -> Result<Vec<Product>> {
-        catalog::low_stock(&self.conn, self.shop()?)
+    /// Products at or below their reorder level, lowest stock first, in `category` (None: all);
+    /// `limit` -1: all of them.
+    pub fn low_stock(
+        &self,
+        category: Option<&str>,
+        offset: i64,
+        limit: i64,
+    ) -> Result<Vec<Product>> {
+        catalog::low_stock(&self.conn, self.shop()?, category, offset, limit)
+    }
+
+    /// How many products [`Till::low_stock`] pages through.
+    pub fn low_stock_count(&self, category: Option<&str>) -> Result<i64> {
+        catalog::low_stock_count(&self.conn, self.shop()?, category)
     }
 
     /// Imports a catalog CSV: checked in full first; any problem and nothing is written.

@@ -104,10 +104,24 @@ pub fn product(state: State<'_, Desktop>, sku: String) -> CommandResult<Product>
     Ok(state.register()?.till.product(&sku)?)
 }
 
+/// A page of the products at or below their reorder level, lowest stock first, in `category`
+/// (null: all).
 #[tauri::command(async)]
 #[tracing::instrument(skip(state), err)]
-pub fn low_stock(state: State<'_, Desktop>) -> CommandResult<Vec<Product>> {
-    Ok(state.register()?.till.low_stock()?)
+pub fn low_stock(
+    state: State<'_, Desktop>,
+    category: Option<String>,
+    offset: i64,
+    limit: i64,
+) -> CommandResult<ProductPage> {
+    let register = state.register()?;
+    let category = category.as_deref();
+    Ok(ProductPage {
+        products: register
+            .till
+            .low_stock(category, offset.max(0), limit.clamp(1, 1000))?,
+        total: register.till.low_stock_count(category)?,
+    })
 }
 
 #[tauri::command(async)]

@@ -87,7 +87,8 @@ export const order = (reference: string) => call<OrderView>("order", { reference
 // --- manager screens -------------------------------------------------------------------------
 
 export const product = (sku: string) => call<Product>("product", { sku });
-export const lowStock = () => call<Product[]>("low_stock");
+export const lowStock = (category: string | null, offset = 0, limit = 50) =>
+  call<ProductPage>("low_stock", { category, offset, limit });
 export const addProduct = (product: NewProductInput) => call<Product>("add_product", { product });
 export const updateProduct = (sku: string, details: ProductDetailsInput) =>
   call<Product>("update_product", { sku, details });

@@ -130,3 +130,61 @@ fn a_products_card_changes_in_one_journaled_step_and_bad_input_changes_nothing()
     assert_eq!(t.snapshot(), before, "refused changes write nothing");
     assert!(t.till.verify_journal().expect("verify").problems.is_empty());
 }
+
+#[test]
+fn the_catalog_browses_by_category_and_pages_the_low_stock_list_lowest_first() {
+    let mut t = gbp_shop();
+    let csv = "sku,name,price,stock,category\n\
+               B-2,bagel,1.00,40,Bakery\n\
+               B-1,Apple pie,2.00,3,Bakery\n\
+               B-3,Brioche,1.50,0,bakery\n\
+               D-1,Cola,1.20,2,Drinks\n";
+    t.till
+        .import_products("c.csv", csv.as_bytes(), &mut |_, _| {})
+        .expect("import");
+    assert_eq!(
+        t.till.categories().expect("categories"),
+        ["Bakery", "bakery", "Drinks"],
+        "each category once, in name order"
+    );
+    let names = |c: Option<&str>, offset, limit| -> Vec<String> {
+        t.till
+            .products(c, offset, limit)
+            .expect("page")
+            .into_iter()
+            .map(|p| p.name)
+            .collect()
+    };
+    assert_eq!(names(Some("Bakery"), 0, 10), ["Apple pie", "bagel"]);
+    assert_eq!(names(Some("Bakery"), 1, 1), ["bagel"]);
+    assert_eq!(t.till.product_count_in(Some("Bakery")).expect("count"), 2);
+    assert_eq!(t.till.product_count_in(None).expect("count"), 9);
+    assert_eq!(names(None, 0, 3), ["Apple pie", "bagel", "Brioche"]);
+
+    // The shop's low-stock level is 5 unless a product has its own reorder level.
+    let low: Vec<(String, i64)> = t
+        .till
+        .low_stock(None, 0, -1)
+        .expect("low stock")
+        .into_iter()
+        .map(|p| (p.sku, p.stock))
+        .collect();
+    assert_eq!(
+        low,
+        [("B-3".into(), 0), ("D-1".into(), 2), ("B-1".into(), 3)]
+    );
+    assert_eq!(t.till.low_stock_count(None).expect("count"), 3);
+    assert_eq!(t.till.low_stock_count(Some("Bakery")).expect("count"), 1);
+    assert_eq!(
+        t.till.low_stock(Some("Drinks"), 0, 10).expect("drinks")[0].sku,
+        "D-1"
+    );
+    let second: Vec<String> = t
+        .till
+        .low_stock(None, 1, 1)
+        .expect("page")
+        .into_iter()
+        .map(|p| p.sku)
+        .collect();
+    assert_eq!(second, ["D-1"]);
+}

@@ -209,6 +209,8 @@ fn upgrading_a_schema_1_store_fills_the_monthly_product_rollup() {
              DROP TABLE sales_by_product_month;
              DROP INDEX orders_newest;
              DROP INDEX orders_number;
+             DROP INDEX products_active_category_name;
+             DROP INDEX products_active_stock;
              PRAGMA user_version = 1;",
         )
         .expect("downgrade to schema 1");

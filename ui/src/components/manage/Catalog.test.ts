@@ -103,10 +103,10 @@ describe("Catalog list", () => {
   });
 
   it("shows only low-stock products when asked", async () => {
-    api.lowStock.mockResolvedValue([tea, cake]);
+    api.lowStock.mockResolvedValue(page([tea, cake], 2));
     await start();
     await click("[data-testid=catalog-low-stock]");
-    expect(api.lowStock).toHaveBeenCalled();
+    expect(api.lowStock).toHaveBeenCalledWith(null, 0, 50);
     expect($("[data-testid=catalog-low-stock]")?.getAttribute("aria-pressed")).toBe("true");
     expect(rowSkus()).toEqual(["TEA-01", "CAKE-01"]);
     expect(text("[data-testid=catalog-range]")).toBe("Low stock: 1–2 of 2");
