@@ -1,4 +1,5 @@
-//! VersaTalent POS domain: money, tax, the cart, tenders, refunds and VIP points.
+//! VersaTalent POS domain: money, tax, the cart, tenders, refunds, VIP points, and staff roles
+//! with what each may do.
 //!
 //! Pure logic with no I/O: no database, network, hardware or clock reads. The store, the CLI and
 //! the desktop shell all build on it.
@@ -10,6 +11,7 @@ pub mod loyalty;
 pub mod money;
 pub mod order;
 pub mod refund;
+pub mod staff;
 pub mod tax;
 pub mod tender;
 
@@ -20,6 +22,7 @@ pub use loyalty::{LoyaltyError, LoyaltyRules};
 pub use money::{Currency, Money, MoneyError};
 pub use order::OrderStatus;
 pub use refund::{plan_refund, RefundError, RefundPlan, RefundRequest};
+pub use staff::{Permission, Pin, Role, StaffError};
 pub use tax::{TaxMode, TaxRate, ROUNDING_RULE};
 pub use tender::{
     settle, CashRounding, Payment, Settlement, TenderError, TenderKind, TenderRequest,
