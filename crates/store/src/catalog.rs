@@ -3,6 +3,7 @@
 use crate::error::{ImportProblem, Result, TillError};
 use crate::import::{ImportRow, COLUMNS};
 use crate::journal;
+use crate::sales::Moment;
 use crate::shop::Shop;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::Serialize;
@@ -249,9 +250,10 @@ pub fn import(
     shop: &Shop,
     file: &str,
     rows: &[ImportRow],
-    at: &str,
+    when: &Moment,
     progress: &mut dyn FnMut(u64),
 ) -> Result<ImportSummary> {
+    let at = when.at.as_str();
     let tx = conn.transaction()?;
     let mut summary = ImportSummary::default();
     {
@@ -317,7 +319,7 @@ pub fn import(
     journal::append(
         &tx,
         shop.till_id.as_str(),
-        at,
+        when,
         "catalog_import",
         "",
         &serde_json::json!({ "file": file, "added": summary.added, "updated": summary.updated }),
@@ -367,7 +369,8 @@ pub struct NewProduct {
     pub category: Option<String>,
 }
 
-pub fn add(conn: &mut Connection, shop: &Shop, p: &NewProduct, at: &str) -> Result<Product> {
+pub fn add(conn: &mut Connection, shop: &Shop, p: &NewProduct, when: &Moment) -> Result<Product> {
+    let at = when.at.as_str();
     let name = p.name.trim();
     if name.is_empty() {
         return Err(TillError::invalid("name", "must not be empty"));
@@ -412,7 +415,7 @@ pub fn add(conn: &mut Connection, shop: &Shop, p: &NewProduct, at: &str) -> Resu
     journal::append(
         &tx,
         shop.till_id.as_str(),
-        at,
+        when,
         "product_add",
         p.sku.as_str(),
         &serde_json::json!({ "sku": p.sku.as_str(), "price": p.price.minor() }),
@@ -427,8 +430,9 @@ pub fn set_price(
     shop: &Shop,
     sku: &str,
     price: Money,
-    at: &str,
+    when: &Moment,
 ) -> Result<Product> {
+    let at = when.at.as_str();
     if price.is_negative() {
         return Err(TillError::invalid("price", "must not be negative"));
     }
@@ -441,7 +445,7 @@ pub fn set_price(
     journal::append(
         &tx,
         shop.till_id.as_str(),
-        at,
+        when,
         "price_change",
         &before.sku,
         &serde_json::json!({ "sku": before.sku, "old": before.price.minor(), "new": price.minor() }),
@@ -456,8 +460,9 @@ pub fn set_stock(
     shop: &Shop,
     sku: &str,
     stock: i64,
-    at: &str,
+    when: &Moment,
 ) -> Result<Product> {
+    let at = when.at.as_str();
     if stock < 0 {
         return Err(TillError::invalid(
             "stock",
@@ -473,7 +478,7 @@ pub fn set_stock(
     journal::append(
         &tx,
         shop.till_id.as_str(),
-        at,
+        when,
         "stock_count",
         &before.sku,
         &serde_json::json!({ "sku": before.sku, "old": before.stock, "new": stock }),
@@ -511,8 +516,9 @@ pub fn update_details(
     shop: &Shop,
     sku: &str,
     d: &ProductDetails,
-    at: &str,
+    when: &Moment,
 ) -> Result<Product> {
+    let at = when.at.as_str();
     let name = d.name.trim();
     if name.is_empty() {
         return Err(TillError::invalid("name", "must not be empty"));
@@ -560,7 +566,7 @@ pub fn update_details(
     journal::append(
         &tx,
         shop.till_id.as_str(),
-        at,
+        when,
         "product_change",
         &before.sku,
         &serde_json::json!({

@@ -1,6 +1,7 @@
 //! Customers and their VIP points ledger.
 
 use crate::error::{Result, TillError};
+use crate::sales::Moment;
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 use serde::Serialize;
 use ts_rs::TS;
@@ -102,7 +103,8 @@ pub fn validate(c: &NewCustomer) -> Result<NewCustomer> {
     Ok(NewCustomer { name, email, phone })
 }
 
-pub fn add(conn: &Connection, c: &NewCustomer, at: &str) -> Result<Customer> {
+pub fn add(conn: &Connection, c: &NewCustomer, when: &Moment) -> Result<Customer> {
+    let at = when.at.as_str();
     let c = validate(c)?;
     conn.execute(
         "INSERT INTO customers (name, email, phone, created_at) VALUES (?1, ?2, ?3, ?4)",

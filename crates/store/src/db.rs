@@ -27,6 +27,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0004_catalog_browse",
         include_str!("../../../migrations/0004_catalog_browse.sql"),
     ),
+    (
+        5,
+        "0005_staff",
+        include_str!("../../../migrations/0005_staff.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

@@ -1,6 +1,8 @@
 //! What can go wrong at the till, in words a cashier or IT person can act on.
 
-use versapos_core::{CartError, IdError, LoyaltyError, MoneyError, RefundError, TenderError};
+use versapos_core::{
+    CartError, IdError, LoyaltyError, MoneyError, Permission, RefundError, Role, TenderError,
+};
 
 /// A problem found in an import file, located by line and column.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
@@ -48,6 +50,18 @@ pub enum TillError {
     SaleInProgress,
     #[error("card payments need a card reader, and none is set up on this till")]
     CardUnavailable,
+    #[error("no staff member is signed in: sign in with your PIN first")]
+    NotSignedIn,
+    #[error("{role}s may not {}: this needs the '{permission}' permission (ask a {}{})", permission.describe(), permission.least_role(), if *permission == Permission::ChangeSettings || *permission == Permission::ManageKeys || *permission == Permission::ManageManagers { "" } else { " to approve with their PIN" })]
+    NotPermitted { permission: Permission, role: Role },
+    #[error("no staff member named '{0}'")]
+    UnknownStaff(String),
+    #[error("{0}'s account is disabled")]
+    StaffDisabled(String),
+    #[error("wrong PIN for {name}: {left} more wrong PIN(s) and the account locks")]
+    WrongPin { name: String, left: i64 },
+    #[error("{name}'s account is locked after too many wrong PINs until {until} (an admin can unlock it)")]
+    StaffLocked { name: String, until: String },
     #[error("{file}: {} problem(s), nothing imported:\n{}", problems.len(), list_problems(problems))]
     Import {
         file: String,
@@ -109,6 +123,12 @@ impl TillError {
             TillError::WrongState { .. } => "wrong_state",
             TillError::SaleInProgress => "sale_in_progress",
             TillError::CardUnavailable => "card_unavailable",
+            TillError::NotSignedIn => "not_signed_in",
+            TillError::NotPermitted { .. } => "not_permitted",
+            TillError::UnknownStaff(_) => "unknown_staff",
+            TillError::StaffDisabled(_) => "staff_disabled",
+            TillError::WrongPin { .. } => "wrong_pin",
+            TillError::StaffLocked { .. } => "staff_locked",
             TillError::Import { .. } => "import_failed",
             TillError::SchemaTooNew { .. } => "schema_too_new",
             TillError::Cart(CartError::Money(MoneyError::Overflow) | CartError::TooLarge(_))

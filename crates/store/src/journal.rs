@@ -5,6 +5,7 @@
 //! rows is noticed too. Verification also checks that every order and refund has its entry.
 
 use crate::error::Result;
+use crate::sales::Moment;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -32,11 +33,28 @@ fn entry_hash(
 pub fn append(
     tx: &Transaction<'_>,
     till: &str,
-    at: &str,
+    when: &Moment,
     kind: &str,
     ref_id: &str,
     payload: &serde_json::Value,
 ) -> Result<i64> {
+    let at = when.at.as_str();
+    // Who did it (and who approved it), inside the hashed payload.
+    let mut payload = payload.clone();
+    if let Some(obj) = payload.as_object_mut() {
+        if let Some(s) = &when.staff {
+            obj.insert(
+                "staff".into(),
+                serde_json::json!({ "id": s.id, "name": s.name }),
+            );
+        }
+        if let Some(a) = &when.approved_by {
+            obj.insert(
+                "approved_by".into(),
+                serde_json::json!({ "id": a.id, "name": a.name }),
+            );
+        }
+    }
     let head: Option<(i64, String)> = tx
         .prepare_cached("SELECT seq, hash FROM journal_head WHERE till_id = ?1")?
         .query_row([till], |r| Ok((r.get(0)?, r.get(1)?)))

@@ -17,6 +17,7 @@ pub mod register;
 pub mod reports;
 pub mod sales;
 pub mod shop;
+pub mod staff;
 
 pub use catalog::{ImportSummary, NewProduct, Product, ProductDetails};
 pub use customers::{Customer, NewCustomer, PointsEntry};
@@ -27,14 +28,23 @@ pub use register::{CartLineView, CartView, Sale};
 pub use reports::{Report, ReportBy};
 pub use sales::{Moment, OrderFilter, OrderSummary, OrderView, ParkedCart};
 pub use shop::{Shop, ShopSetup};
+pub use staff::{Actor, StaffMember};
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
 use versapos_core::{
-    Cart, CartLine, Clock, CustomerId, Discount, Money, OrderStatus, RefundRequest, Sku, TaxRate,
-    TenderRequest,
+    Cart, CartLine, Clock, CustomerId, Discount, Money, OrderStatus, Permission, Pin,
+    RefundRequest, Role, Sku, TaxRate, TenderRequest,
 };
+
+/// What it takes to add or change a staff account with `role`.
+fn manage_permission(role: Role) -> Permission {
+    match role {
+        Role::Cashier => Permission::ManageCashiers,
+        Role::Manager | Role::Admin => Permission::ManageManagers,
+    }
+}
 
 /// The machine's clock in local time.
 #[derive(Clone, Copy, Debug, Default)]
@@ -52,6 +62,10 @@ pub struct Till {
     path: PathBuf,
     shop: Option<Shop>,
     clock: Box<dyn Clock>,
+    /// Who is signed in at this till.
+    signed_in: Option<Actor>,
+    /// A manager's approval of one action the signed-in person may not do alone.
+    approval: Option<(Permission, Actor)>,
 }
 
 impl Till {
@@ -68,6 +82,8 @@ impl Till {
             path: path.to_path_buf(),
             shop,
             clock,
+            signed_in: None,
+            approval: None,
         })
     }
 
@@ -86,6 +102,157 @@ impl Till {
 
     fn moment(&self) -> Moment {
         Moment::new(self.clock.now())
+    }
+
+    // Staff: who is signed in, and what they may do.
+
+    /// Whether this store has staff accounts. A store without any (one made before staff
+    /// accounts existed) works without signing in until its first admin is added.
+    pub fn has_staff(&self) -> Result<bool> {
+        staff::any(&self.conn)
+    }
+
+    /// Who is signed in.
+    pub fn signed_in(&self) -> Option<&Actor> {
+        self.signed_in.as_ref()
+    }
+
+    /// The journal's till for staff entries: the shop's till, or "-" before a shop exists.
+    fn journal_till(&self) -> String {
+        self.shop
+            .as_ref()
+            .map(|s| s.till_id.as_str().to_string())
+            .unwrap_or_else(|| "-".to_string())
+    }
+
+    /// Signs `name` in with their PIN; whoever was signed in is signed out (a quick switch
+    /// keeps the sale on the register as it is). Wrong PINs count towards the lock.
+    pub fn sign_in(&mut self, name: &str, pin: &str) -> Result<Actor> {
+        let now = self.clock.now();
+        let when = self.moment();
+        let till = self.journal_till();
+        let actor = staff::verify(&mut self.conn, &till, name, pin, now, &when)?;
+        self.approval = None;
+        self.signed_in = Some(actor.clone());
+        Ok(actor)
+    }
+
+    /// Signs out (the screen locks); the sale on the register stays as it was.
+    pub fn sign_out(&mut self) {
+        self.signed_in = None;
+        self.approval = None;
+    }
+
+    /// A manager's PIN approving one action `permission` that the signed-in person may not do
+    /// alone: good for the next such action only, and the journal records both people.
+    pub fn approve(&mut self, name: &str, pin: &str, permission: Permission) -> Result<Actor> {
+        if self.signed_in.is_none() {
+            return Err(TillError::NotSignedIn);
+        }
+        let now = self.clock.now();
+        let when = self.moment();
+        let till = self.journal_till();
+        let approver = staff::verify(&mut self.conn, &till, name, pin, now, &when)?;
+        if !approver.role.allows(permission) {
+            return Err(TillError::NotPermitted {
+                permission,
+                role: approver.role,
+            });
+        }
+        self.approval = Some((permission, approver.clone()));
+        Ok(approver)
+    }
+
+    /// Checks that whoever is signed in may do `p` (a read: an approval is not used up) and
+    /// returns the moment, with them in it.
+    fn check(&self, p: Permission) -> Result<Moment> {
+        let mut when = self.moment();
+        if !self.has_staff()? {
+            return Ok(when);
+        }
+        let actor = self.current_actor()?;
+        if !actor.role.allows(p) {
+            return Err(TillError::NotPermitted {
+                permission: p,
+                role: actor.role,
+            });
+        }
+        when.staff = Some(actor);
+        Ok(when)
+    }
+
+    /// Like [`Till::check`] for an action that changes something: a manager's approval of
+    /// exactly `p` lets it through once.
+    fn authorize(&mut self, p: Permission) -> Result<Moment> {
+        let mut when = self.moment();
+        if !self.has_staff()? {
+            return Ok(when);
+        }
+        let actor = self.current_actor()?;
+        if actor.role.allows(p) {
+            when.staff = Some(actor);
+            return Ok(when);
+        }
+        match self.approval.take() {
+            Some((approved, approver)) if approved == p => {
+                when.staff = Some(actor);
+                when.approved_by = Some(approver);
+                Ok(when)
+            }
+            other => {
+                self.approval = other;
+                Err(TillError::NotPermitted {
+                    permission: p,
+                    role: actor.role,
+                })
+            }
+        }
+    }
+
+    /// The signed-in person as the store has them now: an account disabled or demoted since
+    /// signing in counts from that moment.
+    fn current_actor(&self) -> Result<Actor> {
+        let signed = self.signed_in.as_ref().ok_or(TillError::NotSignedIn)?;
+        let member = staff::by_id(&self.conn, signed.id)?;
+        if !member.active {
+            return Err(TillError::StaffDisabled(member.name));
+        }
+        Ok(member.actor())
+    }
+
+    /// The staff accounts (for someone who manages cashiers or more).
+    pub fn staff(&self) -> Result<Vec<StaffMember>> {
+        self.check(Permission::ManageCashiers)?;
+        staff::list(&self.conn)
+    }
+
+    /// Adds a staff account. The first account of a store must be an admin and needs nobody
+    /// signed in; after that, only someone who manages that role may add one.
+    pub fn add_staff(&mut self, name: &str, role: Role, pin: &Pin) -> Result<StaffMember> {
+        let when = if self.has_staff()? {
+            self.check(manage_permission(role))?
+        } else {
+            if role != Role::Admin {
+                return Err(TillError::invalid(
+                    "role",
+                    "the first staff member of a till must be an admin",
+                ));
+            }
+            self.moment()
+        };
+        let till = self.journal_till();
+        staff::add(&mut self.conn, &till, name, role, pin, &when)
+    }
+
+    /// Disables, re-enables, resets the PIN of, unlocks or changes the role of `name`.
+    pub fn change_staff(&mut self, name: &str, change: staff::Change<'_>) -> Result<StaffMember> {
+        let member = staff::by_name(&self.conn, name)?;
+        let when = self.check(manage_permission(member.role))?;
+        if let staff::Change::SetRole(role) = change {
+            self.check(manage_permission(role))?;
+        }
+        let till = self.journal_till();
+        staff::change(&mut self.conn, &till, name, change, &when)
     }
 
     /// Today's business day on the till's clock: what "today" means in reports.
@@ -149,7 +316,7 @@ impl Till {
     }
 
     pub fn init(&mut self, setup: &ShopSetup) -> Result<&Shop> {
-        let at = self.moment().at;
+        let at = self.authorize(Permission::ChangeSettings)?;
         let shop = shop::init(&mut self.conn, setup, &at)?;
         Ok(self.shop.insert(shop))
     }
@@ -187,7 +354,7 @@ impl Till {
                 category: Some(p.category.to_string()),
             });
         }
-        let at = self.moment().at;
+        let at = self.moment();
         let summary = catalog::import(
             &mut self.conn,
             &shop,
@@ -215,14 +382,14 @@ impl Till {
     }
 
     pub fn set_setting(&mut self, key: &str, value: &str) -> Result<&Shop> {
-        let at = self.moment().at;
+        let at = self.authorize(Permission::ChangeSettings)?;
         let current = self.shop()?.clone();
         let shop = shop::set(&mut self.conn, &current, key, value, &at)?;
         Ok(self.shop.insert(shop))
     }
 
     pub fn set_tax_rate(&mut self, rate: &TaxRate) -> Result<&Shop> {
-        let at = self.moment().at;
+        let at = self.authorize(Permission::ChangeSettings)?;
         let current = self.shop()?.clone();
         let shop = shop::set_tax_rate(&mut self.conn, &current, rate, &at)?;
         Ok(self.shop.insert(shop))
@@ -231,10 +398,12 @@ impl Till {
     // Catalog.
 
     pub fn lookup(&self, code: &str) -> Result<Product> {
+        self.check(Permission::Sell)?;
         catalog::lookup(&self.conn, self.shop()?, code)
     }
 
     pub fn find_products(&self, text: &str, limit: usize) -> Result<Vec<Product>> {
+        self.check(Permission::Sell)?;
         catalog::find(&self.conn, self.shop()?, text, limit)
     }
 
@@ -244,19 +413,23 @@ impl Till {
         offset: i64,
         limit: i64,
     ) -> Result<Vec<Product>> {
+        self.check(Permission::Sell)?;
         catalog::list(&self.conn, self.shop()?, category, offset, limit)
     }
 
     /// How many products [`Till::products`] pages through for `category` (None: all).
     pub fn product_count_in(&self, category: Option<&str>) -> Result<i64> {
+        self.check(Permission::Sell)?;
         catalog::count_in(&self.conn, category)
     }
 
     pub fn product(&self, sku: &str) -> Result<Product> {
+        self.check(Permission::Sell)?;
         catalog::product_by_sku(&self.conn, self.shop()?, sku)
     }
 
     pub fn product_count(&self) -> Result<i64> {
+        self.check(Permission::Sell)?;
         catalog::count(&self.conn)
     }
 
@@ -268,11 +441,13 @@ impl Till {
         offset: i64,
         limit: i64,
     ) -> Result<Vec<Product>> {
+        self.check(Permission::EditCatalog)?;
         catalog::low_stock(&self.conn, self.shop()?, category, offset, limit)
     }
 
     /// How many products [`Till::low_stock`] pages through.
     pub fn low_stock_count(&self, category: Option<&str>) -> Result<i64> {
+        self.check(Permission::EditCatalog)?;
         catalog::low_stock_count(&self.conn, self.shop()?, category)
     }
 
@@ -291,19 +466,20 @@ impl Till {
             },
         )?;
         let total = rows.len() as u64;
-        let at = self.moment().at;
+        let at = self.authorize(Permission::EditCatalog)?;
         catalog::import(&mut self.conn, &shop, file, &rows, &at, &mut |done| {
             progress(done, total)
         })
     }
 
     pub fn export_products(&self, out: &mut dyn std::io::Write) -> Result<u64> {
+        self.check(Permission::EditCatalog)?;
         catalog::export(&self.conn, self.shop()?, out)
     }
 
     pub fn add_product(&mut self, p: &NewProduct) -> Result<Product> {
         let shop = self.shop()?.clone();
-        let at = self.moment().at;
+        let at = self.authorize(Permission::EditCatalog)?;
         catalog::add(&mut self.conn, &shop, p, &at)
     }
 
@@ -311,39 +487,42 @@ impl Till {
         let shop = self.shop()?.clone();
         let price = Money::parse(price, shop.currency)
             .map_err(|e| TillError::invalid("price", e.to_string()))?;
-        let at = self.moment().at;
+        let at = self.authorize(Permission::EditCatalog)?;
         catalog::set_price(&mut self.conn, &shop, sku, price, &at)
     }
 
     /// Changes a product's name, barcode, category, tax rate and reorder level.
     pub fn update_product(&mut self, sku: &str, details: &ProductDetails) -> Result<Product> {
         let shop = self.shop()?.clone();
-        let at = self.moment().at;
+        let at = self.authorize(Permission::EditCatalog)?;
         catalog::update_details(&mut self.conn, &shop, sku, details, &at)
     }
 
     pub fn set_stock(&mut self, sku: &str, stock: i64) -> Result<Product> {
         let shop = self.shop()?.clone();
-        let at = self.moment().at;
+        let at = self.authorize(Permission::EditCatalog)?;
         catalog::set_stock(&mut self.conn, &shop, sku, stock, &at)
     }
 
     // Customers.
 
     pub fn add_customer(&mut self, c: &NewCustomer) -> Result<Customer> {
-        let at = self.moment().at;
+        let at = self.authorize(Permission::AddCustomer)?;
         customers::add(&self.conn, c, &at)
     }
 
     pub fn customer(&self, id: CustomerId) -> Result<Customer> {
+        self.check(Permission::LinkCustomer)?;
         customers::get(&self.conn, id)
     }
 
     pub fn customers(&self, text: Option<&str>, limit: i64) -> Result<Vec<Customer>> {
+        self.check(Permission::LinkCustomer)?;
         customers::list(&self.conn, text, limit)
     }
 
     pub fn points_ledger(&self, id: CustomerId) -> Result<Vec<PointsEntry>> {
+        self.check(Permission::LinkCustomer)?;
         customers::ledger(&self.conn, id)
     }
 
@@ -356,6 +535,7 @@ impl Till {
 
     /// Adds what was scanned or typed (barcode or SKU) to the cart.
     pub fn add_to_cart(&self, cart: &mut Cart, code: &str, quantity: i64) -> Result<usize> {
+        self.check(Permission::Sell)?;
         let p = self.lookup(code)?;
         let line = CartLine {
             product_id: p.id,
@@ -374,6 +554,7 @@ impl Till {
 
     /// Links a customer to the cart after checking they exist.
     pub fn link_customer(&self, cart: &mut Cart, id: CustomerId) -> Result<Customer> {
+        self.check(Permission::LinkCustomer)?;
         let c = self.customer(id)?;
         cart.customer_id = Some(id);
         Ok(c)
@@ -381,6 +562,7 @@ impl Till {
 
     /// The cart priced for the screen, with its linked customer.
     pub fn cart_view(&self, cart: &Cart) -> Result<CartView> {
+        self.check(Permission::Sell)?;
         let customer = match cart.customer_id {
             Some(id) => Some(self.customer(id)?),
             None => None,
@@ -390,15 +572,18 @@ impl Till {
 
     /// Reads a tender as the cashier gives it (see [`register::tender`]).
     pub fn tender(&self, kind: &str, value: Option<&str>) -> Result<TenderRequest> {
+        self.check(Permission::Sell)?;
         register::tender(self.shop()?, kind, value)
     }
 
     /// Product categories in use, in name order.
     pub fn categories(&self) -> Result<Vec<String>> {
+        self.check(Permission::Sell)?;
         catalog::categories(&self.conn)
     }
 
     pub fn parse_discount(&self, text: &str) -> Result<Discount> {
+        self.check(Permission::Sell)?;
         Ok(Discount::parse(text, self.shop()?.currency)?)
     }
 
@@ -420,7 +605,7 @@ impl Till {
         parked: Option<i64>,
     ) -> Result<OrderView> {
         let shop = self.shop()?.clone();
-        let when = self.moment();
+        let when = self.authorize(Permission::Sell)?;
         let id = sales::checkout(&mut self.conn, &shop, cart, tenders, &when, parked)?;
         sales::order(&self.conn, &shop, &id)
     }
@@ -435,6 +620,7 @@ impl Till {
 
     /// The sale priced for the screen (an empty cart before anything is rung up).
     pub fn sale_view(&self, sale: &mut Sale) -> Result<CartView> {
+        self.check(Permission::Sell)?;
         let cart = self.sale_cart(sale)?;
         self.cart_view(cart)
     }
@@ -447,6 +633,7 @@ impl Till {
         sale: &mut Sale,
         change: impl FnOnce(&Till, &mut Cart) -> Result<()>,
     ) -> Result<CartView> {
+        self.check(Permission::Sell)?;
         let before = self.sale_cart(sale)?.clone();
         let cart = self.sale_cart(sale)?;
         match change(self, cart).and_then(|()| self.cart_view(cart)) {
@@ -461,6 +648,7 @@ impl Till {
     /// Brings a parked cart back to the register; refused while another sale has lines, so
     /// nothing rung up is silently dropped.
     pub fn resume_sale(&self, sale: &mut Sale, id: i64) -> Result<()> {
+        self.check(Permission::ParkSale)?;
         if sale.has_lines() {
             return Err(TillError::SaleInProgress);
         }
@@ -477,9 +665,9 @@ impl Till {
     pub fn park_sale(&mut self, sale: &mut Sale, note: Option<&str>) -> Result<i64> {
         let shop = self.shop()?.clone();
         let cart = self.sale_cart(sale)?.clone();
-        let at = self.moment().at;
+        let at = self.authorize(Permission::ParkSale)?;
         let tx = self.conn.transaction()?;
-        let id = sales::park(&tx, &shop, &cart, note, &at)?;
+        let id = sales::park(&tx, &shop, &cart, note, &at.at)?;
         if let Some(old) = sale.resumed_from {
             sales::discard_parked(&tx, old)?;
         }
@@ -502,16 +690,18 @@ impl Till {
     }
 
     pub fn park(&mut self, cart: &Cart, note: Option<&str>) -> Result<i64> {
-        let at = self.moment().at;
-        sales::park(&self.conn, self.shop()?, cart, note, &at)
+        let at = self.authorize(Permission::ParkSale)?;
+        sales::park(&self.conn, self.shop()?, cart, note, &at.at)
     }
 
     pub fn parked(&self) -> Result<Vec<ParkedCart>> {
+        self.check(Permission::ParkSale)?;
         sales::parked(&self.conn, self.shop()?)
     }
 
     /// The parked cart's contents (it stays parked until the sale completes or it is discarded).
     pub fn resume(&self, id: i64) -> Result<Cart> {
+        self.check(Permission::ParkSale)?;
         sales::parked_cart(&self.conn, id)
     }
 
@@ -522,6 +712,7 @@ impl Till {
     // Orders.
 
     pub fn order(&self, reference: &str) -> Result<OrderView> {
+        self.check(Permission::ReadReports)?;
         let shop = self.shop()?;
         let id = sales::resolve(&self.conn, shop, reference)?;
         sales::order(&self.conn, shop, &id)
@@ -533,6 +724,7 @@ impl Till {
         limit: i64,
         offset: i64,
     ) -> Result<Vec<OrderSummary>> {
+        self.check(Permission::ReadReports)?;
         let filter = OrderFilter {
             status,
             ..OrderFilter::default()
@@ -547,13 +739,14 @@ impl Till {
         limit: i64,
         offset: i64,
     ) -> Result<Vec<OrderSummary>> {
+        self.check(Permission::ReadReports)?;
         sales::list(&self.conn, filter, limit, offset)
     }
 
     pub fn void(&mut self, reference: &str) -> Result<OrderView> {
         let shop = self.shop()?.clone();
         let id = sales::resolve(&self.conn, &shop, reference)?;
-        let when = self.moment();
+        let when = self.authorize(Permission::Void)?;
         sales::void(&mut self.conn, &shop, &id, &when)?;
         sales::order(&self.conn, &shop, &id)
     }
@@ -566,7 +759,7 @@ impl Till {
     ) -> Result<RefundView> {
         let shop = self.shop()?.clone();
         let id = sales::resolve(&self.conn, &shop, reference)?;
-        let when = self.moment();
+        let when = self.authorize(Permission::Refund)?;
         refunds::refund(&mut self.conn, &shop, &id, request, restock, &when)
     }
 
@@ -579,10 +772,12 @@ impl Till {
         by: ReportBy,
         limit: Option<i64>,
     ) -> Result<Report> {
+        self.check(Permission::ReadReports)?;
         reports::report(&self.conn, self.shop()?, from, to, by, limit)
     }
 
     pub fn verify_journal(&self) -> Result<JournalReport> {
+        self.check(Permission::ReadReports)?;
         journal::verify(&self.conn)
     }
 

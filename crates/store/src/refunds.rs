@@ -236,8 +236,8 @@ pub fn refund(
     }
     tx.execute(
         "INSERT INTO refunds (id, order_id, kind, amount, tax, cash_rounding, points_reversed,
-             points_shortfall, restock, created_at, business_day, hour)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+             points_shortfall, restock, created_at, business_day, hour, staff_id, approved_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
         params![
             refund_id,
             order_id,
@@ -250,7 +250,9 @@ pub fn refund(
             restock,
             when.at,
             when.business_day,
-            when.hour
+            when.hour,
+            when.staff_id(),
+            when.approver_id()
         ],
     )?;
     let mut line_views = Vec::new();
@@ -366,7 +368,7 @@ pub fn refund(
     journal::append(
         &tx,
         shop.till_id.as_str(),
-        &when.at,
+        when,
         "refund",
         &refund_id,
         &serde_json::json!({

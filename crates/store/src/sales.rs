@@ -8,6 +8,7 @@ use crate::customers::post_points;
 use crate::error::{Result, TillError};
 use crate::journal;
 use crate::shop::Shop;
+use crate::staff::Actor;
 use chrono::{DateTime, FixedOffset, NaiveDate, SecondsFormat, Timelike};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use serde::Serialize;
@@ -17,12 +18,16 @@ use versapos_core::{
     ROUNDING_RULE,
 };
 
-/// When something happened, in the three forms the store keeps.
+/// When something happened, in the three forms the store keeps, and who did it.
 #[derive(Clone, Debug)]
 pub struct Moment {
     pub at: String,
     pub business_day: String,
     pub hour: u32,
+    /// The staff member signed in (none on a store without staff accounts).
+    pub staff: Option<Actor>,
+    /// The manager whose PIN approved this one action, when it needed one.
+    pub approved_by: Option<Actor>,
 }
 
 impl Moment {
@@ -31,7 +36,17 @@ impl Moment {
             at: now.to_rfc3339_opts(SecondsFormat::Millis, false),
             business_day: now.date_naive().to_string(),
             hour: now.hour(),
+            staff: None,
+            approved_by: None,
         }
+    }
+
+    pub fn staff_id(&self) -> Option<i64> {
+        self.staff.as_ref().map(|s| s.id)
+    }
+
+    pub fn approver_id(&self) -> Option<i64> {
+        self.approved_by.as_ref().map(|s| s.id)
     }
 }
 
@@ -192,9 +207,9 @@ pub fn checkout(
         "INSERT INTO orders (id, till_id, number, status, currency, tax_mode, rounding_rule,
              subtotal, discount_total, order_discount, tax_total, total, cash_rounding,
              change_given, customer_id, points_earned, points_redeemed, created_at,
-             business_day, hour)
+             business_day, hour, staff_id)
          VALUES (?1, ?2, ?3, 'paid', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
-             ?17, ?18, ?19)",
+             ?17, ?18, ?19, ?20)",
     )?
     .execute(params![
         order_id,
@@ -216,6 +231,7 @@ pub fn checkout(
         when.at,
         when.business_day,
         when.hour,
+        when.staff_id(),
     ])?;
     let mut items = 0_i64;
     {
@@ -344,7 +360,7 @@ pub fn checkout(
     journal::append(
         &tx,
         till,
-        &when.at,
+        when,
         "sale",
         &order_id,
         &serde_json::json!({
@@ -736,9 +752,10 @@ pub fn void(conn: &mut Connection, shop: &Shop, id: &str, when: &Moment) -> Resu
         )?;
     }
     tx.execute(
-        "UPDATE orders SET status = 'voided', voided_at = ?1, points_reversed = points_earned
+        "UPDATE orders SET status = 'voided', voided_at = ?1, points_reversed = points_earned,
+             voided_by = ?3
          WHERE id = ?2",
-        params![when.at, id],
+        params![when.at, id, when.staff_id()],
     )?;
     tx.execute(
         "UPDATE payments SET status = 'canceled' WHERE order_id = ?1 AND status = 'pending'",
@@ -747,7 +764,7 @@ pub fn void(conn: &mut Connection, shop: &Shop, id: &str, when: &Moment) -> Resu
     journal::append(
         &tx,
         shop.till_id.as_str(),
-        &when.at,
+        when,
         "void",
         id,
         &serde_json::json!({ "number": number, "total": total, "was": status }),

@@ -2,6 +2,7 @@
 
 use crate::error::{Result, TillError};
 use crate::journal;
+use crate::sales::Moment;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::Serialize;
 use ts_rs::TS;
@@ -175,7 +176,8 @@ pub fn load(conn: &Connection) -> Result<Option<Shop>> {
 }
 
 /// Creates the shop in an empty store.
-pub fn init(conn: &mut Connection, setup: &ShopSetup, at: &str) -> Result<Shop> {
+pub fn init(conn: &mut Connection, setup: &ShopSetup, when: &Moment) -> Result<Shop> {
+    let at = when.at.as_str();
     let name = setup.name.trim();
     if name.is_empty() {
         return Err(TillError::invalid("shop name", "must not be empty"));
@@ -236,7 +238,7 @@ pub fn init(conn: &mut Connection, setup: &ShopSetup, at: &str) -> Result<Shop> 
     journal::append(
         &tx,
         setup.till_id.as_str(),
-        at,
+        when,
         "shop_setup",
         "",
         &serde_json::json!({
@@ -250,7 +252,13 @@ pub fn init(conn: &mut Connection, setup: &ShopSetup, at: &str) -> Result<Shop> 
 }
 
 /// Changes one setting by its CLI name; journaled with the old and new value.
-pub fn set(conn: &mut Connection, shop: &Shop, key: &str, value: &str, at: &str) -> Result<Shop> {
+pub fn set(
+    conn: &mut Connection,
+    shop: &Shop,
+    key: &str,
+    value: &str,
+    when: &Moment,
+) -> Result<Shop> {
     let bad = |m: &str| TillError::invalid(key, m.to_string());
     let tx = conn.transaction()?;
     let (stored_key, stored) = match key {
@@ -321,7 +329,7 @@ pub fn set(conn: &mut Connection, shop: &Shop, key: &str, value: &str, at: &str)
     journal::append(
         &tx,
         shop.till_id.as_str(),
-        at,
+        when,
         "setting_change",
         stored_key,
         &serde_json::json!({ "setting": key, "old": old, "new": stored }),
@@ -332,7 +340,12 @@ pub fn set(conn: &mut Connection, shop: &Shop, key: &str, value: &str, at: &str)
 }
 
 /// Adds or changes a tax rate; journaled.
-pub fn set_tax_rate(conn: &mut Connection, shop: &Shop, rate: &TaxRate, at: &str) -> Result<Shop> {
+pub fn set_tax_rate(
+    conn: &mut Connection,
+    shop: &Shop,
+    rate: &TaxRate,
+    when: &Moment,
+) -> Result<Shop> {
     let tx = conn.transaction()?;
     tx.execute(
         "INSERT INTO tax_rates (name, basis_points) VALUES (?1, ?2)
@@ -342,7 +355,7 @@ pub fn set_tax_rate(conn: &mut Connection, shop: &Shop, rate: &TaxRate, at: &str
     journal::append(
         &tx,
         shop.till_id.as_str(),
-        at,
+        when,
         "setting_change",
         "tax_rate",
         &serde_json::json!({ "tax_rate": rate.name, "basis_points": rate.basis_points }),

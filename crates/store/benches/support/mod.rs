@@ -138,7 +138,7 @@ fn generate(path: &Path, products: usize, orders: usize) -> String {
     let t = Instant::now();
     let mut conn = db::open(path).expect("open a second connection for the import");
     fast_pragmas(&conn);
-    let import_at = Moment::new(clock.0).at;
+    let import_at = Moment::new(clock.0);
     let mut done = 0;
     while done < products {
         let end = (done + BATCH).min(products);

@@ -11,6 +11,7 @@ mod points;
 mod refunds;
 mod reports;
 mod sales;
+mod staff;
 mod support;
 mod tenders;
 mod voids;

@@ -211,6 +211,13 @@ fn upgrading_a_schema_1_store_fills_the_monthly_product_rollup() {
              DROP INDEX orders_number;
              DROP INDEX products_active_category_name;
              DROP INDEX products_active_stock;
+             DROP INDEX orders_staff;
+             DROP INDEX refunds_staff;
+             ALTER TABLE orders DROP COLUMN staff_id;
+             ALTER TABLE orders DROP COLUMN voided_by;
+             ALTER TABLE refunds DROP COLUMN staff_id;
+             ALTER TABLE refunds DROP COLUMN approved_by;
+             DROP TABLE staff;
              PRAGMA user_version = 1;",
         )
         .expect("downgrade to schema 1");
