@@ -13,3 +13,4 @@ mod products;
 mod refunds;
 mod reports;
 mod sales;
+mod staff;

@@ -40,6 +40,8 @@ pub struct Refusal {
 pub struct Till {
     pub dir: TempDir,
     pub db: PathBuf,
+    /// Who the commands run as ($VERSAPOS_STAFF / $VERSAPOS_PIN), once the till has staff.
+    staff: std::cell::RefCell<Option<(String, String)>>,
 }
 
 impl Till {
@@ -47,7 +49,11 @@ impl Till {
     pub fn empty() -> Till {
         let dir = TempDir::new().expect("create a temp dir for the store");
         let db = dir.path().join("store.db");
-        Till { dir, db }
+        Till {
+            dir,
+            db,
+            staff: Default::default(),
+        }
     }
 
     /// A GBP shop, prices including tax, till T1, with the default rates
@@ -82,12 +88,34 @@ impl Till {
     pub fn command(&self) -> Command {
         let mut cmd = Command::new(BIN);
         cmd.env_remove("VERSAPOS_DB")
+            .env_remove("VERSAPOS_STAFF")
+            .env_remove("VERSAPOS_PIN")
+            .env_remove("VERSAPOS_NEW_PIN")
             .env("HOME", self.dir.path())
             .env("XDG_DATA_HOME", self.dir.path().join("data"))
             .arg("--db")
             .arg(&self.db)
             .stdin(Stdio::null());
+        if let Some((name, pin)) = &*self.staff.borrow() {
+            cmd.env("VERSAPOS_STAFF", name).env("VERSAPOS_PIN", pin);
+        }
         cmd
+    }
+
+    /// Runs the following commands as this staff member (None: nobody signed in).
+    pub fn as_staff(&self, who: Option<(&str, &str)>) {
+        *self.staff.borrow_mut() = who.map(|(n, p)| (n.to_string(), p.to_string()));
+    }
+
+    /// Runs a command with a new PIN given in $VERSAPOS_NEW_PIN.
+    pub fn run_with_new_pin(&self, new_pin: &str, args: &[&str]) -> Run {
+        let out = self
+            .command()
+            .env("VERSAPOS_NEW_PIN", new_pin)
+            .args(args)
+            .output()
+            .expect("run the versapos binary");
+        Run::from_output(out)
     }
 
     pub fn run(&self, args: &[&str]) -> Run {

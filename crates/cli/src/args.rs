@@ -51,6 +51,34 @@ pub enum Command {
     /// The tamper-evident journal.
     #[command(subcommand)]
     Journal(JournalCmd),
+    /// Staff accounts. The first one (an admin) needs nobody signed in; after that, commands
+    /// act as a staff member signed in by PIN: $VERSAPOS_STAFF and $VERSAPOS_PIN, or asked on
+    /// the terminal. A new PIN comes from $VERSAPOS_NEW_PIN or is asked twice.
+    #[command(subcommand)]
+    Staff(StaffCmd),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum StaffCmd {
+    /// Add a staff member (cashier, manager or admin).
+    Add {
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value = "cashier")]
+        role: String,
+    },
+    /// List the staff accounts.
+    List,
+    /// Disable an account (the last admin cannot be disabled).
+    Disable { name: String },
+    /// Enable a disabled account again.
+    Enable { name: String },
+    /// Give an account a new PIN (also unlocks it).
+    ResetPin { name: String },
+    /// Unlock an account locked after wrong PINs.
+    Unlock { name: String },
+    /// Change an account's role (the last admin keeps theirs).
+    SetRole { name: String, role: String },
 }
 
 #[derive(Args, Debug)]

@@ -6,14 +6,15 @@ mod print;
 
 use args::{
     CartArgs, Cli, Command, CustomersCmd, JournalCmd, OrdersCmd, ProductsCmd, ReportArgs,
-    SettingsCmd,
+    SettingsCmd, StaffCmd,
 };
 use clap::Parser;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use versapos_core::{
-    tax::parse_percent, CustomerId, Money, OrderStatus, RefundRequest, Sku, TaxRate, TenderRequest,
+    tax::parse_percent, CustomerId, Money, OrderStatus, Pin, RefundRequest, Role, Sku, TaxRate,
+    TenderRequest,
 };
 use versapos_store::{NewCustomer, NewProduct, ReportBy, ShopSetup, Till, TillError};
 
@@ -119,6 +120,11 @@ fn run(cli: Cli) -> Result<()> {
     };
     let mut till = Till::open(&path)?;
     let out = print::Out { json: cli.json };
+    // Once the till has staff, every command acts as someone signed in by PIN; the first admin
+    // is added with nobody signed in.
+    if till.has_staff()? {
+        sign_in(&mut till)?;
+    }
     match cli.command {
         Command::Init(a) => {
             let mut rates = Vec::new();
@@ -260,6 +266,7 @@ fn run(cli: Cli) -> Result<()> {
             }
         },
         Command::Report(a) => report(&till, &a, &out)?,
+        Command::Staff(cmd) => staff(&mut till, cmd, &out)?,
         Command::Journal(JournalCmd::Verify) => {
             let r = till.verify_journal()?;
             out.journal(&r);
@@ -456,6 +463,91 @@ fn report(till: &Till, a: &ReportArgs, out: &print::Out) -> Result<()> {
         print::report_csv(&r)?;
     } else {
         out.report(&r);
+    }
+    Ok(())
+}
+
+/// Signs in as $VERSAPOS_STAFF with $VERSAPOS_PIN, or asks for them on the terminal.
+fn sign_in(till: &mut Till) -> Result<()> {
+    let name = match std::env::var("VERSAPOS_STAFF") {
+        Ok(n) if !n.trim().is_empty() => n,
+        _ => prompt_line("Staff name: ")?,
+    };
+    let pin = match std::env::var("VERSAPOS_PIN") {
+        Ok(p) if !p.is_empty() => p,
+        _ => prompt_secret(&format!("PIN for {}: ", name.trim()))?,
+    };
+    till.sign_in(&name, &pin)?;
+    Ok(())
+}
+
+/// A new PIN: $VERSAPOS_NEW_PIN, else asked twice on the terminal.
+fn new_pin() -> Result<Pin> {
+    let text = match std::env::var("VERSAPOS_NEW_PIN") {
+        Ok(p) if !p.is_empty() => p,
+        _ => {
+            let first = prompt_secret("New PIN (4 to 8 digits): ")?;
+            let again = prompt_secret("The same PIN again: ")?;
+            if first != again {
+                return Err(usage("the two PINs differ: nothing was changed"));
+            }
+            first
+        }
+    };
+    Pin::parse(&text).map_err(|e| usage(format!("new PIN: {e}")))
+}
+
+fn on_a_terminal() -> bool {
+    use std::io::IsTerminal;
+    std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
+}
+
+fn prompt_line(label: &str) -> Result<String> {
+    if !on_a_terminal() {
+        return Err(usage(
+            "this till has staff accounts: sign in with VERSAPOS_STAFF and VERSAPOS_PIN",
+        ));
+    }
+    eprint!("{label}");
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line)?;
+    Ok(line.trim().to_string())
+}
+
+fn prompt_secret(label: &str) -> Result<String> {
+    if !on_a_terminal() {
+        return Err(usage(
+            "a PIN is needed: set VERSAPOS_PIN (or VERSAPOS_NEW_PIN for a new one), or run on a terminal",
+        ));
+    }
+    Ok(rpassword::prompt_password(label)?)
+}
+
+fn role(text: &str) -> Result<Role> {
+    Role::parse(text)
+        .ok_or_else(|| usage(format!("role '{text}': expected cashier, manager or admin")))
+}
+
+fn staff(till: &mut Till, cmd: StaffCmd, out: &print::Out) -> Result<()> {
+    use versapos_store::staff::Change;
+    match cmd {
+        StaffCmd::Add { name, role: r } => {
+            let r = role(&r)?;
+            let pin = new_pin()?;
+            out.staff_member(&till.add_staff(&name, r, &pin)?);
+        }
+        StaffCmd::List => out.staff(&till.staff()?),
+        StaffCmd::Disable { name } => out.staff_member(&till.change_staff(&name, Change::Disable)?),
+        StaffCmd::Enable { name } => out.staff_member(&till.change_staff(&name, Change::Enable)?),
+        StaffCmd::ResetPin { name } => {
+            let pin = new_pin()?;
+            out.staff_member(&till.change_staff(&name, Change::ResetPin(&pin))?);
+        }
+        StaffCmd::Unlock { name } => out.staff_member(&till.change_staff(&name, Change::Unlock)?),
+        StaffCmd::SetRole { name, role: r } => {
+            let r = role(&r)?;
+            out.staff_member(&till.change_staff(&name, Change::SetRole(r))?);
+        }
     }
     Ok(())
 }

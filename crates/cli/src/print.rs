@@ -7,6 +7,7 @@ use versapos_store::catalog::rate_label;
 use versapos_store::customers::PointsEntry;
 use versapos_store::journal::JournalReport;
 use versapos_store::reports::{Report, ReportRows};
+use versapos_store::StaffMember;
 use versapos_store::{
     Customer, ImportSummary, OrderSummary, OrderView, ParkedCart, Product, RefundView, Shop,
 };
@@ -399,6 +400,34 @@ impl Out {
                 c.points_balance
             );
         }
+    }
+
+    pub fn staff(&self, list: &[StaffMember]) {
+        if self.json {
+            json(&serde_json::json!({ "staff": list }));
+            return;
+        }
+        for m in list {
+            outln!(
+                "{:>4}  {:<24} {:<8} {}{}",
+                m.id,
+                m.name,
+                m.role,
+                if m.active { "active" } else { "disabled" },
+                m.locked_until
+                    .as_deref()
+                    .map(|u| format!(", locked until {u}"))
+                    .unwrap_or_default()
+            );
+        }
+    }
+
+    pub fn staff_member(&self, m: &StaffMember) {
+        if self.json {
+            json(&serde_json::json!({ "staff_member": m }));
+            return;
+        }
+        self.staff(std::slice::from_ref(m));
     }
 
     pub fn report(&self, r: &Report) {

@@ -1,0 +1,122 @@
+//! Staff at the command line: the first admin, commands acting as someone signed in by PIN,
+//! refusals that name the missing permission (exit 2), the lock after wrong PINs, and the last
+//! admin kept.
+
+use crate::support::Till;
+use serde_json::Value;
+
+/// A GBP shop with a catalog and three staff members: Ada (admin, 9999), Morgan (manager,
+/// 2222) and Sam (cashier, 1111). Commands run as Ada afterwards.
+fn staffed() -> Till {
+    let till = Till::gbp_with_catalog();
+    let r = till.run_with_new_pin(
+        "9999",
+        &["staff", "add", "--name", "Ada", "--role", "admin"],
+    );
+    assert_eq!(r.code, Some(0), "first admin: {}", r.stderr);
+    till.as_staff(Some(("Ada", "9999")));
+    for (name, role, pin) in [("Morgan", "manager", "2222"), ("Sam", "cashier", "1111")] {
+        let r = till.run_with_new_pin(pin, &["staff", "add", "--name", name, "--role", role]);
+        assert_eq!(r.code, Some(0), "{name}: {}", r.stderr);
+    }
+    till
+}
+
+#[test]
+fn once_a_till_has_staff_every_command_needs_someone_signed_in() {
+    let till = staffed();
+    till.as_staff(None);
+    let r = till.refused(&["products", "list"]);
+    assert!(r.message.contains("VERSAPOS_STAFF"), "{}", r.message);
+    till.as_staff(Some(("Sam", "1111")));
+    assert_eq!(till.json(&["products", "list"])["total"], Value::from(3));
+}
+
+#[test]
+fn a_cashier_sells_but_is_refused_reports_refunds_and_staff_naming_the_permission() {
+    let till = staffed();
+    till.as_staff(Some(("Sam", "1111")));
+    let sale = till.json(&["sale", "--item", "TEA", "--pay", "cash"]);
+    let receipt = sale["receipt"].as_str().expect("receipt").to_string();
+    for (args, permission) in [
+        (
+            vec!["report", "--from", "today", "--to", "today"],
+            "read_reports",
+        ),
+        (vec!["refund", receipt.as_str()], "refund"),
+        (vec!["staff", "list"], "manage_cashiers"),
+        (vec!["products", "set-price", "TEA", "2.99"], "edit_catalog"),
+        (
+            vec!["settings", "set", "loyalty-earn", "2"],
+            "change_settings",
+        ),
+    ] {
+        let r = till.refused(&args);
+        assert_eq!(r.code, "not_permitted", "{args:?}");
+        assert!(r.message.contains(permission), "{args:?}: {}", r.message);
+    }
+    till.as_staff(Some(("Morgan", "2222")));
+    till.json(&["refund", receipt.as_str()]);
+    let r = till.refused(&["settings", "set", "loyalty-earn", "2"]);
+    assert!(r.message.contains("change_settings"), "{}", r.message);
+}
+
+#[test]
+fn five_wrong_pins_lock_an_account_until_an_admin_unlocks_it() {
+    let till = staffed();
+    till.as_staff(Some(("Sam", "0000")));
+    for _ in 0..4 {
+        assert_eq!(till.refused(&["products", "list"]).code, "wrong_pin");
+    }
+    assert_eq!(till.refused(&["products", "list"]).code, "staff_locked");
+    till.as_staff(Some(("Sam", "1111")));
+    assert_eq!(
+        till.refused(&["products", "list"]).code,
+        "staff_locked",
+        "the right PIN does not open a locked account"
+    );
+    till.as_staff(Some(("Ada", "9999")));
+    till.json(&["staff", "unlock", "Sam"]);
+    till.as_staff(Some(("Sam", "1111")));
+    till.json(&["products", "list"]);
+}
+
+#[test]
+fn bad_staff_input_is_refused_and_changes_nothing() {
+    let till = staffed();
+    for (pin, args) in [
+        ("123", vec!["staff", "add", "--name", "Tom"]),
+        ("123456789", vec!["staff", "add", "--name", "Tom"]),
+        ("12a4", vec!["staff", "add", "--name", "Tom"]),
+        ("4444", vec!["staff", "add", "--name", "sam"]),
+        (
+            "4444",
+            vec!["staff", "add", "--name", "Tom", "--role", "boss"],
+        ),
+    ] {
+        let mut all = vec!["--json"];
+        all.extend_from_slice(&args);
+        let r = till.run_with_new_pin(pin, &all);
+        assert_eq!(r.code, Some(2), "{pin} {args:?}: {}", r.stdout);
+    }
+    assert_eq!(
+        till.refused(&["staff", "disable", "Ada"]).code,
+        "invalid_input"
+    );
+    assert_eq!(
+        till.refused(&["staff", "set-role", "Ada", "manager"]).code,
+        "invalid_input"
+    );
+    let list = till.json(&["staff", "list"]);
+    let names: Vec<&str> = list["staff"]
+        .as_array()
+        .expect("staff")
+        .iter()
+        .filter_map(|m| m["name"].as_str())
+        .collect();
+    assert_eq!(names, ["Ada", "Morgan", "Sam"]);
+    let out = till.ok(&["journal", "verify"]);
+    for pin in ["9999", "2222", "1111"] {
+        assert!(!out.contains(pin));
+    }
+}
