@@ -44,6 +44,13 @@ const COMMANDS: &[&str] = &[
     "report",
     "business_day",
     "save_report_csv",
+    "staff_status",
+    "sign_in",
+    "sign_out",
+    "approve",
+    "staff_list",
+    "add_staff",
+    "change_staff",
 ];
 
 fn main() {

@@ -2,17 +2,17 @@
 //! type in `ui/src/lib/bindings/`. They are committed; a test fails when they are stale and
 //! `scripts/bindings` rewrites them.
 
-use crate::commands::{catalog, customers, orders, register, reports, shop};
+use crate::commands::{catalog, customers, orders, register, reports, shop, staff};
 use crate::error::CommandError;
 use std::path::PathBuf;
 use ts_rs::{Config, ExportError, TS};
-use versapos_core::{LoyaltyRules, TaxMode, TaxRate};
+use versapos_core::{LoyaltyRules, Permission, Role, TaxMode, TaxRate};
 use versapos_store::{
     refunds::{RefundLineView, RefundTenderView},
     reports::{PeriodRow, ProductRow, ReportRows, TenderRow, Totals},
     sales::{LineView, ParkedItem, PaymentView, RefundSummary, TaxLineView},
     CartLineView, CartView, Customer, ImportProblem, ImportSummary, OrderSummary, OrderView,
-    ParkedCart, PointsEntry, Product, RefundView, Report, ReportBy, Shop,
+    Actor, ParkedCart, PointsEntry, Product, RefundView, Report, ReportBy, Shop, StaffMember,
 };
 
 /// Where the bindings live, relative to the repository root.
@@ -57,6 +57,10 @@ pub fn render_all() -> Result<Vec<(String, String)>, ExportError> {
     render::<ParkedCart>(&mut f)?;
     render::<ParkedItem>(&mut f)?;
     render::<OrderSummary>(&mut f)?;
+    render::<Role>(&mut f)?;
+    render::<Permission>(&mut f)?;
+    render::<Actor>(&mut f)?;
+    render::<StaffMember>(&mut f)?;
     render::<RefundView>(&mut f)?;
     render::<RefundLineView>(&mut f)?;
     render::<RefundTenderView>(&mut f)?;
@@ -87,6 +91,10 @@ pub fn render_all() -> Result<Vec<(String, String)>, ExportError> {
     render::<orders::RefundInput>(&mut f)?;
     render::<orders::RefundLineInput>(&mut f)?;
     render::<reports::ReportQuery>(&mut f)?;
+    render::<staff::StaffStatus>(&mut f)?;
+    render::<staff::StaffName>(&mut f)?;
+    render::<staff::NewStaffInput>(&mut f)?;
+    render::<staff::StaffChangeInput>(&mut f)?;
     render::<CommandError>(&mut f)?;
     f.sort();
     // One import for the UI: `import type { CartView } from "$lib/bindings"`.

@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 use ts_rs::TS;
+use versapos_core::Permission;
 use versapos_store::TillError;
 
 /// A command's failure as the UI receives it (the rejected value of `invoke`).
@@ -11,6 +12,11 @@ pub struct CommandError {
     pub code: String,
     /// For people: what went wrong and, where it can, what to do.
     pub message: String,
+    /// With `not_permitted`: the permission that was missing, so the till can ask a manager to
+    /// approve exactly that with their PIN.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub permission: Option<Permission>,
 }
 
 impl CommandError {
@@ -18,6 +24,7 @@ impl CommandError {
         CommandError {
             code: code.to_string(),
             message: message.into(),
+            permission: None,
         }
     }
 }
@@ -28,7 +35,14 @@ impl From<TillError> for CommandError {
         if !e.is_bad_input() {
             tracing::error!(code = e.code(), error = %e, "till failure");
         }
-        CommandError::new(e.code(), e.to_string())
+        let permission = match &e {
+            TillError::NotPermitted { permission, .. } => Some(*permission),
+            _ => None,
+        };
+        CommandError {
+            permission,
+            ..CommandError::new(e.code(), e.to_string())
+        }
     }
 }
 

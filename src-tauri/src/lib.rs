@@ -19,7 +19,7 @@ pub const STORE_FILE: &str = "store.db";
 
 /// Registers every command on a builder; shared by the app and the tests' mock app.
 pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
-    use commands::{catalog, customers, orders, register, reports, shop};
+    use commands::{catalog, customers, orders, register, reports, shop, staff};
     builder.invoke_handler(tauri::generate_handler![
         shop::app_status,
         shop::start_demo,
@@ -59,6 +59,13 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         reports::report,
         reports::business_day,
         reports::save_report_csv,
+        staff::staff_status,
+        staff::sign_in,
+        staff::sign_out,
+        staff::approve,
+        staff::staff_list,
+        staff::add_staff,
+        staff::change_staff,
     ])
 }
 
@@ -141,6 +148,8 @@ pub fn run() {
                 Some(path) => open_store_at(app.handle(), &path)?,
                 None => open_store(app.handle(), &app.path().app_data_dir()?)?,
             }
+            #[cfg(target_os = "linux")]
+            draw_without_compositing(app);
             Ok(())
         })
         .build(tauri::generate_context!());

@@ -220,6 +220,16 @@ impl Till {
         Ok(member.actor())
     }
 
+    /// The active staff members' names and roles, for the lock screen to choose from (no PINs,
+    /// nothing else: anyone at the till may see who works there).
+    pub fn staff_names(&self) -> Result<Vec<(String, Role)>> {
+        Ok(staff::list(&self.conn)?
+            .into_iter()
+            .filter(|m| m.active)
+            .map(|m| (m.name, m.role))
+            .collect())
+    }
+
     /// The staff accounts (for someone who manages cashiers or more).
     pub fn staff(&self) -> Result<Vec<StaffMember>> {
         self.check(Permission::ManageCashiers)?;

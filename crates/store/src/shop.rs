@@ -28,6 +28,8 @@ pub struct Shop {
     pub tax_rates: Vec<TaxRate>,
     pub default_tax_rate: String,
     pub low_stock_level: i64,
+    /// Minutes without a touch or a key before the till's screen locks (0: never).
+    pub lock_minutes: i64,
     pub demo: bool,
 }
 
@@ -97,6 +99,7 @@ pub const SETTING_KEYS: &[&str] = &[
     "loyalty-redeem",
     "low-stock-level",
     "default-tax-rate",
+    "lock-minutes",
 ];
 
 impl Shop {
@@ -171,6 +174,13 @@ pub fn load(conn: &Connection) -> Result<Option<Shop>> {
         tax_rates,
         default_tax_rate,
         low_stock_level: int(conn, "low_stock_level")?,
+        // Stores set up before the screen lock existed lock after the default five minutes.
+        lock_minutes: match get(conn, "lock_minutes")? {
+            Some(v) => v
+                .parse()
+                .map_err(|_| TillError::Corrupt("setting 'lock_minutes' is not a number".into()))?,
+            None => 5,
+        },
         demo: need(conn, "demo")? == "1",
     }))
 }
@@ -230,6 +240,7 @@ pub fn init(conn: &mut Connection, setup: &ShopSetup, when: &Moment) -> Result<S
         ("loyalty_earn", loyalty.earn_per_major.to_string()),
         ("loyalty_redeem", loyalty.redeem_per_major.to_string()),
         ("low_stock_level", "5".to_string()),
+        ("lock_minutes", "5".to_string()),
         ("demo", if setup.demo { "1" } else { "0" }.to_string()),
         ("created_at", at.to_string()),
     ] {
@@ -306,6 +317,16 @@ pub fn set(
                 return Err(bad("must not be negative"));
             }
             ("low_stock_level", n.to_string())
+        }
+        "lock-minutes" => {
+            let n: i64 = value
+                .trim()
+                .parse()
+                .map_err(|_| bad("expected a whole number of minutes (0: never lock)"))?;
+            if !(0..=240).contains(&n) {
+                return Err(bad("must be 0 (never) to 240 minutes"));
+            }
+            ("lock_minutes", n.to_string())
         }
         "default-tax-rate" => {
             let r = shop.tax_rate(value)?;

@@ -7,6 +7,7 @@ pub mod orders;
 pub mod register;
 pub mod reports;
 pub mod shop;
+pub mod staff;
 
 #[cfg(test)]
 mod tests;

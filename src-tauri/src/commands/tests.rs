@@ -544,3 +544,149 @@ fn the_report_is_the_one_the_cli_prints_and_settings_change() {
         "invalid_input"
     );
 }
+
+/// A demo till with an admin (Ada 9999, signed in after), a manager (Morgan 2222) and a cashier
+/// (Sam 1111), added through the commands.
+fn staffed_till() -> TestTill {
+    let till = TestTill::new();
+    till.ok("start_demo", json!({}));
+    assert_eq!(till.ok("staff_status", json!({}))["has_staff"], json!(false));
+    let ada = till.ok(
+        "add_staff",
+        json!({"staff": {"name": "Ada", "role": "admin", "pin": "9999"}}),
+    );
+    assert_eq!(ada["role"], json!("admin"));
+    let status = till.ok("staff_status", json!({}));
+    assert_eq!(status["signed_in"]["name"], json!("Ada"), "the first admin is signed in");
+    for (name, role, pin) in [("Morgan", "manager", "2222"), ("Sam", "cashier", "1111")] {
+        till.ok(
+            "add_staff",
+            json!({"staff": {"name": name, "role": role, "pin": pin}}),
+        );
+    }
+    till
+}
+
+/// The permission table walked through the commands the UI calls, for every role: allowed
+/// commands answer, refused ones say `not_permitted` and name the permission.
+#[test]
+fn every_role_gets_exactly_its_permissions_through_the_commands() {
+    use versapos_core::{Permission, Role};
+    for (who, pin, role) in [
+        ("Sam", "1111", Role::Cashier),
+        ("Morgan", "2222", Role::Manager),
+        ("Ada", "9999", Role::Admin),
+    ] {
+        let till = staffed_till();
+        till.ok("cart_add", json!({"code": "HOT-0001", "quantity": 2}));
+        let paid = till.ok(
+            "checkout",
+            json!({"tenders": [{"kind": "cash", "value": null}]}),
+        );
+        till.ok("cart_add", json!({"code": "HOT-0001", "quantity": 1}));
+        let to_void = till.ok(
+            "checkout",
+            json!({"tenders": [{"kind": "cash", "value": null}]}),
+        );
+        till.ok("sign_in", json!({"name": who, "pin": pin}));
+
+        let check = |p: Permission, cmd: &str, args: Value| {
+            let result = till.call(cmd, args);
+            match (role.allows(p), result) {
+                (true, Ok(_)) => {}
+                (false, Err(e)) => {
+                    assert_eq!(e["code"], json!("not_permitted"), "{role} {cmd}: {e}");
+                    assert_eq!(e["permission"], json!(p.as_str()), "{role} {cmd}: {e}");
+                }
+                (allowed, r) => panic!("{role} {cmd}: allowed={allowed}, got {r:?}"),
+            }
+        };
+        check(
+            Permission::Sell,
+            "cart_add",
+            json!({"code": "HOT-0001", "quantity": 1}),
+        );
+        check(
+            Permission::LinkCustomer,
+            "find_customers",
+            json!({"search": null}),
+        );
+        check(
+            Permission::AddCustomer,
+            "add_customer",
+            json!({"customer": {"name": format!("Guest of {who}"), "email": null, "phone": null}}),
+        );
+        check(Permission::ParkSale, "cart_park", json!({"note": null}));
+        check(
+            Permission::Refund,
+            "refund_order",
+            json!({"reference": paid["receipt"], "refund": {"amount": null, "lines": [], "restock": false}}),
+        );
+        check(
+            Permission::Void,
+            "void_order",
+            json!({"reference": to_void["receipt"]}),
+        );
+        check(
+            Permission::ReadReports,
+            "report",
+            json!({"query": {"from": "today", "to": "today", "by": "hour", "limit": null}}),
+        );
+        check(
+            Permission::EditCatalog,
+            "set_price",
+            json!({"sku": "HOT-0001", "price": "1.90"}),
+        );
+        check(
+            Permission::ChangeSettings,
+            "change_setting",
+            json!({"key": "lock-minutes", "value": "10"}),
+        );
+        check(Permission::ManageCashiers, "staff_list", json!({}));
+        check(
+            Permission::ManageManagers,
+            "add_staff",
+            json!({"staff": {"name": format!("Boss of {who}"), "role": "manager", "pin": "4321"}}),
+        );
+    }
+}
+
+#[test]
+fn a_cashiers_refund_goes_through_with_a_managers_pin_once() {
+    let till = staffed_till();
+    till.ok("sign_in", json!({"name": "Sam", "pin": "1111"}));
+    till.ok("cart_add", json!({"code": "HOT-0001", "quantity": 2}));
+    let order = till.ok(
+        "checkout",
+        json!({"tenders": [{"kind": "cash", "value": null}]}),
+    );
+    let refund = json!({"reference": order["receipt"],
+        "refund": {"amount": null, "lines": [{"sku": "HOT-0001", "quantity": 1}], "restock": true}});
+    assert_eq!(till.error_code("refund_order", refund.clone()), "not_permitted");
+    assert_eq!(
+        till.error_code(
+            "approve",
+            json!({"name": "Morgan", "pin": "0000", "permission": "refund"})
+        ),
+        "wrong_pin"
+    );
+    till.ok(
+        "approve",
+        json!({"name": "Morgan", "pin": "2222", "permission": "refund"}),
+    );
+    till.ok("refund_order", refund.clone());
+    assert_eq!(till.error_code("refund_order", refund), "not_permitted");
+    // Locking the screen keeps the sale; nothing works until someone signs in again.
+    till.ok("cart_add", json!({"code": "HOT-0001", "quantity": 1}));
+    till.ok("sign_out", json!({}));
+    assert_eq!(
+        till.error_code("cart_add", json!({"code": "HOT-0001", "quantity": 1})),
+        "not_signed_in"
+    );
+    till.ok("sign_in", json!({"name": "Sam", "pin": "1111"}));
+    assert_eq!(
+        till.ok("current_cart", json!({}))["items"],
+        json!(1),
+        "the sale is as it was"
+    );
+}

@@ -18,4 +18,8 @@ exponent: number, till_id: string, tax_mode: TaxMode,
 /**
  * The cash rounding increment in minor units (1: no rounding).
  */
-cash_rounding: number, loyalty: LoyaltyRules, tax_rates: Array<TaxRate>, default_tax_rate: string, low_stock_level: number, demo: boolean, };
+cash_rounding: number, loyalty: LoyaltyRules, tax_rates: Array<TaxRate>, default_tax_rate: string, low_stock_level: number, 
+/**
+ * Minutes without a touch or a key before the till's screen locks (0: never).
+ */
+lock_minutes: number, demo: boolean, };
