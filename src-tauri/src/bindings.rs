@@ -11,8 +11,8 @@ use versapos_store::{
     refunds::{RefundLineView, RefundTenderView},
     reports::{PeriodRow, ProductRow, ReportRows, TenderRow, Totals},
     sales::{LineView, ParkedItem, PaymentView, RefundSummary, TaxLineView},
-    CartLineView, CartView, Customer, ImportProblem, ImportSummary, OrderSummary, OrderView,
-    Actor, ParkedCart, PointsEntry, Product, RefundView, Report, ReportBy, Shop, StaffMember,
+    Actor, CartLineView, CartView, Customer, ImportProblem, ImportSummary, OrderSummary, OrderView,
+    ParkedCart, PointsEntry, Product, RefundView, Report, ReportBy, Shop, StaffMember,
 };
 
 /// Where the bindings live, relative to the repository root.

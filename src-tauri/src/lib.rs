@@ -148,8 +148,6 @@ pub fn run() {
                 Some(path) => open_store_at(app.handle(), &path)?,
                 None => open_store(app.handle(), &app.path().app_data_dir()?)?,
             }
-            #[cfg(target_os = "linux")]
-            draw_without_compositing(app);
             Ok(())
         })
         .build(tauri::generate_context!());

@@ -550,14 +550,21 @@ fn the_report_is_the_one_the_cli_prints_and_settings_change() {
 fn staffed_till() -> TestTill {
     let till = TestTill::new();
     till.ok("start_demo", json!({}));
-    assert_eq!(till.ok("staff_status", json!({}))["has_staff"], json!(false));
+    assert_eq!(
+        till.ok("staff_status", json!({}))["has_staff"],
+        json!(false)
+    );
     let ada = till.ok(
         "add_staff",
         json!({"staff": {"name": "Ada", "role": "admin", "pin": "9999"}}),
     );
     assert_eq!(ada["role"], json!("admin"));
     let status = till.ok("staff_status", json!({}));
-    assert_eq!(status["signed_in"]["name"], json!("Ada"), "the first admin is signed in");
+    assert_eq!(
+        status["signed_in"]["name"],
+        json!("Ada"),
+        "the first admin is signed in"
+    );
     for (name, role, pin) in [("Morgan", "manager", "2222"), ("Sam", "cashier", "1111")] {
         till.ok(
             "add_staff",
@@ -662,7 +669,10 @@ fn a_cashiers_refund_goes_through_with_a_managers_pin_once() {
     );
     let refund = json!({"reference": order["receipt"],
         "refund": {"amount": null, "lines": [{"sku": "HOT-0001", "quantity": 1}], "restock": true}});
-    assert_eq!(till.error_code("refund_order", refund.clone()), "not_permitted");
+    assert_eq!(
+        till.error_code("refund_order", refund.clone()),
+        "not_permitted"
+    );
     assert_eq!(
         till.error_code(
             "approve",
