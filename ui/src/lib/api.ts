@@ -28,13 +28,21 @@ import type {
   ShopSetupInput,
   TaxRateInput,
   TenderInput,
+  Actor,
+  NewStaffInput,
+  Permission,
+  StaffChangeInput,
+  StaffMember,
+  StaffStatus,
 } from "./types";
 
 /** Any rejection as a CommandError: the shell's own `{code, message}`, or a wrapped oddity. */
 export function toCommandError(e: unknown): CommandError {
   if (e && typeof e === "object" && "code" in e && "message" in e) {
-    const { code, message } = e as { code: unknown; message: unknown };
-    return { code: String(code), message: String(message) };
+    const { code, message, permission } = e as { code: unknown; message: unknown; permission?: unknown };
+    const err: CommandError = { code: String(code), message: String(message) };
+    if (typeof permission === "string") err.permission = permission as Permission;
+    return err;
   }
   if (typeof e === "string") return { code: "internal", message: e };
   if (e instanceof Error) return { code: "internal", message: e.message };
@@ -135,3 +143,18 @@ export const saveReportCsv = (query: ReportQuery) => call<SavedFile | null>("sav
 
 export const changeSetting = (key: string, value: string) => call<Shop>("change_setting", { key, value });
 export const setTaxRate = (rate: TaxRateInput) => call<Shop>("set_tax_rate", { rate });
+
+// --- staff -------------------------------------------------------------------------------------
+
+export const staffStatus = () => call<StaffStatus>("staff_status");
+export const signIn = (name: string, pin: string) => call<Actor>("sign_in", { name, pin });
+/** Locks the till; the sale on the register stays as it is. */
+export const signOut = () => call<null>("sign_out");
+/** A manager's PIN approving the one action `permission` for whoever is signed in. */
+export const approve = (name: string, pin: string, permission: Permission) =>
+  call<Actor>("approve", { name, pin, permission });
+export const staffList = () => call<StaffMember[]>("staff_list");
+/** On a till without staff this adds the first admin and signs them in. */
+export const addStaff = (staff: NewStaffInput) => call<StaffMember>("add_staff", { staff });
+export const changeStaff = (name: string, change: StaffChangeInput) =>
+  call<StaffMember>("change_staff", { name, change });

@@ -3,6 +3,7 @@
 // from here so that one file says which generated types it relies on.
 
 export type {
+  Actor,
   AppStatus,
   CartLineView,
   CartView,
@@ -17,6 +18,7 @@ export type {
   LoyaltyRules,
   NewCustomerInput,
   NewProductInput,
+  NewStaffInput,
   OrderFilterInput,
   OrderSummary,
   OrderView,
@@ -24,6 +26,7 @@ export type {
   ParkedItem,
   PaymentView,
   PeriodRow,
+  Permission,
   PointsEntry,
   Product,
   ProductDetailsInput,
@@ -39,9 +42,14 @@ export type {
   ReportBy,
   ReportQuery,
   ReportRows,
+  Role,
   SavedFile,
   Shop,
   ShopSetupInput,
+  StaffChangeInput,
+  StaffMember,
+  StaffName,
+  StaffStatus,
   TaxLineView,
   TaxMode,
   TaxRate,
