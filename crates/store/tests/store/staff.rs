@@ -377,3 +377,34 @@ fn a_cashier_can_sell_but_the_catalog_settings_and_staff_need_more() {
         "the message names the missing permission and who has it: {e}"
     );
 }
+
+#[test]
+fn a_cashier_finds_the_receipt_in_hand_but_cannot_browse_orders() {
+    let mut t = staffed();
+    t.till.sign_in("Sam", "1111").expect("cashier");
+    let order = t.cash_sale(&[("MILK", 1)]);
+    let by = |text: &str| versapos_store::OrderFilter {
+        text: Some(text.to_string()),
+        ..Default::default()
+    };
+    let found = t
+        .till
+        .find_orders(&by(&order.receipt), 10, 0)
+        .expect("by receipt");
+    assert_eq!(found.len(), 1);
+    assert_eq!(
+        t.till.order(&order.receipt).expect("the order").id,
+        order.id
+    );
+    assert_eq!(
+        denied(
+            t.till
+                .find_orders(&versapos_store::OrderFilter::default(), 10, 0)
+        ),
+        Some(Permission::ReadReports)
+    );
+    assert_eq!(
+        denied(t.till.find_orders(&by("Grace"), 10, 0)),
+        Some(Permission::ReadReports)
+    );
+}
