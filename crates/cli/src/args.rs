@@ -287,7 +287,7 @@ pub struct ReportArgs {
     /// Last business day, inclusive.
     #[arg(long)]
     pub to: String,
-    /// day, hour, product or tender.
+    /// day, hour, product, tender or staff.
     #[arg(long, default_value = "day")]
     pub by: String,
     /// CSV instead of a table.

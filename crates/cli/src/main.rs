@@ -449,7 +449,7 @@ fn report(till: &Till, a: &ReportArgs, out: &print::Out) -> Result<()> {
     }
     let by = ReportBy::parse(&a.by).ok_or_else(|| {
         usage(format!(
-            "--by '{}': expected day, hour, product or tender",
+            "--by '{}': expected day, hour, product, tender or staff",
             a.by
         ))
     })?;

@@ -495,6 +495,26 @@ impl Out {
                     );
                 }
             }
+            ReportRows::Staff(rows) => {
+                outln!(
+                    "{:<24} {:>7} {:>12} {:>12} {:>12}",
+                    "staff",
+                    "orders",
+                    "gross",
+                    "refunds",
+                    "net"
+                );
+                for x in rows {
+                    outln!(
+                        "{:<24} {:>7} {:>12} {:>12} {:>12}",
+                        truncate(&x.staff, 24),
+                        x.orders,
+                        amt(x.gross, c),
+                        amt(x.refunds, c),
+                        amt(x.net, c)
+                    );
+                }
+            }
             ReportRows::Tender(rows) => {
                 outln!(
                     "{:<8} {:>9} {:>12} {:>12} {:>12}",

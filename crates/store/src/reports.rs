@@ -18,6 +18,7 @@ pub enum ReportBy {
     Hour,
     Product,
     Tender,
+    Staff,
 }
 
 impl ReportBy {
@@ -27,6 +28,7 @@ impl ReportBy {
             "hour" => Some(ReportBy::Hour),
             "product" => Some(ReportBy::Product),
             "tender" => Some(ReportBy::Tender),
+            "staff" => Some(ReportBy::Staff),
             _ => None,
         }
     }
@@ -66,12 +68,23 @@ pub struct TenderRow {
     pub net: i64,
 }
 
+/// Sales rung up and refunds given by one staff member ("—": before the till had staff).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+pub struct StaffRow {
+    pub staff: String,
+    pub orders: i64,
+    pub gross: i64,
+    pub refunds: i64,
+    pub net: i64,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
 #[serde(untagged)]
 pub enum ReportRows {
     Period(Vec<PeriodRow>),
     Product(Vec<ProductRow>),
     Tender(Vec<TenderRow>),
+    Staff(Vec<StaffRow>),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
@@ -186,6 +199,7 @@ pub fn report(
             })?;
             ReportRows::Tender(rows.collect::<Result<_, _>>()?)
         }
+        ReportBy::Staff => ReportRows::Staff(by_staff(conn, &f, &t, limit)?),
     };
     Ok(Report {
         shop: shop.name.clone(),
@@ -196,6 +210,41 @@ pub fn report(
         totals,
         rows,
     })
+}
+
+/// Sales by who rang them up (voided orders left out, as the rollups leave them out) and refunds
+/// by who gave them, on their own business days; best net first.
+fn by_staff(conn: &Connection, from: &str, to: &str, limit: i64) -> Result<Vec<StaffRow>> {
+    let mut stmt = conn.prepare_cached(
+        "WITH sold AS (
+             SELECT staff_id, count(*) AS orders, sum(total) AS gross FROM orders
+             WHERE business_day BETWEEN ?1 AND ?2
+               AND status IN ('paid', 'partially_refunded', 'refunded')
+             GROUP BY staff_id),
+         given AS (
+             SELECT staff_id, sum(amount) AS refunds FROM refunds
+             WHERE business_day BETWEEN ?1 AND ?2 GROUP BY staff_id),
+         who AS (SELECT staff_id FROM sold UNION SELECT staff_id FROM given)
+         SELECT coalesce(st.name, '—'), coalesce(s.orders, 0), coalesce(s.gross, 0),
+             coalesce(g.refunds, 0)
+         FROM who w
+         LEFT JOIN sold s ON s.staff_id IS w.staff_id
+         LEFT JOIN given g ON g.staff_id IS w.staff_id
+         LEFT JOIN staff st ON st.id = w.staff_id
+         ORDER BY coalesce(s.gross, 0) - coalesce(g.refunds, 0) DESC, 1 LIMIT ?3",
+    )?;
+    let rows = stmt.query_map(params![from, to, limit], |r| {
+        let gross: i64 = r.get(2)?;
+        let refunds: i64 = r.get(3)?;
+        Ok(StaffRow {
+            staff: r.get(0)?,
+            orders: r.get(1)?,
+            gross,
+            refunds,
+            net: gross - refunds,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// Whether the period is exactly whole calendar months: then the monthly rollup answers.
@@ -343,6 +392,21 @@ pub fn write_csv(r: &Report, out: impl std::io::Write) -> std::io::Result<()> {
                     x.quantity.to_string(),
                     amt(x.gross, c),
                     x.refunded_quantity.to_string(),
+                    amt(x.refunds, c),
+                    amt(x.net, c),
+                    c.to_string(),
+                ])
+                .map_err(io)?;
+            }
+        }
+        ReportRows::Staff(rows) => {
+            w.write_record(["staff", "orders", "gross", "refunds", "net", "currency"])
+                .map_err(io)?;
+            for x in rows {
+                w.write_record([
+                    x.staff.clone(),
+                    x.orders.to_string(),
+                    amt(x.gross, c),
                     amt(x.refunds, c),
                     amt(x.net, c),
                     c.to_string(),

@@ -10,7 +10,7 @@ use ts_rs::TS;
 use versapos_store::{Report, ReportBy, Till, TillError};
 
 /// A report as asked for: business days ("today", "yesterday" or YYYY-MM-DD, inclusive), how
-/// to break it down ("day", "hour", "product" or "tender") and, for products, how many rows.
+/// to break it down ("day", "hour", "product", "tender" or "staff") and, for products, how many rows.
 #[derive(Clone, Debug, Deserialize, TS)]
 pub struct ReportQuery {
     pub from: String,
@@ -25,7 +25,7 @@ fn run(till: &Till, q: &ReportQuery) -> CommandResult<Report> {
     let by = ReportBy::parse(&q.by).ok_or_else(|| {
         TillError::invalid(
             "by",
-            format!("'{}': expected day, hour, product or tender", q.by),
+            format!("'{}': expected day, hour, product, tender or staff", q.by),
         )
     })?;
     if q.limit.is_some_and(|l| l < 1) {
@@ -68,6 +68,7 @@ pub fn save_report_csv<R: Runtime>(
             versapos_store::reports::ReportRows::Period(r) => r.len(),
             versapos_store::reports::ReportRows::Product(r) => r.len(),
             versapos_store::reports::ReportRows::Tender(r) => r.len(),
+            versapos_store::reports::ReportRows::Staff(r) => r.len(),
         } as u64)
     })?;
     Ok(Some(SavedFile {

@@ -408,3 +408,50 @@ fn a_cashier_finds_the_receipt_in_hand_but_cannot_browse_orders() {
         Some(Permission::ReadReports)
     );
 }
+
+#[test]
+fn the_report_by_staff_adds_up_to_the_days_totals() {
+    // A sale from before the till had staff accounts, then the staff.
+    let mut t = gbp_shop();
+    t.cash_sale(&[("MILK", 1)]);
+    t.till
+        .add_staff("Ada", Role::Admin, &pin("9999"))
+        .expect("admin");
+    t.till.sign_in("Ada", "9999").expect("admin");
+    t.till
+        .add_staff("Morgan", Role::Manager, &pin("2222"))
+        .expect("manager");
+    t.till
+        .add_staff("Sam", Role::Cashier, &pin("1111"))
+        .expect("cashier");
+    t.till.sign_in("Sam", "1111").expect("cashier");
+    t.cash_sale(&[("COFFEE", 1)]);
+    let sold = t.cash_sale(&[("BOOK", 2)]);
+    t.till.sign_in("Morgan", "2222").expect("manager");
+    t.cash_sale(&[("MILK", 3)]);
+    let line = RefundRequest::Lines(vec![(crate::support::sku("BOOK"), 1)]);
+    t.till.refund(&sold.receipt, &line, false).expect("refund");
+    let voided = t.cash_sale(&[("COFFEE", 1)]);
+    t.till.void(&voided.receipt).expect("void");
+
+    let today = t.till.today();
+    let r = t
+        .till
+        .report(today, today, versapos_store::ReportBy::Staff, None)
+        .expect("report");
+    let versapos_store::reports::ReportRows::Staff(rows) = &r.rows else {
+        panic!("staff rows: {:?}", r.rows)
+    };
+    let row = |name: &str| rows.iter().find(|x| x.staff == name).expect(name).clone();
+    assert_eq!(row("Sam").orders, 2);
+    assert_eq!(row("Morgan").orders, 1, "the voided sale is left out");
+    assert!(row("Morgan").refunds > 0, "Morgan gave the refund");
+    assert_eq!(row("Sam").refunds, 0);
+    assert_eq!(row("—").orders, 1);
+    assert_eq!(rows.iter().map(|x| x.gross).sum::<i64>(), r.totals.gross);
+    assert_eq!(
+        rows.iter().map(|x| x.refunds).sum::<i64>(),
+        r.totals.refunds
+    );
+    assert_eq!(rows.iter().map(|x| x.orders).sum::<i64>(), r.totals.orders);
+}
