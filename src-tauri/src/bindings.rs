@@ -9,7 +9,7 @@ use ts_rs::{Config, ExportError, TS};
 use versapos_core::{LoyaltyRules, Permission, Role, TaxMode, TaxRate};
 use versapos_store::{
     refunds::{RefundLineView, RefundTenderView},
-    reports::{PeriodRow, ProductRow, ReportRows, TenderRow, Totals},
+    reports::{PeriodRow, ProductRow, ReportRows, StaffRow, TenderRow, Totals},
     sales::{LineView, ParkedItem, PaymentView, RefundSummary, TaxLineView},
     Actor, CartLineView, CartView, Customer, ImportProblem, ImportSummary, OrderSummary, OrderView,
     ParkedCart, PointsEntry, Product, RefundView, Report, ReportBy, Shop, StaffMember,
@@ -74,6 +74,7 @@ pub fn render_all() -> Result<Vec<(String, String)>, ExportError> {
     render::<PeriodRow>(&mut f)?;
     render::<ProductRow>(&mut f)?;
     render::<TenderRow>(&mut f)?;
+    render::<StaffRow>(&mut f)?;
     // The shell's own inputs and outputs.
     render::<shop::AppStatus>(&mut f)?;
     render::<shop::ShopSetupInput>(&mut f)?;

@@ -120,3 +120,30 @@ fn bad_staff_input_is_refused_and_changes_nothing() {
         assert!(!out.contains(pin));
     }
 }
+
+#[test]
+fn status_needs_nobody_and_the_report_by_staff_names_who_sold() {
+    let till = staffed();
+    till.as_staff(Some(("Sam", "1111")));
+    till.json(&["sale", "--item", "TEA:2", "--pay", "cash"]);
+    till.as_staff(None);
+    let status = till.json(&["status"]);
+    assert_eq!(status["set_up"], Value::from(true));
+    assert_eq!(status["has_staff"], Value::from(true));
+    till.as_staff(Some(("Morgan", "2222")));
+    let r = till.json(&[
+        "report", "--from", "today", "--to", "today", "--by", "staff",
+    ]);
+    let rows = r["rows"].as_array().expect("rows");
+    assert_eq!(rows.len(), 1, "{r}");
+    assert_eq!(rows[0]["staff"], Value::from("Sam"));
+    assert_eq!(rows[0]["orders"], Value::from(1));
+    assert_eq!(rows[0]["gross"], r["totals"]["gross"]);
+    let csv = till.ok(&[
+        "report", "--from", "today", "--to", "today", "--by", "staff", "--csv",
+    ]);
+    assert!(
+        csv.starts_with("staff,orders,gross,refunds,net,currency\nSam,1,4.98,"),
+        "{csv}"
+    );
+}

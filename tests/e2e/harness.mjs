@@ -29,16 +29,25 @@ export function minor(text) {
   return Math.round(Number(m[0]) * 100);
 }
 
+/** The demo shop's staff (crates/store/src/demo.rs): name and PIN. */
+export const DEMO_STAFF = {
+  admin: { name: "Avery", pin: "1000" },
+  manager: { name: "Morgan", pin: "2000" },
+  cashier: { name: "Casey", pin: "3000" },
+};
+
 /**
  * A fresh store for one test: a new temp dir named after the test; `db` is the store file (not
  * created yet: the app or the CLI creates it), `cli(...args)` runs `versapos --db <db> --json`
- * and parses its output.
+ * as the demo shop's admin (a till with staff needs someone signed in) and parses its output.
  */
 export function freshStore(name) {
   mkdirSync(STORES, { recursive: true });
   const dir = mkdtempSync(join(STORES, `${name}-`));
   const db = join(dir, "store.db");
-  const cli = (...args) => JSON.parse(execFileSync(CLI, ["--db", db, "--json", ...args], { encoding: "utf8" }));
+  const env = { ...process.env, VERSAPOS_STAFF: DEMO_STAFF.admin.name, VERSAPOS_PIN: DEMO_STAFF.admin.pin };
+  const cli = (...args) =>
+    JSON.parse(execFileSync(CLI, ["--db", db, "--json", ...args], { encoding: "utf8", env }));
   return { dir, db, cli };
 }
 
@@ -75,9 +84,39 @@ export async function shot(session, name) {
 }
 
 /** The sell screen is up with the search box focused (where scans and typing land). */
-export async function sellScreen(session) {
+export async function sellScreen(session, who = DEMO_STAFF.admin) {
+  // A till with staff opens on the lock screen: sign in first.
+  await until("the sell screen or the lock screen", async () =>
+    (await session.findAll("search-input")).length > 0 || (await session.findAll("lock-screen")).length > 0,
+    { timeout: 30000 });
+  if ((await session.findAll("lock-screen")).length > 0) await signIn(session, who);
   await session.waitFor("search-input", { timeout: 30000 });
   await waitFocus(session, "search-input");
+}
+
+/**
+ * On the lock screen: chooses `who` (their name tile, when the names are showing) and types their
+ * PIN. Resolves once the PIN was sent; the caller waits for what should follow.
+ */
+export async function enterPin(session, who, pin = who.pin) {
+  let tile = null;
+  try {
+    tile = await session.css(`[data-testid=lock-staff][data-name="${who.name}"]`);
+  } catch {
+    // The names are not showing: the screen was locked by this person and asks only their PIN.
+  }
+  if (tile) await tile.click();
+  const field = await session.waitFor("lock-pin");
+  await field.clear();
+  await field.sendKeys(pin);
+  await sleep(300); // not a scan: Enter well after the digits
+  await (await session.find("pin-ok")).click();
+}
+
+/** Signs `who` in on the lock screen and waits for the sell screen. */
+export async function signIn(session, who) {
+  await enterPin(session, who);
+  await session.waitFor("search-input", { timeout: 15000 });
 }
 
 /** Polls until the focused element is `[data-testid=...]`. */

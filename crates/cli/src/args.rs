@@ -22,8 +22,11 @@ pub struct Cli {
 pub enum Command {
     /// Set up a new shop in an empty store.
     Init(InitArgs),
-    /// Create a demo shop with a realistic catalog (marked DEMO on receipts).
+    /// Create a demo shop with a realistic catalog (marked DEMO on receipts) and three demo staff.
     Demo,
+    /// Where the store is and what it holds: set up or not, staff accounts or not (needs nobody
+    /// signed in).
+    Status,
     /// Show or change the shop's settings.
     #[command(subcommand)]
     Settings(SettingsCmd),

@@ -122,7 +122,7 @@ fn run(cli: Cli) -> Result<()> {
     let out = print::Out { json: cli.json };
     // Once the till has staff, every command acts as someone signed in by PIN; the first admin
     // is added with nobody signed in.
-    if till.has_staff()? {
+    if till.has_staff()? && !matches!(cli.command, Command::Status) {
         sign_in(&mut till)?;
     }
     match cli.command {
@@ -267,6 +267,10 @@ fn run(cli: Cli) -> Result<()> {
         },
         Command::Report(a) => report(&till, &a, &out)?,
         Command::Staff(cmd) => staff(&mut till, cmd, &out)?,
+        Command::Status => {
+            let shop = till.shop().ok().map(|s| s.name.clone());
+            out.status(&path, shop.as_deref(), till.has_staff()?);
+        }
         Command::Journal(JournalCmd::Verify) => {
             let r = till.verify_journal()?;
             out.journal(&r);

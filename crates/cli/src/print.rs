@@ -98,6 +98,11 @@ impl Out {
         }
         self.shop(s, path);
         outln!("DEMO shop ready with {} products.", summary.added);
+        outln!("Demo staff (name, role, PIN); commands act as one of them, e.g.");
+        outln!("VERSAPOS_STAFF=Avery VERSAPOS_PIN=1000 versapos report --from today --to today");
+        for (name, role, pin) in versapos_store::demo::DEMO_STAFF {
+            outln!("  {name:<8} {:<8} {pin}", role.as_str());
+        }
     }
 
     pub fn products(&self, list: &[Product], total: Option<i64>) {
@@ -400,6 +405,28 @@ impl Out {
                 c.points_balance
             );
         }
+    }
+
+    pub fn status(&self, path: &Path, shop: Option<&str>, has_staff: bool) {
+        if self.json {
+            json(&serde_json::json!({
+                "db": path, "set_up": shop.is_some(), "shop": shop, "has_staff": has_staff,
+            }));
+            return;
+        }
+        outln!("store  {}", path.display());
+        match shop {
+            Some(name) => outln!("shop   {name}"),
+            None => outln!("shop   none yet: `versapos init` or `versapos demo`"),
+        }
+        outln!(
+            "staff  {}",
+            if has_staff {
+                "yes: commands need VERSAPOS_STAFF and VERSAPOS_PIN (or a terminal to ask)"
+            } else {
+                "none yet: `versapos staff add --name NAME --role admin` adds the first admin"
+            }
+        );
     }
 
     pub fn staff(&self, list: &[StaffMember]) {

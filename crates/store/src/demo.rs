@@ -20,6 +20,14 @@ pub struct DemoProduct {
 /// The demo shop's tax rates: (name, basis points).
 pub const DEMO_TAX_RATES: &[(&str, u32)] = &[("standard", 2000), ("reduced", 500), ("zero", 0)];
 
+/// The demo shop's staff: (name, role, PIN). Practice accounts on a practice till; the PINs are
+/// shown on the demo's lock screen and by `versapos demo`.
+pub const DEMO_STAFF: &[(&str, versapos_core::Role, &str)] = &[
+    ("Avery", versapos_core::Role::Admin, "1000"),
+    ("Morgan", versapos_core::Role::Manager, "2000"),
+    ("Casey", versapos_core::Role::Cashier, "3000"),
+];
+
 const STD: &str = "standard";
 const RED: &str = "reduced";
 const ZERO: &str = "zero";

@@ -388,6 +388,15 @@ impl Till {
                 phone: phone.map(str::to_string),
             })?;
         }
+        // The staff last: until they exist the till needs nobody signed in.
+        if !self.has_staff()? {
+            let till = self.journal_till();
+            let when = self.moment();
+            for (name, role, pin) in demo::DEMO_STAFF {
+                let pin = Pin::parse(pin).map_err(|e| TillError::invalid("pin", e.to_string()))?;
+                staff::add(&mut self.conn, &till, name, *role, &pin, &when)?;
+            }
+        }
         Ok(summary)
     }
 

@@ -52,6 +52,13 @@ pub fn app_status(state: State<'_, Desktop>) -> CommandResult<AppStatus> {
 pub fn start_demo(state: State<'_, Desktop>) -> CommandResult<Shop> {
     let mut register = state.register()?;
     register.till.create_demo()?;
+    // The demo opens signed in as its admin, so every screen can be tried at once.
+    if let Some((name, _, pin)) = versapos_store::demo::DEMO_STAFF
+        .iter()
+        .find(|(_, role, _)| *role == versapos_core::Role::Admin)
+    {
+        register.till.sign_in(name, pin)?;
+    }
     register.sale.clear();
     Ok(register.till.shop()?.clone())
 }

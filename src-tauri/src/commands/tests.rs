@@ -545,33 +545,60 @@ fn the_report_is_the_one_the_cli_prints_and_settings_change() {
     );
 }
 
-/// A demo till with an admin (Ada 9999, signed in after), a manager (Morgan 2222) and a cashier
-/// (Sam 1111), added through the commands.
+/// A demo till: its staff are Avery (admin, 1000, signed in after "Try the demo shop"),
+/// Morgan (manager, 2000) and Casey (cashier, 3000).
 fn staffed_till() -> TestTill {
     let till = TestTill::new();
     till.ok("start_demo", json!({}));
+    let status = till.ok("staff_status", json!({}));
+    assert_eq!(status["has_staff"], json!(true), "{status}");
+    assert_eq!(status["signed_in"]["name"], json!("Avery"), "{status}");
+    assert_eq!(
+        status["staff"].as_array().map(Vec::len),
+        Some(3),
+        "{status}"
+    );
+    till
+}
+
+#[test]
+fn a_new_shop_asks_for_its_first_admin_who_is_then_signed_in() {
+    let till = TestTill::new();
+    till.ok(
+        "set_up_shop",
+        json!({"setup": {"name": "Corner", "currency": "GBP", "till_id": "T1",
+            "prices_include_tax": true, "tax_rates": [], "default_tax_rate": null}}),
+    );
     assert_eq!(
         till.ok("staff_status", json!({}))["has_staff"],
         json!(false)
     );
-    let ada = till.ok(
+    assert_eq!(
+        till.error_code(
+            "add_staff",
+            json!({"staff": {"name": "Ada", "role": "cashier", "pin": "9999"}})
+        ),
+        "invalid_input",
+        "the first account is an admin"
+    );
+    assert_eq!(
+        till.error_code(
+            "add_staff",
+            json!({"staff": {"name": "Ada", "role": "admin", "pin": "99"}})
+        ),
+        "invalid_input"
+    );
+    till.ok(
         "add_staff",
         json!({"staff": {"name": "Ada", "role": "admin", "pin": "9999"}}),
     );
-    assert_eq!(ada["role"], json!("admin"));
     let status = till.ok("staff_status", json!({}));
+    assert_eq!(status["signed_in"]["role"], json!("admin"), "{status}");
+    till.ok("sign_out", json!({}));
     assert_eq!(
-        status["signed_in"]["name"],
-        json!("Ada"),
-        "the first admin is signed in"
+        till.error_code("find_products", json!({"text": "x", "limit": 5})),
+        "not_signed_in"
     );
-    for (name, role, pin) in [("Morgan", "manager", "2222"), ("Sam", "cashier", "1111")] {
-        till.ok(
-            "add_staff",
-            json!({"staff": {"name": name, "role": role, "pin": pin}}),
-        );
-    }
-    till
 }
 
 /// The permission table walked through the commands the UI calls, for every role: allowed
@@ -580,9 +607,9 @@ fn staffed_till() -> TestTill {
 fn every_role_gets_exactly_its_permissions_through_the_commands() {
     use versapos_core::{Permission, Role};
     for (who, pin, role) in [
-        ("Sam", "1111", Role::Cashier),
-        ("Morgan", "2222", Role::Manager),
-        ("Ada", "9999", Role::Admin),
+        ("Casey", "3000", Role::Cashier),
+        ("Morgan", "2000", Role::Manager),
+        ("Avery", "1000", Role::Admin),
     ] {
         let till = staffed_till();
         till.ok("cart_add", json!({"code": "HOT-0001", "quantity": 2}));
@@ -661,7 +688,7 @@ fn every_role_gets_exactly_its_permissions_through_the_commands() {
 #[test]
 fn a_cashiers_refund_goes_through_with_a_managers_pin_once() {
     let till = staffed_till();
-    till.ok("sign_in", json!({"name": "Sam", "pin": "1111"}));
+    till.ok("sign_in", json!({"name": "Casey", "pin": "3000"}));
     till.ok("cart_add", json!({"code": "HOT-0001", "quantity": 2}));
     let order = till.ok(
         "checkout",
@@ -682,7 +709,7 @@ fn a_cashiers_refund_goes_through_with_a_managers_pin_once() {
     );
     till.ok(
         "approve",
-        json!({"name": "Morgan", "pin": "2222", "permission": "refund"}),
+        json!({"name": "Morgan", "pin": "2000", "permission": "refund"}),
     );
     till.ok("refund_order", refund.clone());
     assert_eq!(till.error_code("refund_order", refund), "not_permitted");
@@ -693,7 +720,7 @@ fn a_cashiers_refund_goes_through_with_a_managers_pin_once() {
         till.error_code("cart_add", json!({"code": "HOT-0001", "quantity": 1})),
         "not_signed_in"
     );
-    till.ok("sign_in", json!({"name": "Sam", "pin": "1111"}));
+    till.ok("sign_in", json!({"name": "Casey", "pin": "3000"}));
     assert_eq!(
         till.ok("current_cart", json!({}))["items"],
         json!(1),

@@ -144,4 +144,10 @@ describe("columns, as `versapos report` prints them", () => {
     const row: TenderRow = { tender: "cash", payments: 4, amount: 2000, refunds: 150, net: 1850 };
     expect(cols.map((c) => c.value(row))).toEqual(["cash", 4, 2000, 150, 1850]);
   });
+  it("prints staff members as the command line does", () => {
+    const cols = columnsFor("staff");
+    expect(cols.map((c) => c.id)).toEqual(["staff", "orders", "gross", "refunds", "net"]);
+    const row = { staff: "Casey", orders: 3, gross: 1200, refunds: 200, net: 1000 };
+    expect(cols.map((c) => c.value(row))).toEqual(["Casey", 3, 1200, 200, 1000]);
+  });
 });

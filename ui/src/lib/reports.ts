@@ -3,15 +3,16 @@
 // only arithmetic here is for display (the average sale, rounded, and the CLI's net quantity).
 
 import type { ChartPoint } from "./chart";
-import type { PeriodRow, ProductRow, TenderRow, Totals } from "./types";
+import type { PeriodRow, ProductRow, StaffRow, TenderRow, Totals } from "./types";
 
-export type Breakdown = "day" | "hour" | "product" | "tender";
+export type Breakdown = "day" | "hour" | "product" | "tender" | "staff";
 
 export const BREAKDOWNS: { id: Breakdown; label: string }[] = [
   { id: "day", label: "By day" },
   { id: "hour", label: "By hour" },
   { id: "product", label: "By product" },
   { id: "tender", label: "By tender" },
+  { id: "staff", label: "By staff member" },
 ];
 
 /** How many products a product breakdown lists unless the manager asks for another number. */
@@ -232,6 +233,14 @@ export const TENDER_COLUMNS: Column<TenderRow>[] = [
   { id: "net", label: "Net", kind: "money", value: (r) => r.net },
 ];
 
+export const STAFF_COLUMNS: Column<StaffRow>[] = [
+  { id: "staff", label: "Staff", kind: "text", value: (r) => r.staff },
+  { id: "orders", label: "Orders", kind: "count", value: (r) => r.orders },
+  { id: "gross", label: "Gross", kind: "money", value: (r) => r.gross },
+  { id: "refunds", label: "Refunds", kind: "money", value: (r) => r.refunds },
+  { id: "net", label: "Net", kind: "money", value: (r) => r.net },
+];
+
 // Loosely typed so one table can show any breakdown; each list only ever meets its own rows.
 export function columnsFor(by: Breakdown): Column<any>[] {
   switch (by) {
@@ -242,6 +251,8 @@ export function columnsFor(by: Breakdown): Column<any>[] {
       return PRODUCT_COLUMNS;
     case "tender":
       return TENDER_COLUMNS;
+    case "staff":
+      return STAFF_COLUMNS;
   }
 }
 

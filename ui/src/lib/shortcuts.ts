@@ -10,6 +10,7 @@ export type Action =
   | "parked"
   | "pay"
   | "manage"
+  | "lock"
   | "close";
 
 export interface KeyLike {
@@ -29,6 +30,7 @@ export const SHORTCUT_LABELS: Record<Action, string> = {
   parked: "F9",
   pay: "F12",
   manage: "F10",
+  lock: "F11",
   close: "Esc",
 };
 
@@ -54,6 +56,8 @@ export function actionFor(e: KeyLike): Action | null {
       return "pay";
     case "F10":
       return "manage";
+    case "F11":
+      return "lock";
     case "Escape":
       return "close";
     default:

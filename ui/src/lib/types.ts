@@ -49,6 +49,7 @@ export type {
   StaffChangeInput,
   StaffMember,
   StaffName,
+  StaffRow,
   StaffStatus,
   TaxLineView,
   TaxMode,

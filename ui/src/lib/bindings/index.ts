@@ -45,6 +45,7 @@ export type { ShopSetupInput } from "./ShopSetupInput";
 export type { StaffChangeInput } from "./StaffChangeInput";
 export type { StaffMember } from "./StaffMember";
 export type { StaffName } from "./StaffName";
+export type { StaffRow } from "./StaffRow";
 export type { StaffStatus } from "./StaffStatus";
 export type { TaxLineView } from "./TaxLineView";
 export type { TaxMode } from "./TaxMode";
