@@ -18,7 +18,7 @@
     name: "Corner Café (demo)", currency: "GBP", exponent: 2, till_id: "TILL-1", tax_mode: "inclusive",
     cash_rounding: 1, loyalty: { earn_per_major: 1, redeem_per_major: 100 },
     tax_rates: [{ name: "standard", basis_points: 2000 }, { name: "zero", basis_points: 0 }],
-    default_tax_rate: "standard", low_stock_level: 5, lock_minutes: 5, demo: true,
+    default_tax_rate: "standard", low_stock_level: 5, lock_minutes: 5, discount_limit: 1000, demo: true,
   };
   let setUp = scenario !== "firstrun" && scenario !== "setup";
   const P = (id, sku, name, price, category, tax = "standard") => ({

@@ -181,6 +181,38 @@ impl Till {
         Ok(when)
     }
 
+    /// Whether whoever is signed in may do `p`, or a manager has approved it and the approval
+    /// is still waiting to be used.
+    fn check_or_approved(&self, p: Permission) -> Result<()> {
+        if self
+            .approval
+            .as_ref()
+            .is_some_and(|(approved, _)| *approved == p)
+            && self.signed_in.is_some()
+        {
+            return Ok(());
+        }
+        self.check(p).map(|_| ())
+    }
+
+    /// Whether the cart's discounts are more than a cashier may give alone (the shop's discount
+    /// limit, a share of the sale before discounts).
+    fn large_discount(&self, cart: &Cart) -> Result<bool> {
+        let view = self.cart_view(cart)?;
+        let limit = i128::from(self.shop()?.discount_limit);
+        Ok(view.subtotal > 0
+            && i128::from(view.discount_total) * 10_000 > limit * i128::from(view.subtotal))
+    }
+
+    /// Refuses a cart whose discounts need a manager the person signed in is not, unless a
+    /// manager has approved it: for the register to check as the discount is given.
+    pub fn check_discount(&self, cart: &Cart) -> Result<()> {
+        if self.large_discount(cart)? {
+            self.check_or_approved(Permission::LargeDiscount)?;
+        }
+        Ok(())
+    }
+
     /// Like [`Till::check`] for an action that changes something: a manager's approval of
     /// exactly `p` lets it through once.
     fn authorize(&mut self, p: Permission) -> Result<Moment> {
@@ -624,7 +656,11 @@ impl Till {
         parked: Option<i64>,
     ) -> Result<OrderView> {
         let shop = self.shop()?.clone();
-        let when = self.authorize(Permission::Sell)?;
+        let mut when = self.authorize(Permission::Sell)?;
+        if self.large_discount(cart)? {
+            let approved = self.authorize(Permission::LargeDiscount)?;
+            when.approved_by = approved.approved_by;
+        }
         let id = sales::checkout(&mut self.conn, &shop, cart, tenders, &when, parked)?;
         sales::order(&self.conn, &shop, &id)
     }

@@ -30,6 +30,9 @@ pub struct Shop {
     pub low_stock_level: i64,
     /// Minutes without a touch or a key before the till's screen locks (0: never).
     pub lock_minutes: i64,
+    /// The largest discount a cashier may give on their own, in basis points of the sale
+    /// (1000: 10 %); more needs a manager.
+    pub discount_limit: u32,
     pub demo: bool,
 }
 
@@ -100,6 +103,7 @@ pub const SETTING_KEYS: &[&str] = &[
     "low-stock-level",
     "default-tax-rate",
     "lock-minutes",
+    "discount-limit",
 ];
 
 impl Shop {
@@ -175,6 +179,12 @@ pub fn load(conn: &Connection) -> Result<Option<Shop>> {
         default_tax_rate,
         low_stock_level: int(conn, "low_stock_level")?,
         // Stores set up before the screen lock existed lock after the default five minutes.
+        discount_limit: match get(conn, "discount_limit")? {
+            Some(v) => v.parse().map_err(|_| {
+                TillError::Corrupt("setting 'discount_limit' is not a number".into())
+            })?,
+            None => 1000,
+        },
         lock_minutes: match get(conn, "lock_minutes")? {
             Some(v) => v
                 .parse()
@@ -241,6 +251,7 @@ pub fn init(conn: &mut Connection, setup: &ShopSetup, when: &Moment) -> Result<S
         ("loyalty_redeem", loyalty.redeem_per_major.to_string()),
         ("low_stock_level", "5".to_string()),
         ("lock_minutes", "5".to_string()),
+        ("discount_limit", "1000".to_string()),
         ("demo", if setup.demo { "1" } else { "0" }.to_string()),
         ("created_at", at.to_string()),
     ] {
@@ -327,6 +338,14 @@ pub fn set(
                 return Err(bad("must be 0 (never) to 240 minutes"));
             }
             ("lock_minutes", n.to_string())
+        }
+        "discount-limit" => {
+            let bp = versapos_core::tax::parse_percent(value)
+                .map_err(|_| bad("expected a percentage such as 10 or 12.5"))?;
+            if bp > 10_000 {
+                return Err(bad("must be 0 to 100 %"));
+            }
+            ("discount_limit", bp.to_string())
         }
         "default-tax-rate" => {
             let r = shop.tax_rate(value)?;

@@ -69,7 +69,8 @@ pub fn cart_line_discount(
             .as_deref()
             .map(|d| till.parse_discount(d))
             .transpose()?;
-        Ok(cart.set_line_discount(line, discount)?)
+        cart.set_line_discount(line, discount)?;
+        till.check_discount(cart)
     })?)
 }
 
@@ -86,7 +87,7 @@ pub fn cart_order_discount(
             .map(|d| till.parse_discount(d))
             .transpose()?;
         cart.set_order_discount(discount);
-        Ok(())
+        till.check_discount(cart)
     })?)
 }
 

@@ -727,3 +727,35 @@ fn a_cashiers_refund_goes_through_with_a_managers_pin_once() {
         "the sale is as it was"
     );
 }
+
+#[test]
+fn a_cashiers_large_discount_is_refused_as_given_and_taken_with_a_managers_pin() {
+    let till = staffed_till();
+    till.ok("sign_in", json!({"name": "Casey", "pin": "3000"}));
+    let before = till.ok("cart_add", json!({"code": "HOT-0001", "quantity": 4}));
+    let e = till
+        .call("cart_order_discount", json!({"discount": "50%"}))
+        .expect_err("above the cashier's limit");
+    assert_eq!(e["code"], json!("not_permitted"), "{e}");
+    assert_eq!(e["permission"], json!("large_discount"), "{e}");
+    assert_eq!(
+        till.ok("current_cart", json!({})),
+        before,
+        "the cart is as it was"
+    );
+    till.ok(
+        "approve",
+        json!({"name": "Morgan", "pin": "2000", "permission": "large_discount"}),
+    );
+    let cart = till.ok("cart_order_discount", json!({"discount": "50%"}));
+    assert!(
+        cart["discount_total"].as_i64().is_some_and(|d| d > 0),
+        "{cart}"
+    );
+    let order = till.ok(
+        "checkout",
+        json!({"tenders": [{"kind": "cash", "value": null}]}),
+    );
+    assert_eq!(order["status"], json!("paid"), "{order}");
+    assert_eq!(order["discount_total"], cart["discount_total"]);
+}

@@ -13,7 +13,9 @@ export type SettingKey =
   | "loyalty-earn"
   | "loyalty-redeem"
   | "low-stock-level"
-  | "default-tax-rate";
+  | "default-tax-rate"
+  | "lock-minutes"
+  | "discount-limit";
 
 /** A rate in basis points as a manager types it, without the % sign: 2000 → "20", 550 → "5.5". */
 export function percentInput(basisPoints: number): string {

@@ -145,9 +145,16 @@ fn every_role_can_do_exactly_what_the_permission_table_says() {
         );
         // Taking cash comes with completing a sale (every role has both); the others are not
         // reachable through a service yet.
+        let mut discounted = cart.clone();
+        discounted.set_order_discount(Some(versapos_core::Discount::Percent {
+            basis_points: 5000,
+        }));
+        expect(
+            Permission::LargeDiscount,
+            denied(till.checkout(&discounted, &[exact_cash()])),
+        );
         for p in [
             Permission::TakeCash,
-            Permission::LargeDiscount,
             Permission::OverridePrice,
             Permission::ManageKeys,
         ] {
@@ -454,4 +461,50 @@ fn the_report_by_staff_adds_up_to_the_days_totals() {
         r.totals.refunds
     );
     assert_eq!(rows.iter().map(|x| x.orders).sum::<i64>(), r.totals.orders);
+}
+
+#[test]
+fn a_discount_above_the_limit_needs_a_managers_pin_at_the_till() {
+    let mut t = staffed();
+    t.till.sign_in("Sam", "1111").expect("cashier");
+    let mut cart = t.cart(&[("COFFEE", 1)]);
+    cart.set_order_discount(Some(versapos_core::Discount::Percent {
+        basis_points: 1000,
+    }));
+    t.till
+        .check_discount(&cart)
+        .expect("10 % is the cashier's own limit");
+    cart.set_order_discount(Some(versapos_core::Discount::Percent {
+        basis_points: 2500,
+    }));
+    assert_eq!(
+        denied(t.till.check_discount(&cart)),
+        Some(Permission::LargeDiscount)
+    );
+    assert_eq!(
+        denied(t.till.checkout(&cart, &[exact_cash()])),
+        Some(Permission::LargeDiscount)
+    );
+    t.till
+        .approve("Morgan", "2222", Permission::LargeDiscount)
+        .expect("approve");
+    t.till
+        .check_discount(&cart)
+        .expect("approved, not yet used");
+    let order = t.till.checkout(&cart, &[exact_cash()]).expect("sold");
+    let payload = t
+        .text(&format!(
+            "SELECT payload FROM journal WHERE ref_id = '{}' AND kind = 'sale'",
+            order.id
+        ))
+        .expect("sale entry");
+    assert!(payload.contains("Morgan"), "{payload}");
+    // The shop can raise the limit.
+    t.till.sign_in("Ada", "9999").expect("admin");
+    t.till.set_setting("discount-limit", "30").expect("setting");
+    t.till.sign_in("Sam", "1111").expect("cashier");
+    t.till
+        .check_discount(&cart)
+        .expect("25 % is now within the limit");
+    assert!(t.till.set_setting("discount-limit", "120").is_err());
 }

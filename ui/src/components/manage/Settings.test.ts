@@ -70,6 +70,16 @@ describe("Settings screen", () => {
     expect(input("[data-testid=setting-input-shop-name]").value).toBe("Corner Shop & Café");
   });
 
+  it("sets the cashier's discount limit as a percentage", async () => {
+    api.changeSetting.mockResolvedValue({ ...shop, discount_limit: 1250 });
+    await start();
+    expect(input("[data-testid=setting-input-discount-limit]").value).toBe("10");
+    type(input("[data-testid=setting-input-discount-limit]"), "12.5");
+    await click("[data-testid=setting-save-discount-limit]");
+    expect(api.changeSetting).toHaveBeenCalledWith("discount-limit", "12.5");
+    expect($("[data-testid=setting-saved-discount-limit]")?.textContent).toBe("Saved: 12.5 % of the sale");
+  });
+
   it("puts the till's refusal next to the setting and keeps what was typed", async () => {
     api.changeSetting.mockRejectedValue({ code: "invalid_input", message: "loyalty-earn: expected a whole number" });
     await start();

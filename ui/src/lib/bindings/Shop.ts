@@ -22,4 +22,9 @@ cash_rounding: number, loyalty: LoyaltyRules, tax_rates: Array<TaxRate>, default
 /**
  * Minutes without a touch or a key before the till's screen locks (0: never).
  */
-lock_minutes: number, demo: boolean, };
+lock_minutes: number, 
+/**
+ * The largest discount a cashier may give on their own, in basis points of the sale
+ * (1000: 10 %); more needs a manager.
+ */
+discount_limit: number, demo: boolean, };
