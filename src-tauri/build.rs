@@ -17,6 +17,7 @@ const COMMANDS: &[&str] = &[
     "cart_set_quantity",
     "cart_remove",
     "cart_line_discount",
+    "cart_line_price",
     "cart_order_discount",
     "cart_link_customer",
     "cart_void",

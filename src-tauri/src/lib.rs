@@ -42,6 +42,7 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         register::cart_set_quantity,
         register::cart_remove,
         register::cart_line_discount,
+        register::cart_line_price,
         register::cart_order_discount,
         register::cart_link_customer,
         register::cart_void,

@@ -147,3 +147,106 @@ fn status_needs_nobody_and_the_report_by_staff_names_who_sold() {
         "{csv}"
     );
 }
+
+/// The permission table walked through the command line for every role: each command either
+/// works or exits 2 naming the missing permission.
+#[test]
+fn every_role_gets_exactly_its_permissions_at_the_command_line() {
+    use versapos_core::{Permission, Role};
+    for (who, pin, role) in [
+        ("Sam", "1111", Role::Cashier),
+        ("Morgan", "2222", Role::Manager),
+        ("Ada", "9999", Role::Admin),
+    ] {
+        let till = staffed();
+        let paid = till.json(&["sale", "--item", "TEA", "--pay", "cash"]);
+        let to_void = till.json(&["sale", "--item", "BUN", "--pay", "cash"]);
+        let (paid, to_void) = (
+            paid["receipt"].as_str().expect("receipt").to_string(),
+            to_void["receipt"].as_str().expect("receipt").to_string(),
+        );
+        till.as_staff(Some((who, pin)));
+        let boss = format!("Boss of {who}");
+        let cases: Vec<(Permission, Vec<&str>)> = vec![
+            (
+                Permission::Sell,
+                vec!["sale", "--item", "TEA", "--pay", "cash"],
+            ),
+            (Permission::ParkSale, vec!["park", "--item", "TEA"]),
+            (Permission::LinkCustomer, vec!["customers", "list"]),
+            (
+                Permission::AddCustomer,
+                vec!["customers", "add", "--name", "Grace"],
+            ),
+            (
+                Permission::LargeDiscount,
+                vec![
+                    "sale",
+                    "--item",
+                    "TEA",
+                    "--discount",
+                    "50%",
+                    "--pay",
+                    "cash",
+                ],
+            ),
+            (
+                Permission::OverridePrice,
+                vec![
+                    "sale",
+                    "--item",
+                    "TEA",
+                    "--line-price",
+                    "TEA=1.00",
+                    "--pay",
+                    "cash",
+                ],
+            ),
+            (Permission::Refund, vec!["refund", paid.as_str()]),
+            (Permission::Void, vec!["orders", "void", to_void.as_str()]),
+            (
+                Permission::ReadReports,
+                vec!["report", "--from", "today", "--to", "today"],
+            ),
+            (
+                Permission::EditCatalog,
+                vec!["products", "set-price", "TEA", "2.99"],
+            ),
+            (
+                Permission::ChangeSettings,
+                vec!["settings", "set", "lock-minutes", "10"],
+            ),
+            (Permission::ManageCashiers, vec!["staff", "list"]),
+        ];
+        for (permission, args) in cases {
+            let mut all = vec!["--json"];
+            all.extend_from_slice(&args);
+            let r = till.run(&all);
+            if role.allows(permission) {
+                assert_eq!(r.code, Some(0), "{role} {args:?}: {}", r.stderr);
+            } else {
+                assert_eq!(r.code, Some(2), "{role} {args:?}: {}", r.stdout);
+                assert!(
+                    r.stderr.contains(permission.as_str()),
+                    "{role} {args:?} names {permission}: {}",
+                    r.stderr
+                );
+            }
+        }
+        let r = till.run_with_new_pin(
+            "4321",
+            &["staff", "add", "--name", boss.as_str(), "--role", "manager"],
+        );
+        let expected = if role.allows(Permission::ManageManagers) {
+            0
+        } else {
+            2
+        };
+        assert_eq!(
+            r.code,
+            Some(expected),
+            "{role} adds a manager: {}",
+            r.stderr
+        );
+    }
+}

@@ -54,7 +54,7 @@
       const d = !l.d ? 0 : l.d.endsWith("%") ? Math.round((raw * parseFloat(l.d)) / 100) : Math.round(parseFloat(l.d) * 100);
       subtotal += raw;
       lineDisc += d;
-      return { index, sku: l.p.sku, name: l.p.name, quantity: l.q, unit_price: l.p.price, line_discount: d, discount: l.d, order_discount_share: 0, tax_rate: l.p.tax_rate, gross: raw - d };
+      return { index, sku: l.p.sku, name: l.p.name, quantity: l.q, unit_price: l.p.price, catalog_price: null, line_discount: d, discount: l.d, order_discount_share: 0, tax_rate: l.p.tax_rate, gross: raw - d };
     });
     const od = !orderDiscount ? 0 : orderDiscount.endsWith("%") ? Math.round(((subtotal - lineDisc) * parseFloat(orderDiscount)) / 100) : Math.round(parseFloat(orderDiscount) * 100);
     const total = subtotal - lineDisc - od;

@@ -198,6 +198,13 @@ pub struct CartArgs {
         allow_hyphen_values = true
     )]
     pub line_discounts: Vec<String>,
+    /// Sell a line at another price than the catalog's: SKU=PRICE (a manager's permission).
+    #[arg(
+        long = "line-price",
+        value_name = "SKU=PRICE",
+        allow_hyphen_values = true
+    )]
+    pub line_prices: Vec<String>,
     /// A note for a parked cart.
     #[arg(long)]
     pub note: Option<String>,

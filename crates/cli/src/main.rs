@@ -416,6 +416,18 @@ fn build_cart(till: &Till, a: &CartArgs) -> Result<versapos_core::Cart> {
         cart.set_line_discount(index, Some(discount))
             .map_err(TillError::from)?;
     }
+    for lp in &a.line_prices {
+        let (sku, price) = lp
+            .split_once('=')
+            .ok_or_else(|| usage(format!("--line-price '{lp}': expected SKU=PRICE")))?;
+        let product = till.lookup(sku)?;
+        let index = cart
+            .lines
+            .iter()
+            .position(|l| l.product_id == product.id)
+            .ok_or_else(|| usage(format!("--line-price '{lp}': {sku} is not in the sale")))?;
+        till.override_price(&mut cart, index, price)?;
+    }
     if let Some(d) = &a.discount {
         cart.set_order_discount(Some(till.parse_discount(d)?));
     }

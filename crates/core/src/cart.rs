@@ -38,6 +38,8 @@ pub enum CartError {
     BadDiscount(String),
     #[error("a discount must not be negative")]
     NegativeDiscount,
+    #[error("a price must not be negative, not {0}")]
+    NegativePrice(String),
     #[error(transparent)]
     Money(#[from] MoneyError),
 }
@@ -117,6 +119,9 @@ pub struct CartLine {
     pub quantity: i64,
     pub tax_rate: TaxRate,
     pub discount: Option<Discount>,
+    /// The catalog's price when the line is sold at another one (a price override at the till).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub catalog_price: Option<Money>,
 }
 
 /// The sale being rung up. Survives a restart when parked (it serialises as JSON).
@@ -161,6 +166,8 @@ impl Cart {
                 && l.unit_price == line.unit_price
                 && l.discount.is_none()
                 && line.discount.is_none()
+                && l.catalog_price.is_none()
+                && line.catalog_price.is_none()
         }) {
             let q = self.lines[i]
                 .quantity
@@ -186,6 +193,31 @@ impl Cart {
     ) -> Result<(), CartError> {
         self.line_mut(index)?.discount = discount;
         Ok(())
+    }
+
+    /// Sells a line at `price` instead of the catalog's price; the catalog's is kept beside it.
+    /// Setting it back to the catalog's price ends the override.
+    pub fn set_unit_price(&mut self, index: usize, price: Money) -> Result<(), CartError> {
+        if price.currency() != self.currency {
+            return Err(MoneyError::CurrencyMismatch(
+                price.currency().to_string(),
+                self.currency.to_string(),
+            )
+            .into());
+        }
+        if price.is_negative() {
+            return Err(CartError::NegativePrice(price.to_major_string()));
+        }
+        let line = self.line_mut(index)?;
+        let catalog = line.catalog_price.unwrap_or(line.unit_price);
+        line.unit_price = price;
+        line.catalog_price = (price != catalog).then_some(catalog);
+        Ok(())
+    }
+
+    /// Whether any line is sold at another price than the catalog's.
+    pub fn has_price_override(&self) -> bool {
+        self.lines.iter().any(|l| l.catalog_price.is_some())
     }
 
     pub fn set_order_discount(&mut self, discount: Option<Discount>) {
@@ -414,7 +446,41 @@ mod tests {
             tax_rate: TaxRate::new(if bps == 2000 { "standard" } else { "reduced" }, bps)
                 .expect("rate"),
             discount: None,
+            catalog_price: None,
         }
+    }
+
+    #[test]
+    fn a_price_override_keeps_the_catalog_price_and_ends_when_set_back() {
+        let mut c = Cart::new(gbp());
+        c.add(line(1, 1200, 2, 2000)).expect("add");
+        c.set_unit_price(0, Money::from_minor(1000, gbp()))
+            .expect("override");
+        assert_eq!(
+            c.lines[0].catalog_price,
+            Some(Money::from_minor(1200, gbp()))
+        );
+        assert!(c.has_price_override());
+        assert_eq!(
+            c.price(TaxMode::Inclusive).expect("price").total.minor(),
+            2000
+        );
+        // Scanning the product again starts its own line at the catalog price.
+        c.add(line(1, 1200, 1, 2000)).expect("add");
+        assert_eq!(c.lines.len(), 2);
+        c.set_unit_price(0, Money::from_minor(900, gbp()))
+            .expect("again");
+        assert_eq!(
+            c.lines[0].catalog_price,
+            Some(Money::from_minor(1200, gbp()))
+        );
+        c.set_unit_price(0, Money::from_minor(1200, gbp()))
+            .expect("back");
+        assert!(!c.has_price_override());
+        assert!(matches!(
+            c.set_unit_price(0, Money::from_minor(-1, gbp())),
+            Err(CartError::NegativePrice(_))
+        ));
     }
 
     #[test]

@@ -204,6 +204,20 @@ impl Till {
             && i128::from(view.discount_total) * 10_000 > limit * i128::from(view.subtotal))
     }
 
+    /// Sells line `index` at `price` (major units) instead of the catalog's price: a manager's
+    /// permission, or a manager's approval of that one change.
+    pub fn override_price(&self, cart: &mut Cart, index: usize, price: &str) -> Result<()> {
+        let price = Money::parse(price, cart.currency)
+            .map_err(|e| TillError::invalid("price", e.to_string()))?;
+        let mut changed = cart.clone();
+        changed.set_unit_price(index, price)?;
+        if changed.has_price_override() {
+            self.check_or_approved(Permission::OverridePrice)?;
+        }
+        *cart = changed;
+        Ok(())
+    }
+
     /// Refuses a cart whose discounts need a manager the person signed in is not, unless a
     /// manager has approved it: for the register to check as the discount is given.
     pub fn check_discount(&self, cart: &Cart) -> Result<()> {
@@ -599,6 +613,7 @@ impl Till {
                 basis_points: p.tax_basis_points,
             },
             discount: None,
+            catalog_price: None,
         };
         Ok(cart.add(line)?)
     }
@@ -660,6 +675,10 @@ impl Till {
         if self.large_discount(cart)? {
             let approved = self.authorize(Permission::LargeDiscount)?;
             when.approved_by = approved.approved_by;
+        }
+        if cart.has_price_override() {
+            let approved = self.authorize(Permission::OverridePrice)?;
+            when.approved_by = approved.approved_by.or(when.approved_by);
         }
         let id = sales::checkout(&mut self.conn, &shop, cart, tenders, &when, parked)?;
         sales::order(&self.conn, &shop, &id)

@@ -42,6 +42,8 @@ pub struct CartLineView {
     pub name: String,
     pub quantity: i64,
     pub unit_price: i64,
+    /// The catalog's price when the line is sold at another (a price override).
+    pub catalog_price: Option<i64>,
     pub line_discount: i64,
     pub discount: Option<String>,
     pub order_discount_share: i64,
@@ -100,6 +102,7 @@ pub fn view(shop: &Shop, cart: &Cart, customer: Option<Customer>) -> Result<Cart
             name: l.line.name.clone(),
             quantity: l.line.quantity,
             unit_price: l.line.unit_price.minor(),
+            catalog_price: l.line.catalog_price.map(|p| p.minor()),
             line_discount: l.line_discount.minor(),
             discount: l.line.discount.as_ref().map(|d| d.label()),
             order_discount_share: l.order_discount_share.minor(),

@@ -55,6 +55,19 @@ pub fn cart_remove(state: State<'_, Desktop>, line: usize) -> CommandResult<Cart
     })?)
 }
 
+/// Sells a line at another price than the catalog's (major units, "1.50"); the catalog's price
+/// sets it back. Needs a manager, or a manager's approval.
+#[tauri::command(async)]
+#[tracing::instrument(skip(state), err)]
+pub fn cart_line_price(
+    state: State<'_, Desktop>,
+    line: usize,
+    price: String,
+) -> CommandResult<CartView> {
+    let Register { till, sale } = &mut *state.register()?;
+    Ok(till.change_sale(sale, |till, cart| till.override_price(cart, line, &price))?)
+}
+
 /// `discount`: "10%" or an amount off in major units ("0.50"); null clears it.
 #[tauri::command(async)]
 #[tracing::instrument(skip(state), err)]

@@ -671,6 +671,12 @@ fn every_role_gets_exactly_its_permissions_through_the_commands() {
             "set_price",
             json!({"sku": "HOT-0001", "price": "1.90"}),
         );
+        till.ok("cart_add", json!({"code": "HOT-0002", "quantity": 1}));
+        check(
+            Permission::OverridePrice,
+            "cart_line_price",
+            json!({"line": 0, "price": "0.10"}),
+        );
         check(
             Permission::ChangeSettings,
             "change_setting",

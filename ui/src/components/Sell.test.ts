@@ -16,6 +16,7 @@ const api = vi.hoisted(() => ({
   cartAdd: vi.fn(),
   cartSetQuantity: vi.fn(),
   cartRemove: vi.fn(),
+  cartLinePrice: vi.fn(),
   checkout: vi.fn(),
   parkedCarts: vi.fn(),
   findCustomers: vi.fn(),
@@ -28,7 +29,7 @@ const shop = testShop();
 
 function cart(lines: [string, number, number][] = []): CartView {
   const ls = lines.map(([name, quantity, unit], index) => ({
-    index, sku: name.toUpperCase(), name, quantity, unit_price: unit, line_discount: 0, discount: null,
+    index, sku: name.toUpperCase(), name, quantity, unit_price: unit, catalog_price: null, line_discount: 0, discount: null,
     order_discount_share: 0, tax_rate: "standard", gross: quantity * unit,
   }));
   const total = ls.reduce((n, l) => n + l.gross, 0);
@@ -153,6 +154,25 @@ describe("Sell screen", () => {
     press("Delete", again);
     await settle();
     expect(api.cartRemove).toHaveBeenCalledWith(0);
+  });
+
+  it("sells the focused line at another price with * and shows the catalog price beside it", async () => {
+    const changed = cart([["Tea", 1, 100]]);
+    changed.lines[0].catalog_price = 150;
+    api.cartLinePrice.mockResolvedValue(changed);
+    await start();
+    const line = $("[data-testid=cart-line]")!;
+    line.focus();
+    press("*", line);
+    await settle();
+    const dialog = $("[data-testid=line-price-dialog]")!;
+    expect(dialog).not.toBeNull();
+    const field = dialog.querySelector("input")!;
+    expect(field.value).toBe("1.50");
+    type(field, "1.00");
+    await click("[data-testid=line-price-dialog] button.primary");
+    expect(api.cartLinePrice).toHaveBeenCalledWith(0, "1.00");
+    expect($("[data-testid=line-price-override]")?.textContent).toContain("1.50");
   });
 
   it("opens Pay on F12, shows the change, and shows the till's refusal next to the amount", async () => {

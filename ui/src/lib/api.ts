@@ -77,6 +77,8 @@ export const cartSetQuantity = (line: number, quantity: number) =>
 export const cartRemove = (line: number) => call<CartView>("cart_remove", { line });
 export const cartLineDiscount = (line: number, discount: string | null) =>
   call<CartView>("cart_line_discount", { line, discount });
+/** Sells a line at another price (major units); the catalog's price sets it back. */
+export const cartLinePrice = (line: number, price: string) => call<CartView>("cart_line_price", { line, price });
 export const cartOrderDiscount = (discount: string | null) => call<CartView>("cart_order_discount", { discount });
 export const cartLinkCustomer = (customerId: number | null) =>
   call<CartView>("cart_link_customer", { customerId });

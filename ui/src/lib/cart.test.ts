@@ -8,6 +8,7 @@ const line = (over: Partial<CartLineView> = {}): CartLineView => ({
   name: "Tea",
   quantity: 2,
   unit_price: 150,
+  catalog_price: null,
   line_discount: 0,
   discount: null,
   order_discount_share: 0,

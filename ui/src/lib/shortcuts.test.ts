@@ -35,6 +35,7 @@ describe("lineActionFor", () => {
     expect(lineActionFor({ key: "-" })).toBe("decrement");
     expect(lineActionFor({ key: "Delete" })).toBe("remove");
     expect(lineActionFor({ key: "%" })).toBe("discount");
+    expect(lineActionFor({ key: "*" })).toBe("price");
     expect(lineActionFor({ key: "x" })).toBeNull();
     expect(lineActionFor({ key: "-", ctrlKey: true })).toBeNull();
   });

@@ -65,7 +65,7 @@ export function actionFor(e: KeyLike): Action | null {
   }
 }
 
-export type LineAction = "increment" | "decrement" | "remove" | "discount";
+export type LineAction = "increment" | "decrement" | "remove" | "discount" | "price";
 
 /** What a key does to the focused cart line. */
 export function lineActionFor(e: KeyLike): LineAction | null {
@@ -83,6 +83,9 @@ export function lineActionFor(e: KeyLike): LineAction | null {
       return "remove";
     case "%":
       return "discount";
+    case "*":
+    case "Multiply":
+      return "price";
     default:
       return null;
   }

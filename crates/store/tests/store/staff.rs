@@ -143,8 +143,8 @@ fn every_role_can_do_exactly_what_the_permission_table_says() {
             Permission::ManageManagers,
             denied(till.add_staff(&format!("Manager of {who}"), Role::Manager, &pin("4321"))),
         );
-        // Taking cash comes with completing a sale (every role has both); the others are not
-        // reachable through a service yet.
+        // Taking cash comes with completing a sale (every role has both); payment keys come with
+        // card payments.
         let mut discounted = cart.clone();
         discounted.set_order_discount(Some(versapos_core::Discount::Percent {
             basis_points: 5000,
@@ -153,11 +153,11 @@ fn every_role_can_do_exactly_what_the_permission_table_says() {
             Permission::LargeDiscount,
             denied(till.checkout(&discounted, &[exact_cash()])),
         );
-        for p in [
-            Permission::TakeCash,
+        expect(
             Permission::OverridePrice,
-            Permission::ManageKeys,
-        ] {
+            denied(till.override_price(&mut cart.clone(), 0, "0.50")),
+        );
+        for p in [Permission::TakeCash, Permission::ManageKeys] {
             seen.push(p);
         }
         let mut all = Permission::ALL.to_vec();
@@ -507,4 +507,48 @@ fn a_discount_above_the_limit_needs_a_managers_pin_at_the_till() {
         .check_discount(&cart)
         .expect("25 % is now within the limit");
     assert!(t.till.set_setting("discount-limit", "120").is_err());
+}
+
+#[test]
+fn a_price_override_needs_a_manager_and_the_sale_records_the_approval() {
+    let mut t = staffed();
+    t.till.sign_in("Sam", "1111").expect("cashier");
+    let mut cart = t.cart(&[("COFFEE", 1), ("MILK", 1)]);
+    assert_eq!(
+        denied(t.till.override_price(&mut cart, 0, "9.00")),
+        Some(Permission::OverridePrice)
+    );
+    assert!(
+        !cart.has_price_override(),
+        "a refused override changes nothing"
+    );
+    t.till
+        .approve("Morgan", "2222", Permission::OverridePrice)
+        .expect("approve");
+    t.till
+        .override_price(&mut cart, 0, "9.00")
+        .expect("approved");
+    assert_eq!(cart.lines[0].unit_price, t.money("9.00"));
+    assert_eq!(cart.lines[0].catalog_price, Some(t.money("12.00")));
+    let order = t.till.checkout(&cart, &[exact_cash()]).expect("sold");
+    assert_eq!(order.total, t.money("11.10").minor());
+    let payload = t
+        .text(&format!(
+            "SELECT payload FROM journal WHERE ref_id = '{}' AND kind = 'sale'",
+            order.id
+        ))
+        .expect("sale entry");
+    assert!(payload.contains("Morgan"), "{payload}");
+    // A manager may do it alone; setting the catalog price back is no override at all.
+    t.till.sign_in("Morgan", "2222").expect("manager");
+    let mut cart = t.cart(&[("COFFEE", 1)]);
+    t.till
+        .override_price(&mut cart, 0, "10.00")
+        .expect("manager");
+    t.till.sign_in("Sam", "1111").expect("cashier");
+    t.till
+        .override_price(&mut cart, 0, "12.00")
+        .expect("back to the catalog price");
+    assert!(!cart.has_price_override());
+    assert!(t.till.override_price(&mut cart, 0, "-1").is_err());
 }

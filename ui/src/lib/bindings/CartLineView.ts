@@ -3,4 +3,8 @@
 /**
  * One line of the sale on the register; amounts in minor units.
  */
-export type CartLineView = { index: number, sku: string, name: string, quantity: number, unit_price: number, line_discount: number, discount: string | null, order_discount_share: number, tax_rate: string, gross: number, };
+export type CartLineView = { index: number, sku: string, name: string, quantity: number, unit_price: number, 
+/**
+ * The catalog's price when the line is sold at another (a price override).
+ */
+catalog_price: number | null, line_discount: number, discount: string | null, order_discount_share: number, tax_rate: string, gross: number, };
