@@ -166,6 +166,12 @@ impl Out {
             o.created_at,
             o.status.to_uppercase()
         );
+        if let Some(staff) = &o.staff {
+            outln!("Served by {staff}");
+        }
+        if let Some(by) = &o.voided_by {
+            outln!("Voided by {by}");
+        }
         outln!("{}", "-".repeat(60));
         for l in &o.lines {
             outln!(

@@ -105,12 +105,19 @@ pub struct RefundSummary {
     pub points_reversed: i64,
     pub restock: bool,
     pub created_at: String,
+    /// Who gave the refund, and the manager who approved it with their PIN, if one did.
+    pub staff: Option<String>,
+    pub approved_by: Option<String>,
 }
 
 /// An order as the receipt and `orders show` present it; amounts in minor units.
 #[derive(Clone, Debug, Serialize, TS)]
 pub struct OrderView {
     pub id: String,
+    /// Who rang the sale up (none on a till without staff accounts).
+    pub staff: Option<String>,
+    /// Who voided it.
+    pub voided_by: Option<String>,
     pub number: i64,
     pub receipt: String,
     pub till_id: String,
@@ -404,7 +411,9 @@ pub fn order(conn: &Connection, shop: &Shop, id: &str) -> Result<OrderView> {
             "SELECT id, number, till_id, status, currency, tax_mode, rounding_rule, subtotal,
                  discount_total, order_discount, tax_total, total, cash_rounding, change_given,
                  refunded_total, customer_id, points_earned, points_redeemed, points_reversed,
-                 created_at FROM orders WHERE id = ?1",
+                 created_at, (SELECT name FROM staff WHERE id = orders.staff_id),
+                 (SELECT name FROM staff WHERE id = orders.voided_by)
+             FROM orders WHERE id = ?1",
         )?
         .query_row([id], |r| {
             let till: String = r.get(2)?;
@@ -432,6 +441,8 @@ pub fn order(conn: &Connection, shop: &Shop, id: &str) -> Result<OrderView> {
                 points_redeemed: r.get(17)?,
                 points_reversed: r.get(18)?,
                 created_at: r.get(19)?,
+                staff: r.get(20)?,
+                voided_by: r.get(21)?,
                 demo: shop.demo,
                 lines: Vec::new(),
                 payments: Vec::new(),
@@ -512,7 +523,9 @@ pub fn order(conn: &Connection, shop: &Shop, id: &str) -> Result<OrderView> {
         }
     }
     let mut stmt = conn.prepare_cached(
-        "SELECT id, kind, amount, tax, cash_rounding, points_reversed, restock, created_at
+        "SELECT id, kind, amount, tax, cash_rounding, points_reversed, restock, created_at,
+             (SELECT name FROM staff WHERE id = refunds.staff_id),
+             (SELECT name FROM staff WHERE id = refunds.approved_by)
          FROM refunds WHERE order_id = ?1 ORDER BY created_at, id",
     )?;
     o.refunds = stmt
@@ -526,6 +539,8 @@ pub fn order(conn: &Connection, shop: &Shop, id: &str) -> Result<OrderView> {
                 points_reversed: r.get(5)?,
                 restock: r.get(6)?,
                 created_at: r.get(7)?,
+                staff: r.get(8)?,
+                approved_by: r.get(9)?,
             })
         })?
         .collect::<Result<_, _>>()?;

@@ -223,6 +223,10 @@ fn a_managers_pin_approves_one_refund_and_both_people_are_recorded() {
         payload.contains("\"staff\":{") && payload.contains("Sam"),
         "{payload}"
     );
+    let view = t.till.order(&order.receipt).expect("order");
+    assert_eq!(view.staff.as_deref(), Some("Sam"));
+    assert_eq!(view.refunds[0].staff.as_deref(), Some("Sam"));
+    assert_eq!(view.refunds[0].approved_by.as_deref(), Some("Morgan"));
     // Good for that one action only.
     assert_eq!(
         denied(t.till.refund(&order.receipt, &line, false)),

@@ -31,7 +31,7 @@ function summary(n: number, over: Partial<OrderSummary> = {}): OrderSummary {
 
 function orderView(over: Partial<OrderView> = {}): OrderView {
   return {
-    id: "o1", number: 1, receipt: "T1-000001", till_id: "T1", status: "paid", currency: "GBP", tax_mode: "inclusive",
+    id: "o1", staff: "Casey", voided_by: null, number: 1, receipt: "T1-000001", till_id: "T1", status: "paid", currency: "GBP", tax_mode: "inclusive",
     rounding_rule: "half_even", subtotal: 700, discount_total: 0, order_discount: null, tax: 117, total: 700,
     cash_rounding: 0, paid: 700, change: 300, refunded_total: 0, customer_id: 7, points_earned: 7, points_redeemed: 0,
     points_reversed: 0, created_at: "2025-03-12T14:05:09.123+00:00", demo: false,
@@ -191,6 +191,7 @@ describe("Order detail", () => {
     expect(text("[data-testid=order-total]")).toBe("7.00");
     expect(text("[data-testid=order-points-earned]")).toBe("7");
     expect(text("[data-testid=order-customer]")).toBe("Customer: Ann Smith");
+    expect(text("[data-testid=order-staff]")).toBe("Sold by Casey");
     expect(text("[data-testid=order-status]")).toBe("Paid");
     expect($("[data-testid=refund-button]")).not.toBeNull();
     expect($("[data-testid=reprint-button]")).not.toBeNull();

@@ -7,4 +7,12 @@ import type { TaxLineView } from "./TaxLineView";
 /**
  * An order as the receipt and `orders show` present it; amounts in minor units.
  */
-export type OrderView = { id: string, number: number, receipt: string, till_id: string, status: string, currency: string, tax_mode: string, rounding_rule: string, subtotal: number, discount_total: number, order_discount: string | null, tax: number, total: number, cash_rounding: number, paid: number, change: number, refunded_total: number, customer_id: number | null, points_earned: number, points_redeemed: number, points_reversed: number, created_at: string, demo: boolean, lines: Array<LineView>, payments: Array<PaymentView>, tax_breakdown: Array<TaxLineView>, refunds: Array<RefundSummary>, };
+export type OrderView = { id: string, 
+/**
+ * Who rang the sale up (none on a till without staff accounts).
+ */
+staff: string | null, 
+/**
+ * Who voided it.
+ */
+voided_by: string | null, number: number, receipt: string, till_id: string, status: string, currency: string, tax_mode: string, rounding_rule: string, subtotal: number, discount_total: number, order_discount: string | null, tax: number, total: number, cash_rounding: number, paid: number, change: number, refunded_total: number, customer_id: number | null, points_earned: number, points_redeemed: number, points_reversed: number, created_at: string, demo: boolean, lines: Array<LineView>, payments: Array<PaymentView>, tax_breakdown: Array<TaxLineView>, refunds: Array<RefundSummary>, };
