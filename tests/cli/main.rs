@@ -9,6 +9,7 @@ mod crash;
 mod customers;
 mod init;
 mod journal;
+mod keys;
 mod products;
 mod refunds;
 mod reports;

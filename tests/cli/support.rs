@@ -91,6 +91,13 @@ impl Till {
             .env_remove("VERSAPOS_STAFF")
             .env_remove("VERSAPOS_PIN")
             .env_remove("VERSAPOS_NEW_PIN")
+            .env_remove("VERSAPOS_STRIPE_KEY")
+            .env_remove("VERSAPOS_NEW_KEY")
+            // A keychain entry of this store's own: tests never touch the machine's.
+            .env(
+                "VERSAPOS_KEYCHAIN_SERVICE",
+                format!("com.versatalent.pos.test.{}", self.dir.path().display()),
+            )
             .env("HOME", self.dir.path())
             .env("XDG_DATA_HOME", self.dir.path().join("data"))
             .arg("--db")
@@ -105,6 +112,15 @@ impl Till {
     /// Runs the following commands as this staff member (None: nobody signed in).
     pub fn as_staff(&self, who: Option<(&str, &str)>) {
         *self.staff.borrow_mut() = who.map(|(n, p)| (n.to_string(), p.to_string()));
+    }
+
+    /// Runs a command with extra environment variables.
+    pub fn run_with_env(&self, env: &[(&str, &str)], args: &[&str]) -> Run {
+        let mut cmd = self.command();
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        Run::from_output(cmd.args(args).output().expect("run the versapos binary"))
     }
 
     /// Runs a command with a new PIN given in $VERSAPOS_NEW_PIN.

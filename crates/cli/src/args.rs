@@ -59,6 +59,19 @@ pub enum Command {
     /// the terminal. A new PIN comes from $VERSAPOS_NEW_PIN or is asked twice.
     #[command(subcommand)]
     Staff(StaffCmd),
+    /// The Stripe secret key in the OS keychain (an admin's): set it, see what it is, remove it.
+    #[command(subcommand)]
+    Keys(KeysCmd),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum KeysCmd {
+    /// Put the key in the OS keychain: from $VERSAPOS_NEW_KEY, or asked without echo.
+    Set,
+    /// What key the till uses (kind, mode, last four characters, keychain or environment).
+    Show,
+    /// Remove the key from the OS keychain.
+    Remove,
 }
 
 #[derive(Subcommand, Debug)]

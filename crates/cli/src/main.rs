@@ -5,7 +5,7 @@ mod args;
 mod print;
 
 use args::{
-    CartArgs, Cli, Command, CustomersCmd, JournalCmd, OrdersCmd, ProductsCmd, ReportArgs,
+    CartArgs, Cli, Command, CustomersCmd, JournalCmd, KeysCmd, OrdersCmd, ProductsCmd, ReportArgs,
     SettingsCmd, StaffCmd,
 };
 use clap::Parser;
@@ -267,6 +267,7 @@ fn run(cli: Cli) -> Result<()> {
         },
         Command::Report(a) => report(&till, &a, &out)?,
         Command::Staff(cmd) => staff(&mut till, cmd, &out)?,
+        Command::Keys(cmd) => keys(&mut till, cmd, &out)?,
         Command::Status => {
             let shop = till.shop().ok().map(|s| s.name.clone());
             out.status(&path, shop.as_deref(), till.has_staff()?);
@@ -563,6 +564,60 @@ fn staff(till: &mut Till, cmd: StaffCmd, out: &print::Out) -> Result<()> {
         StaffCmd::SetRole { name, role: r } => {
             let r = role(&r)?;
             out.staff_member(&till.change_staff(&name, Change::SetRole(r))?);
+        }
+    }
+    Ok(())
+}
+
+fn key_error(e: versapos_secrets::KeyError) -> CliError {
+    match e {
+        versapos_secrets::KeyError::Keychain(_) => {
+            CliError::Io(std::io::Error::other(e.to_string()))
+        }
+        e => usage(e.to_string()),
+    }
+}
+
+fn keys(till: &mut Till, cmd: KeysCmd, out: &print::Out) -> Result<()> {
+    use versapos_secrets::{KeySource, Keychain, StripeKey, KEY_ENV};
+    let chain = Keychain::default();
+    match cmd {
+        KeysCmd::Set => {
+            till.may_manage_keys()?;
+            let text = match std::env::var("VERSAPOS_NEW_KEY") {
+                Ok(k) if !k.trim().is_empty() => k,
+                _ => prompt_secret("Stripe secret key (rk_… or sk_…): ")?,
+            };
+            let key = StripeKey::parse(&text).map_err(key_error)?;
+            chain.set(&key).map_err(key_error)?;
+            till.record_key_change("set", &key.kind_and_mode())?;
+            out.key(
+                Some(&key.describe()),
+                "keychain",
+                std::env::var(KEY_ENV).is_ok(),
+            );
+        }
+        KeysCmd::Show => {
+            till.may_manage_keys()?;
+            match chain.key_in_use().map_err(key_error)? {
+                Some((key, source)) => out.key(
+                    Some(&key.describe()),
+                    match source {
+                        KeySource::Environment => "environment",
+                        KeySource::Keychain => "keychain",
+                    },
+                    false,
+                ),
+                None => out.key(None, "none", false),
+            }
+        }
+        KeysCmd::Remove => {
+            till.may_manage_keys()?;
+            let removed = chain.remove().map_err(key_error)?;
+            if removed {
+                till.record_key_change("remove", "the keychain's key")?;
+            }
+            out.key(None, if removed { "removed" } else { "none" }, false);
         }
     }
     Ok(())

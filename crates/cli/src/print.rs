@@ -435,6 +435,22 @@ impl Out {
         );
     }
 
+    /// The till's Stripe key as far as it may be shown.
+    pub fn key(&self, described: Option<&str>, source: &str, env_overrides: bool) {
+        if self.json {
+            json(&serde_json::json!({ "key": described, "source": source }));
+            return;
+        }
+        match described {
+            Some(d) => outln!("Stripe key: {d} (from the {source})"),
+            None if source == "removed" => outln!("Stripe key removed from the keychain"),
+            None => outln!("no Stripe key: `versapos keys set` puts one in the OS keychain"),
+        }
+        if env_overrides {
+            outln!("note: VERSAPOS_STRIPE_KEY is set and is used instead of the keychain's key");
+        }
+    }
+
     pub fn staff(&self, list: &[StaffMember]) {
         if self.json {
             json(&serde_json::json!({ "staff": list }));

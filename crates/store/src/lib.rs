@@ -276,6 +276,30 @@ impl Till {
             .collect())
     }
 
+    /// Checks that whoever is signed in may set up payment keys (the keys themselves live in the
+    /// OS keychain, never in the store).
+    pub fn may_manage_keys(&self) -> Result<()> {
+        self.check(Permission::ManageKeys).map(|_| ())
+    }
+
+    /// Journals a change to the till's payment key: what was done and what kind of key, never
+    /// any part of the key.
+    pub fn record_key_change(&mut self, action: &str, description: &str) -> Result<()> {
+        let when = self.authorize(Permission::ManageKeys)?;
+        let till = self.journal_till();
+        let tx = self.conn.transaction()?;
+        journal::append(
+            &tx,
+            &till,
+            &when,
+            "payment_key",
+            action,
+            &serde_json::json!({ "action": action, "key": description }),
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
     /// The staff accounts (for someone who manages cashiers or more).
     pub fn staff(&self) -> Result<Vec<StaffMember>> {
         self.check(Permission::ManageCashiers)?;
