@@ -12,6 +12,7 @@ const api = vi.hoisted(() => ({
   categories: vi.fn(),
   listProducts: vi.fn(),
   findProducts: vi.fn(),
+  onSignedOut: vi.fn(),
 }));
 vi.mock("../lib/api", () => api);
 const { default: App } = await import("../App.svelte");
@@ -72,6 +73,16 @@ describe("the till's lock", () => {
     expect(api.signOut).toHaveBeenCalledTimes(1);
     expect($("[data-testid=lock-screen]")).not.toBeNull();
     expect(text("[data-testid=lock-chosen]")).toBe("Casey");
+  });
+
+  it("shows the lock screen when the till answers that nobody is signed in any more", async () => {
+    await signInAsCasey();
+    const listener = api.onSignedOut.mock.calls.map((c) => c[0]).filter(Boolean).at(-1) as () => void;
+    expect(listener).toBeTypeOf("function");
+    api.staffStatus.mockResolvedValue({ has_staff: true, signed_in: null, staff });
+    listener();
+    await settle();
+    expect($("[data-testid=lock-screen]")).not.toBeNull();
   });
 
   it("locks on F11", async () => {

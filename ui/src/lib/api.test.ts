@@ -25,6 +25,24 @@ describe("command wrappers", () => {
     expect(await api.checkout([]).catch((e: unknown) => e)).toEqual({ code: "insufficient_tender", message: "short by 1.00" });
   });
 
+  it("keeps the permission a refusal names, and tells the app when nobody is signed in", async () => {
+    invoke.mockImplementation(() =>
+      Promise.reject({ code: "not_permitted", message: "cashiers may not refund an order", permission: "refund" }),
+    );
+    expect(await api.refundOrder("1", { amount: null, lines: [], restock: false }).catch((e: unknown) => e)).toEqual({
+      code: "not_permitted", message: "cashiers may not refund an order", permission: "refund",
+    });
+    const signedOut = vi.fn();
+    api.onSignedOut(signedOut);
+    expect(signedOut).not.toHaveBeenCalled();
+    invoke.mockImplementation(() => Promise.reject({ code: "not_signed_in", message: "sign in first" }));
+    await api.currentCart().catch(() => null);
+    expect(signedOut).toHaveBeenCalledTimes(1);
+    api.onSignedOut(null);
+    await api.currentCart().catch(() => null);
+    expect(signedOut).toHaveBeenCalledTimes(1);
+  });
+
   it("wraps a bare string or Error as an internal error", async () => {
     invoke.mockImplementation(() => Promise.reject("command cart_add not found"));
     expect(await api.cartAdd("x").catch((e: unknown) => e)).toEqual({ code: "internal", message: "command cart_add not found" });

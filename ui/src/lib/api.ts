@@ -53,11 +53,20 @@ export function isCommandError(e: unknown): e is CommandError {
   return !!e && typeof e === "object" && typeof (e as CommandError).code === "string" && typeof (e as CommandError).message === "string";
 }
 
+/** Told when the till answers that nobody is signed in (the till was locked elsewhere, e.g.
+ *  by an admin disabling the account): the app then shows its lock screen. */
+let signedOutListener: (() => void) | null = null;
+export function onSignedOut(listener: (() => void) | null) {
+  signedOutListener = listener;
+}
+
 async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
   try {
     return await invoke<T>(cmd, args);
   } catch (e) {
-    throw toCommandError(e);
+    const err = toCommandError(e);
+    if (err.code === "not_signed_in" || err.code === "staff_disabled") signedOutListener?.();
+    throw err;
   }
 }
 
