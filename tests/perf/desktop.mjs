@@ -11,7 +11,7 @@ import { spawn, execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Session } from "../e2e/webdriver.mjs";
-import { mappingLines, memoryTable, pidsWithEnv, startEpochMs, treeMemory } from "./procmem.mjs";
+import { mappingLines, memoryTable, pidsWithEnv, startEpochMs, treeMemory, waitExit } from "./procmem.mjs";
 
 const env = (k, d) => process.env[k] ?? d;
 const DRIVER = env("PERF_DRIVER_URL");
@@ -66,19 +66,6 @@ async function appPid() {
     await sleep(50);
   }
   throw new Error("the app's process was not found");
-}
-
-async function waitExit(pid, timeoutMs = 10000) {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      process.kill(pid, 0);
-    } catch {
-      return true;
-    }
-    if (Date.now() > end) return false;
-    await sleep(50);
-  }
 }
 
 async function closeSession(session, pid) {

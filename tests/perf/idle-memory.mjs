@@ -6,7 +6,7 @@
 //
 // Started by tests/perf/idle-memory, which provides Xvfb and a scratch HOME.
 import { spawn } from "node:child_process";
-import { treeMemory } from "./procmem.mjs";
+import { treeMemory, waitExit } from "./procmem.mjs";
 
 const RUNS = Number(process.env.PERF_RUNS ?? "2");
 const IDLE_S = Number(process.env.PERF_IDLE_S ?? "20");
@@ -24,19 +24,6 @@ const cases = process.argv.slice(2).map((a) => {
 });
 if (!cases.length) throw new Error("no cases: 'label=command arg …'");
 
-async function gone(pid, ms = 10000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    try {
-      process.kill(pid, 0);
-    } catch {
-      return true;
-    }
-    if (Date.now() > end) return false;
-    await sleep(50);
-  }
-}
-
 for (let run = 0; run < RUNS; run++) {
   for (const c of cases) {
     const child = spawn(c.argv[0], c.argv.slice(1), { stdio: ["ignore", "ignore", "ignore"] });
@@ -46,7 +33,7 @@ for (let run = 0; run < RUNS; run++) {
     // Wait for the whole tree (the WebKit processes too): one still mapping the same libraries
     // would lower the next case's PSS.
     for (const r of mem.rows) {
-      if (!(await gone(r.pid))) {
+      if (!(await waitExit(r.pid))) {
         try {
           process.kill(r.pid, "SIGKILL");
         } catch {

@@ -158,3 +158,17 @@ export function mappingLines({ rows }) {
       r.top.map((t) => `${t.name.replace(/^.*\//, "")} ${mb(t.Pss)}`).join(", "),
   );
 }
+
+/** Waits up to `timeoutMs` for process `pid` to exit; true when it has. */
+export async function waitExit(pid, timeoutMs = 10000) {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return true;
+    }
+    if (Date.now() > end) return false;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -377,6 +377,26 @@ fn products(till: &mut Till, cmd: ProductsCmd, out: &print::Out) -> Result<()> {
     Ok(())
 }
 
+/// A `SKU=VALUE` option: the index of the SKU's line in the cart, and the value.
+fn line_of<'a>(
+    till: &Till,
+    cart: &versapos_core::Cart,
+    arg: &'a str,
+    flag: &str,
+    what: &str,
+) -> Result<(usize, &'a str)> {
+    let (sku, value) = arg
+        .split_once('=')
+        .ok_or_else(|| usage(format!("{flag} '{arg}': expected SKU={what}")))?;
+    let product = till.lookup(sku)?;
+    let index = cart
+        .lines
+        .iter()
+        .position(|l| l.product_id == product.id)
+        .ok_or_else(|| usage(format!("{flag} '{arg}': {sku} is not in the sale")))?;
+    Ok((index, value))
+}
+
 /// Splits "CODE:QTY" (or just "CODE", quantity 1).
 fn split_qty<'a>(input: &'a str, flag: &str) -> Result<(&'a str, i64)> {
     match input.rsplit_once(':') {
@@ -404,33 +424,15 @@ fn build_cart(till: &Till, a: &CartArgs) -> Result<versapos_core::Cart> {
         till.add_to_cart(&mut cart, code, qty)?;
     }
     for ld in &a.line_discounts {
-        let (sku, d) = ld
-            .split_once('=')
-            .ok_or_else(|| usage(format!("--line-discount '{ld}': expected SKU=DISCOUNT")))?;
-        let product = till.lookup(sku)?;
-        let index = cart
-            .lines
-            .iter()
-            .position(|l| l.product_id == product.id)
-            .ok_or_else(|| usage(format!("--line-discount '{ld}': {sku} is not in the sale")))?;
-        let discount = till.parse_discount(d)?;
-        cart.set_line_discount(index, Some(discount))
-            .map_err(TillError::from)?;
+        let (index, d) = line_of(till, &cart, ld, "--line-discount", "DISCOUNT")?;
+        till.set_line_discount(&mut cart, index, Some(d))?;
     }
     for lp in &a.line_prices {
-        let (sku, price) = lp
-            .split_once('=')
-            .ok_or_else(|| usage(format!("--line-price '{lp}': expected SKU=PRICE")))?;
-        let product = till.lookup(sku)?;
-        let index = cart
-            .lines
-            .iter()
-            .position(|l| l.product_id == product.id)
-            .ok_or_else(|| usage(format!("--line-price '{lp}': {sku} is not in the sale")))?;
+        let (index, price) = line_of(till, &cart, lp, "--line-price", "PRICE")?;
         till.override_price(&mut cart, index, price)?;
     }
     if let Some(d) = &a.discount {
-        cart.set_order_discount(Some(till.parse_discount(d)?));
+        till.set_order_discount(&mut cart, Some(d))?;
     }
     if let Some(c) = a.customer {
         till.link_customer(&mut cart, CustomerId(c))?;

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 use std::path::Path;
-use versapos_core::{tax::format_percent, Currency, Money};
+use versapos_core::tax::format_percent;
 use versapos_store::catalog::rate_label;
 use versapos_store::customers::PointsEntry;
 use versapos_store::journal::JournalReport;
@@ -35,12 +35,7 @@ pub struct Out {
 }
 
 /// Formats minor units of a currency given by code: "12.99".
-fn amt(minor: i64, currency: &str) -> String {
-    match Currency::from_code(currency) {
-        Ok(c) => Money::from_minor(minor, c).to_major_string(),
-        Err(_) => minor.to_string(),
-    }
-}
+use versapos_store::reports::amt;
 
 fn json<T: Serialize>(v: &T) {
     match serde_json::to_string_pretty(v) {
@@ -614,7 +609,7 @@ impl Out {
 
 /// Writes a report as CSV on stdout (the same file the desktop app saves).
 pub fn report_csv(r: &Report) -> std::io::Result<()> {
-    versapos_store::reports::write_csv(r, std::io::stdout().lock())
+    versapos_store::reports::write_csv(r, std::io::stdout().lock()).map(|_| ())
 }
 
 fn truncate(s: &str, n: usize) -> String {

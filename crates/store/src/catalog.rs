@@ -357,6 +357,25 @@ fn csv_err(e: csv::Error) -> TillError {
     TillError::Io(std::io::Error::other(e.to_string()))
 }
 
+/// An optional text field as typed: trimmed, and blank means none.
+fn blank_to_none(s: &Option<String>) -> Option<String> {
+    s.as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+}
+
+/// A barcode as typed (blank: none), checked as a scanner would send it.
+fn checked_barcode(b: &Option<String>) -> Result<Option<String>> {
+    blank_to_none(b)
+        .map(|b| {
+            versapos_core::Barcode::parse(&b)
+                .map(|b| b.as_str().to_string())
+                .map_err(|e| TillError::invalid("barcode", e.to_string()))
+        })
+        .transpose()
+}
+
 /// A new product typed in by a manager.
 #[derive(Clone, Debug)]
 pub struct NewProduct {
@@ -381,8 +400,10 @@ pub fn add(conn: &mut Connection, shop: &Shop, p: &NewProduct, when: &Moment) ->
     if p.stock < 0 {
         return Err(TillError::invalid("stock", "must not be negative"));
     }
-    let rate = match &p.tax_rate {
-        Some(r) => shop.tax_rate(r)?.name.clone(),
+    let barcode = checked_barcode(&p.barcode)?;
+    let category = blank_to_none(&p.category);
+    let rate = match blank_to_none(&p.tax_rate) {
+        Some(r) => shop.tax_rate(&r)?.name.clone(),
         None => shop.default_tax_rate.clone(),
     };
     let tx = conn.transaction()?;
@@ -391,12 +412,12 @@ pub fn add(conn: &mut Connection, shop: &Shop, p: &NewProduct, when: &Moment) ->
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         params![
             p.sku.as_str(),
-            p.barcode,
+            barcode,
             name,
             p.price.minor(),
             rate,
             p.stock,
-            p.category,
+            category,
             at
         ],
     )
@@ -523,19 +544,8 @@ pub fn update_details(
     if name.is_empty() {
         return Err(TillError::invalid("name", "must not be empty"));
     }
-    let blank_to_none = |s: &Option<String>| {
-        s.as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-    };
-    let barcode = blank_to_none(&d.barcode);
+    let barcode = checked_barcode(&d.barcode)?;
     let category = blank_to_none(&d.category);
-    if let Some(b) = &barcode {
-        if b.chars().any(char::is_whitespace) {
-            return Err(TillError::invalid("barcode", "must not contain spaces"));
-        }
-    }
     if d.reorder_level.is_some_and(|l| l < 0) {
         return Err(TillError::invalid("reorder_level", "must not be negative"));
     }

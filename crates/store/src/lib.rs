@@ -677,6 +677,32 @@ impl Till {
         Ok(Discount::parse(text, self.shop()?.currency)?)
     }
 
+    /// Gives line `index` a discount as typed ("10%" or "0.50"; None takes it off). One above
+    /// the cashier limit needs a manager (or a manager's approval); refused, the cart is as it was.
+    pub fn set_line_discount(
+        &self,
+        cart: &mut Cart,
+        index: usize,
+        discount: Option<&str>,
+    ) -> Result<()> {
+        let discount = discount.map(|d| self.parse_discount(d)).transpose()?;
+        let mut changed = cart.clone();
+        changed.set_line_discount(index, discount)?;
+        self.check_discount(&changed)?;
+        *cart = changed;
+        Ok(())
+    }
+
+    /// Gives the whole sale a discount as typed, on the same terms as [`Till::set_line_discount`].
+    pub fn set_order_discount(&self, cart: &mut Cart, discount: Option<&str>) -> Result<()> {
+        let discount = discount.map(|d| self.parse_discount(d)).transpose()?;
+        let mut changed = cart.clone();
+        changed.set_order_discount(discount);
+        self.check_discount(&changed)?;
+        *cart = changed;
+        Ok(())
+    }
+
     /// Commits the sale and returns it as the receipt shows it.
     pub fn checkout(&mut self, cart: &Cart, tenders: &[TenderRequest]) -> Result<OrderView> {
         self.checkout_inner(cart, tenders, None)

@@ -338,15 +338,30 @@ fn query_products(
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+impl ReportRows {
+    /// How many rows the report has.
+    pub fn len(&self) -> usize {
+        match self {
+            ReportRows::Period(r) => r.len(),
+            ReportRows::Product(r) => r.len(),
+            ReportRows::Tender(r) => r.len(),
+            ReportRows::Staff(r) => r.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
 /// Writes a report as CSV, amounts in major units with the currency column: what
-/// `versapos report --csv` prints and the desktop app's reports save.
-pub fn write_csv(r: &Report, out: impl std::io::Write) -> std::io::Result<()> {
-    let mut w = csv::Writer::from_writer(out);
+/// `versapos report --csv` prints and the desktop app's reports save. Returns the rows written.
+pub fn write_csv(r: &Report, out: impl std::io::Write) -> std::io::Result<usize> {
     let c = r.currency.as_str();
-    let io = |e: csv::Error| std::io::Error::other(e.to_string());
-    match &r.rows {
-        ReportRows::Period(rows) => {
-            w.write_record([
+    let m = |minor: i64| amt(minor, c);
+    let (header, rows): (&[&str], Vec<Vec<String>>) = match &r.rows {
+        ReportRows::Period(rows) => (
+            &[
                 "period",
                 "orders",
                 "items",
@@ -355,26 +370,24 @@ pub fn write_csv(r: &Report, out: impl std::io::Write) -> std::io::Result<()> {
                 "tax",
                 "refunds",
                 "net",
-                "currency",
-            ])
-            .map_err(io)?;
-            for x in rows {
-                w.write_record([
-                    x.period.clone(),
-                    x.orders.to_string(),
-                    x.items.to_string(),
-                    amt(x.gross, c),
-                    amt(x.discounts, c),
-                    amt(x.tax, c),
-                    amt(x.refunds, c),
-                    amt(x.net, c),
-                    c.to_string(),
-                ])
-                .map_err(io)?;
-            }
-        }
-        ReportRows::Product(rows) => {
-            w.write_record([
+            ],
+            rows.iter()
+                .map(|x| {
+                    vec![
+                        x.period.clone(),
+                        x.orders.to_string(),
+                        x.items.to_string(),
+                        m(x.gross),
+                        m(x.discounts),
+                        m(x.tax),
+                        m(x.refunds),
+                        m(x.net),
+                    ]
+                })
+                .collect(),
+        ),
+        ReportRows::Product(rows) => (
+            &[
                 "sku",
                 "name",
                 "quantity",
@@ -382,58 +395,65 @@ pub fn write_csv(r: &Report, out: impl std::io::Write) -> std::io::Result<()> {
                 "refunded_quantity",
                 "refunds",
                 "net",
-                "currency",
-            ])
+            ],
+            rows.iter()
+                .map(|x| {
+                    vec![
+                        x.sku.clone(),
+                        x.name.clone(),
+                        x.quantity.to_string(),
+                        m(x.gross),
+                        x.refunded_quantity.to_string(),
+                        m(x.refunds),
+                        m(x.net),
+                    ]
+                })
+                .collect(),
+        ),
+        ReportRows::Staff(rows) => (
+            &["staff", "orders", "gross", "refunds", "net"],
+            rows.iter()
+                .map(|x| {
+                    vec![
+                        x.staff.clone(),
+                        x.orders.to_string(),
+                        m(x.gross),
+                        m(x.refunds),
+                        m(x.net),
+                    ]
+                })
+                .collect(),
+        ),
+        ReportRows::Tender(rows) => (
+            &["tender", "payments", "amount", "refunds", "net"],
+            rows.iter()
+                .map(|x| {
+                    vec![
+                        x.tender.clone(),
+                        x.payments.to_string(),
+                        m(x.amount),
+                        m(x.refunds),
+                        m(x.net),
+                    ]
+                })
+                .collect(),
+        ),
+    };
+    let io = |e: csv::Error| std::io::Error::other(e.to_string());
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(header.iter().chain(["currency"].iter()))
+        .map_err(io)?;
+    for row in &rows {
+        w.write_record(row.iter().map(String::as_str).chain([c]))
             .map_err(io)?;
-            for x in rows {
-                w.write_record([
-                    x.sku.clone(),
-                    x.name.clone(),
-                    x.quantity.to_string(),
-                    amt(x.gross, c),
-                    x.refunded_quantity.to_string(),
-                    amt(x.refunds, c),
-                    amt(x.net, c),
-                    c.to_string(),
-                ])
-                .map_err(io)?;
-            }
-        }
-        ReportRows::Staff(rows) => {
-            w.write_record(["staff", "orders", "gross", "refunds", "net", "currency"])
-                .map_err(io)?;
-            for x in rows {
-                w.write_record([
-                    x.staff.clone(),
-                    x.orders.to_string(),
-                    amt(x.gross, c),
-                    amt(x.refunds, c),
-                    amt(x.net, c),
-                    c.to_string(),
-                ])
-                .map_err(io)?;
-            }
-        }
-        ReportRows::Tender(rows) => {
-            w.write_record(["tender", "payments", "amount", "refunds", "net", "currency"])
-                .map_err(io)?;
-            for x in rows {
-                w.write_record([
-                    x.tender.clone(),
-                    x.payments.to_string(),
-                    amt(x.amount, c),
-                    amt(x.refunds, c),
-                    amt(x.net, c),
-                    c.to_string(),
-                ])
-                .map_err(io)?;
-            }
-        }
     }
-    w.flush()
+    w.flush()?;
+    Ok(rows.len())
 }
 
-fn amt(minor: i64, currency: &str) -> String {
+/// An amount in minor units as the major-unit text reports and listings print ("12.50"); the
+/// bare number when the currency is unknown.
+pub fn amt(minor: i64, currency: &str) -> String {
     match versapos_core::Currency::from_code(currency) {
         Ok(c) => versapos_core::Money::from_minor(minor, c).to_major_string(),
         Err(_) => minor.to_string(),

@@ -135,16 +135,10 @@ pub fn add_product(state: State<'_, Desktop>, product: NewProductInput) -> Comma
         name: product.name,
         price: Money::parse(&product.price, currency)
             .map_err(|e| TillError::invalid("price", e.to_string()))?,
-        barcode: product
-            .barcode
-            .map(|b| b.trim().to_string())
-            .filter(|b| !b.is_empty()),
-        tax_rate: product.tax_rate.filter(|r| !r.trim().is_empty()),
+        barcode: product.barcode,
+        tax_rate: product.tax_rate,
         stock: product.stock,
-        category: product
-            .category
-            .map(|c| c.trim().to_string())
-            .filter(|c| !c.is_empty()),
+        category: product.category,
     };
     Ok(till.add_product(&new)?)
 }

@@ -78,12 +78,7 @@ pub fn cart_line_discount(
 ) -> CommandResult<CartView> {
     let Register { till, sale } = &mut *state.register()?;
     Ok(till.change_sale(sale, |till, cart| {
-        let discount = discount
-            .as_deref()
-            .map(|d| till.parse_discount(d))
-            .transpose()?;
-        cart.set_line_discount(line, discount)?;
-        till.check_discount(cart)
+        till.set_line_discount(cart, line, discount.as_deref())
     })?)
 }
 
@@ -95,12 +90,7 @@ pub fn cart_order_discount(
 ) -> CommandResult<CartView> {
     let Register { till, sale } = &mut *state.register()?;
     Ok(till.change_sale(sale, |till, cart| {
-        let discount = discount
-            .as_deref()
-            .map(|d| till.parse_discount(d))
-            .transpose()?;
-        cart.set_order_discount(discount);
-        till.check_discount(cart)
+        till.set_order_discount(cart, discount.as_deref())
     })?)
 }
 

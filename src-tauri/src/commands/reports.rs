@@ -63,13 +63,8 @@ pub fn save_report_csv<R: Runtime>(
     };
     let rows = write_file(&path, |out| {
         versapos_store::reports::write_csv(&report, out)
-            .map_err(|e| CommandError::new("io", format!("could not write the report: {e}")))?;
-        Ok(match &report.rows {
-            versapos_store::reports::ReportRows::Period(r) => r.len(),
-            versapos_store::reports::ReportRows::Product(r) => r.len(),
-            versapos_store::reports::ReportRows::Tender(r) => r.len(),
-            versapos_store::reports::ReportRows::Staff(r) => r.len(),
-        } as u64)
+            .map(|n| n as u64)
+            .map_err(|e| CommandError::new("io", format!("could not write the report: {e}")))
     })?;
     Ok(Some(SavedFile {
         path: path.display().to_string(),

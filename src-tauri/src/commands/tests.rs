@@ -46,17 +46,7 @@ impl TestTill {
 
     /// Invokes `cmd` as the UI would; Ok is the returned value, Err the rejected one.
     fn call(&self, cmd: &str, args: Value) -> Result<Value, Value> {
-        let request = InvokeRequest {
-            cmd: cmd.into(),
-            callback: CallbackFn(0),
-            error: CallbackFn(1),
-            url: LOCAL_ORIGIN.parse().expect("a valid url"),
-            body: InvokeBody::Json(args),
-            headers: Default::default(),
-            invoke_key: tauri::test::INVOKE_KEY.to_string(),
-        };
-        get_ipc_response(&self.window, request)
-            .map(|body| body.deserialize::<Value>().expect("the response is JSON"))
+        self.invoke(cmd, InvokeBody::Json(args), Default::default())
     }
 
     /// Invokes `cmd` with a raw body (a file's bytes) and headers, as the UI's file upload does.
@@ -68,13 +58,22 @@ impl TestTill {
                 tauri::http::HeaderValue::from_str(v).expect("header value"),
             );
         }
+        self.invoke(cmd, InvokeBody::Raw(bytes.to_vec()), map)
+    }
+
+    fn invoke(
+        &self,
+        cmd: &str,
+        body: InvokeBody,
+        headers: tauri::http::HeaderMap,
+    ) -> Result<Value, Value> {
         let request = InvokeRequest {
             cmd: cmd.into(),
             callback: CallbackFn(0),
             error: CallbackFn(1),
             url: LOCAL_ORIGIN.parse().expect("a valid url"),
-            body: InvokeBody::Raw(bytes.to_vec()),
-            headers: map,
+            body,
+            headers,
             invoke_key: tauri::test::INVOKE_KEY.to_string(),
         };
         get_ipc_response(&self.window, request)
