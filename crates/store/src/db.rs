@@ -32,6 +32,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0005_staff",
         include_str!("../../../migrations/0005_staff.sql"),
     ),
+    (
+        6,
+        "0006_card_payments",
+        include_str!("../../../migrations/0006_card_payments.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

@@ -50,6 +50,12 @@ pub enum TillError {
     SaleInProgress,
     #[error("card payments need a card reader, and none is set up on this till")]
     CardUnavailable,
+    #[error("no card payment '{0}' on this till")]
+    UnknownPayment(String),
+    #[error("card payment {payment} is already settled: its order is {status}")]
+    CardSettled { payment: String, status: String },
+    #[error("a card refund on order {0} is still in doubt: settle it (`versapos reconcile`) before refunding again")]
+    CardRefundPending(String),
     #[error("no staff member is signed in: sign in with your PIN first")]
     NotSignedIn,
     #[error("{role}s may not {}: this needs the '{permission}' permission (ask a {}{})", permission.describe(), permission.least_role(), if *permission == Permission::ChangeSettings || *permission == Permission::ManageKeys || *permission == Permission::ManageManagers { "" } else { " to approve with their PIN" })]
@@ -102,6 +108,13 @@ fn list_problems(problems: &[ImportProblem]) -> String {
 }
 
 impl TillError {
+    pub fn card_settled(payment: &str, status: &str) -> Self {
+        TillError::CardSettled {
+            payment: payment.to_string(),
+            status: status.to_string(),
+        }
+    }
+
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
         TillError::Invalid {
             field: field.to_string(),
@@ -123,6 +136,9 @@ impl TillError {
             TillError::WrongState { .. } => "wrong_state",
             TillError::SaleInProgress => "sale_in_progress",
             TillError::CardUnavailable => "card_unavailable",
+            TillError::UnknownPayment(_) => "unknown_payment",
+            TillError::CardSettled { .. } => "card_settled",
+            TillError::CardRefundPending(_) => "card_refund_pending",
             TillError::NotSignedIn => "not_signed_in",
             TillError::NotPermitted { .. } => "not_permitted",
             TillError::UnknownStaff(_) => "unknown_staff",

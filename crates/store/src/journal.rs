@@ -208,7 +208,7 @@ pub fn verify(conn: &Connection) -> Result<JournalReport> {
     let mut stmt = conn.prepare(
         "SELECT o.id, o.till_id, o.number, o.total, j.payload FROM orders o
          LEFT JOIN journal j ON j.ref_id = o.id AND j.kind = 'sale'
-         WHERE o.status <> 'open'",
+         WHERE o.status NOT IN ('open', 'payment_pending', 'payment_failed')",
     )?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {

@@ -26,7 +26,9 @@ pub use journal::{JournalProblem, JournalReport};
 pub use refunds::RefundView;
 pub use register::{CartLineView, CartView, Sale};
 pub use reports::{Report, ReportBy};
-pub use sales::{Moment, OrderFilter, OrderSummary, OrderView, ParkedCart};
+pub use sales::{
+    CardCharge, Moment, OrderFilter, OrderSummary, OrderView, ParkedCart, PendingCard,
+};
 pub use shop::{Shop, ShopSetup};
 pub use staff::{Actor, StaffMember};
 
@@ -721,6 +723,14 @@ impl Till {
         parked: Option<i64>,
     ) -> Result<OrderView> {
         let shop = self.shop()?.clone();
+        let when = self.sale_moment(cart)?;
+        let id = sales::checkout(&mut self.conn, &shop, cart, tenders, &when, parked)?;
+        sales::order(&self.conn, &shop, &id)
+    }
+
+    /// Who sells this cart, with the manager's approval it needs (a large discount, a price
+    /// override).
+    fn sale_moment(&mut self, cart: &Cart) -> Result<Moment> {
         let mut when = self.authorize(Permission::Sell)?;
         if self.large_discount(cart)? {
             let approved = self.authorize(Permission::LargeDiscount)?;
@@ -730,8 +740,7 @@ impl Till {
             let approved = self.authorize(Permission::OverridePrice)?;
             when.approved_by = approved.approved_by.or(when.approved_by);
         }
-        let id = sales::checkout(&mut self.conn, &shop, cart, tenders, &when, parked)?;
-        sales::order(&self.conn, &shop, &id)
+        Ok(when)
     }
 
     /// The sale's cart, started in the shop's currency if nothing has been rung up yet.
@@ -811,6 +820,73 @@ impl Till {
         let order = self.checkout_inner(&cart, tenders, sale.resumed_from)?;
         sale.clear();
         Ok(order)
+    }
+
+    /// Writes a cart as a card sale waiting for its card (see [`sales::begin_card_sale`]); the
+    /// register keeps its sale until the card is settled.
+    pub fn begin_card_sale(
+        &mut self,
+        cart: &Cart,
+        tenders: &[TenderRequest],
+    ) -> Result<PendingCard> {
+        let when = self.sale_moment(cart)?;
+        let shop = self.shop()?.clone();
+        sales::begin_card_sale(&mut self.conn, &shop, cart, tenders, &when)
+    }
+
+    /// Completes a card sale Stripe took: the order is paid and booked. Settling needs nobody
+    /// signed in (a payment in doubt is settled at start-up); the journal names whoever is.
+    pub fn complete_card_sale(
+        &mut self,
+        payment_id: &str,
+        charge: &CardCharge,
+        parked: Option<i64>,
+    ) -> Result<OrderView> {
+        let shop = self.shop()?.clone();
+        let when = self.settling_moment();
+        let id =
+            sales::complete_card_sale(&mut self.conn, &shop, payment_id, charge, &when, parked)?;
+        sales::order(&self.conn, &shop, &id)
+    }
+
+    /// Gives up a card sale Stripe did not take: the order is `payment_failed`.
+    pub fn fail_card_sale(&mut self, payment_id: &str, reason: &str) -> Result<OrderView> {
+        let shop = self.shop()?.clone();
+        let when = self.settling_moment();
+        let id = sales::fail_card_sale(&mut self.conn, payment_id, reason, &when)?;
+        sales::order(&self.conn, &shop, &id)
+    }
+
+    /// Notes the PaymentIntent (and reader) a card payment went to.
+    pub fn record_intent(
+        &self,
+        payment_id: &str,
+        intent_id: &str,
+        mode: &str,
+        reader_id: Option<&str>,
+    ) -> Result<()> {
+        sales::record_intent(&self.conn, payment_id, intent_id, mode, reader_id)
+    }
+
+    /// Notes (or clears) the last decline on a card payment still waiting for a card.
+    pub fn record_decline(&self, payment_id: &str, decline: Option<&str>) -> Result<()> {
+        sales::record_decline(&self.conn, payment_id, decline)
+    }
+
+    /// Card payments whose orders still wait for them, oldest first.
+    pub fn pending_cards(&self) -> Result<Vec<PendingCard>> {
+        sales::pending_cards(&self.conn)
+    }
+
+    pub fn pending_card(&self, payment_id: &str) -> Result<PendingCard> {
+        sales::pending_card(&self.conn, payment_id)
+    }
+
+    /// The moment of a settlement the till makes on Stripe's word, naming whoever is signed in.
+    fn settling_moment(&self) -> Moment {
+        let mut when = self.moment();
+        when.staff = self.signed_in.clone();
+        when
     }
 
     pub fn park(&mut self, cart: &Cart, note: Option<&str>) -> Result<i64> {

@@ -10,7 +10,7 @@ use crate::journal;
 use crate::shop::Shop;
 use crate::staff::Actor;
 use chrono::{DateTime, FixedOffset, NaiveDate, SecondsFormat, Timelike};
-use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 use serde::Serialize;
 use ts_rs::TS;
 use versapos_core::{
@@ -50,6 +50,13 @@ impl Moment {
     }
 }
 
+/// The receipt label of a stored order.
+pub(crate) fn stored_receipt(till: &str, number: i64) -> String {
+    versapos_core::TillId::parse(till)
+        .map(|t| receipt_label(&t, number))
+        .unwrap_or_else(|_| format!("{till}-{number:06}"))
+}
+
 /// A new id that sorts by creation time.
 pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
@@ -84,6 +91,12 @@ pub struct PaymentView {
     pub change: i64,
     pub points: i64,
     pub refunded: i64,
+    /// Card payments: "demo", "test" or "live" (the gateway that took it).
+    pub mode: Option<String>,
+    pub card_brand: Option<String>,
+    pub card_last4: Option<String>,
+    /// The Stripe PaymentIntent (`pi_…`).
+    pub intent_id: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize, TS)]
@@ -146,7 +159,7 @@ pub struct OrderView {
     pub refunds: Vec<RefundSummary>,
 }
 
-/// Commits a sale. Returns the new order's id.
+/// Commits a sale paid without a card (cash, points). Returns the new order's id.
 pub fn checkout(
     conn: &mut Connection,
     shop: &Shop,
@@ -155,6 +168,317 @@ pub fn checkout(
     when: &Moment,
     parked: Option<i64>,
 ) -> Result<String> {
+    if tenders
+        .iter()
+        .any(|t| matches!(t, TenderRequest::Card { .. }))
+    {
+        return Err(TillError::CardUnavailable);
+    }
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let booking = write_order(&tx, shop, cart, tenders, when, None)?;
+    book_sale(&tx, shop, &booking, when, parked)?;
+    tx.commit()?;
+    Ok(booking.order_id)
+}
+
+/// A card sale written and waiting for its card: what the card flow needs to take the payment.
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct PendingCard {
+    pub order_id: String,
+    pub receipt: String,
+    /// The card payment's id: the Stripe idempotency key and `metadata[payment_id]`.
+    pub payment_id: String,
+    pub till_id: String,
+    /// What the card is asked for, in minor units.
+    pub amount: i64,
+    pub currency: String,
+    /// The PaymentIntent, once one was created for it.
+    pub intent_id: Option<String>,
+    pub reader_id: Option<String>,
+    pub created_at: String,
+}
+
+/// Writes a card sale before any network call: the order `payment_pending` with its lines, its
+/// payments `pending`, points redeemed on it set aside, and a `card_payment_started` journal
+/// entry. Nothing else moves until [`complete_card_sale`].
+pub fn begin_card_sale(
+    conn: &mut Connection,
+    shop: &Shop,
+    cart: &Cart,
+    tenders: &[TenderRequest],
+    when: &Moment,
+) -> Result<PendingCard> {
+    let cards = tenders
+        .iter()
+        .filter(|t| matches!(t, TenderRequest::Card { .. }))
+        .count();
+    if cards != 1 {
+        return Err(TillError::invalid(
+            "tenders",
+            "a sale takes one card payment; give the card the whole amount left",
+        ));
+    }
+    let payment_id = new_id();
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let booking = write_order(&tx, shop, cart, tenders, when, Some(&payment_id))?;
+    if let Some(c) = booking.customer {
+        redeem_points(&tx, c, &booking, &when.at)?;
+    }
+    let amount = booking
+        .payments
+        .iter()
+        .find(|p| p.tender == TenderKind::Card)
+        .map(|p| p.amount)
+        .ok_or_else(|| TillError::invalid("tenders", "nothing is left to pay by card"))?;
+    let receipt = receipt_label(&shop.till_id, booking.number);
+    journal::append(
+        &tx,
+        shop.till_id.as_str(),
+        when,
+        "card_payment_started",
+        &booking.order_id,
+        &serde_json::json!({
+            "payment_id": payment_id, "number": booking.number, "amount": amount,
+            "currency": shop.currency.code(), "total": booking.total,
+        }),
+    )?;
+    tx.commit()?;
+    Ok(PendingCard {
+        order_id: booking.order_id,
+        receipt,
+        payment_id,
+        till_id: shop.till_id.to_string(),
+        amount,
+        currency: shop.currency.code().to_string(),
+        intent_id: None,
+        reader_id: None,
+        created_at: when.at.clone(),
+    })
+}
+
+/// The card payment as Stripe settled it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CardCharge {
+    pub intent_id: String,
+    /// "demo", "test" or "live".
+    pub mode: String,
+    pub brand: Option<String>,
+    pub last4: Option<String>,
+}
+
+/// Completes a card sale once Stripe says its PaymentIntent succeeded: payments succeeded, the
+/// order paid, stock, rollups, points and the `sale` journal entry, in one transaction. Completing
+/// an order that is already paid does nothing (a second settlement of the same payment).
+pub fn complete_card_sale(
+    conn: &mut Connection,
+    shop: &Shop,
+    payment_id: &str,
+    charge: &CardCharge,
+    when: &Moment,
+    parked: Option<i64>,
+) -> Result<String> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let (order_id, status) = card_order(&tx, payment_id)?;
+    if status == OrderStatus::Paid.as_str() {
+        return Ok(order_id);
+    }
+    if status != OrderStatus::PaymentPending.as_str() {
+        return Err(TillError::card_settled(payment_id, &status));
+    }
+    tx.prepare_cached(
+        "UPDATE payments SET status = 'succeeded', intent_id = ?2, gateway_mode = ?3,
+             card_brand = ?4, card_last4 = ?5, decline = NULL
+         WHERE id = ?1",
+    )?
+    .execute(params![
+        payment_id,
+        charge.intent_id,
+        charge.mode,
+        charge.brand,
+        charge.last4
+    ])?;
+    tx.prepare_cached(
+        "UPDATE payments SET status = 'succeeded' WHERE order_id = ?1 AND status = 'pending'",
+    )?
+    .execute([&order_id])?;
+    tx.prepare_cached("UPDATE orders SET status = 'paid' WHERE id = ?1")?
+        .execute([&order_id])?;
+    let booking = stored_booking(&tx, &order_id)?;
+    // The sale counts on the day and hour it was rung up, whenever Stripe settled it.
+    let rung_up = Moment {
+        at: when.at.clone(),
+        business_day: booking.business_day.clone(),
+        hour: booking.hour,
+        staff: when.staff.clone(),
+        approved_by: when.approved_by.clone(),
+    };
+    book_sale(&tx, shop, &booking, &rung_up, parked)?;
+    tx.commit()?;
+    Ok(order_id)
+}
+
+/// Gives up a card sale that Stripe did not take (declined and abandoned, canceled, or found
+/// canceled when settling a payment in doubt): the order becomes `payment_failed`, its payments
+/// `canceled`, and points set aside for it go back to the customer.
+pub fn fail_card_sale(
+    conn: &mut Connection,
+    payment_id: &str,
+    reason: &str,
+    when: &Moment,
+) -> Result<String> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let (order_id, status) = card_order(&tx, payment_id)?;
+    if status == OrderStatus::PaymentFailed.as_str() {
+        return Ok(order_id);
+    }
+    if status != OrderStatus::PaymentPending.as_str() {
+        return Err(TillError::card_settled(payment_id, &status));
+    }
+    tx.prepare_cached(
+        "UPDATE payments SET status = 'canceled' WHERE order_id = ?1 AND status = 'pending'",
+    )?
+    .execute([&order_id])?;
+    tx.prepare_cached("UPDATE orders SET status = 'payment_failed' WHERE id = ?1")?
+        .execute([&order_id])?;
+    let (customer, redeemed, till): (Option<i64>, i64, String) = tx.query_row(
+        "SELECT customer_id, points_redeemed, till_id FROM orders WHERE id = ?1",
+        [&order_id],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
+    if let Some(c) = customer {
+        post_points(
+            &tx,
+            CustomerId(c),
+            &format!("return_redeem:{order_id}"),
+            Some(&order_id),
+            "return_redeem",
+            redeemed,
+            &when.at,
+        )?;
+    }
+    journal::append(
+        &tx,
+        &till,
+        when,
+        "card_payment_failed",
+        &order_id,
+        &serde_json::json!({ "payment_id": payment_id, "reason": reason }),
+    )?;
+    tx.commit()?;
+    Ok(order_id)
+}
+
+/// Notes the PaymentIntent made for a card payment (and the reader it went to).
+pub fn record_intent(
+    conn: &Connection,
+    payment_id: &str,
+    intent_id: &str,
+    mode: &str,
+    reader_id: Option<&str>,
+) -> Result<()> {
+    let n = conn
+        .prepare_cached(
+            "UPDATE payments SET intent_id = ?2, gateway_mode = ?3, reader_id = ?4
+             WHERE id = ?1 AND tender = 'card'",
+        )?
+        .execute(params![payment_id, intent_id, mode, reader_id])?;
+    if n == 0 {
+        return Err(TillError::UnknownPayment(payment_id.to_string()));
+    }
+    Ok(())
+}
+
+/// Notes a decline (plain words) on a card payment that is still waiting for a card.
+pub fn record_decline(conn: &Connection, payment_id: &str, decline: Option<&str>) -> Result<()> {
+    conn.prepare_cached("UPDATE payments SET decline = ?2 WHERE id = ?1 AND tender = 'card'")?
+        .execute(params![payment_id, decline])?;
+    Ok(())
+}
+
+/// Card payments whose order is still waiting for them, oldest first.
+pub fn pending_cards(conn: &Connection) -> Result<Vec<PendingCard>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT o.id, o.till_id, o.number, p.id, p.amount, o.currency, p.intent_id, p.reader_id,
+             o.created_at
+         FROM orders o JOIN payments p ON p.order_id = o.id AND p.tender = 'card'
+         WHERE o.status = 'payment_pending'
+         ORDER BY o.created_at",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        let till: String = r.get(1)?;
+        let number: i64 = r.get(2)?;
+        Ok(PendingCard {
+            order_id: r.get(0)?,
+            receipt: stored_receipt(&till, number),
+            till_id: till,
+            payment_id: r.get(3)?,
+            amount: r.get(4)?,
+            currency: r.get(5)?,
+            intent_id: r.get(6)?,
+            reader_id: r.get(7)?,
+            created_at: r.get(8)?,
+        })
+    })?;
+    Ok(rows.collect::<std::result::Result<_, _>>()?)
+}
+
+/// One card payment waiting for its card, by its id.
+pub fn pending_card(conn: &Connection, payment_id: &str) -> Result<PendingCard> {
+    pending_cards(conn)?
+        .into_iter()
+        .find(|p| p.payment_id == payment_id)
+        .ok_or_else(|| TillError::UnknownPayment(payment_id.to_string()))
+}
+
+fn card_order(tx: &Connection, payment_id: &str) -> Result<(String, String)> {
+    tx.prepare_cached(
+        "SELECT o.id, o.status FROM payments p JOIN orders o ON o.id = p.order_id
+         WHERE p.id = ?1 AND p.tender = 'card'",
+    )?
+    .query_row([payment_id], |r| Ok((r.get(0)?, r.get(1)?)))
+    .optional()?
+    .ok_or_else(|| TillError::UnknownPayment(payment_id.to_string()))
+}
+
+/// What a sale's effects (stock, rollups, points, journal) need, from the cart or from the store.
+struct Booking {
+    order_id: String,
+    number: i64,
+    business_day: String,
+    hour: u32,
+    customer: Option<CustomerId>,
+    points_earned: i64,
+    points_redeemed: i64,
+    total: i64,
+    tax: i64,
+    discounts: i64,
+    cash_rounding: i64,
+    lines: Vec<BookedLine>,
+    payments: Vec<BookedPayment>,
+}
+
+struct BookedLine {
+    product_id: i64,
+    sku: String,
+    quantity: i64,
+    gross: i64,
+}
+
+struct BookedPayment {
+    tender: TenderKind,
+    amount: i64,
+}
+
+/// Writes the order, its lines and its payments. A sale with a card is written
+/// `payment_pending` with every payment `pending`; any other sale is `paid` at once.
+fn write_order(
+    tx: &Transaction<'_>,
+    shop: &Shop,
+    cart: &Cart,
+    tenders: &[TenderRequest],
+    when: &Moment,
+    card_payment_id: Option<&str>,
+) -> Result<Booking> {
     if cart.currency != shop.currency {
         return Err(TillError::invalid(
             "cart",
@@ -164,20 +488,7 @@ pub fn checkout(
             ),
         ));
     }
-    if tenders
-        .iter()
-        .any(|t| matches!(t, TenderRequest::Card { .. }))
-    {
-        return Err(TillError::CardUnavailable);
-    }
     let priced = cart.price(shop.tax_mode)?;
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    if let Some(id) = parked {
-        let n = tx.execute("DELETE FROM parked_carts WHERE id = ?1", [id])?;
-        if n == 0 {
-            return Err(TillError::UnknownParkedCart(id));
-        }
-    }
     let balance: Option<i64> = match cart.customer_id {
         Some(c) => Some(
             tx.prepare_cached("SELECT points_balance FROM customers WHERE id = ?1")?
@@ -199,6 +510,10 @@ pub fn checkout(
     } else {
         0
     };
+    let (order_status, payment_status) = match card_payment_id {
+        Some(_) => (OrderStatus::PaymentPending, "pending"),
+        None => (OrderStatus::Paid, "succeeded"),
+    };
 
     let till = shop.till_id.as_str();
     let number: i64 = tx
@@ -209,19 +524,19 @@ pub fn checkout(
         )?
         .query_row([till], |r| r.get(0))?;
     let order_id = new_id();
-    let customer = cart.customer_id.map(|c| c.0);
     tx.prepare_cached(
         "INSERT INTO orders (id, till_id, number, status, currency, tax_mode, rounding_rule,
              subtotal, discount_total, order_discount, tax_total, total, cash_rounding,
              change_given, customer_id, points_earned, points_redeemed, created_at,
              business_day, hour, staff_id)
-         VALUES (?1, ?2, ?3, 'paid', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
-             ?17, ?18, ?19, ?20)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+             ?18, ?19, ?20, ?21)",
     )?
     .execute(params![
         order_id,
         till,
         number,
+        order_status.as_str(),
         shop.currency.code(),
         shop.tax_mode.as_str(),
         ROUNDING_RULE,
@@ -232,7 +547,7 @@ pub fn checkout(
         priced.total.minor(),
         settlement.cash_rounding.minor(),
         settlement.change.minor(),
-        customer,
+        cart.customer_id.map(|c| c.0),
         points_earned,
         settlement.points_redeemed,
         when.at,
@@ -240,14 +555,175 @@ pub fn checkout(
         when.hour,
         when.staff_id(),
     ])?;
+    let mut lines = Vec::with_capacity(priced.lines.len());
+    let mut line_stmt = tx.prepare_cached(
+        "INSERT INTO order_lines (order_id, line_no, product_id, sku, name, unit_price,
+             quantity, line_discount, discount_label, order_discount_share, tax_rate_name,
+             tax_basis_points, net, tax, gross)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+    )?;
+    for (i, l) in priced.lines.iter().enumerate() {
+        line_stmt.execute(params![
+            order_id,
+            i as i64 + 1,
+            l.line.product_id.0,
+            l.line.sku.as_str(),
+            l.line.name,
+            l.line.unit_price.minor(),
+            l.line.quantity,
+            l.line_discount.minor(),
+            l.line.discount.as_ref().map(|d| d.label()),
+            l.order_discount_share.minor(),
+            l.line.tax_rate.name,
+            l.line.tax_rate.basis_points,
+            l.net.minor(),
+            l.tax.minor(),
+            l.gross.minor(),
+        ])?;
+        lines.push(BookedLine {
+            product_id: l.line.product_id.0,
+            sku: l.line.sku.to_string(),
+            quantity: l.line.quantity,
+            gross: l.gross.minor(),
+        });
+    }
+    let mut pay_stmt = tx.prepare_cached(
+        "INSERT INTO payments (id, order_id, seq, tender, status, amount, tendered,
+             change_given, points, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?;
+    let mut payments = Vec::with_capacity(settlement.payments.len());
+    for (i, p) in settlement.payments.iter().enumerate() {
+        let id = match (p.tender, card_payment_id) {
+            (TenderKind::Card, Some(card)) => card.to_string(),
+            _ => new_id(),
+        };
+        pay_stmt.execute(params![
+            id,
+            order_id,
+            i as i64 + 1,
+            p.tender.as_str(),
+            payment_status,
+            p.amount.minor(),
+            p.tendered.map(|t| t.minor()),
+            p.change.minor(),
+            p.points,
+            when.at,
+        ])?;
+        payments.push(BookedPayment {
+            tender: p.tender,
+            amount: p.amount.minor(),
+        });
+    }
+    Ok(Booking {
+        order_id,
+        number,
+        business_day: when.business_day.clone(),
+        hour: when.hour,
+        customer: cart.customer_id,
+        points_earned,
+        points_redeemed: settlement.points_redeemed,
+        total: priced.total.minor(),
+        tax: priced.tax_total.minor(),
+        discounts: priced.discount_total.minor(),
+        cash_rounding: settlement.cash_rounding.minor(),
+        lines,
+        payments,
+    })
+}
+
+/// A written order read back for booking (a card sale being completed).
+fn stored_booking(tx: &Transaction<'_>, order_id: &str) -> Result<Booking> {
+    let mut b = tx.query_row(
+        "SELECT number, business_day, hour, customer_id, points_earned, points_redeemed, total,
+             tax_total, discount_total, cash_rounding
+         FROM orders WHERE id = ?1",
+        [order_id],
+        |r| {
+            Ok(Booking {
+                order_id: order_id.to_string(),
+                number: r.get(0)?,
+                business_day: r.get(1)?,
+                hour: r.get(2)?,
+                customer: r.get::<_, Option<i64>>(3)?.map(CustomerId),
+                points_earned: r.get(4)?,
+                points_redeemed: r.get(5)?,
+                total: r.get(6)?,
+                tax: r.get(7)?,
+                discounts: r.get(8)?,
+                cash_rounding: r.get(9)?,
+                lines: Vec::new(),
+                payments: Vec::new(),
+            })
+        },
+    )?;
+    let mut stmt = tx.prepare_cached(
+        "SELECT product_id, sku, quantity, gross FROM order_lines WHERE order_id = ?1
+         ORDER BY line_no",
+    )?;
+    b.lines = stmt
+        .query_map([order_id], |r| {
+            Ok(BookedLine {
+                product_id: r.get(0)?,
+                sku: r.get(1)?,
+                quantity: r.get(2)?,
+                gross: r.get(3)?,
+            })
+        })?
+        .collect::<std::result::Result<_, _>>()?;
+    let mut stmt =
+        tx.prepare_cached("SELECT tender, amount FROM payments WHERE order_id = ?1 ORDER BY seq")?;
+    let rows: Vec<(String, i64)> = stmt
+        .query_map([order_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<std::result::Result<_, _>>()?;
+    for (tender, amount) in rows {
+        b.payments.push(BookedPayment {
+            tender: tender_kind(&tender)?,
+            amount,
+        });
+    }
+    Ok(b)
+}
+
+/// Takes the points redeemed on a sale off the customer's balance.
+fn redeem_points(tx: &Transaction<'_>, c: CustomerId, b: &Booking, at: &str) -> Result<()> {
+    if b.points_redeemed == 0 {
+        return Ok(());
+    }
+    let key = format!("redeem:{}", b.order_id);
+    let posted = post_points(
+        tx,
+        c,
+        &key,
+        Some(&b.order_id),
+        "redeem",
+        -b.points_redeemed,
+        at,
+    )?;
+    if posted.shortfall != 0 {
+        return Err(TillError::Corrupt(
+            "points balance changed during the sale".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// The sale's effects: stock, report rollups, points and the `sale` journal entry.
+fn book_sale(
+    tx: &Transaction<'_>,
+    shop: &Shop,
+    b: &Booking,
+    when: &Moment,
+    parked: Option<i64>,
+) -> Result<()> {
+    if let Some(id) = parked {
+        let n = tx.execute("DELETE FROM parked_carts WHERE id = ?1", [id])?;
+        if n == 0 {
+            return Err(TillError::UnknownParkedCart(id));
+        }
+    }
     let mut items = 0_i64;
     {
-        let mut line_stmt = tx.prepare_cached(
-            "INSERT INTO order_lines (order_id, line_no, product_id, sku, name, unit_price,
-                 quantity, line_discount, discount_label, order_discount_share, tax_rate_name,
-                 tax_basis_points, net, tax, gross)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
-        )?;
         let mut stock_stmt =
             tx.prepare_cached("UPDATE products SET stock = stock - ?1 WHERE id = ?2")?;
         let mut product_roll = tx.prepare_cached(
@@ -256,63 +732,20 @@ pub fn checkout(
              ON CONFLICT DO UPDATE SET quantity = quantity + excluded.quantity,
                  gross = gross + excluded.gross",
         )?;
-        for (i, l) in priced.lines.iter().enumerate() {
-            let line_no = i as i64 + 1;
-            line_stmt.execute(params![
-                order_id,
-                line_no,
-                l.line.product_id.0,
-                l.line.sku.as_str(),
-                l.line.name,
-                l.line.unit_price.minor(),
-                l.line.quantity,
-                l.line_discount.minor(),
-                l.line.discount.as_ref().map(|d| d.label()),
-                l.order_discount_share.minor(),
-                l.line.tax_rate.name,
-                l.line.tax_rate.basis_points,
-                l.net.minor(),
-                l.tax.minor(),
-                l.gross.minor(),
-            ])?;
-            if stock_stmt.execute(params![l.line.quantity, l.line.product_id.0])? == 0 {
-                return Err(TillError::UnknownProduct(l.line.sku.to_string()));
+        for l in &b.lines {
+            if stock_stmt.execute(params![l.quantity, l.product_id])? == 0 {
+                return Err(TillError::UnknownProduct(l.sku.clone()));
             }
-            product_roll.execute(params![
-                when.business_day,
-                l.line.product_id.0,
-                l.line.quantity,
-                l.gross.minor()
-            ])?;
-            items += l.line.quantity;
+            product_roll.execute(params![b.business_day, l.product_id, l.quantity, l.gross])?;
+            items += l.quantity;
         }
-        let mut pay_stmt = tx.prepare_cached(
-            "INSERT INTO payments (id, order_id, seq, tender, status, amount, tendered,
-                 change_given, points, created_at)
-             VALUES (?1, ?2, ?3, ?4, 'succeeded', ?5, ?6, ?7, ?8, ?9)",
-        )?;
         let mut tender_roll = tx.prepare_cached(
             "INSERT INTO sales_by_tender (business_day, tender, payments, amount)
              VALUES (?1, ?2, 1, ?3)
              ON CONFLICT DO UPDATE SET payments = payments + 1, amount = amount + excluded.amount",
         )?;
-        for (i, p) in settlement.payments.iter().enumerate() {
-            pay_stmt.execute(params![
-                new_id(),
-                order_id,
-                i as i64 + 1,
-                p.tender.as_str(),
-                p.amount.minor(),
-                p.tendered.map(|t| t.minor()),
-                p.change.minor(),
-                p.points,
-                when.at,
-            ])?;
-            tender_roll.execute(params![
-                when.business_day,
-                p.tender.as_str(),
-                p.amount.minor()
-            ])?;
+        for p in &b.payments {
+            tender_roll.execute(params![b.business_day, p.tender.as_str(), p.amount])?;
         }
     }
     tx.prepare_cached(
@@ -323,62 +756,47 @@ pub fn checkout(
              tax = tax + excluded.tax",
     )?
     .execute(params![
-        when.business_day,
-        when.hour,
+        b.business_day,
+        b.hour,
         items,
-        priced.total.minor(),
-        priced.discount_total.minor(),
-        priced.tax_total.minor()
+        b.total,
+        b.discounts,
+        b.tax
     ])?;
-    if let Some(c) = cart.customer_id {
-        if settlement.points_redeemed > 0 {
-            let key = format!("redeem:{order_id}");
-            let posted = post_points(
-                &tx,
-                c,
-                &key,
-                Some(&order_id),
-                "redeem",
-                -settlement.points_redeemed,
-                &when.at,
-            )?;
-            if posted.shortfall != 0 {
-                return Err(TillError::Corrupt(
-                    "points balance changed during the sale".into(),
-                ));
-            }
-        }
-        let key = format!("earn:{order_id}");
+    if let Some(c) = b.customer {
+        // A card sale set its redeemed points aside when it was written; posting is keyed by
+        // order, so this does nothing for it.
+        redeem_points(tx, c, b, &when.at)?;
+        let key = format!("earn:{}", b.order_id);
         post_points(
-            &tx,
+            tx,
             c,
             &key,
-            Some(&order_id),
+            Some(&b.order_id),
             "earn",
-            points_earned,
+            b.points_earned,
             &when.at,
         )?;
     }
-    let payments: Vec<serde_json::Value> = settlement
+    let payments: Vec<serde_json::Value> = b
         .payments
         .iter()
-        .map(|p| serde_json::json!({ "tender": p.tender.as_str(), "amount": p.amount.minor() }))
+        .map(|p| serde_json::json!({ "tender": p.tender.as_str(), "amount": p.amount }))
         .collect();
     journal::append(
-        &tx,
-        till,
+        tx,
+        shop.till_id.as_str(),
         when,
         "sale",
-        &order_id,
+        &b.order_id,
         &serde_json::json!({
-            "number": number, "currency": shop.currency.code(), "total": priced.total.minor(),
-            "tax": priced.tax_total.minor(), "cash_rounding": settlement.cash_rounding.minor(),
-            "payments": payments, "customer_id": customer, "points_earned": points_earned,
-            "points_redeemed": settlement.points_redeemed,
+            "number": b.number, "currency": shop.currency.code(), "total": b.total,
+            "tax": b.tax, "cash_rounding": b.cash_rounding,
+            "payments": payments, "customer_id": b.customer.map(|c| c.0),
+            "points_earned": b.points_earned, "points_redeemed": b.points_redeemed,
         }),
     )?;
-    tx.commit()?;
-    Ok(order_id)
+    Ok(())
 }
 
 /// Finds an order by its id, its receipt label ("T1-000042") or its number on this till.
@@ -452,9 +870,7 @@ pub fn order(conn: &Connection, shop: &Shop, id: &str) -> Result<OrderView> {
         })
         .optional()?
         .ok_or_else(|| TillError::UnknownOrder(id.to_string()))?;
-    o.receipt = versapos_core::TillId::parse(&o.till_id)
-        .map(|t| receipt_label(&t, o.number))
-        .unwrap_or_else(|_| format!("{}-{:06}", o.till_id, o.number));
+    o.receipt = stored_receipt(&o.till_id, o.number);
     let mut stmt = conn.prepare_cached(
         "SELECT line_no, sku, name, quantity, unit_price, line_discount, discount_label,
              order_discount_share, tax_rate_name, tax_basis_points, net, tax, gross,
@@ -483,7 +899,8 @@ pub fn order(conn: &Connection, shop: &Shop, id: &str) -> Result<OrderView> {
         })?
         .collect::<Result<_, _>>()?;
     let mut stmt = conn.prepare_cached(
-        "SELECT id, tender, status, amount, tendered, change_given, points, refunded
+        "SELECT id, tender, status, amount, tendered, change_given, points, refunded,
+             gateway_mode, card_brand, card_last4, intent_id
          FROM payments WHERE order_id = ?1 ORDER BY seq",
     )?;
     o.payments = stmt
@@ -497,6 +914,10 @@ pub fn order(conn: &Connection, shop: &Shop, id: &str) -> Result<OrderView> {
                 change: r.get(5)?,
                 points: r.get(6)?,
                 refunded: r.get(7)?,
+                mode: r.get(8)?,
+                card_brand: r.get(9)?,
+                card_last4: r.get(10)?,
+                intent_id: r.get(11)?,
             })
         })?
         .collect::<Result<_, _>>()?;

@@ -33,6 +33,8 @@ pub struct Shop {
     /// The largest discount a cashier may give on their own, in basis points of the sale
     /// (1000: 10 %); more needs a manager.
     pub discount_limit: u32,
+    /// The Stripe Terminal reader this till takes cards on (`tmr_…`), once one is chosen.
+    pub card_reader: Option<String>,
     pub demo: bool,
 }
 
@@ -104,6 +106,7 @@ pub const SETTING_KEYS: &[&str] = &[
     "default-tax-rate",
     "lock-minutes",
     "discount-limit",
+    "card-reader",
 ];
 
 impl Shop {
@@ -191,6 +194,7 @@ pub fn load(conn: &Connection) -> Result<Option<Shop>> {
                 .map_err(|_| TillError::Corrupt("setting 'lock_minutes' is not a number".into()))?,
             None => 5,
         },
+        card_reader: get(conn, "card_reader")?,
         demo: need(conn, "demo")? == "1",
     }))
 }
@@ -346,6 +350,13 @@ pub fn set(
                 return Err(bad("must be 0 to 100 %"));
             }
             ("discount_limit", bp.to_string())
+        }
+        "card-reader" => {
+            let v = value.trim();
+            if v.is_empty() || v.chars().any(|c| !(c.is_ascii_alphanumeric() || c == '_')) {
+                return Err(bad("expected a reader id such as tmr_FDOt2wlRZEdpd7"));
+            }
+            ("card_reader", v.to_string())
         }
         "default-tax-rate" => {
             let r = shop.tax_rate(value)?;

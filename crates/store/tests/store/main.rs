@@ -2,6 +2,7 @@
 //! `Till` facade the CLI and the desktop shell use.
 
 mod bad_input;
+mod cards;
 mod import;
 mod journal;
 mod manager;

@@ -218,6 +218,15 @@ fn upgrading_a_schema_1_store_fills_the_monthly_product_rollup() {
              ALTER TABLE refunds DROP COLUMN staff_id;
              ALTER TABLE refunds DROP COLUMN approved_by;
              DROP TABLE staff;
+             DROP INDEX payments_intent;
+             DROP INDEX orders_payment_pending;
+             DROP TABLE card_refunds;
+             ALTER TABLE payments DROP COLUMN intent_id;
+             ALTER TABLE payments DROP COLUMN gateway_mode;
+             ALTER TABLE payments DROP COLUMN reader_id;
+             ALTER TABLE payments DROP COLUMN card_brand;
+             ALTER TABLE payments DROP COLUMN card_last4;
+             ALTER TABLE payments DROP COLUMN decline;
              PRAGMA user_version = 1;",
         )
         .expect("downgrade to schema 1");
