@@ -62,6 +62,37 @@ pub enum Command {
     /// The Stripe secret key in the OS keychain (an admin's): set it, see what it is, remove it.
     #[command(subcommand)]
     Keys(KeysCmd),
+    /// Stripe Terminal card readers: list them, register one, choose this till's.
+    #[command(subcommand)]
+    Readers(ReadersCmd),
+    /// Settle card payments in doubt (a till stopped or cut off mid-payment) from Stripe's own
+    /// view of each PaymentIntent.
+    Reconcile,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ReadersCmd {
+    /// The readers on the Stripe account, with their state; the till's own is marked.
+    List,
+    /// The Terminal locations readers can be registered at.
+    Locations,
+    /// Register a reader with the code it shows on its screen (test mode: simulated-wpe).
+    Register {
+        /// The registration code shown on the reader.
+        #[arg(long)]
+        code: String,
+        /// A name for it, e.g. "Till 1".
+        #[arg(long)]
+        label: String,
+        /// The location's id (tml_…); see `versapos readers locations`.
+        #[arg(long)]
+        location: String,
+    },
+    /// Take cards on this reader at this till.
+    Use {
+        /// The reader's id (tmr_…).
+        id: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -233,6 +264,10 @@ pub struct SaleArgs {
     /// Park the cart instead of paying.
     #[arg(long, conflicts_with = "pay")]
     pub park: bool,
+    /// Demo or test mode: give the simulated reader this test card as soon as it asks
+    /// (approved, declined, insufficient_funds, lost_card, expired).
+    #[arg(long = "test-card", value_name = "CARD")]
+    pub test_card: Option<String>,
 }
 
 #[derive(Args, Debug)]

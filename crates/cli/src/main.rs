@@ -5,8 +5,8 @@ mod args;
 mod print;
 
 use args::{
-    CartArgs, Cli, Command, CustomersCmd, JournalCmd, KeysCmd, OrdersCmd, ProductsCmd, ReportArgs,
-    SettingsCmd, StaffCmd,
+    CartArgs, Cli, Command, CustomersCmd, JournalCmd, KeysCmd, OrdersCmd, ProductsCmd, ReadersCmd,
+    ReportArgs, SettingsCmd, StaffCmd,
 };
 use clap::Parser;
 use std::io::Write;
@@ -16,6 +16,8 @@ use versapos_core::{
     tax::parse_percent, CustomerId, Money, OrderStatus, Pin, RefundRequest, Role, Sku, TaxRate,
     TenderRequest,
 };
+use versapos_payments::flow::{self, CardOutcome, FlowError, Terminal, Timing};
+use versapos_payments::{setup, GatewayError, TestCard};
 use versapos_store::{NewCustomer, NewProduct, ReportBy, ShopSetup, Till, TillError};
 
 /// What can stop a command.
@@ -31,6 +33,14 @@ enum CliError {
     /// The command ran and found problems it has already reported (e.g. `journal verify`).
     #[error("{0}")]
     Failed(String),
+    #[error(transparent)]
+    Payment(#[from] FlowError),
+}
+
+impl From<GatewayError> for CliError {
+    fn from(e: GatewayError) -> Self {
+        CliError::Payment(FlowError::Gateway(e))
+    }
 }
 
 impl CliError {
@@ -40,12 +50,16 @@ impl CliError {
             CliError::Usage(_) => "invalid_input",
             CliError::Io(_) => "io",
             CliError::Failed(_) => "check_failed",
+            CliError::Payment(e) => e.code(),
         }
     }
 
     fn exit_code(&self) -> u8 {
         match self {
             CliError::Till(e) if e.is_bad_input() => 2,
+            CliError::Payment(FlowError::Till(e)) if e.is_bad_input() => 2,
+            CliError::Payment(FlowError::Gateway(GatewayError::Rejected { .. }))
+            | CliError::Payment(FlowError::Gateway(GatewayError::NotFound(_))) => 2,
             CliError::Usage(_) => 2,
             _ => 1,
         }
@@ -184,6 +198,26 @@ fn run(cli: Cli) -> Result<()> {
                 out.parked_one(id, &till.parked()?);
             } else {
                 let tenders = parse_tenders(&till, &a.pay)?;
+                let test_card = match &a.test_card {
+                    None => None,
+                    Some(c) => Some(TestCard::parse(c).ok_or_else(|| {
+                        usage(format!(
+                            "--test-card '{c}': expected approved, declined, \
+                             insufficient_funds, lost_card or expired"
+                        ))
+                    })?),
+                };
+                if tenders
+                    .iter()
+                    .any(|t| matches!(t, TenderRequest::Card { .. }))
+                {
+                    return card_sale(till, &cart, &tenders, test_card, &out);
+                }
+                if test_card.is_some() {
+                    return Err(usage(
+                        "--test-card: the sale has no card tender (--pay card)",
+                    ));
+                }
                 let order = till.checkout(&cart, &tenders)?;
                 out.order(&order);
             }
@@ -268,6 +302,21 @@ fn run(cli: Cli) -> Result<()> {
         Command::Report(a) => report(&till, &a, &out)?,
         Command::Staff(cmd) => staff(&mut till, cmd, &out)?,
         Command::Keys(cmd) => keys(&mut till, cmd, &out)?,
+        Command::Readers(cmd) => readers(&mut till, cmd, &out)?,
+        Command::Reconcile => {
+            till.may(versapos_core::Permission::Sell)?;
+            let connected = setup::connect(&versapos_secrets::Keychain::default())?;
+            let till = std::sync::Mutex::new(till);
+            let report = flow::reconcile(&*connected.gateway, &till, None)?;
+            out.reconcile(&report);
+            if report.remaining > 0 {
+                return Err(CliError::Failed(format!(
+                    "{} card payment(s) are still in doubt: run `versapos reconcile` again once \
+                     Stripe can be reached",
+                    report.remaining
+                )));
+            }
+        }
         Command::Status => {
             let shop = till.shop().ok().map(|s| s.name.clone());
             out.status(&path, shop.as_deref(), till.has_staff()?);
@@ -620,6 +669,103 @@ fn keys(till: &mut Till, cmd: KeysCmd, out: &print::Out) -> Result<()> {
                 till.record_key_change("remove", "the keychain's key")?;
             }
             out.key(None, if removed { "removed" } else { "none" }, false);
+        }
+    }
+    Ok(())
+}
+
+/// A sale with a card: written first, then the card taken on the till's reader. A decline or a
+/// cancel gives the card up (the order is marked payment_failed) and exits non-zero.
+fn card_sale(
+    till: Till,
+    cart: &versapos_core::Cart,
+    tenders: &[TenderRequest],
+    test_card: Option<TestCard>,
+    out: &print::Out,
+) -> Result<()> {
+    let connected = setup::connect(&versapos_secrets::Keychain::default())?;
+    let gateway = &*connected.gateway;
+    let reader = flow::till_reader(gateway, till.shop()?.card_reader.as_deref())?;
+    let mut till = till;
+    let pending = till.begin_card_sale(cart, tenders)?;
+    let till = std::sync::Mutex::new(till);
+    let terminal = Terminal {
+        gateway,
+        reader,
+        timing: Timing::default(),
+        test_card,
+    };
+    let cancel = std::sync::atomic::AtomicBool::new(false);
+    let json = out.json;
+    let outcome = terminal.pay(&till, &pending, None, &cancel, &|p| {
+        if !json {
+            eprintln!("{}", p.message);
+        }
+    })?;
+    match outcome {
+        CardOutcome::Paid { order } => {
+            out.order(&order);
+            Ok(())
+        }
+        CardOutcome::Declined {
+            payment_id,
+            message,
+            ..
+        }
+        | CardOutcome::Canceled {
+            payment_id,
+            message,
+        } => {
+            flow::abandon(gateway, &till, &payment_id)?;
+            Err(CliError::Failed(format!(
+                "{message} The sale {} was not paid.",
+                pending.receipt
+            )))
+        }
+        CardOutcome::InDoubt { message, .. } => Err(CliError::Failed(format!(
+            "{message} (sale {}; settle it with `versapos reconcile`)",
+            pending.receipt
+        ))),
+    }
+}
+
+fn readers(till: &mut Till, cmd: ReadersCmd, out: &print::Out) -> Result<()> {
+    use versapos_core::Permission;
+    let connected = setup::connect(&versapos_secrets::Keychain::default())?;
+    let gateway = &*connected.gateway;
+    let mode = gateway.mode();
+    match cmd {
+        ReadersCmd::List => {
+            till.may(Permission::Sell)?;
+            let chosen = till.shop()?.card_reader.clone();
+            out.readers(&gateway.readers()?, chosen.as_deref(), mode);
+        }
+        ReadersCmd::Locations => {
+            till.may(Permission::ChangeSettings)?;
+            out.locations(&gateway.locations()?);
+        }
+        ReadersCmd::Register {
+            code,
+            label,
+            location,
+        } => {
+            till.may(Permission::ChangeSettings)?;
+            for (flag, v) in [
+                ("--code", &code),
+                ("--label", &label),
+                ("--location", &location),
+            ] {
+                if v.trim().is_empty() {
+                    return Err(usage(format!("{flag}: must not be empty")));
+                }
+            }
+            let reader = gateway.register_reader(code.trim(), label.trim(), location.trim())?;
+            out.readers(std::slice::from_ref(&reader), None, mode);
+        }
+        ReadersCmd::Use { id } => {
+            let reader = gateway.reader(id.trim())?;
+            till.set_setting("card-reader", &reader.id)?;
+            out.readers(std::slice::from_ref(&reader), Some(&reader.id), mode);
         }
     }
     Ok(())

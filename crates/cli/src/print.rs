@@ -206,6 +206,24 @@ impl Out {
         for p in &o.payments {
             let label = match p.tender.as_str() {
                 "points" => format!("Paid with {} points", p.points),
+                "card" => {
+                    let card = match (&p.card_brand, &p.card_last4) {
+                        (Some(b), Some(l)) => format!(" {b} •••• {l}"),
+                        (None, Some(l)) => format!(" •••• {l}"),
+                        _ => String::new(),
+                    };
+                    let mark = match p.mode.as_deref() {
+                        Some("demo") => " (DEMO)",
+                        Some("test") => " (TEST)",
+                        _ => "",
+                    };
+                    let state = if p.status == "succeeded" {
+                        String::new()
+                    } else {
+                        format!(" [{}]", p.status)
+                    };
+                    format!("Paid card{card}{mark}{state}")
+                }
                 t => format!("Paid {t}"),
             };
             outln!(
@@ -431,6 +449,77 @@ impl Out {
     }
 
     /// The till's Stripe key as far as it may be shown.
+    pub fn readers(
+        &self,
+        readers: &[versapos_payments::Reader],
+        chosen: Option<&str>,
+        mode: versapos_payments::GatewayMode,
+    ) {
+        if self.json {
+            let list: Vec<serde_json::Value> = readers
+                .iter()
+                .map(|r| {
+                    serde_json::json!({
+                        "id": r.id, "label": r.label, "device_type": r.device_type,
+                        "serial_number": r.serial_number, "location": r.location,
+                        "state": r.state(), "simulated": r.is_simulated(),
+                        "chosen": Some(r.id.as_str()) == chosen,
+                    })
+                })
+                .collect();
+            json(&serde_json::json!({ "mode": mode.as_str(), "readers": list }));
+            return;
+        }
+        if mode == versapos_payments::GatewayMode::Demo {
+            outln!("DEMO mode (no Stripe key): the till's simulated reader");
+        }
+        if readers.is_empty() {
+            outln!("no card readers: `versapos readers register` adds one");
+        }
+        for r in readers {
+            outln!(
+                "{} {:<28} {:<20} {:<22} {}",
+                if Some(r.id.as_str()) == chosen {
+                    "*"
+                } else {
+                    " "
+                },
+                r.id,
+                r.label.as_deref().unwrap_or("-"),
+                r.device_type,
+                r.state()
+            );
+        }
+    }
+
+    pub fn locations(&self, locations: &[versapos_payments::Location]) {
+        if self.json {
+            json(&serde_json::json!({ "locations": locations }));
+            return;
+        }
+        if locations.is_empty() {
+            outln!(
+                "no Terminal locations: create one in the Stripe Dashboard (Terminal → Locations)"
+            );
+        }
+        for l in locations {
+            outln!("{:<28} {}", l.id, l.display_name);
+        }
+    }
+
+    pub fn reconcile(&self, r: &versapos_payments::flow::ReconcileReport) {
+        if self.json {
+            json(r);
+            return;
+        }
+        if r.settled.is_empty() {
+            outln!("no card payments in doubt");
+        }
+        for l in &r.settled {
+            outln!("{:<14} {:<9} {}", l.receipt, l.outcome, l.detail);
+        }
+    }
+
     pub fn key(&self, described: Option<&str>, source: &str, env_overrides: bool) {
         if self.json {
             json(&serde_json::json!({ "key": described, "source": source }));

@@ -284,6 +284,12 @@ impl Till {
         self.check(Permission::ManageKeys).map(|_| ())
     }
 
+    /// Whether whoever is signed in may do `p` (for services outside the store: card readers,
+    /// the setup check, settling payments in doubt).
+    pub fn may(&self, p: Permission) -> Result<()> {
+        self.check(p).map(|_| ())
+    }
+
     /// Journals a change to the till's payment key: what was done and what kind of key, never
     /// any part of the key.
     pub fn record_key_change(&mut self, action: &str, description: &str) -> Result<()> {

@@ -1,0 +1,683 @@
+//! Taking a card on the till's Terminal reader, and settling payments in doubt.
+//!
+//! The sale is written first ([`versapos_store::Till::begin_card_sale`]); then, with the store
+//! unlocked while the network is busy: create the PaymentIntent (idempotency key = the payment's
+//! id), hand it to the reader, watch the reader's action until the card is presented, declined,
+//! canceled or the wait times out, capture, and book the sale. Anything that leaves the outcome
+//! unknown (no answer from Stripe, the till killed) leaves the order `payment_pending`: a payment
+//! in doubt, settled later by [`reconcile`] from Stripe's own view of the PaymentIntent. A sale is
+//! booked as paid only when Stripe says its PaymentIntent succeeded; the same idempotency key is
+//! reused on every retry, so the card is never charged twice.
+
+use crate::gateway::{
+    ActionStatus, Gateway, GatewayError, Intent, IntentRequest, IntentStatus, Reader, TestCard,
+};
+use crate::Channel;
+use serde::Serialize;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+use ts_rs::TS;
+use versapos_store::{CardCharge, OrderView, PendingCard, Till, TillError};
+
+/// Where the till reaches its store: the desktop locks it only for each short step, so the
+/// screen stays live while the reader waits.
+pub trait TillAccess: Sync {
+    fn with_till(&self, f: &mut dyn FnMut(&mut Till)) -> Result<(), FlowError>;
+}
+
+fn on<R>(
+    access: &dyn TillAccess,
+    f: impl FnOnce(&mut Till) -> Result<R, TillError>,
+) -> Result<R, FlowError> {
+    let mut f = Some(f);
+    let mut out = None;
+    access.with_till(&mut |till| {
+        if let Some(f) = f.take() {
+            out = Some(f(till));
+        }
+    })?;
+    match out {
+        Some(r) => Ok(r?),
+        None => Err(FlowError::Unavailable(
+            "the till's store is not open".into(),
+        )),
+    }
+}
+
+impl TillAccess for std::sync::Mutex<Till> {
+    fn with_till(&self, f: &mut dyn FnMut(&mut Till)) -> Result<(), FlowError> {
+        let mut till = self
+            .lock()
+            .map_err(|_| FlowError::Unavailable("the till's store lock was poisoned".into()))?;
+        f(&mut till);
+        Ok(())
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum FlowError {
+    #[error(transparent)]
+    Till(#[from] TillError),
+    #[error(transparent)]
+    Gateway(#[from] GatewayError),
+    #[error("{0}")]
+    Unavailable(String),
+}
+
+impl FlowError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            FlowError::Till(e) => e.code(),
+            FlowError::Gateway(e) => e.code(),
+            FlowError::Unavailable(_) => "card_unavailable",
+        }
+    }
+}
+
+/// How long to wait, and how often to look.
+#[derive(Clone, Copy, Debug)]
+pub struct Timing {
+    /// Between two looks at the reader.
+    pub poll: Duration,
+    /// How long the reader may wait for a card before the till cancels it.
+    pub reader_timeout: Duration,
+}
+
+impl Default for Timing {
+    fn default() -> Self {
+        Timing {
+            poll: Duration::from_millis(500),
+            reader_timeout: Duration::from_secs(120),
+        }
+    }
+}
+
+/// Where the payment is, for the screen.
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct CardProgress {
+    /// "starting", "waiting_for_card" or "capturing".
+    pub stage: String,
+    pub message: String,
+    /// The reader's label.
+    pub reader: Option<String>,
+    pub payment_id: Option<String>,
+}
+
+/// How a card payment ended.
+#[derive(Clone, Debug, Serialize, TS)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum CardOutcome {
+    /// Stripe took the card; the sale is booked.
+    Paid { order: Box<OrderView> },
+    /// The card (or the reader) said no. The cashier may retry on the same PaymentIntent or
+    /// give the card up and take another tender.
+    Declined {
+        payment_id: String,
+        message: String,
+        code: Option<String>,
+    },
+    /// The cashier canceled, or the reader waited too long.
+    Canceled { payment_id: String, message: String },
+    /// Stripe could not be asked; the order waits as a payment in doubt.
+    InDoubt { payment_id: String, message: String },
+}
+
+/// The till's card reader and the gateway behind it.
+pub struct Terminal<'g> {
+    pub gateway: &'g dyn Gateway,
+    pub reader: Reader,
+    pub timing: Timing,
+    /// Demo and test mode, headless: the test card the simulated reader is given as soon as it
+    /// asks for a card.
+    pub test_card: Option<TestCard>,
+}
+
+/// Picks the reader: the one chosen for this till, or the only one there is.
+pub fn till_reader(gateway: &dyn Gateway, chosen: Option<&str>) -> Result<Reader, FlowError> {
+    match chosen {
+        Some(id) => Ok(gateway.reader(id)?),
+        None => {
+            let mut readers = gateway.readers()?;
+            match readers.len() {
+                1 => Ok(readers.remove(0)),
+                0 => Err(FlowError::Unavailable(
+                    "no card reader is registered: register one under Manage → Payments \
+                     (or `versapos readers register`)"
+                        .into(),
+                )),
+                n => Err(FlowError::Unavailable(format!(
+                    "{n} card readers are registered and none is chosen for this till: \
+                     choose one under Manage → Payments (or `versapos readers use`)"
+                ))),
+            }
+        }
+    }
+}
+
+impl Terminal<'_> {
+    fn label(&self) -> String {
+        self.reader
+            .label
+            .clone()
+            .unwrap_or_else(|| self.reader.serial_number.clone())
+    }
+
+    fn progress(&self, stage: &str, message: String, payment: &str) -> CardProgress {
+        CardProgress {
+            stage: stage.into(),
+            message,
+            reader: Some(self.label()),
+            payment_id: Some(payment.into()),
+        }
+    }
+
+    /// Takes the card for a written card sale, start to end.
+    pub fn pay(
+        &self,
+        till: &dyn TillAccess,
+        pending: &PendingCard,
+        parked: Option<i64>,
+        cancel: &AtomicBool,
+        report: &dyn Fn(CardProgress),
+    ) -> Result<CardOutcome, FlowError> {
+        let pid = pending.payment_id.clone();
+        report(self.progress("starting", "Starting the card payment…".into(), &pid));
+        let intent = match &pending.intent_id {
+            Some(id) => self.gateway.intent(id),
+            None => self.gateway.create_intent(&intent_request(pending)),
+        };
+        let intent = match intent {
+            Ok(i) => i,
+            Err(e) if e.is_retryable() => return Ok(in_doubt(&pid, &e)),
+            Err(e) => {
+                return Ok(CardOutcome::Declined {
+                    payment_id: pid,
+                    message: e.to_string(),
+                    code: Some(e.code().into()),
+                })
+            }
+        };
+        let mode = self.gateway.mode().as_str();
+        on(till, |t| {
+            t.record_intent(&pid, &intent.id, mode, Some(&self.reader.id))
+        })?;
+        match intent.status {
+            IntentStatus::Succeeded | IntentStatus::RequiresCapture => {
+                return self.capture(till, pending, &intent, parked, report)
+            }
+            IntentStatus::Canceled => {
+                return Ok(CardOutcome::Declined {
+                    payment_id: pid,
+                    message: "This card payment was canceled at Stripe; give the card up and \
+                              start it again."
+                        .into(),
+                    code: Some("intent_canceled".into()),
+                })
+            }
+            _ => {}
+        }
+        let attempt = uuid_like(&pid);
+        if let Err(e) = self
+            .gateway
+            .process_intent(&self.reader.id, &intent.id, &attempt)
+        {
+            return Ok(if e.is_retryable() {
+                in_doubt(&pid, &e)
+            } else {
+                CardOutcome::Declined {
+                    payment_id: pid,
+                    message: reader_refusal(&e, &self.label()),
+                    code: Some(e.code().into()),
+                }
+            });
+        }
+        report(self.progress(
+            "waiting_for_card",
+            format!("Present the card on {}", self.label()),
+            &pid,
+        ));
+        if let Some(card) = self.test_card {
+            self.gateway.present_card(&self.reader.id, card)?;
+        }
+        self.wait_for_card(till, pending, &intent, parked, cancel, report)
+    }
+
+    fn wait_for_card(
+        &self,
+        till: &dyn TillAccess,
+        pending: &PendingCard,
+        intent: &Intent,
+        parked: Option<i64>,
+        cancel: &AtomicBool,
+        report: &dyn Fn(CardProgress),
+    ) -> Result<CardOutcome, FlowError> {
+        let started = Instant::now();
+        loop {
+            if cancel.swap(false, Ordering::SeqCst) {
+                // Whatever the reader says, the intent is re-read below.
+                let _ = self.gateway.cancel_action(&self.reader.id);
+                return self.after_reader(till, pending, intent, parked, report, Ended::Cashier);
+            }
+            if started.elapsed() >= self.timing.reader_timeout {
+                let _ = self.gateway.cancel_action(&self.reader.id);
+                return self.after_reader(till, pending, intent, parked, report, Ended::Timeout);
+            }
+            std::thread::sleep(self.timing.poll);
+            let reader = match self.gateway.reader(&self.reader.id) {
+                Ok(r) => r,
+                // A blip: keep looking until the wait times out.
+                Err(e) if e.is_retryable() => continue,
+                Err(e) => return Err(e.into()),
+            };
+            let action = reader
+                .action
+                .filter(|a| a.intent.as_deref().is_none_or(|i| i == intent.id));
+            match action {
+                Some(a) if a.status == ActionStatus::InProgress => continue,
+                Some(a) if a.status == ActionStatus::Failed => {
+                    let code = a.failure_code.clone();
+                    let ended = if code.as_deref() == Some("canceled") {
+                        Ended::Cashier
+                    } else {
+                        Ended::Failed {
+                            code,
+                            message: a.failure_message.clone(),
+                        }
+                    };
+                    return self.after_reader(till, pending, intent, parked, report, ended);
+                }
+                _ => return self.after_reader(till, pending, intent, parked, report, Ended::Done),
+            }
+        }
+    }
+
+    /// The reader is done (or was stopped): Stripe's PaymentIntent decides what happened.
+    fn after_reader(
+        &self,
+        till: &dyn TillAccess,
+        pending: &PendingCard,
+        intent: &Intent,
+        parked: Option<i64>,
+        report: &dyn Fn(CardProgress),
+        ended: Ended,
+    ) -> Result<CardOutcome, FlowError> {
+        let pid = pending.payment_id.clone();
+        let now = match self.gateway.intent(&intent.id) {
+            Ok(i) => i,
+            Err(e) if e.is_retryable() => return Ok(in_doubt(&pid, &e)),
+            Err(e) => return Err(e.into()),
+        };
+        match now.status {
+            IntentStatus::RequiresCapture | IntentStatus::Succeeded => {
+                self.capture(till, pending, &now, parked, report)
+            }
+            IntentStatus::Processing => Ok(CardOutcome::InDoubt {
+                payment_id: pid,
+                message: "Stripe is still processing the card; the sale waits as a payment in \
+                          doubt and settles itself."
+                    .into(),
+            }),
+            _ => {
+                let (message, code) = match ended {
+                    Ended::Cashier => {
+                        return Ok(CardOutcome::Canceled {
+                            payment_id: pid,
+                            message: "Card payment canceled.".into(),
+                        })
+                    }
+                    Ended::Timeout => {
+                        return Ok(CardOutcome::Canceled {
+                            payment_id: pid,
+                            message: format!(
+                                "No card was presented within {} seconds; the reader was \
+                                 stopped.",
+                                self.timing.reader_timeout.as_secs()
+                            ),
+                        })
+                    }
+                    Ended::Failed { code, message } => match &now.last_error {
+                        Some(d) => (d.plain_words(), d.decline_code.clone().or(code)),
+                        None => (
+                            message.unwrap_or_else(|| "The card was not accepted.".into()),
+                            code,
+                        ),
+                    },
+                    Ended::Done => match &now.last_error {
+                        Some(d) => (d.plain_words(), d.decline_code.clone()),
+                        None => ("The card was not accepted.".into(), None),
+                    },
+                };
+                on(till, |t| t.record_decline(&pid, Some(&message)))?;
+                Ok(CardOutcome::Declined {
+                    payment_id: pid,
+                    message,
+                    code,
+                })
+            }
+        }
+    }
+
+    fn capture(
+        &self,
+        till: &dyn TillAccess,
+        pending: &PendingCard,
+        intent: &Intent,
+        parked: Option<i64>,
+        report: &dyn Fn(CardProgress),
+    ) -> Result<CardOutcome, FlowError> {
+        let pid = pending.payment_id.clone();
+        report(self.progress("capturing", "Card accepted, completing…".into(), &pid));
+        settle_authorised(self.gateway, till, pending, intent, parked)
+    }
+}
+
+enum Ended {
+    Done,
+    Cashier,
+    Timeout,
+    Failed {
+        code: Option<String>,
+        message: Option<String>,
+    },
+}
+
+/// Captures an authorised PaymentIntent (or takes one that already succeeded) and books the sale.
+fn settle_authorised(
+    gateway: &dyn Gateway,
+    till: &dyn TillAccess,
+    pending: &PendingCard,
+    intent: &Intent,
+    parked: Option<i64>,
+) -> Result<CardOutcome, FlowError> {
+    let pid = pending.payment_id.clone();
+    let captured = if intent.status == IntentStatus::Succeeded {
+        intent.clone()
+    } else {
+        match gateway.capture_intent(&intent.id, &format!("capture-{pid}")) {
+            Ok(i) => i,
+            Err(e) if e.is_retryable() => return Ok(in_doubt(&pid, &e)),
+            Err(e) => match gateway.intent(&intent.id) {
+                Ok(i) if i.status == IntentStatus::Succeeded => i,
+                Ok(_) => return Err(e.into()),
+                Err(e2) if e2.is_retryable() => return Ok(in_doubt(&pid, &e2)),
+                Err(_) => return Err(e.into()),
+            },
+        }
+    };
+    if captured.status != IntentStatus::Succeeded {
+        return Ok(CardOutcome::InDoubt {
+            payment_id: pid,
+            message: format!(
+                "Stripe has not confirmed the capture yet (the payment is {}); it settles \
+                 itself.",
+                captured.status.as_str()
+            ),
+        });
+    }
+    if captured.amount_received != pending.amount {
+        return Err(FlowError::Unavailable(format!(
+            "Stripe captured {} but the sale asked {}; the payment stays in doubt for a manager",
+            captured.amount_received, pending.amount
+        )));
+    }
+    let charge = CardCharge {
+        intent_id: captured.id.clone(),
+        mode: gateway.mode().as_str().into(),
+        brand: captured.card_brand.clone(),
+        last4: captured.card_last4.clone(),
+    };
+    let order = on(till, |t| t.complete_card_sale(&pid, &charge, parked))?;
+    Ok(CardOutcome::Paid {
+        order: Box::new(order),
+    })
+}
+
+/// Gives up the card on a sale (after a decline or a cancel): the order becomes
+/// `payment_failed` first — from then on the till will never capture it — and then Stripe's
+/// PaymentIntent is canceled so the customer's authorisation is released.
+pub fn abandon(
+    gateway: &dyn Gateway,
+    till: &dyn TillAccess,
+    payment_id: &str,
+) -> Result<OrderView, FlowError> {
+    let pending = on(till, |t| t.pending_card(payment_id))?;
+    if let Some(id) = &pending.intent_id {
+        // A PaymentIntent that already succeeded is a paid sale, not one to give up.
+        if let Ok(i) = gateway.intent(id) {
+            if i.status == IntentStatus::Succeeded {
+                return Err(FlowError::Unavailable(format!(
+                    "Stripe already took this card payment ({}); settle it instead of giving \
+                     it up",
+                    pending.receipt
+                )));
+            }
+        }
+    }
+    let order = on(till, |t| t.fail_card_sale(payment_id, "card given up"))?;
+    if let Some(id) = &pending.intent_id {
+        // Best effort: an authorisation that is never captured lapses on its own.
+        let _ = gateway.cancel_intent(id);
+    }
+    Ok(order)
+}
+
+/// The PaymentIntent for a written card sale.
+pub fn intent_request(p: &PendingCard) -> IntentRequest {
+    IntentRequest {
+        payment_id: p.payment_id.clone(),
+        order_id: p.order_id.clone(),
+        till_id: p.till_id.clone(),
+        receipt: p.receipt.clone(),
+        amount: p.amount,
+        currency: p.currency.to_ascii_lowercase(),
+        channel: Channel::CardPresent,
+        customer: None,
+    }
+}
+
+fn in_doubt(payment_id: &str, e: &GatewayError) -> CardOutcome {
+    CardOutcome::InDoubt {
+        payment_id: payment_id.into(),
+        message: format!(
+            "{e}. The sale waits as a payment in doubt and settles itself from Stripe once \
+             it can be reached; do not take the payment again."
+        ),
+    }
+}
+
+fn reader_refusal(e: &GatewayError, label: &str) -> String {
+    match e {
+        GatewayError::Rejected {
+            code: Some(code), ..
+        } if code == "terminal_reader_offline" => {
+            format!("{label} is offline: check its power and network, then try again.")
+        }
+        GatewayError::Rejected {
+            code: Some(code), ..
+        } if code == "terminal_reader_busy" => {
+            format!("{label} is busy with another action: wait a moment, then try again.")
+        }
+        other => other.to_string(),
+    }
+}
+
+/// A fresh idempotency key for one hand-over of the intent to the reader.
+fn uuid_like(payment_id: &str) -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default();
+    format!("process-{payment_id}-{nanos}")
+}
+
+/// What settling one payment in doubt came to.
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct ReconcileLine {
+    pub receipt: String,
+    pub payment_id: String,
+    /// "paid", "failed" or "in_doubt".
+    pub outcome: String,
+    pub detail: String,
+}
+
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct ReconcileReport {
+    pub settled: Vec<ReconcileLine>,
+    /// Payments still in doubt afterwards.
+    pub remaining: usize,
+}
+
+/// Settles every card payment whose order still waits (except `busy`, the one being taken right
+/// now) from Stripe's view of its PaymentIntent:
+/// - succeeded → the sale is booked;
+/// - authorised (requires_capture) → captured with the same key, then booked: the customer
+///   presented the card for exactly this sale;
+/// - canceled, or never completed on the reader → the reader is stopped, the PaymentIntent
+///   canceled and the order marked `payment_failed`;
+/// - processing, or Stripe unreachable → left in doubt for the next round.
+///
+/// A payment whose PaymentIntent id was never stored (the till stopped during the create call)
+/// is looked up by sending the same create again: the idempotency key returns the one Stripe
+/// made, if it made one.
+pub fn reconcile(
+    gateway: &dyn Gateway,
+    till: &dyn TillAccess,
+    busy: Option<&str>,
+) -> Result<ReconcileReport, FlowError> {
+    let pending = on(till, |t| t.pending_cards())?;
+    let mut settled = Vec::new();
+    let mut remaining = 0;
+    for p in pending
+        .iter()
+        .filter(|p| Some(p.payment_id.as_str()) != busy)
+    {
+        let line = |outcome: &str, detail: String| ReconcileLine {
+            receipt: p.receipt.clone(),
+            payment_id: p.payment_id.clone(),
+            outcome: outcome.into(),
+            detail,
+        };
+        match settle_one(gateway, till, p) {
+            Ok(Settled::Paid(brand)) => settled.push(line(
+                "paid",
+                format!("Stripe took the card{brand}; the sale is booked"),
+            )),
+            Ok(Settled::Failed(why)) => settled.push(line("failed", why)),
+            Ok(Settled::StillInDoubt(why)) => {
+                remaining += 1;
+                settled.push(line("in_doubt", why));
+            }
+            Err(e) => {
+                remaining += 1;
+                settled.push(line("in_doubt", e.to_string()));
+            }
+        }
+    }
+    Ok(ReconcileReport { settled, remaining })
+}
+
+enum Settled {
+    Paid(String),
+    Failed(String),
+    StillInDoubt(String),
+}
+
+fn settle_one(
+    gateway: &dyn Gateway,
+    till: &dyn TillAccess,
+    p: &PendingCard,
+) -> Result<Settled, FlowError> {
+    let intent = match &p.intent_id {
+        Some(id) => gateway.intent(id),
+        None => gateway.create_intent(&intent_request(p)),
+    };
+    let intent = match intent {
+        Ok(i) => i,
+        Err(e) if e.is_retryable() => return Ok(Settled::StillInDoubt(e.to_string())),
+        Err(e) => return Err(e.into()),
+    };
+    if p.intent_id.is_none() {
+        on(till, |t| {
+            t.record_intent(&p.payment_id, &intent.id, gateway.mode().as_str(), None)
+        })?;
+    }
+    match intent.status {
+        IntentStatus::Succeeded | IntentStatus::RequiresCapture => {
+            match settle_authorised(gateway, till, p, &intent, None)? {
+                CardOutcome::Paid { order } => {
+                    let card = order
+                        .payments
+                        .iter()
+                        .find(|x| x.tender == "card")
+                        .and_then(|x| x.card_last4.clone())
+                        .map(|l| format!(" (card ending {l})"))
+                        .unwrap_or_default();
+                    Ok(Settled::Paid(card))
+                }
+                CardOutcome::InDoubt { message, .. } => Ok(Settled::StillInDoubt(message)),
+                CardOutcome::Declined { message, .. } | CardOutcome::Canceled { message, .. } => {
+                    Ok(Settled::StillInDoubt(message))
+                }
+            }
+        }
+        IntentStatus::Processing => Ok(Settled::StillInDoubt(
+            "Stripe is still processing the card".into(),
+        )),
+        IntentStatus::Canceled => {
+            on(till, |t| {
+                t.fail_card_sale(&p.payment_id, "PaymentIntent canceled at Stripe")
+            })?;
+            Ok(Settled::Failed(
+                "the PaymentIntent was canceled; the sale was not paid".into(),
+            ))
+        }
+        _ => {
+            // Never completed: stop the reader if it still waits for this intent, then cancel.
+            if let Some(reader) = &p.reader_id {
+                if let Ok(r) = gateway.reader(reader) {
+                    let waiting = r.action.as_ref().is_some_and(|a| {
+                        a.status == ActionStatus::InProgress
+                            && a.intent.as_deref() == Some(intent.id.as_str())
+                    });
+                    if waiting {
+                        let _ = gateway.cancel_action(reader);
+                    }
+                }
+            }
+            match gateway.cancel_intent(&intent.id) {
+                Ok(i) if i.status == IntentStatus::Canceled => {}
+                Ok(i)
+                    if matches!(
+                        i.status,
+                        IntentStatus::RequiresCapture | IntentStatus::Succeeded
+                    ) =>
+                {
+                    // The card came in at the last moment.
+                    return settle_one(gateway, till, &with_intent(p, &i.id));
+                }
+                Ok(i) => {
+                    return Ok(Settled::StillInDoubt(format!(
+                        "the PaymentIntent is {} and could not be canceled yet",
+                        i.status.as_str()
+                    )))
+                }
+                Err(e) if e.is_retryable() => return Ok(Settled::StillInDoubt(e.to_string())),
+                Err(e) => return Err(e.into()),
+            }
+            on(till, |t| {
+                t.fail_card_sale(&p.payment_id, "no card was taken before the till stopped")
+            })?;
+            Ok(Settled::Failed(
+                "no card was taken; the sale was not paid (ring it up again if the customer is \
+                 still there)"
+                    .into(),
+            ))
+        }
+    }
+}
+
+fn with_intent(p: &PendingCard, intent: &str) -> PendingCard {
+    let mut q = p.clone();
+    q.intent_id = Some(intent.into());
+    q
+}

@@ -1,0 +1,15 @@
+//! Card payments for VersaTalent POS.
+//!
+//! - [`gateway`]: what the till asks of Stripe, as a trait ([`Gateway`]).
+//! - [`stripe`]: the Stripe implementation (async-stripe, blocking, any base URL).
+//! - [`sim`] and [`demo`]: the simulated Terminal behind demo mode (no keys).
+//! - [`flow`]: taking a card on the reader, giving it up, and settling payments in doubt.
+
+pub mod demo;
+pub mod flow;
+pub mod gateway;
+pub mod setup;
+pub mod sim;
+pub mod stripe;
+
+pub use gateway::*;
