@@ -52,6 +52,19 @@ const COMMANDS: &[&str] = &[
     "staff_list",
     "add_staff",
     "change_staff",
+    "payments_status",
+    "card_checkout",
+    "retry_card_payment",
+    "cancel_card_payment",
+    "abandon_card_payment",
+    "present_test_card",
+    "readers_list",
+    "locations_list",
+    "register_reader",
+    "choose_reader",
+    "check_setup",
+    "payments_in_doubt",
+    "reconcile_payments",
 ];
 
 fn main() {

@@ -2,11 +2,14 @@
 //! type in `ui/src/lib/bindings/`. They are committed; a test fails when they are stale and
 //! `scripts/bindings` rewrites them.
 
-use crate::commands::{catalog, customers, orders, register, reports, shop, staff};
+use crate::commands::{catalog, customers, orders, payments, register, reports, shop, staff};
 use crate::error::CommandError;
 use std::path::PathBuf;
 use ts_rs::{Config, ExportError, TS};
 use versapos_core::{LoyaltyRules, Permission, Role, TaxMode, TaxRate};
+use versapos_payments::doctor::{SetupCheck, SetupReport};
+use versapos_payments::flow::{CardOutcome, CardProgress, ReconcileLine, ReconcileReport};
+use versapos_payments::{GatewayMode, TestCard};
 use versapos_store::{
     refunds::{RefundLineView, RefundTenderView},
     reports::{PeriodRow, ProductRow, ReportRows, StaffRow, TenderRow, Totals},
@@ -96,6 +99,18 @@ pub fn render_all() -> Result<Vec<(String, String)>, ExportError> {
     render::<staff::StaffName>(&mut f)?;
     render::<staff::NewStaffInput>(&mut f)?;
     render::<staff::StaffChangeInput>(&mut f)?;
+    render::<payments::ReaderView>(&mut f)?;
+    render::<payments::LocationView>(&mut f)?;
+    render::<payments::PaymentsStatus>(&mut f)?;
+    render::<payments::InDoubtPayment>(&mut f)?;
+    render::<CardProgress>(&mut f)?;
+    render::<CardOutcome>(&mut f)?;
+    render::<ReconcileReport>(&mut f)?;
+    render::<ReconcileLine>(&mut f)?;
+    render::<GatewayMode>(&mut f)?;
+    render::<TestCard>(&mut f)?;
+    render::<SetupReport>(&mut f)?;
+    render::<SetupCheck>(&mut f)?;
     render::<CommandError>(&mut f)?;
     f.sort();
     // One import for the UI: `import type { CartView } from "$lib/bindings"`.

@@ -5,6 +5,7 @@
 pub mod bindings;
 pub mod commands;
 pub mod error;
+pub mod payments;
 pub mod state;
 
 use state::Desktop;
@@ -19,7 +20,7 @@ pub const STORE_FILE: &str = "store.db";
 
 /// Registers every command on a builder; shared by the app and the tests' mock app.
 pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
-    use commands::{catalog, customers, orders, register, reports, shop, staff};
+    use commands::{catalog, customers, orders, payments, register, reports, shop, staff};
     builder.invoke_handler(tauri::generate_handler![
         shop::app_status,
         shop::start_demo,
@@ -67,6 +68,19 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         staff::staff_list,
         staff::add_staff,
         staff::change_staff,
+        payments::payments_status,
+        payments::card_checkout,
+        payments::retry_card_payment,
+        payments::cancel_card_payment,
+        payments::abandon_card_payment,
+        payments::present_test_card,
+        payments::readers_list,
+        payments::locations_list,
+        payments::register_reader,
+        payments::choose_reader,
+        payments::check_setup,
+        payments::payments_in_doubt,
+        payments::reconcile_payments,
     ])
 }
 
@@ -149,6 +163,7 @@ pub fn run() {
                 Some(path) => open_store_at(app.handle(), &path)?,
                 None => open_store(app.handle(), &app.path().app_data_dir()?)?,
             }
+            settle_payments_in_doubt(app.handle().clone());
             Ok(())
         })
         .build(tauri::generate_context!());
@@ -159,6 +174,39 @@ pub fn run() {
             eprintln!("VersaTalent POS could not start: {e}");
             std::process::exit(1);
         }
+    }
+}
+
+/// Settles card payments in doubt soon after start-up and then every minute while there are
+/// any, so a lost answer from Stripe heals itself without anyone asking.
+fn settle_payments_in_doubt<R: Runtime>(app: tauri::AppHandle<R>) {
+    let spawned = std::thread::Builder::new()
+        .name("settle-payments".into())
+        .spawn(move || {
+            std::thread::sleep(std::time::Duration::from_secs(3));
+            loop {
+                let desktop = app.state::<Desktop>();
+                let waiting = desktop
+                    .register()
+                    .ok()
+                    .and_then(|r| r.till.pending_cards().ok())
+                    .is_some_and(|p| !p.is_empty());
+                if waiting {
+                    match commands::payments::reconcile(&desktop) {
+                        Ok(report) => {
+                            for l in &report.settled {
+                                tracing::info!(receipt = %l.receipt, outcome = %l.outcome,
+                                    detail = %l.detail, "payment in doubt");
+                            }
+                        }
+                        Err(e) => tracing::warn!(error = %e, "payments in doubt not settled"),
+                    }
+                }
+                std::thread::sleep(std::time::Duration::from_secs(60));
+            }
+        });
+    if let Err(e) = spawned {
+        tracing::error!(error = %e, "cannot start settling payments in doubt");
     }
 }
 

@@ -12,6 +12,8 @@ use versapos_store::{Sale, Till};
 pub struct Desktop {
     register: Result<Mutex<Register>, CommandError>,
     pub store_path: PathBuf,
+    /// Card payments: the gateway and the payment being taken right now.
+    pub payments: crate::payments::Payments,
 }
 
 /// The store and the sale being rung up on it.
@@ -28,6 +30,7 @@ impl Desktop {
                 till,
                 sale: Sale::default(),
             })),
+            payments: crate::payments::Payments::connect(),
         }
     }
 
@@ -36,6 +39,7 @@ impl Desktop {
         Desktop {
             store_path: path.to_path_buf(),
             register: Err(error),
+            payments: crate::payments::Payments::connect(),
         }
     }
 
@@ -45,5 +49,19 @@ impl Desktop {
             Ok(register) => Ok(register.lock()?),
             Err(e) => Err(e.clone()),
         }
+    }
+}
+
+/// The card flow reaches the store through the register's lock, one short step at a time.
+impl versapos_payments::flow::TillAccess for Desktop {
+    fn with_till(
+        &self,
+        f: &mut dyn FnMut(&mut Till),
+    ) -> Result<(), versapos_payments::flow::FlowError> {
+        let mut register = self
+            .register()
+            .map_err(|e| versapos_payments::flow::FlowError::Unavailable(e.message))?;
+        f(&mut register.till);
+        Ok(())
     }
 }

@@ -3,10 +3,12 @@
 
 mod support;
 
+mod cards;
 mod command_line;
 #[cfg(unix)]
 mod crash;
 mod customers;
+mod doctor;
 mod init;
 mod journal;
 mod keys;

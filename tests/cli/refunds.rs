@@ -142,3 +142,91 @@ fn refunding_more_than_was_paid_exits_2_and_changes_nothing() {
         "refused refunds leave the journal intact: {journal}"
     );
 }
+
+/// Stripe test mode against the in-repo fake Stripe: `versapos refund` of a card sale gives
+/// the card part back through Stripe, exactly once, and books the refund only then.
+mod by_card {
+    use crate::support::{array, int, text, Till};
+    use versapos_stripe_fake::{FakeStripe, TEST_KEY};
+
+    fn card_sale(till: &Till, env: &[(&str, &str)]) -> String {
+        let order = till.json_with_env(
+            env,
+            &[
+                "sale",
+                "--item",
+                "TEA:2",
+                "--pay",
+                "card",
+                "--test-card",
+                "approved",
+            ],
+        );
+        assert_eq!(text(&order, "status"), "paid", "{order}");
+        text(&order, "id").to_string()
+    }
+
+    fn refunded_at_stripe(fake: &FakeStripe) -> i64 {
+        fake.with_sim(|s| s.intents().iter().map(|i| i.amount_refunded).sum())
+    }
+
+    #[test]
+    fn a_card_sale_is_refunded_on_the_card_once() {
+        let fake = FakeStripe::start();
+        let api = fake.url();
+        let env = [
+            ("VERSAPOS_STRIPE_KEY", TEST_KEY),
+            ("VERSAPOS_STRIPE_API", &api),
+        ];
+        let till = Till::gbp_with_catalog();
+        let order_id = card_sale(&till, &env);
+
+        let refund = till.json_with_env(&env, &["refund", &order_id, "--line", "TEA:1"]);
+        assert_eq!(int(&refund, "amount"), 249, "{refund}");
+        let tenders = array(&refund, "tenders");
+        assert_eq!(tenders.len(), 1, "{refund}");
+        assert_eq!(text(&tenders[0], "tender"), "card");
+        assert!(
+            text(&tenders[0], "intent_id").starts_with("pi_"),
+            "the refund names the PaymentIntent: {refund}"
+        );
+        assert_eq!(refunded_at_stripe(&fake), 249, "Stripe gave 2.49 back");
+        assert_eq!(fake.requests_to("POST", "/v1/refunds").len(), 1);
+
+        let rest = till.json_with_env(&env, &["refund", &order_id]);
+        assert_eq!(text(&rest, "order_status"), "refunded", "{rest}");
+        assert_eq!(refunded_at_stripe(&fake), 498, "the whole sale, once");
+        let refused = till.run_with_env(&env, &["refund", &order_id]);
+        assert_eq!(
+            refused.code,
+            Some(2),
+            "nothing left to refund: {}",
+            refused.stderr
+        );
+        assert_eq!(refunded_at_stripe(&fake), 498);
+    }
+
+    #[test]
+    fn a_card_refund_stripe_refuses_exits_non_zero_and_books_nothing() {
+        let fake = FakeStripe::start();
+        let api = fake.url();
+        let env = [
+            ("VERSAPOS_STRIPE_KEY", TEST_KEY),
+            ("VERSAPOS_STRIPE_API", &api),
+        ];
+        let till = Till::gbp_with_catalog();
+        let order_id = card_sale(&till, &env);
+
+        fake.fail_next("/v1/refunds", 1, 400);
+        let refused = till.run_with_env(&env, &["refund", &order_id]);
+        assert_ne!(refused.code, Some(0), "Stripe refused: {}", refused.stderr);
+        let order = till.json(&["orders", "show", &order_id]);
+        assert_eq!(text(&order, "status"), "paid", "{order}");
+        assert_eq!(int(&order, "refunded_total"), 0, "{order}");
+        assert_eq!(refunded_at_stripe(&fake), 0);
+
+        let refund = till.json_with_env(&env, &["refund", &order_id]);
+        assert_eq!(int(&refund, "amount"), 498, "asked again, made: {refund}");
+        assert_eq!(refunded_at_stripe(&fake), 498);
+    }
+}

@@ -19,7 +19,8 @@ pub struct Run {
 }
 
 impl Run {
-    fn from_output(out: Output) -> Run {
+    /// What a finished (or killed) process left behind.
+    pub fn from_output(out: Output) -> Run {
         Run {
             code: out.status.code(),
             stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -132,6 +133,34 @@ impl Till {
             .output()
             .expect("run the versapos binary");
         Run::from_output(out)
+    }
+
+    /// Runs a command with extra environment variables that must succeed; returns its stdout.
+    pub fn ok_with_env(&self, env: &[(&str, &str)], args: &[&str]) -> String {
+        let r = self.run_with_env(env, args);
+        assert_eq!(
+            r.code,
+            Some(0),
+            "`versapos {}` should succeed\nstdout: {}\nstderr: {}",
+            args.join(" "),
+            r.stdout,
+            r.stderr
+        );
+        r.stdout
+    }
+
+    /// Runs a command with `--json` and extra environment variables that must succeed; returns
+    /// its parsed output.
+    pub fn json_with_env(&self, env: &[(&str, &str)], args: &[&str]) -> Value {
+        let mut all = vec!["--json"];
+        all.extend_from_slice(args);
+        let out = self.ok_with_env(env, &all);
+        serde_json::from_str(&out).unwrap_or_else(|e| {
+            panic!(
+                "`versapos {}` should print JSON ({e}), printed:\n{out}",
+                all.join(" ")
+            )
+        })
     }
 
     pub fn run(&self, args: &[&str]) -> Run {

@@ -11,6 +11,11 @@
 //   #customer   as #sell, with the Customer dialog open (F4)
 //   #parked     as #sell, with the Parked dialog open (F9)
 //   #scan       as #sell, then a scanner "types" the latte's barcode (5 ms a key) and Enter
+//   #card       as #sell, paying by card: the card dialog waits for a test card on the demo reader
+//   #declined   as #card, with the declined test card presented
+//   #cardpaid   as #card, with the approved test card presented: the receipt's card line
+//   #indoubt    as #sell, with two card payments in doubt (the banner; "Settle now" settles one)
+//   #readers    the back office's Payments tab (Alt+7), after "Check setup"
 (() => {
   const scenario = (location.hash || "#sell").slice(1);
   const exp = 2;
@@ -74,6 +79,77 @@
     };
   }
 
+  /** A finished sale as the till records it; `cardInfo`: what a card payment adds to its line. */
+  function sell(tenders, cardInfo) {
+    if (scenario === "error" && !cardInfo) return fail("insufficient_tender", "the tenders cover 17.00 of 19.60: 2.60 short");
+    const v = view();
+    let paid = 0; let change = 0; const payments = []; let redeemed = 0;
+    for (const t of tenders) {
+      if (t.kind === "points") {
+        const pts = parseInt(t.value, 10); const amount = Math.floor(pts);
+        redeemed += pts; paid += amount;
+        payments.push({ id: "p" + payments.length, tender: "points", status: "succeeded", amount, tendered: null, change: 0, points: pts, refunded: 0 });
+      } else {
+        const given = t.value === null ? v.total - paid : Math.round(parseFloat(t.value) * 100); const amount = Math.min(given, v.total - paid);
+        change = given - amount; paid += amount;
+        payments.push({ id: "p" + payments.length, tender: t.kind, status: "succeeded", amount, tendered: t.kind === "cash" ? given : null, change, points: 0, refunded: 0, ...(t.kind === "card" && cardInfo ? cardInfo : {}) });
+      }
+    }
+    if (paid < v.total) return fail("insufficient_tender", `the tenders cover ${(paid / 100).toFixed(2)} of ${(v.total / 100).toFixed(2)}`);
+    const order = {
+      id: "01JDEMO", number: ++receiptNo, receipt: `TILL-1-${String(receiptNo).padStart(6, "0")}`, till_id: "TILL-1", status: "paid",
+      currency: "GBP", tax_mode: "inclusive", rounding_rule: "half_even", subtotal: v.subtotal, discount_total: v.discount_total,
+      order_discount: v.order_discount, tax: v.tax_total, total: v.total, cash_rounding: 0, paid, change, refunded_total: 0,
+      customer_id: customer?.id ?? null, points_earned: customer ? Math.floor((v.total - redeemed) / 100) : 0, points_redeemed: redeemed,
+      points_reversed: 0, created_at: "2026-11-28 10:05:12", demo: true,
+      lines: v.lines.map((l, i) => ({ line_no: i + 1, sku: l.sku, name: l.name, quantity: l.quantity, unit_price: l.unit_price, line_discount: l.line_discount, discount: l.discount, order_discount_share: 0, tax_rate: l.tax_rate, tax_basis_points: l.tax_rate === "standard" ? 2000 : 0, net: 0, tax: 0, gross: l.gross, refunded_quantity: 0, refunded_amount: 0 })),
+      payments, tax_breakdown: v.tax_breakdown, refunds: [],
+    };
+    lines = []; orderDiscount = null; customer = null;
+    return order;
+  }
+
+  // --- card payments: a demo account with one simulated reader ---------------------------------
+  const locations = [{ id: "tml_demo", display_name: "Corner Café" }];
+  const readers = [
+    { id: "tmr_demo", label: "Demo reader", device_type: "simulated_wisepos_e", serial_number: "SIM-DEMO-0001", location: "tml_demo", state: "online", simulated: true, chosen: true },
+    { id: "tmr_back", label: "Back counter", device_type: "bbpos_wisepos_e", serial_number: "WSC-513-492", location: "tml_demo", state: "offline", simulated: false, chosen: false },
+  ];
+  let inDoubt = scenario === "indoubt"
+    ? [
+      { payment_id: "pi_mock_41", order_id: "01JDOUBT41", receipt: "TILL-1-000039", amount: 640, currency: "GBP", since: "2026-11-28T09:58:00Z" },
+      { payment_id: "pi_mock_42", order_id: "01JDOUBT42", receipt: "TILL-1-000040", amount: 1275, currency: "GBP", since: "2026-11-28T10:01:00Z" },
+    ]
+    : [];
+  /** The card payment on the reader: its tenders, progress channel and how to end it. */
+  let card = null;
+  let paymentNo = 0;
+  let lastCardTenders = [];
+  const chosenReader = () => readers.find((r) => r.chosen) ?? null;
+  const DECLINES = {
+    declined: ["card_declined", "The card was declined. Ask for another card or another way to pay."],
+    insufficient_funds: ["insufficient_funds", "The card was declined: not enough money on the account."],
+    lost_card: ["lost_card", "The card was declined: it is reported lost. Ask for another way to pay."],
+    expired: ["expired_card", "The card has expired. Ask for another card."],
+  };
+
+  function runCard(tenders, progress, paymentId) {
+    const name = chosenReader()?.label ?? "the reader";
+    const tell = (stage, message) => progress?.onmessage?.({ stage, message, reader: name, payment_id: paymentId });
+    return new Promise((resolve) => {
+      card = { tenders, paymentId, tell, resolve };
+      lastCardTenders = tenders;
+      tell("starting", `Sending the amount to ${name}…`);
+      setTimeout(() => card?.paymentId === paymentId && tell("waiting_for_card", `Present the card on ${name}`), 400);
+    });
+  }
+
+  function endCard(outcome) {
+    const c = card;
+    card = null;
+    c?.resolve(outcome);
+  }
+
   const commands = {
     app_status: () => ({ set_up: setUp, shop: setUp ? shop : null, store_path: "/tmp/mock/store.db" }),
     start_demo: () => ((setUp = true), shop),
@@ -117,34 +193,7 @@
       lines = c.items.map((i) => ({ p: find(i.sku), q: i.quantity, d: null }));
       return view();
     },
-    checkout: ({ tenders }) => {
-      if (scenario === "error") return fail("insufficient_tender", "the tenders cover 17.00 of 19.60: 2.60 short");
-      const v = view();
-      let paid = 0; let change = 0; const payments = []; let redeemed = 0;
-      for (const t of tenders) {
-        if (t.kind === "points") {
-          const pts = parseInt(t.value, 10); const amount = Math.floor(pts);
-          redeemed += pts; paid += amount;
-          payments.push({ id: "p" + payments.length, tender: "points", status: "succeeded", amount, tendered: null, change: 0, points: pts, refunded: 0 });
-        } else {
-          const given = t.value === null ? v.total - paid : Math.round(parseFloat(t.value) * 100); const amount = Math.min(given, v.total - paid);
-          change = given - amount; paid += amount;
-          payments.push({ id: "p" + payments.length, tender: t.kind, status: "succeeded", amount, tendered: given, change, points: 0, refunded: 0 });
-        }
-      }
-      if (paid < v.total) return fail("insufficient_tender", `the tenders cover ${(paid / 100).toFixed(2)} of ${(v.total / 100).toFixed(2)}`);
-      const order = {
-        id: "01JDEMO", number: ++receiptNo, receipt: `TILL-1-${String(receiptNo).padStart(6, "0")}`, till_id: "TILL-1", status: "paid",
-        currency: "GBP", tax_mode: "inclusive", rounding_rule: "half_even", subtotal: v.subtotal, discount_total: v.discount_total,
-        order_discount: v.order_discount, tax: v.tax_total, total: v.total, cash_rounding: 0, paid, change, refunded_total: 0,
-        customer_id: customer?.id ?? null, points_earned: customer ? Math.floor((v.total - redeemed) / 100) : 0, points_redeemed: redeemed,
-        points_reversed: 0, created_at: "2026-11-28 10:05:12", demo: true,
-        lines: v.lines.map((l, i) => ({ line_no: i + 1, sku: l.sku, name: l.name, quantity: l.quantity, unit_price: l.unit_price, line_discount: l.line_discount, discount: l.discount, order_discount_share: 0, tax_rate: l.tax_rate, tax_basis_points: l.tax_rate === "standard" ? 2000 : 0, net: 0, tax: 0, gross: l.gross, refunded_quantity: 0, refunded_amount: 0 })),
-        payments, tax_breakdown: v.tax_breakdown, refunds: [],
-      };
-      lines = []; orderDiscount = null; customer = null;
-      return order;
-    },
+    checkout: ({ tenders }) => sell(tenders, null),
     find_customers: ({ search }) => customers.filter((c) => !search || c.name.toLowerCase().includes(search.toLowerCase())),
     add_customer: ({ customer: c }) => {
       const n = { id: customers.length + 1, ...c, card_uid: null, points_balance: 0, created_at: "2026-11-28" };
@@ -152,6 +201,64 @@
       return n;
     },
     order: () => fail("unknown_order", "no such order"),
+    staff_status: () => ({ has_staff: true, signed_in: { id: 1, name: "Avery", role: "admin" }, staff: [{ name: "Avery", role: "admin" }] }),
+
+    payments_status: () => ({ mode: "demo", reader: chosenReader(), problem: chosenReader() ? null : "no reader chosen", in_doubt: inDoubt.length }),
+    card_checkout: ({ tenders, progress }) => {
+      if (!chosenReader()) return fail("reader_unavailable", "No card reader is chosen for this till: choose one in the back office (Payments).");
+      return runCard(tenders, progress, `pi_mock_${++paymentNo}`);
+    },
+    retry_card_payment: ({ paymentId, progress }) => runCard(lastCardTenders, progress, paymentId),
+    abandon_card_payment: () => view(),
+    cancel_card_payment: () => {
+      if (!card) return fail("no_card_payment", "No card payment is waiting on the reader.");
+      endCard({ outcome: "canceled", payment_id: card.paymentId, message: "The payment was canceled at the till." });
+      return null;
+    },
+    present_test_card: ({ card: kind }) => {
+      if (!card) return fail("no_card_payment", "No card payment is waiting on the reader.");
+      const c = card;
+      if (kind === "approved") {
+        c.tell("capturing", "Taking the payment…");
+        setTimeout(() => {
+          const order = sell(c.tenders, { mode: "demo", card_brand: "visa", card_last4: "4242", intent_id: c.paymentId });
+          endCard({ outcome: "paid", order });
+        }, 500);
+      } else {
+        const [code, message] = DECLINES[kind];
+        setTimeout(() => endCard({ outcome: "declined", payment_id: c.paymentId, message, code }), 300);
+      }
+      return null;
+    },
+    readers_list: () => readers,
+    locations_list: () => locations,
+    register_reader: ({ code, label, location }) => {
+      if (!/^[a-z]+(-[a-z]+){2}$/.test(code)) return fail("invalid_input", "code: no reader is waiting with that pairing code");
+      const r = { id: `tmr_${readers.length + 1}`, label, device_type: "bbpos_wisepos_e", serial_number: `WSC-${100 + readers.length}`, location, state: "online", simulated: false, chosen: false };
+      readers.push(r);
+      return r;
+    },
+    choose_reader: ({ readerId }) => {
+      const r = readers.find((x) => x.id === readerId);
+      if (!r) return fail("unknown_reader", `no reader ${readerId}`);
+      for (const x of readers) x.chosen = x === r;
+      return r;
+    },
+    check_setup: () => ({
+      ok: true,
+      checks: [
+        { id: "key", title: "Stripe key", status: "skip", detail: "No key is stored: the till runs in demo mode.", fix: "Store a restricted key (rk_…) with versapos doctor to take real cards." },
+        { id: "mode", title: "Mode", status: "ok", detail: "Demo: a simulated reader, no real money.", fix: null },
+        { id: "reader", title: "Card reader", status: "ok", detail: "Demo reader is chosen and online.", fix: null },
+        { id: "relay", title: "Webhook relay", status: "warn", detail: "No relay is set: payment updates come from polling only.", fix: "Set the relay address and till token in versapos doctor." },
+      ],
+    }),
+    payments_in_doubt: () => inDoubt,
+    reconcile_payments: () => {
+      const settled = inDoubt.slice(0, 1).map((p) => ({ receipt: p.receipt, payment_id: p.payment_id, outcome: "paid", detail: "Stripe captured it at 10:02" }));
+      inDoubt = inDoubt.slice(1);
+      return { settled, remaining: inDoubt.length };
+    },
   };
 
   if (scenario !== "firstrun" && scenario !== "setup") {
@@ -193,6 +300,16 @@
     [..."500000000002", "Enter"].forEach((k, i) => later(400 + i * 5, () => key(k)));
   }
   if (scenario === "search") later(300, () => setInput("[data-testid=search-input]", "la"));
+  if (scenario === "card" || scenario === "declined" || scenario === "cardpaid") {
+    later(300, () => key("F12"));
+    later(500, () => document.querySelector("[data-testid=pay-card]").click());
+    if (scenario !== "card") later(1100, () => document.querySelector(`[data-testid=test-card][data-card=${scenario === "declined" ? "declined" : "approved"}]`).click());
+  }
+  if (scenario === "readers") {
+    later(300, () => key("F10"));
+    later(500, () => key("7", { altKey: true }));
+    later(700, () => document.querySelector("[data-testid=check-setup]").click());
+  }
   if (scenario === "pay" || scenario === "error" || scenario === "receipt") {
     later(300, () => key("F12"));
     later(500, () => setInput("[data-testid=points-input]", "300"));

@@ -68,6 +68,9 @@ pub enum Command {
     /// Settle card payments in doubt (a till stopped or cut off mid-payment) from Stripe's own
     /// view of each PaymentIntent.
     Reconcile,
+    /// Check the card payment setup (Stripe key, Stripe itself, the clock, the card reader) and
+    /// say what to fix; exits 1 when something must be fixed before taking cards.
+    Doctor,
 }
 
 #[derive(Subcommand, Debug)]

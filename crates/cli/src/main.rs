@@ -2,6 +2,7 @@
 //! [`versapos_store::Till`]; what it prints lives in `print.rs`.
 
 mod args;
+mod doctor;
 mod print;
 
 use args::{
@@ -35,6 +36,9 @@ enum CliError {
     Failed(String),
     #[error(transparent)]
     Payment(#[from] FlowError),
+    /// A card sale that was not paid (declined, canceled, or in doubt); exit 1.
+    #[error("{message}")]
+    CardNotPaid { code: &'static str, message: String },
 }
 
 impl From<GatewayError> for CliError {
@@ -51,6 +55,7 @@ impl CliError {
             CliError::Io(_) => "io",
             CliError::Failed(_) => "check_failed",
             CliError::Payment(e) => e.code(),
+            CliError::CardNotPaid { code, .. } => code,
         }
     }
 
@@ -282,7 +287,22 @@ fn run(cli: Cli) -> Result<()> {
             } else {
                 RefundRequest::Whole
             };
-            let refund = till.refund(&a.order, &request, a.restock)?;
+            // A card part goes back through Stripe; the keychain is read only then, so a cash
+            // refund works with no keychain and no network (its gateway is never asked).
+            let card = till
+                .refund_preview(&a.order, &request, a.restock)?
+                .tenders
+                .iter()
+                .any(|t| t.intent_id.is_some() && t.paid_out > 0);
+            let gateway: Box<dyn versapos_payments::Gateway> = if card {
+                setup::connect(&versapos_secrets::Keychain::default())?.gateway
+            } else {
+                Box::new(versapos_payments::demo::DemoGateway::new())
+            };
+            let till = std::sync::Mutex::new(till);
+            let refund = versapos_payments::refunds::refund_order(
+                &*gateway, &till, &a.order, &request, a.restock,
+            )?;
             out.refund(&refund);
         }
         Command::Customers(cmd) => match cmd {
@@ -317,6 +337,7 @@ fn run(cli: Cli) -> Result<()> {
                 )));
             }
         }
+        Command::Doctor => doctor::run(&till, &out)?,
         Command::Status => {
             let shop = till.shop().ok().map(|s| s.name.clone());
             out.status(&path, shop.as_deref(), till.has_staff()?);
@@ -717,15 +738,18 @@ fn card_sale(
             message,
         } => {
             flow::abandon(gateway, &till, &payment_id)?;
-            Err(CliError::Failed(format!(
-                "{message} The sale {} was not paid.",
-                pending.receipt
-            )))
+            Err(CliError::CardNotPaid {
+                code: "card_not_paid",
+                message: format!("{message} The sale {} was not paid.", pending.receipt),
+            })
         }
-        CardOutcome::InDoubt { message, .. } => Err(CliError::Failed(format!(
-            "{message} (sale {}; settle it with `versapos reconcile`)",
-            pending.receipt
-        ))),
+        CardOutcome::InDoubt { message, .. } => Err(CliError::CardNotPaid {
+            code: "payment_in_doubt",
+            message: format!(
+                "{message} (sale {}; settle it with `versapos reconcile`)",
+                pending.receipt
+            ),
+        }),
     }
 }
 

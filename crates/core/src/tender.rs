@@ -69,6 +69,10 @@ pub enum TenderError {
     NothingLeftForCash,
     #[error("a card amount must be positive")]
     CardAmount,
+    #[error("the cash handed over covers the whole sale: no card is needed")]
+    CardNotNeeded,
+    #[error("with the card taking the rest, say how much cash was handed over")]
+    OpenCashAndCard,
     #[error("'{0}' is not a cash rounding (expected none, 0.05 or 0.10)")]
     BadCashRounding(String),
     #[error(transparent)]
@@ -220,9 +224,53 @@ pub fn settle(
         });
     }
 
+    // Cash handed over beside a card for "the rest": the cash is counted first, as it is, and
+    // the card takes what is left (no rounding and no change on that cash).
+    let open_card = requests
+        .iter()
+        .any(|r| matches!(r, TenderRequest::Card { amount: None }));
+    let cash_first = if open_card {
+        let handed: Vec<&Option<Money>> = requests
+            .iter()
+            .filter_map(|r| match r {
+                TenderRequest::Cash { tendered } => Some(tendered),
+                _ => None,
+            })
+            .collect();
+        match handed.as_slice() {
+            [Some(t)] => {
+                if t.currency() != cur {
+                    return Err(MoneyError::CurrencyMismatch(
+                        t.currency().to_string(),
+                        cur.to_string(),
+                    )
+                    .into());
+                }
+                if t.minor() <= 0 {
+                    return Err(TenderError::InsufficientTender {
+                        due: due.to_major_string(),
+                        tendered: t.to_major_string(),
+                    });
+                }
+                if t.minor() >= due.minor() {
+                    return Err(TenderError::CardNotNeeded);
+                }
+                Some(*t)
+            }
+            [None] => return Err(TenderError::OpenCashAndCard),
+            _ => None,
+        }
+    } else {
+        None
+    };
+
     for r in requests {
         if let TenderRequest::Card { amount } = r {
-            let amount = amount.unwrap_or(due);
+            let amount = match (amount, cash_first) {
+                (Some(a), _) => *a,
+                (None, Some(cash)) => due.checked_sub(cash)?,
+                (None, None) => due,
+            };
             if amount.minor() <= 0 {
                 return Err(TenderError::CardAmount);
             }
@@ -262,6 +310,16 @@ pub fn settle(
                     tendered: paid.to_major_string(),
                 });
             }
+        }
+        [_] if cash_first.is_some() => {
+            let handed = cash_first.unwrap_or(due);
+            payments.push(Payment {
+                tender: TenderKind::Cash,
+                amount: handed,
+                tendered: Some(handed),
+                change: Money::zero(cur),
+                points: 0,
+            });
         }
         [tendered] => {
             if due.minor() <= 0 {
@@ -321,6 +379,43 @@ mod tests {
 
     fn rules() -> LoyaltyRules {
         LoyaltyRules::default()
+    }
+
+    #[test]
+    fn cash_handed_over_beside_a_card_for_the_rest_is_counted_first() {
+        let card_rest = TenderRequest::Card { amount: None };
+        let cash = |m| TenderRequest::Cash {
+            tendered: Some(gbp(m)),
+        };
+        let s = settle(
+            gbp(1299),
+            &[cash(500), card_rest.clone()],
+            CashRounding::NONE,
+            &rules(),
+            None,
+        )
+        .expect("settle");
+        let parts: Vec<(TenderKind, i64, i64)> = s
+            .payments
+            .iter()
+            .map(|p| (p.tender, p.amount.minor(), p.change.minor()))
+            .collect();
+        assert_eq!(
+            parts,
+            vec![(TenderKind::Card, 799, 0), (TenderKind::Cash, 500, 0)]
+        );
+        assert_eq!(s.money_paid.minor(), 1299);
+        let refused = |tenders: &[TenderRequest]| {
+            settle(gbp(1299), tenders, CashRounding::NONE, &rules(), None).expect_err("refused")
+        };
+        assert_eq!(
+            refused(&[cash(1299), card_rest.clone()]),
+            TenderError::CardNotNeeded
+        );
+        assert_eq!(
+            refused(&[TenderRequest::Cash { tendered: None }, card_rest]),
+            TenderError::OpenCashAndCard
+        );
     }
 
     #[test]

@@ -25,7 +25,7 @@ pub trait TillAccess: Sync {
     fn with_till(&self, f: &mut dyn FnMut(&mut Till)) -> Result<(), FlowError>;
 }
 
-fn on<R>(
+pub(crate) fn on<R>(
     access: &dyn TillAccess,
     f: impl FnOnce(&mut Till) -> Result<R, TillError>,
 ) -> Result<R, FlowError> {
@@ -515,7 +515,7 @@ fn uuid_like(payment_id: &str) -> String {
 pub struct ReconcileLine {
     pub receipt: String,
     pub payment_id: String,
-    /// "paid", "failed" or "in_doubt".
+    /// "paid", "failed" or "in_doubt"; a card refund: "refunded", "failed" or "in_doubt".
     pub outcome: String,
     pub detail: String,
 }
@@ -538,7 +538,8 @@ pub struct ReconcileReport {
 ///
 /// A payment whose PaymentIntent id was never stored (the till stopped during the create call)
 /// is looked up by sending the same create again: the idempotency key returns the one Stripe
-/// made, if it made one.
+/// made, if it made one. Card refunds in doubt are settled after the payments
+/// ([`crate::refunds::reconcile_refunds`]).
 pub fn reconcile(
     gateway: &dyn Gateway,
     till: &dyn TillAccess,
@@ -572,6 +573,12 @@ pub fn reconcile(
                 settled.push(line("in_doubt", e.to_string()));
             }
         }
+    }
+    for line in crate::refunds::reconcile_refunds(gateway, till)? {
+        if line.outcome == "in_doubt" {
+            remaining += 1;
+        }
+        settled.push(line);
     }
     Ok(ReconcileReport { settled, remaining })
 }

@@ -4,10 +4,13 @@
 //! - [`stripe`]: the Stripe implementation (async-stripe, blocking, any base URL).
 //! - [`sim`] and [`demo`]: the simulated Terminal behind demo mode (no keys).
 //! - [`flow`]: taking a card on the reader, giving it up, and settling payments in doubt.
+//! - [`refunds`]: giving a card payment back through Stripe, and settling refunds in doubt.
 
 pub mod demo;
+pub mod doctor;
 pub mod flow;
 pub mod gateway;
+pub mod refunds;
 pub mod setup;
 pub mod sim;
 pub mod stripe;

@@ -483,7 +483,9 @@ fn map_stripe_error(error: StripeError, what: &str, timeout: Duration) -> Gatewa
             "no answer about {what} within {} ms",
             timeout.as_millis()
         )),
-        StripeError::ClientError(msg) => GatewayError::Network(msg),
+        StripeError::ClientError(msg) => GatewayError::Network(format!(
+            "no connection while asking about {what}: check the till's network ({msg})"
+        )),
         StripeError::JSONDeserialize(msg) if msg == UNREADABLE_ERROR => GatewayError::Server {
             status: 502,
             message: format!("an error answer about {what} was not Stripe's error format"),

@@ -56,6 +56,10 @@ pub enum TillError {
     CardSettled { payment: String, status: String },
     #[error("a card refund on order {0} is still in doubt: settle it (`versapos reconcile`) before refunding again")]
     CardRefundPending(String),
+    #[error("part of this refund goes back to a card: it is made through Stripe (the till's refund screen or `versapos refund`)")]
+    CardRefundNeedsStripe,
+    #[error("order {0} was paid by card: refund it instead of voiding it, so the card gets its money back")]
+    CardPaidVoid(String),
     #[error("no staff member is signed in: sign in with your PIN first")]
     NotSignedIn,
     #[error("{role}s may not {}: this needs the '{permission}' permission (ask a {}{})", permission.describe(), permission.least_role(), if *permission == Permission::ChangeSettings || *permission == Permission::ManageKeys || *permission == Permission::ManageManagers { "" } else { " to approve with their PIN" })]
@@ -139,6 +143,8 @@ impl TillError {
             TillError::UnknownPayment(_) => "unknown_payment",
             TillError::CardSettled { .. } => "card_settled",
             TillError::CardRefundPending(_) => "card_refund_pending",
+            TillError::CardRefundNeedsStripe => "card_refund_needs_stripe",
+            TillError::CardPaidVoid(_) => "card_paid_void",
             TillError::NotSignedIn => "not_signed_in",
             TillError::NotPermitted { .. } => "not_permitted",
             TillError::UnknownStaff(_) => "unknown_staff",

@@ -23,7 +23,7 @@ pub use catalog::{ImportSummary, NewProduct, Product, ProductDetails};
 pub use customers::{Customer, NewCustomer, PointsEntry};
 pub use error::{ImportProblem, Result, TillError};
 pub use journal::{JournalProblem, JournalReport};
-pub use refunds::RefundView;
+pub use refunds::{CardRefundPart, PendingRefund, RefundView};
 pub use register::{CartLineView, CartView, Sale};
 pub use reports::{Report, ReportBy};
 pub use sales::{
@@ -981,6 +981,69 @@ impl Till {
         let id = sales::resolve(&self.conn, &shop, reference)?;
         let when = self.authorize(Permission::Refund)?;
         refunds::refund(&mut self.conn, &shop, &id, request, restock, &when)
+    }
+
+    /// The refund [`Till::refund`] would make, without making it: which payment gets how much
+    /// back (a card part through Stripe), the points, the order's state after. Same checks and
+    /// permission as the refund; a manager's approval is not used up.
+    pub fn refund_preview(
+        &mut self,
+        reference: &str,
+        request: &RefundRequest,
+        restock: bool,
+    ) -> Result<RefundView> {
+        let shop = self.shop()?.clone();
+        let id = sales::resolve(&self.conn, &shop, reference)?;
+        self.check_or_approved(Permission::Refund)?;
+        let when = self.settling_moment();
+        refunds::preview(&mut self.conn, &shop, &id, request, restock, &when)
+    }
+
+    /// Writes a refund whose card part Stripe is to make (see [`refunds::begin_card_refund`]),
+    /// using up the manager's approval it needs. With no card part nothing is written, the
+    /// approval stays, and the parts come back empty: refund with [`Till::refund`] then.
+    pub fn begin_card_refund(
+        &mut self,
+        reference: &str,
+        request: &RefundRequest,
+        restock: bool,
+    ) -> Result<PendingRefund> {
+        let shop = self.shop()?.clone();
+        let id = sales::resolve(&self.conn, &shop, reference)?;
+        let approval = self.approval.clone();
+        let when = self.authorize(Permission::Refund)?;
+        let pending =
+            refunds::begin_card_refund(&mut self.conn, &shop, &id, request, restock, &when);
+        if !matches!(&pending, Ok(p) if !p.parts.is_empty()) {
+            // Nothing was written: the approval is still good for the refund itself.
+            self.approval = approval;
+        }
+        pending
+    }
+
+    /// Commits a card refund once Stripe made every part (`stripe_ids`: each part's key and
+    /// Stripe's refund id). Needs nobody signed in (a refund in doubt is settled at start-up):
+    /// the journal names who asked for it. Completing it again returns the same refund.
+    pub fn complete_card_refund(
+        &mut self,
+        refund_id: &str,
+        stripe_ids: &[(String, String)],
+    ) -> Result<RefundView> {
+        let shop = self.shop()?.clone();
+        let at = self.moment();
+        refunds::complete_card_refund(&mut self.conn, &shop, refund_id, stripe_ids, &at)
+    }
+
+    /// Gives up a card refund Stripe refused; the order stays as it was.
+    pub fn fail_card_refund(&mut self, refund_id: &str, reason: &str) -> Result<()> {
+        let shop = self.shop()?.clone();
+        let when = self.settling_moment();
+        refunds::fail_card_refund(&mut self.conn, &shop, refund_id, reason, &when)
+    }
+
+    /// Card refunds Stripe was asked for and the till has not settled yet, oldest first.
+    pub fn pending_card_refunds(&self) -> Result<Vec<PendingRefund>> {
+        refunds::pending_card_refunds(&self.conn)
     }
 
     // Reports and the journal.

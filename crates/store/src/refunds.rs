@@ -1,16 +1,26 @@
 //! Refunds: planned by the domain, committed here in one transaction with stock, points,
 //! rollups and the journal.
+//!
+//! A refund with a card part goes in two steps, like a card sale: [`begin_card_refund`] writes
+//! one `card_refunds` row per card payment ('pending', its id the Stripe idempotency key) before
+//! Stripe is asked; [`complete_card_refund`] commits the refund itself once Stripe made every
+//! part, and [`fail_card_refund`] gives it up when Stripe refused. While a card refund is pending
+//! its order takes no other refund, so the plan Stripe was asked for is the plan committed.
 
 use crate::customers::post_points;
 use crate::error::{Result, TillError};
 use crate::journal;
-use crate::sales::{money, new_id, tender_kind, Moment};
+use crate::sales::{money, new_id, stored_receipt, tender_kind, Moment};
 use crate::shop::Shop;
-use rusqlite::{params, Connection, TransactionBehavior};
+use crate::staff;
+use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 use serde::Serialize;
+use std::collections::HashMap;
 use ts_rs::TS;
-use versapos_core::refund::{RefundableLine, RefundableOrder, RefundablePayment};
-use versapos_core::{plan_refund, receipt_label, CustomerId, OrderStatus, RefundRequest, Sku};
+use versapos_core::refund::{RefundPlan, RefundableLine, RefundableOrder, RefundablePayment};
+use versapos_core::{
+    plan_refund, receipt_label, CustomerId, Money, OrderStatus, RefundRequest, Sku, TenderKind,
+};
 
 /// A committed refund, as printed on the refund slip.
 #[derive(Clone, Debug, Serialize, TS)]
@@ -41,28 +51,96 @@ pub struct RefundLineView {
 
 #[derive(Clone, Debug, Serialize, TS)]
 pub struct RefundTenderView {
+    /// The payment this part goes back to.
+    pub payment_id: String,
     pub tender: String,
     pub amount: i64,
     pub paid_out: i64,
     pub points: i64,
+    /// Card payments: the Stripe PaymentIntent (`pi_…`) the money goes back to.
+    pub intent_id: Option<String>,
 }
 
-/// Refunds (part of) an order back to its original tenders.
-pub fn refund(
-    conn: &mut Connection,
-    shop: &Shop,
-    order_id: &str,
-    request: &RefundRequest,
-    restock: bool,
-    when: &Moment,
-) -> Result<RefundView> {
+/// A refund whose card part Stripe is being asked for: written, not yet committed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+pub struct PendingRefund {
+    /// The id the refund gets once committed.
+    pub refund_id: String,
+    pub order_id: String,
+    pub receipt: String,
+    pub till_id: String,
+    /// One part per card payment that gives money back; empty when no card is involved.
+    pub parts: Vec<CardRefundPart>,
+}
+
+/// What one card payment gives back through Stripe.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+pub struct CardRefundPart {
+    /// The `card_refunds` row id: the Stripe idempotency key of this refund.
+    pub key: String,
+    pub payment_id: String,
+    pub intent_id: String,
+    pub amount: i64,
+}
+
+/// An order as a refund needs to see it.
+struct Refundable {
+    number: i64,
+    customer: Option<i64>,
+    receipt: String,
+    /// Each line with its product id (for stock and rollups).
+    lines: Vec<(RefundableLine, i64)>,
+    /// Each succeeded payment's PaymentIntent, if it has one.
+    intents: HashMap<String, Option<String>>,
+    order: RefundableOrder,
+}
+
+fn check_request(request: &RefundRequest, restock: bool) -> Result<()> {
     if restock && matches!(request, RefundRequest::Amount(_)) {
         return Err(TillError::invalid(
             "restock",
             "an amount refund returns no goods; refund lines to put stock back",
         ));
     }
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    Ok(())
+}
+
+/// Refuses while a card refund on the order is pending, other than `except` (the one being
+/// completed).
+fn refuse_if_card_refund_pending(
+    tx: &Connection,
+    order_id: &str,
+    receipt: &str,
+    except: Option<&str>,
+) -> Result<()> {
+    let pending: i64 = tx
+        .prepare_cached(
+            "SELECT count(*) FROM card_refunds
+             WHERE order_id = ?1 AND status = 'pending' AND refund_id IS NOT ?2",
+        )?
+        .query_row(params![order_id, except], |r| r.get(0))?;
+    if pending > 0 {
+        return Err(TillError::CardRefundPending(receipt.to_string()));
+    }
+    Ok(())
+}
+
+/// Reads the order and plans the refund: the order must be refundable and have no other card
+/// refund pending.
+fn plan(
+    tx: &Connection,
+    shop: &Shop,
+    order_id: &str,
+    request: &RefundRequest,
+    completing: Option<&str>,
+) -> Result<(Refundable, RefundPlan)> {
+    let order = load(tx, shop, order_id)?;
+    refuse_if_card_refund_pending(tx, order_id, &order.receipt, completing)?;
+    let plan = plan_refund(&order.order, request, shop.cash_rounding)?;
+    Ok((order, plan))
+}
+
+fn load(tx: &Connection, shop: &Shop, order_id: &str) -> Result<Refundable> {
     #[allow(clippy::type_complexity)]
     let (
         status,
@@ -139,9 +217,10 @@ pub fn refund(
             ))
         })
         .collect::<Result<_>>()?;
+    let mut intents = HashMap::new();
     let payments: Vec<RefundablePayment> = tx
         .prepare(
-            "SELECT id, tender, amount, refunded, points, points_returned FROM payments
+            "SELECT id, tender, amount, refunded, points, points_returned, intent_id FROM payments
              WHERE order_id = ?1 AND status = 'succeeded' ORDER BY seq",
         )?
         .query_map([order_id], |r| {
@@ -152,10 +231,11 @@ pub fn refund(
                 r.get::<_, i64>(3)?,
                 r.get::<_, i64>(4)?,
                 r.get::<_, i64>(5)?,
+                r.get::<_, Option<String>>(6)?,
             ))
         })?
         .map(|row| {
-            let (id, tender, amount, refunded, points, returned) = row?;
+            let (id, tender, amount, refunded, points, returned, intent) = row?;
             Ok((
                 id,
                 tender_kind(&tender)?,
@@ -163,14 +243,16 @@ pub fn refund(
                 refunded,
                 points,
                 returned,
+                intent,
             ))
         })
         .collect::<Result<Vec<_>>>()?
         .into_iter()
         .map(
-            |(payment_id, tender, amount, refunded, points, points_returned)| {
+            |(payment_id, tender, amount, refunded, points, points_returned, intent)| {
+                intents.insert(payment_id.clone(), intent);
                 // Refunds weigh what each tender paid towards the order, before cash rounding.
-                let value = if tender == versapos_core::TenderKind::Cash {
+                let value = if tender == TenderKind::Cash {
                     amount - cash_rounding
                 } else {
                     amount
@@ -197,23 +279,135 @@ pub fn refund(
         points_earned: if customer.is_some() { earned } else { 0 },
         points_reversed: reversed,
     };
-    let plan = plan_refund(&order, request, shop.cash_rounding)?;
-    let refund_id = new_id();
-    let kind = match request {
+    Ok(Refundable {
+        number,
+        customer,
+        receipt,
+        lines,
+        intents,
+        order,
+    })
+}
+
+fn kind(request: &RefundRequest) -> &'static str {
+    match request {
         RefundRequest::Whole => "whole",
         RefundRequest::Lines(_) => "lines",
         RefundRequest::Amount(_) => "amount",
-    };
+    }
+}
 
+/// The card parts of a plan: every card payment that gives money back, with its PaymentIntent.
+fn card_parts(order: &Refundable, plan: &RefundPlan) -> Result<Vec<(String, String, i64)>> {
+    plan.tenders
+        .iter()
+        .filter(|t| t.tender == TenderKind::Card && t.paid_out.minor() > 0)
+        .map(|t| {
+            let intent = order
+                .intents
+                .get(&t.payment_id)
+                .cloned()
+                .flatten()
+                .ok_or_else(|| {
+                    TillError::Corrupt(format!(
+                        "card payment {} has no Stripe PaymentIntent to refund",
+                        t.payment_id
+                    ))
+                })?;
+            Ok((t.payment_id.clone(), intent, t.paid_out.minor()))
+        })
+        .collect()
+}
+
+/// Refunds (part of) an order back to its original tenders. Refused while a card refund on the
+/// order is still pending.
+pub fn refund(
+    conn: &mut Connection,
+    shop: &Shop,
+    order_id: &str,
+    request: &RefundRequest,
+    restock: bool,
+    when: &Moment,
+) -> Result<RefundView> {
+    check_request(request, restock)?;
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let (order, plan) = plan(&tx, shop, order_id, request, None)?;
+    // Money back to a card moves only through Stripe (see `begin_card_refund`).
+    if plan
+        .tenders
+        .iter()
+        .any(|t| t.tender == TenderKind::Card && t.paid_out.minor() > 0)
+    {
+        return Err(TillError::CardRefundNeedsStripe);
+    }
+    let view = commit(
+        &tx,
+        shop,
+        order_id,
+        &new_id(),
+        kind(request),
+        &order,
+        &plan,
+        restock,
+        when,
+    )?;
+    tx.commit()?;
+    Ok(view)
+}
+
+/// The refund [`refund`] would make, without making it: committed in a transaction that is then
+/// rolled back, so every figure (points shortfall included) is the real one.
+pub fn preview(
+    conn: &mut Connection,
+    shop: &Shop,
+    order_id: &str,
+    request: &RefundRequest,
+    restock: bool,
+    when: &Moment,
+) -> Result<RefundView> {
+    check_request(request, restock)?;
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let (order, plan) = plan(&tx, shop, order_id, request, None)?;
+    let view = commit(
+        &tx,
+        shop,
+        order_id,
+        &new_id(),
+        kind(request),
+        &order,
+        &plan,
+        restock,
+        when,
+    )?;
+    tx.rollback()?;
+    Ok(view)
+}
+
+/// Writes a planned refund with id `refund_id`: points, the refund and its lines and tenders,
+/// stock, rollups, the order and the journal entry.
+#[allow(clippy::too_many_arguments)]
+fn commit(
+    tx: &Transaction<'_>,
+    shop: &Shop,
+    order_id: &str,
+    refund_id: &str,
+    kind: &str,
+    order: &Refundable,
+    plan: &RefundPlan,
+    restock: bool,
+    when: &Moment,
+) -> Result<RefundView> {
+    let lines = &order.lines;
+    let number = order.number;
     // Points first: the shortfall (points already spent) is recorded on the refund. Redeemed
     // points go back before earned points are taken, so that points returned by this very
     // refund cover the reversal instead of turning into a shortfall the customer keeps.
     let mut reversed_now = 0;
     let mut shortfall = 0;
-    if let Some(c) = customer.map(CustomerId) {
+    if let Some(c) = order.customer.map(CustomerId) {
         for t in plan.tenders.iter().filter(|t| t.points > 0) {
             post_points(
-                &tx,
+                tx,
                 c,
                 &format!("return:{refund_id}:{}", t.payment_id),
                 Some(order_id),
@@ -223,7 +417,7 @@ pub fn refund(
             )?;
         }
         let posted = post_points(
-            &tx,
+            tx,
             c,
             &format!("reverse:{refund_id}"),
             Some(order_id),
@@ -330,10 +524,12 @@ pub fn refund(
             params![when.business_day, tp.tender.as_str(), tp.paid_out.minor()],
         )?;
         tender_views.push(RefundTenderView {
+            payment_id: tp.payment_id.clone(),
             tender: tp.tender.as_str().to_string(),
             amount: tp.amount.minor(),
             paid_out: tp.paid_out.minor(),
             points: tp.points,
+            intent_id: order.intents.get(&tp.payment_id).cloned().flatten(),
         });
     }
     tx.execute(
@@ -366,11 +562,11 @@ pub fn refund(
         ],
     )?;
     journal::append(
-        &tx,
+        tx,
         shop.till_id.as_str(),
         when,
         "refund",
-        &refund_id,
+        refund_id,
         &serde_json::json!({
             "order_id": order_id, "number": number, "kind": kind, "amount": plan.amount.minor(),
             "tax": plan.tax.minor(), "restock": restock, "points_reversed": reversed_now,
@@ -378,11 +574,10 @@ pub fn refund(
                 "tender": t.tender, "paid_out": t.paid_out, "points": t.points })).collect::<Vec<_>>(),
         }),
     )?;
-    tx.commit()?;
     Ok(RefundView {
-        id: refund_id,
+        id: refund_id.to_string(),
         order_id: order_id.to_string(),
-        receipt,
+        receipt: order.receipt.clone(),
         currency: shop.currency.code().to_string(),
         amount: plan.amount.minor(),
         tax: plan.tax.minor(),
@@ -393,5 +588,439 @@ pub fn refund(
         order_status: new_status.as_str().to_string(),
         lines: line_views,
         tenders: tender_views,
+    })
+}
+
+/// The request as stored on a pending card refund, to finish it after a crash.
+fn encode_request(request: &RefundRequest) -> serde_json::Value {
+    match request {
+        RefundRequest::Whole => serde_json::json!({ "kind": "whole" }),
+        RefundRequest::Lines(lines) => serde_json::json!({
+            "kind": "lines",
+            "lines": lines.iter().map(|(sku, quantity)| serde_json::json!({
+                "sku": sku.to_string(), "quantity": quantity })).collect::<Vec<_>>(),
+        }),
+        RefundRequest::Amount(amount) => {
+            serde_json::json!({ "kind": "amount", "amount": amount.minor() })
+        }
+    }
+}
+
+fn decode_request(shop: &Shop, v: &serde_json::Value) -> Result<RefundRequest> {
+    let bad = |what: &str| TillError::Corrupt(format!("stored card refund request: {what}"));
+    match v.get("kind").and_then(|k| k.as_str()) {
+        Some("whole") => Ok(RefundRequest::Whole),
+        Some("amount") => {
+            let minor = v
+                .get("amount")
+                .and_then(|a| a.as_i64())
+                .ok_or_else(|| bad("no amount"))?;
+            Ok(RefundRequest::Amount(Money::from_minor(
+                minor,
+                shop.currency,
+            )))
+        }
+        Some("lines") => v
+            .get("lines")
+            .and_then(|l| l.as_array())
+            .ok_or_else(|| bad("no lines"))?
+            .iter()
+            .map(|l| {
+                let sku = l
+                    .get("sku")
+                    .and_then(|s| s.as_str())
+                    .ok_or_else(|| bad("a line without its SKU"))?;
+                let quantity = l
+                    .get("quantity")
+                    .and_then(|q| q.as_i64())
+                    .ok_or_else(|| bad("a line without its quantity"))?;
+                Ok((Sku::parse(sku).map_err(|e| bad(&e.to_string()))?, quantity))
+            })
+            .collect::<Result<Vec<_>>>()
+            .map(RefundRequest::Lines),
+        _ => Err(bad("unknown kind")),
+    }
+}
+
+/// Plans a refund and, when card payments give money back, writes one `card_refunds` row
+/// 'pending' per card payment and a `card_refund_started` journal entry, all before Stripe is
+/// asked. Without card parts nothing is written and the parts come back empty: the refund is
+/// then an ordinary [`refund`].
+pub fn begin_card_refund(
+    conn: &mut Connection,
+    shop: &Shop,
+    order_id: &str,
+    request: &RefundRequest,
+    restock: bool,
+    when: &Moment,
+) -> Result<PendingRefund> {
+    check_request(request, restock)?;
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let (order, plan) = plan(&tx, shop, order_id, request, None)?;
+    let refund_id = new_id();
+    let mut pending = PendingRefund {
+        refund_id: refund_id.clone(),
+        order_id: order_id.to_string(),
+        receipt: order.receipt.clone(),
+        till_id: shop.till_id.to_string(),
+        parts: Vec::new(),
+    };
+    let parts = card_parts(&order, &plan)?;
+    if parts.is_empty() {
+        return Ok(pending);
+    }
+    let stored = serde_json::json!({
+        "request": encode_request(request),
+        "restock": restock,
+        "staff_id": when.staff_id(),
+        "approved_by": when.approver_id(),
+    })
+    .to_string();
+    for (payment_id, intent_id, amount) in parts {
+        let key = new_id();
+        tx.execute(
+            "INSERT INTO card_refunds (id, refund_id, order_id, payment_id, intent_id, amount,
+                 status, request, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending', ?7, ?8)",
+            params![key, refund_id, order_id, payment_id, intent_id, amount, stored, when.at],
+        )?;
+        pending.parts.push(CardRefundPart {
+            key,
+            payment_id,
+            intent_id,
+            amount,
+        });
+    }
+    journal::append(
+        &tx,
+        shop.till_id.as_str(),
+        when,
+        "card_refund_started",
+        &refund_id,
+        &serde_json::json!({
+            "order_id": order_id, "number": order.number, "kind": kind(request),
+            "amount": plan.amount.minor(), "restock": restock,
+            "parts": pending.parts.iter().map(|p| serde_json::json!({
+                "key": p.key, "payment_id": p.payment_id, "intent_id": p.intent_id,
+                "amount": p.amount })).collect::<Vec<_>>(),
+        }),
+    )?;
+    tx.commit()?;
+    Ok(pending)
+}
+
+/// One stored `card_refunds` row.
+struct CardRefundRow {
+    key: String,
+    order_id: String,
+    payment_id: String,
+    intent_id: String,
+    amount: i64,
+    status: String,
+    request: String,
+}
+
+fn card_refund_rows(tx: &Connection, refund_id: &str) -> Result<Vec<CardRefundRow>> {
+    let rows = tx
+        .prepare_cached(
+            "SELECT id, order_id, payment_id, intent_id, amount, status, request
+             FROM card_refunds WHERE refund_id = ?1 ORDER BY id",
+        )?
+        .query_map([refund_id], |r| {
+            Ok(CardRefundRow {
+                key: r.get(0)?,
+                order_id: r.get(1)?,
+                payment_id: r.get(2)?,
+                intent_id: r.get(3)?,
+                amount: r.get(4)?,
+                status: r.get(5)?,
+                request: r.get(6)?,
+            })
+        })?
+        .collect::<std::result::Result<Vec<_>, _>>()?;
+    if rows.is_empty() {
+        return Err(TillError::invalid(
+            "refund",
+            format!("no card refund '{refund_id}' on this till"),
+        ));
+    }
+    Ok(rows)
+}
+
+/// The one status all of a refund's card parts share (they change together).
+fn common_status<'r>(refund_id: &str, rows: &'r [CardRefundRow]) -> Result<&'r str> {
+    let first = rows[0].status.as_str();
+    if rows.iter().any(|r| r.status != first) {
+        return Err(TillError::Corrupt(format!(
+            "card refund {refund_id} has parts in different states"
+        )));
+    }
+    Ok(first)
+}
+
+fn staff_actor(tx: &Connection, id: Option<i64>) -> Result<Option<crate::staff::Actor>> {
+    id.map(|id| staff::by_id(tx, id).map(|m| m.actor()))
+        .transpose()
+}
+
+/// Commits a pending card refund once Stripe made every part: the refund is re-planned from the
+/// stored request, checked against the parts Stripe was asked for, and committed with id
+/// `refund_id` in one transaction with the parts marked 'succeeded' (with Stripe's refund ids).
+/// Completing a refund that is already committed returns it as it was. The journal names the
+/// staff member and approver who asked for it; `at` is when Stripe's answer was taken.
+pub fn complete_card_refund(
+    conn: &mut Connection,
+    shop: &Shop,
+    refund_id: &str,
+    stripe_ids: &[(String, String)],
+    at: &Moment,
+) -> Result<RefundView> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let rows = card_refund_rows(&tx, refund_id)?;
+    match common_status(refund_id, &rows)? {
+        "succeeded" => return stored_view(&tx, shop, refund_id),
+        "pending" => {}
+        other => {
+            return Err(TillError::invalid(
+                "refund",
+                format!("card refund {refund_id} is {other} and cannot be completed"),
+            ))
+        }
+    }
+    for row in &rows {
+        if !stripe_ids.iter().any(|(key, _)| *key == row.key) {
+            return Err(TillError::invalid(
+                "stripe_ids",
+                format!("no Stripe refund given for card refund part {}", row.key),
+            ));
+        }
+    }
+    if let Some((key, _)) = stripe_ids
+        .iter()
+        .find(|(key, _)| !rows.iter().any(|r| r.key == *key))
+    {
+        return Err(TillError::invalid(
+            "stripe_ids",
+            format!("'{key}' is not a part of card refund {refund_id}"),
+        ));
+    }
+    let order_id = rows[0].order_id.clone();
+    let stored: serde_json::Value = serde_json::from_str(&rows[0].request)
+        .map_err(|e| TillError::Corrupt(format!("stored card refund request: {e}")))?;
+    let request = decode_request(
+        shop,
+        stored.get("request").unwrap_or(&serde_json::Value::Null),
+    )?;
+    let restock = stored
+        .get("restock")
+        .and_then(|r| r.as_bool())
+        .unwrap_or(false);
+    let mut when = at.clone();
+    when.staff = staff_actor(&tx, stored.get("staff_id").and_then(|v| v.as_i64()))?;
+    when.approved_by = staff_actor(&tx, stored.get("approved_by").and_then(|v| v.as_i64()))?;
+
+    let (order, plan) = plan(&tx, shop, &order_id, &request, Some(refund_id))?;
+    let mut planned = card_parts(&order, &plan)?;
+    let mut asked: Vec<(String, String, i64)> = rows
+        .iter()
+        .map(|r| (r.payment_id.clone(), r.intent_id.clone(), r.amount))
+        .collect();
+    planned.sort();
+    asked.sort();
+    if planned != asked {
+        return Err(TillError::Corrupt(format!(
+            "card refund {refund_id}: the refund now plans card parts {planned:?} but Stripe \
+             was asked for {asked:?}"
+        )));
+    }
+    let view = commit(
+        &tx,
+        shop,
+        &order_id,
+        refund_id,
+        kind(&request),
+        &order,
+        &plan,
+        restock,
+        &when,
+    )?;
+    for (key, stripe_id) in stripe_ids {
+        tx.execute(
+            "UPDATE card_refunds SET status = 'succeeded', stripe_refund_id = ?2, settled_at = ?3
+             WHERE id = ?1",
+            params![key, stripe_id, at.at],
+        )?;
+    }
+    tx.commit()?;
+    Ok(view)
+}
+
+/// Gives up a pending card refund Stripe refused: its parts become 'failed' (with the reason)
+/// and a `card_refund_failed` journal entry is written; the order, its payments, stock and
+/// points are untouched. Failing it again changes nothing; a committed refund cannot fail.
+pub fn fail_card_refund(
+    conn: &mut Connection,
+    shop: &Shop,
+    refund_id: &str,
+    reason: &str,
+    when: &Moment,
+) -> Result<()> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let rows = card_refund_rows(&tx, refund_id)?;
+    match common_status(refund_id, &rows)? {
+        "failed" => return Ok(()),
+        "pending" => {}
+        other => {
+            return Err(TillError::invalid(
+                "refund",
+                format!("card refund {refund_id} is {other}: Stripe made it, it cannot fail"),
+            ))
+        }
+    }
+    tx.execute(
+        "UPDATE card_refunds SET status = 'failed', failure = ?2, settled_at = ?3
+         WHERE refund_id = ?1",
+        params![refund_id, reason, when.at],
+    )?;
+    journal::append(
+        &tx,
+        shop.till_id.as_str(),
+        when,
+        "card_refund_failed",
+        refund_id,
+        &serde_json::json!({ "order_id": rows[0].order_id, "reason": reason }),
+    )?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// Card refunds written but not yet settled, oldest first.
+pub fn pending_card_refunds(conn: &Connection) -> Result<Vec<PendingRefund>> {
+    let rows = conn
+        .prepare_cached(
+            "SELECT c.refund_id, c.id, c.order_id, c.payment_id, c.intent_id, c.amount,
+                 o.till_id, o.number
+             FROM card_refunds c JOIN orders o ON o.id = c.order_id
+             WHERE c.status = 'pending'
+             ORDER BY c.created_at, c.refund_id, c.id",
+        )?
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                CardRefundPart {
+                    key: r.get(1)?,
+                    payment_id: r.get(3)?,
+                    intent_id: r.get(4)?,
+                    amount: r.get(5)?,
+                },
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(6)?,
+                r.get::<_, i64>(7)?,
+            ))
+        })?
+        .collect::<std::result::Result<Vec<_>, _>>()?;
+    let mut out: Vec<PendingRefund> = Vec::new();
+    for (refund_id, part, order_id, till, number) in rows {
+        match out.iter_mut().find(|p| p.refund_id == refund_id) {
+            Some(p) => p.parts.push(part),
+            None => out.push(PendingRefund {
+                refund_id,
+                order_id,
+                receipt: stored_receipt(&till, number),
+                till_id: till,
+                parts: vec![part],
+            }),
+        }
+    }
+    Ok(out)
+}
+
+/// A committed refund read back from the store.
+fn stored_view(tx: &Connection, shop: &Shop, refund_id: &str) -> Result<RefundView> {
+    #[allow(clippy::type_complexity)]
+    let (order_id, amount, tax, cash_rounding, points_reversed, points_shortfall, restock): (
+        String,
+        i64,
+        i64,
+        i64,
+        i64,
+        i64,
+        bool,
+    ) = tx
+        .query_row(
+            "SELECT order_id, amount, tax, cash_rounding, points_reversed, points_shortfall,
+                 restock FROM refunds WHERE id = ?1",
+            [refund_id],
+            |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                ))
+            },
+        )
+        .optional()?
+        .ok_or_else(|| {
+            TillError::Corrupt(format!(
+                "card refund {refund_id} succeeded but its refund is missing"
+            ))
+        })?;
+    let (till, number, order_status): (String, i64, String) = tx.query_row(
+        "SELECT till_id, number, status FROM orders WHERE id = ?1",
+        [&order_id],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
+    let lines = tx
+        .prepare_cached(
+            "SELECT rl.line_no, ol.sku, rl.quantity, rl.amount, rl.tax
+             FROM refund_lines rl JOIN order_lines ol
+                 ON ol.order_id = ?2 AND ol.line_no = rl.line_no
+             WHERE rl.refund_id = ?1 ORDER BY rl.line_no",
+        )?
+        .query_map(params![refund_id, order_id], |r| {
+            Ok(RefundLineView {
+                line_no: r.get(0)?,
+                sku: r.get(1)?,
+                quantity: r.get(2)?,
+                amount: r.get(3)?,
+                tax: r.get(4)?,
+            })
+        })?
+        .collect::<std::result::Result<Vec<_>, _>>()?;
+    let tenders = tx
+        .prepare_cached(
+            "SELECT rt.payment_id, rt.tender, rt.amount, rt.paid_out, rt.points, p.intent_id
+             FROM refund_tenders rt JOIN payments p ON p.id = rt.payment_id
+             WHERE rt.refund_id = ?1 ORDER BY p.seq",
+        )?
+        .query_map([refund_id], |r| {
+            Ok(RefundTenderView {
+                payment_id: r.get(0)?,
+                tender: r.get(1)?,
+                amount: r.get(2)?,
+                paid_out: r.get(3)?,
+                points: r.get(4)?,
+                intent_id: r.get(5)?,
+            })
+        })?
+        .collect::<std::result::Result<Vec<_>, _>>()?;
+    Ok(RefundView {
+        id: refund_id.to_string(),
+        order_id,
+        receipt: stored_receipt(&till, number),
+        currency: shop.currency.code().to_string(),
+        amount,
+        tax,
+        cash_rounding,
+        restock,
+        points_reversed,
+        points_shortfall,
+        order_status,
+        lines,
+        tenders,
     })
 }

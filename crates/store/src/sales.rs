@@ -1129,6 +1129,18 @@ pub fn void(conn: &mut Connection, shop: &Shop, id: &str, when: &Moment) -> Resu
             action: "voided",
         });
     }
+    let card_paid: bool = tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM payments WHERE order_id = ?1 AND tender = 'card'
+             AND status = 'succeeded')",
+        [id],
+        |r| r.get(0),
+    )?;
+    if card_paid {
+        return Err(TillError::CardPaidVoid(receipt_label(
+            &shop.till_id,
+            number,
+        )));
+    }
     let lines: Vec<(i64, i64, i64)> = tx
         .prepare("SELECT product_id, quantity, gross FROM order_lines WHERE order_id = ?1")?
         .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?

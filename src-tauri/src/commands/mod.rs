@@ -4,6 +4,7 @@
 pub mod catalog;
 pub mod customers;
 pub mod orders;
+pub mod payments;
 pub mod register;
 pub mod reports;
 pub mod shop;

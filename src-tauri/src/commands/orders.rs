@@ -4,7 +4,7 @@
 use crate::error::CommandResult;
 use crate::state::Desktop;
 use serde::Deserialize;
-use tauri::State;
+use tauri::{Manager, State};
 use ts_rs::TS;
 use versapos_core::OrderStatus;
 use versapos_store::{OrderFilter, OrderSummary, OrderView, RefundView, TillError};
@@ -83,24 +83,40 @@ pub fn find_orders(
     Ok(till.find_orders(&filter, limit.clamp(1, 1000), offset.max(0))?)
 }
 
-#[tauri::command(async)]
-#[tracing::instrument(skip(state), err)]
-pub fn refund_order(
-    state: State<'_, Desktop>,
+/// Refunds (part of) an order to its original tenders; a card's part goes back through Stripe
+/// (so this runs off the async runtime, like every command that may talk to Stripe).
+#[tauri::command]
+#[tracing::instrument(skip(app), err)]
+pub async fn refund_order<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
     reference: String,
     refund: RefundInput,
 ) -> CommandResult<RefundView> {
-    let mut register = state.register()?;
-    let lines: Vec<(String, i64)> = refund
-        .lines
-        .into_iter()
-        .filter(|l| l.quantity != 0)
-        .map(|l| (l.sku, l.quantity))
-        .collect();
-    let request = register
-        .till
-        .refund_request(refund.amount.as_deref(), &lines)?;
-    Ok(register.till.refund(&reference, &request, refund.restock)?)
+    tauri::async_runtime::spawn_blocking(move || {
+        let desktop = app.state::<Desktop>();
+        let lines: Vec<(String, i64)> = refund
+            .lines
+            .into_iter()
+            .filter(|l| l.quantity != 0)
+            .map(|l| (l.sku, l.quantity))
+            .collect();
+        let request = desktop
+            .register()?
+            .till
+            .refund_request(refund.amount.as_deref(), &lines)?;
+        let gateway = desktop.payments.gateway_or_demo();
+        Ok(versapos_payments::refunds::refund_order(
+            &*gateway,
+            &*desktop,
+            &reference,
+            &request,
+            refund.restock,
+        )?)
+    })
+    .await
+    .map_err(|e| {
+        crate::error::CommandError::new("internal", format!("the refund task failed: {e}"))
+    })?
 }
 
 /// Voids a paid order that has not been refunded (a mistake rung up): stock, points and the

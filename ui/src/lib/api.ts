@@ -35,6 +35,17 @@ import type {
   StaffMember,
   StaffStatus,
 } from "./types";
+import type {
+  CardOutcome,
+  CardProgress,
+  InDoubtPayment,
+  LocationView,
+  PaymentsStatus,
+  ReaderView,
+  ReconcileReport,
+  SetupReport,
+  TestCard,
+} from "./payments";
 
 /** Any rejection as a CommandError: the shell's own `{code, message}`, or a wrapped oddity. */
 export function toCommandError(e: unknown): CommandError {
@@ -169,3 +180,39 @@ export const staffList = () => call<StaffMember[]>("staff_list");
 export const addStaff = (staff: NewStaffInput) => call<StaffMember>("add_staff", { staff });
 export const changeStaff = (name: string, change: StaffChangeInput) =>
   call<StaffMember>("change_staff", { name, change });
+
+// --- card payments -----------------------------------------------------------------------------
+
+export const paymentsStatus = () => call<PaymentsStatus>("payments_status");
+
+function progressChannel(onProgress: (p: CardProgress) => void): Channel<CardProgress> {
+  const channel = new Channel<CardProgress>();
+  channel.onmessage = onProgress;
+  return channel;
+}
+
+/**
+ * Takes the sale with tenders that include a card: resolves when the payment ends (paid, declined,
+ * canceled or in doubt), telling `onProgress` what the reader is doing meanwhile.
+ */
+export const cardCheckout = (tenders: TenderInput[], onProgress: (p: CardProgress) => void) =>
+  call<CardOutcome>("card_checkout", { tenders, progress: progressChannel(onProgress) });
+/** The same card payment again, after a decline or a cancel. */
+export const retryCardPayment = (paymentId: string, onProgress: (p: CardProgress) => void) =>
+  call<CardOutcome>("retry_card_payment", { paymentId, progress: progressChannel(onProgress) });
+/** Gives up the card; the sale stays on the register for another tender. */
+export const abandonCardPayment = (paymentId: string) => call<CartView>("abandon_card_payment", { paymentId });
+/** Stops the reader waiting for a card: the running payment then ends as canceled. */
+export const cancelCardPayment = () => call<null>("cancel_card_payment");
+/** Shows a test card to the simulated reader (demo and test mode only). */
+export const presentTestCard = (card: TestCard) => call<null>("present_test_card", { card });
+
+export const readersList = () => call<ReaderView[]>("readers_list");
+export const locationsList = () => call<LocationView[]>("locations_list");
+/** Pairs a reader by the code it shows; `label` null: none; `location` is a LocationView id. */
+export const registerReader = (code: string, label: string | null, location: string) =>
+  call<ReaderView>("register_reader", { code, label, location });
+export const chooseReader = (readerId: string) => call<ReaderView>("choose_reader", { readerId });
+export const checkSetup = () => call<SetupReport>("check_setup");
+export const paymentsInDoubt = () => call<InDoubtPayment[]>("payments_in_doubt");
+export const reconcilePayments = () => call<ReconcileReport>("reconcile_payments");

@@ -2,6 +2,7 @@
 //! `Till` facade the CLI and the desktop shell use.
 
 mod bad_input;
+mod card_refunds;
 mod cards;
 mod import;
 mod journal;

@@ -41,7 +41,8 @@ function orderView(over: Partial<OrderView> = {}): OrderView {
       { line_no: 2, sku: "BREAD", name: "Bread", quantity: 1, unit_price: 400, line_discount: 0, discount: null, order_discount_share: 0,
         tax_rate: "standard", tax_basis_points: 2000, net: 333, tax: 67, gross: 400, refunded_quantity: 0, refunded_amount: 0 },
     ],
-    payments: [{ id: "p1", tender: "cash", status: "succeeded", amount: 700, tendered: 1000, change: 300, points: 0, refunded: 0 }],
+    payments: [{ id: "p1", tender: "cash", status: "succeeded", amount: 700, tendered: 1000, change: 300, points: 0, refunded: 0,
+      mode: null, card_brand: null, card_last4: null, intent_id: null }],
     tax_breakdown: [{ name: "standard", basis_points: 2000, net: 583, tax: 117, gross: 700 }],
     refunds: [],
     ...over,
@@ -252,7 +253,7 @@ describe("Refund dialog", () => {
     id: "r1", order_id: "o1", receipt: "T1-000001", currency: "GBP", amount: 200, tax: 33, cash_rounding: 0, restock: true,
     points_reversed: 2, points_shortfall: 1, order_status: "partially_refunded",
     lines: [{ line_no: 1, sku: "MILK", quantity: 2, amount: 200, tax: 33 }],
-    tenders: [{ tender: "cash", amount: 200, paid_out: 200, points: 0 }],
+    tenders: [{ tender: "cash", amount: 200, paid_out: 200, points: 0, payment_id: "p1", intent_id: null }],
   };
 
   async function openRefund(mode: "whole" | "lines" | "amount") {

@@ -27,4 +27,8 @@ lock_minutes: number,
  * The largest discount a cashier may give on their own, in basis points of the sale
  * (1000: 10 %); more needs a manager.
  */
-discount_limit: number, demo: boolean, };
+discount_limit: number, 
+/**
+ * The Stripe Terminal reader this till takes cards on (`tmr_…`), once one is chosen.
+ */
+card_reader: string | null, demo: boolean, };

@@ -1,0 +1,72 @@
+//! `versapos doctor`: the setup doctor's findings, one line per check, or the report as JSON.
+
+use std::time::SystemTime;
+
+use versapos_payments::doctor::{self, SetupReport};
+use versapos_secrets::Keychain;
+use versapos_store::Till;
+
+use crate::print::{emit, Out};
+use crate::{CliError, Result};
+
+/// Checks the till's card payment setup and prints what was found; a failed check ends the
+/// command with exit code 1 (after the report was printed).
+pub fn run(till: &Till, out: &Out) -> Result<()> {
+    let chosen = till.shop().ok().and_then(|s| s.card_reader.clone());
+    let report = doctor::check(&Keychain::default(), chosen.as_deref(), SystemTime::now());
+    print(&report, out);
+    let failed: Vec<&str> = report
+        .checks
+        .iter()
+        .filter(|c| c.status == "fail")
+        .map(|c| c.title.as_str())
+        .collect();
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        Err(CliError::Failed(format!(
+            "{} check(s) failed ({}): card payments need them fixed",
+            failed.len(),
+            failed.join(", ")
+        )))
+    }
+}
+
+fn mark(status: &str) -> &'static str {
+    match status {
+        "ok" => "✓",
+        "warn" => "!",
+        "fail" => "✗",
+        _ => "-",
+    }
+}
+
+fn print(report: &SetupReport, out: &Out) {
+    if out.json {
+        match serde_json::to_string_pretty(report) {
+            Ok(s) => emit(s),
+            Err(e) => eprintln!("versapos: cannot write JSON: {e}"),
+        }
+        return;
+    }
+    for c in &report.checks {
+        let fix = match &c.fix {
+            Some(f) => format!("  fix: {f}"),
+            None => String::new(),
+        };
+        emit(format!(
+            "{} {}: {}{fix}",
+            mark(&c.status),
+            c.title,
+            c.detail
+        ));
+    }
+    let count = |s: &str| report.checks.iter().filter(|c| c.status == s).count();
+    let (fail, warn) = (count("fail"), count("warn"));
+    emit(String::new());
+    emit(if report.ok {
+        format!("ready to take cards ({warn} warning(s))")
+    } else {
+        format!("not ready to take cards: {fail} problem(s) to fix, {warn} warning(s)")
+    });
+}

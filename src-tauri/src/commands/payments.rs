@@ -1,0 +1,453 @@
+//! Card payments at the till: taking a card on the reader (with progress over a channel),
+//! cancel, retry, giving the card up, test cards, readers, the setup check and payments in doubt.
+//!
+//! Everything that talks to Stripe runs on a blocking thread, off the async runtime, and locks
+//! the register only for each short store step, so the window stays live while the reader waits.
+
+use crate::commands::register::TenderInput;
+use crate::error::{CommandError, CommandResult};
+use crate::state::{Desktop, Register};
+use serde::Serialize;
+use std::sync::atomic::Ordering;
+use tauri::ipc::Channel;
+use tauri::{AppHandle, Manager, Runtime};
+use ts_rs::TS;
+use versapos_core::Permission;
+use versapos_payments::doctor::SetupReport;
+use versapos_payments::flow::{self, CardOutcome, CardProgress, ReconcileReport, Terminal, Timing};
+use versapos_payments::{GatewayMode, Location, Reader, TestCard};
+use versapos_store::{CartView, PendingCard};
+
+/// A card reader as the Payments screen lists it.
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct ReaderView {
+    pub id: String,
+    pub label: Option<String>,
+    pub device_type: String,
+    pub serial_number: String,
+    pub location: Option<String>,
+    /// "online", "offline", "busy" or "unknown".
+    pub state: String,
+    /// A simulated reader (demo or test mode) that takes test cards.
+    pub simulated: bool,
+    /// The reader this till takes cards on.
+    pub chosen: bool,
+}
+
+impl ReaderView {
+    fn new(r: &Reader, chosen: bool) -> Self {
+        ReaderView {
+            id: r.id.clone(),
+            label: r.label.clone(),
+            device_type: r.device_type.clone(),
+            serial_number: r.serial_number.clone(),
+            location: r.location.clone(),
+            state: r.state().into(),
+            simulated: r.is_simulated(),
+            chosen,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct LocationView {
+    pub id: String,
+    pub display_name: String,
+}
+
+impl From<Location> for LocationView {
+    fn from(l: Location) -> Self {
+        LocationView {
+            id: l.id,
+            display_name: l.display_name,
+        }
+    }
+}
+
+/// Whether cards can be taken, how, on which reader, and how many payments are in doubt.
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct PaymentsStatus {
+    pub mode: Option<GatewayMode>,
+    pub reader: Option<ReaderView>,
+    /// Why cards cannot be taken now.
+    pub problem: Option<String>,
+    pub in_doubt: usize,
+}
+
+/// A card payment whose sale waits for Stripe's word.
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct InDoubtPayment {
+    pub payment_id: String,
+    pub order_id: String,
+    pub receipt: String,
+    pub amount: i64,
+    pub currency: String,
+    pub since: String,
+}
+
+impl From<PendingCard> for InDoubtPayment {
+    fn from(p: PendingCard) -> Self {
+        InDoubtPayment {
+            payment_id: p.payment_id,
+            order_id: p.order_id,
+            receipt: p.receipt,
+            amount: p.amount,
+            currency: p.currency,
+            since: p.created_at,
+        }
+    }
+}
+
+/// Runs `f` on a blocking thread with the app's state (Stripe's blocking client must not run
+/// on the async runtime's own threads).
+async fn blocking<R: Runtime, T: Send + 'static>(
+    app: AppHandle<R>,
+    f: impl FnOnce(&Desktop) -> CommandResult<T> + Send + 'static,
+) -> CommandResult<T> {
+    tauri::async_runtime::spawn_blocking(move || f(&app.state::<Desktop>()))
+        .await
+        .map_err(|e| CommandError::new("internal", format!("the card task failed: {e}")))?
+}
+
+/// The till's reader: the chosen one, or the only one there is.
+fn till_reader(desktop: &Desktop) -> CommandResult<Reader> {
+    let gateway = desktop.payments.gateway()?;
+    let chosen = desktop.register()?.till.shop()?.card_reader.clone();
+    Ok(flow::till_reader(&*gateway, chosen.as_deref())?)
+}
+
+fn status(desktop: &Desktop) -> CommandResult<PaymentsStatus> {
+    let in_doubt = desktop.register()?.till.pending_cards()?.len();
+    let gateway = match desktop.payments.gateway() {
+        Ok(g) => g,
+        Err(e) => {
+            return Ok(PaymentsStatus {
+                mode: None,
+                reader: None,
+                problem: Some(e.message),
+                in_doubt,
+            })
+        }
+    };
+    let (reader, problem) = match till_reader(desktop) {
+        Ok(r) => {
+            let problem = match r.state() {
+                "offline" => Some(format!(
+                    "the card reader {} is offline",
+                    r.label.as_deref().unwrap_or(&r.serial_number)
+                )),
+                _ => None,
+            };
+            (Some(ReaderView::new(&r, true)), problem)
+        }
+        Err(e) => (None, Some(e.message)),
+    };
+    Ok(PaymentsStatus {
+        mode: Some(gateway.mode()),
+        reader,
+        problem,
+        in_doubt,
+    })
+}
+
+#[tauri::command]
+#[tracing::instrument(skip(app), err)]
+pub async fn payments_status<R: Runtime>(app: AppHandle<R>) -> CommandResult<PaymentsStatus> {
+    blocking(app, status).await
+}
+
+/// Takes the card for the sale on the register (with whatever cash or points go with it). The
+/// sale is written first; the register keeps it until the card is taken (then it is cleared),
+/// or hands it back for another tender after a decline or a cancel. A payment in doubt clears the
+/// register too: that sale settles itself from Stripe and must not be taken again.
+#[tauri::command]
+#[tracing::instrument(skip(app, progress), err)]
+pub async fn card_checkout<R: Runtime>(
+    app: AppHandle<R>,
+    tenders: Vec<TenderInput>,
+    progress: Channel<CardProgress>,
+) -> CommandResult<CardOutcome> {
+    blocking(app, move |desktop| {
+        let active = desktop.payments.start()?;
+        let result = (|| {
+            let gateway = desktop.payments.gateway()?;
+            let reader = till_reader(desktop)?;
+            let (pending, parked) = {
+                let Register { till, sale } = &mut *desktop.register()?;
+                let tenders = tenders
+                    .iter()
+                    .map(|t| till.tender(&t.kind, t.value.as_deref()))
+                    .collect::<Result<Vec<_>, _>>()?;
+                let cart = till.sale_cart(sale)?.clone();
+                (till.begin_card_sale(&cart, &tenders)?, sale.resumed_from())
+            };
+            desktop.payments.set_payment(&pending.payment_id);
+            take_card(
+                desktop, &*gateway, reader, &pending, parked, &active, &progress,
+            )
+        })();
+        desktop.payments.finish();
+        result
+    })
+    .await
+}
+
+/// Tries the same card payment again (same PaymentIntent) after a decline or a cancel.
+#[tauri::command]
+#[tracing::instrument(skip(app, progress), err)]
+pub async fn retry_card_payment<R: Runtime>(
+    app: AppHandle<R>,
+    payment_id: String,
+    progress: Channel<CardProgress>,
+) -> CommandResult<CardOutcome> {
+    blocking(app, move |desktop| {
+        let active = desktop.payments.start()?;
+        let result = (|| {
+            let gateway = desktop.payments.gateway()?;
+            let reader = till_reader(desktop)?;
+            let (pending, parked) = {
+                let Register { till, sale } = &mut *desktop.register()?;
+                till.may(Permission::Sell)?;
+                (till.pending_card(&payment_id)?, sale.resumed_from())
+            };
+            desktop.payments.set_payment(&pending.payment_id);
+            take_card(
+                desktop, &*gateway, reader, &pending, parked, &active, &progress,
+            )
+        })();
+        desktop.payments.finish();
+        result
+    })
+    .await
+}
+
+fn take_card(
+    desktop: &Desktop,
+    gateway: &dyn versapos_payments::Gateway,
+    reader: Reader,
+    pending: &PendingCard,
+    parked: Option<i64>,
+    active: &crate::payments::Active,
+    progress: &Channel<CardProgress>,
+) -> CommandResult<CardOutcome> {
+    let terminal = Terminal {
+        gateway,
+        reader,
+        timing: Timing::default(),
+        test_card: None,
+    };
+    let outcome = terminal.pay(desktop, pending, parked, &active.cancel, &|p| {
+        let _ = progress.send(p);
+    })?;
+    if matches!(
+        outcome,
+        CardOutcome::Paid { .. } | CardOutcome::InDoubt { .. }
+    ) {
+        desktop.register()?.sale.clear();
+    }
+    Ok(outcome)
+}
+
+/// Stops the reader waiting for a card; the card payment then ends as canceled.
+#[tauri::command]
+#[tracing::instrument(skip(app), err)]
+pub async fn cancel_card_payment<R: Runtime>(app: AppHandle<R>) -> CommandResult<()> {
+    blocking(app, |desktop| {
+        match desktop.payments.active() {
+            Some(a) => a.cancel.store(true, Ordering::SeqCst),
+            None => {
+                return Err(CommandError::new(
+                    "no_card_payment",
+                    "no card payment is in progress",
+                ))
+            }
+        }
+        Ok(())
+    })
+    .await
+}
+
+/// Gives the card up on a declined or canceled payment: its order is marked payment_failed and
+/// the sale stays on the register for another tender.
+#[tauri::command]
+#[tracing::instrument(skip(app), err)]
+pub async fn abandon_card_payment<R: Runtime>(
+    app: AppHandle<R>,
+    payment_id: String,
+) -> CommandResult<CartView> {
+    blocking(app, move |desktop| {
+        let gateway = desktop.payments.gateway()?;
+        desktop.register()?.till.may(Permission::Sell)?;
+        flow::abandon(&*gateway, desktop, &payment_id)?;
+        let Register { till, sale } = &mut *desktop.register()?;
+        Ok(till.sale_view(sale)?)
+    })
+    .await
+}
+
+/// Demo and test mode: gives the till's simulated reader a test card.
+#[tauri::command]
+#[tracing::instrument(skip(app), err)]
+pub async fn present_test_card<R: Runtime>(app: AppHandle<R>, card: TestCard) -> CommandResult<()> {
+    blocking(app, move |desktop| {
+        let gateway = desktop.payments.gateway()?;
+        if gateway.mode() == GatewayMode::Live {
+            return Err(CommandError::new(
+                "unsupported",
+                "test cards are for demo and test mode only",
+            ));
+        }
+        let reader = till_reader(desktop)?;
+        gateway.present_card(&reader.id, card)?;
+        Ok(())
+    })
+    .await
+}
+
+#[tauri::command]
+#[tracing::instrument(skip(app), err)]
+pub async fn readers_list<R: Runtime>(app: AppHandle<R>) -> CommandResult<Vec<ReaderView>> {
+    blocking(app, |desktop| {
+        let gateway = desktop.payments.gateway()?;
+        let chosen = {
+            let register = desktop.register()?;
+            register.till.may(Permission::Sell)?;
+            register.till.shop()?.card_reader.clone()
+        };
+        let readers = gateway.readers()?;
+        // With none chosen, the only reader there is counts as the till's.
+        let only = (readers.len() == 1 && chosen.is_none()).then(|| readers[0].id.clone());
+        Ok(readers
+            .iter()
+            .map(|r| {
+                let mine = chosen.as_deref().or(only.as_deref()) == Some(r.id.as_str());
+                ReaderView::new(r, mine)
+            })
+            .collect())
+    })
+    .await
+}
+
+#[tauri::command]
+#[tracing::instrument(skip(app), err)]
+pub async fn locations_list<R: Runtime>(app: AppHandle<R>) -> CommandResult<Vec<LocationView>> {
+    blocking(app, |desktop| {
+        let gateway = desktop.payments.gateway()?;
+        desktop.register()?.till.may(Permission::ChangeSettings)?;
+        Ok(gateway.locations()?.into_iter().map(Into::into).collect())
+    })
+    .await
+}
+
+/// Registers a reader with the code on its screen, at a location.
+#[tauri::command]
+#[tracing::instrument(skip(app), err)]
+pub async fn register_reader<R: Runtime>(
+    app: AppHandle<R>,
+    code: String,
+    label: Option<String>,
+    location: String,
+) -> CommandResult<ReaderView> {
+    blocking(app, move |desktop| {
+        let gateway = desktop.payments.gateway()?;
+        desktop.register()?.till.may(Permission::ChangeSettings)?;
+        let code = code.trim();
+        if code.is_empty() {
+            return Err(CommandError::new(
+                "invalid_input",
+                "code: enter the registration code the reader shows",
+            ));
+        }
+        if location.trim().is_empty() {
+            return Err(CommandError::new(
+                "invalid_input",
+                "location: choose the location the reader is at",
+            ));
+        }
+        let label = label
+            .as_deref()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .unwrap_or("Till reader");
+        let reader = gateway.register_reader(code, label, location.trim())?;
+        Ok(ReaderView::new(&reader, false))
+    })
+    .await
+}
+
+/// Takes cards on this reader at this till (a setting; journaled).
+#[tauri::command]
+#[tracing::instrument(skip(app), err)]
+pub async fn choose_reader<R: Runtime>(
+    app: AppHandle<R>,
+    reader_id: String,
+) -> CommandResult<ReaderView> {
+    blocking(app, move |desktop| {
+        let gateway = desktop.payments.gateway()?;
+        desktop.register()?.till.may(Permission::ChangeSettings)?;
+        let reader = gateway.reader(reader_id.trim())?;
+        desktop
+            .register()?
+            .till
+            .set_setting("card-reader", &reader.id)?;
+        Ok(ReaderView::new(&reader, true))
+    })
+    .await
+}
+
+/// The setup check: the key, the mode, Stripe reachable, the clock, the reader.
+#[tauri::command]
+#[tracing::instrument(skip(app), err)]
+pub async fn check_setup<R: Runtime>(app: AppHandle<R>) -> CommandResult<SetupReport> {
+    blocking(app, |desktop| {
+        let chosen = {
+            let register = desktop.register()?;
+            register.till.may(Permission::ChangeSettings)?;
+            register.till.shop()?.card_reader.clone()
+        };
+        Ok(versapos_payments::doctor::check(
+            &versapos_secrets::Keychain::default(),
+            chosen.as_deref(),
+            std::time::SystemTime::now(),
+        ))
+    })
+    .await
+}
+
+#[tauri::command]
+#[tracing::instrument(skip(app), err)]
+pub async fn payments_in_doubt<R: Runtime>(
+    app: AppHandle<R>,
+) -> CommandResult<Vec<InDoubtPayment>> {
+    blocking(app, |desktop| {
+        let busy = desktop.payments.active().and_then(|a| a.payment_id);
+        let register = desktop.register()?;
+        register.till.may(Permission::Sell)?;
+        Ok(register
+            .till
+            .pending_cards()?
+            .into_iter()
+            .filter(|p| Some(&p.payment_id) != busy.as_ref())
+            .map(Into::into)
+            .collect())
+    })
+    .await
+}
+
+/// Settles the card payments in doubt from Stripe's view of each PaymentIntent.
+#[tauri::command]
+#[tracing::instrument(skip(app), err)]
+pub async fn reconcile_payments<R: Runtime>(app: AppHandle<R>) -> CommandResult<ReconcileReport> {
+    blocking(app, |desktop| {
+        desktop.register()?.till.may(Permission::Sell)?;
+        reconcile(desktop)
+    })
+    .await
+}
+
+/// One round of settling payments in doubt, skipping the one being taken right now.
+pub fn reconcile(desktop: &Desktop) -> CommandResult<ReconcileReport> {
+    let gateway = desktop.payments.gateway()?;
+    let busy = desktop.payments.active().and_then(|a| a.payment_id);
+    Ok(flow::reconcile(&*gateway, desktop, busy.as_deref())?)
+}

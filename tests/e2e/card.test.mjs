@@ -1,0 +1,81 @@
+// A card sale on the till's simulated reader (demo mode: no Stripe key on this till). The first
+// card is declined (insufficient funds): the Card dialog says so in plain words and offers to try
+// again; the retry on the same payment is approved and the receipt shows the card, marked DEMO.
+// The CLI then sees one paid order (the decline made no second one), its card payment and stock.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { Key } from "./webdriver.mjs";
+import { freshStore, minor, product, scan, sellScreen, shot, sleep, until, waitFocus, withApp } from "./harness.mjs";
+
+const ESPRESSO = "5010000010317";
+const CARROT_CAKE = "5018198356545";
+
+test("card declined, retried on the same payment and approved on the demo reader", { timeout: 180000 }, async () => {
+  const store = freshStore("card");
+  store.cli("demo");
+  const items = [product(store, ESPRESSO), product(store, CARROT_CAKE)];
+  const total = items.reduce((n, p) => n + p.price, 0);
+  const seen = {};
+  await withApp(store, async (session) => {
+    await sellScreen(session);
+    seen.modePill = await (await session.waitFor("payments-mode")).text();
+    await scan(session, ESPRESSO, 1);
+    await scan(session, CARROT_CAKE, 2);
+    await waitFocus(session, "search-input");
+    await session.keys(Key.F12);
+    await session.waitFor("pay-dialog");
+    await waitFocus(session, "cash-input");
+    await (await session.find("pay-card")).click();
+
+    // The reader waits; the declined test card is presented.
+    await session.waitFor("card-dialog");
+    await until("the reader waiting for a card", async () => {
+      const p = await session.findAll("card-progress");
+      return p.length === 1 && /present the card/i.test(await p[0].text());
+    });
+    seen.due = minor(await (await session.find("card-due")).text());
+    const insufficient = await session.waitFor("test-card", {
+      pred: async (el) => (await el.attr("data-card")) === "insufficient_funds" && (await el.prop("disabled")) === false,
+    });
+    await insufficient.click();
+    const outcome = await session.waitFor("card-outcome", { timeout: 15000 });
+    seen.declined = await outcome.text();
+    await shot(session, "card-declined");
+
+    // Try again (Enter): the same payment on the reader again; Enter presents the approved card.
+    await session.waitFor("card-retry");
+    await session.keys(Key.Enter);
+    await until("the reader waiting again", async () => {
+      const cards = await session.findAll("test-card");
+      return cards.length > 0 && (await cards[0].prop("disabled")) === false;
+    });
+    await sleep(200);
+    await session.keys(Key.Enter);
+
+    const receipt = await session.waitFor("receipt", { timeout: 15000 });
+    seen.receipt = await receipt.prop("textContent");
+    seen.receiptNumber = await (await session.find("receipt-number")).text();
+    await shot(session, "card-receipt");
+  });
+
+  assert.match(seen.modePill, /demo/i, "the sell screen marks the demo reader");
+  assert.equal(seen.due, total, "the card is asked for the whole sale");
+  assert.match(seen.declined, /not enough funds/i, `the decline in plain words: ${seen.declined}`);
+  assert.match(seen.receipt, /4242/, "the card's last four on the receipt");
+  assert.match(seen.receipt, /DEMO/, "a demo card payment is marked on the receipt");
+
+  const { orders } = store.cli("orders", "list");
+  assert.equal(orders.length, 1, `one order, the decline made no second one: ${JSON.stringify(orders)}`);
+  const order = store.cli("orders", "show", seen.receiptNumber);
+  assert.equal(order.status, "paid");
+  assert.equal(order.paid, total);
+  assert.equal(order.payments.length, 1);
+  const [card] = order.payments;
+  assert.deepEqual(
+    [card.tender, card.status, card.mode, card.card_last4, card.amount],
+    ["card", "succeeded", "demo", "4242", total],
+  );
+  assert.match(card.intent_id, /^pi_/);
+  const journal = store.cli("journal", "verify");
+  assert.equal(journal.ok, true, JSON.stringify(journal));
+});
