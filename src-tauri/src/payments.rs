@@ -18,6 +18,9 @@ pub struct Active {
 pub struct Payments {
     gateway: Result<Arc<dyn Gateway>, String>,
     active: Mutex<Option<Active>>,
+    /// Card payments declined or canceled whose sale waits for the cashier to try again or take
+    /// another tender: not in doubt, so never settled behind the cashier's back.
+    held: Mutex<Vec<String>>,
 }
 
 impl Payments {
@@ -37,6 +40,7 @@ impl Payments {
         Payments {
             gateway,
             active: Mutex::new(None),
+            held: Mutex::new(Vec::new()),
         }
     }
 
@@ -45,6 +49,7 @@ impl Payments {
         Payments {
             gateway: Ok(gateway),
             active: Mutex::new(None),
+            held: Mutex::new(Vec::new()),
         }
     }
 
@@ -98,6 +103,31 @@ impl Payments {
         if let Ok(mut active) = self.active.lock() {
             *active = None;
         }
+    }
+
+    /// Keeps a declined or canceled payment for the cashier's decision.
+    pub fn hold(&self, payment_id: &str) {
+        if let Ok(mut held) = self.held.lock() {
+            if !held.iter().any(|h| h == payment_id) {
+                held.push(payment_id.to_string());
+            }
+        }
+    }
+
+    /// The cashier decided (tried again, gave the card up, or the sale was paid).
+    pub fn release(&self, payment_id: &str) {
+        if let Ok(mut held) = self.held.lock() {
+            held.retain(|h| h != payment_id);
+        }
+    }
+
+    /// The payments nobody may settle behind the till's back: the one being taken and the held.
+    pub fn busy(&self) -> Vec<String> {
+        let mut busy = self.held.lock().map(|h| h.clone()).unwrap_or_default();
+        if let Some(id) = self.active().and_then(|a| a.payment_id) {
+            busy.push(id);
+        }
+        busy
     }
 
     pub fn active(&self) -> Option<Active> {

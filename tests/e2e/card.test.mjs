@@ -1,16 +1,32 @@
 // A card sale on the till's simulated reader (demo mode: no Stripe key on this till). The first
 // card is declined (insufficient funds): the Card dialog says so in plain words and offers to try
 // again; the retry on the same payment is approved and the receipt shows the card, marked DEMO.
-// The CLI then sees one paid order (the decline made no second one), its card payment and stock.
+// The sale is then refunded in full from the back office: the card's part goes back through the
+// (demo) gateway. The CLI sees one order (the decline made no second one), its card payment, the
+// refund to the card and the journal intact.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Key } from "./webdriver.mjs";
-import { freshStore, minor, product, scan, sellScreen, shot, sleep, until, waitFocus, withApp } from "./harness.mjs";
+import {
+  backOffice,
+  fill,
+  freshStore,
+  minor,
+  product,
+  scan,
+  sellScreen,
+  shot,
+  sleep,
+  tableRows,
+  until,
+  waitFocus,
+  withApp,
+} from "./harness.mjs";
 
 const ESPRESSO = "5010000010317";
 const CARROT_CAKE = "5018198356545";
 
-test("card declined, retried on the same payment and approved on the demo reader", { timeout: 180000 }, async () => {
+test("card declined, retried on the same payment, approved on the demo reader, then refunded to the card", { timeout: 180000 }, async () => {
   const store = freshStore("card");
   store.cli("demo");
   const items = [product(store, ESPRESSO), product(store, CARROT_CAKE)];
@@ -34,8 +50,11 @@ test("card declined, retried on the same payment and approved on the demo reader
       return p.length === 1 && /present the card/i.test(await p[0].text());
     });
     seen.due = minor(await (await session.find("card-due")).text());
-    const insufficient = await session.waitFor("test-card", {
-      pred: async (el) => (await el.attr("data-card")) === "insufficient_funds" && (await el.prop("disabled")) === false,
+    const insufficient = await until("the test cards enabled", async () => {
+      for (const el of await session.findAll("test-card")) {
+        if ((await el.attr("data-card")) === "insufficient_funds" && (await el.enabled())) return el;
+      }
+      return false;
     });
     await insufficient.click();
     const outcome = await session.waitFor("card-outcome", { timeout: 15000 });
@@ -47,7 +66,7 @@ test("card declined, retried on the same payment and approved on the demo reader
     await session.keys(Key.Enter);
     await until("the reader waiting again", async () => {
       const cards = await session.findAll("test-card");
-      return cards.length > 0 && (await cards[0].prop("disabled")) === false;
+      return cards.length > 0 && (await cards[0].enabled());
     });
     await sleep(200);
     await session.keys(Key.Enter);
@@ -56,6 +75,27 @@ test("card declined, retried on the same payment and approved on the demo reader
     seen.receipt = await receipt.prop("textContent");
     seen.receiptNumber = await (await session.find("receipt-number")).text();
     await shot(session, "card-receipt");
+
+    // New sale, then the back office: the order, refunded whole (the card gets it all back).
+    await session.keys(Key.Enter);
+    await session.waitGone("receipt");
+    await backOffice(session, "orders");
+    await fill(session, "orders-search", seen.receiptNumber);
+    await until("only the card sale listed", async () => {
+      const r = await tableRows(session, "order-row", "order-row-");
+      return r.length === 1 && r[0].data.receipt === seen.receiptNumber;
+    });
+    await (await session.find("order-row-receipt")).click();
+    await session.waitFor("order-detail");
+    await (await session.find("refund-button")).click();
+    await session.waitFor("refund-dialog");
+    await (await session.find("refund-mode-whole")).click();
+    await (await session.find("refund-confirm")).click();
+    await session.waitFor("refund-result", { timeout: 15000 });
+    seen.refunded = minor(await (await session.find("refund-amount")).text());
+    seen.refundStatus = await (await session.find("refund-order-status")).text();
+    await shot(session, "card-refund");
+    await (await session.find("refund-done")).click();
   });
 
   assert.match(seen.modePill, /demo/i, "the sell screen marks the demo reader");
@@ -64,16 +104,21 @@ test("card declined, retried on the same payment and approved on the demo reader
   assert.match(seen.receipt, /4242/, "the card's last four on the receipt");
   assert.match(seen.receipt, /DEMO/, "a demo card payment is marked on the receipt");
 
+  assert.equal(seen.refunded, total, "the whole sale refunded");
+  assert.match(seen.refundStatus, /refunded/i);
+
   const { orders } = store.cli("orders", "list");
   assert.equal(orders.length, 1, `one order, the decline made no second one: ${JSON.stringify(orders)}`);
   const order = store.cli("orders", "show", seen.receiptNumber);
-  assert.equal(order.status, "paid");
+  assert.equal(order.status, "refunded");
   assert.equal(order.paid, total);
+  assert.equal(order.refunds.length, 1);
+  assert.equal(order.refunds[0].amount, total);
   assert.equal(order.payments.length, 1);
   const [card] = order.payments;
   assert.deepEqual(
-    [card.tender, card.status, card.mode, card.card_last4, card.amount],
-    ["card", "succeeded", "demo", "4242", total],
+    [card.tender, card.status, card.mode, card.card_last4, card.amount, card.refunded],
+    ["card", "succeeded", "demo", "4242", total, total],
   );
   assert.match(card.intent_id, /^pi_/);
   const journal = store.cli("journal", "verify");

@@ -327,7 +327,7 @@ fn run(cli: Cli) -> Result<()> {
             till.may(versapos_core::Permission::Sell)?;
             let connected = setup::connect(&versapos_secrets::Keychain::default())?;
             let till = std::sync::Mutex::new(till);
-            let report = flow::reconcile(&*connected.gateway, &till, None)?;
+            let report = flow::reconcile(&*connected.gateway, &till, &[])?;
             out.reconcile(&report);
             if report.remaining > 0 {
                 return Err(CliError::Failed(format!(

@@ -527,8 +527,9 @@ pub struct ReconcileReport {
     pub remaining: usize,
 }
 
-/// Settles every card payment whose order still waits (except `busy`, the one being taken right
-/// now) from Stripe's view of its PaymentIntent:
+/// Settles every card payment whose order still waits (except those in `busy`: the one being
+/// taken right now, and any the cashier is deciding on after a decline or a cancel) from
+/// Stripe's view of its PaymentIntent:
 /// - succeeded → the sale is booked;
 /// - authorised (requires_capture) → captured with the same key, then booked: the customer
 ///   presented the card for exactly this sale;
@@ -543,15 +544,12 @@ pub struct ReconcileReport {
 pub fn reconcile(
     gateway: &dyn Gateway,
     till: &dyn TillAccess,
-    busy: Option<&str>,
+    busy: &[String],
 ) -> Result<ReconcileReport, FlowError> {
     let pending = on(till, |t| t.pending_cards())?;
     let mut settled = Vec::new();
     let mut remaining = 0;
-    for p in pending
-        .iter()
-        .filter(|p| Some(p.payment_id.as_str()) != busy)
-    {
+    for p in pending.iter().filter(|p| !busy.contains(&p.payment_id)) {
         let line = |outcome: &str, detail: String| ReconcileLine {
             receipt: p.receipt.clone(),
             payment_id: p.payment_id.clone(),

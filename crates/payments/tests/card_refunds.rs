@@ -257,7 +257,7 @@ fn a_refund_whose_answer_was_lost_stays_in_doubt_and_reconcile_books_it_once() {
         "{refused}"
     );
 
-    let report = flow::reconcile(&gw, &shop.till, None).expect("reconcile");
+    let report = flow::reconcile(&gw, &shop.till, &[]).expect("reconcile");
     let outcomes: Vec<(&str, &str)> = report
         .settled
         .iter()

@@ -117,7 +117,14 @@ fn till_reader(desktop: &Desktop) -> CommandResult<Reader> {
 }
 
 fn status(desktop: &Desktop) -> CommandResult<PaymentsStatus> {
-    let in_doubt = desktop.register()?.till.pending_cards()?.len();
+    let busy = desktop.payments.busy();
+    let in_doubt = desktop
+        .register()?
+        .till
+        .pending_cards()?
+        .iter()
+        .filter(|p| !busy.contains(&p.payment_id))
+        .count();
     let gateway = match desktop.payments.gateway() {
         Ok(g) => g,
         Err(e) => {
@@ -236,9 +243,16 @@ fn take_card(
         timing: Timing::default(),
         test_card: None,
     };
+    desktop.payments.release(&pending.payment_id);
     let outcome = terminal.pay(desktop, pending, parked, &active.cancel, &|p| {
         let _ = progress.send(p);
     })?;
+    if matches!(
+        outcome,
+        CardOutcome::Declined { .. } | CardOutcome::Canceled { .. }
+    ) {
+        desktop.payments.hold(&pending.payment_id);
+    }
     if matches!(
         outcome,
         CardOutcome::Paid { .. } | CardOutcome::InDoubt { .. }
@@ -279,6 +293,7 @@ pub async fn abandon_card_payment<R: Runtime>(
         let gateway = desktop.payments.gateway()?;
         desktop.register()?.till.may(Permission::Sell)?;
         flow::abandon(&*gateway, desktop, &payment_id)?;
+        desktop.payments.release(&payment_id);
         let Register { till, sale } = &mut *desktop.register()?;
         Ok(till.sale_view(sale)?)
     })
@@ -420,14 +435,14 @@ pub async fn payments_in_doubt<R: Runtime>(
     app: AppHandle<R>,
 ) -> CommandResult<Vec<InDoubtPayment>> {
     blocking(app, |desktop| {
-        let busy = desktop.payments.active().and_then(|a| a.payment_id);
+        let busy = desktop.payments.busy();
         let register = desktop.register()?;
         register.till.may(Permission::Sell)?;
         Ok(register
             .till
             .pending_cards()?
             .into_iter()
-            .filter(|p| Some(&p.payment_id) != busy.as_ref())
+            .filter(|p| !busy.contains(&p.payment_id))
             .map(Into::into)
             .collect())
     })
@@ -448,6 +463,9 @@ pub async fn reconcile_payments<R: Runtime>(app: AppHandle<R>) -> CommandResult<
 /// One round of settling payments in doubt, skipping the one being taken right now.
 pub fn reconcile(desktop: &Desktop) -> CommandResult<ReconcileReport> {
     let gateway = desktop.payments.gateway()?;
-    let busy = desktop.payments.active().and_then(|a| a.payment_id);
-    Ok(flow::reconcile(&*gateway, desktop, busy.as_deref())?)
+    Ok(flow::reconcile(
+        &*gateway,
+        desktop,
+        &desktop.payments.busy(),
+    )?)
 }
