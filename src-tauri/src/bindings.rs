@@ -8,7 +8,9 @@ use std::path::PathBuf;
 use ts_rs::{Config, ExportError, TS};
 use versapos_core::{LoyaltyRules, Permission, Role, TaxMode, TaxRate};
 use versapos_payments::doctor::{SetupCheck, SetupReport};
-use versapos_payments::flow::{CardOutcome, CardProgress, ReconcileLine, ReconcileReport};
+use versapos_payments::flow::{
+    CardOutcome, CardProgress, CardStage, ReconcileLine, ReconcileReport, SettledAs,
+};
 use versapos_payments::{GatewayMode, TestCard};
 use versapos_store::{
     refunds::{RefundLineView, RefundTenderView},
@@ -104,6 +106,8 @@ pub fn render_all() -> Result<Vec<(String, String)>, ExportError> {
     render::<payments::PaymentsStatus>(&mut f)?;
     render::<payments::InDoubtPayment>(&mut f)?;
     render::<CardProgress>(&mut f)?;
+    render::<CardStage>(&mut f)?;
+    render::<SettledAs>(&mut f)?;
     render::<CardOutcome>(&mut f)?;
     render::<ReconcileReport>(&mut f)?;
     render::<ReconcileLine>(&mut f)?;

@@ -195,7 +195,7 @@ fn settle_payments_in_doubt<R: Runtime>(app: tauri::AppHandle<R>) {
                     match commands::payments::reconcile(&desktop) {
                         Ok(report) => {
                             for l in &report.settled {
-                                tracing::info!(receipt = %l.receipt, outcome = %l.outcome,
+                                tracing::info!(receipt = %l.receipt, outcome = l.outcome.as_str(),
                                     detail = %l.detail, "payment in doubt");
                             }
                         }

@@ -516,7 +516,7 @@ impl Out {
             outln!("no card payments in doubt");
         }
         for l in &r.settled {
-            outln!("{:<14} {:<9} {}", l.receipt, l.outcome, l.detail);
+            outln!("{:<14} {:<9} {}", l.receipt, l.outcome.as_str(), l.detail);
         }
     }
 

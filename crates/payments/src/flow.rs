@@ -92,11 +92,19 @@ impl Default for Timing {
     }
 }
 
+/// The steps of a card payment the screen shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum CardStage {
+    Starting,
+    WaitingForCard,
+    Capturing,
+}
+
 /// Where the payment is, for the screen.
 #[derive(Clone, Debug, Serialize, TS)]
 pub struct CardProgress {
-    /// "starting", "waiting_for_card" or "capturing".
-    pub stage: String,
+    pub stage: CardStage,
     pub message: String,
     /// The reader's label.
     pub reader: Option<String>,
@@ -162,9 +170,9 @@ impl Terminal<'_> {
             .unwrap_or_else(|| self.reader.serial_number.clone())
     }
 
-    fn progress(&self, stage: &str, message: String, payment: &str) -> CardProgress {
+    fn progress(&self, stage: CardStage, message: String, payment: &str) -> CardProgress {
         CardProgress {
-            stage: stage.into(),
+            stage,
             message,
             reader: Some(self.label()),
             payment_id: Some(payment.into()),
@@ -181,7 +189,11 @@ impl Terminal<'_> {
         report: &dyn Fn(CardProgress),
     ) -> Result<CardOutcome, FlowError> {
         let pid = pending.payment_id.clone();
-        report(self.progress("starting", "Starting the card payment…".into(), &pid));
+        report(self.progress(
+            CardStage::Starting,
+            "Starting the card payment…".into(),
+            &pid,
+        ));
         let intent = match &pending.intent_id {
             Some(id) => self.gateway.intent(id),
             None => self.gateway.create_intent(&intent_request(pending)),
@@ -232,7 +244,7 @@ impl Terminal<'_> {
             });
         }
         report(self.progress(
-            "waiting_for_card",
+            CardStage::WaitingForCard,
             format!("Present the card on {}", self.label()),
             &pid,
         ));
@@ -366,7 +378,11 @@ impl Terminal<'_> {
         report: &dyn Fn(CardProgress),
     ) -> Result<CardOutcome, FlowError> {
         let pid = pending.payment_id.clone();
-        report(self.progress("capturing", "Card accepted, completing…".into(), &pid));
+        report(self.progress(
+            CardStage::Capturing,
+            "Card accepted, completing…".into(),
+            &pid,
+        ));
         settle_authorised(self.gateway, till, pending, intent, parked)
     }
 }
@@ -510,13 +526,37 @@ fn uuid_like(payment_id: &str) -> String {
     format!("process-{payment_id}-{nanos}")
 }
 
+/// How settling one payment (or card refund) in doubt ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum SettledAs {
+    /// Stripe took the card: the sale is booked.
+    Paid,
+    /// Stripe made the card refund: the refund is booked.
+    Refunded,
+    /// Stripe did not take it: the sale (or the refund) is given up.
+    Failed,
+    /// Still unknown; tried again next round.
+    InDoubt,
+}
+
+impl SettledAs {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            SettledAs::Paid => "paid",
+            SettledAs::Refunded => "refunded",
+            SettledAs::Failed => "failed",
+            SettledAs::InDoubt => "in_doubt",
+        }
+    }
+}
+
 /// What settling one payment in doubt came to.
 #[derive(Clone, Debug, Serialize, TS)]
 pub struct ReconcileLine {
     pub receipt: String,
     pub payment_id: String,
-    /// "paid", "failed" or "in_doubt"; a card refund: "refunded", "failed" or "in_doubt".
-    pub outcome: String,
+    pub outcome: SettledAs,
     pub detail: String,
 }
 
@@ -550,30 +590,30 @@ pub fn reconcile(
     let mut settled = Vec::new();
     let mut remaining = 0;
     for p in pending.iter().filter(|p| !busy.contains(&p.payment_id)) {
-        let line = |outcome: &str, detail: String| ReconcileLine {
+        let line = |outcome: SettledAs, detail: String| ReconcileLine {
             receipt: p.receipt.clone(),
             payment_id: p.payment_id.clone(),
-            outcome: outcome.into(),
+            outcome,
             detail,
         };
         match settle_one(gateway, till, p) {
             Ok(Settled::Paid(brand)) => settled.push(line(
-                "paid",
+                SettledAs::Paid,
                 format!("Stripe took the card{brand}; the sale is booked"),
             )),
-            Ok(Settled::Failed(why)) => settled.push(line("failed", why)),
+            Ok(Settled::Failed(why)) => settled.push(line(SettledAs::Failed, why)),
             Ok(Settled::StillInDoubt(why)) => {
                 remaining += 1;
-                settled.push(line("in_doubt", why));
+                settled.push(line(SettledAs::InDoubt, why));
             }
             Err(e) => {
                 remaining += 1;
-                settled.push(line("in_doubt", e.to_string()));
+                settled.push(line(SettledAs::InDoubt, e.to_string()));
             }
         }
     }
     for line in crate::refunds::reconcile_refunds(gateway, till)? {
-        if line.outcome == "in_doubt" {
+        if line.outcome == SettledAs::InDoubt {
             remaining += 1;
         }
         settled.push(line);

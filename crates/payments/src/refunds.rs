@@ -8,7 +8,7 @@
 //! answer leaves it pending: a refund in doubt, which [`reconcile_refunds`] settles by asking
 //! again with the same keys (Stripe answers with the refund it already made, if it made one).
 
-use crate::flow::{on, FlowError, ReconcileLine, TillAccess};
+use crate::flow::{on, FlowError, ReconcileLine, SettledAs, TillAccess};
 use crate::gateway::{Gateway, GatewayError, RefundRequest, RefundStatus};
 use versapos_store::{PendingRefund, RefundView};
 
@@ -44,30 +44,30 @@ pub fn reconcile_refunds(
     let pending = on(till, |t| t.pending_card_refunds())?;
     let mut lines = Vec::new();
     for p in &pending {
-        let line = |outcome: &str, detail: String| ReconcileLine {
+        let line = |outcome: SettledAs, detail: String| ReconcileLine {
             receipt: p.receipt.clone(),
             payment_id: p
                 .parts
                 .first()
                 .map(|x| x.payment_id.clone())
                 .unwrap_or_default(),
-            outcome: outcome.into(),
+            outcome,
             detail,
         };
         lines.push(match settle(gateway, till, p) {
             Ok(Settled::Refunded(view)) => line(
-                "refunded",
+                SettledAs::Refunded,
                 format!(
                     "Stripe made the card refund; the refund of {} is booked",
                     view.amount
                 ),
             ),
             Ok(Settled::Refused(e)) => line(
-                "failed",
+                SettledAs::Failed,
                 format!("Stripe refused the card refund ({e}); the order is as it was"),
             ),
-            Ok(Settled::InDoubt(why)) => line("in_doubt", why),
-            Err(e) => line("in_doubt", e.to_string()),
+            Ok(Settled::InDoubt(why)) => line(SettledAs::InDoubt, why),
+            Err(e) => line(SettledAs::InDoubt, e.to_string()),
         });
     }
     Ok(lines)

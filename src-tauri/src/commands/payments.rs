@@ -26,7 +26,7 @@ pub struct ReaderView {
     pub device_type: String,
     pub serial_number: String,
     pub location: Option<String>,
-    /// "online", "offline", "busy" or "unknown".
+    #[ts(type = "\"online\" | \"offline\" | \"busy\" | \"unknown\"")]
     pub state: String,
     /// A simulated reader (demo or test mode) that takes test cards.
     pub simulated: bool,

@@ -1,92 +1,47 @@
 // Card payments at the till: the shapes the card commands take and return, and what the screens
 // say about them. The till runs the payment (reader, capture, reconciliation); this only words it.
-// The types are written here by hand and the till's Rust types carry the same names and fields.
+// The shapes are generated from the Rust types (./bindings); the names below are the UI's own.
 
-import type { OrderView, PaymentView, TenderInput } from "./types";
+import type {
+  CardOutcome,
+  CardProgress,
+  CardStage,
+  GatewayMode,
+  InDoubtPayment,
+  LocationView,
+  PaymentsStatus,
+  ReaderView,
+  ReconcileLine,
+  ReconcileReport,
+  SettledAs,
+  SetupCheck,
+  SetupReport,
+  TestCard,
+} from "./bindings";
+import type { PaymentView, TenderInput } from "./types";
+
+export type {
+  CardOutcome,
+  CardProgress,
+  CardStage,
+  InDoubtPayment,
+  LocationView,
+  PaymentsStatus,
+  ReaderView,
+  ReconcileLine,
+  ReconcileReport,
+  SettledAs,
+  SetupCheck,
+  SetupReport,
+  TestCard,
+};
 
 /** Which Stripe account the till takes cards with; null: cards cannot be taken at all. */
-export type PaymentsMode = "demo" | "test" | "live";
+export type PaymentsMode = GatewayMode;
 
-export type ReaderState = "online" | "offline" | "busy" | "unknown";
+export type ReaderState = ReaderView["state"];
 
-/** A card reader registered to the shop's account. */
-export type ReaderView = {
-  id: string;
-  label: string | null;
-  device_type: string;
-  serial_number: string;
-  /** A LocationView id. */
-  location: string | null;
-  state: ReaderState;
-  /** A simulated reader (demo and test mode): test cards are presented from the till. */
-  simulated: boolean;
-  /** The reader this till takes cards on. */
-  chosen: boolean;
-};
-
-export type LocationView = { id: string; display_name: string };
-
-/** Whether cards can be taken now, and how many card payments wait to be settled. */
-export type PaymentsStatus = {
-  mode: PaymentsMode | null;
-  reader: ReaderView | null;
-  /** Why cards cannot be taken now, e.g. "no reader chosen"; null when they can. */
-  problem: string | null;
-  in_doubt: number;
-};
-
-export type CardStage = "starting" | "waiting_for_card" | "capturing";
-
-/** Sent on the progress channel while a card payment runs. */
-export type CardProgress = {
-  stage: CardStage;
-  message: string;
-  reader: string | null;
-  payment_id: string | null;
-};
-
-/** How a card payment ended. */
-export type CardOutcome =
-  | { outcome: "paid"; order: OrderView }
-  | { outcome: "declined"; payment_id: string; message: string; code: string | null }
-  | { outcome: "canceled"; payment_id: string; message: string }
-  | { outcome: "in_doubt"; payment_id: string; message: string };
-
-/** The cards a simulated reader can be shown. */
-export type TestCard = "approved" | "declined" | "insufficient_funds" | "lost_card" | "expired";
-
-export type SetupStatus = "ok" | "warn" | "fail" | "skip";
-
-export type SetupCheck = {
-  id: string;
-  title: string;
-  status: SetupStatus;
-  detail: string;
-  fix: string | null;
-};
-
-export type SetupReport = { ok: boolean; checks: SetupCheck[] };
-
-/** A card payment whose end the till does not know yet (the reader or Stripe went quiet). */
-export type InDoubtPayment = {
-  payment_id: string;
-  order_id: string;
-  receipt: string;
-  /** Minor units of `currency`. */
-  amount: number;
-  currency: string;
-  /** ISO time. */
-  since: string;
-};
-
-export type ReconcileLine = {
-  receipt: string;
-  payment_id: string;
-  outcome: "paid" | "failed" | "in_doubt";
-  detail: string;
-};
-
-export type ReconcileReport = { settled: ReconcileLine[]; remaining: number };
+export type SetupStatus = SetupCheck["status"];
 
 /** A payment as a receipt shows it (the card fields are null on cash and points). */
 export type ReceiptPayment = PaymentView;
@@ -208,6 +163,7 @@ export function setupSummary(report: SetupReport): string {
 
 export const RECONCILE_LABELS: Record<ReconcileLine["outcome"], string> = {
   paid: "Paid",
+  refunded: "Refunded to the card",
   failed: "Not paid",
   in_doubt: "Still in doubt",
 };

@@ -199,6 +199,17 @@ describe("Order detail", () => {
     expect($("[data-testid=order-void-button]")).not.toBeNull();
   });
 
+  it("shows a card payment's brand, last four and its demo or test mark", async () => {
+    const card = {
+      id: "p2", tender: "card", status: "succeeded", amount: 700, tendered: null, change: 0, points: 0, refunded: 0,
+      mode: "test", card_brand: "visa", card_last4: "4242", intent_id: "pi_1",
+    };
+    await openFirstOrder(orderView({ payments: [card], change: 0 }));
+    const row = $$("[data-testid=order-payment]")[0];
+    expect(row.textContent).toContain("Card visa •••• 4242");
+    expect(row.querySelector("[data-testid=order-payment-mode]")?.textContent).toBe("TEST");
+  });
+
   it("offers no Void once something has been refunded, and no Refund on a voided order", async () => {
     await openFirstOrder(orderView({ status: "partially_refunded", refunded_total: 100 }));
     expect($("[data-testid=order-void-button]")).toBeNull();

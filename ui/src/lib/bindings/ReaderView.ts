@@ -3,11 +3,7 @@
 /**
  * A card reader as the Payments screen lists it.
  */
-export type ReaderView = { id: string, label: string | null, device_type: string, serial_number: string, location: string | null, 
-/**
- * "online", "offline", "busy" or "unknown".
- */
-state: string, 
+export type ReaderView = { id: string, label: string | null, device_type: string, serial_number: string, location: string | null, state: "online" | "offline" | "busy" | "unknown", 
 /**
  * A simulated reader (demo or test mode) that takes test cards.
  */
