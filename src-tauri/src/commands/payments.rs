@@ -16,7 +16,7 @@ use versapos_core::Permission;
 use versapos_payments::doctor::SetupReport;
 use versapos_payments::flow::{self, CardOutcome, CardProgress, ReconcileReport, Terminal, Timing};
 use versapos_payments::{GatewayMode, Location, Reader, TestCard};
-use versapos_store::{CartView, PendingCard};
+use versapos_store::{CartView, PendingCard, Sale, Till, TillError};
 
 /// A card reader as the Payments screen lists it.
 #[derive(Clone, Debug, Serialize, TS)]
@@ -175,26 +175,14 @@ pub async fn card_checkout<R: Runtime>(
     progress: Channel<CardProgress>,
 ) -> CommandResult<CardOutcome> {
     blocking(app, move |desktop| {
-        let active = desktop.payments.start()?;
-        let result = (|| {
-            let gateway = desktop.payments.gateway()?;
-            let reader = till_reader(desktop)?;
-            let (pending, parked) = {
-                let Register { till, sale } = &mut *desktop.register()?;
-                let tenders = tenders
-                    .iter()
-                    .map(|t| till.tender(&t.kind, t.value.as_deref()))
-                    .collect::<Result<Vec<_>, _>>()?;
-                let cart = till.sale_cart(sale)?.clone();
-                (till.begin_card_sale(&cart, &tenders)?, sale.resumed_from())
-            };
-            desktop.payments.set_payment(&pending.payment_id);
-            take_card(
-                desktop, &*gateway, reader, &pending, parked, &active, &progress,
-            )
-        })();
-        desktop.payments.finish();
-        result
+        take_card(desktop, &progress, |till, sale| {
+            let tenders = tenders
+                .iter()
+                .map(|t| till.tender(&t.kind, t.value.as_deref()))
+                .collect::<Result<Vec<_>, _>>()?;
+            let cart = till.sale_cart(sale)?.clone();
+            till.begin_card_sale(&cart, &tenders)
+        })
     })
     .await
 }
@@ -208,43 +196,48 @@ pub async fn retry_card_payment<R: Runtime>(
     progress: Channel<CardProgress>,
 ) -> CommandResult<CardOutcome> {
     blocking(app, move |desktop| {
-        let active = desktop.payments.start()?;
-        let result = (|| {
-            let gateway = desktop.payments.gateway()?;
-            let reader = till_reader(desktop)?;
-            let (pending, parked) = {
-                let Register { till, sale } = &mut *desktop.register()?;
-                till.may(Permission::Sell)?;
-                (till.pending_card(&payment_id)?, sale.resumed_from())
-            };
-            desktop.payments.set_payment(&pending.payment_id);
-            take_card(
-                desktop, &*gateway, reader, &pending, parked, &active, &progress,
-            )
-        })();
-        desktop.payments.finish();
-        result
+        take_card(desktop, &progress, |till, _| {
+            till.may(Permission::Sell)?;
+            till.pending_card(&payment_id)
+        })
     })
     .await
 }
 
+/// Takes the card for the sale `pending` finds (a new card sale written from the register, or
+/// one waiting for another try), one card payment at a time on this till.
 fn take_card(
     desktop: &Desktop,
-    gateway: &dyn versapos_payments::Gateway,
-    reader: Reader,
-    pending: &PendingCard,
-    parked: Option<i64>,
-    active: &crate::payments::Active,
     progress: &Channel<CardProgress>,
+    pending: impl FnOnce(&mut Till, &mut Sale) -> Result<PendingCard, TillError>,
 ) -> CommandResult<CardOutcome> {
+    let active = desktop.payments.start()?;
+    let result = take_card_now(desktop, progress, &active, pending);
+    desktop.payments.finish();
+    result
+}
+
+fn take_card_now(
+    desktop: &Desktop,
+    progress: &Channel<CardProgress>,
+    active: &crate::payments::Active,
+    pending: impl FnOnce(&mut Till, &mut Sale) -> Result<PendingCard, TillError>,
+) -> CommandResult<CardOutcome> {
+    let gateway = desktop.payments.gateway()?;
+    let reader = till_reader(desktop)?;
+    let (pending, parked) = {
+        let Register { till, sale } = &mut *desktop.register()?;
+        (pending(till, sale)?, sale.resumed_from())
+    };
+    desktop.payments.set_payment(&pending.payment_id);
     let terminal = Terminal {
-        gateway,
+        gateway: &*gateway,
         reader,
         timing: Timing::default(),
         test_card: None,
     };
     desktop.payments.release(&pending.payment_id);
-    let outcome = terminal.pay(desktop, pending, parked, &active.cancel, &|p| {
+    let outcome = terminal.pay(desktop, &pending, parked, &active.cancel, &|p| {
         let _ = progress.send(p);
     })?;
     if matches!(
