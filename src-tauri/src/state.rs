@@ -34,6 +34,19 @@ impl Desktop {
         }
     }
 
+    /// A till taking cards through the given payments (a chosen gateway instead of the one the
+    /// keychain or the environment names).
+    pub fn with_payments(till: Till, payments: crate::payments::Payments) -> Self {
+        Desktop {
+            store_path: till.path().to_path_buf(),
+            register: Ok(Mutex::new(Register {
+                till,
+                sale: Sale::default(),
+            })),
+            payments,
+        }
+    }
+
     /// A till whose store could not be opened: every command answers with why.
     pub fn failed(path: &Path, error: CommandError) -> Self {
         Desktop {

@@ -86,7 +86,7 @@ pub struct Timing {
 impl Default for Timing {
     fn default() -> Self {
         Timing {
-            poll: Duration::from_millis(500),
+            poll: Duration::from_millis(250),
             reader_timeout: Duration::from_secs(120),
         }
     }

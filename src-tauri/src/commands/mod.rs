@@ -11,4 +11,6 @@ pub mod shop;
 pub mod staff;
 
 #[cfg(test)]
+mod payments_tests;
+#[cfg(test)]
 mod tests;

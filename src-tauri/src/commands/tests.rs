@@ -3,10 +3,11 @@
 
 use crate::open_store;
 use serde_json::{json, Value};
-use tauri::ipc::{CallbackFn, InvokeBody};
+use std::sync::{Arc, Mutex};
+use tauri::ipc::{CallbackFn, InvokeBody, InvokeResponseBody};
 use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime};
 use tauri::webview::InvokeRequest;
-use tauri::{App, WebviewWindow, WebviewWindowBuilder};
+use tauri::{App, Manager, WebviewWindow, WebviewWindowBuilder};
 
 /// The app's own origin: Tauri refuses our commands from any other (remote content).
 const LOCAL_ORIGIN: &str = if cfg!(windows) {
@@ -15,37 +16,91 @@ const LOCAL_ORIGIN: &str = if cfg!(windows) {
     "tauri://localhost"
 };
 
-struct TestTill {
-    _dir: tempfile::TempDir,
+/// What the commands sent over the UI's channels: (channel id, message).
+type ChannelLog = Arc<Mutex<Vec<(u32, Value)>>>;
+
+pub(super) struct TestTill {
+    dir: tempfile::TempDir,
     _app: App<MockRuntime>,
     window: WebviewWindow<MockRuntime>,
+    channels: ChannelLog,
 }
 
 impl TestTill {
-    fn new() -> Self {
+    pub(super) fn new() -> Self {
         Self::with_store(|_| ())
     }
 
     /// A till on a store file prepared by `prepare` in the temp dir before the app opens it.
     fn with_store(prepare: impl FnOnce(&std::path::Path)) -> Self {
+        Self::open(prepare, None)
+    }
+
+    /// A till taking cards through `payments` instead of the keychain's key (or demo mode).
+    pub(super) fn with_payments(payments: crate::payments::Payments) -> Self {
+        Self::open(|_| (), Some(payments))
+    }
+
+    fn open(
+        prepare: impl FnOnce(&std::path::Path),
+        payments: Option<crate::payments::Payments>,
+    ) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         prepare(&dir.path().join(crate::STORE_FILE));
-        let app = crate::with_commands(mock_builder())
+        let channels = ChannelLog::default();
+        let sink = channels.clone();
+        let builder = mock_builder().channel_interceptor(move |_, channel, _, body| {
+            if let InvokeResponseBody::Json(text) = body {
+                let message = serde_json::from_str(text).expect("channel messages are JSON");
+                sink.lock().expect("channel log").push((channel.0, message));
+            }
+            true
+        });
+        let app = crate::with_commands(builder)
             .build(mock_context(noop_assets()))
             .expect("the mock app builds");
-        open_store(&app, dir.path()).expect("the store opens in the temp dir");
+        match payments {
+            None => open_store(&app, dir.path()).expect("the store opens in the temp dir"),
+            Some(payments) => {
+                let till = versapos_store::Till::open(&dir.path().join(crate::STORE_FILE))
+                    .expect("the store opens in the temp dir");
+                app.manage(crate::state::Desktop::with_payments(till, payments));
+            }
+        }
         let window = WebviewWindowBuilder::new(&app, "main", Default::default())
             .build()
             .expect("the mock window opens");
         TestTill {
-            _dir: dir,
+            dir,
             _app: app,
             window,
+            channels,
         }
     }
 
+    /// The temp folder holding the till's store.
+    pub(super) fn dir(&self) -> &std::path::Path {
+        self.dir.path()
+    }
+
+    /// The till's window, for calling commands from another thread while one waits.
+    pub(super) fn ipc(&self) -> Ipc {
+        Ipc(self.window.clone())
+    }
+
+    /// The messages sent so far on the UI's channel `id`.
+    pub(super) fn channel(&self, id: u32) -> Vec<Value> {
+        self.channels
+            .lock()
+            .expect("channel log")
+            .iter()
+            .filter(|(c, _)| *c == id)
+            .map(|(_, m)| m.clone())
+            .collect()
+    }
+
     /// Invokes `cmd` as the UI would; Ok is the returned value, Err the rejected one.
-    fn call(&self, cmd: &str, args: Value) -> Result<Value, Value> {
+    pub(super) fn call(&self, cmd: &str, args: Value) -> Result<Value, Value> {
         self.invoke(cmd, InvokeBody::Json(args), Default::default())
     }
 
@@ -67,31 +122,50 @@ impl TestTill {
         body: InvokeBody,
         headers: tauri::http::HeaderMap,
     ) -> Result<Value, Value> {
-        let request = InvokeRequest {
-            cmd: cmd.into(),
-            callback: CallbackFn(0),
-            error: CallbackFn(1),
-            url: LOCAL_ORIGIN.parse().expect("a valid url"),
-            body,
-            headers,
-            invoke_key: tauri::test::INVOKE_KEY.to_string(),
-        };
-        get_ipc_response(&self.window, request)
-            .map(|body| body.deserialize::<Value>().expect("the response is JSON"))
+        invoke_on(&self.window, cmd, body, headers)
     }
 
-    fn ok(&self, cmd: &str, args: Value) -> Value {
+    pub(super) fn ok(&self, cmd: &str, args: Value) -> Value {
         self.call(cmd, args)
             .unwrap_or_else(|e| panic!("{cmd} failed: {e}"))
     }
 
-    fn error_code(&self, cmd: &str, args: Value) -> String {
+    pub(super) fn error_code(&self, cmd: &str, args: Value) -> String {
         let e = self
             .call(cmd, args)
             .err()
             .unwrap_or_else(|| panic!("{cmd} should have failed"));
         assert!(e["message"].is_string(), "{cmd}: error has a message: {e}");
         e["code"].as_str().expect("error has a code").to_string()
+    }
+}
+
+fn invoke_on(
+    window: &WebviewWindow<MockRuntime>,
+    cmd: &str,
+    body: InvokeBody,
+    headers: tauri::http::HeaderMap,
+) -> Result<Value, Value> {
+    let request = InvokeRequest {
+        cmd: cmd.into(),
+        callback: CallbackFn(0),
+        error: CallbackFn(1),
+        url: LOCAL_ORIGIN.parse().expect("a valid url"),
+        body,
+        headers,
+        invoke_key: tauri::test::INVOKE_KEY.to_string(),
+    };
+    get_ipc_response(window, request)
+        .map(|body| body.deserialize::<Value>().expect("the response is JSON"))
+}
+
+/// The till's window on another thread: a command that waits (a card on the reader) runs here
+/// while the test goes on through [`TestTill`].
+pub(super) struct Ipc(WebviewWindow<MockRuntime>);
+
+impl Ipc {
+    pub(super) fn call(&self, cmd: &str, args: Value) -> Result<Value, Value> {
+        invoke_on(&self.0, cmd, InvokeBody::Json(args), Default::default())
     }
 }
 
@@ -546,7 +620,7 @@ fn the_report_is_the_one_the_cli_prints_and_settings_change() {
 
 /// A demo till: its staff are Avery (admin, 1000, signed in after "Try the demo shop"),
 /// Morgan (manager, 2000) and Casey (cashier, 3000).
-fn staffed_till() -> TestTill {
+pub(super) fn staffed_till() -> TestTill {
     let till = TestTill::new();
     till.ok("start_demo", json!({}));
     let status = till.ok("staff_status", json!({}));
@@ -621,19 +695,24 @@ fn every_role_gets_exactly_its_permissions_through_the_commands() {
             "checkout",
             json!({"tenders": [{"kind": "cash", "value": null}]}),
         );
+        // Still Avery (admin): the demo reader is chosen for this till, so the one registered
+        // below does not leave the till with two and none chosen; readers register at a location.
+        let reader = till.ok("readers_list", json!({}))[0]["id"].clone();
+        till.ok("choose_reader", json!({"readerId": reader}));
+        let location = till.ok("locations_list", json!({}))[0]["id"].clone();
         till.ok("sign_in", json!({"name": who, "pin": pin}));
 
-        let check = |p: Permission, cmd: &str, args: Value| {
-            let result = till.call(cmd, args);
-            match (role.allows(p), result) {
+        let verdict =
+            |p: Permission, cmd: &str, result: Result<Value, Value>| match (role.allows(p), result)
+            {
                 (true, Ok(_)) => {}
                 (false, Err(e)) => {
                     assert_eq!(e["code"], json!("not_permitted"), "{role} {cmd}: {e}");
                     assert_eq!(e["permission"], json!(p.as_str()), "{role} {cmd}: {e}");
                 }
                 (allowed, r) => panic!("{role} {cmd}: allowed={allowed}, got {r:?}"),
-            }
-        };
+            };
+        let check = |p: Permission, cmd: &str, args: Value| verdict(p, cmd, till.call(cmd, args));
         check(
             Permission::Sell,
             "cart_add",
@@ -650,6 +729,19 @@ fn every_role_gets_exactly_its_permissions_through_the_commands() {
             json!({"customer": {"name": format!("Guest of {who}"), "email": null, "phone": null}}),
         );
         check(Permission::ParkSale, "cart_park", json!({"note": null}));
+        till.ok("cart_add", json!({"code": "HOT-0001", "quantity": 1}));
+        let (by_card, _) = super::payments_tests::card_payment(
+            &till,
+            "card_checkout",
+            json!({"tenders": [{"kind": "card", "value": null}]}),
+            |t| {
+                t.ok("present_test_card", json!({"card": "approved"}));
+            },
+        );
+        if let Ok(outcome) = &by_card {
+            assert_eq!(outcome["outcome"], json!("paid"), "{role}: {outcome}");
+        }
+        verdict(Permission::Sell, "card_checkout", by_card);
         check(
             Permission::Refund,
             "refund_order",
@@ -687,6 +779,23 @@ fn every_role_gets_exactly_its_permissions_through_the_commands() {
             "add_staff",
             json!({"staff": {"name": format!("Boss of {who}"), "role": "manager", "pin": "4321"}}),
         );
+        check(Permission::Sell, "payments_status", json!({}));
+        check(Permission::Sell, "readers_list", json!({}));
+        check(Permission::Sell, "payments_in_doubt", json!({}));
+        check(Permission::Sell, "reconcile_payments", json!({}));
+        check(Permission::ChangeSettings, "locations_list", json!({}));
+        check(
+            Permission::ChangeSettings,
+            "register_reader",
+            json!({"code": versapos_payments::sim::SIMULATED_REGISTRATION_CODE,
+                "label": format!("Till of {who}"), "location": location}),
+        );
+        check(
+            Permission::ChangeSettings,
+            "choose_reader",
+            json!({"readerId": reader}),
+        );
+        check(Permission::ChangeSettings, "check_setup", json!({}));
     }
 }
 
