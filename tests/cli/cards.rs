@@ -14,6 +14,29 @@ use versapos_stripe_fake::{FakeStripe, LoggedRequest, TEST_KEY};
 /// TEA costs 2.49 in the catalog of [`Till::gbp_with_catalog`], ten in stock.
 const TEA_PENCE: i64 = 249;
 
+/// `versapos sale` of one tea by card, the reader given the test card `card`.
+fn tea_by_card(card: &str) -> [&str; 7] {
+    [
+        "sale",
+        "--item",
+        "TEA",
+        "--pay",
+        "card",
+        "--test-card",
+        card,
+    ]
+}
+
+/// An order's payments as (tender, amount), in order of tender.
+fn tender_parts(order: &Value) -> Vec<(String, i64)> {
+    let mut parts: Vec<(String, i64)> = array(order, "payments")
+        .iter()
+        .map(|p| (text(p, "tender").to_string(), int(p, "amount")))
+        .collect();
+    parts.sort();
+    parts
+}
+
 // ---------------------------------------------------------------------------------------------
 // Demo mode: no key anywhere, the simulated demo reader.
 // ---------------------------------------------------------------------------------------------
@@ -22,15 +45,7 @@ const TEA_PENCE: i64 = 249;
 fn cards_demo_approved_sale_is_paid_and_marked_demo() {
     let till = Till::gbp_with_catalog();
 
-    let printed = till.ok(&[
-        "sale",
-        "--item",
-        "TEA",
-        "--pay",
-        "card",
-        "--test-card",
-        "approved",
-    ]);
+    let printed = till.ok(&tea_by_card("approved"));
     assert!(
         printed.contains("PAID"),
         "the receipt says PAID:\n{printed}"
@@ -40,15 +55,7 @@ fn cards_demo_approved_sale_is_paid_and_marked_demo() {
         "a demo card payment is marked (DEMO) on the receipt:\n{printed}"
     );
 
-    let order = till.json(&[
-        "sale",
-        "--item",
-        "TEA",
-        "--pay",
-        "card",
-        "--test-card",
-        "approved",
-    ]);
+    let order = till.json(&tea_by_card("approved"));
     assert_eq!(text(&order, "status"), "paid", "the sale is paid: {order}");
     let payments = array(&order, "payments");
     assert_eq!(payments.len(), 1, "one payment, by card: {order}");
@@ -72,15 +79,7 @@ fn cards_demo_declines_fail_the_sale_in_plain_words_and_move_nothing() {
         ("expired", "the card has expired"),
     ];
     for (card, words) in cards {
-        let r = till.run(&[
-            "sale",
-            "--item",
-            "TEA",
-            "--pay",
-            "card",
-            "--test-card",
-            card,
-        ]);
+        let r = till.run(&tea_by_card(card));
         assert!(
             matches!(r.code, Some(c) if c != 0),
             "a sale declined with test card {card} exits non-zero, got {:?}\nstderr: {}",
@@ -137,13 +136,8 @@ fn cards_demo_split_with_a_card_amount_and_cash_for_the_rest() {
         "approved",
     ]);
     assert_eq!(text(&order, "status"), "paid", "{order}");
-    let mut parts: Vec<(String, i64)> = array(&order, "payments")
-        .iter()
-        .map(|p| (text(p, "tender").to_string(), int(p, "amount")))
-        .collect();
-    parts.sort();
     assert_eq!(
-        parts,
+        tender_parts(&order),
         [("card".to_string(), 500), ("cash".to_string(), 247)],
         "5.00 by card and 2.47 in cash: {order}"
     );
@@ -165,13 +159,8 @@ fn cards_demo_split_with_cash_handed_over_and_the_card_for_the_rest() {
         "approved",
     ]);
     assert_eq!(text(&order, "status"), "paid", "{order}");
-    let mut parts: Vec<(String, i64)> = array(&order, "payments")
-        .iter()
-        .map(|p| (text(p, "tender").to_string(), int(p, "amount")))
-        .collect();
-    parts.sort();
     assert_eq!(
-        parts,
+        tender_parts(&order),
         [("card".to_string(), 247), ("cash".to_string(), 500)],
         "5.00 in cash and the remaining 2.47 by card: {order}"
     );
@@ -220,6 +209,14 @@ impl TestMode {
         self.till.json_with_env(&self.env(), args)
     }
 
+    /// Sells one tea by an approved test card, which must be paid, and returns the id of its
+    /// card payment (the only order of the till).
+    fn sell_a_tea_by_card(&self) -> String {
+        let sold = self.json(&tea_by_card("approved"));
+        assert_eq!(text(&sold, "status"), "paid", "{sold}");
+        card_payment_id(&only_order(&self.till))
+    }
+
     /// `versapos sale` of one tea by card, not waited for: the caller decides when it ends.
     fn spawn_card_sale(&self) -> std::process::Child {
         let mut cmd = self.till.command();
@@ -264,6 +261,18 @@ fn card_payment_id(order: &Value) -> String {
         .collect();
     assert_eq!(card.len(), 1, "one card payment on the order: {order}");
     text(card[0], "id").to_string()
+}
+
+/// A `reconcile --json` report that settled exactly one payment (`pid`, when given) with
+/// `outcome` and left none in doubt.
+fn assert_settled_one(report: &Value, outcome: &str, pid: Option<&str>) {
+    assert_eq!(int(report, "remaining"), 0, "{report}");
+    let settled = array(report, "settled");
+    assert_eq!(settled.len(), 1, "{report}");
+    assert_eq!(text(&settled[0], "outcome"), outcome, "{report}");
+    if let Some(pid) = pid {
+        assert_eq!(text(&settled[0], "payment_id"), pid, "{report}");
+    }
 }
 
 /// The PaymentIntent creates the fake received.
@@ -315,15 +324,7 @@ fn cards_test_mode_sale_creates_one_intent_keyed_by_the_payment_id() {
         "the reader is chosen for this till: {listed}"
     );
 
-    let sold = t.json(&[
-        "sale",
-        "--item",
-        "TEA",
-        "--pay",
-        "card",
-        "--test-card",
-        "approved",
-    ]);
+    let sold = t.json(&tea_by_card("approved"));
     assert_eq!(text(&sold, "status"), "paid", "{sold}");
     let order = only_order(&t.till);
     assert_eq!(text(&order, "status"), "paid");
@@ -366,17 +367,7 @@ fn cards_test_mode_two_server_errors_on_create_still_pay_once() {
     let t = TestMode::new(&fake);
     fake.fail_next("/v1/payment_intents", 2, 500);
 
-    let sold = t.json(&[
-        "sale",
-        "--item",
-        "TEA",
-        "--pay",
-        "card",
-        "--test-card",
-        "approved",
-    ]);
-    assert_eq!(text(&sold, "status"), "paid", "{sold}");
-    let pid = card_payment_id(&only_order(&t.till));
+    let pid = t.sell_a_tea_by_card();
 
     let created = creates(&fake);
     let statuses: Vec<Option<u16>> = created.iter().map(|r| r.status).collect();
@@ -402,17 +393,7 @@ fn cards_test_mode_connection_cut_after_create_still_pays_once() {
     let t = TestMode::new(&fake);
     fake.cut_after("/v1/payment_intents", 1);
 
-    let sold = t.json(&[
-        "sale",
-        "--item",
-        "TEA",
-        "--pay",
-        "card",
-        "--test-card",
-        "approved",
-    ]);
-    assert_eq!(text(&sold, "status"), "paid", "{sold}");
-    let pid = card_payment_id(&only_order(&t.till));
+    let pid = t.sell_a_tea_by_card();
 
     let created = creates(&fake);
     assert_eq!(
@@ -444,15 +425,7 @@ fn cards_stripe_unreachable_refuses_a_card_sale_and_cash_still_sells() {
         key: TEST_KEY.to_string(),
         api: format!("http://127.0.0.1:{port}"),
     };
-    let r = down.run(&[
-        "sale",
-        "--item",
-        "TEA",
-        "--pay",
-        "card",
-        "--test-card",
-        "approved",
-    ]);
+    let r = down.run(&tea_by_card("approved"));
     assert!(
         matches!(r.code, Some(c) if c != 0),
         "a card sale with Stripe down exits non-zero: {r:?}"
@@ -520,11 +493,7 @@ fn cards_stripe_lost_mid_sale_leaves_it_in_doubt_until_reconcile_settles_it() {
     // Stripe is back at the same address.
     let fake = FakeStripe::start_on(port).expect("the fake Stripe listens again on its port");
     let report = t.json(&["reconcile"]);
-    assert_eq!(int(&report, "remaining"), 0, "{report}");
-    let settled = array(&report, "settled");
-    assert_eq!(settled.len(), 1, "{report}");
-    assert_eq!(text(&settled[0], "outcome"), "failed", "{report}");
-    assert_eq!(text(&settled[0], "payment_id"), pid);
+    assert_settled_one(&report, "failed", Some(&pid));
 
     let order = only_order(&t.till);
     assert_eq!(text(&order, "status"), "payment_failed", "{order}");
@@ -595,11 +564,7 @@ fn cards_killed_mid_payment_then_card_presented_reconciles_to_paid_once() {
         .expect("the simulated reader takes the approved card");
 
     let report = t.json(&["reconcile"]);
-    assert_eq!(int(&report, "remaining"), 0, "{report}");
-    let settled = array(&report, "settled");
-    assert_eq!(settled.len(), 1, "{report}");
-    assert_eq!(text(&settled[0], "outcome"), "paid", "{report}");
-    assert_eq!(text(&settled[0], "payment_id"), pid);
+    assert_settled_one(&report, "paid", Some(&pid));
 
     let paid = only_order(&t.till);
     assert_eq!(text(&paid, "status"), "paid", "{paid}");
@@ -644,10 +609,7 @@ fn cards_killed_mid_payment_without_a_card_reconciles_to_failed_and_stops_the_re
     );
 
     let report = t.json(&["reconcile"]);
-    assert_eq!(int(&report, "remaining"), 0, "{report}");
-    let settled = array(&report, "settled");
-    assert_eq!(settled.len(), 1, "{report}");
-    assert_eq!(text(&settled[0], "outcome"), "failed", "{report}");
+    assert_settled_one(&report, "failed", None);
 
     let order = only_order(&t.till);
     assert_eq!(text(&order, "status"), "payment_failed", "{order}");
@@ -707,15 +669,7 @@ fn cards_the_stripe_key_is_never_stored_or_printed() {
     let mut runs = vec![
         t.run(&["readers", "list"]),
         t.run(&["--json", "readers", "list"]),
-        t.run(&[
-            "sale",
-            "--item",
-            "TEA",
-            "--pay",
-            "card",
-            "--test-card",
-            "approved",
-        ]),
+        t.run(&tea_by_card("approved")),
         t.run(&[
             "--json",
             "sale",

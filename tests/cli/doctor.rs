@@ -45,6 +45,18 @@ fn report(run: &Run) -> Value {
     })
 }
 
+/// The JSON report of a run that exited with `code`.
+fn report_exiting(run: &Run, code: i32) -> Value {
+    assert_eq!(
+        run.code,
+        Some(code),
+        "stdout: {}\nstderr: {}",
+        run.stdout,
+        run.stderr
+    );
+    report(run)
+}
+
 /// A check of the report by id: (status, detail, fix).
 fn check(report: &Value, id: &str) -> (String, String, Option<String>) {
     let c = array(report, "checks")
@@ -63,14 +75,7 @@ fn doctor_with_the_fake_stripe_passes_and_warns_about_the_full_key_and_the_overr
     let fake = FakeStripe::start();
     let till = Till::gbp();
     let run = doctor(&till, Some(TEST_KEY), Some(&fake.url()), true);
-    assert_eq!(
-        run.code,
-        Some(0),
-        "stdout: {}\nstderr: {}",
-        run.stdout,
-        run.stderr
-    );
-    let r = report(&run);
+    let r = report_exiting(&run, 0);
     assert_eq!(r["ok"], Value::from(true), "{r:#}");
     for id in ["key", "key_format", "mode", "stripe", "clock", "reader"] {
         assert_eq!(check(&r, id).0, "ok", "`{id}` should pass: {r:#}");
@@ -117,14 +122,7 @@ fn doctor_a_key_stripe_refuses_exits_1_naming_the_refusal() {
     // The fake, like Stripe in test mode, refuses any live key.
     let refused = "rk_live_51RefusedByTheServer99";
     let run = doctor(&till, Some(refused), Some(&fake.url()), true);
-    assert_eq!(
-        run.code,
-        Some(1),
-        "stdout: {}\nstderr: {}",
-        run.stdout,
-        run.stderr
-    );
-    let r = report(&run);
+    let r = report_exiting(&run, 1);
     assert_eq!(r["ok"], Value::from(false));
     let (status, detail, fix) = check(&r, "stripe");
     assert_eq!(status, "fail");
@@ -166,14 +164,7 @@ fn doctor_an_unreachable_api_exits_1_saying_it_cannot_reach_stripe() {
     let till = Till::gbp();
     let api = format!("http://127.0.0.1:{port}");
     let run = doctor(&till, Some(TEST_KEY), Some(&api), true);
-    assert_eq!(
-        run.code,
-        Some(1),
-        "stdout: {}\nstderr: {}",
-        run.stdout,
-        run.stderr
-    );
-    let r = report(&run);
+    let r = report_exiting(&run, 1);
     let (status, detail, fix) = check(&r, "stripe");
     assert_eq!(status, "fail");
     assert!(detail.contains("cannot reach Stripe"), "{detail}");
@@ -207,14 +198,7 @@ fn doctor_with_no_key_warns_of_demo_mode_and_needs_only_a_signed_in_cashier() {
 
     till.as_staff(Some(("Cal", "3333")));
     let run = doctor(&till, None, None, true);
-    assert_eq!(
-        run.code,
-        Some(0),
-        "stdout: {}\nstderr: {}",
-        run.stdout,
-        run.stderr
-    );
-    let r = report(&run);
+    let r = report_exiting(&run, 0);
     assert_eq!(r["ok"], Value::from(true), "{r:#}");
     let (status, detail, fix) = check(&r, "key");
     assert_eq!(status, "warn");
@@ -236,14 +220,7 @@ fn doctor_an_offline_reader_fails() {
         .expect("take the fake's reader off line");
     let till = Till::gbp();
     let run = doctor(&till, Some(TEST_KEY), Some(&fake.url()), true);
-    assert_eq!(
-        run.code,
-        Some(1),
-        "stdout: {}\nstderr: {}",
-        run.stdout,
-        run.stderr
-    );
-    let r = report(&run);
+    let r = report_exiting(&run, 1);
     let (status, detail, fix) = check(&r, "reader");
     assert_eq!(status, "fail");
     assert!(

@@ -149,9 +149,19 @@ mod by_card {
     use crate::support::{array, int, text, Till};
     use versapos_stripe_fake::{FakeStripe, TEST_KEY};
 
-    fn card_sale(till: &Till, env: &[(&str, &str)]) -> String {
+    /// The environment of a till in Stripe test mode against the fake at `api`.
+    fn test_mode(api: &str) -> [(&'static str, &str); 2] {
+        [
+            ("VERSAPOS_STRIPE_KEY", TEST_KEY),
+            ("VERSAPOS_STRIPE_API", api),
+        ]
+    }
+
+    /// A till that sold two teas by card through the fake: the till and the order's id.
+    fn card_sale(fake: &FakeStripe) -> (Till, String) {
+        let till = Till::gbp_with_catalog();
         let order = till.json_with_env(
-            env,
+            &test_mode(&fake.url()),
             &[
                 "sale",
                 "--item",
@@ -163,7 +173,7 @@ mod by_card {
             ],
         );
         assert_eq!(text(&order, "status"), "paid", "{order}");
-        text(&order, "id").to_string()
+        (till, text(&order, "id").to_string())
     }
 
     fn refunded_at_stripe(fake: &FakeStripe) -> i64 {
@@ -174,12 +184,8 @@ mod by_card {
     fn a_card_sale_is_refunded_on_the_card_once() {
         let fake = FakeStripe::start();
         let api = fake.url();
-        let env = [
-            ("VERSAPOS_STRIPE_KEY", TEST_KEY),
-            ("VERSAPOS_STRIPE_API", &api),
-        ];
-        let till = Till::gbp_with_catalog();
-        let order_id = card_sale(&till, &env);
+        let env = test_mode(&api);
+        let (till, order_id) = card_sale(&fake);
 
         let refund = till.json_with_env(&env, &["refund", &order_id, "--line", "TEA:1"]);
         assert_eq!(int(&refund, "amount"), 249, "{refund}");
@@ -210,12 +216,8 @@ mod by_card {
     fn a_card_refund_stripe_refuses_exits_non_zero_and_books_nothing() {
         let fake = FakeStripe::start();
         let api = fake.url();
-        let env = [
-            ("VERSAPOS_STRIPE_KEY", TEST_KEY),
-            ("VERSAPOS_STRIPE_API", &api),
-        ];
-        let till = Till::gbp_with_catalog();
-        let order_id = card_sale(&till, &env);
+        let env = test_mode(&api);
+        let (till, order_id) = card_sale(&fake);
 
         fake.fail_next("/v1/refunds", 1, 400);
         let refused = till.run_with_env(&env, &["refund", &order_id]);

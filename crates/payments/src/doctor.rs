@@ -162,6 +162,11 @@ impl Findings {
             fix: if status == Status::Ok { None } else { fix },
         });
     }
+
+    /// A check not made, and why.
+    fn skip(&mut self, id: &str, title: &str, why: impl Into<String>) {
+        self.add(id, title, Status::Skip, why.into(), None);
+    }
 }
 
 fn unix_seconds(t: SystemTime) -> i64 {
@@ -254,13 +259,7 @@ impl Inputs<'_> {
                             .to_string(),
                     ),
                 );
-                f.add(
-                    "key_format",
-                    "Key format",
-                    Status::Skip,
-                    "no key to check".to_string(),
-                    None,
-                );
+                f.skip("key_format", "Key format", "no key to check");
             }
             Err(e @ (KeyError::Shape | KeyError::Publishable)) => {
                 f.add(
@@ -289,13 +288,7 @@ impl Inputs<'_> {
                     format!("no key: the till runs in DEMO mode ({e})"),
                     Some("an admin runs `versapos keys set`".to_string()),
                 );
-                f.add(
-                    "key_format",
-                    "Key format",
-                    Status::Skip,
-                    "no key to check".to_string(),
-                    None,
-                );
+                f.skip("key_format", "Key format", "no key to check");
             }
             Err(e @ KeyError::Keychain(_)) => {
                 f.add(
@@ -309,13 +302,7 @@ impl Inputs<'_> {
                             .to_string(),
                     ),
                 );
-                f.add(
-                    "key_format",
-                    "Key format",
-                    Status::Skip,
-                    "the key could not be read".to_string(),
-                    None,
-                );
+                f.skip("key_format", "Key format", "the key could not be read");
             }
         }
         if self.env_key_set {
@@ -428,26 +415,14 @@ impl Inputs<'_> {
                     "DEMO mode: a simulated reader; nothing leaves the till".to_string(),
                     None,
                 );
-                f.add(
-                    "key_kind",
-                    "Restricted key",
-                    Status::Skip,
-                    "no key to check".to_string(),
-                    None,
-                );
+                f.skip("key_kind", "Restricted key", "no key to check");
             }
             Err(_) => {
                 for (id, title) in [
                     ("mode", "Test or live mode"),
                     ("key_kind", "Restricted key"),
                 ] {
-                    f.add(
-                        id,
-                        title,
-                        Status::Skip,
-                        "the key is not usable".to_string(),
-                        None,
-                    );
+                    f.skip(id, title, "the key is not usable");
                 }
             }
         }
@@ -484,13 +459,7 @@ impl Inputs<'_> {
             return None;
         };
         if gateway.mode() == GatewayMode::Demo {
-            f.add(
-                ID,
-                TITLE,
-                Status::Skip,
-                "DEMO mode: the till talks to no one".to_string(),
-                None,
-            );
+            f.skip(ID, TITLE, "DEMO mode: the till talks to no one");
             return None;
         }
         let place = match &self.api_override {
@@ -569,7 +538,7 @@ impl Inputs<'_> {
                 Some(_) => "Stripe's answer carried no time",
                 None => "no answer from Stripe to compare with",
             };
-            f.add(ID, TITLE, Status::Skip, why.to_string(), None);
+            f.skip(ID, TITLE, why);
             return;
         };
         let skew = unix_seconds(self.now).saturating_sub(server);
@@ -595,17 +564,11 @@ impl Inputs<'_> {
         const ID: &str = "reader";
         const TITLE: &str = "Card reader";
         let Some(gateway) = self.gateway else {
-            f.add(ID, TITLE, Status::Skip, self.no_gateway_reason(), None);
+            f.skip(ID, TITLE, self.no_gateway_reason());
             return None;
         };
         if gateway.mode() != GatewayMode::Demo && !stripe_answered {
-            f.add(
-                ID,
-                TITLE,
-                Status::Skip,
-                "not checked: Stripe did not answer".to_string(),
-                None,
-            );
+            f.skip(ID, TITLE, "not checked: Stripe did not answer");
             return None;
         }
         let online = |r: &Reader| r.status != Some(ReaderStatus::Offline);
@@ -915,18 +878,31 @@ mod tests {
         }
     }
 
-    fn status<'a>(report: &'a SetupReport, id: &str) -> &'a str {
-        &report
+    /// The check `id` of the report, which must be there.
+    fn the_check<'a>(report: &'a SetupReport, id: &str) -> &'a SetupCheck {
+        report
             .check(id)
             .unwrap_or_else(|| panic!("the report should have a `{id}` check: {report:#?}"))
-            .status
+    }
+
+    fn status<'a>(report: &'a SetupReport, id: &str) -> &'a str {
+        &the_check(report, id).status
     }
 
     fn detail<'a>(report: &'a SetupReport, id: &str) -> &'a str {
-        &report
-            .check(id)
-            .unwrap_or_else(|| panic!("the report should have a `{id}` check: {report:#?}"))
-            .detail
+        &the_check(report, id).detail
+    }
+
+    /// The report for a gateway and a key from the keychain, no API override and no reader
+    /// chosen, at [`NOW`].
+    fn checked_from_keychain(gateway: &dyn Gateway, key_text: &str) -> SetupReport {
+        check_with(
+            Some(gateway),
+            key(key_text, KeySource::Keychain),
+            None,
+            None,
+            at(NOW),
+        )
     }
 
     fn fix<'a>(report: &'a SetupReport, id: &str) -> &'a str {
@@ -969,13 +945,7 @@ mod tests {
     #[test]
     fn doctor_a_restricted_test_key_with_an_online_reader_passes_everything() {
         let gw = Scripted::answering(GatewayMode::Test, Some(NOW + 3));
-        let report = check_with(
-            Some(&gw),
-            key(RESTRICTED_TEST, KeySource::Keychain),
-            None,
-            None,
-            at(NOW),
-        );
+        let report = checked_from_keychain(&gw, RESTRICTED_TEST);
         assert!(report.ok, "{report:#?}");
         for c in &report.checks {
             assert_eq!(c.status, "ok", "every check passes: {c:#?}");
@@ -1062,13 +1032,7 @@ mod tests {
         ];
         for (error, words) in cases {
             let gw = Scripted::failing(GatewayMode::Test, error);
-            let report = check_with(
-                Some(&gw),
-                key(RESTRICTED_TEST, KeySource::Keychain),
-                None,
-                None,
-                at(NOW),
-            );
+            let report = checked_from_keychain(&gw, RESTRICTED_TEST);
             assert!(!report.ok, "{words}: {report:#?}");
             assert_eq!(status(&report, "stripe"), "fail");
             assert!(detail(&report, "stripe").contains(words), "{report:#?}");
@@ -1083,13 +1047,7 @@ mod tests {
             GatewayMode::Test,
             GatewayError::Auth(format!("Invalid API Key provided: {FULL_TEST}")),
         );
-        let report = check_with(
-            Some(&gw),
-            key(FULL_TEST, KeySource::Keychain),
-            None,
-            None,
-            at(NOW),
-        );
+        let report = checked_from_keychain(&gw, FULL_TEST);
         assert!(detail(&report, "stripe").contains("full secret test key …Wxyz"));
         assert_no_key_text(&report, FULL_TEST);
     }
@@ -1105,13 +1063,7 @@ mod tests {
             (-3600, "fail"),
         ] {
             let gw = Scripted::answering(GatewayMode::Test, Some(NOW - skew));
-            let report = check_with(
-                Some(&gw),
-                key(RESTRICTED_TEST, KeySource::Keychain),
-                None,
-                None,
-                at(NOW),
-            );
+            let report = checked_from_keychain(&gw, RESTRICTED_TEST);
             assert_eq!(
                 status(&report, "clock"),
                 expected,
@@ -1120,13 +1072,7 @@ mod tests {
             assert_eq!(report.ok, expected != "fail", "skew {skew} s");
         }
         let gw = Scripted::answering(GatewayMode::Test, None);
-        let report = check_with(
-            Some(&gw),
-            key(RESTRICTED_TEST, KeySource::Keychain),
-            None,
-            None,
-            at(NOW),
-        );
+        let report = checked_from_keychain(&gw, RESTRICTED_TEST);
         assert_eq!(
             status(&report, "clock"),
             "skip",
@@ -1180,13 +1126,7 @@ mod tests {
     #[test]
     fn doctor_a_live_key_gets_the_going_live_checklist() {
         let gw = Scripted::answering(GatewayMode::Live, Some(NOW));
-        let report = check_with(
-            Some(&gw),
-            key(RESTRICTED_LIVE, KeySource::Keychain),
-            None,
-            None,
-            at(NOW),
-        );
+        let report = checked_from_keychain(&gw, RESTRICTED_LIVE);
         assert_eq!(status(&report, "mode"), "ok");
         assert!(detail(&report, "mode").contains("LIVE"));
         assert_eq!(status(&report, "live"), "ok", "{report:#?}");
@@ -1209,13 +1149,7 @@ mod tests {
             readers: Some(vec![unplaced]),
             ..Scripted::answering(GatewayMode::Live, Some(NOW))
         };
-        let report = check_with(
-            Some(&gw),
-            key(full_live, KeySource::Keychain),
-            None,
-            None,
-            at(NOW),
-        );
+        let report = checked_from_keychain(&gw, full_live);
         assert_eq!(status(&report, "live"), "warn");
         assert!(fix(&report, "live").contains("restricted key"));
         assert!(fix(&report, "live").contains("location"));
@@ -1227,26 +1161,23 @@ mod tests {
         let fake = versapos_stripe_fake::FakeStripe::start();
         let k = StripeKey::parse(RESTRICTED_TEST).expect("a test key");
         let gw = StripeGateway::new(&k, Some(&fake.url())).expect("a gateway for the fake");
-        let report = check_with(
-            Some(&gw),
-            Ok(Some((k.clone(), KeySource::Keychain))),
-            Some(fake.url()),
-            None,
-            SystemTime::now(),
-        );
+        let check_the_fake = || {
+            check_with(
+                Some(&gw),
+                Ok(Some((k.clone(), KeySource::Keychain))),
+                Some(fake.url()),
+                None,
+                SystemTime::now(),
+            )
+        };
+        let report = check_the_fake();
         assert!(report.ok, "{report:#?}");
         assert_eq!(status(&report, "stripe"), "ok");
         assert_eq!(status(&report, "clock"), "ok", "the fake sends its Date");
         assert_eq!(status(&report, "reader"), "ok");
 
         fake.fail_next("/v1/terminal/readers", 1, 403);
-        let report = check_with(
-            Some(&gw),
-            Ok(Some((k, KeySource::Keychain))),
-            Some(fake.url()),
-            None,
-            SystemTime::now(),
-        );
+        let report = check_the_fake();
         assert_eq!(status(&report, "stripe"), "fail");
         assert!(detail(&report, "stripe").contains("Terminal readers"));
         assert!(fix(&report, "stripe").contains("Terminal readers: Write"));

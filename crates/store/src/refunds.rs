@@ -13,7 +13,9 @@ use crate::journal;
 use crate::sales::{money, new_id, stored_receipt, tender_kind, Moment};
 use crate::shop::Shop;
 use crate::staff;
-use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
+use rusqlite::{
+    params, Connection, OptionalExtension, Params, Row, Transaction, TransactionBehavior,
+};
 use serde::Serialize;
 use std::collections::HashMap;
 use ts_rs::TS;
@@ -157,20 +159,7 @@ fn load(tx: &Connection, shop: &Shop, order_id: &str) -> Result<Refundable> {
         "SELECT status, number, customer_id, total, tax_total, refunded_total, refunded_tax,
              points_earned, points_reversed, cash_rounding FROM orders WHERE id = ?1",
         [order_id],
-        |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                r.get(5)?,
-                r.get(6)?,
-                r.get(7)?,
-                r.get(8)?,
-                r.get(9)?,
-            ))
-        },
+        |r| r.try_into(),
     )?;
     let receipt = receipt_label(&shop.till_id, number);
     let st = OrderStatus::parse(&status).ok_or_else(|| TillError::Corrupt(status.clone()))?;
@@ -224,15 +213,7 @@ fn load(tx: &Connection, shop: &Shop, order_id: &str) -> Result<Refundable> {
              WHERE order_id = ?1 AND status = 'succeeded' ORDER BY seq",
         )?
         .query_map([order_id], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, i64>(2)?,
-                r.get::<_, i64>(3)?,
-                r.get::<_, i64>(4)?,
-                r.get::<_, i64>(5)?,
-                r.get::<_, Option<String>>(6)?,
-            ))
+            <(String, String, i64, i64, i64, i64, Option<String>)>::try_from(r)
         })?
         .map(|row| {
             let (id, tender, amount, refunded, points, returned, intent) = row?;
@@ -709,6 +690,19 @@ pub fn begin_card_refund(
     Ok(pending)
 }
 
+/// Every row a cached statement selects, each read by `read`.
+fn all_rows<T, P: Params>(
+    conn: &Connection,
+    sql: &str,
+    params: P,
+    read: impl FnMut(&Row<'_>) -> rusqlite::Result<T>,
+) -> Result<Vec<T>> {
+    Ok(conn
+        .prepare_cached(sql)?
+        .query_map(params, read)?
+        .collect::<rusqlite::Result<Vec<T>>>()?)
+}
+
 /// One stored `card_refunds` row.
 struct CardRefundRow {
     key: String,
@@ -721,12 +715,12 @@ struct CardRefundRow {
 }
 
 fn card_refund_rows(tx: &Connection, refund_id: &str) -> Result<Vec<CardRefundRow>> {
-    let rows = tx
-        .prepare_cached(
-            "SELECT id, order_id, payment_id, intent_id, amount, status, request
-             FROM card_refunds WHERE refund_id = ?1 ORDER BY id",
-        )?
-        .query_map([refund_id], |r| {
+    let rows = all_rows(
+        tx,
+        "SELECT id, order_id, payment_id, intent_id, amount, status, request
+         FROM card_refunds WHERE refund_id = ?1 ORDER BY id",
+        [refund_id],
+        |r| {
             Ok(CardRefundRow {
                 key: r.get(0)?,
                 order_id: r.get(1)?,
@@ -736,8 +730,8 @@ fn card_refund_rows(tx: &Connection, refund_id: &str) -> Result<Vec<CardRefundRo
                 status: r.get(5)?,
                 request: r.get(6)?,
             })
-        })?
-        .collect::<std::result::Result<Vec<_>, _>>()?;
+        },
+    )?;
     if rows.is_empty() {
         return Err(TillError::invalid(
             "refund",
@@ -896,15 +890,15 @@ pub fn fail_card_refund(
 
 /// Card refunds written but not yet settled, oldest first.
 pub fn pending_card_refunds(conn: &Connection) -> Result<Vec<PendingRefund>> {
-    let rows = conn
-        .prepare_cached(
-            "SELECT c.refund_id, c.id, c.order_id, c.payment_id, c.intent_id, c.amount,
-                 o.till_id, o.number
-             FROM card_refunds c JOIN orders o ON o.id = c.order_id
-             WHERE c.status = 'pending'
-             ORDER BY c.created_at, c.refund_id, c.id",
-        )?
-        .query_map([], |r| {
+    let rows = all_rows(
+        conn,
+        "SELECT c.refund_id, c.id, c.order_id, c.payment_id, c.intent_id, c.amount,
+             o.till_id, o.number
+         FROM card_refunds c JOIN orders o ON o.id = c.order_id
+         WHERE c.status = 'pending'
+         ORDER BY c.created_at, c.refund_id, c.id",
+        [],
+        |r| {
             Ok((
                 r.get::<_, String>(0)?,
                 CardRefundPart {
@@ -917,8 +911,8 @@ pub fn pending_card_refunds(conn: &Connection) -> Result<Vec<PendingRefund>> {
                 r.get::<_, String>(6)?,
                 r.get::<_, i64>(7)?,
             ))
-        })?
-        .collect::<std::result::Result<Vec<_>, _>>()?;
+        },
+    )?;
     let mut out: Vec<PendingRefund> = Vec::new();
     for (refund_id, part, order_id, till, number) in rows {
         match out.iter_mut().find(|p| p.refund_id == refund_id) {
@@ -951,17 +945,7 @@ fn stored_view(tx: &Connection, shop: &Shop, refund_id: &str) -> Result<RefundVi
             "SELECT order_id, amount, tax, cash_rounding, points_reversed, points_shortfall,
                  restock FROM refunds WHERE id = ?1",
             [refund_id],
-            |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                    r.get(6)?,
-                ))
-            },
+            |r| r.try_into(),
         )
         .optional()?
         .ok_or_else(|| {
@@ -972,16 +956,16 @@ fn stored_view(tx: &Connection, shop: &Shop, refund_id: &str) -> Result<RefundVi
     let (till, number, order_status): (String, i64, String) = tx.query_row(
         "SELECT till_id, number, status FROM orders WHERE id = ?1",
         [&order_id],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        |r| r.try_into(),
     )?;
-    let lines = tx
-        .prepare_cached(
-            "SELECT rl.line_no, ol.sku, rl.quantity, rl.amount, rl.tax
-             FROM refund_lines rl JOIN order_lines ol
-                 ON ol.order_id = ?2 AND ol.line_no = rl.line_no
-             WHERE rl.refund_id = ?1 ORDER BY rl.line_no",
-        )?
-        .query_map(params![refund_id, order_id], |r| {
+    let lines = all_rows(
+        tx,
+        "SELECT rl.line_no, ol.sku, rl.quantity, rl.amount, rl.tax
+         FROM refund_lines rl JOIN order_lines ol
+             ON ol.order_id = ?2 AND ol.line_no = rl.line_no
+         WHERE rl.refund_id = ?1 ORDER BY rl.line_no",
+        params![refund_id, order_id],
+        |r| {
             Ok(RefundLineView {
                 line_no: r.get(0)?,
                 sku: r.get(1)?,
@@ -989,15 +973,15 @@ fn stored_view(tx: &Connection, shop: &Shop, refund_id: &str) -> Result<RefundVi
                 amount: r.get(3)?,
                 tax: r.get(4)?,
             })
-        })?
-        .collect::<std::result::Result<Vec<_>, _>>()?;
-    let tenders = tx
-        .prepare_cached(
-            "SELECT rt.payment_id, rt.tender, rt.amount, rt.paid_out, rt.points, p.intent_id
-             FROM refund_tenders rt JOIN payments p ON p.id = rt.payment_id
-             WHERE rt.refund_id = ?1 ORDER BY p.seq",
-        )?
-        .query_map([refund_id], |r| {
+        },
+    )?;
+    let tenders = all_rows(
+        tx,
+        "SELECT rt.payment_id, rt.tender, rt.amount, rt.paid_out, rt.points, p.intent_id
+         FROM refund_tenders rt JOIN payments p ON p.id = rt.payment_id
+         WHERE rt.refund_id = ?1 ORDER BY p.seq",
+        [refund_id],
+        |r| {
             Ok(RefundTenderView {
                 payment_id: r.get(0)?,
                 tender: r.get(1)?,
@@ -1006,8 +990,8 @@ fn stored_view(tx: &Connection, shop: &Shop, refund_id: &str) -> Result<RefundVi
                 points: r.get(4)?,
                 intent_id: r.get(5)?,
             })
-        })?
-        .collect::<std::result::Result<Vec<_>, _>>()?;
+        },
+    )?;
     Ok(RefundView {
         id: refund_id.to_string(),
         order_id,

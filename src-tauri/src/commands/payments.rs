@@ -305,6 +305,7 @@ pub async fn present_test_card<R: Runtime>(app: AppHandle<R>, card: TestCard) ->
                 "test cards are for demo and test mode only",
             ));
         }
+        desktop.register()?.till.may(Permission::Sell)?;
         let reader = till_reader(desktop)?;
         gateway.present_card(&reader.id, card)?;
         Ok(())

@@ -4,7 +4,7 @@
 
 use crate::support::{gbp_shop, sku, TestTill};
 use versapos_core::{Permission, Pin, RefundRequest, Role, TenderRequest};
-use versapos_store::{CardCharge, Customer, OrderView, PendingRefund, TillError};
+use versapos_store::{CardCharge, Customer, OrderView, PendingRefund, RefundView, TillError};
 
 fn charge(intent: &str) -> CardCharge {
     CardCharge {
@@ -36,6 +36,11 @@ fn card_sale(
         .expect("complete card sale")
 }
 
+/// A card sale with no customer, all of it on the card.
+fn sold_by_card(t: &mut TestTill, items: &[(&str, i64)], intent: &str) -> OrderView {
+    card_sale(t, None, items, &[card()], intent)
+}
+
 fn card() -> TenderRequest {
     TenderRequest::Card { amount: None }
 }
@@ -46,6 +51,31 @@ fn made(p: &PendingRefund) -> Vec<(String, String)> {
         .iter()
         .map(|x| (x.key.clone(), format!("re_{}", x.amount)))
         .collect()
+}
+
+/// Begins a card refund of the order, which the till must accept.
+fn begin(t: &mut TestTill, o: &OrderView, request: &RefundRequest, restock: bool) -> PendingRefund {
+    t.till
+        .begin_card_refund(&o.receipt, request, restock)
+        .expect("the till begins the card refund")
+}
+
+/// Completes a pending card refund as Stripe made every part of it.
+fn complete(t: &mut TestTill, pending: &PendingRefund) -> RefundView {
+    t.till
+        .complete_card_refund(&pending.refund_id, &made(pending))
+        .expect("the card refund Stripe made completes")
+}
+
+/// A refund of one of the order's `code`.
+fn one(code: &str) -> RefundRequest {
+    RefundRequest::Lines(vec![(sku(code), 1)])
+}
+
+fn add_staff(t: &mut TestTill, name: &str, role: Role, pin: &str) {
+    t.till
+        .add_staff(name, role, &Pin::parse(pin).expect("a valid PIN"))
+        .expect("add a member of staff");
 }
 
 fn card_refund_status(t: &TestTill, refund_id: &str) -> Vec<String> {
@@ -92,10 +122,7 @@ fn a_whole_card_refund_is_pending_until_stripe_makes_it_then_committed_once() {
     assert_eq!(preview.points_reversed, 12);
     assert_eq!(t.snapshot(), before, "a preview changes nothing");
 
-    let pending = t
-        .till
-        .begin_card_refund(&o.receipt, &RefundRequest::Whole, true)
-        .expect("begin card refund");
+    let pending = begin(&mut t, &o, &RefundRequest::Whole, true);
     assert_eq!(pending.order_id, o.id);
     assert_eq!(pending.receipt, o.receipt);
     assert_eq!(pending.till_id, "T1");
@@ -126,10 +153,7 @@ fn a_whole_card_refund_is_pending_until_stripe_makes_it_then_committed_once() {
         vec![pending.clone()]
     );
 
-    let r = t
-        .till
-        .complete_card_refund(&pending.refund_id, &made(&pending))
-        .expect("complete");
+    let r = complete(&mut t, &pending);
     assert_eq!(
         r.id, pending.refund_id,
         "the refund keeps the id it was begun with"
@@ -180,27 +204,11 @@ fn a_whole_card_refund_is_pending_until_stripe_makes_it_then_committed_once() {
 #[test]
 fn a_partial_card_refund_gives_back_only_the_lines_asked_for() {
     let mut t = gbp_shop();
-    let o = card_sale(
-        &mut t,
-        None,
-        &[("COFFEE", 1), ("MILK", 2)],
-        &[card()],
-        "pi_2",
-    );
-    let pending = t
-        .till
-        .begin_card_refund(
-            &o.receipt,
-            &RefundRequest::Lines(vec![(sku("MILK"), 1)]),
-            false,
-        )
-        .expect("begin");
+    let o = sold_by_card(&mut t, &[("COFFEE", 1), ("MILK", 2)], "pi_2");
+    let pending = begin(&mut t, &o, &one("MILK"), false);
     assert_eq!(pending.parts.len(), 1);
     assert_eq!(pending.parts[0].amount, 210);
-    let r = t
-        .till
-        .complete_card_refund(&pending.refund_id, &made(&pending))
-        .expect("complete");
+    let r = complete(&mut t, &pending);
     assert_eq!(
         (r.amount, r.order_status.as_str()),
         (210, "partially_refunded")
@@ -212,15 +220,9 @@ fn a_partial_card_refund_gives_back_only_the_lines_asked_for() {
     assert_eq!(t.stock("MILK"), 28, "not restocked when not asked");
 
     // Once settled, the rest of the order can be refunded.
-    let rest = t
-        .till
-        .begin_card_refund(&o.receipt, &RefundRequest::Whole, false)
-        .expect("begin the rest");
+    let rest = begin(&mut t, &o, &RefundRequest::Whole, false);
     assert_eq!(rest.parts[0].amount, 1620 - 210);
-    let r2 = t
-        .till
-        .complete_card_refund(&rest.refund_id, &made(&rest))
-        .expect("complete the rest");
+    let r2 = complete(&mut t, &rest);
     assert_eq!(r2.order_status, "refunded");
 }
 
@@ -234,10 +236,7 @@ fn a_split_refund_pays_cash_and_card_in_one_refund_once_stripe_made_the_card_par
         t.cash("10.00"),
     ];
     let o = card_sale(&mut t, None, &[("COFFEE", 1)], &tenders, "pi_3");
-    let pending = t
-        .till
-        .begin_card_refund(&o.receipt, &RefundRequest::Whole, false)
-        .expect("begin");
+    let pending = begin(&mut t, &o, &RefundRequest::Whole, false);
     assert_eq!(pending.parts.len(), 1, "only the card goes through Stripe");
     assert_eq!(pending.parts[0].amount, 700);
     assert_eq!(
@@ -245,10 +244,7 @@ fn a_split_refund_pays_cash_and_card_in_one_refund_once_stripe_made_the_card_par
         0,
         "no cash is counted out before the card part is made"
     );
-    let r = t
-        .till
-        .complete_card_refund(&pending.refund_id, &made(&pending))
-        .expect("complete");
+    let r = complete(&mut t, &pending);
     let tenders: Vec<(&str, i64, Option<&str>)> = r
         .tenders
         .iter()
@@ -268,23 +264,10 @@ fn a_split_refund_pays_cash_and_card_in_one_refund_once_stripe_made_the_card_par
 #[test]
 fn no_other_refund_of_the_order_while_a_card_refund_is_pending() {
     let mut t = gbp_shop();
-    let o = card_sale(
-        &mut t,
-        None,
-        &[("COFFEE", 1), ("MILK", 1)],
-        &[card()],
-        "pi_4",
-    );
-    let pending = t
-        .till
-        .begin_card_refund(
-            &o.receipt,
-            &RefundRequest::Lines(vec![(sku("MILK"), 1)]),
-            false,
-        )
-        .expect("begin");
+    let o = sold_by_card(&mut t, &[("COFFEE", 1), ("MILK", 1)], "pi_4");
+    let pending = begin(&mut t, &o, &one("MILK"), false);
     let before = t.snapshot();
-    let coffee = RefundRequest::Lines(vec![(sku("COFFEE"), 1)]);
+    let coffee = one("COFFEE");
     for err in [
         t.till
             .refund(&o.receipt, &coffee, false)
@@ -303,9 +286,7 @@ fn no_other_refund_of_the_order_while_a_card_refund_is_pending() {
         assert_eq!(err.code(), "card_refund_pending");
     }
     assert_eq!(t.snapshot(), before, "refused refunds change nothing");
-    t.till
-        .complete_card_refund(&pending.refund_id, &made(&pending))
-        .expect("complete");
+    complete(&mut t, &pending);
     let next = t
         .till
         .begin_card_refund(&o.receipt, &coffee, false)
@@ -320,10 +301,7 @@ fn a_failed_card_refund_leaves_the_order_as_it_was() {
     let o = card_sale(&mut t, Some(&c), &[("COFFEE", 1)], &[card()], "pi_5");
     let before = figures(&t);
     let journal = t.journal_entries();
-    let pending = t
-        .till
-        .begin_card_refund(&o.receipt, &RefundRequest::Whole, true)
-        .expect("begin");
+    let pending = begin(&mut t, &o, &RefundRequest::Whole, true);
     t.till
         .fail_card_refund(&pending.refund_id, "charge_already_refunded")
         .expect("fail");
@@ -385,11 +363,8 @@ fn figures(t: &TestTill) -> Vec<i64> {
 #[test]
 fn completing_needs_stripes_id_for_every_part_and_nothing_else() {
     let mut t = gbp_shop();
-    let o = card_sale(&mut t, None, &[("COFFEE", 1)], &[card()], "pi_6");
-    let pending = t
-        .till
-        .begin_card_refund(&o.receipt, &RefundRequest::Whole, false)
-        .expect("begin");
+    let o = sold_by_card(&mut t, &[("COFFEE", 1)], "pi_6");
+    let pending = begin(&mut t, &o, &RefundRequest::Whole, false);
     let before = t.snapshot();
     let missing = t
         .till
@@ -418,11 +393,8 @@ fn completing_needs_stripes_id_for_every_part_and_nothing_else() {
 #[test]
 fn a_stored_plan_that_no_longer_matches_is_refused_as_damaged() {
     let mut t = gbp_shop();
-    let o = card_sale(&mut t, None, &[("COFFEE", 1)], &[card()], "pi_7");
-    let pending = t
-        .till
-        .begin_card_refund(&o.receipt, &RefundRequest::Whole, false)
-        .expect("begin");
+    let o = sold_by_card(&mut t, &[("COFFEE", 1)], "pi_7");
+    let pending = begin(&mut t, &o, &RefundRequest::Whole, false);
     t.raw()
         .execute("UPDATE card_refunds SET amount = 1100", [])
         .expect("tamper");
@@ -438,23 +410,16 @@ fn a_stored_plan_that_no_longer_matches_is_refused_as_damaged() {
 #[test]
 fn a_cash_order_has_no_card_part_and_keeps_the_managers_approval_for_the_refund() {
     let mut t = gbp_shop();
-    t.till
-        .add_staff("Ada", Role::Admin, &Pin::parse("9999").expect("pin"))
-        .expect("admin");
+    add_staff(&mut t, "Ada", Role::Admin, "9999");
     t.till.sign_in("Ada", "9999").expect("admin");
-    t.till
-        .add_staff("Sam", Role::Cashier, &Pin::parse("1111").expect("pin"))
-        .expect("cashier");
+    add_staff(&mut t, "Sam", Role::Cashier, "1111");
     t.till.sign_in("Sam", "1111").expect("cashier");
     let o = t.cash_sale(&[("MILK", 1)]);
     t.till
         .approve("Ada", "9999", Permission::Refund)
         .expect("approve");
     let before = t.snapshot();
-    let pending = t
-        .till
-        .begin_card_refund(&o.receipt, &RefundRequest::Whole, false)
-        .expect("begin");
+    let pending = begin(&mut t, &o, &RefundRequest::Whole, false);
     assert!(pending.parts.is_empty(), "no card, nothing for Stripe");
     assert_eq!(t.snapshot(), before, "nothing written");
     let r = t
@@ -467,18 +432,12 @@ fn a_cash_order_has_no_card_part_and_keeps_the_managers_approval_for_the_refund(
 #[test]
 fn a_card_refund_completes_after_a_restart_with_nobody_signed_in_naming_who_asked() {
     let mut t = gbp_shop();
-    t.till
-        .add_staff("Ada", Role::Admin, &Pin::parse("9999").expect("pin"))
-        .expect("admin");
+    add_staff(&mut t, "Ada", Role::Admin, "9999");
     t.till.sign_in("Ada", "9999").expect("admin");
-    t.till
-        .add_staff("Morgan", Role::Manager, &Pin::parse("2222").expect("pin"))
-        .expect("manager");
-    t.till
-        .add_staff("Sam", Role::Cashier, &Pin::parse("1111").expect("pin"))
-        .expect("cashier");
+    add_staff(&mut t, "Morgan", Role::Manager, "2222");
+    add_staff(&mut t, "Sam", Role::Cashier, "1111");
     t.till.sign_in("Sam", "1111").expect("cashier");
-    let o = card_sale(&mut t, None, &[("BOOK", 1)], &[card()], "pi_8");
+    let o = sold_by_card(&mut t, &[("BOOK", 1)], "pi_8");
     let denied = t
         .till
         .begin_card_refund(&o.receipt, &RefundRequest::Whole, false)
