@@ -65,6 +65,7 @@ const COMMANDS: &[&str] = &[
     "check_setup",
     "payments_in_doubt",
     "reconcile_payments",
+    "sync_status",
 ];
 
 fn main() {

@@ -105,6 +105,7 @@ pub fn render_all() -> Result<Vec<(String, String)>, ExportError> {
     render::<payments::LocationView>(&mut f)?;
     render::<payments::PaymentsStatus>(&mut f)?;
     render::<payments::InDoubtPayment>(&mut f)?;
+    render::<payments::SyncStatus>(&mut f)?;
     render::<CardProgress>(&mut f)?;
     render::<CardStage>(&mut f)?;
     render::<SettledAs>(&mut f)?;

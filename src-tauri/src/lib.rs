@@ -68,6 +68,7 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         staff::staff_list,
         staff::add_staff,
         staff::change_staff,
+        payments::sync_status,
         payments::payments_status,
         payments::card_checkout,
         payments::retry_card_payment,
@@ -164,6 +165,7 @@ pub fn run() {
                 None => open_store(app.handle(), &app.path().app_data_dir()?)?,
             }
             settle_payments_in_doubt(app.handle().clone());
+            sync_with_relay(app.handle().clone());
             Ok(())
         })
         .build(tauri::generate_context!());
@@ -207,6 +209,42 @@ fn settle_payments_in_doubt<R: Runtime>(app: tauri::AppHandle<R>) {
         });
     if let Err(e) = spawned {
         tracing::error!(error = %e, "cannot start settling payments in doubt");
+    }
+}
+
+/// Pulls Stripe's events from the webhook relay (when one is set up in the keychain) and applies
+/// them: a long poll, so an event reaches the till as soon as the relay has it; backing off while
+/// the relay cannot be reached. The cursor lives in the till's store.
+fn sync_with_relay<R: Runtime>(app: tauri::AppHandle<R>) {
+    let spawned = std::thread::Builder::new()
+        .name("relay-sync".into())
+        .spawn(move || {
+            let mut backoff = std::time::Duration::from_secs(1);
+            loop {
+                let desktop = app.state::<Desktop>();
+                let pause = match commands::payments::pull_from_relay(&desktop, 25) {
+                    Ok(Some(report)) => {
+                        for e in &report.events {
+                            tracing::info!(event = %e.event_id, kind = %e.kind,
+                                outcome = ?e.outcome, detail = %e.detail, "stripe event");
+                        }
+                        backoff = std::time::Duration::from_secs(1);
+                        std::time::Duration::ZERO
+                    }
+                    // No relay set up: look again now and then (it may be set up meanwhile).
+                    Ok(None) => std::time::Duration::from_secs(30),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "relay sync");
+                        let pause = backoff;
+                        backoff = (backoff * 2).min(std::time::Duration::from_secs(60));
+                        pause
+                    }
+                };
+                std::thread::sleep(pause);
+            }
+        });
+    if let Err(e) = spawned {
+        tracing::error!(error = %e, "cannot start the relay sync");
     }
 }
 

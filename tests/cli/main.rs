@@ -17,3 +17,4 @@ mod refunds;
 mod reports;
 mod sales;
 mod staff;
+mod sync;

@@ -244,6 +244,9 @@
       for (const x of readers) x.chosen = x === r;
       return r;
     },
+    sync_status: () => ({
+      configured: false, relay_url: null, cursor: 0, last_event_at: null, last_pull_at: null, last_error: null, applied_events: 0,
+    }),
     check_setup: () => ({
       ok: true,
       checks: [

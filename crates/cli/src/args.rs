@@ -71,6 +71,39 @@ pub enum Command {
     /// Check the card payment setup (Stripe key, Stripe itself, the clock, the card reader) and
     /// say what to fix; exits 1 when something must be fixed before taking cards.
     Doctor,
+    /// Pull the Stripe events the till missed from the webhook relay and apply them (--once),
+    /// or show where the till is in the relay's stream (--status).
+    Sync(SyncArgs),
+    /// The webhook relay this till pulls Stripe's events from (an admin's): its address and
+    /// the till's token, kept in the OS keychain.
+    #[command(subcommand)]
+    Relay(RelayCmd),
+}
+
+#[derive(Args, Debug)]
+#[command(group(clap::ArgGroup::new("what").required(true).args(["once", "status"])))]
+pub struct SyncArgs {
+    /// Pull until the relay has nothing newer, print what was applied.
+    #[arg(long)]
+    pub once: bool,
+    /// The cursor, the last event, the last error, and whether a relay is set up.
+    #[arg(long)]
+    pub status: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum RelayCmd {
+    /// Set the relay's address; the till's token comes from $VERSAPOS_RELAY_TOKEN or is asked
+    /// without echo.
+    Set {
+        /// The relay's address, e.g. https://relay.example.com
+        #[arg(long)]
+        url: String,
+    },
+    /// The relay's address and the last four characters of the token.
+    Show,
+    /// Remove the relay's address and token from the keychain.
+    Remove,
 }
 
 #[derive(Subcommand, Debug)]

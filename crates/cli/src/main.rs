@@ -4,6 +4,7 @@
 mod args;
 mod doctor;
 mod print;
+mod sync;
 
 use args::{
     CartArgs, Cli, Command, CustomersCmd, JournalCmd, KeysCmd, OrdersCmd, ProductsCmd, ReadersCmd,
@@ -39,6 +40,9 @@ enum CliError {
     /// A card sale that was not paid (declined, canceled, or in doubt); exit 1.
     #[error("{message}")]
     CardNotPaid { code: &'static str, message: String },
+    /// Pulling from the webhook relay failed; exit 1.
+    #[error(transparent)]
+    Sync(#[from] versapos_payments::sync::SyncError),
 }
 
 impl From<GatewayError> for CliError {
@@ -56,6 +60,7 @@ impl CliError {
             CliError::Failed(_) => "check_failed",
             CliError::Payment(e) => e.code(),
             CliError::CardNotPaid { code, .. } => code,
+            CliError::Sync(e) => e.code(),
         }
     }
 
@@ -338,6 +343,8 @@ fn run(cli: Cli) -> Result<()> {
             }
         }
         Command::Doctor => doctor::run(&till, &out)?,
+        Command::Sync(a) => sync::run(till, &a, &out)?,
+        Command::Relay(cmd) => sync::relay(&mut till, cmd, &out)?,
         Command::Status => {
             let shop = till.shop().ok().map(|s| s.name.clone());
             out.status(&path, shop.as_deref(), till.has_staff()?);

@@ -398,7 +398,7 @@ enum Ended {
 }
 
 /// Captures an authorised PaymentIntent (or takes one that already succeeded) and books the sale.
-fn settle_authorised(
+pub fn settle_authorised(
     gateway: &dyn Gateway,
     till: &dyn TillAccess,
     pending: &PendingCard,

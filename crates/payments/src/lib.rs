@@ -5,6 +5,7 @@
 //! - [`sim`] and [`demo`]: the simulated Terminal behind demo mode (no keys).
 //! - [`flow`]: taking a card on the reader, giving it up, and settling payments in doubt.
 //! - [`refunds`]: giving a card payment back through Stripe, and settling refunds in doubt.
+//! - [`sync`]: pulling Stripe's events from the webhook relay and applying them idempotently.
 
 pub mod demo;
 pub mod doctor;
@@ -14,5 +15,6 @@ pub mod refunds;
 pub mod setup;
 pub mod sim;
 pub mod stripe;
+pub mod sync;
 
 pub use gateway::*;

@@ -215,6 +215,141 @@ impl Keychain {
     }
 }
 
+/// The environment variable `versapos relay set` reads the till's relay token from.
+pub const RELAY_TOKEN_ENV: &str = "VERSAPOS_RELAY_TOKEN";
+
+/// The keychain accounts (same service as the Stripe key) of the relay's address and token.
+const RELAY_URL_ACCOUNT: &str = "relay-url";
+const RELAY_TOKEN_ACCOUNT: &str = "relay-token";
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RelayError {
+    #[error("relay URL '{0}': expected http://HOST[:PORT][/PATH] or https://…")]
+    Url(String),
+    #[error("relay token: {0}")]
+    Token(&'static str),
+    #[error("the OS keychain refused: {0}")]
+    Keychain(String),
+}
+
+/// The till's token for the webhook relay; printing it shows only its last four characters.
+#[derive(Clone, PartialEq, Eq)]
+pub struct RelayToken(Sensitive<String>);
+
+impl RelayToken {
+    pub fn parse(text: &str) -> Result<RelayToken, RelayError> {
+        let t = text.trim();
+        if t.is_empty() {
+            return Err(RelayError::Token("it is empty"));
+        }
+        if t.len() < 8 {
+            return Err(RelayError::Token("it is shorter than 8 characters"));
+        }
+        if !t.chars().all(|c| c.is_ascii_graphic()) {
+            return Err(RelayError::Token(
+                "it may hold only printable ASCII characters without spaces",
+            ));
+        }
+        Ok(RelayToken(Sensitive::new(t.to_string())))
+    }
+
+    /// The token itself, for the Authorization header and the keychain only.
+    pub fn expose(&self) -> &str {
+        self.0.expose()
+    }
+
+    /// Safe to show: "…a1b2".
+    pub fn last4(&self) -> String {
+        let v = self.expose();
+        format!("…{}", &v[v.len().saturating_sub(4)..])
+    }
+}
+
+impl fmt::Debug for RelayToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "RelayToken({})", self.last4())
+    }
+}
+
+/// Checks a relay's address: http(s), a host; returned without a trailing slash.
+pub fn parse_relay_url(text: &str) -> Result<String, RelayError> {
+    let t = text.trim().trim_end_matches('/');
+    let rest = t
+        .strip_prefix("https://")
+        .or_else(|| t.strip_prefix("http://"))
+        .ok_or_else(|| RelayError::Url(text.trim().to_string()))?;
+    let host = rest.split('/').next().unwrap_or_default();
+    let ok = !host.is_empty()
+        && !host.starts_with(':')
+        && !t.contains(['?', '#', ' '])
+        && !host.contains('@');
+    if !ok {
+        return Err(RelayError::Url(text.trim().to_string()));
+    }
+    Ok(t.to_string())
+}
+
+/// Where the till pulls Stripe's events from, and its token there.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RelaySettings {
+    pub url: String,
+    pub token: RelayToken,
+}
+
+impl Keychain {
+    fn account(&self, account: &str) -> Result<keyring::Entry, RelayError> {
+        keyring::Entry::new(&self.service, account).map_err(|e| RelayError::Keychain(e.to_string()))
+    }
+
+    fn read(&self, account: &str) -> Result<Option<String>, RelayError> {
+        match self.account(account)?.get_password() {
+            Ok(v) => Ok(Some(v)),
+            Err(keyring::Error::NoEntry) => Ok(None),
+            Err(e) => Err(RelayError::Keychain(e.to_string())),
+        }
+    }
+
+    fn delete(&self, account: &str) -> Result<bool, RelayError> {
+        match self.account(account)?.delete_credential() {
+            Ok(()) => Ok(true),
+            Err(keyring::Error::NoEntry) => Ok(false),
+            Err(e) => Err(RelayError::Keychain(e.to_string())),
+        }
+    }
+
+    /// Stores the relay's address and the till's token, replacing any there.
+    pub fn set_relay(&self, settings: &RelaySettings) -> Result<(), RelayError> {
+        let url = parse_relay_url(&settings.url)?;
+        self.account(RELAY_TOKEN_ACCOUNT)?
+            .set_password(settings.token.expose())
+            .map_err(|e| RelayError::Keychain(e.to_string()))?;
+        self.account(RELAY_URL_ACCOUNT)?
+            .set_password(&url)
+            .map_err(|e| RelayError::Keychain(e.to_string()))
+    }
+
+    /// The relay set up for this till; None unless both its address and token are stored.
+    pub fn relay(&self) -> Result<Option<RelaySettings>, RelayError> {
+        let (Some(url), Some(token)) = (
+            self.read(RELAY_URL_ACCOUNT)?,
+            self.read(RELAY_TOKEN_ACCOUNT)?,
+        ) else {
+            return Ok(None);
+        };
+        Ok(Some(RelaySettings {
+            url: parse_relay_url(&url)?,
+            token: RelayToken::parse(&token)?,
+        }))
+    }
+
+    /// Removes the relay's address and token; true when either was there.
+    pub fn remove_relay(&self) -> Result<bool, RelayError> {
+        let token = self.delete(RELAY_TOKEN_ACCOUNT)?;
+        let url = self.delete(RELAY_URL_ACCOUNT)?;
+        Ok(token || url)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -240,6 +375,33 @@ mod tests {
         ] {
             assert_eq!(StripeKey::parse(bad), Err(KeyError::Shape), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn relay_addresses_and_tokens_are_checked_and_the_token_never_printed() {
+        assert_eq!(
+            parse_relay_url(" https://relay.example/ "),
+            Ok("https://relay.example".to_string())
+        );
+        assert_eq!(
+            parse_relay_url("http://127.0.0.1:8080/shop"),
+            Ok("http://127.0.0.1:8080/shop".to_string())
+        );
+        for bad in [
+            "",
+            "relay.example",
+            "ftp://x",
+            "https://",
+            "https://:80",
+            "http://a b",
+        ] {
+            assert!(parse_relay_url(bad).is_err(), "{bad:?}");
+        }
+        let t = RelayToken::parse(" tok_SecretPart_9f3a ").expect("token");
+        assert_eq!(t.last4(), "…9f3a");
+        assert_eq!(format!("{t:?}"), "RelayToken(…9f3a)");
+        assert!(RelayToken::parse("short").is_err());
+        assert!(RelayToken::parse("has a space").is_err());
     }
 
     #[test]

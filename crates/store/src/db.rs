@@ -37,6 +37,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0006_card_payments",
         include_str!("../../../migrations/0006_card_payments.sql"),
     ),
+    (
+        7,
+        "0007_sync",
+        include_str!("../../../migrations/0007_sync.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

@@ -18,6 +18,7 @@ pub mod reports;
 pub mod sales;
 pub mod shop;
 pub mod staff;
+pub mod sync;
 
 pub use catalog::{ImportSummary, NewProduct, Product, ProductDetails};
 pub use customers::{Customer, NewCustomer, PointsEntry};
@@ -31,6 +32,7 @@ pub use sales::{
 };
 pub use shop::{Shop, ShopSetup};
 pub use staff::{Actor, StaffMember};
+pub use sync::{AppliedEvent, CardPaymentRef, SyncState};
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use rusqlite::Connection;
@@ -886,6 +888,70 @@ impl Till {
 
     pub fn pending_card(&self, payment_id: &str) -> Result<PendingCard> {
         sales::pending_card(&self.conn, payment_id)
+    }
+
+    // The relay: where the till is in its event stream, and the Stripe events dealt with.
+
+    /// Where the till is in the relay's stream and how the last pull went.
+    pub fn sync_state(&self) -> Result<SyncState> {
+        sync::state(&self.conn)
+    }
+
+    /// The relay's cursor of the last event the till moved over (0 before the first).
+    pub fn cursor(&self) -> Result<i64> {
+        Ok(sync::state(&self.conn)?.cursor)
+    }
+
+    /// Moves the cursor forward over events already applied (see [`sync::save_cursor`]).
+    pub fn save_cursor(&mut self, cursor: i64, last_event_at: Option<&str>) -> Result<()> {
+        let at = self.moment().at;
+        sync::save_cursor(&mut self.conn, cursor, last_event_at, &at)
+    }
+
+    /// Notes a pull from the relay that did not go through; the cursor stays.
+    pub fn record_sync_error(&self, error: &str) -> Result<()> {
+        sync::record_error(&self.conn, error, &self.moment().at)
+    }
+
+    /// Whether the Stripe event `event_id` was dealt with already.
+    pub fn was_applied(&self, event_id: &str) -> Result<bool> {
+        sync::was_applied(&self.conn, event_id)
+    }
+
+    /// Records a Stripe event as dealt with; false when it already was.
+    pub fn mark_applied(&self, event_id: &str, kind: &str, result: &str) -> Result<bool> {
+        sync::mark_applied(&self.conn, event_id, kind, result, &self.moment().at)
+    }
+
+    /// The Stripe events dealt with, newest first.
+    pub fn applied_events(&self, limit: i64) -> Result<Vec<AppliedEvent>> {
+        sync::applied_events(&self.conn, limit)
+    }
+
+    /// This till's card payment made on a PaymentIntent, if any.
+    pub fn card_payment_by_intent(&self, intent_id: &str) -> Result<Option<CardPaymentRef>> {
+        sync::card_payment_by_intent(&self.conn, intent_id)
+    }
+
+    /// This till's card payment by its own id, if any.
+    pub fn card_payment(&self, payment_id: &str) -> Result<Option<CardPaymentRef>> {
+        sync::card_payment(&self.conn, payment_id)
+    }
+
+    /// Flags the order paid on a PaymentIntent as disputed (journaled once); None when no card
+    /// payment of this till was made on it.
+    pub fn flag_dispute(
+        &mut self,
+        intent_id: &str,
+        reason: &str,
+    ) -> Result<Option<CardPaymentRef>> {
+        let when = self.settling_moment();
+        sync::flag_dispute(&mut self.conn, intent_id, reason, &when)
+    }
+
+    /// Why an order was disputed, if it was.
+    pub fn dispute_reason(&self, order_id: &str) -> Result<Option<String>> {
+        sync::dispute_reason(&self.conn, order_id)
     }
 
     /// The moment of a settlement the till makes on Stripe's word, naming whoever is signed in.

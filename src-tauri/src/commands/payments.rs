@@ -463,3 +463,64 @@ pub fn reconcile(desktop: &Desktop) -> CommandResult<ReconcileReport> {
         &desktop.payments.busy(),
     )?)
 }
+
+/// One long poll of the relay, applying what it brings; None when no relay is set up.
+pub fn pull_from_relay(
+    desktop: &Desktop,
+    wait_secs: u64,
+) -> CommandResult<Option<versapos_payments::sync::PullReport>> {
+    let Some(relay) = versapos_secrets::Keychain::default()
+        .relay()
+        .map_err(|e| CommandError::new("relay_unavailable", e.to_string()))?
+    else {
+        return Ok(None);
+    };
+    let gateway = desktop.payments.gateway()?;
+    let report = versapos_payments::sync::pull_once(
+        &versapos_payments::sync::Relay {
+            url: &relay.url,
+            token: &relay.token,
+        },
+        &*gateway,
+        desktop,
+        &desktop.payments.busy(),
+        wait_secs,
+    )
+    .map_err(|e| CommandError::new(e.code(), e.to_string()))?;
+    Ok(Some(report))
+}
+
+/// Whether the till hears from the webhook relay: set up or not, where it is in the stream, the
+/// last event and the last problem.
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct SyncStatus {
+    pub configured: bool,
+    /// The relay's address (never the till's token).
+    pub relay_url: Option<String>,
+    pub cursor: i64,
+    pub last_event_at: Option<String>,
+    pub last_pull_at: Option<String>,
+    pub last_error: Option<String>,
+    pub applied_events: i64,
+}
+
+#[tauri::command]
+#[tracing::instrument(skip(app), err)]
+pub async fn sync_status<R: Runtime>(app: AppHandle<R>) -> CommandResult<SyncStatus> {
+    blocking(app, |desktop| {
+        let relay = versapos_secrets::Keychain::default().relay().ok().flatten();
+        let register = desktop.register()?;
+        register.till.may(Permission::Sell)?;
+        let state = register.till.sync_state()?;
+        Ok(SyncStatus {
+            configured: relay.is_some(),
+            relay_url: relay.map(|r| r.url),
+            cursor: state.cursor,
+            last_event_at: state.last_event_at,
+            last_pull_at: state.last_pull_at,
+            last_error: state.last_error,
+            applied_events: state.applied_events,
+        })
+    })
+    .await
+}

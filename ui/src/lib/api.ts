@@ -45,6 +45,7 @@ import type {
   ReconcileReport,
   SetupReport,
   TestCard,
+  SyncStatus,
 } from "./payments";
 
 /** Any rejection as a CommandError: the shell's own `{code, message}`, or a wrapped oddity. */
@@ -214,5 +215,6 @@ export const registerReader = (code: string, label: string | null, location: str
   call<ReaderView>("register_reader", { code, label, location });
 export const chooseReader = (readerId: string) => call<ReaderView>("choose_reader", { readerId });
 export const checkSetup = () => call<SetupReport>("check_setup");
+export const syncStatus = () => call<SyncStatus>("sync_status");
 export const paymentsInDoubt = () => call<InDoubtPayment[]>("payments_in_doubt");
 export const reconcilePayments = () => call<ReconcileReport>("reconcile_payments");

@@ -16,6 +16,7 @@ import type {
   SettledAs,
   SetupCheck,
   SetupReport,
+  SyncStatus,
   TestCard,
 } from "./bindings";
 import type { PaymentView, TenderInput } from "./types";
@@ -33,6 +34,7 @@ export type {
   SettledAs,
   SetupCheck,
   SetupReport,
+  SyncStatus,
   TestCard,
 };
 
@@ -191,4 +193,13 @@ export function holdLock(): () => void {
 
 export function lockHeld(): boolean {
   return cardDialogsOpen > 0;
+}
+
+/** One line on how the till hears from the webhook relay. */
+export function syncSummary(s: SyncStatus | null): string {
+  if (!s) return "";
+  if (!s.configured) return "No webhook relay is set up: the till asks Stripe itself (every minute for payments in doubt).";
+  if (s.last_error) return `The relay cannot be reached: ${s.last_error}`;
+  const last = s.last_event_at ? `last event ${s.last_event_at}` : "no events yet";
+  return `Connected to ${s.relay_url ?? "the relay"}: ${s.applied_events} events applied, ${last}.`;
 }

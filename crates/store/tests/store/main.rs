@@ -15,5 +15,6 @@ mod reports;
 mod sales;
 mod staff;
 mod support;
+mod sync;
 mod tenders;
 mod voids;

@@ -26,6 +26,8 @@ const TABLES: &[&str] = &[
     "sales_by_product",
     "sales_by_tender",
     "sales_by_product_month",
+    "sync_state",
+    "applied_events",
 ];
 
 const TRIGGERS: &[&str] = &[
@@ -227,6 +229,10 @@ fn upgrading_a_schema_1_store_fills_the_monthly_product_rollup() {
              ALTER TABLE payments DROP COLUMN card_brand;
              ALTER TABLE payments DROP COLUMN card_last4;
              ALTER TABLE payments DROP COLUMN decline;
+             DROP TABLE sync_state;
+             DROP TABLE applied_events;
+             ALTER TABLE orders DROP COLUMN disputed;
+             ALTER TABLE orders DROP COLUMN dispute_reason;
              PRAGMA user_version = 1;",
         )
         .expect("downgrade to schema 1");

@@ -12,6 +12,7 @@ const api = vi.hoisted(() => ({
   chooseReader: vi.fn(),
   registerReader: vi.fn(),
   checkSetup: vi.fn(),
+  syncStatus: vi.fn(),
 }));
 vi.mock("../../lib/api", () => api);
 const { default: Payments } = await import("./Payments.svelte");
@@ -32,6 +33,9 @@ beforeEach(() => {
     { id: "tml_back", display_name: "Back room" },
   ]);
   api.paymentsStatus.mockResolvedValue({ mode: "test", reader: null, problem: null, in_doubt: 0 });
+  api.syncStatus.mockResolvedValue({
+    configured: false, relay_url: null, cursor: 0, last_event_at: null, last_pull_at: null, last_error: null, applied_events: 0,
+  });
 });
 afterEach(cleanupScreen);
 
@@ -39,6 +43,28 @@ const start = (canChange = true) => mountScreen(Payments, { shop: testShop(), ca
 const row = (id: string) => `[data-testid=reader-row][data-reader-id=${id}]`;
 
 describe("Payments tab", () => {
+  it("says how the till hears from the webhook relay", async () => {
+    await start();
+    expect(text("[data-testid=sync-status]")).toContain("No webhook relay is set up");
+    cleanupScreen();
+    api.syncStatus.mockResolvedValue({
+      configured: true, relay_url: "https://relay.example", cursor: 42, last_event_at: "2026-11-28T10:00:00Z",
+      last_pull_at: "2026-11-28T10:00:05Z", last_error: null, applied_events: 17,
+    });
+    await start();
+    expect(text("[data-testid=sync-status]")).toBe(
+      "Connected to https://relay.example: 17 events applied, last event 2026-11-28T10:00:00Z.",
+    );
+    expect(text("[data-testid=sync-cursor]")).toContain("42");
+    cleanupScreen();
+    api.syncStatus.mockResolvedValue({
+      configured: true, relay_url: "https://relay.example", cursor: 42, last_event_at: null,
+      last_pull_at: null, last_error: "the relay refused this till's token", applied_events: 0,
+    });
+    await start();
+    expect(text("[data-testid=sync-status]")).toContain("refused this till's token");
+  });
+
   it("lists the readers with their state, location and which one this till uses", async () => {
     await start();
     expect($$("[data-testid=reader-row]").map((r) => r.dataset.readerId)).toEqual(["tmr_a", "tmr_b"]);

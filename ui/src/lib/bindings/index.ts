@@ -60,6 +60,7 @@ export type { StaffMember } from "./StaffMember";
 export type { StaffName } from "./StaffName";
 export type { StaffRow } from "./StaffRow";
 export type { StaffStatus } from "./StaffStatus";
+export type { SyncStatus } from "./SyncStatus";
 export type { TaxLineView } from "./TaxLineView";
 export type { TaxMode } from "./TaxMode";
 export type { TaxRate } from "./TaxRate";

@@ -1,0 +1,168 @@
+//! `versapos sync` and `versapos relay`: the till's pull from the webhook relay, and the relay's
+//! address and token in the OS keychain. Thin adapters over [`versapos_payments::sync`].
+
+use crate::args::{RelayCmd, SyncArgs};
+use crate::{print, prompt_secret, usage, CliError, Result};
+use versapos_core::Permission;
+use versapos_payments::setup;
+use versapos_payments::sync::{self, Outcome, PullReport, Relay};
+use versapos_secrets::{
+    parse_relay_url, Keychain, RelayError, RelaySettings, RelayToken, RELAY_TOKEN_ENV,
+};
+use versapos_store::Till;
+
+/// At most this many pages in one `sync --once`.
+const MAX_PAGES: usize = 1000;
+
+fn relay_error(e: RelayError) -> CliError {
+    match e {
+        RelayError::Keychain(_) => CliError::Io(std::io::Error::other(e.to_string())),
+        e => usage(e.to_string()),
+    }
+}
+
+pub fn run(till: Till, a: &SyncArgs, out: &print::Out) -> Result<()> {
+    till.may(Permission::Sell)?;
+    let chain = Keychain::default();
+    if a.status {
+        let state = till.sync_state()?;
+        let relay = chain.relay().map_err(relay_error)?;
+        let url = relay.as_ref().map(|r| r.url.clone());
+        let text = format!(
+            "relay: {}\ncursor: {}\nlast event: {}\nlast pull: {}\nlast error: {}\nevents applied: {}",
+            url.as_deref()
+                .unwrap_or("not set up (`versapos relay set --url URL`)"),
+            state.cursor,
+            state.last_event_at.as_deref().unwrap_or("none yet"),
+            state.last_pull_at.as_deref().unwrap_or("never"),
+            state.last_error.as_deref().unwrap_or("none"),
+            state.applied_events,
+        );
+        out.message(
+            &text,
+            serde_json::json!({
+                "relay": { "configured": relay.is_some(), "url": url },
+                "cursor": state.cursor,
+                "last_event_at": state.last_event_at,
+                "last_pull_at": state.last_pull_at,
+                "last_error": state.last_error,
+                "applied_events": state.applied_events,
+            }),
+        );
+        return Ok(());
+    }
+    let relay = chain
+        .relay()
+        .map_err(relay_error)?
+        .ok_or_else(|| usage("no relay is set up: `versapos relay set --url URL` first"))?;
+    let connected = setup::connect(&chain)?;
+    let till = std::sync::Mutex::new(till);
+    let report = sync::pull_until_empty(
+        &Relay {
+            url: &relay.url,
+            token: &relay.token,
+        },
+        &*connected.gateway,
+        &till,
+        &[],
+        MAX_PAGES,
+    )?;
+    print_report(&report, out);
+    if report.deferred > 0 {
+        return Err(CliError::Failed(format!(
+            "{} event(s) could not be applied now: run `versapos sync --once` again (the cursor \
+             stays before them)",
+            report.deferred
+        )));
+    }
+    Ok(())
+}
+
+fn print_report(r: &PullReport, out: &print::Out) {
+    let mut lines = Vec::new();
+    for e in &r.events {
+        lines.push(format!(
+            "{:<10} {:<36} {:<28} {}{}",
+            e.outcome.as_str(),
+            e.event_id,
+            e.kind,
+            e.receipt
+                .as_deref()
+                .map(|r| format!("{r}: "))
+                .unwrap_or_default(),
+            e.detail
+        ));
+    }
+    let changed = r
+        .events
+        .iter()
+        .filter(|e| {
+            !matches!(
+                e.outcome,
+                Outcome::Duplicate | Outcome::Deferred | Outcome::Skipped | Outcome::Seen
+            )
+        })
+        .count();
+    lines.push(format!(
+        "{} event(s) pulled, {changed} applied, {} deferred; cursor {} → {}",
+        r.events.len(),
+        r.deferred,
+        r.cursor_before,
+        r.cursor
+    ));
+    out.message(
+        &lines.join("\n"),
+        serde_json::to_value(r).unwrap_or_default(),
+    );
+}
+
+pub fn relay(till: &mut Till, cmd: RelayCmd, out: &print::Out) -> Result<()> {
+    till.may_manage_keys()?;
+    let chain = Keychain::default();
+    match cmd {
+        RelayCmd::Set { url } => {
+            let url = parse_relay_url(&url).map_err(|e| usage(format!("--url: {e}")))?;
+            let text = match std::env::var(RELAY_TOKEN_ENV) {
+                Ok(t) if !t.trim().is_empty() => t,
+                _ => prompt_secret("The till's relay token: ")?,
+            };
+            let token = RelayToken::parse(&text).map_err(relay_error)?;
+            chain
+                .set_relay(&RelaySettings {
+                    url: url.clone(),
+                    token: token.clone(),
+                })
+                .map_err(relay_error)?;
+            till.record_key_change("relay_set", "the relay's address and the till's token")?;
+            shown(out, Some((&url, &token)), "keychain");
+        }
+        RelayCmd::Show => match chain.relay().map_err(relay_error)? {
+            Some(r) => shown(out, Some((&r.url, &r.token)), "keychain"),
+            None => shown(out, None, "none"),
+        },
+        RelayCmd::Remove => {
+            let removed = chain.remove_relay().map_err(relay_error)?;
+            if removed {
+                till.record_key_change("relay_remove", "the relay's address and token")?;
+            }
+            shown(out, None, if removed { "removed" } else { "none" });
+        }
+    }
+    Ok(())
+}
+
+fn shown(out: &print::Out, relay: Option<(&str, &RelayToken)>, source: &str) {
+    let text = match (relay, source) {
+        (Some((url, token)), _) => format!("relay: {url} (till token {})", token.last4()),
+        (None, "removed") => "relay removed from the keychain".to_string(),
+        (None, _) => "no relay: `versapos relay set --url URL` sets one up".to_string(),
+    };
+    out.message(
+        &text,
+        serde_json::json!({
+            "url": relay.map(|r| r.0),
+            "token": relay.map(|r| r.1.last4()),
+            "source": source,
+        }),
+    );
+}

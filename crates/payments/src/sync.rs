@@ -1,0 +1,578 @@
+//! The till's side of the webhook relay: pull the Stripe events the till missed and apply them.
+//!
+//! Stripe cannot call a till behind NAT, so the relay keeps the shop's webhooks and each till
+//! pulls those after its own cursor (`GET {relay}/v1/events?after=CURSOR&wait=SECONDS`). An event
+//! is only a hint: money moves on Stripe's own current view, re-read through the gateway, exactly
+//! as [`crate::flow::reconcile`] settles a payment in doubt. Each event is applied once (by its
+//! id) and applying it again, or out of order, changes nothing Stripe's view would not; so
+//! duplicates and any order of arrival converge on Stripe's state.
+
+use crate::flow::{on, settle_authorised, CardOutcome, FlowError, SettledAs, TillAccess};
+use crate::gateway::{Gateway, IntentStatus};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::time::Duration;
+use versapos_secrets::RelayToken;
+use versapos_store::SyncState;
+
+/// What applying one event came to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Stripe took the card: the sale is booked.
+    Paid,
+    /// Stripe's PaymentIntent is canceled: the sale is given up.
+    Failed,
+    /// The card was declined: the decline is noted and the order waits for a retry.
+    Declined,
+    /// A card refund in doubt is booked.
+    Refunded,
+    /// The order is flagged as disputed.
+    Disputed,
+    /// Stripe's view changes nothing at the till (already settled, still processing, …).
+    Unchanged,
+    /// A reader event: nothing to change, noted as seen.
+    Seen,
+    /// Not for this till (an unknown type, another till's payment): noted and skipped.
+    Skipped,
+    /// This event was applied before.
+    Duplicate,
+    /// Not applied now (the payment is being taken at the till, or Stripe could not be asked):
+    /// not noted, so a later pull applies it.
+    Deferred,
+}
+
+impl Outcome {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Outcome::Paid => "paid",
+            Outcome::Failed => "failed",
+            Outcome::Declined => "declined",
+            Outcome::Refunded => "refunded",
+            Outcome::Disputed => "disputed",
+            Outcome::Unchanged => "unchanged",
+            Outcome::Seen => "seen",
+            Outcome::Skipped => "skipped",
+            Outcome::Duplicate => "duplicate",
+            Outcome::Deferred => "deferred",
+        }
+    }
+
+    /// Whether the event is noted as dealt with (and never applied again).
+    fn is_final(&self) -> bool {
+        !matches!(self, Outcome::Duplicate | Outcome::Deferred)
+    }
+}
+
+/// One Stripe event and what it came to at this till.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Applied {
+    pub event_id: String,
+    /// Stripe's event type.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub outcome: Outcome,
+    /// The receipt of the order it concerned, if any.
+    pub receipt: Option<String>,
+    pub detail: String,
+}
+
+/// What settling one card payment from Stripe's view came to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Settlement {
+    pub outcome: Outcome,
+    pub receipt: Option<String>,
+    pub detail: String,
+}
+
+fn settled(outcome: Outcome, receipt: &str, detail: impl Into<String>) -> Settlement {
+    Settlement {
+        outcome,
+        receipt: Some(receipt.to_string()),
+        detail: detail.into(),
+    }
+}
+
+/// Settles one card payment of this till from Stripe's current view of its PaymentIntent:
+/// succeeded or authorised → captured (same key as the reader flow) and booked; canceled → the
+/// sale is given up; declined → the decline is noted and the order waits for a retry (the
+/// cashier decides; unlike [`crate::flow::reconcile`] this never cancels a PaymentIntent);
+/// anything else → unchanged. Stripe unreachable → deferred.
+pub fn settle_payment(
+    gateway: &dyn Gateway,
+    till: &dyn TillAccess,
+    payment_id: &str,
+) -> Result<Settlement, FlowError> {
+    let pending = on(till, |t| t.pending_cards())?
+        .into_iter()
+        .find(|p| p.payment_id == payment_id);
+    let Some(p) = pending else {
+        let found = on(till, |t| t.card_payment(payment_id))?.ok_or_else(|| {
+            FlowError::Till(versapos_store::TillError::UnknownPayment(payment_id.into()))
+        })?;
+        let status = found.order_status.clone();
+        return Ok(settled(
+            Outcome::Unchanged,
+            &found.receipt,
+            format!("the order is already {status}"),
+        ));
+    };
+    let Some(intent_id) = p.intent_id.clone() else {
+        return Ok(settled(
+            Outcome::Unchanged,
+            &p.receipt,
+            "no PaymentIntent is noted for this payment yet",
+        ));
+    };
+    let intent = match gateway.intent(&intent_id) {
+        Ok(i) => i,
+        Err(e) if e.is_retryable() => {
+            return Ok(settled(Outcome::Deferred, &p.receipt, e.to_string()))
+        }
+        Err(e) => return Err(e.into()),
+    };
+    match intent.status {
+        IntentStatus::Succeeded | IntentStatus::RequiresCapture => {
+            match settle_authorised(gateway, till, &p, &intent, None)? {
+                CardOutcome::Paid { order } => {
+                    let card = order
+                        .payments
+                        .iter()
+                        .find(|x| x.tender == "card")
+                        .and_then(|x| x.card_last4.clone())
+                        .map(|l| format!(" (card ending {l})"))
+                        .unwrap_or_default();
+                    Ok(settled(
+                        Outcome::Paid,
+                        &p.receipt,
+                        format!("Stripe took the card{card}; the sale is booked"),
+                    ))
+                }
+                CardOutcome::InDoubt { message, .. }
+                | CardOutcome::Declined { message, .. }
+                | CardOutcome::Canceled { message, .. } => {
+                    Ok(settled(Outcome::Deferred, &p.receipt, message))
+                }
+            }
+        }
+        IntentStatus::Canceled => {
+            on(till, |t| {
+                t.fail_card_sale(payment_id, "PaymentIntent canceled at Stripe")
+            })?;
+            Ok(settled(
+                Outcome::Failed,
+                &p.receipt,
+                "the PaymentIntent was canceled; the sale was not paid",
+            ))
+        }
+        IntentStatus::RequiresPaymentMethod if intent.last_error.is_some() => {
+            let words = intent
+                .last_error
+                .as_ref()
+                .map(|d| d.plain_words())
+                .unwrap_or_default();
+            on(till, |t| t.record_decline(payment_id, Some(&words)))?;
+            Ok(settled(
+                Outcome::Declined,
+                &p.receipt,
+                format!("{words} The sale waits for another try or another tender."),
+            ))
+        }
+        other => Ok(settled(
+            Outcome::Unchanged,
+            &p.receipt,
+            format!("the PaymentIntent is {}", other.as_str()),
+        )),
+    }
+}
+
+fn text<'v>(v: &'v Value, path: &[&str]) -> Option<&'v str> {
+    path.iter()
+        .try_fold(v, |v, k| v.get(k))
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+}
+
+/// Applies one Stripe event (the raw event JSON) to the till. Idempotent by event id (an event
+/// applied before is a [`Outcome::Duplicate`]) and by the order's state. Payments in `busy` (the
+/// one being taken at the till right now, any the cashier is deciding on) are deferred and not
+/// noted, so a later pull applies them.
+pub fn apply(
+    gateway: &dyn Gateway,
+    till: &dyn TillAccess,
+    busy: &[String],
+    event: &Value,
+) -> Result<Applied, FlowError> {
+    let (Some(id), Some(kind)) = (text(event, &["id"]), text(event, &["type"])) else {
+        return Err(FlowError::Unavailable(
+            "a relay event without a Stripe event id or type cannot be applied".into(),
+        ));
+    };
+    let done = |outcome: Outcome, receipt: Option<String>, detail: String| Applied {
+        event_id: id.to_string(),
+        kind: kind.to_string(),
+        outcome,
+        receipt,
+        detail,
+    };
+    if on(till, |t| t.was_applied(id))? {
+        return Ok(done(
+            Outcome::Duplicate,
+            None,
+            "applied before; nothing changed".into(),
+        ));
+    }
+    let object = event
+        .get("data")
+        .and_then(|d| d.get("object"))
+        .unwrap_or(&Value::Null);
+    let applied = if kind.starts_with("payment_intent.") {
+        apply_intent_event(gateway, till, busy, object)?
+    } else if kind == "charge.dispute.created" {
+        apply_dispute(till, object)?
+    } else if kind == "charge.refunded" || kind == "charge.refund.updated" {
+        apply_refunds(gateway, till)?
+    } else if kind.starts_with("terminal.reader.action_") {
+        let reader = text(object, &["id"]).unwrap_or("a reader");
+        Settlement {
+            outcome: Outcome::Seen,
+            receipt: None,
+            detail: format!("{reader}: noted; the till watches its reader itself"),
+        }
+    } else {
+        Settlement {
+            outcome: Outcome::Skipped,
+            receipt: None,
+            detail: "not an event the till acts on".into(),
+        }
+    };
+    if applied.outcome.is_final() {
+        let result = format!("{}: {}", applied.outcome.as_str(), applied.detail);
+        if !on(till, |t| t.mark_applied(id, kind, &result))? {
+            // Applied at the same time by another pull: that one is the record.
+            return Ok(done(Outcome::Duplicate, applied.receipt, applied.detail));
+        }
+    }
+    Ok(done(applied.outcome, applied.receipt, applied.detail))
+}
+
+fn skipped(detail: impl Into<String>) -> Settlement {
+    Settlement {
+        outcome: Outcome::Skipped,
+        receipt: None,
+        detail: detail.into(),
+    }
+}
+
+fn apply_intent_event(
+    gateway: &dyn Gateway,
+    till: &dyn TillAccess,
+    busy: &[String],
+    object: &Value,
+) -> Result<Settlement, FlowError> {
+    let Some(intent_id) = text(object, &["id"]) else {
+        return Ok(skipped("the event names no PaymentIntent"));
+    };
+    let payment_id = match on(till, |t| t.card_payment_by_intent(intent_id))? {
+        Some(p) => p.payment_id,
+        None => {
+            // The till may have stopped before noting the PaymentIntent: the metadata names
+            // the payment, and Stripe's own copy must agree before the till notes it.
+            let Some(pid) = text(object, &["metadata", "payment_id"]) else {
+                return Ok(skipped("not a card payment of this till"));
+            };
+            let Some(found) = on(till, |t| t.card_payment(pid))? else {
+                return Ok(skipped("not a card payment of this till"));
+            };
+            if busy.iter().any(|b| b == pid) {
+                return Ok(deferred_busy(&found.receipt));
+            }
+            let known = on(till, |t| t.pending_cards())?
+                .into_iter()
+                .find(|p| p.payment_id == pid);
+            match known {
+                Some(p) if p.intent_id.is_none() => {
+                    let intent = match gateway.intent(intent_id) {
+                        Ok(i) => i,
+                        Err(e) if e.is_retryable() => {
+                            return Ok(settled(Outcome::Deferred, &found.receipt, e.to_string()))
+                        }
+                        Err(e) => return Err(e.into()),
+                    };
+                    if intent.payment_id.as_deref() != Some(pid) {
+                        return Ok(skipped(format!(
+                            "Stripe's {intent_id} is not for payment {pid}"
+                        )));
+                    }
+                    on(till, |t| {
+                        t.record_intent(pid, intent_id, gateway.mode().as_str(), None)
+                    })?;
+                }
+                Some(_) => {
+                    return Ok(skipped(format!(
+                        "payment {pid} is made on another PaymentIntent than {intent_id}"
+                    )))
+                }
+                None => {}
+            }
+            pid.to_string()
+        }
+    };
+    if busy.contains(&payment_id) {
+        let receipt = on(till, |t| t.card_payment(&payment_id))?
+            .map(|p| p.receipt)
+            .unwrap_or_default();
+        return Ok(deferred_busy(&receipt));
+    }
+    settle_payment(gateway, till, &payment_id)
+}
+
+fn deferred_busy(receipt: &str) -> Settlement {
+    settled(
+        Outcome::Deferred,
+        receipt,
+        "the payment is being taken at the till; applied on a later pull",
+    )
+}
+
+fn apply_dispute(till: &dyn TillAccess, object: &Value) -> Result<Settlement, FlowError> {
+    let Some(intent_id) = text(object, &["payment_intent"]) else {
+        return Ok(skipped("the dispute names no PaymentIntent"));
+    };
+    let reason = text(object, &["reason"]).unwrap_or("no reason given");
+    let before = on(till, |t| t.card_payment_by_intent(intent_id))?;
+    match before {
+        None => Ok(skipped("not a card payment of this till")),
+        Some(p) if p.disputed => Ok(settled(
+            Outcome::Unchanged,
+            &p.receipt,
+            "the order is already flagged as disputed",
+        )),
+        Some(_) => match on(till, |t| t.flag_dispute(intent_id, reason))? {
+            Some(p) => Ok(settled(
+                Outcome::Disputed,
+                &p.receipt,
+                format!("the card holder disputed the payment ({reason})"),
+            )),
+            None => Ok(skipped("not a card payment of this till")),
+        },
+    }
+}
+
+fn apply_refunds(gateway: &dyn Gateway, till: &dyn TillAccess) -> Result<Settlement, FlowError> {
+    let lines = crate::refunds::reconcile_refunds(gateway, till)?;
+    let first = |o: SettledAs| lines.iter().find(|l| l.outcome == o);
+    Ok(if let Some(l) = first(SettledAs::InDoubt) {
+        settled(Outcome::Deferred, &l.receipt, l.detail.clone())
+    } else if let Some(l) = first(SettledAs::Refunded) {
+        settled(Outcome::Refunded, &l.receipt, l.detail.clone())
+    } else if let Some(l) = first(SettledAs::Failed) {
+        settled(Outcome::Failed, &l.receipt, l.detail.clone())
+    } else {
+        Settlement {
+            outcome: Outcome::Unchanged,
+            receipt: None,
+            detail: "no card refund of this till was waiting for Stripe".into(),
+        }
+    })
+}
+
+/// What went wrong pulling from the relay.
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error("the relay at {relay} refused this till's token ({status}): set the right token with `versapos relay set`")]
+    TokenRefused { relay: String, status: u16 },
+    #[error("the relay at {relay} could not be reached: {reason}")]
+    Unreachable { relay: String, reason: String },
+    #[error("the relay at {relay} answered {status}: {message}")]
+    Relay {
+        relay: String,
+        status: u16,
+        message: String,
+    },
+    #[error("the relay at {relay} sent events the till cannot read: {reason}")]
+    BadPage { relay: String, reason: String },
+    #[error(transparent)]
+    Flow(#[from] FlowError),
+}
+
+impl SyncError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            SyncError::TokenRefused { .. } => "relay_token_refused",
+            SyncError::Unreachable { .. } => "relay_unreachable",
+            SyncError::Relay { .. } => "relay_error",
+            SyncError::BadPage { .. } => "relay_bad_page",
+            SyncError::Flow(e) => e.code(),
+        }
+    }
+}
+
+/// What one pull came to.
+#[derive(Clone, Debug, Serialize)]
+pub struct PullReport {
+    pub events: Vec<Applied>,
+    /// The cursor before and after the pull.
+    pub cursor_before: i64,
+    pub cursor: i64,
+    /// Events not applied now (a payment being taken, Stripe unreachable): the cursor stops
+    /// before the first of them, so the next pull sees them again.
+    pub deferred: usize,
+    /// Whether the relay may have more events after this page.
+    pub more: bool,
+}
+
+#[derive(Deserialize)]
+struct Page {
+    events: Vec<Entry>,
+    cursor: Option<i64>,
+}
+
+#[derive(Deserialize)]
+struct Entry {
+    cursor: i64,
+    received_at: Option<String>,
+    event: Value,
+}
+
+/// The relay's address and this till's token there.
+pub struct Relay<'a> {
+    pub url: &'a str,
+    pub token: &'a RelayToken,
+}
+
+/// Pulls one page of events after the till's cursor (long-polling up to `wait_secs`), applies
+/// each, and moves the cursor over those applied. The relay unreachable or refusing: an error,
+/// noted in the store, and the cursor untouched.
+pub fn pull_once(
+    relay: &Relay<'_>,
+    gateway: &dyn Gateway,
+    till: &dyn TillAccess,
+    busy: &[String],
+    wait_secs: u64,
+) -> Result<PullReport, SyncError> {
+    let before = on(till, |t| t.cursor())?;
+    let page = match fetch(relay, before, wait_secs) {
+        Ok(p) => p,
+        Err(e) => {
+            let message = e.to_string();
+            on(till, |t| t.record_sync_error(&message))?;
+            return Err(e);
+        }
+    };
+    let mut events = Vec::new();
+    let mut saved = before;
+    let mut deferred = 0;
+    let mut first_error: Option<String> = None;
+    for entry in &page.events {
+        let applied = match apply(gateway, till, busy, &entry.event) {
+            Ok(a) => a,
+            Err(e) => {
+                first_error.get_or_insert_with(|| e.to_string());
+                Applied {
+                    event_id: text(&entry.event, &["id"]).unwrap_or_default().to_string(),
+                    kind: text(&entry.event, &["type"])
+                        .unwrap_or_default()
+                        .to_string(),
+                    outcome: Outcome::Deferred,
+                    receipt: None,
+                    detail: e.to_string(),
+                }
+            }
+        };
+        if applied.outcome == Outcome::Deferred {
+            deferred += 1;
+        }
+        events.push(applied);
+        if deferred == 0 && entry.cursor > saved {
+            on(till, |t| {
+                t.save_cursor(entry.cursor, entry.received_at.as_deref())
+            })?;
+            saved = entry.cursor;
+        }
+    }
+    if deferred == 0 {
+        // Notes the pull (and any cursor the relay moved past events it filtered out).
+        let last = page.cursor.unwrap_or(saved).max(saved);
+        on(till, |t| t.save_cursor(last, None))?;
+        saved = last;
+    } else if let Some(e) = &first_error {
+        on(till, |t| t.record_sync_error(e))?;
+    }
+    Ok(PullReport {
+        more: !page.events.is_empty() && deferred == 0 && saved > before,
+        events,
+        cursor_before: before,
+        cursor: saved,
+        deferred,
+    })
+}
+
+/// Pulls pages (without waiting) until the relay has nothing newer or an event is deferred;
+/// at most `max_pages` pages.
+pub fn pull_until_empty(
+    relay: &Relay<'_>,
+    gateway: &dyn Gateway,
+    till: &dyn TillAccess,
+    busy: &[String],
+    max_pages: usize,
+) -> Result<PullReport, SyncError> {
+    let mut all = pull_once(relay, gateway, till, busy, 0)?;
+    let mut pages = 1;
+    while all.more && pages < max_pages {
+        let next = pull_once(relay, gateway, till, busy, 0)?;
+        pages += 1;
+        all.events.extend(next.events);
+        all.cursor = next.cursor;
+        all.deferred += next.deferred;
+        all.more = next.more;
+    }
+    Ok(all)
+}
+
+/// Where the till is in the relay's stream and how the last pull went.
+pub fn status(till: &dyn TillAccess) -> Result<SyncState, FlowError> {
+    on(till, |t| t.sync_state())
+}
+
+fn fetch(relay: &Relay<'_>, after: i64, wait_secs: u64) -> Result<Page, SyncError> {
+    let base = relay.url.trim_end_matches('/');
+    let config = ureq::Agent::config_builder()
+        .timeout_connect(Some(Duration::from_secs(5)))
+        .timeout_global(Some(Duration::from_secs(wait_secs.saturating_add(15))))
+        .http_status_as_error(false)
+        .build();
+    let agent = ureq::Agent::new_with_config(config);
+    let url = format!("{base}/v1/events?after={after}&wait={wait_secs}");
+    let mut response = agent
+        .get(&url)
+        .header("Authorization", &format!("Bearer {}", relay.token.expose()))
+        .call()
+        .map_err(|e| SyncError::Unreachable {
+            relay: base.to_string(),
+            reason: e.to_string(),
+        })?;
+    let status = response.status().as_u16();
+    let body = response
+        .body_mut()
+        .read_to_string()
+        .map_err(|e| SyncError::Unreachable {
+            relay: base.to_string(),
+            reason: format!("the answer was cut: {e}"),
+        })?;
+    match status {
+        200..=299 => serde_json::from_str(&body).map_err(|e| SyncError::BadPage {
+            relay: base.to_string(),
+            reason: e.to_string(),
+        }),
+        401 | 403 => Err(SyncError::TokenRefused {
+            relay: base.to_string(),
+            status,
+        }),
+        _ => Err(SyncError::Relay {
+            relay: base.to_string(),
+            status,
+            message: body.chars().take(200).collect(),
+        }),
+    }
+}

@@ -1,0 +1,245 @@
+//! The till's side of the webhook relay, in the store: where the till is in the relay's event
+//! stream, which Stripe events it has dealt with (so a duplicate is never applied twice), and
+//! disputes flagged on the orders they concern.
+
+use crate::error::{Result, TillError};
+use crate::journal;
+use crate::sales::{stored_receipt, Moment};
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use serde::Serialize;
+use ts_rs::TS;
+
+/// Where the till is in the relay's stream, and how the last pull went.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+pub struct SyncState {
+    /// The relay's cursor of the last event the till moved over.
+    pub cursor: i64,
+    /// When the relay received that event.
+    pub last_event_at: Option<String>,
+    pub last_pull_at: Option<String>,
+    /// The last pull's problem; None once a pull goes through.
+    pub last_error: Option<String>,
+    /// How many Stripe events the till has dealt with.
+    pub applied_events: i64,
+}
+
+/// One Stripe event dealt with, and what it came to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+pub struct AppliedEvent {
+    pub event_id: String,
+    /// Stripe's event type (`payment_intent.succeeded`, …).
+    pub kind: String,
+    pub applied_at: String,
+    pub result: String,
+}
+
+/// A card payment of this till, found by its PaymentIntent.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+pub struct CardPaymentRef {
+    pub payment_id: String,
+    pub order_id: String,
+    pub receipt: String,
+    /// The order's status (`payment_pending`, `paid`, …).
+    pub order_status: String,
+    pub amount: i64,
+    pub disputed: bool,
+}
+
+pub fn state(conn: &Connection) -> Result<SyncState> {
+    let applied: i64 = conn
+        .prepare_cached("SELECT count(*) FROM applied_events")?
+        .query_row([], |r| r.get(0))?;
+    conn.prepare_cached(
+        "SELECT cursor, last_event_at, last_pull_at, last_error FROM sync_state WHERE id = 1",
+    )?
+    .query_row([], |r| {
+        Ok(SyncState {
+            cursor: r.get(0)?,
+            last_event_at: r.get(1)?,
+            last_pull_at: r.get(2)?,
+            last_error: r.get(3)?,
+            applied_events: applied,
+        })
+    })
+    .optional()?
+    .ok_or_else(|| TillError::Corrupt("the sync_state row is missing".into()))
+}
+
+/// Whether the event with this id was dealt with already.
+pub fn was_applied(conn: &Connection, event_id: &str) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM applied_events WHERE event_id = ?1")?
+        .query_row([event_id], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
+/// Records an event as dealt with; false when it already was (the first record stands).
+pub fn mark_applied(
+    conn: &Connection,
+    event_id: &str,
+    kind: &str,
+    result: &str,
+    at: &str,
+) -> Result<bool> {
+    if event_id.trim().is_empty() {
+        return Err(TillError::invalid(
+            "event_id",
+            "a Stripe event needs its id",
+        ));
+    }
+    let n = conn
+        .prepare_cached(
+            "INSERT INTO applied_events (event_id, type, applied_at, result)
+             VALUES (?1, ?2, ?3, ?4) ON CONFLICT (event_id) DO NOTHING",
+        )?
+        .execute(params![event_id, kind, at, result])?;
+    Ok(n == 1)
+}
+
+/// The events dealt with, newest first.
+pub fn applied_events(conn: &Connection, limit: i64) -> Result<Vec<AppliedEvent>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT event_id, type, applied_at, result FROM applied_events
+         ORDER BY applied_at DESC, rowid DESC LIMIT ?1",
+    )?;
+    let rows = stmt.query_map([limit], |r| {
+        Ok(AppliedEvent {
+            event_id: r.get(0)?,
+            kind: r.get(1)?,
+            applied_at: r.get(2)?,
+            result: r.get(3)?,
+        })
+    })?;
+    Ok(rows.collect::<std::result::Result<_, _>>()?)
+}
+
+/// Moves the cursor forward (never back) over events already applied, and notes the pull as
+/// gone through. The events' own records are written with them ([`mark_applied`]); moving the
+/// cursor after them means a crash in between only makes the till see them again, as
+/// duplicates.
+pub fn save_cursor(
+    conn: &mut Connection,
+    cursor: i64,
+    last_event_at: Option<&str>,
+    at: &str,
+) -> Result<()> {
+    if cursor < 0 {
+        return Err(TillError::invalid(
+            "cursor",
+            "the relay's cursor is never negative",
+        ));
+    }
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    tx.prepare_cached(
+        "UPDATE sync_state SET
+             last_event_at = CASE WHEN ?1 > cursor THEN coalesce(?2, last_event_at)
+                                  ELSE last_event_at END,
+             cursor = max(cursor, ?1), last_pull_at = ?3, last_error = NULL
+         WHERE id = 1",
+    )?
+    .execute(params![cursor, last_event_at, at])?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// Notes a pull that did not go through (the cursor stays where it was).
+pub fn record_error(conn: &Connection, error: &str, at: &str) -> Result<()> {
+    conn.prepare_cached("UPDATE sync_state SET last_error = ?1, last_pull_at = ?2 WHERE id = 1")?
+        .execute(params![error, at])?;
+    Ok(())
+}
+
+/// This till's card payment made on the PaymentIntent `intent_id`, if any.
+pub fn card_payment_by_intent(
+    conn: &Connection,
+    intent_id: &str,
+) -> Result<Option<CardPaymentRef>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT p.id, o.id, o.till_id, o.number, o.status, p.amount, o.disputed
+             FROM payments p JOIN orders o ON o.id = p.order_id
+             WHERE p.intent_id = ?1 AND p.tender = 'card'",
+        )?
+        .query_row([intent_id], |r| {
+            let till: String = r.get(2)?;
+            let number: i64 = r.get(3)?;
+            Ok(CardPaymentRef {
+                payment_id: r.get(0)?,
+                order_id: r.get(1)?,
+                receipt: stored_receipt(&till, number),
+                order_status: r.get(4)?,
+                amount: r.get(5)?,
+                disputed: r.get::<_, i64>(6)? != 0,
+            })
+        })
+        .optional()?)
+}
+
+/// This till's card payment with the id `payment_id`, if any.
+pub fn card_payment(conn: &Connection, payment_id: &str) -> Result<Option<CardPaymentRef>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT p.id, o.id, o.till_id, o.number, o.status, p.amount, o.disputed
+             FROM payments p JOIN orders o ON o.id = p.order_id
+             WHERE p.id = ?1 AND p.tender = 'card'",
+        )?
+        .query_row([payment_id], |r| {
+            let till: String = r.get(2)?;
+            let number: i64 = r.get(3)?;
+            Ok(CardPaymentRef {
+                payment_id: r.get(0)?,
+                order_id: r.get(1)?,
+                receipt: stored_receipt(&till, number),
+                order_status: r.get(4)?,
+                amount: r.get(5)?,
+                disputed: r.get::<_, i64>(6)? != 0,
+            })
+        })
+        .optional()?)
+}
+
+/// Flags the order paid on `intent_id` as disputed by the card holder, with an `order_disputed`
+/// journal entry. None when no card payment of this till was made on it; flagging an order
+/// already flagged changes nothing and journals nothing.
+pub fn flag_dispute(
+    conn: &mut Connection,
+    intent_id: &str,
+    reason: &str,
+    when: &Moment,
+) -> Result<Option<CardPaymentRef>> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let Some(mut found) = card_payment_by_intent(&tx, intent_id)? else {
+        return Ok(None);
+    };
+    if found.disputed {
+        return Ok(Some(found));
+    }
+    tx.prepare_cached("UPDATE orders SET disputed = 1, dispute_reason = ?2 WHERE id = ?1")?
+        .execute(params![found.order_id, reason])?;
+    let till: String = tx
+        .prepare_cached("SELECT till_id FROM orders WHERE id = ?1")?
+        .query_row([&found.order_id], |r| r.get(0))?;
+    journal::append(
+        &tx,
+        &till,
+        when,
+        "order_disputed",
+        &found.order_id,
+        &serde_json::json!({
+            "payment_id": found.payment_id, "intent_id": intent_id, "reason": reason,
+        }),
+    )?;
+    tx.commit()?;
+    found.disputed = true;
+    Ok(Some(found))
+}
+
+/// Why an order was disputed, if it was.
+pub fn dispute_reason(conn: &Connection, order_id: &str) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT dispute_reason FROM orders WHERE id = ?1 AND disputed = 1")?
+        .query_row([order_id], |r| r.get(0))
+        .optional()?
+        .flatten())
+}
