@@ -1,0 +1,327 @@
+//! The relay's HTTP surface: Stripe delivers webhooks in, tills long-poll their shop's events out.
+
+use crate::error::{RelayError, BODY_LIMIT};
+use crate::metrics::Metrics;
+use crate::names::{ShopName, TokenHash, WebhookSecret};
+use crate::sealed::MasterKey;
+use crate::signature;
+use crate::store::{EventStore, NewEvent, ShopId, StoreError, Stored, StoredEvent};
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, Path, RawQuery, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use std::fmt::Write;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::time::Instant;
+
+/// How far a `Stripe-Signature` timestamp may be from now, either way.
+pub const SIGNATURE_TOLERANCE_SECS: i64 = 300;
+/// The longest a till's request is held open waiting for events.
+pub const MAX_WAIT_SECS: u64 = 30;
+/// The most events one answer carries; the till asks again from the returned cursor.
+pub const PAGE: u32 = 500;
+
+/// Unix seconds now; passed in so that tests can pin time.
+pub type Clock = fn() -> i64;
+
+pub fn system_clock() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    store: Arc<dyn EventStore>,
+    metrics: Arc<Metrics>,
+    /// The cursor of the newest stored event; long-polls wake when it moves.
+    newest: Arc<watch::Sender<i64>>,
+    /// Turns true at shutdown so long-polls answer at once instead of holding it up.
+    stopping: watch::Receiver<bool>,
+    clock: Clock,
+    /// Opens the shop's sealed signing secrets for each delivery; they are never cached.
+    key: Arc<MasterKey>,
+}
+
+impl AppState {
+    pub fn new(
+        store: Arc<dyn EventStore>,
+        key: Arc<MasterKey>,
+        stopping: watch::Receiver<bool>,
+        clock: Clock,
+    ) -> Self {
+        AppState {
+            store,
+            key,
+            metrics: Arc::new(Metrics::default()),
+            newest: Arc::new(watch::Sender::new(0)),
+            stopping,
+            clock,
+        }
+    }
+}
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/webhooks/stripe", post(webhook_for_default_shop))
+        .route("/webhooks/stripe/{shop}", post(webhook_for_shop))
+        .route("/v1/events", get(events))
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/metrics", get(metrics))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .with_state(state)
+}
+
+/// Serves the relay on `listener` until `shutdown` completes, then drains in-flight requests.
+pub async fn serve(
+    listener: TcpListener,
+    store: Arc<dyn EventStore>,
+    key: Arc<MasterKey>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let (stop, stopping) = watch::channel(false);
+    let app = router(AppState::new(store, key, stopping, system_clock));
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async move {
+            shutdown.await;
+            stop.send_replace(true);
+        })
+        .await
+}
+
+/// Runs store work on the blocking pool: SQLite calls block, and appends wait for an fsync.
+async fn blocking<T, F>(state: &AppState, work: F) -> Result<T, RelayError>
+where
+    T: Send + 'static,
+    F: FnOnce(&dyn EventStore) -> Result<T, StoreError> + Send + 'static,
+{
+    let store = Arc::clone(&state.store);
+    tokio::task::spawn_blocking(move || work(store.as_ref()))
+        .await
+        .map_err(|_| RelayError::TaskFailed)?
+        .map_err(RelayError::from)
+}
+
+async fn webhook_for_default_shop(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<serde_json::Value>, RelayError> {
+    receive(&state, ShopName::DEFAULT, &headers, body).await
+}
+
+async fn webhook_for_shop(
+    State(state): State<AppState>,
+    Path(shop): Path<String>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<serde_json::Value>, RelayError> {
+    receive(&state, &shop, &headers, body).await
+}
+
+#[tracing::instrument(skip_all, fields(shop = %shop))]
+async fn receive(
+    state: &AppState,
+    shop: &str,
+    headers: &HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<serde_json::Value>, RelayError> {
+    state.metrics.received();
+    match store_delivery(state, shop, headers, body).await {
+        Ok(Stored::New { seq }) => {
+            state.metrics.stored();
+            state.newest.send_replace(seq);
+        }
+        Ok(Stored::Duplicate) => state.metrics.duplicate(),
+        Err(e) => {
+            tracing::info!(error = %e, "webhook rejected");
+            state.metrics.rejected(e.rejection());
+            return Err(e);
+        }
+    }
+    Ok(Json(serde_json::json!({ "received": true })))
+}
+
+/// Only what the relay needs from an event; the rest is kept as sent.
+#[derive(Deserialize)]
+struct Envelope {
+    id: String,
+    #[serde(rename = "type", default)]
+    event_type: String,
+}
+
+async fn store_delivery(
+    state: &AppState,
+    shop: &str,
+    headers: &HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Stored, RelayError> {
+    let body = body.map_err(|rejection| {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            RelayError::PayloadTooLarge
+        } else {
+            RelayError::UnreadableBody
+        }
+    })?;
+    let name = shop.to_string();
+    let found = blocking(state, move |store| store.shop_secrets(&name))
+        .await?
+        .ok_or_else(|| RelayError::UnknownShop(shop.to_string()))?;
+    let header = headers
+        .get("stripe-signature")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let opened = found
+        .secrets
+        .iter()
+        .map(|sealed| state.key.open(shop, sealed))
+        .collect::<Result<Vec<WebhookSecret>, _>>()?;
+    let secrets: Vec<&str> = opened.iter().map(WebhookSecret::expose).collect();
+    let now = (state.clock)();
+    signature::verify(header, &body, &secrets, now, SIGNATURE_TOLERANCE_SECS)?;
+
+    let envelope: Envelope =
+        serde_json::from_slice(&body).map_err(|_| RelayError::MalformedEvent)?;
+    if envelope.id.is_empty() {
+        return Err(RelayError::MalformedEvent);
+    }
+    let payload = String::from_utf8(body.to_vec()).map_err(|_| RelayError::MalformedEvent)?;
+    let event = NewEvent {
+        shop: found.shop,
+        event_id: envelope.id,
+        event_type: envelope.event_type,
+        payload,
+        received_at: now,
+    };
+    blocking(state, move |store| store.append(event)).await
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let token = value.strip_prefix("Bearer ")?.trim();
+    (!token.is_empty()).then_some(token)
+}
+
+#[derive(Clone, Copy)]
+struct EventsQuery {
+    after: i64,
+    wait: Duration,
+}
+
+fn parse_events_query(raw: Option<&str>) -> Result<EventsQuery, RelayError> {
+    let mut query = EventsQuery {
+        after: 0,
+        wait: Duration::ZERO,
+    };
+    for pair in raw.unwrap_or_default().split('&').filter(|p| !p.is_empty()) {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        match key {
+            "after" => {
+                query.after =
+                    value
+                        .parse()
+                        .ok()
+                        .filter(|n: &i64| *n >= 0)
+                        .ok_or(RelayError::BadQuery {
+                            field: "after",
+                            reason: "must be a cursor (a whole number, 0 or more)",
+                        })?;
+            }
+            "wait" => {
+                let secs: u64 = value.parse().map_err(|_| RelayError::BadQuery {
+                    field: "wait",
+                    reason: "must be whole seconds, 0 or more",
+                })?;
+                query.wait = Duration::from_secs(secs.min(MAX_WAIT_SECS));
+            }
+            _ => {}
+        }
+    }
+    Ok(query)
+}
+
+#[tracing::instrument(skip_all)]
+async fn events(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, RelayError> {
+    let hash = TokenHash::of(bearer(&headers).ok_or(RelayError::Unauthorized)?);
+    let shop = blocking(&state, move |store| store.till_shop(&hash))
+        .await?
+        .ok_or(RelayError::Unauthorized)?;
+    let query = parse_events_query(raw.as_deref())?;
+    let found = wait_for_events(&state, shop, query).await?;
+    state.metrics.served(found.len());
+    // The till resumes from the last event served, else from where it asked.
+    let cursor = found.last().map_or(query.after, |e| e.seq);
+    Ok((
+        [(header::CONTENT_TYPE, "application/json")],
+        events_body(&found, cursor),
+    )
+        .into_response())
+}
+
+async fn wait_for_events(
+    state: &AppState,
+    shop: ShopId,
+    query: EventsQuery,
+) -> Result<Vec<StoredEvent>, RelayError> {
+    let deadline = Instant::now() + query.wait;
+    // Subscribed before the first read, so an event stored in between still wakes us.
+    let mut newest = state.newest.subscribe();
+    let mut stopping = state.stopping.clone();
+    let mut open = None;
+    let after = query.after;
+    loop {
+        let found = blocking(state, move |store| store.events_after(shop, after, PAGE)).await?;
+        if !found.is_empty() || Instant::now() >= deadline || *stopping.borrow() {
+            return Ok(found);
+        }
+        open.get_or_insert_with(|| state.metrics.long_poll());
+        tokio::select! {
+            changed = newest.changed() => if changed.is_err() { return Ok(found) },
+            stopped = stopping.changed() => if stopped.is_err() { return Ok(found) },
+            () = tokio::time::sleep_until(deadline) => {}
+        }
+    }
+}
+
+/// Builds the answer by hand so each event's raw JSON is passed through untouched.
+fn events_body(found: &[StoredEvent], cursor: i64) -> String {
+    let text = |s: &str| serde_json::Value::String(s.to_string()).to_string();
+    let mut body = String::from("{\"events\":[");
+    for (i, e) in found.iter().enumerate() {
+        if i > 0 {
+            body.push(',');
+        }
+        let _ = write!(
+            body,
+            "{{\"cursor\":{},\"id\":{},\"type\":{},\"received_at\":{},\"event\":{}}}",
+            e.seq,
+            text(&e.event_id),
+            text(&e.event_type),
+            e.received_at,
+            e.payload
+        );
+    }
+    let _ = write!(body, "],\"cursor\":{cursor}}}");
+    body
+}
+
+async fn metrics(State(state): State<AppState>) -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        state.metrics.render(),
+    )
+        .into_response()
+}

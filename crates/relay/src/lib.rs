@@ -1,0 +1,15 @@
+//! VersaTalent POS webhook relay: receives Stripe's webhooks for each shop, stores them durably,
+//! and lets the shop's tills (behind NAT, unreachable by Stripe) pull what they missed.
+
+pub mod error;
+mod http;
+pub mod metrics;
+pub mod names;
+pub mod sealed;
+pub mod signature;
+pub mod sqlite;
+pub mod store;
+
+pub use http::{
+    router, serve, system_clock, AppState, Clock, MAX_WAIT_SECS, PAGE, SIGNATURE_TOLERANCE_SECS,
+};

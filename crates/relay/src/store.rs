@@ -1,0 +1,158 @@
+//! What the relay keeps (shops, their signing secrets, their tills and the events received for
+//! them) behind one trait, so that the HTTP layer runs unchanged on another database.
+
+use crate::names::{ShopName, TillName, TokenHash};
+use crate::sealed::SealedSecret;
+
+/// A shop's row id; only meaningful to the store that issued it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ShopId(pub i64);
+
+/// An event as received, already verified and parsed enough to know its id and type.
+#[derive(Debug, Clone)]
+pub struct NewEvent {
+    pub shop: ShopId,
+    pub event_id: String,
+    pub event_type: String,
+    /// The webhook body exactly as Stripe sent it (valid JSON).
+    pub payload: String,
+    pub received_at: i64,
+}
+
+/// What storing an event did. Either way it is durable once this is returned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stored {
+    New { seq: i64 },
+    Duplicate,
+}
+
+/// An event as served to a till; `seq` is its cursor.
+#[derive(Debug, Clone)]
+pub struct StoredEvent {
+    pub seq: i64,
+    pub event_id: String,
+    pub event_type: String,
+    pub payload: String,
+    pub received_at: i64,
+}
+
+/// A shop with what it takes to check its webhooks: its active secrets, still sealed.
+#[derive(Debug, Clone)]
+pub struct ShopSecrets {
+    pub shop: ShopId,
+    pub secrets: Vec<SealedSecret>,
+}
+
+/// One signing secret of one shop, still sealed, as `secrets list` shows it.
+#[derive(Debug, Clone)]
+pub struct SecretRow {
+    pub shop: String,
+    pub secret: SealedSecret,
+    pub active: bool,
+    pub added_at: i64,
+    pub retired_at: Option<i64>,
+}
+
+/// One line of `shops list`.
+#[derive(Debug, Clone)]
+pub struct ShopSummary {
+    pub name: String,
+    pub active_secrets: u32,
+    pub live_tills: u32,
+    pub events: i64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("no shop named {0:?}")]
+    UnknownShop(String),
+    #[error("a shop named {0:?} already exists")]
+    ShopExists(String),
+    #[error("shop {shop:?} already has a till named {till:?}")]
+    TillExists { shop: String, till: String },
+    #[error("shop {shop:?} has no live till named {till:?}")]
+    UnknownTill { shop: String, till: String },
+    #[error("the secret ending {last4:?} is already active for shop {shop:?}")]
+    SecretActive { shop: String, last4: String },
+    #[error("shop {shop:?} has no active secret ending {last4:?}")]
+    UnknownSecret { shop: String, last4: String },
+    #[error("the database {path} could not be opened: {source}")]
+    Open {
+        path: String,
+        source: rusqlite::Error,
+    },
+    #[error("migration {name} could not be applied: {source}")]
+    Migration {
+        name: &'static str,
+        source: rusqlite::Error,
+    },
+    /// Kept as text so that one failed group commit can be reported to every waiting delivery.
+    #[error("storage failed: {0}")]
+    Storage(String),
+}
+
+impl StoreError {
+    /// The input field at fault when the error is the caller's, `None` when it is the store's.
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            StoreError::UnknownShop(_) | StoreError::ShopExists(_) => Some("shop"),
+            StoreError::TillExists { .. } | StoreError::UnknownTill { .. } => Some("till"),
+            StoreError::SecretActive { .. } | StoreError::UnknownSecret { .. } => Some("secret"),
+            StoreError::Open { .. } | StoreError::Migration { .. } | StoreError::Storage(_) => None,
+        }
+    }
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        StoreError::Storage(e.to_string())
+    }
+}
+
+/// The relay's storage. Methods block; the HTTP layer calls them off the async workers.
+///
+/// `append` must not return before the event is durable: the webhook's 2xx depends on it.
+pub trait EventStore: Send + Sync + 'static {
+    fn add_shop(&self, name: &ShopName, now: i64) -> Result<(), StoreError>;
+    fn shops(&self) -> Result<Vec<ShopSummary>, StoreError>;
+    /// The shop and its active secrets, or `None` when no shop has that name.
+    fn shop_secrets(&self, name: &str) -> Result<Option<ShopSecrets>, StoreError>;
+    /// Every shop's secrets, active or retired, by shop name then age.
+    fn secrets(&self) -> Result<Vec<SecretRow>, StoreError>;
+    /// Adds (or makes active again) a sealed secret, matched by its fingerprint. `last4` only
+    /// names the secret in errors.
+    fn add_secret(
+        &self,
+        shop: &ShopName,
+        secret: &SealedSecret,
+        last4: &str,
+        now: i64,
+    ) -> Result<(), StoreError>;
+    /// Retires the active secret with this fingerprint. `last4` only names it in errors.
+    fn retire_secret(
+        &self,
+        shop: &ShopName,
+        fingerprint: &str,
+        last4: &str,
+        now: i64,
+    ) -> Result<(), StoreError>;
+    fn add_till(
+        &self,
+        shop: &ShopName,
+        till: &TillName,
+        token: &TokenHash,
+        now: i64,
+    ) -> Result<(), StoreError>;
+    fn revoke_till(&self, shop: &ShopName, till: &TillName, now: i64) -> Result<(), StoreError>;
+    /// The shop of the live till holding this token.
+    fn till_shop(&self, token: &TokenHash) -> Result<Option<ShopId>, StoreError>;
+    /// Stores the event once per (shop, event id), durably, before returning.
+    fn append(&self, event: NewEvent) -> Result<Stored, StoreError>;
+    /// The shop's events with a cursor above `after`, in cursor order, at most `limit`.
+    fn events_after(
+        &self,
+        shop: ShopId,
+        after: i64,
+        limit: u32,
+    ) -> Result<Vec<StoredEvent>, StoreError>;
+}

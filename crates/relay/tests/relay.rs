@@ -1,0 +1,937 @@
+//! System tests of `versapos-relay`: the real binary serving a real SQLite file in a temp dir,
+//! spoken to over loopback HTTP, signed the way Stripe signs its webhooks.
+
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdout, Command, Output, Stdio};
+use std::thread;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+const BIN: &str = env!("CARGO_BIN_EXE_versapos-relay");
+const SECRET_A: &str = "whsec_shopAsecret0123456789abcd";
+const SECRET_A2: &str = "whsec_shopArotated9876543210wxyz";
+const SECRET_B: &str = "whsec_shopBsecret0123456789efgh";
+const SECRET_DEFAULT: &str = "whsec_defaultsecret0123456789ijkl";
+const ALL_SECRETS: [&str; 4] = [SECRET_A, SECRET_A2, SECRET_B, SECRET_DEFAULT];
+const KEY_VAR: &str = "VERSAPOS_RELAY_MASTER_KEY";
+/// The master key every test relay runs with.
+const MASTER_KEY: &str = "5f3c1a9e07b24d68e1f0a2c3b4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f7";
+const OTHER_KEY: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+fn now() -> i64 {
+    let secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .expect("the clock is after 1970")
+        .as_secs();
+    i64::try_from(secs).expect("seconds fit in i64")
+}
+
+/// `Stripe-Signature` as Stripe builds it: `t=TS,v1=hex(hmac_sha256(secret, "TS.payload"))`.
+fn sign(secret: &str, timestamp: i64, payload: &str) -> String {
+    let mut mac =
+        Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("hmac takes any key length");
+    mac.update(format!("{timestamp}.{payload}").as_bytes());
+    format!(
+        "t={timestamp},v1={}",
+        hex::encode(mac.finalize().into_bytes())
+    )
+}
+
+fn event_json(id: &str, event_type: &str) -> String {
+    format!(
+        r#"{{"id":"{id}","object":"event","type":"{event_type}","data":{{"object":{{"id":"pi_{id}","amount":1250,"currency":"gbp"}}}}}}"#
+    )
+}
+
+/// `versapos-relay --db DB ARGS…` with the test master key in its environment.
+fn relay_command(db: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(BIN);
+    command
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env(KEY_VAR, MASTER_KEY);
+    command
+}
+
+fn admin(db: &Path, args: &[&str]) -> Output {
+    relay_command(db, args)
+        .output()
+        .expect("the relay binary runs")
+}
+
+/// Like `admin`, with `VERSAPOS_RELAY_MASTER_KEY` set to `key`, or unset when `None`.
+fn admin_with_key(db: &Path, key: Option<&str>, args: &[&str]) -> Output {
+    let mut command = relay_command(db, args);
+    match key {
+        Some(key) => command.env(KEY_VAR, key),
+        None => command.env_remove(KEY_VAR),
+    };
+    command.output().expect("the relay binary runs")
+}
+
+fn admin_ok(db: &Path, args: &[&str]) -> String {
+    let out = admin(db, args);
+    assert!(
+        out.status.success(),
+        "`{}` failed: {}",
+        args.join(" "),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8 output")
+}
+
+/// A relay database with shops a, b and default, one secret and one till each.
+struct Setup {
+    dir: tempfile::TempDir,
+    token_a: String,
+    token_b: String,
+    token_default: String,
+}
+
+impl Setup {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let db = dir.path().join("relay.db");
+        let mut tokens = Vec::new();
+        for (shop, secret) in [
+            ("a", SECRET_A),
+            ("b", SECRET_B),
+            ("default", SECRET_DEFAULT),
+        ] {
+            admin_ok(&db, &["shops", "add", shop]);
+            admin_ok(&db, &["secrets", "add", shop, secret]);
+            tokens.push(
+                admin_ok(&db, &["tills", "add", shop, "till-1"])
+                    .trim()
+                    .to_string(),
+            );
+        }
+        let [token_a, token_b, token_default] =
+            <[String; 3]>::try_from(tokens).expect("three tokens");
+        Setup {
+            dir,
+            token_a,
+            token_b,
+            token_default,
+        }
+    }
+
+    fn db(&self) -> PathBuf {
+        self.dir.path().join("relay.db")
+    }
+}
+
+/// A running `versapos-relay serve`; killed when dropped.
+struct Relay {
+    child: Child,
+    base: String,
+    agent: ureq::Agent,
+    _stdout: BufReader<ChildStdout>,
+}
+
+impl Relay {
+    /// Starts the relay on `db`; its log goes to `relay.log` beside the database.
+    fn start(db: &Path) -> Self {
+        let log = std::fs::File::create(log_path(db)).expect("the relay's log file");
+        let mut child = relay_command(db, &["serve", "--listen", "127.0.0.1:0"])
+            .env("RUST_LOG", "debug")
+            .stdout(Stdio::piped())
+            .stderr(log)
+            .spawn()
+            .expect("the relay starts");
+        let mut stdout = BufReader::new(child.stdout.take().expect("piped stdout"));
+        let mut line = String::new();
+        stdout
+            .read_line(&mut line)
+            .expect("the relay prints its address");
+        let addr = line
+            .trim()
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+            .to_string();
+        let agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(Duration::from_secs(40)))
+            .build()
+            .new_agent();
+        Relay {
+            child,
+            base: format!("http://{addr}"),
+            agent,
+            _stdout: stdout,
+        }
+    }
+
+    fn post(&self, path: &str, payload: &str, signature: Option<&str>) -> (u16, String) {
+        let mut req = self
+            .agent
+            .post(format!("{}{path}", self.base))
+            .header("Content-Type", "application/json");
+        if let Some(signature) = signature {
+            req = req.header("Stripe-Signature", signature);
+        }
+        let mut response = req.send(payload).expect("the relay answers");
+        let body = response
+            .body_mut()
+            .read_to_string()
+            .expect("a readable body");
+        (response.status().as_u16(), body)
+    }
+
+    /// Delivers `payload` to `path` signed with `secret` now.
+    fn deliver(&self, path: &str, secret: &str, payload: &str) -> (u16, String) {
+        self.post(path, payload, Some(&sign(secret, now(), payload)))
+    }
+
+    fn get(&self, path: &str, token: Option<&str>) -> (u16, String) {
+        let mut req = self.agent.get(format!("{}{path}", self.base));
+        if let Some(token) = token {
+            req = req.header("Authorization", format!("Bearer {token}"));
+        }
+        let mut response = req.call().expect("the relay answers");
+        let body = response
+            .body_mut()
+            .read_to_string()
+            .expect("a readable body");
+        (response.status().as_u16(), body)
+    }
+
+    fn events(&self, token: &str, query: &str) -> serde_json::Value {
+        let (status, body) = self.get(&format!("/v1/events?{query}"), Some(token));
+        assert_eq!(status, 200, "GET /v1/events?{query}: {body}");
+        serde_json::from_str(&body).expect("events are JSON")
+    }
+
+    fn metrics(&self) -> String {
+        let (status, body) = self.get("/metrics", None);
+        assert_eq!(status, 200, "GET /metrics");
+        body
+    }
+}
+
+impl Drop for Relay {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn log_path(db: &Path) -> PathBuf {
+    db.with_file_name("relay.log")
+}
+
+fn ids(events: &serde_json::Value) -> Vec<String> {
+    events["events"]
+        .as_array()
+        .expect("an events array")
+        .iter()
+        .map(|e| e["id"].as_str().expect("an id").to_string())
+        .collect()
+}
+
+fn metric(metrics: &str, name: &str) -> u64 {
+    metrics
+        .lines()
+        .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
+        .unwrap_or_else(|| panic!("metric {name} missing from:\n{metrics}"))
+}
+
+#[test]
+fn a_signed_webhook_is_accepted_and_served_raw_to_the_shops_till() {
+    let setup = Setup::new();
+    let relay = Relay::start(&setup.db());
+    let payload = event_json("evt_signed", "payment_intent.succeeded");
+    let (status, body) = relay.deliver("/webhooks/stripe/a", SECRET_A, &payload);
+    assert_eq!(status, 200, "signed delivery: {body}");
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&body).expect("JSON"),
+        serde_json::json!({"received": true})
+    );
+
+    let events = relay.events(&setup.token_a, "after=0");
+    let served = &events["events"][0];
+    assert_eq!(served["id"], "evt_signed");
+    assert_eq!(served["type"], "payment_intent.succeeded");
+    assert_eq!(
+        served["event"],
+        serde_json::from_str::<serde_json::Value>(&payload).expect("JSON"),
+        "the event is served as received"
+    );
+    assert!(served["received_at"].as_i64().expect("a time") >= now() - 60);
+    assert_eq!(
+        events["cursor"], served["cursor"],
+        "cursor is the last event's"
+    );
+}
+
+#[test]
+fn the_same_event_delivered_three_times_is_stored_once() {
+    let setup = Setup::new();
+    let relay = Relay::start(&setup.db());
+    let payload = event_json("evt_dup", "payment_intent.succeeded");
+    for attempt in 1..=3 {
+        let (status, body) = relay.deliver("/webhooks/stripe/a", SECRET_A, &payload);
+        assert_eq!(status, 200, "delivery {attempt} still answers 2xx: {body}");
+    }
+    assert_eq!(ids(&relay.events(&setup.token_a, "after=0")), ["evt_dup"]);
+    let metrics = relay.metrics();
+    assert_eq!(
+        metric(&metrics, "versapos_relay_webhooks_received_total"),
+        3
+    );
+    assert_eq!(metric(&metrics, "versapos_relay_webhooks_stored_total"), 1);
+    assert_eq!(
+        metric(&metrics, "versapos_relay_webhooks_duplicate_total"),
+        2
+    );
+}
+
+#[test]
+fn bad_signatures_are_refused_with_400_and_nothing_is_stored() {
+    let setup = Setup::new();
+    let relay = Relay::start(&setup.db());
+    let payload = event_json("evt_forged", "payment_intent.succeeded");
+    let tampered = payload.replace("1250", "1");
+    let cases = [
+        (
+            "another shop's secret",
+            Some(sign(SECRET_B, now(), &payload)),
+        ),
+        (
+            "signed over other bytes",
+            Some(sign(SECRET_A, now(), &tampered)),
+        ),
+        (
+            "older than 300 s",
+            Some(sign(SECRET_A, now() - 301, &payload)),
+        ),
+        ("no v1", Some(format!("t={}", now()))),
+        ("no header", None),
+    ];
+    for (case, header) in &cases {
+        let (status, body) = relay.post("/webhooks/stripe/a", &payload, header.as_deref());
+        assert_eq!(status, 400, "{case}: {body}");
+        assert!(
+            body.contains("bad_signature"),
+            "{case}: error code in {body}"
+        );
+    }
+    assert!(ids(&relay.events(&setup.token_a, "after=0")).is_empty());
+    assert_eq!(
+        metric(
+            &relay.metrics(),
+            "versapos_relay_webhooks_rejected_total{reason=\"signature\"}"
+        ),
+        5
+    );
+}
+
+#[test]
+fn not_json_or_no_id_is_400_and_an_unknown_shop_is_404() {
+    let setup = Setup::new();
+    let relay = Relay::start(&setup.db());
+    for payload in [
+        "not json",
+        r#"{"type":"payment_intent.succeeded"}"#,
+        r#"{"id":""}"#,
+    ] {
+        let (status, body) = relay.deliver("/webhooks/stripe/a", SECRET_A, payload);
+        assert_eq!(status, 400, "{payload}: {body}");
+    }
+    let payload = event_json("evt_nowhere", "payment_intent.succeeded");
+    let (status, body) = relay.deliver("/webhooks/stripe/nosuch", SECRET_A, &payload);
+    assert_eq!(status, 404, "unknown shop: {body}");
+}
+
+#[test]
+fn a_body_over_one_mib_is_refused_with_413() {
+    let setup = Setup::new();
+    let relay = Relay::start(&setup.db());
+    let padding = "x".repeat(1024 * 1024);
+    let payload = format!(r#"{{"id":"evt_big","type":"big","pad":"{padding}"}}"#);
+    let (status, body) = relay.deliver("/webhooks/stripe/a", SECRET_A, &payload);
+    assert_eq!(status, 413, "oversized body: {body}");
+    assert!(ids(&relay.events(&setup.token_a, "after=0")).is_empty());
+
+    let fits = format!(
+        r#"{{"id":"evt_fits","type":"big","pad":"{}"}}"#,
+        "x".repeat(1000 * 1024)
+    );
+    let (status, body) = relay.deliver("/webhooks/stripe/a", SECRET_A, &fits);
+    assert_eq!(status, 200, "a body under 1 MiB: {body}");
+}
+
+#[test]
+fn an_unknown_event_type_is_stored_and_served() {
+    let setup = Setup::new();
+    let relay = Relay::start(&setup.db());
+    let payload = event_json("evt_future", "something.from_the_future");
+    let (status, body) = relay.deliver("/webhooks/stripe/a", SECRET_A, &payload);
+    assert_eq!(status, 200, "{body}");
+    let events = relay.events(&setup.token_a, "after=0");
+    assert_eq!(events["events"][0]["type"], "something.from_the_future");
+}
+
+#[test]
+fn events_after_a_cursor_come_in_arrival_order() {
+    let setup = Setup::new();
+    let relay = Relay::start(&setup.db());
+    let sent: Vec<String> = (0..5).map(|i| format!("evt_order_{}", 5 - i)).collect();
+    for id in &sent {
+        let (status, body) = relay.deliver(
+            "/webhooks/stripe/a",
+            SECRET_A,
+            &event_json(id, "charge.updated"),
+        );
+        assert_eq!(status, 200, "{id}: {body}");
+    }
+    let all = relay.events(&setup.token_a, "after=0");
+    assert_eq!(ids(&all), sent, "arrival order, not id order");
+    let cursors: Vec<i64> = all["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .map(|e| e["cursor"].as_i64().expect("a cursor"))
+        .collect();
+    assert!(
+        cursors.windows(2).all(|w| w[0] < w[1]),
+        "rising cursors {cursors:?}"
+    );
+
+    let rest = relay.events(&setup.token_a, &format!("after={}", cursors[1]));
+    assert_eq!(ids(&rest), sent[2..].to_vec());
+    assert_eq!(rest["cursor"], cursors[4]);
+    let none = relay.events(&setup.token_a, &format!("after={}", cursors[4]));
+    assert!(ids(&none).is_empty());
+    assert_eq!(
+        none["cursor"], cursors[4],
+        "an empty answer keeps the cursor"
+    );
+
+    let (status, body) = relay.get("/v1/events?after=-1", Some(&setup.token_a));
+    assert_eq!(status, 400, "negative cursor: {body}");
+    assert!(
+        body.contains("after"),
+        "the message names the field: {body}"
+    );
+}
+
+#[test]
+fn a_long_poll_wakes_within_a_second_of_a_new_event() {
+    let setup = Setup::new();
+    let relay = Relay::start(&setup.db());
+    let started = Instant::now();
+    let empty = relay.events(&setup.token_a, "after=0&wait=1");
+    assert!(ids(&empty).is_empty());
+    assert!(
+        started.elapsed() >= Duration::from_millis(900),
+        "an empty long-poll waits out its time"
+    );
+
+    thread::scope(|scope| {
+        let poll = scope.spawn(|| {
+            let events = relay.events(&setup.token_a, "after=0&wait=20");
+            (events, Instant::now())
+        });
+        thread::sleep(Duration::from_millis(500));
+        let metrics = relay.metrics();
+        assert_eq!(metric(&metrics, "versapos_relay_long_polls_open"), 1);
+        let payload = event_json("evt_wake", "payment_intent.succeeded");
+        let (status, body) = relay.deliver("/webhooks/stripe/a", SECRET_A, &payload);
+        let delivered = Instant::now();
+        assert_eq!(status, 200, "{body}");
+        let (events, answered) = poll.join().expect("the long-poll thread");
+        assert_eq!(ids(&events), ["evt_wake"]);
+        let lag = answered.saturating_duration_since(delivered);
+        assert!(lag < Duration::from_secs(1), "woke {lag:?} after the event");
+    });
+}
+
+#[test]
+fn a_tills_token_sees_its_own_shops_events_only() {
+    let setup = Setup::new();
+    let relay = Relay::start(&setup.db());
+    for (path, secret, id) in [
+        ("/webhooks/stripe/a", SECRET_A, "evt_for_a"),
+        ("/webhooks/stripe/b", SECRET_B, "evt_for_b"),
+        ("/webhooks/stripe", SECRET_DEFAULT, "evt_for_default"),
+    ] {
+        let (status, body) = relay.deliver(path, secret, &event_json(id, "charge.updated"));
+        assert_eq!(status, 200, "{path}: {body}");
+    }
+    assert_eq!(ids(&relay.events(&setup.token_a, "after=0")), ["evt_for_a"]);
+    assert_eq!(ids(&relay.events(&setup.token_b, "after=0")), ["evt_for_b"]);
+    assert_eq!(
+        ids(&relay.events(&setup.token_default, "after=0")),
+        ["evt_for_default"],
+        "/webhooks/stripe delivers to the shop named default"
+    );
+}
+
+#[test]
+fn missing_unknown_and_revoked_tokens_get_401() {
+    let setup = Setup::new();
+    let relay = Relay::start(&setup.db());
+    assert_eq!(relay.get("/v1/events?after=0", None).0, 401, "no token");
+    assert_eq!(
+        relay.get("/v1/events?after=0", Some(&"0".repeat(64))).0,
+        401,
+        "unknown token"
+    );
+    assert_eq!(relay.get("/v1/events", Some(&setup.token_a)).0, 200);
+    admin_ok(&setup.db(), &["tills", "revoke", "a", "till-1"]);
+    let (status, body) = relay.get("/v1/events?after=0", Some(&setup.token_a));
+    assert_eq!(status, 401, "revoked on the running relay: {body}");
+    assert_eq!(relay.get("/v1/events", Some(&setup.token_b)).0, 200);
+}
+
+#[test]
+fn rotated_secrets_both_verify_and_a_retired_one_no_longer_does() {
+    let setup = Setup::new();
+    let relay = Relay::start(&setup.db());
+    admin_ok(&setup.db(), &["secrets", "add", "a", SECRET_A2]);
+    for (secret, id) in [(SECRET_A, "evt_old_key"), (SECRET_A2, "evt_new_key")] {
+        let (status, body) = relay.deliver(
+            "/webhooks/stripe/a",
+            secret,
+            &event_json(id, "charge.updated"),
+        );
+        assert_eq!(status, 200, "{id}: {body}");
+    }
+    admin_ok(&setup.db(), &["secrets", "retire", "a", SECRET_A]);
+    let payload = event_json("evt_retired_key", "charge.updated");
+    assert_eq!(
+        relay.deliver("/webhooks/stripe/a", SECRET_A, &payload).0,
+        400
+    );
+    assert_eq!(
+        relay.deliver("/webhooks/stripe/a", SECRET_A2, &payload).0,
+        200
+    );
+}
+
+#[test]
+fn sigkill_right_after_a_200_loses_nothing_acknowledged() {
+    let setup = Setup::new();
+    let mut relay = Relay::start(&setup.db());
+    let acknowledged: Vec<String> = (0..20).map(|i| format!("evt_kill_{i}")).collect();
+    for id in &acknowledged {
+        let (status, body) = relay.deliver(
+            "/webhooks/stripe/a",
+            SECRET_A,
+            &event_json(id, "payment_intent.succeeded"),
+        );
+        assert_eq!(status, 200, "{id}: {body}");
+    }
+    relay.child.kill().expect("SIGKILL the relay");
+    relay.child.wait().expect("the relay is gone");
+    drop(relay);
+
+    let restarted = Relay::start(&setup.db());
+    assert_eq!(
+        ids(&restarted.events(&setup.token_a, "after=0")),
+        acknowledged,
+        "every acknowledged event survives SIGKILL"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn sigterm_stops_the_relay_cleanly_even_with_a_long_poll_open() {
+    let setup = Setup::new();
+    let mut relay = Relay::start(&setup.db());
+    thread::scope(|scope| {
+        let poll = scope.spawn(|| relay.get("/v1/events?after=0&wait=30", Some(&setup.token_a)));
+        thread::sleep(Duration::from_millis(500));
+        let sent = Instant::now();
+        let kill = Command::new("kill")
+            .args(["-TERM", &relay.child.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(kill.success());
+        let (status, _) = poll.join().expect("the long-poll thread");
+        assert_eq!(status, 200, "the open long-poll is answered");
+        assert!(
+            sent.elapsed() < Duration::from_secs(5),
+            "answered at shutdown"
+        );
+    });
+    let exit = relay.child.wait().expect("the relay exits");
+    assert!(exit.success(), "graceful exit: {exit:?}");
+}
+
+#[test]
+fn healthz_answers_ok() {
+    let setup = Setup::new();
+    let relay = Relay::start(&setup.db());
+    assert_eq!(relay.get("/healthz", None), (200, "ok".to_string()));
+}
+
+fn assert_exit(out: &Output, code: i32, field: &str, what: &str) {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(code), "{what}: {stderr}");
+    assert!(
+        stderr.contains(field),
+        "{what}: {field:?} named in {stderr:?}"
+    );
+}
+
+#[test]
+fn the_admin_cli_exits_2_on_bad_input_naming_the_field() {
+    let setup = Setup::new();
+    let db = setup.db();
+    assert_exit(
+        &admin(&db, &["shops", "add", "bad name"]),
+        2,
+        "shop",
+        "space in a name",
+    );
+    assert_exit(
+        &admin(&db, &["shops", "add", "a"]),
+        2,
+        "shop",
+        "existing shop",
+    );
+    assert_exit(
+        &admin(&db, &["tills", "add", "nosuch", "t"]),
+        2,
+        "shop",
+        "unknown shop",
+    );
+    assert_exit(
+        &admin(&db, &["tills", "add", "a", "till-1"]),
+        2,
+        "till",
+        "live till name",
+    );
+    assert_exit(
+        &admin(&db, &["tills", "revoke", "a", "nosuch"]),
+        2,
+        "till",
+        "unknown till",
+    );
+    assert_exit(
+        &admin(&db, &["secrets", "add", "a", "sk_live_123456789"]),
+        2,
+        "secret",
+        "not whsec_",
+    );
+    assert_exit(
+        &admin(&db, &["secrets", "add", "a", SECRET_A]),
+        2,
+        "secret",
+        "already active",
+    );
+    assert_exit(
+        &admin(&db, &["secrets", "retire", "a", "whsec_notthere0000"]),
+        2,
+        "secret",
+        "retiring an unknown secret",
+    );
+    assert_exit(
+        &admin(&db, &["serve", "--listen", "nowhere"]),
+        2,
+        "--listen",
+        "bad address",
+    );
+    let mut no_db = Command::new(BIN);
+    no_db
+        .args(["shops", "list"])
+        .env_remove("VERSAPOS_RELAY_DB");
+    assert_exit(
+        &no_db.output().expect("runs"),
+        2,
+        "--db",
+        "no database given",
+    );
+    let unopenable = setup.dir.path().join("missing-dir").join("relay.db");
+    assert_exit(
+        &admin(&unopenable, &["shops", "list"]),
+        1,
+        "relay.db",
+        "unopenable database",
+    );
+}
+
+#[test]
+fn the_admin_cli_shows_secrets_by_their_last_four_and_tokens_once() {
+    let setup = Setup::new();
+    let db = setup.db();
+    let added = admin_ok(&db, &["secrets", "add", "a", SECRET_A2]);
+    assert!(added.contains("wxyz"), "last four shown: {added}");
+    assert!(
+        !added.contains(SECRET_A2),
+        "the whole secret never shown: {added}"
+    );
+    let retired = admin_ok(&db, &["secrets", "retire", "a", SECRET_A2]);
+    assert!(!retired.contains(SECRET_A2), "{retired}");
+    admin_ok(&db, &["secrets", "add", "a", SECRET_A2]);
+
+    let token = admin_ok(&db, &["tills", "add", "a", "till-2"]);
+    let token = token.trim();
+    assert_eq!(token.len(), 64, "32 random bytes in hex: {token}");
+    assert!(token.chars().all(|c| c.is_ascii_hexdigit()));
+    let list = admin_ok(&db, &["shops", "list"]);
+    assert!(list.contains("a\tsecrets=2\ttills=2"), "{list}");
+    assert!(!list.contains(token) && !list.contains(SECRET_A), "{list}");
+
+    for entry in std::fs::read_dir(setup.dir.path()).expect("the temp dir") {
+        let path = entry.expect("an entry").path();
+        let raw = std::fs::read(&path).expect("a database file");
+        assert!(
+            !String::from_utf8_lossy(&raw).contains(token),
+            "only the token's hash is stored, but {} holds it",
+            path.display()
+        );
+    }
+}
+
+/// Every file in the relay's folder (database, -wal, -shm, log) with the needles it contains.
+fn files_holding(dir: &Path, needles: &[&[u8]]) -> Vec<(PathBuf, String)> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("the temp dir") {
+        let path = entry.expect("an entry").path();
+        let raw = std::fs::read(&path).expect("a readable file");
+        for needle in needles {
+            if raw.windows(needle.len()).any(|w| w == *needle) {
+                found.push((path.clone(), String::from_utf8_lossy(needle).into_owned()));
+            }
+        }
+    }
+    found
+}
+
+/// The secrets in full, without their prefix, and the master key as text and as bytes.
+fn secret_needles() -> Vec<Vec<u8>> {
+    let mut needles: Vec<Vec<u8>> = Vec::new();
+    for secret in ALL_SECRETS {
+        needles.push(secret.as_bytes().to_vec());
+        let body = secret.strip_prefix("whsec_").expect("a whsec_ secret");
+        needles.push(body.as_bytes().to_vec());
+    }
+    for key in [MASTER_KEY, OTHER_KEY] {
+        needles.push(key.as_bytes().to_vec());
+        needles.push(key.to_uppercase().into_bytes());
+        needles.push(hex::decode(key).expect("a hex key"));
+    }
+    needles
+}
+
+#[test]
+fn signing_secrets_never_reach_the_database_or_its_wal_in_the_clear() {
+    let setup = Setup::new();
+    let db = setup.db();
+    let relay = Relay::start(&db);
+    admin_ok(&db, &["secrets", "add", "a", SECRET_A2]);
+    for (path, secret, id) in [
+        ("/webhooks/stripe/a", SECRET_A, "evt_clear_a"),
+        ("/webhooks/stripe/a", SECRET_A2, "evt_clear_a2"),
+        ("/webhooks/stripe/b", SECRET_B, "evt_clear_b"),
+        ("/webhooks/stripe", SECRET_DEFAULT, "evt_clear_default"),
+    ] {
+        let (status, body) = relay.deliver(path, secret, &event_json(id, "charge.updated"));
+        assert_eq!(status, 200, "{id}: {body}");
+    }
+    admin_ok(&db, &["secrets", "retire", "a", SECRET_A]);
+    let wal = db.with_file_name("relay.db-wal");
+    assert!(wal.exists(), "the running relay has a WAL to look into");
+
+    let needles = secret_needles();
+    let needles: Vec<&[u8]> = needles.iter().map(Vec::as_slice).collect();
+    let probe: &[u8] = b"evt_clear_default";
+    assert!(
+        !files_holding(setup.dir.path(), &[probe]).is_empty(),
+        "the scan reads what the relay stored (an event id), so it would see a secret too"
+    );
+    let leaks = files_holding(setup.dir.path(), &needles);
+    assert!(
+        leaks.is_empty(),
+        "secret material on disk while serving: {leaks:?}"
+    );
+
+    drop(relay);
+    let leaks = files_holding(setup.dir.path(), &needles);
+    assert!(
+        leaks.is_empty(),
+        "secret material on disk after serving: {leaks:?}"
+    );
+}
+
+#[test]
+fn commands_that_need_secrets_refuse_a_missing_or_malformed_master_key_with_exit_2() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let db = dir.path().join("relay.db");
+    let malformed = "not-a-key-but-should-never-be-echoed";
+    for args in [
+        &["serve", "--listen", "127.0.0.1:0"][..],
+        &["secrets", "add", "a", SECRET_A],
+        &["secrets", "retire", "a", SECRET_A],
+        &["secrets", "list"],
+    ] {
+        let what = args.join(" ");
+        let missing = admin_with_key(&db, None, args);
+        assert_exit(&missing, 2, KEY_VAR, &format!("{what} without the key"));
+        assert!(
+            String::from_utf8_lossy(&missing.stderr).contains("master-key"),
+            "{what}: the message says how to make a key"
+        );
+        for bad in [
+            malformed,
+            &MASTER_KEY[..62],
+            &format!("{}zz", &MASTER_KEY[..62]),
+        ] {
+            let out = admin_with_key(&db, Some(bad), args);
+            assert_exit(&out, 2, KEY_VAR, &format!("{what} with a malformed key"));
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert!(
+                !stderr.contains(bad),
+                "{what}: the value is never echoed: {stderr}"
+            );
+            assert!(out.stdout.is_empty(), "{what}: nothing printed on refusal");
+        }
+    }
+    assert!(!db.exists(), "a refused command creates no database file");
+}
+
+#[test]
+fn a_wrong_master_key_is_refused_with_exit_1_naming_the_shop_never_the_secret() {
+    let setup = Setup::new();
+    let db = setup.db();
+    for args in [
+        &["secrets", "list"][..],
+        &["secrets", "add", "a", SECRET_A2],
+        &["secrets", "retire", "a", SECRET_A],
+        &["serve", "--listen", "127.0.0.1:0"],
+    ] {
+        let what = args.join(" ");
+        let out = admin_with_key(&db, Some(OTHER_KEY), args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_exit(&out, 1, "shop \"a\"", &format!("{what} under another key"));
+        assert!(
+            stderr.contains(KEY_VAR),
+            "{what}: names the key at fault: {stderr}"
+        );
+        for leaked in ALL_SECRETS.iter().chain(&[MASTER_KEY, OTHER_KEY]) {
+            assert!(!stderr.contains(leaked), "{what}: {stderr}");
+        }
+    }
+    let list = admin_ok(&db, &["secrets", "list"]);
+    assert_eq!(
+        list.lines().count(),
+        3,
+        "nothing was added or retired under the wrong key: {list}"
+    );
+    assert!(list.lines().all(|l| l.ends_with("\tactive")), "{list}");
+}
+
+#[test]
+fn secrets_rotate_and_list_by_last_four_under_the_master_key() {
+    let setup = Setup::new();
+    let db = setup.db();
+    let relay = Relay::start(&db);
+    admin_ok(&db, &["secrets", "add", "a", SECRET_A2]);
+    admin_ok(&db, &["secrets", "retire", "a", SECRET_A]);
+    let list = admin_ok(&db, &["secrets", "list"]);
+    let shop_a: Vec<&str> = list.lines().filter(|l| l.starts_with("a\t")).collect();
+    assert_eq!(shop_a.len(), 2, "{list}");
+    assert!(
+        shop_a[0].starts_with("a\t…abcd\tadded_at=") && shop_a[0].contains("\tretired_at="),
+        "{list}"
+    );
+    assert!(
+        shop_a[1].starts_with("a\t…wxyz\tadded_at=") && shop_a[1].ends_with("\tactive"),
+        "{list}"
+    );
+    for secret in ALL_SECRETS {
+        assert!(!list.contains(secret), "only last fours are listed: {list}");
+    }
+    let payload = event_json("evt_after_rotation", "charge.updated");
+    assert_eq!(
+        relay.deliver("/webhooks/stripe/a", SECRET_A, &payload).0,
+        400
+    );
+    assert_eq!(
+        relay.deliver("/webhooks/stripe/a", SECRET_A2, &payload).0,
+        200
+    );
+
+    // A retired secret added again verifies again, on the running relay.
+    admin_ok(&db, &["secrets", "add", "a", SECRET_A]);
+    let again = event_json("evt_old_key_back", "charge.updated");
+    assert_eq!(relay.deliver("/webhooks/stripe/a", SECRET_A, &again).0, 200);
+    drop(relay);
+
+    // The secrets survive a restart: they are opened from the database, not kept in memory.
+    let restarted = Relay::start(&db);
+    let later = event_json("evt_after_restart", "charge.updated");
+    assert_eq!(
+        restarted.deliver("/webhooks/stripe/a", SECRET_A2, &later).0,
+        200
+    );
+}
+
+#[test]
+fn the_master_key_never_appears_in_output_or_the_log() {
+    let fresh = Command::new(BIN)
+        .arg("master-key")
+        .env_remove(KEY_VAR)
+        .env_remove("VERSAPOS_RELAY_DB")
+        .output()
+        .expect("master-key runs");
+    assert!(
+        fresh.status.success(),
+        "master-key needs no database or key"
+    );
+    let printed = String::from_utf8(fresh.stdout).expect("utf-8");
+    let printed = printed.trim();
+    assert_eq!(printed.len(), 64, "32 bytes in hex: {printed}");
+    assert!(hex::decode(printed).is_ok(), "{printed}");
+    assert!(fresh.stderr.is_empty());
+
+    let setup = Setup::new();
+    let db = setup.db();
+    let relay = Relay::start(&db);
+    let payload = event_json("evt_keyless_log", "charge.updated");
+    assert_eq!(
+        relay.deliver("/webhooks/stripe/a", SECRET_A, &payload).0,
+        200
+    );
+    assert_eq!(
+        relay.deliver("/webhooks/stripe/a", SECRET_B, &payload).0,
+        400
+    );
+    let mut outputs = vec![
+        admin(&db, &["secrets", "add", "a", SECRET_A2]),
+        admin(&db, &["secrets", "add", "a", SECRET_A2]),
+        admin(&db, &["secrets", "list"]),
+        admin(&db, &["secrets", "retire", "a", SECRET_A2]),
+        admin(&db, &["shops", "list"]),
+    ];
+    outputs.push(admin_with_key(&db, Some(OTHER_KEY), &["secrets", "list"]));
+    drop(relay);
+    let log = std::fs::read_to_string(log_path(&db)).expect("the relay's log");
+    assert!(
+        log.contains("relay listening"),
+        "the log was captured: {log}"
+    );
+
+    let mut texts = vec![log];
+    for out in &outputs {
+        texts.push(String::from_utf8_lossy(&out.stdout).into_owned());
+        texts.push(String::from_utf8_lossy(&out.stderr).into_owned());
+    }
+    for text in &texts {
+        for key in [MASTER_KEY, OTHER_KEY] {
+            assert!(
+                !text.to_lowercase().contains(key),
+                "the master key was printed: {text}"
+            );
+        }
+        for secret in ALL_SECRETS {
+            assert!(!text.contains(secret), "a secret was printed: {text}");
+        }
+    }
+}
