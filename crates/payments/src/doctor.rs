@@ -43,7 +43,7 @@ impl SetupReport {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
 pub struct SetupCheck {
     /// Stable, for scripts and the UI: `key`, `key_format`, `key_env`, `api`, `mode`,
-    /// `key_kind`, `stripe`, `clock`, `reader`, `live`.
+    /// `key_kind`, `stripe`, `clock`, `reader`, `live`, `relay`, `webhook`.
     pub id: String,
     pub title: String,
     /// `ok`, `warn`, `fail` or `skip` (not checked, and why in `detail`).
@@ -92,7 +92,15 @@ pub fn check(chain: &Keychain, chosen_reader: Option<&str>, now: SystemTime) -> 
         Ok(None) => Some(Box::new(DemoGateway::new())),
         Err(_) => None,
     };
-    Inputs {
+    let stripe = match &key {
+        Ok(Some((k, _))) => Some((
+            k.expose().to_string(),
+            api.clone()
+                .unwrap_or_else(|| crate::stripe::STRIPE_API.to_string()),
+        )),
+        _ => None,
+    };
+    let mut report = Inputs {
         gateway: gateway.as_deref(),
         gateway_error,
         key,
@@ -101,7 +109,23 @@ pub fn check(chain: &Keychain, chosen_reader: Option<&str>, now: SystemTime) -> 
         chosen_reader,
         now,
     }
-    .run()
+    .run();
+    let relay = crate::relay_doctor::checks(
+        chain.relay(),
+        stripe.as_ref().map(|(k, a)| (k.as_str(), a.as_str())),
+    );
+    // The relay's findings never carry the Stripe key; scrub anyway, as every other finding is.
+    let scrub = |t: String| match &stripe {
+        Some((k, _)) if !k.is_empty() => t.replace(k.as_str(), "[the Stripe key]"),
+        _ => t,
+    };
+    report.checks.extend(relay.into_iter().map(|mut c| {
+        c.detail = scrub(c.detail);
+        c.fix = c.fix.map(&scrub);
+        c
+    }));
+    report.ok = report.checks.iter().all(|c| c.status != "fail");
+    report
 }
 
 /// [`check`] with everything given: the gateway to ask (None when none could be set up), the
@@ -723,8 +747,8 @@ impl Inputs<'_> {
             }
         }
         items.push(
-            "· the webhook relay: checked here once the relay is set up; until then payments in \
-             doubt are settled by `versapos reconcile`"
+            "· the webhook relay and Stripe's webhook endpoint: see the Webhook relay and Stripe \
+             webhook endpoint checks"
                 .to_string(),
         );
         items.push(

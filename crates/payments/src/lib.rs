@@ -12,6 +12,7 @@ pub mod doctor;
 pub mod flow;
 pub mod gateway;
 pub mod refunds;
+pub mod relay_doctor;
 pub mod setup;
 pub mod sim;
 pub mod stripe;
