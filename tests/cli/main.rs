@@ -14,6 +14,8 @@ mod journal;
 mod keys;
 mod products;
 mod refunds;
+#[cfg(unix)]
+mod relay_e2e;
 mod reports;
 mod sales;
 mod staff;

@@ -342,3 +342,314 @@ pub fn pence(major: &str) -> i64 {
         .unwrap_or_else(|_| panic!("{major:?} should end with digits"));
     sign * (w * 100 + f)
 }
+
+#[cfg(unix)]
+/// A real localstripe (a stateful fake of Stripe's API, from PyPI) for one test: started from
+/// `scripts/localstripe` on a free loopback port, waited for, and killed with its whole process
+/// group when dropped. It serves keyed (card-not-present) PaymentIntents and signs the webhooks
+/// it sends to the endpoints registered with [`LocalStripe::add_webhook`].
+pub struct LocalStripe {
+    child: std::process::Child,
+    /// Its API address, ending in `/`.
+    pub base_url: String,
+    log: PathBuf,
+    _dir: TempDir,
+}
+
+#[cfg(unix)]
+/// A secret test key localstripe accepts (it takes any `sk_…`).
+pub const LOCALSTRIPE_KEY: &str = "sk_test_versaposlocalstripe01";
+
+#[cfg(unix)]
+/// The first run may build localstripe's virtualenv (pip install), so allow for it.
+const LOCALSTRIPE_START: std::time::Duration = std::time::Duration::from_secs(300);
+
+#[cfg(unix)]
+/// A loopback port nothing listens on right now.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("bind an ephemeral loopback port")
+        .port()
+}
+
+#[cfg(unix)]
+/// An HTTP agent that hands every status back to the caller.
+pub fn http_agent(timeout: std::time::Duration) -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .timeout_global(Some(timeout))
+        .http_status_as_error(false)
+        .build()
+        .new_agent()
+}
+
+#[cfg(unix)]
+/// Everything a child process wrote to its log file so far.
+fn log_text(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_default()
+}
+
+#[cfg(unix)]
+impl LocalStripe {
+    /// Starts localstripe and waits until it answers HTTP. A missing fake Stripe fails the
+    /// test; it is never a skip.
+    pub fn start() -> LocalStripe {
+        use std::os::unix::process::CommandExt;
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/localstripe");
+        let dir = TempDir::new().expect("a temp folder for localstripe");
+        let log = dir.path().join("localstripe.log");
+        let out = std::fs::File::create(&log).expect("create the localstripe log");
+        let err = out
+            .try_clone()
+            .expect("share the log between stdout and stderr");
+        let port = free_port();
+        let child = Command::new("bash")
+            .arg(&script)
+            .arg(port.to_string())
+            .env("TMPDIR", dir.path())
+            .stdin(Stdio::null())
+            .stdout(out)
+            .stderr(err)
+            .process_group(0)
+            .spawn()
+            .unwrap_or_else(|e| panic!("start {}: {e}", script.display()));
+        let mut ls = LocalStripe {
+            child,
+            base_url: format!("http://127.0.0.1:{port}/"),
+            log,
+            _dir: dir,
+        };
+        ls.wait_until_up();
+        ls
+    }
+
+    fn wait_until_up(&mut self) {
+        let agent = http_agent(std::time::Duration::from_secs(2));
+        let url = format!("{}v1/customers?limit=1", self.base_url);
+        let deadline = std::time::Instant::now() + LOCALSTRIPE_START;
+        loop {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                panic!(
+                    "localstripe exited ({status}) before answering:\n{}",
+                    self.log_text()
+                );
+            }
+            if let Ok(resp) = agent
+                .get(&url)
+                .header("Authorization", &format!("Bearer {LOCALSTRIPE_KEY}"))
+                .call()
+            {
+                assert_eq!(
+                    resp.status().as_u16(),
+                    200,
+                    "localstripe answered a customer list with an error:\n{}",
+                    self.log_text()
+                );
+                return;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "localstripe did not answer within {LOCALSTRIPE_START:?}:\n{}",
+                self.log_text()
+            );
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+    }
+
+    /// What localstripe logged so far (its requests and webhook deliveries).
+    pub fn log_text(&self) -> String {
+        log_text(&self.log)
+    }
+
+    /// Registers a webhook endpoint: localstripe then POSTs each event of `events` to `url`,
+    /// signed (`Stripe-Signature`) with `secret`.
+    pub fn add_webhook(&self, name: &str, url: &str, secret: &str, events: &[&str]) {
+        let body = serde_json::json!({ "url": url, "secret": secret, "events": events });
+        let resp = http_agent(std::time::Duration::from_secs(10))
+            .post(&format!("{}_config/webhooks/{name}", self.base_url))
+            .header("Content-Type", "application/json")
+            .send(body.to_string())
+            .expect("localstripe answers a webhook registration");
+        assert_eq!(
+            resp.status().as_u16(),
+            200,
+            "localstripe registers the webhook endpoint {url}:\n{}",
+            self.log_text()
+        );
+    }
+}
+
+#[cfg(unix)]
+impl Drop for LocalStripe {
+    fn drop(&mut self) {
+        // The script execs localstripe as the leader of its own group: killing the group
+        // leaves nothing behind.
+        let group = format!("-{}", self.child.id());
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
+        let _ = self.child.wait();
+    }
+}
+
+#[cfg(unix)]
+/// The `versapos-relay` binary of this build. Cargo builds only this package's binaries for
+/// its tests, so the relay's is built here (a no-op when it is up to date), into the same
+/// target folder as the binary under test.
+pub fn relay_binary() -> PathBuf {
+    static BUILT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            let bin = Path::new(BIN);
+            let profile_dir = bin.parent().expect("the binary lives in a profile folder");
+            let target = profile_dir
+                .parent()
+                .expect("the profile folder lives in the target folder");
+            let mut cmd = Command::new(env!("CARGO"));
+            cmd.args([
+                "build",
+                "--quiet",
+                "-p",
+                "versapos-relay",
+                "--bin",
+                "versapos-relay",
+            ])
+            .arg("--target-dir")
+            .arg(target)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .stdin(Stdio::null());
+            if profile_dir.file_name().is_some_and(|n| n == "release") {
+                cmd.arg("--release");
+            }
+            let out = cmd.output().expect("run cargo to build versapos-relay");
+            assert!(
+                out.status.success(),
+                "building versapos-relay failed:\n{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let relay =
+                bin.with_file_name(format!("versapos-relay{}", std::env::consts::EXE_SUFFIX));
+            assert!(relay.is_file(), "{} was not built", relay.display());
+            relay
+        })
+        .clone()
+}
+
+#[cfg(unix)]
+/// The master key every test relay runs with (64 hex digits).
+pub const RELAY_MASTER_KEY: &str =
+    "5f3c1a9e07b24d68e1f0a2c3b4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f7";
+
+#[cfg(unix)]
+/// A real `versapos-relay` on its own SQLite file: administered through its own subcommands,
+/// serving on a loopback port once [`RelayServer::serve`] is called, killed when dropped.
+pub struct RelayServer {
+    dir: TempDir,
+    child: Option<std::process::Child>,
+    /// `http://ADDR` once serving.
+    pub base_url: String,
+}
+
+#[cfg(unix)]
+impl RelayServer {
+    /// A relay database with nothing in it yet.
+    pub fn new() -> RelayServer {
+        RelayServer {
+            dir: TempDir::new().expect("a temp dir for the relay"),
+            child: None,
+            base_url: String::new(),
+        }
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(relay_binary());
+        cmd.arg("--db")
+            .arg(self.dir.path().join("relay.db"))
+            .args(args)
+            .env("VERSAPOS_RELAY_MASTER_KEY", RELAY_MASTER_KEY)
+            .env_remove("VERSAPOS_RELAY_DB")
+            .stdin(Stdio::null());
+        cmd
+    }
+
+    /// Runs an admin subcommand that must succeed; returns its stdout.
+    pub fn admin(&self, args: &[&str]) -> String {
+        let r = Run::from_output(self.command(args).output().expect("run versapos-relay"));
+        assert_eq!(
+            r.code,
+            Some(0),
+            "`versapos-relay {}` should succeed\nstdout: {}\nstderr: {}",
+            args.join(" "),
+            r.stdout,
+            r.stderr
+        );
+        r.stdout
+    }
+
+    /// Starts `serve --listen 127.0.0.1:0` and waits for the address it prints.
+    pub fn serve(&mut self) {
+        use std::io::BufRead;
+        let log = std::fs::File::create(self.log_path()).expect("the relay's log file");
+        let mut child = self
+            .command(&["serve", "--listen", "127.0.0.1:0"])
+            .stdout(Stdio::piped())
+            .stderr(log)
+            .spawn()
+            .expect("start versapos-relay serve");
+        let stdout = child.stdout.take().expect("the relay's stdout is piped");
+        self.child = Some(child);
+        let mut line = String::new();
+        std::io::BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("read the relay's first line");
+        let addr = line
+            .trim()
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| {
+                panic!(
+                    "the relay should print `listening on ADDR`, printed {line:?}\n{}",
+                    self.log_text()
+                )
+            })
+            .to_string();
+        self.base_url = format!("http://{addr}");
+    }
+
+    fn log_path(&self) -> PathBuf {
+        self.dir.path().join("relay.log")
+    }
+
+    /// What the relay logged so far.
+    pub fn log_text(&self) -> String {
+        log_text(&self.log_path())
+    }
+
+    /// `GET /v1/events?after=CURSOR&wait=SECONDS` as a till with `token`: the status and the
+    /// parsed body.
+    pub fn events(&self, token: &str, after: i64, wait: u64) -> (u16, Value) {
+        let mut resp = http_agent(std::time::Duration::from_secs(wait + 10))
+            .get(&format!(
+                "{}/v1/events?after={after}&wait={wait}",
+                self.base_url
+            ))
+            .header("Authorization", &format!("Bearer {token}"))
+            .call()
+            .expect("the relay answers an events pull");
+        let status = resp.status().as_u16();
+        let body = resp
+            .body_mut()
+            .read_to_string()
+            .expect("read the relay's answer");
+        let v = serde_json::from_str(&body)
+            .unwrap_or_else(|e| panic!("the relay answers JSON ({e}): {body}"));
+        (status, v)
+    }
+}
+
+#[cfg(unix)]
+impl Drop for RelayServer {
+    fn drop(&mut self) {
+        if let Some(child) = &mut self.child {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}

@@ -51,7 +51,7 @@ fn relay(page: Value) -> String {
 }
 
 fn entry(cursor: i64, id: &str, kind: &str, object: Value) -> Value {
-    json!({ "cursor": cursor, "id": id, "type": kind, "received_at": "2025-03-14T10:00:00Z",
+    json!({ "cursor": cursor, "id": id, "type": kind, "received_at": 1_741_946_400,
             "event": { "id": id, "type": kind, "data": { "object": object } } })
 }
 

@@ -431,8 +431,22 @@ struct Page {
 #[derive(Deserialize)]
 struct Entry {
     cursor: i64,
+    /// When the relay received it: Unix seconds (as the relay sends it) or an RFC 3339 text.
+    #[serde(default, deserialize_with = "received_at")]
     received_at: Option<String>,
     event: Value,
+}
+
+/// The relay's `received_at` as RFC 3339 text, whether it came as Unix seconds or as text.
+fn received_at<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(match Option::<Value>::deserialize(d)? {
+        Some(Value::Number(n)) => n
+            .as_i64()
+            .and_then(|secs| chrono::DateTime::from_timestamp(secs, 0))
+            .map(|at| at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+        Some(Value::String(s)) => Some(s),
+        _ => None,
+    })
 }
 
 /// The relay's address and this till's token there.

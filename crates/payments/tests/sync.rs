@@ -494,7 +494,8 @@ const TOKEN: &str = "till-token-0001";
 
 fn entry(cursor: i64, e: Value) -> Value {
     json!({ "cursor": cursor, "id": e["id"], "type": e["type"],
-            "received_at": format!("2025-03-14T10:00:0{cursor}Z"), "event": e })
+            // Unix seconds, as versapos-relay sends it: 2025-03-14T10:00:0{cursor}Z.
+            "received_at": 1_741_946_400 + cursor, "event": e })
 }
 
 fn serve_relay(pages: Vec<(i64, Value)>) -> TestRelay {

@@ -59,11 +59,15 @@ impl AppState {
         stopping: watch::Receiver<bool>,
         clock: Clock,
     ) -> Self {
+        let newest = Arc::new(watch::Sender::new(0));
+        // Events stored by other relay instances sharing the store wake long-polls here too.
+        let wake = Arc::clone(&newest);
+        store.on_new_events(Box::new(move || wake.send_modify(|_| {})));
         AppState {
             store,
             key,
             metrics: Arc::new(Metrics::default()),
-            newest: Arc::new(watch::Sender::new(0)),
+            newest,
             stopping,
             clock,
         }

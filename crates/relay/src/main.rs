@@ -7,10 +7,11 @@
 
 use clap::{Parser, Subcommand};
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 use versapos_relay::names::{InvalidInput, ShopName, TillName, TillToken, WebhookSecret};
+use versapos_relay::postgresql::{is_postgres_url, PostgresStore};
 use versapos_relay::sealed::{MasterKey, MasterKeyError, UnsealError};
 use versapos_relay::sqlite::SqliteStore;
 use versapos_relay::store::{EventStore, SecretRow, StoreError};
@@ -22,7 +23,9 @@ use versapos_relay::store::{EventStore, SecretRow, StoreError};
     about = "VersaTalent POS webhook relay"
 )]
 struct Cli {
-    /// The relay's SQLite database (created if missing); every command but `master-key` needs it.
+    /// The relay's database: a SQLite file (created if missing), or a PostgreSQL URL
+    /// (`postgres://user:password@host:port/dbname`) for several relay instances sharing one
+    /// database. Every command but `master-key` needs it.
     #[arg(long, env = "VERSAPOS_RELAY_DB")]
     db: Option<PathBuf>,
     #[command(subcommand)]
@@ -149,18 +152,18 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Serve { listen } => {
             let (db, key) = (db()?, MasterKey::from_env()?);
             init_logging();
-            let store = SqliteStore::open(db)?;
-            open_all(&store, &key)?;
-            serve(Arc::new(store), Arc::new(key), listen)
+            let store = open_store(db)?;
+            open_all(store.as_ref(), &key)?;
+            serve(store, Arc::new(key), listen)
         }
         Command::Shops(ShopsCommand::Add { name }) => {
             let name = ShopName::parse(&name)?;
-            SqliteStore::open(db()?)?.add_shop(&name, now)?;
+            open_store(db()?)?.add_shop(&name, now)?;
             println!("added shop {}", name.as_str());
             Ok(())
         }
         Command::Shops(ShopsCommand::List) => {
-            for shop in SqliteStore::open(db()?)?.shops()? {
+            for shop in open_store(db()?)?.shops()? {
                 println!(
                     "{}\tsecrets={}\ttills={}\tevents={}",
                     shop.name, shop.active_secrets, shop.live_tills, shop.events
@@ -171,7 +174,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Tills(TillsCommand::Add { shop, name }) => {
             let (shop, till) = (ShopName::parse(&shop)?, TillName::parse(&name)?);
             let token = TillToken::generate();
-            SqliteStore::open(db()?)?.add_till(&shop, &till, &token.hash(), now)?;
+            open_store(db()?)?.add_till(&shop, &till, &token.hash(), now)?;
             eprintln!(
                 "added till {} to shop {}; its token (shown once):",
                 till.as_str(),
@@ -182,16 +185,16 @@ fn run(cli: Cli) -> Result<(), CliError> {
         }
         Command::Tills(TillsCommand::Revoke { shop, name }) => {
             let (shop, till) = (ShopName::parse(&shop)?, TillName::parse(&name)?);
-            SqliteStore::open(db()?)?.revoke_till(&shop, &till, now)?;
+            open_store(db()?)?.revoke_till(&shop, &till, now)?;
             println!("revoked till {} of shop {}", till.as_str(), shop.as_str());
             Ok(())
         }
         Command::Secrets(SecretsCommand::Add { shop, secret }) => {
             let (shop, secret) = (ShopName::parse(&shop)?, WebhookSecret::parse(&secret)?);
             let (db, key) = (db()?, MasterKey::from_env()?);
-            let store = SqliteStore::open(db)?;
+            let store = open_store(db)?;
             // One database, one master key: refuse to seal under a key that cannot open the rest.
-            open_all(&store, &key)?;
+            open_all(store.as_ref(), &key)?;
             store.add_secret(&shop, &key.seal(&shop, &secret), &secret.last4(), now)?;
             println!("added secret …{} to shop {}", secret.last4(), shop.as_str());
             Ok(())
@@ -199,9 +202,9 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Secrets(SecretsCommand::Retire { shop, secret }) => {
             let (shop, secret) = (ShopName::parse(&shop)?, WebhookSecret::parse(&secret)?);
             let (db, key) = (db()?, MasterKey::from_env()?);
-            let store = SqliteStore::open(db)?;
+            let store = open_store(db)?;
             // Under another key the fingerprint would match nothing; say why instead.
-            open_all(&store, &key)?;
+            open_all(store.as_ref(), &key)?;
             store.retire_secret(&shop, &key.fingerprint(&secret), &secret.last4(), now)?;
             println!(
                 "retired secret …{} of shop {}",
@@ -212,7 +215,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
         }
         Command::Secrets(SecretsCommand::List) => {
             let (db, key) = (db()?, MasterKey::from_env()?);
-            for (row, secret) in open_all(&SqliteStore::open(db)?, &key)? {
+            for (row, secret) in open_all(open_store(db)?.as_ref(), &key)? {
                 let state = match row.retired_at {
                     Some(at) if !row.active => format!("retired_at={at}"),
                     _ => "active".to_string(),
@@ -229,10 +232,18 @@ fn run(cli: Cli) -> Result<(), CliError> {
     }
 }
 
+/// The store `db` names: a PostgreSQL URL, else a SQLite file.
+fn open_store(db: &Path) -> Result<Arc<dyn EventStore>, CliError> {
+    Ok(match db.to_str().filter(|db| is_postgres_url(db)) {
+        Some(url) => Arc::new(PostgresStore::open(url)?),
+        None => Arc::new(SqliteStore::open(db)?),
+    })
+}
+
 /// Opens every stored secret, so a wrong master key is caught before anything runs or is
 /// written; the error names the first shop whose secret did not open.
 fn open_all(
-    store: &SqliteStore,
+    store: &dyn EventStore,
     key: &MasterKey,
 ) -> Result<Vec<(SecretRow, WebhookSecret)>, CliError> {
     store
@@ -263,7 +274,9 @@ fn serve(
         .enable_all()
         .build()
         .map_err(CliError::Serve)?;
-    runtime.block_on(async move {
+    let served = Arc::clone(&store);
+    let outcome = runtime.block_on(async move {
+        let store = served;
         let listener = tokio::net::TcpListener::bind(addr)
             .await
             .map_err(|source| CliError::Listen { addr, source })?;
@@ -276,7 +289,12 @@ fn serve(
         versapos_relay::serve(listener, store, key, shutdown_signal())
             .await
             .map_err(CliError::Serve)
-    })
+    });
+    // The last reference to the store is dropped here, outside the async runtime: PostgreSQL
+    // connections run their own I/O and cannot be closed from inside it.
+    drop(runtime);
+    drop(store);
+    outcome
 }
 
 async fn shutdown_signal() {

@@ -86,6 +86,20 @@ pub enum StoreError {
         name: &'static str,
         source: rusqlite::Error,
     },
+    /// The parser's message only: the URL itself may hold a password.
+    #[error("not a PostgreSQL URL (postgres://user:password@host:port/dbname): {0}")]
+    BadUrl(postgres::Error),
+    #[error("the PostgreSQL database {target} could not be reached: {source}")]
+    Connect {
+        /// Host, port and database name; never the password.
+        target: String,
+        source: postgres::Error,
+    },
+    #[error("PostgreSQL migration {name} could not be applied: {source}")]
+    PostgresMigration {
+        name: &'static str,
+        source: postgres::Error,
+    },
     /// Kept as text so that one failed group commit can be reported to every waiting delivery.
     #[error("storage failed: {0}")]
     Storage(String),
@@ -98,7 +112,12 @@ impl StoreError {
             StoreError::UnknownShop(_) | StoreError::ShopExists(_) => Some("shop"),
             StoreError::TillExists { .. } | StoreError::UnknownTill { .. } => Some("till"),
             StoreError::SecretActive { .. } | StoreError::UnknownSecret { .. } => Some("secret"),
-            StoreError::Open { .. } | StoreError::Migration { .. } | StoreError::Storage(_) => None,
+            StoreError::BadUrl(_) => Some("--db"),
+            StoreError::Open { .. }
+            | StoreError::Migration { .. }
+            | StoreError::Connect { .. }
+            | StoreError::PostgresMigration { .. }
+            | StoreError::Storage(_) => None,
         }
     }
 }
@@ -108,6 +127,15 @@ impl From<rusqlite::Error> for StoreError {
         StoreError::Storage(e.to_string())
     }
 }
+
+impl From<postgres::Error> for StoreError {
+    fn from(e: postgres::Error) -> Self {
+        StoreError::Storage(e.to_string())
+    }
+}
+
+/// Called when events may have been stored, by this relay or another one sharing the store.
+pub type Wake = Box<dyn Fn() + Send + Sync>;
 
 /// The relay's storage. Methods block; the HTTP layer calls them off the async workers.
 ///
@@ -155,4 +183,10 @@ pub trait EventStore: Send + Sync + 'static {
         after: i64,
         limit: u32,
     ) -> Result<Vec<StoredEvent>, StoreError>;
+    /// Arranges for `wake` to be called when another relay instance sharing this store stores
+    /// events, so that long-polls held here answer at once. A store that only one relay
+    /// instance uses has nothing to report: the HTTP layer wakes itself on its own appends.
+    fn on_new_events(&self, wake: Wake) {
+        drop(wake);
+    }
 }

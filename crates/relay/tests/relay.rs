@@ -1,11 +1,18 @@
-//! System tests of `versapos-relay`: the real binary serving a real SQLite file in a temp dir,
-//! spoken to over loopback HTTP, signed the way Stripe signs its webhooks.
+//! System tests of `versapos-relay`: the real binary serving a real database, spoken to over
+//! loopback HTTP, signed the way Stripe signs its webhooks. Every test runs twice, once on a
+//! SQLite file in a temp dir and once on a throwaway PostgreSQL cluster (`support/cluster.rs`).
+
+#[path = "support/cluster.rs"]
+mod cluster;
+
+use cluster::Cluster;
 
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdout, Command, Output, Stdio};
+use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -46,7 +53,7 @@ fn event_json(id: &str, event_type: &str) -> String {
 }
 
 /// `versapos-relay --db DB ARGS…` with the test master key in its environment.
-fn relay_command(db: &Path, args: &[&str]) -> Command {
+fn relay_command(db: &str, args: &[&str]) -> Command {
     let mut command = Command::new(BIN);
     command
         .arg("--db")
@@ -56,14 +63,14 @@ fn relay_command(db: &Path, args: &[&str]) -> Command {
     command
 }
 
-fn admin(db: &Path, args: &[&str]) -> Output {
+fn admin(db: &str, args: &[&str]) -> Output {
     relay_command(db, args)
         .output()
         .expect("the relay binary runs")
 }
 
 /// Like `admin`, with `VERSAPOS_RELAY_MASTER_KEY` set to `key`, or unset when `None`.
-fn admin_with_key(db: &Path, key: Option<&str>, args: &[&str]) -> Output {
+fn admin_with_key(db: &str, key: Option<&str>, args: &[&str]) -> Output {
     let mut command = relay_command(db, args);
     match key {
         Some(key) => command.env(KEY_VAR, key),
@@ -72,7 +79,7 @@ fn admin_with_key(db: &Path, key: Option<&str>, args: &[&str]) -> Output {
     command.output().expect("the relay binary runs")
 }
 
-fn admin_ok(db: &Path, args: &[&str]) -> String {
+fn admin_ok(db: &str, args: &[&str]) -> String {
     let out = admin(db, args);
     assert!(
         out.status.success(),
@@ -83,44 +90,121 @@ fn admin_ok(db: &Path, args: &[&str]) -> String {
     String::from_utf8(out.stdout).expect("utf-8 output")
 }
 
+/// Which database a test's relay runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Store {
+    Sqlite,
+    Postgres,
+}
+
 /// A relay database with shops a, b and default, one secret and one till each.
 struct Setup {
     dir: tempfile::TempDir,
+    db: String,
+    /// Held so that the cluster outlives the test's relays.
+    cluster: Option<Arc<Cluster>>,
     token_a: String,
     token_b: String,
     token_default: String,
 }
 
 impl Setup {
-    fn new() -> Self {
-        let dir = tempfile::tempdir().expect("a temp dir");
-        let db = dir.path().join("relay.db");
+    fn new(store: Store) -> Self {
+        let mut setup = Setup::empty(store);
         let mut tokens = Vec::new();
         for (shop, secret) in [
             ("a", SECRET_A),
             ("b", SECRET_B),
             ("default", SECRET_DEFAULT),
         ] {
-            admin_ok(&db, &["shops", "add", shop]);
-            admin_ok(&db, &["secrets", "add", shop, secret]);
+            admin_ok(&setup.db, &["shops", "add", shop]);
+            admin_ok(&setup.db, &["secrets", "add", shop, secret]);
             tokens.push(
-                admin_ok(&db, &["tills", "add", shop, "till-1"])
+                admin_ok(&setup.db, &["tills", "add", shop, "till-1"])
                     .trim()
                     .to_string(),
             );
         }
-        let [token_a, token_b, token_default] =
+        [setup.token_a, setup.token_b, setup.token_default] =
             <[String; 3]>::try_from(tokens).expect("three tokens");
+        setup
+    }
+
+    /// A database that nothing has been done to yet (for PostgreSQL, an empty database).
+    fn empty(store: Store) -> Self {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let (db, cluster) = match store {
+            Store::Sqlite => {
+                let path = dir.path().join("relay.db");
+                (path.to_str().expect("a UTF-8 temp path").to_string(), None)
+            }
+            Store::Postgres => {
+                let cluster = Cluster::shared();
+                (cluster.create_database(), Some(cluster))
+            }
+        };
         Setup {
             dir,
-            token_a,
-            token_b,
-            token_default,
+            db,
+            cluster,
+            token_a: String::new(),
+            token_b: String::new(),
+            token_default: String::new(),
         }
     }
 
-    fn db(&self) -> PathBuf {
-        self.dir.path().join("relay.db")
+    /// What `--db` is given: a file path or a PostgreSQL URL.
+    fn db(&self) -> String {
+        self.db.clone()
+    }
+
+    fn log_path(&self) -> PathBuf {
+        self.dir.path().join("relay.log")
+    }
+
+    /// Whether the database is as `empty` left it: no file, or no relay schema.
+    fn untouched(&self) -> bool {
+        match &self.cluster {
+            None => !Path::new(&self.db).exists(),
+            Some(_) => {
+                let mut client = postgres::Client::connect(&self.db, postgres::NoTls)
+                    .expect("the test database");
+                let row = client
+                    .query_one(
+                        "SELECT count(*) FROM information_schema.tables
+                         WHERE table_schema = 'public'",
+                        &[],
+                    )
+                    .expect("the table count");
+                row.get::<_, i64>(0) == 0
+            }
+        }
+    }
+
+    /// Every file the relay and its database write: the relay's log and the SQLite file with
+    /// its -wal and -shm, or the log and the whole PostgreSQL data folder, WAL included.
+    fn stored_files(&self) -> Vec<PathBuf> {
+        match &self.cluster {
+            None => std::fs::read_dir(self.dir.path())
+                .expect("the temp dir")
+                .map(|entry| entry.expect("an entry").path())
+                .collect(),
+            Some(cluster) => {
+                let mut files = Vec::new();
+                let mut folders = vec![self.dir.path().to_path_buf(), cluster.data_dir()];
+                while let Some(folder) = folders.pop() {
+                    for entry in std::fs::read_dir(&folder).expect("a data folder") {
+                        let path = entry.expect("an entry").path();
+                        if path.is_dir() {
+                            folders.push(path);
+                        } else {
+                            files.push(path);
+                        }
+                    }
+                }
+                files
+            }
+        }
     }
 }
 
@@ -133,9 +217,13 @@ struct Relay {
 }
 
 impl Relay {
-    /// Starts the relay on `db`; its log goes to `relay.log` beside the database.
-    fn start(db: &Path) -> Self {
-        let log = std::fs::File::create(log_path(db)).expect("the relay's log file");
+    /// Starts the relay on the test's database; its log goes to `relay.log` in the temp dir.
+    fn start(setup: &Setup) -> Self {
+        Relay::start_on(&setup.db, &setup.log_path())
+    }
+
+    fn start_on(db: &str, log: &Path) -> Self {
+        let log = std::fs::File::create(log).expect("the relay's log file");
         let mut child = relay_command(db, &["serve", "--listen", "127.0.0.1:0"])
             .env("RUST_LOG", "debug")
             .stdout(Stdio::piped())
@@ -219,10 +307,6 @@ impl Drop for Relay {
     }
 }
 
-fn log_path(db: &Path) -> PathBuf {
-    db.with_file_name("relay.log")
-}
-
 fn ids(events: &serde_json::Value) -> Vec<String> {
     events["events"]
         .as_array()
@@ -239,10 +323,9 @@ fn metric(metrics: &str, name: &str) -> u64 {
         .unwrap_or_else(|| panic!("metric {name} missing from:\n{metrics}"))
 }
 
-#[test]
-fn a_signed_webhook_is_accepted_and_served_raw_to_the_shops_till() {
-    let setup = Setup::new();
-    let relay = Relay::start(&setup.db());
+fn a_signed_webhook_is_accepted_and_served_raw_to_the_shops_till(store: Store) {
+    let setup = Setup::new(store);
+    let relay = Relay::start(&setup);
     let payload = event_json("evt_signed", "payment_intent.succeeded");
     let (status, body) = relay.deliver("/webhooks/stripe/a", SECRET_A, &payload);
     assert_eq!(status, 200, "signed delivery: {body}");
@@ -267,10 +350,9 @@ fn a_signed_webhook_is_accepted_and_served_raw_to_the_shops_till() {
     );
 }
 
-#[test]
-fn the_same_event_delivered_three_times_is_stored_once() {
-    let setup = Setup::new();
-    let relay = Relay::start(&setup.db());
+fn the_same_event_delivered_three_times_is_stored_once(store: Store) {
+    let setup = Setup::new(store);
+    let relay = Relay::start(&setup);
     let payload = event_json("evt_dup", "payment_intent.succeeded");
     for attempt in 1..=3 {
         let (status, body) = relay.deliver("/webhooks/stripe/a", SECRET_A, &payload);
@@ -289,10 +371,9 @@ fn the_same_event_delivered_three_times_is_stored_once() {
     );
 }
 
-#[test]
-fn bad_signatures_are_refused_with_400_and_nothing_is_stored() {
-    let setup = Setup::new();
-    let relay = Relay::start(&setup.db());
+fn bad_signatures_are_refused_with_400_and_nothing_is_stored(store: Store) {
+    let setup = Setup::new(store);
+    let relay = Relay::start(&setup);
     let payload = event_json("evt_forged", "payment_intent.succeeded");
     let tampered = payload.replace("1250", "1");
     let cases = [
@@ -329,10 +410,9 @@ fn bad_signatures_are_refused_with_400_and_nothing_is_stored() {
     );
 }
 
-#[test]
-fn not_json_or_no_id_is_400_and_an_unknown_shop_is_404() {
-    let setup = Setup::new();
-    let relay = Relay::start(&setup.db());
+fn not_json_or_no_id_is_400_and_an_unknown_shop_is_404(store: Store) {
+    let setup = Setup::new(store);
+    let relay = Relay::start(&setup);
     for payload in [
         "not json",
         r#"{"type":"payment_intent.succeeded"}"#,
@@ -346,10 +426,9 @@ fn not_json_or_no_id_is_400_and_an_unknown_shop_is_404() {
     assert_eq!(status, 404, "unknown shop: {body}");
 }
 
-#[test]
-fn a_body_over_one_mib_is_refused_with_413() {
-    let setup = Setup::new();
-    let relay = Relay::start(&setup.db());
+fn a_body_over_one_mib_is_refused_with_413(store: Store) {
+    let setup = Setup::new(store);
+    let relay = Relay::start(&setup);
     let padding = "x".repeat(1024 * 1024);
     let payload = format!(r#"{{"id":"evt_big","type":"big","pad":"{padding}"}}"#);
     let (status, body) = relay.deliver("/webhooks/stripe/a", SECRET_A, &payload);
@@ -364,10 +443,9 @@ fn a_body_over_one_mib_is_refused_with_413() {
     assert_eq!(status, 200, "a body under 1 MiB: {body}");
 }
 
-#[test]
-fn an_unknown_event_type_is_stored_and_served() {
-    let setup = Setup::new();
-    let relay = Relay::start(&setup.db());
+fn an_unknown_event_type_is_stored_and_served(store: Store) {
+    let setup = Setup::new(store);
+    let relay = Relay::start(&setup);
     let payload = event_json("evt_future", "something.from_the_future");
     let (status, body) = relay.deliver("/webhooks/stripe/a", SECRET_A, &payload);
     assert_eq!(status, 200, "{body}");
@@ -375,10 +453,9 @@ fn an_unknown_event_type_is_stored_and_served() {
     assert_eq!(events["events"][0]["type"], "something.from_the_future");
 }
 
-#[test]
-fn events_after_a_cursor_come_in_arrival_order() {
-    let setup = Setup::new();
-    let relay = Relay::start(&setup.db());
+fn events_after_a_cursor_come_in_arrival_order(store: Store) {
+    let setup = Setup::new(store);
+    let relay = Relay::start(&setup);
     let sent: Vec<String> = (0..5).map(|i| format!("evt_order_{}", 5 - i)).collect();
     for id in &sent {
         let (status, body) = relay.deliver(
@@ -419,10 +496,9 @@ fn events_after_a_cursor_come_in_arrival_order() {
     );
 }
 
-#[test]
-fn a_long_poll_wakes_within_a_second_of_a_new_event() {
-    let setup = Setup::new();
-    let relay = Relay::start(&setup.db());
+fn a_long_poll_wakes_within_a_second_of_a_new_event(store: Store) {
+    let setup = Setup::new(store);
+    let relay = Relay::start(&setup);
     let started = Instant::now();
     let empty = relay.events(&setup.token_a, "after=0&wait=1");
     assert!(ids(&empty).is_empty());
@@ -450,10 +526,9 @@ fn a_long_poll_wakes_within_a_second_of_a_new_event() {
     });
 }
 
-#[test]
-fn a_tills_token_sees_its_own_shops_events_only() {
-    let setup = Setup::new();
-    let relay = Relay::start(&setup.db());
+fn a_tills_token_sees_its_own_shops_events_only(store: Store) {
+    let setup = Setup::new(store);
+    let relay = Relay::start(&setup);
     for (path, secret, id) in [
         ("/webhooks/stripe/a", SECRET_A, "evt_for_a"),
         ("/webhooks/stripe/b", SECRET_B, "evt_for_b"),
@@ -471,10 +546,9 @@ fn a_tills_token_sees_its_own_shops_events_only() {
     );
 }
 
-#[test]
-fn missing_unknown_and_revoked_tokens_get_401() {
-    let setup = Setup::new();
-    let relay = Relay::start(&setup.db());
+fn missing_unknown_and_revoked_tokens_get_401(store: Store) {
+    let setup = Setup::new(store);
+    let relay = Relay::start(&setup);
     assert_eq!(relay.get("/v1/events?after=0", None).0, 401, "no token");
     assert_eq!(
         relay.get("/v1/events?after=0", Some(&"0".repeat(64))).0,
@@ -488,10 +562,9 @@ fn missing_unknown_and_revoked_tokens_get_401() {
     assert_eq!(relay.get("/v1/events", Some(&setup.token_b)).0, 200);
 }
 
-#[test]
-fn rotated_secrets_both_verify_and_a_retired_one_no_longer_does() {
-    let setup = Setup::new();
-    let relay = Relay::start(&setup.db());
+fn rotated_secrets_both_verify_and_a_retired_one_no_longer_does(store: Store) {
+    let setup = Setup::new(store);
+    let relay = Relay::start(&setup);
     admin_ok(&setup.db(), &["secrets", "add", "a", SECRET_A2]);
     for (secret, id) in [(SECRET_A, "evt_old_key"), (SECRET_A2, "evt_new_key")] {
         let (status, body) = relay.deliver(
@@ -513,10 +586,9 @@ fn rotated_secrets_both_verify_and_a_retired_one_no_longer_does() {
     );
 }
 
-#[test]
-fn sigkill_right_after_a_200_loses_nothing_acknowledged() {
-    let setup = Setup::new();
-    let mut relay = Relay::start(&setup.db());
+fn sigkill_right_after_a_200_loses_nothing_acknowledged(store: Store) {
+    let setup = Setup::new(store);
+    let mut relay = Relay::start(&setup);
     let acknowledged: Vec<String> = (0..20).map(|i| format!("evt_kill_{i}")).collect();
     for id in &acknowledged {
         let (status, body) = relay.deliver(
@@ -530,7 +602,7 @@ fn sigkill_right_after_a_200_loses_nothing_acknowledged() {
     relay.child.wait().expect("the relay is gone");
     drop(relay);
 
-    let restarted = Relay::start(&setup.db());
+    let restarted = Relay::start(&setup);
     assert_eq!(
         ids(&restarted.events(&setup.token_a, "after=0")),
         acknowledged,
@@ -538,11 +610,9 @@ fn sigkill_right_after_a_200_loses_nothing_acknowledged() {
     );
 }
 
-#[cfg(unix)]
-#[test]
-fn sigterm_stops_the_relay_cleanly_even_with_a_long_poll_open() {
-    let setup = Setup::new();
-    let mut relay = Relay::start(&setup.db());
+fn sigterm_stops_the_relay_cleanly_even_with_a_long_poll_open(store: Store) {
+    let setup = Setup::new(store);
+    let mut relay = Relay::start(&setup);
     thread::scope(|scope| {
         let poll = scope.spawn(|| relay.get("/v1/events?after=0&wait=30", Some(&setup.token_a)));
         thread::sleep(Duration::from_millis(500));
@@ -563,10 +633,9 @@ fn sigterm_stops_the_relay_cleanly_even_with_a_long_poll_open() {
     assert!(exit.success(), "graceful exit: {exit:?}");
 }
 
-#[test]
-fn healthz_answers_ok() {
-    let setup = Setup::new();
-    let relay = Relay::start(&setup.db());
+fn healthz_answers_ok(store: Store) {
+    let setup = Setup::new(store);
+    let relay = Relay::start(&setup);
     assert_eq!(relay.get("/healthz", None), (200, "ok".to_string()));
 }
 
@@ -579,9 +648,8 @@ fn assert_exit(out: &Output, code: i32, field: &str, what: &str) {
     );
 }
 
-#[test]
-fn the_admin_cli_exits_2_on_bad_input_naming_the_field() {
-    let setup = Setup::new();
+fn the_admin_cli_exits_2_on_bad_input_naming_the_field(store: Store) {
+    let setup = Setup::new(store);
     let db = setup.db();
     assert_exit(
         &admin(&db, &["shops", "add", "bad name"]),
@@ -647,18 +715,33 @@ fn the_admin_cli_exits_2_on_bad_input_naming_the_field() {
         "--db",
         "no database given",
     );
-    let unopenable = setup.dir.path().join("missing-dir").join("relay.db");
+    let (unopenable, named) = match &setup.cluster {
+        None => {
+            let path = setup.dir.path().join("missing-dir").join("relay.db");
+            let path = path.to_str().expect("a UTF-8 temp path").to_string();
+            (path, "relay.db")
+        }
+        Some(cluster) => (cluster.url("no_such_database"), "no_such_database"),
+    };
     assert_exit(
         &admin(&unopenable, &["shops", "list"]),
         1,
-        "relay.db",
+        named,
         "unopenable database",
+    );
+    let bad_url = admin(
+        "postgres://relay:pw-never-echoed@127.0.0.1:notaport/relay",
+        &["shops", "list"],
+    );
+    assert_exit(&bad_url, 2, "--db", "a malformed PostgreSQL URL");
+    assert!(
+        !String::from_utf8_lossy(&bad_url.stderr).contains("pw-never-echoed"),
+        "the URL's password is never echoed"
     );
 }
 
-#[test]
-fn the_admin_cli_shows_secrets_by_their_last_four_and_tokens_once() {
-    let setup = Setup::new();
+fn the_admin_cli_shows_secrets_by_their_last_four_and_tokens_once(store: Store) {
+    let setup = Setup::new(store);
     let db = setup.db();
     let added = admin_ok(&db, &["secrets", "add", "a", SECRET_A2]);
     assert!(added.contains("wxyz"), "last four shown: {added}");
@@ -678,25 +761,25 @@ fn the_admin_cli_shows_secrets_by_their_last_four_and_tokens_once() {
     assert!(list.contains("a\tsecrets=2\ttills=2"), "{list}");
     assert!(!list.contains(token) && !list.contains(SECRET_A), "{list}");
 
-    for entry in std::fs::read_dir(setup.dir.path()).expect("the temp dir") {
-        let path = entry.expect("an entry").path();
-        let raw = std::fs::read(&path).expect("a database file");
-        assert!(
-            !String::from_utf8_lossy(&raw).contains(token),
-            "only the token's hash is stored, but {} holds it",
-            path.display()
-        );
-    }
+    let holding = files_holding(&setup.stored_files(), &[token.as_bytes()]);
+    assert!(
+        holding.is_empty(),
+        "only the token's hash is stored, but these hold it: {holding:?}"
+    );
 }
 
-/// Every file in the relay's folder (database, -wal, -shm, log) with the needles it contains.
-fn files_holding(dir: &Path, needles: &[&[u8]]) -> Vec<(PathBuf, String)> {
+/// The files among `files` that contain any of the needles, with the needle found.
+fn files_holding(files: &[PathBuf], needles: &[&[u8]]) -> Vec<(PathBuf, String)> {
     let mut found = Vec::new();
-    for entry in std::fs::read_dir(dir).expect("the temp dir") {
-        let path = entry.expect("an entry").path();
-        let raw = std::fs::read(&path).expect("a readable file");
+    for path in files {
+        let raw = match std::fs::read(path) {
+            Ok(raw) => raw,
+            // The database server removes its temporary files as it goes.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => panic!("{} is unreadable: {e}", path.display()),
+        };
         for needle in needles {
-            if raw.windows(needle.len()).any(|w| w == *needle) {
+            if memchr::memmem::find(&raw, needle).is_some() {
                 found.push((path.clone(), String::from_utf8_lossy(needle).into_owned()));
             }
         }
@@ -720,11 +803,10 @@ fn secret_needles() -> Vec<Vec<u8>> {
     needles
 }
 
-#[test]
-fn signing_secrets_never_reach_the_database_or_its_wal_in_the_clear() {
-    let setup = Setup::new();
+fn signing_secrets_never_reach_the_database_or_its_wal_in_the_clear(store: Store) {
+    let setup = Setup::new(store);
     let db = setup.db();
-    let relay = Relay::start(&db);
+    let relay = Relay::start(&setup);
     admin_ok(&db, &["secrets", "add", "a", SECRET_A2]);
     for (path, secret, id) in [
         ("/webhooks/stripe/a", SECRET_A, "evt_clear_a"),
@@ -736,34 +818,35 @@ fn signing_secrets_never_reach_the_database_or_its_wal_in_the_clear() {
         assert_eq!(status, 200, "{id}: {body}");
     }
     admin_ok(&db, &["secrets", "retire", "a", SECRET_A]);
-    let wal = db.with_file_name("relay.db-wal");
-    assert!(wal.exists(), "the running relay has a WAL to look into");
+    if store == Store::Sqlite {
+        let wal = Path::new(&db).with_file_name("relay.db-wal");
+        assert!(wal.exists(), "the running relay has a WAL to look into");
+    }
 
     let needles = secret_needles();
     let needles: Vec<&[u8]> = needles.iter().map(Vec::as_slice).collect();
     let probe: &[u8] = b"evt_clear_default";
     assert!(
-        !files_holding(setup.dir.path(), &[probe]).is_empty(),
+        !files_holding(&setup.stored_files(), &[probe]).is_empty(),
         "the scan reads what the relay stored (an event id), so it would see a secret too"
     );
-    let leaks = files_holding(setup.dir.path(), &needles);
+    let leaks = files_holding(&setup.stored_files(), &needles);
     assert!(
         leaks.is_empty(),
         "secret material on disk while serving: {leaks:?}"
     );
 
     drop(relay);
-    let leaks = files_holding(setup.dir.path(), &needles);
+    let leaks = files_holding(&setup.stored_files(), &needles);
     assert!(
         leaks.is_empty(),
         "secret material on disk after serving: {leaks:?}"
     );
 }
 
-#[test]
-fn commands_that_need_secrets_refuse_a_missing_or_malformed_master_key_with_exit_2() {
-    let dir = tempfile::tempdir().expect("a temp dir");
-    let db = dir.path().join("relay.db");
+fn commands_that_need_secrets_refuse_a_missing_or_malformed_master_key_with_exit_2(store: Store) {
+    let setup = Setup::empty(store);
+    let db = setup.db();
     let malformed = "not-a-key-but-should-never-be-echoed";
     for args in [
         &["serve", "--listen", "127.0.0.1:0"][..],
@@ -793,12 +876,14 @@ fn commands_that_need_secrets_refuse_a_missing_or_malformed_master_key_with_exit
             assert!(out.stdout.is_empty(), "{what}: nothing printed on refusal");
         }
     }
-    assert!(!db.exists(), "a refused command creates no database file");
+    assert!(
+        setup.untouched(),
+        "a refused command creates no database file and no schema"
+    );
 }
 
-#[test]
-fn a_wrong_master_key_is_refused_with_exit_1_naming_the_shop_never_the_secret() {
-    let setup = Setup::new();
+fn a_wrong_master_key_is_refused_with_exit_1_naming_the_shop_never_the_secret(store: Store) {
+    let setup = Setup::new(store);
     let db = setup.db();
     for args in [
         &["secrets", "list"][..],
@@ -827,11 +912,10 @@ fn a_wrong_master_key_is_refused_with_exit_1_naming_the_shop_never_the_secret() 
     assert!(list.lines().all(|l| l.ends_with("\tactive")), "{list}");
 }
 
-#[test]
-fn secrets_rotate_and_list_by_last_four_under_the_master_key() {
-    let setup = Setup::new();
+fn secrets_rotate_and_list_by_last_four_under_the_master_key(store: Store) {
+    let setup = Setup::new(store);
     let db = setup.db();
-    let relay = Relay::start(&db);
+    let relay = Relay::start(&setup);
     admin_ok(&db, &["secrets", "add", "a", SECRET_A2]);
     admin_ok(&db, &["secrets", "retire", "a", SECRET_A]);
     let list = admin_ok(&db, &["secrets", "list"]);
@@ -865,7 +949,7 @@ fn secrets_rotate_and_list_by_last_four_under_the_master_key() {
     drop(relay);
 
     // The secrets survive a restart: they are opened from the database, not kept in memory.
-    let restarted = Relay::start(&db);
+    let restarted = Relay::start(&setup);
     let later = event_json("evt_after_restart", "charge.updated");
     assert_eq!(
         restarted.deliver("/webhooks/stripe/a", SECRET_A2, &later).0,
@@ -873,8 +957,7 @@ fn secrets_rotate_and_list_by_last_four_under_the_master_key() {
     );
 }
 
-#[test]
-fn the_master_key_never_appears_in_output_or_the_log() {
+fn the_master_key_never_appears_in_output_or_the_log(store: Store) {
     let fresh = Command::new(BIN)
         .arg("master-key")
         .env_remove(KEY_VAR)
@@ -891,9 +974,9 @@ fn the_master_key_never_appears_in_output_or_the_log() {
     assert!(hex::decode(printed).is_ok(), "{printed}");
     assert!(fresh.stderr.is_empty());
 
-    let setup = Setup::new();
+    let setup = Setup::new(store);
     let db = setup.db();
-    let relay = Relay::start(&db);
+    let relay = Relay::start(&setup);
     let payload = event_json("evt_keyless_log", "charge.updated");
     assert_eq!(
         relay.deliver("/webhooks/stripe/a", SECRET_A, &payload).0,
@@ -912,7 +995,7 @@ fn the_master_key_never_appears_in_output_or_the_log() {
     ];
     outputs.push(admin_with_key(&db, Some(OTHER_KEY), &["secrets", "list"]));
     drop(relay);
-    let log = std::fs::read_to_string(log_path(&db)).expect("the relay's log");
+    let log = std::fs::read_to_string(setup.log_path()).expect("the relay's log");
     assert!(
         log.contains("relay listening"),
         "the log was captured: {log}"
@@ -935,3 +1018,136 @@ fn the_master_key_never_appears_in_output_or_the_log() {
         }
     }
 }
+
+#[test]
+fn two_relays_on_one_postgres_database_serve_every_event_once_in_one_order() {
+    let setup = Setup::new(Store::Postgres);
+    let first = Relay::start(&setup);
+    let second = Relay::start_on(&setup.db, &setup.dir.path().join("relay-2.log"));
+    let relays = [&first, &second];
+
+    // A long-poll held by one instance wakes for an event stored by the other.
+    thread::scope(|scope| {
+        let poll = scope.spawn(|| {
+            let events = second.events(&setup.token_a, "after=0&wait=20");
+            (events, Instant::now())
+        });
+        thread::sleep(Duration::from_millis(500));
+        let payload = event_json("evt_across", "payment_intent.succeeded");
+        let (status, body) = first.deliver("/webhooks/stripe/a", SECRET_A, &payload);
+        let delivered = Instant::now();
+        assert_eq!(status, 200, "{body}");
+        let (events, answered) = poll.join().expect("the long-poll thread");
+        assert_eq!(ids(&events), ["evt_across"]);
+        let lag = answered.saturating_duration_since(delivered);
+        assert!(lag < Duration::from_secs(1), "woke {lag:?} after the event");
+    });
+
+    // Deliveries to both instances at once, some of the same event to both, while one till
+    // reads through either instance in turn, resuming from the cursor it was last given.
+    let per_relay = 60;
+    let mut expected: Vec<String> = vec!["evt_across".to_string()];
+    expected.extend((0..2 * per_relay).map(|i| format!("evt_both_{i}")));
+    let (seen, cursors) = thread::scope(|scope| {
+        for (r, relay) in relays.iter().enumerate() {
+            scope.spawn(move || {
+                for i in 0..per_relay {
+                    let id = format!("evt_both_{}", r * per_relay + i);
+                    let payload = event_json(&id, "charge.updated");
+                    let (status, body) = relay.deliver("/webhooks/stripe/a", SECRET_A, &payload);
+                    assert_eq!(status, 200, "{id}: {body}");
+                    // Stripe retries: the same event again, to the other instance.
+                    if i % 5 == 0 {
+                        let other = relays[1 - r];
+                        let (status, body) =
+                            other.deliver("/webhooks/stripe/a", SECRET_A, &payload);
+                        assert_eq!(status, 200, "{id} again: {body}");
+                    }
+                }
+            });
+        }
+        let reader = scope.spawn(|| {
+            let (mut seen, mut cursors) = (Vec::new(), Vec::new());
+            let mut cursor = 0;
+            let deadline = Instant::now() + Duration::from_secs(60);
+            let mut turn = 0;
+            while seen.len() < expected.len() && Instant::now() < deadline {
+                let relay = relays[turn % 2];
+                turn += 1;
+                let page = relay.events(&setup.token_a, &format!("after={cursor}&wait=1"));
+                for event in page["events"].as_array().expect("events") {
+                    seen.push(event["id"].as_str().expect("an id").to_string());
+                    cursors.push(event["cursor"].as_i64().expect("a cursor"));
+                }
+                cursor = page["cursor"].as_i64().expect("a cursor");
+            }
+            (seen, cursors)
+        });
+        reader.join().expect("the reading till")
+    });
+
+    let mut distinct = seen.clone();
+    distinct.sort();
+    distinct.dedup();
+    assert_eq!(
+        distinct.len(),
+        seen.len(),
+        "no event served twice: {seen:?}"
+    );
+    let mut wanted = expected.clone();
+    wanted.sort();
+    assert_eq!(distinct, wanted, "every event served");
+    assert!(
+        cursors.windows(2).all(|w| w[0] < w[1]),
+        "rising cursors {cursors:?}"
+    );
+    for relay in relays {
+        assert_eq!(
+            ids(&relay.events(&setup.token_a, "after=0")),
+            seen,
+            "either instance serves the same events in the same order"
+        );
+    }
+    let stored: u64 = relays
+        .iter()
+        .map(|relay| metric(&relay.metrics(), "versapos_relay_webhooks_stored_total"))
+        .sum();
+    assert_eq!(stored, expected.len() as u64, "each event stored once");
+}
+
+/// Runs each test above once per store: `on_sqlite::NAME` and `on_postgres::NAME`.
+macro_rules! on_both_stores {
+    ($($(#[$attr:meta])* $name:ident),* $(,)?) => {
+        mod on_sqlite {
+            $( $(#[$attr])* #[test] fn $name() { super::$name(super::Store::Sqlite) } )*
+        }
+        mod on_postgres {
+            $( $(#[$attr])* #[test] fn $name() { super::$name(super::Store::Postgres) } )*
+        }
+    };
+}
+
+on_both_stores!(
+    a_signed_webhook_is_accepted_and_served_raw_to_the_shops_till,
+    the_same_event_delivered_three_times_is_stored_once,
+    bad_signatures_are_refused_with_400_and_nothing_is_stored,
+    not_json_or_no_id_is_400_and_an_unknown_shop_is_404,
+    a_body_over_one_mib_is_refused_with_413,
+    an_unknown_event_type_is_stored_and_served,
+    events_after_a_cursor_come_in_arrival_order,
+    a_long_poll_wakes_within_a_second_of_a_new_event,
+    a_tills_token_sees_its_own_shops_events_only,
+    missing_unknown_and_revoked_tokens_get_401,
+    rotated_secrets_both_verify_and_a_retired_one_no_longer_does,
+    sigkill_right_after_a_200_loses_nothing_acknowledged,
+    #[cfg(unix)]
+    sigterm_stops_the_relay_cleanly_even_with_a_long_poll_open,
+    healthz_answers_ok,
+    the_admin_cli_exits_2_on_bad_input_naming_the_field,
+    the_admin_cli_shows_secrets_by_their_last_four_and_tokens_once,
+    signing_secrets_never_reach_the_database_or_its_wal_in_the_clear,
+    commands_that_need_secrets_refuse_a_missing_or_malformed_master_key_with_exit_2,
+    a_wrong_master_key_is_refused_with_exit_1_naming_the_shop_never_the_secret,
+    secrets_rotate_and_list_by_last_four_under_the_master_key,
+    the_master_key_never_appears_in_output_or_the_log,
+);
