@@ -219,28 +219,25 @@ fn sync_with_relay<R: Runtime>(app: tauri::AppHandle<R>) {
     let spawned = std::thread::Builder::new()
         .name("relay-sync".into())
         .spawn(move || {
-            let mut backoff = std::time::Duration::from_secs(1);
+            let mut backoff = versapos_payments::sync::Backoff::default();
             loop {
                 let desktop = app.state::<Desktop>();
-                let pause = match commands::payments::pull_from_relay(&desktop, 25) {
+                let pulled = commands::payments::pull_from_relay(&desktop, 25);
+                match &pulled {
                     Ok(Some(report)) => {
                         for e in &report.events {
                             tracing::info!(event = %e.event_id, kind = %e.kind,
                                 outcome = ?e.outcome, detail = %e.detail, "stripe event");
                         }
-                        backoff = std::time::Duration::from_secs(1);
-                        std::time::Duration::ZERO
                     }
                     // No relay set up: look again now and then (it may be set up meanwhile).
-                    Ok(None) => std::time::Duration::from_secs(30),
-                    Err(e) => {
-                        tracing::warn!(error = %e, "relay sync");
-                        let pause = backoff;
-                        backoff = (backoff * 2).min(std::time::Duration::from_secs(60));
-                        pause
+                    Ok(None) => {
+                        std::thread::sleep(std::time::Duration::from_secs(30));
+                        continue;
                     }
-                };
-                std::thread::sleep(pause);
+                    Err(e) => tracing::warn!(error = %e, "relay sync"),
+                }
+                std::thread::sleep(backoff.after(&pulled));
             }
         });
     if let Err(e) = spawned {

@@ -16,6 +16,8 @@ mod products;
 mod refunds;
 #[cfg(unix)]
 mod relay_e2e;
+#[cfg(unix)]
+mod relay_sync;
 mod reports;
 mod sales;
 mod staff;

@@ -586,10 +586,89 @@ impl RelayServer {
 
     /// Starts `serve --listen 127.0.0.1:0` and waits for the address it prints.
     pub fn serve(&mut self) {
+        self.serve_on("127.0.0.1:0");
+    }
+
+    /// Serves again on the address it had, on the same database (after [`RelayServer::kill`]
+    /// or [`RelayServer::stop`]).
+    pub fn serve_again(&mut self) {
+        let addr = self
+            .base_url
+            .strip_prefix("http://")
+            .expect("the relay served before")
+            .to_string();
+        self.serve_on(&addr);
+    }
+
+    /// SIGKILLs the serving relay and reaps it.
+    pub fn kill(&mut self) {
+        let mut child = self.child.take().expect("the relay is serving");
+        child.kill().expect("SIGKILL the relay");
+        child.wait().expect("reap the relay");
+    }
+
+    /// Stops the serving relay with SIGTERM, as a service manager does, and waits for its clean
+    /// exit.
+    pub fn stop(&mut self) {
+        let mut child = self.child.take().expect("the relay is serving");
+        let sent = Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status()
+            .expect("run kill");
+        assert!(sent.success(), "SIGTERM the relay");
+        let status = child.wait().expect("reap the relay");
+        assert!(
+            status.success(),
+            "the relay exits cleanly on SIGTERM: {status}\n{}",
+            self.log_text()
+        );
+    }
+
+    /// POSTs `payload` to `/webhooks/stripe/{shop}` signed with `secret` as Stripe does; the
+    /// status.
+    pub fn deliver(&self, agent: &ureq::Agent, shop: &str, secret: &str, payload: &str) -> u16 {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("the clock is after 1970")
+            .as_secs() as i64;
+        let signature = versapos_relay::signature::sign(payload.as_bytes(), secret, now);
+        agent
+            .post(&format!("{}/webhooks/stripe/{shop}", self.base_url))
+            .header("Stripe-Signature", &signature)
+            .header("Content-Type", "application/json")
+            .send(payload)
+            .expect("the relay answers a webhook")
+            .status()
+            .as_u16()
+    }
+
+    /// Delivers every payload over `connections` keep-alive connections at once (Stripe sends
+    /// concurrently too); each must be answered 200.
+    pub fn deliver_all(&self, shop: &str, secret: &str, payloads: &[String], connections: usize) {
+        let chunk = payloads.len().div_ceil(connections.max(1)).max(1);
+        std::thread::scope(|scope| {
+            for part in payloads.chunks(chunk) {
+                scope.spawn(move || {
+                    let agent = http_agent(std::time::Duration::from_secs(30));
+                    for payload in part {
+                        let status = self.deliver(&agent, shop, secret, payload);
+                        assert_eq!(status, 200, "the relay takes {payload}");
+                    }
+                });
+            }
+        });
+    }
+
+    /// Starts `serve --listen ADDR` and waits for the address it prints.
+    fn serve_on(&mut self, listen: &str) {
         use std::io::BufRead;
-        let log = std::fs::File::create(self.log_path()).expect("the relay's log file");
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(self.log_path())
+            .expect("the relay's log file");
         let mut child = self
-            .command(&["serve", "--listen", "127.0.0.1:0"])
+            .command(&["serve", "--listen", listen])
             .stdout(Stdio::piped())
             .stderr(log)
             .spawn()

@@ -72,7 +72,8 @@ pub enum Command {
     /// say what to fix; exits 1 when something must be fixed before taking cards.
     Doctor,
     /// Pull the Stripe events the till missed from the webhook relay and apply them (--once),
-    /// or show where the till is in the relay's stream (--status).
+    /// keep pulling them as they come (--follow), or show where the till is in the relay's
+    /// stream (--status).
     Sync(SyncArgs),
     /// The webhook relay this till pulls Stripe's events from (an admin's): its address and
     /// the till's token, kept in the OS keychain.
@@ -81,14 +82,18 @@ pub enum Command {
 }
 
 #[derive(Args, Debug)]
-#[command(group(clap::ArgGroup::new("what").required(true).args(["once", "status"])))]
+#[command(group(clap::ArgGroup::new("what").required(true).args(["once", "status", "follow"])))]
 pub struct SyncArgs {
     /// Pull until the relay has nothing newer, print what was applied.
     #[arg(long)]
     pub once: bool,
-    /// The cursor, the last event, the last error, and whether a relay is set up.
+    /// The cursor, the last event, the last error, the backlog, and whether a relay is set up.
     #[arg(long)]
     pub status: bool,
+    /// Keep pulling (a long poll, backing off while the relay is down), one line per event, until
+    /// stopped; safe to stop at any moment.
+    #[arg(long)]
+    pub follow: bool,
 }
 
 #[derive(Subcommand, Debug)]

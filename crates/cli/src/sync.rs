@@ -4,8 +4,10 @@
 use crate::args::{RelayCmd, SyncArgs};
 use crate::{print, prompt_secret, usage, CliError, Result};
 use versapos_core::Permission;
+use versapos_payments::flow::TillAccess;
 use versapos_payments::setup;
-use versapos_payments::sync::{self, Outcome, PullReport, Relay};
+use versapos_payments::sync::{self, Applied, Backoff, Outcome, PullReport, Relay};
+use versapos_payments::Gateway;
 use versapos_secrets::{
     parse_relay_url, Keychain, RelayError, RelaySettings, RelayToken, RELAY_TOKEN_ENV,
 };
@@ -29,7 +31,7 @@ pub fn run(till: Till, a: &SyncArgs, out: &print::Out) -> Result<()> {
         let relay = chain.relay().map_err(relay_error)?;
         let url = relay.as_ref().map(|r| r.url.clone());
         let text = format!(
-            "relay: {}\ncursor: {}\nlast event: {}\nlast pull: {}\nlast error: {}\nevents applied: {}",
+            "relay: {}\ncursor: {}\nlast event: {}\nlast pull: {}\nlast error: {}\nevents applied: {}\nbacklog: {}",
             url.as_deref()
                 .unwrap_or("not set up (`versapos relay set --url URL`)"),
             state.cursor,
@@ -37,6 +39,7 @@ pub fn run(till: Till, a: &SyncArgs, out: &print::Out) -> Result<()> {
             state.last_pull_at.as_deref().unwrap_or("never"),
             state.last_error.as_deref().unwrap_or("none"),
             state.applied_events,
+            backlog(state.backlog),
         );
         out.message(
             &text,
@@ -47,6 +50,7 @@ pub fn run(till: Till, a: &SyncArgs, out: &print::Out) -> Result<()> {
                 "last_pull_at": state.last_pull_at,
                 "last_error": state.last_error,
                 "applied_events": state.applied_events,
+                "backlog": state.backlog,
             }),
         );
         return Ok(());
@@ -57,6 +61,17 @@ pub fn run(till: Till, a: &SyncArgs, out: &print::Out) -> Result<()> {
         .ok_or_else(|| usage("no relay is set up: `versapos relay set --url URL` first"))?;
     let connected = setup::connect(&chain)?;
     let till = std::sync::Mutex::new(till);
+    if a.follow {
+        follow(
+            &Relay {
+                url: &relay.url,
+                token: &relay.token,
+            },
+            &*connected.gateway,
+            &till,
+            out,
+        );
+    }
     let report = sync::pull_until_empty(
         &Relay {
             url: &relay.url,
@@ -78,21 +93,61 @@ pub fn run(till: Till, a: &SyncArgs, out: &print::Out) -> Result<()> {
     Ok(())
 }
 
-fn print_report(r: &PullReport, out: &print::Out) {
-    let mut lines = Vec::new();
-    for e in &r.events {
-        lines.push(format!(
-            "{:<10} {:<36} {:<28} {}{}",
-            e.outcome.as_str(),
-            e.event_id,
-            e.kind,
-            e.receipt
-                .as_deref()
-                .map(|r| format!("{r}: "))
-                .unwrap_or_default(),
-            e.detail
-        ));
+/// How long each pull of `sync --follow` waits for news at the relay.
+const FOLLOW_WAIT_SECS: u64 = 25;
+
+/// Pulls for as long as the process runs: each event as it is applied (a line, or a JSON object
+/// per line with `--json`), each problem on stderr with the pause before the next try. Stopping
+/// it at any moment is safe: an event is recorded with its effect, and the cursor moves after.
+fn follow(relay: &Relay<'_>, gateway: &dyn Gateway, till: &dyn TillAccess, out: &print::Out) -> ! {
+    let mut backoff = Backoff::default();
+    loop {
+        let pulled = sync::pull_once(relay, gateway, till, &[], FOLLOW_WAIT_SECS);
+        match &pulled {
+            Ok(report) => {
+                for e in &report.events {
+                    if out.json {
+                        print::emit(serde_json::to_string(e).unwrap_or_default());
+                    } else {
+                        print::emit(event_line(e));
+                    }
+                }
+            }
+            Err(e) => {
+                let pause = backoff.clone().after(&pulled);
+                eprintln!(
+                    "versapos: {e}; trying again in {} s",
+                    pause.as_secs().max(1)
+                );
+            }
+        }
+        std::thread::sleep(backoff.after(&pulled));
     }
+}
+
+fn event_line(e: &Applied) -> String {
+    format!(
+        "{:<10} {:<36} {:<28} {}{}",
+        e.outcome.as_str(),
+        e.event_id,
+        e.kind,
+        e.receipt
+            .as_deref()
+            .map(|r| format!("{r}: "))
+            .unwrap_or_default(),
+        e.detail
+    )
+}
+
+fn backlog(n: i64) -> String {
+    match n {
+        0 => "none (caught up)".to_string(),
+        n => format!("{n} event(s) waiting at the relay"),
+    }
+}
+
+fn print_report(r: &PullReport, out: &print::Out) {
+    let mut lines: Vec<String> = r.events.iter().map(event_line).collect();
     let changed = r
         .events
         .iter()

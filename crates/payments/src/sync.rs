@@ -420,12 +420,17 @@ pub struct PullReport {
     pub deferred: usize,
     /// Whether the relay may have more events after this page.
     pub more: bool,
+    /// Events the relay still holds for the till after this pull (those deferred included).
+    pub backlog: i64,
 }
 
 #[derive(Deserialize)]
 struct Page {
     events: Vec<Entry>,
     cursor: Option<i64>,
+    /// Events left at the relay after this page (a relay that does not say: none known).
+    #[serde(default)]
+    remaining: i64,
 }
 
 #[derive(Deserialize)]
@@ -456,8 +461,10 @@ pub struct Relay<'a> {
 }
 
 /// Pulls one page of events after the till's cursor (long-polling up to `wait_secs`), applies
-/// each, and moves the cursor over those applied. The relay unreachable or refusing: an error,
-/// noted in the store, and the cursor untouched.
+/// each, and moves the cursor over those applied, up to the first one deferred. The cursor is
+/// saved once for the page: a crash before that only makes the till see the page again, and each
+/// event in it is then a duplicate. The relay unreachable or refusing: an error, noted in the
+/// store, and the cursor untouched.
 pub fn pull_once(
     relay: &Relay<'_>,
     gateway: &dyn Gateway,
@@ -476,6 +483,7 @@ pub fn pull_once(
     };
     let mut events = Vec::new();
     let mut saved = before;
+    let mut saved_at: Option<&str> = None;
     let mut deferred = 0;
     let mut first_error: Option<String> = None;
     for entry in &page.events {
@@ -499,18 +507,19 @@ pub fn pull_once(
         }
         events.push(applied);
         if deferred == 0 && entry.cursor > saved {
-            on(till, |t| {
-                t.save_cursor(entry.cursor, entry.received_at.as_deref())
-            })?;
             saved = entry.cursor;
+            saved_at = entry.received_at.as_deref().or(saved_at);
         }
     }
+    let held_back = page.events.iter().filter(|e| e.cursor > saved).count();
+    let backlog = page.remaining.max(0) + i64::try_from(held_back).unwrap_or(i64::MAX);
     if deferred == 0 {
-        // Notes the pull (and any cursor the relay moved past events it filtered out).
-        let last = page.cursor.unwrap_or(saved).max(saved);
-        on(till, |t| t.save_cursor(last, None))?;
-        saved = last;
-    } else if let Some(e) = &first_error {
+        // Also past any events the relay filtered out after the last one it sent.
+        saved = page.cursor.unwrap_or(saved).max(saved);
+    }
+    // Notes the pull (and clears the last error) even when nothing was applied.
+    on(till, |t| t.save_cursor(saved, saved_at, backlog))?;
+    if let Some(e) = &first_error {
         on(till, |t| t.record_sync_error(e))?;
     }
     Ok(PullReport {
@@ -519,6 +528,7 @@ pub fn pull_once(
         cursor_before: before,
         cursor: saved,
         deferred,
+        backlog,
     })
 }
 
@@ -540,8 +550,40 @@ pub fn pull_until_empty(
         all.cursor = next.cursor;
         all.deferred += next.deferred;
         all.more = next.more;
+        all.backlog = next.backlog;
     }
     Ok(all)
+}
+
+/// How long a till following the relay waits before its next pull: not at all after a pull that
+/// went through (the next one long-polls), a second after the first failure, then twice as long
+/// after each further one, up to a minute, so a relay that is down is not hammered and one that
+/// comes back is found quickly.
+#[derive(Clone, Debug)]
+pub struct Backoff {
+    next: Duration,
+}
+
+impl Default for Backoff {
+    fn default() -> Self {
+        Backoff { next: Self::FIRST }
+    }
+}
+
+impl Backoff {
+    pub const FIRST: Duration = Duration::from_secs(1);
+    pub const LONGEST: Duration = Duration::from_secs(60);
+
+    /// The pause before the next pull, given how this one went.
+    pub fn after<T, E>(&mut self, pull: &Result<T, E>) -> Duration {
+        if pull.is_ok() {
+            self.next = Self::FIRST;
+            return Duration::ZERO;
+        }
+        let pause = self.next;
+        self.next = (pause * 2).min(Self::LONGEST);
+        pause
+    }
 }
 
 /// Where the till is in the relay's stream and how the last pull went.
@@ -588,5 +630,20 @@ fn fetch(relay: &Relay<'_>, after: i64, wait_secs: u64) -> Result<Page, SyncErro
             status,
             message: body.chars().take(200).collect(),
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_to_a_minute_and_resets_after_a_pull_that_went_through() {
+        let mut b = Backoff::default();
+        let failed: Result<(), ()> = Err(());
+        let pauses: Vec<u64> = (0..8).map(|_| b.after(&failed).as_secs()).collect();
+        assert_eq!(pauses, [1, 2, 4, 8, 16, 32, 60, 60]);
+        assert_eq!(b.after(&Ok::<(), ()>(())), Duration::ZERO);
+        assert_eq!(b.after(&failed), Backoff::FIRST);
     }
 }

@@ -11,7 +11,9 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 use tempfile::TempDir;
-use versapos_core::{Currency, Money, RefundRequest, Sku, TaxMode, TenderRequest, TillId};
+use versapos_core::{
+    Currency, CustomerId, Money, RefundRequest, Sku, TaxMode, TenderRequest, TillId,
+};
 use versapos_payments::demo::DemoGateway;
 use versapos_payments::flow::{self, CardOutcome, Terminal, Timing};
 use versapos_payments::refunds::refund_order;
@@ -19,7 +21,7 @@ use versapos_payments::stripe::StripeGateway;
 use versapos_payments::sync::{apply, pull_once, pull_until_empty, Outcome, Relay, SyncError};
 use versapos_payments::{Gateway, IntentStatus, TestCard};
 use versapos_secrets::{RelayToken, StripeKey};
-use versapos_store::{NewProduct, OrderView, PendingCard, ShopSetup, Till};
+use versapos_store::{NewCustomer, NewProduct, OrderView, PendingCard, ShopSetup, Till};
 use versapos_stripe_fake::{FakeStripe, TEST_KEY};
 
 struct Shop {
@@ -102,11 +104,24 @@ impl Shop {
 
     /// A sale paid by card through the till's own flow.
     fn card_sale(&self, gw: &dyn Gateway, items: &[(&str, i64)]) -> OrderView {
+        self.card_sale_for(gw, items, None)
+    }
+
+    /// A sale paid by card through the till's own flow, for a VIP customer when given.
+    fn card_sale_for(
+        &self,
+        gw: &dyn Gateway,
+        items: &[(&str, i64)],
+        customer: Option<CustomerId>,
+    ) -> OrderView {
         let pending = {
             let mut till = self.till();
             let mut cart = till.new_cart().expect("cart");
             for (sku, qty) in items {
                 till.add_to_cart(&mut cart, sku, *qty).expect("add");
+            }
+            if let Some(id) = customer {
+                till.link_customer(&mut cart, id).expect("link customer");
             }
             till.begin_card_sale(&cart, &[TenderRequest::Card { amount: None }])
                 .expect("begin card sale")
@@ -483,6 +498,78 @@ fn a_refund_event_books_a_card_refund_whose_answer_was_lost() {
     );
 }
 
+/// A whole card refund whose answer was lost, then its events arriving before, between and after
+/// the sale's own (each twice): whatever the order, the order ends refunded once at Stripe, and
+/// the VIP's points are earned once and taken back once.
+#[test]
+fn a_refund_arriving_before_the_sales_success_converges_with_points_once() {
+    for order in permutations([
+        "charge.refunded",
+        "payment_intent.succeeded",
+        "charge.refund.updated",
+    ]) {
+        let fake = FakeStripe::start();
+        let key = StripeKey::parse(TEST_KEY).expect("the fake's key");
+        let gw = StripeGateway::new(&key, Some(&fake.url()))
+            .expect("gateway")
+            .with_retry(1, Duration::from_millis(10))
+            .with_timeout(Duration::from_secs(10));
+        let shop = shop();
+        let vip = shop
+            .till()
+            .add_customer(&NewCustomer {
+                name: "Ada Lovelace".into(),
+                email: None,
+                phone: None,
+            })
+            .expect("customer")
+            .id;
+        let sold = shop.card_sale_for(&gw, &[("COFFEE", 1), ("MILK", 1)], Some(vip));
+        let earned = shop.till().customer(vip).expect("vip").points_balance;
+        assert!(earned > 0, "the paid sale earned points");
+        let intent = sold.payments[0].intent_id.clone().expect("intent");
+        fake.cut_after("/v1/refunds", 1);
+        refund_order(&gw, &shop.till, &sold.receipt, &RefundRequest::Whole, true)
+            .expect_err("no answer");
+
+        for (n, kind) in order.iter().enumerate() {
+            let object = if kind.starts_with("charge.") {
+                json!({ "id": "ch_1", "object": "charge", "payment_intent": intent,
+                        "amount_refunded": sold.total })
+            } else {
+                json!({ "id": intent, "object": "payment_intent", "status": "succeeded",
+                        "metadata": { "payment_id": sold.payments[0].id, "till_id": "T1" } })
+            };
+            let e = event(&format!("evt_{n}"), kind, object);
+            for _ in 0..2 {
+                apply(&gw, &shop.till, &[], &e).expect("apply");
+            }
+        }
+
+        let order_now = shop.till().order(&sold.receipt).expect("order");
+        assert_eq!(
+            (order_now.status.as_str(), order_now.refunded_total),
+            ("refunded", sold.total),
+            "{order:?}"
+        );
+        assert_eq!(order_now.refunds.len(), 1, "{order:?}: one refund booked");
+        assert_eq!(
+            fake.with_sim(|s| s.intent(&intent).map(|i| i.amount_refunded)),
+            Ok(sold.total),
+            "{order:?}: one refund at Stripe"
+        );
+        let ledger = shop.till().points_ledger(vip).expect("ledger");
+        let points: Vec<i64> = ledger.iter().map(|e| e.points).collect();
+        assert_eq!(
+            points,
+            vec![earned, -earned],
+            "{order:?}: earned once, taken back once"
+        );
+        assert_eq!(shop.till().customer(vip).expect("vip").points_balance, 0);
+        assert_eq!(shop.stock("COFFEE"), 10, "{order:?}: restocked once");
+    }
+}
+
 /// A relay on loopback serving `pages` (by the `after` cursor asked); answers 401 to any other
 /// token. Returns its address and the requests' paths.
 struct TestRelay {
@@ -674,7 +761,7 @@ fn a_deferred_event_holds_the_cursor_so_the_next_pull_sees_it_again() {
 fn a_refused_token_or_a_relay_that_is_down_is_an_error_and_the_cursor_stays() {
     let shop = shop();
     let demo = DemoGateway::new();
-    shop.till().save_cursor(5, None).expect("cursor");
+    shop.till().save_cursor(5, None, 0).expect("cursor");
     let relay = serve_relay(Vec::new());
     let wrong = RelayToken::parse("wrong-token-zq7x").expect("token");
     let err = pull_once(

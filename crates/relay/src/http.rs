@@ -268,9 +268,16 @@ async fn events(
     state.metrics.served(found.len());
     // The till resumes from the last event served, else from where it asked.
     let cursor = found.last().map_or(query.after, |e| e.seq);
+    // What is left after this page (the till shows it as its backlog); counted only when the
+    // page is full, as a shorter page is everything there was.
+    let remaining = if found.len() >= PAGE as usize {
+        blocking(&state, move |store| store.count_after(shop, cursor)).await?
+    } else {
+        0
+    };
     Ok((
         [(header::CONTENT_TYPE, "application/json")],
-        events_body(&found, cursor),
+        events_body(&found, cursor, remaining),
     )
         .into_response())
 }
@@ -301,7 +308,7 @@ async fn wait_for_events(
 }
 
 /// Builds the answer by hand so each event's raw JSON is passed through untouched.
-fn events_body(found: &[StoredEvent], cursor: i64) -> String {
+fn events_body(found: &[StoredEvent], cursor: i64, remaining: i64) -> String {
     let text = |s: &str| serde_json::Value::String(s.to_string()).to_string();
     let mut body = String::from("{\"events\":[");
     for (i, e) in found.iter().enumerate() {
@@ -318,7 +325,7 @@ fn events_body(found: &[StoredEvent], cursor: i64) -> String {
             e.payload
         );
     }
-    let _ = write!(body, "],\"cursor\":{cursor}}}");
+    let _ = write!(body, "],\"cursor\":{cursor},\"remaining\":{remaining}}}");
     body
 }
 

@@ -588,6 +588,16 @@ impl EventStore for PostgresStore {
         })
     }
 
+    fn count_after(&self, shop: ShopId, after: i64) -> Result<i64, StoreError> {
+        self.with_reader(|client| {
+            let row = client.query_one(
+                "SELECT count(*) FROM events WHERE shop = $1 AND seq > $2",
+                &[&shop.0, &after],
+            )?;
+            col(&row, 0)
+        })
+    }
+
     fn on_new_events(&self, wake: Wake) {
         let config = self.config.clone();
         let closed = Arc::clone(&self.closed);

@@ -411,6 +411,14 @@ impl EventStore for SqliteStore {
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
+
+    fn count_after(&self, shop: ShopId, after: i64) -> Result<i64, StoreError> {
+        let conn = lock(&self.reader)?;
+        let n = conn
+            .prepare_cached("SELECT count(*) FROM events WHERE shop = ?1 AND seq > ?2")?
+            .query_row(params![shop.0, after], |row| row.get(0))?;
+        Ok(n)
+    }
 }
 
 #[cfg(test)]
@@ -508,6 +516,25 @@ mod tests {
             "the same id in another shop is another event"
         );
         assert_eq!(store.events_after(a_id, 0, 500).expect("events").len(), 1);
+    }
+
+    #[test]
+    fn the_count_after_a_cursor_is_the_shops_own_backlog() {
+        let (_dir, store) = store();
+        let a = ShopName::parse("a").expect("name");
+        let b = ShopName::parse("b").expect("name");
+        store.add_shop(&a, 1).expect("shop a");
+        store.add_shop(&b, 1).expect("shop b");
+        let a_id = store.shop_secrets("a").expect("lookup").expect("a").shop;
+        let b_id = store.shop_secrets("b").expect("lookup").expect("b").shop;
+        for n in 0..5 {
+            store.append(event(a_id, &format!("evt_a{n}"))).expect("a");
+        }
+        store.append(event(b_id, "evt_b0")).expect("b");
+        let second = store.events_after(a_id, 0, 2).expect("page")[1].seq;
+        assert_eq!(store.count_after(a_id, 0).expect("count"), 5);
+        assert_eq!(store.count_after(a_id, second).expect("count"), 3);
+        assert_eq!(store.count_after(b_id, 0).expect("count"), 1);
     }
 
     #[test]

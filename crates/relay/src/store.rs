@@ -183,6 +183,8 @@ pub trait EventStore: Send + Sync + 'static {
         after: i64,
         limit: u32,
     ) -> Result<Vec<StoredEvent>, StoreError>;
+    /// How many of the shop's events have a cursor above `after`: what a till still has to pull.
+    fn count_after(&self, shop: ShopId, after: i64) -> Result<i64, StoreError>;
     /// Arranges for `wake` to be called when another relay instance sharing this store stores
     /// events, so that long-polls held here answer at once. A store that only one relay
     /// instance uses has nothing to report: the HTTP layer wakes itself on its own appends.

@@ -42,6 +42,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0007_sync",
         include_str!("../../../migrations/0007_sync.sql"),
     ),
+    (
+        8,
+        "0008_sync_backlog",
+        include_str!("../../../migrations/0008_sync_backlog.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

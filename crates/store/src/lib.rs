@@ -902,10 +902,16 @@ impl Till {
         Ok(sync::state(&self.conn)?.cursor)
     }
 
-    /// Moves the cursor forward over events already applied (see [`sync::save_cursor`]).
-    pub fn save_cursor(&mut self, cursor: i64, last_event_at: Option<&str>) -> Result<()> {
+    /// Moves the cursor forward over events already applied and notes the relay's backlog for
+    /// the till (see [`sync::save_cursor`]).
+    pub fn save_cursor(
+        &mut self,
+        cursor: i64,
+        last_event_at: Option<&str>,
+        backlog: i64,
+    ) -> Result<()> {
         let at = self.moment().at;
-        sync::save_cursor(&mut self.conn, cursor, last_event_at, &at)
+        sync::save_cursor(&mut self.conn, cursor, last_event_at, backlog, &at)
     }
 
     /// Notes a pull from the relay that did not go through; the cursor stays.

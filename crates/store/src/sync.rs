@@ -21,6 +21,8 @@ pub struct SyncState {
     pub last_error: Option<String>,
     /// How many Stripe events the till has dealt with.
     pub applied_events: i64,
+    /// How many events the relay still held for the till after its last pull.
+    pub backlog: i64,
 }
 
 /// One Stripe event dealt with, and what it came to.
@@ -50,7 +52,8 @@ pub fn state(conn: &Connection) -> Result<SyncState> {
         .prepare_cached("SELECT count(*) FROM applied_events")?
         .query_row([], |r| r.get(0))?;
     conn.prepare_cached(
-        "SELECT cursor, last_event_at, last_pull_at, last_error FROM sync_state WHERE id = 1",
+        "SELECT cursor, last_event_at, last_pull_at, last_error, backlog FROM sync_state
+         WHERE id = 1",
     )?
     .query_row([], |r| {
         Ok(SyncState {
@@ -59,6 +62,7 @@ pub fn state(conn: &Connection) -> Result<SyncState> {
             last_pull_at: r.get(2)?,
             last_error: r.get(3)?,
             applied_events: applied,
+            backlog: r.get(4)?,
         })
     })
     .optional()?
@@ -114,14 +118,15 @@ pub fn applied_events(conn: &Connection, limit: i64) -> Result<Vec<AppliedEvent>
     Ok(rows.collect::<std::result::Result<_, _>>()?)
 }
 
-/// Moves the cursor forward (never back) over events already applied, and notes the pull as
-/// gone through. The events' own records are written with them ([`mark_applied`]); moving the
-/// cursor after them means a crash in between only makes the till see them again, as
-/// duplicates.
+/// Moves the cursor forward (never back) over events already applied, notes the pull as gone
+/// through and what the relay still holds for the till (`backlog`). The events' own records are
+/// written with them ([`mark_applied`]); moving the cursor after them means a crash in between
+/// only makes the till see them again, as duplicates.
 pub fn save_cursor(
     conn: &mut Connection,
     cursor: i64,
     last_event_at: Option<&str>,
+    backlog: i64,
     at: &str,
 ) -> Result<()> {
     if cursor < 0 {
@@ -130,15 +135,21 @@ pub fn save_cursor(
             "the relay's cursor is never negative",
         ));
     }
+    if backlog < 0 {
+        return Err(TillError::invalid(
+            "backlog",
+            "the relay never holds fewer than no events",
+        ));
+    }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     tx.prepare_cached(
         "UPDATE sync_state SET
              last_event_at = CASE WHEN ?1 > cursor THEN coalesce(?2, last_event_at)
                                   ELSE last_event_at END,
-             cursor = max(cursor, ?1), last_pull_at = ?3, last_error = NULL
+             cursor = max(cursor, ?1), last_pull_at = ?3, last_error = NULL, backlog = ?4
          WHERE id = 1",
     )?
-    .execute(params![cursor, last_event_at, at])?;
+    .execute(params![cursor, last_event_at, at, backlog])?;
     tx.commit()?;
     Ok(())
 }

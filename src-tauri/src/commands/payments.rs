@@ -491,7 +491,7 @@ pub fn pull_from_relay(
 }
 
 /// Whether the till hears from the webhook relay: set up or not, where it is in the stream, the
-/// last event and the last problem.
+/// last event, what is still waiting there and the last problem.
 #[derive(Clone, Debug, Serialize, TS)]
 pub struct SyncStatus {
     pub configured: bool,
@@ -502,6 +502,8 @@ pub struct SyncStatus {
     pub last_pull_at: Option<String>,
     pub last_error: Option<String>,
     pub applied_events: i64,
+    /// Events the relay still held for the till after its last pull.
+    pub backlog: i64,
 }
 
 #[tauri::command]
@@ -520,6 +522,7 @@ pub async fn sync_status<R: Runtime>(app: AppHandle<R>) -> CommandResult<SyncSta
             last_pull_at: state.last_pull_at,
             last_error: state.last_error,
             applied_events: state.applied_events,
+            backlog: state.backlog,
         })
     })
     .await

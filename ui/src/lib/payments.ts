@@ -195,11 +195,19 @@ export function lockHeld(): boolean {
   return cardDialogsOpen > 0;
 }
 
-/** One line on how the till hears from the webhook relay. */
+const events = (n: number) => `${n} ${n === 1 ? "event" : "events"}`;
+
+/** One line on how the till hears from the webhook relay, with what is still waiting there. */
 export function syncSummary(s: SyncStatus | null): string {
   if (!s) return "";
   if (!s.configured) return "No webhook relay is set up: the till asks Stripe itself (every minute for payments in doubt).";
-  if (s.last_error) return `The relay cannot be reached: ${s.last_error}`;
+  const waiting = s.backlog > 0 ? `${events(s.backlog)} waiting at the relay` : "";
+  if (s.last_error) {
+    const known = waiting ? ` At the last pull, ${waiting}.` : "";
+    return `The last pull from the relay failed: ${s.last_error}. The till tries again by itself.${known}`;
+  }
+  if (!s.last_pull_at) return `Set up with ${s.relay_url ?? "the relay"}; the till has not pulled from it yet.`;
   const last = s.last_event_at ? `last event ${s.last_event_at}` : "no events yet";
-  return `Connected to ${s.relay_url ?? "the relay"}: ${s.applied_events} events applied, ${last}.`;
+  const backlog = waiting ? `catching up, ${waiting}` : "up to date";
+  return `Connected to ${s.relay_url ?? "the relay"}: ${events(s.applied_events)} applied, ${last}; ${backlog}.`;
 }

@@ -22,7 +22,7 @@ fn the_cursor_starts_at_zero_only_moves_forward_and_survives_a_restart() {
         "an error leaves the cursor"
     );
     t.till
-        .save_cursor(7, Some("2025-03-14T10:00:00Z"))
+        .save_cursor(7, Some("2025-03-14T10:00:00Z"), 12)
         .expect("save");
     let s = t.till.sync_state().expect("state");
     assert_eq!(s.cursor, 7);
@@ -32,8 +32,9 @@ fn the_cursor_starts_at_zero_only_moves_forward_and_survives_a_restart() {
         "a pull that went through clears the error"
     );
     assert!(s.last_pull_at.is_some());
+    assert_eq!(s.backlog, 12, "what the relay still holds is noted");
     t.till
-        .save_cursor(3, Some("2025-03-13T09:00:00Z"))
+        .save_cursor(3, Some("2025-03-13T09:00:00Z"), 0)
         .expect("save older");
     let s = t.till.sync_state().expect("state");
     assert_eq!(
@@ -41,8 +42,13 @@ fn the_cursor_starts_at_zero_only_moves_forward_and_survives_a_restart() {
         (7, Some("2025-03-14T10:00:00Z")),
         "the cursor never moves back"
     );
+    assert_eq!(s.backlog, 0, "the backlog is the last pull's");
     assert!(
-        t.till.save_cursor(-1, None).is_err(),
+        t.till.save_cursor(8, None, -1).is_err(),
+        "a negative backlog is refused"
+    );
+    assert!(
+        t.till.save_cursor(-1, None, 0).is_err(),
         "a negative cursor is refused"
     );
     let t = t.restart();

@@ -34,7 +34,7 @@ beforeEach(() => {
   ]);
   api.paymentsStatus.mockResolvedValue({ mode: "test", reader: null, problem: null, in_doubt: 0 });
   api.syncStatus.mockResolvedValue({
-    configured: false, relay_url: null, cursor: 0, last_event_at: null, last_pull_at: null, last_error: null, applied_events: 0,
+    configured: false, relay_url: null, cursor: 0, last_event_at: null, last_pull_at: null, last_error: null, applied_events: 0, backlog: 0,
   });
 });
 afterEach(cleanupScreen);
@@ -49,20 +49,46 @@ describe("Payments tab", () => {
     cleanupScreen();
     api.syncStatus.mockResolvedValue({
       configured: true, relay_url: "https://relay.example", cursor: 42, last_event_at: "2026-11-28T10:00:00Z",
-      last_pull_at: "2026-11-28T10:00:05Z", last_error: null, applied_events: 17,
+      last_pull_at: "2026-11-28T10:00:05Z", last_error: null, applied_events: 17, backlog: 0,
     });
     await start();
     expect(text("[data-testid=sync-status]")).toBe(
-      "Connected to https://relay.example: 17 events applied, last event 2026-11-28T10:00:00Z.",
+      "Connected to https://relay.example: 17 events applied, last event 2026-11-28T10:00:00Z; up to date.",
     );
     expect(text("[data-testid=sync-cursor]")).toContain("42");
     cleanupScreen();
     api.syncStatus.mockResolvedValue({
       configured: true, relay_url: "https://relay.example", cursor: 42, last_event_at: null,
-      last_pull_at: null, last_error: "the relay refused this till's token", applied_events: 0,
+      last_pull_at: "2026-11-28T10:00:05Z", last_error: "the relay refused this till's token", applied_events: 0,
+      backlog: 0,
     });
     await start();
     expect(text("[data-testid=sync-status]")).toContain("refused this till's token");
+  });
+
+  it("shows the backlog while the till catches up, and follows it as it shrinks", async () => {
+    vi.useFakeTimers();
+    try {
+      api.syncStatus.mockResolvedValue({
+        configured: true, relay_url: "https://relay.example", cursor: 500, last_event_at: "2026-11-28T10:00:00Z",
+        last_pull_at: "2026-11-28T10:00:05Z", last_error: null, applied_events: 500, backlog: 9500,
+      });
+      await start();
+      expect(text("[data-testid=sync-status]")).toBe(
+        "Connected to https://relay.example: 500 events applied, last event 2026-11-28T10:00:00Z; " +
+          "catching up, 9500 events waiting at the relay.",
+      );
+      api.syncStatus.mockResolvedValue({
+        configured: true, relay_url: "https://relay.example", cursor: 10000, last_event_at: "2026-11-28T10:00:09Z",
+        last_pull_at: "2026-11-28T10:00:10Z", last_error: null, applied_events: 10000, backlog: 0,
+      });
+      await vi.advanceTimersByTimeAsync(5_000);
+      expect(text("[data-testid=sync-status]")).toBe(
+        "Connected to https://relay.example: 10000 events applied, last event 2026-11-28T10:00:09Z; up to date.",
+      );
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("lists the readers with their state, location and which one this till uses", async () => {

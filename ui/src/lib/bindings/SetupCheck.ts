@@ -6,7 +6,7 @@
 export type SetupCheck = { 
 /**
  * Stable, for scripts and the UI: `key`, `key_format`, `key_env`, `api`, `mode`,
- * `key_kind`, `stripe`, `clock`, `reader`, `live`.
+ * `key_kind`, `stripe`, `clock`, `reader`, `live`, `relay`, `webhook`.
  */
 id: string, title: string, 
 /**

@@ -2,10 +2,14 @@
 
 /**
  * Whether the till hears from the webhook relay: set up or not, where it is in the stream, the
- * last event and the last problem.
+ * last event, what is still waiting there and the last problem.
  */
 export type SyncStatus = { configured: boolean, 
 /**
  * The relay's address (never the till's token).
  */
-relay_url: string | null, cursor: number, last_event_at: string | null, last_pull_at: string | null, last_error: string | null, applied_events: number, };
+relay_url: string | null, cursor: number, last_event_at: string | null, last_pull_at: string | null, last_error: string | null, applied_events: number, 
+/**
+ * Events the relay still held for the till after its last pull.
+ */
+backlog: number, };
