@@ -15,6 +15,61 @@ pub enum IdError {
     Barcode(String),
     #[error("till id '{0}' must be 1 to 32 letters, digits, '-' or '_'")]
     TillId(String),
+    #[error("card UID '{0}' must be 4, 7 or 10 bytes in hex (8, 14 or 20 hex digits; spaces and ':' allowed)")]
+    CardUid(String),
+}
+
+/// The UID a VIP card answers with on an NFC reader (ISO 14443-A: 4, 7 or 10 bytes), kept as
+/// upper-case hex without separators ("04A1B2C3D4E5F6"). It identifies a card; it does not prove
+/// one is genuine (a UID can be copied), so it only ever links a customer, never pays.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct CardUid(String);
+
+impl CardUid {
+    /// Reads a UID as people and readers write it: "04a1b2c3", "04 A1 B2 C3", "04:A1:B2:C3".
+    pub fn parse(s: &str) -> Result<Self, IdError> {
+        let hex: String = s
+            .trim()
+            .chars()
+            .filter(|c| !matches!(c, ' ' | ':' | '-'))
+            .collect();
+        let ok = matches!(hex.len(), 8 | 14 | 20) && hex.bytes().all(|b| b.is_ascii_hexdigit());
+        if ok {
+            Ok(CardUid(hex.to_ascii_uppercase()))
+        } else {
+            Err(IdError::CardUid(s.trim().to_string()))
+        }
+    }
+
+    /// The UID from the bytes a reader returned.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, IdError> {
+        let hex: String = bytes.iter().map(|b| format!("{b:02X}")).collect();
+        CardUid::parse(&hex)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for CardUid {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl TryFrom<String> for CardUid {
+    type Error = IdError;
+    fn try_from(s: String) -> Result<Self, IdError> {
+        CardUid::parse(&s)
+    }
+}
+
+impl From<CardUid> for String {
+    fn from(u: CardUid) -> String {
+        u.0
+    }
 }
 
 /// A stock-keeping unit: the shop's own product code.
@@ -153,5 +208,27 @@ mod tests {
             receipt_label(&TillId::parse("T1").expect("till"), 42),
             "T1-000042"
         );
+    }
+
+    #[test]
+    fn card_uids_are_4_7_or_10_bytes_of_hex_kept_upper_case_without_separators() {
+        assert_eq!(
+            CardUid::parse("04 a1:b2-c3").map(|u| u.to_string()),
+            Ok("04A1B2C3".to_string())
+        );
+        assert_eq!(
+            CardUid::from_bytes(&[0x04, 0xA1, 0xB2, 0xC3, 0xD4, 0xE5, 0xF6]).map(|u| u.to_string()),
+            Ok("04A1B2C3D4E5F6".to_string())
+        );
+        for bad in [
+            "",
+            "04A1B2",
+            "04A1B2C3D4",
+            "04A1B2CZ",
+            "04A1B2C3D4E5F6A7B8C9D0E1",
+        ] {
+            assert!(CardUid::parse(bad).is_err(), "{bad:?} is refused");
+        }
+        assert!(CardUid::from_bytes(&[1, 2]).is_err());
     }
 }
