@@ -103,10 +103,7 @@ pub fn settle_payment(
     till: &dyn TillAccess,
     payment_id: &str,
 ) -> Result<Settlement, FlowError> {
-    let pending = on(till, |t| t.pending_cards())?
-        .into_iter()
-        .find(|p| p.payment_id == payment_id);
-    let Some(p) = pending else {
+    let Some(p) = on(till, |t| t.find_pending_card(payment_id))? else {
         let found = on(till, |t| t.card_payment(payment_id))?.ok_or_else(|| {
             FlowError::Till(versapos_store::TillError::UnknownPayment(payment_id.into()))
         })?;
@@ -287,9 +284,7 @@ fn apply_intent_event(
             if busy.iter().any(|b| b == pid) {
                 return Ok(deferred_busy(&found.receipt));
             }
-            let known = on(till, |t| t.pending_cards())?
-                .into_iter()
-                .find(|p| p.payment_id == pid);
+            let known = on(till, |t| t.find_pending_card(pid))?;
             match known {
                 Some(p) if p.intent_id.is_none() => {
                     let intent = match gateway.intent(intent_id) {

@@ -890,6 +890,11 @@ impl Till {
         sales::pending_card(&self.conn, payment_id)
     }
 
+    /// The card payment `payment_id` if its order still waits for it; None once settled.
+    pub fn find_pending_card(&self, payment_id: &str) -> Result<Option<PendingCard>> {
+        sales::find_pending_card(&self.conn, payment_id)
+    }
+
     // The relay: where the till is in its event stream, and the Stripe events dealt with.
 
     /// Where the till is in the relay's stream and how the last pull went.

@@ -397,14 +397,28 @@ pub fn record_decline(conn: &Connection, payment_id: &str, decline: Option<&str>
 
 /// Card payments whose order is still waiting for them, oldest first.
 pub fn pending_cards(conn: &Connection) -> Result<Vec<PendingCard>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT o.id, o.till_id, o.number, p.id, p.amount, o.currency, p.intent_id, p.reader_id,
-             o.created_at
+    pending_cards_where(conn, None)
+}
+
+/// The card payment `payment_id` if its order still waits for it (one indexed look-up, however
+/// many payments wait).
+pub fn find_pending_card(conn: &Connection, payment_id: &str) -> Result<Option<PendingCard>> {
+    Ok(pending_cards_where(conn, Some(payment_id))?
+        .into_iter()
+        .next())
+}
+
+fn pending_cards_where(conn: &Connection, payment_id: Option<&str>) -> Result<Vec<PendingCard>> {
+    const SELECT: &str = "SELECT o.id, o.till_id, o.number, p.id, p.amount, o.currency,
+             p.intent_id, p.reader_id, o.created_at
          FROM orders o JOIN payments p ON p.order_id = o.id AND p.tender = 'card'
-         WHERE o.status = 'payment_pending'
-         ORDER BY o.created_at",
-    )?;
-    let rows = stmt.query_map([], |r| {
+         WHERE o.status = 'payment_pending'";
+    // Two statements, so the look-up by id uses the payments' primary key.
+    let mut stmt = match payment_id {
+        Some(_) => conn.prepare_cached(&format!("{SELECT} AND p.id = ?1"))?,
+        None => conn.prepare_cached(&format!("{SELECT} ORDER BY o.created_at"))?,
+    };
+    let rows = stmt.query_map(rusqlite::params_from_iter(payment_id), |r| {
         let till: String = r.get(1)?;
         let number: i64 = r.get(2)?;
         Ok(PendingCard {
@@ -424,9 +438,7 @@ pub fn pending_cards(conn: &Connection) -> Result<Vec<PendingCard>> {
 
 /// One card payment waiting for its card, by its id.
 pub fn pending_card(conn: &Connection, payment_id: &str) -> Result<PendingCard> {
-    pending_cards(conn)?
-        .into_iter()
-        .find(|p| p.payment_id == payment_id)
+    find_pending_card(conn, payment_id)?
         .ok_or_else(|| TillError::UnknownPayment(payment_id.to_string()))
 }
 
