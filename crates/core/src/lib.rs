@@ -17,7 +17,9 @@ pub mod tender;
 
 pub use cart::{Cart, CartError, CartLine, Discount, PricedCart, PricedLine, TaxBreakdown};
 pub use clock::{Clock, FixedClock};
-pub use ids::{receipt_label, Barcode, CardUid, CustomerId, IdError, OrderId, ProductId, Sku, TillId};
+pub use ids::{
+    receipt_label, Barcode, CardUid, CustomerId, IdError, OrderId, ProductId, Sku, TillId,
+};
 pub use loyalty::{LoyaltyError, LoyaltyRules};
 pub use money::{Currency, Money, MoneyError};
 pub use order::OrderStatus;
