@@ -39,6 +39,10 @@ const COMMANDS: &[&str] = &[
     "import_products",
     "export_products",
     "customer_detail",
+    "customer_by_card",
+    "link_card",
+    "block_card",
+    "replace_card",
     "find_orders",
     "refund_order",
     "void_order",
@@ -66,6 +70,9 @@ const COMMANDS: &[&str] = &[
     "payments_in_doubt",
     "reconcile_payments",
     "sync_status",
+    "nfc_readers",
+    "nfc_checks",
+    "choose_nfc_reader",
 ];
 
 fn main() {

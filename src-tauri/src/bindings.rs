@@ -7,6 +7,8 @@ use crate::error::CommandError;
 use std::path::PathBuf;
 use ts_rs::{Config, ExportError, TS};
 use versapos_core::{LoyaltyRules, Permission, Role, TaxMode, TaxRate};
+use versapos_nfc::doctor::NfcCheck;
+use versapos_nfc::{NfcEvent, NfcReader};
 use versapos_payments::doctor::{SetupCheck, SetupReport};
 use versapos_payments::flow::{
     CardOutcome, CardProgress, CardStage, ReconcileLine, ReconcileReport, SettledAs,
@@ -16,8 +18,9 @@ use versapos_store::{
     refunds::{RefundLineView, RefundTenderView},
     reports::{PeriodRow, ProductRow, ReportRows, StaffRow, TenderRow, Totals},
     sales::{LineView, ParkedItem, PaymentView, RefundSummary, TaxLineView},
-    Actor, CartLineView, CartView, Customer, ImportProblem, ImportSummary, OrderSummary, OrderView,
-    ParkedCart, PointsEntry, Product, RefundView, Report, ReportBy, Shop, StaffMember,
+    Actor, BlockedCard, CardLookup, CartLineView, CartView, Customer, ImportProblem, ImportSummary,
+    OrderSummary, OrderView, ParkedCart, PointsEntry, Product, RefundView, Report, ReportBy, Shop,
+    StaffMember,
 };
 
 /// Where the bindings live, relative to the repository root.
@@ -52,6 +55,8 @@ pub fn render_all() -> Result<Vec<(String, String)>, ExportError> {
     render::<LoyaltyRules>(&mut f)?;
     render::<Product>(&mut f)?;
     render::<Customer>(&mut f)?;
+    render::<CardLookup>(&mut f)?;
+    render::<BlockedCard>(&mut f)?;
     render::<CartView>(&mut f)?;
     render::<CartLineView>(&mut f)?;
     render::<OrderView>(&mut f)?;
@@ -116,6 +121,10 @@ pub fn render_all() -> Result<Vec<(String, String)>, ExportError> {
     render::<TestCard>(&mut f)?;
     render::<SetupReport>(&mut f)?;
     render::<SetupCheck>(&mut f)?;
+    // The NFC readers' events and findings.
+    render::<NfcEvent>(&mut f)?;
+    render::<NfcReader>(&mut f)?;
+    render::<NfcCheck>(&mut f)?;
     render::<CommandError>(&mut f)?;
     f.sort();
     // One import for the UI: `import type { CartView } from "$lib/bindings"`.

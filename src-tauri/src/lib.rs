@@ -5,6 +5,7 @@
 pub mod bindings;
 pub mod commands;
 pub mod error;
+pub mod nfc;
 pub mod payments;
 pub mod state;
 
@@ -20,7 +21,7 @@ pub const STORE_FILE: &str = "store.db";
 
 /// Registers every command on a builder; shared by the app and the tests' mock app.
 pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
-    use commands::{catalog, customers, orders, payments, register, reports, shop, staff};
+    use commands::{catalog, customers, nfc, orders, payments, register, reports, shop, staff};
     builder.invoke_handler(tauri::generate_handler![
         shop::app_status,
         shop::start_demo,
@@ -54,6 +55,10 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         customers::find_customers,
         customers::add_customer,
         customers::customer_detail,
+        customers::customer_by_card,
+        customers::link_card,
+        customers::block_card,
+        customers::replace_card,
         orders::order,
         orders::find_orders,
         orders::refund_order,
@@ -82,6 +87,9 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         payments::check_setup,
         payments::payments_in_doubt,
         payments::reconcile_payments,
+        nfc::nfc_readers,
+        nfc::nfc_checks,
+        nfc::choose_nfc_reader,
     ])
 }
 
@@ -166,6 +174,7 @@ pub fn run() {
             }
             settle_payments_in_doubt(app.handle().clone());
             sync_with_relay(app.handle().clone());
+            watch_nfc_readers(app.handle());
             Ok(())
         })
         .build(tauri::generate_context!());
@@ -243,6 +252,19 @@ fn sync_with_relay<R: Runtime>(app: tauri::AppHandle<R>) {
     if let Err(e) = spawned {
         tracing::error!(error = %e, "cannot start the relay sync");
     }
+}
+
+/// Watches the NFC readers for VIP card taps (the shop's chosen reader, else any) and sends them
+/// to the window.
+fn watch_nfc_readers<R: Runtime>(app: &tauri::AppHandle<R>) {
+    let chosen = app
+        .state::<Desktop>()
+        .register()
+        .ok()
+        .and_then(|r| r.till.shop().ok().and_then(|s| s.nfc_reader.clone()));
+    let watch = nfc::NfcWatch::default();
+    watch.start(app.clone(), chosen);
+    app.manage(watch);
 }
 
 /// Holds the log writer's guard in the app's state.

@@ -1,5 +1,5 @@
-//! `versapos customers`: enrolling with checked details, and the points balance after earning
-//! and spending.
+//! `versapos customers`: enrolling with checked details, the points balance after earning
+//! and spending, and VIP cards linked, found, blocked and replaced.
 
 use crate::support::{array, int, text, Till};
 
@@ -138,4 +138,139 @@ fn points_are_earned_per_whole_pound_paid_and_spent_with_pay_points() {
         plain.contains("points  5\n"),
         "plain `customers show` prints the balance:\n{plain}"
     );
+}
+
+/// `customers find-card --json UID`: exit code and the parsed `card`.
+fn find_card(till: &Till, uid: &str) -> (Option<i32>, serde_json::Value) {
+    let r = till.run(&["--json", "customers", "find-card", uid]);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap_or_else(|e| {
+        panic!(
+            "find-card {uid} prints JSON ({e}): {}\n{}",
+            r.stdout, r.stderr
+        )
+    });
+    (r.code, v["card"].clone())
+}
+
+#[test]
+fn vip_cards_are_linked_found_blocked_and_replaced_with_the_points_kept() {
+    let till = Till::gbp_with_catalog();
+    let ann = int(
+        &till.json(&[
+            "customers",
+            "add",
+            "--name",
+            "Ann Lee",
+            "--card",
+            "04 a1 b2 c3",
+        ])["customer"],
+        "id",
+    );
+    let ben = till.add_customer("Ben Ode");
+    let (ann_id, ben_id) = (ann.to_string(), ben.to_string());
+    till.json(&[
+        "sale",
+        "--item",
+        "TEA:4",
+        "--customer",
+        &ann_id,
+        "--pay",
+        "cash",
+    ]);
+    let points = till.points(ann);
+    assert!(points > 0, "Ann earned points: {points}");
+
+    let (code, card) = find_card(&till, "04A1B2C3");
+    assert_eq!(code, Some(0), "a VIP's card is found: {card}");
+    assert_eq!(text(&card, "kind"), "vip");
+    assert_eq!(text(&card, "name"), "Ann Lee");
+    assert_eq!(int(&card, "points_balance"), points);
+    let plain = till.ok(&["customers", "find-card", "04:A1:B2:C3"]);
+    assert!(plain.contains("Ann Lee"), "{plain}");
+    let (code, card) = find_card(&till, "0BADCAFE");
+    assert_eq!(code, Some(1), "an unknown card exits 1");
+    assert_eq!(text(&card, "kind"), "unknown");
+
+    // Bad input names the field and exits 2.
+    let r = till.refused(&["customers", "link-card", &ben_id, "not-a-uid"]);
+    assert!(r.message.starts_with("uid"), "{}", r.message);
+    let r = till.refused(&["customers", "find-card", "123"]);
+    assert!(r.message.starts_with("uid"), "{}", r.message);
+    let r = till.refused(&["customers", "link-card", &ben_id, "04A1B2C3"]);
+    assert_eq!(r.code, "card_in_use", "{}", r.message);
+    assert!(r.message.starts_with("uid"), "{}", r.message);
+    let r = till.refused(&["customers", "link-card", "999", "0A0B0C0D"]);
+    assert_eq!(r.code, "unknown_customer", "{}", r.message);
+
+    let linked = till.json(&["customers", "link-card", &ben_id, "0a0b0c0d"]);
+    assert_eq!(text(&linked["customer"], "card_uid"), "0A0B0C0D");
+    till.json(&["customers", "link-card", &ben_id, "0A0B0C0D"]);
+
+    // Ben loses his card: blocked, it finds nobody and can never be linked again.
+    let blocked = till.json(&["customers", "block-card", "0A0B0C0D", "--reason", "lost"]);
+    assert_eq!(int(&blocked["blocked"], "customer_id"), ben);
+    assert_eq!(text(&blocked["blocked"], "reason"), "lost");
+    let (code, card) = find_card(&till, "0A0B0C0D");
+    assert_eq!(code, Some(1), "a blocked card exits 1");
+    assert_eq!(text(&card, "kind"), "blocked");
+    assert!(card.get("name").is_none(), "it names nobody: {card}");
+    let r = till.refused(&["customers", "link-card", &ben_id, "0A0B0C0D"]);
+    assert_eq!(r.code, "card_blocked", "{}", r.message);
+    assert!(r.message.starts_with("uid"), "{}", r.message);
+
+    // Ann's card is replaced: the old one blocked, the new one hers with her points.
+    let r = till.refused(&["customers", "replace-card", "04A1B2C3", "0A0B0C0D"]);
+    assert_eq!(r.code, "card_blocked", "{}", r.message);
+    assert!(r.message.starts_with("new_uid"), "{}", r.message);
+    let replaced = till.json(&["customers", "replace-card", "04A1B2C3", "11223344"]);
+    assert_eq!(int(&replaced["customer"], "id"), ann);
+    assert_eq!(text(&replaced["customer"], "card_uid"), "11223344");
+    let (code, card) = find_card(&till, "11223344");
+    assert_eq!(code, Some(0));
+    assert_eq!(
+        int(&card, "points_balance"),
+        points,
+        "the points moved with Ann"
+    );
+    assert_eq!(
+        find_card(&till, "04A1B2C3").0,
+        Some(1),
+        "the old card is blocked"
+    );
+    let verified = till.json(&["journal", "verify"]);
+    assert_eq!(verified["ok"], serde_json::Value::Bool(true), "{verified}");
+}
+
+#[test]
+fn a_cashier_links_cards_but_blocking_and_replacing_them_needs_a_manager() {
+    let till = Till::gbp();
+    let r = till.run_with_new_pin(
+        "9999",
+        &["staff", "add", "--name", "Ada", "--role", "admin"],
+    );
+    assert_eq!(r.code, Some(0), "first admin: {}", r.stderr);
+    till.as_staff(Some(("Ada", "9999")));
+    for (name, role, pin) in [("Morgan", "manager", "2222"), ("Sam", "cashier", "1111")] {
+        let r = till.run_with_new_pin(pin, &["staff", "add", "--name", name, "--role", role]);
+        assert_eq!(r.code, Some(0), "{name}: {}", r.stderr);
+    }
+    till.as_staff(Some(("Sam", "1111")));
+    let id = till.add_customer("Cleo Park").to_string();
+    till.json(&["customers", "link-card", &id, "04A1B2C3"]);
+    for args in [
+        vec!["customers", "block-card", "04A1B2C3"],
+        vec!["customers", "replace-card", "04A1B2C3", "0A0B0C0D"],
+    ] {
+        let r = till.refused(&args);
+        assert_eq!(r.code, "not_permitted", "{args:?}");
+        assert!(
+            r.message.contains("manage_vip_cards"),
+            "{args:?}: {}",
+            r.message
+        );
+    }
+    assert_eq!(find_card(&till, "04A1B2C3").0, Some(0), "still Cleo's");
+    till.as_staff(Some(("Morgan", "2222")));
+    let blocked = till.json(&["customers", "block-card", "04A1B2C3"]);
+    assert_eq!(text(&blocked["blocked"], "blocked_by"), "Morgan");
 }

@@ -12,6 +12,8 @@ mod doctor;
 mod init;
 mod journal;
 mod keys;
+#[cfg(target_os = "linux")]
+mod nfc;
 mod products;
 mod refunds;
 #[cfg(unix)]

@@ -79,6 +79,33 @@ pub enum Command {
     /// the till's token, kept in the OS keychain.
     #[command(subcommand)]
     Relay(RelayCmd),
+    /// NFC readers for VIP cards (PC/SC): list them, or watch for cards tapped on them. Needs
+    /// no store and nobody signed in.
+    #[command(subcommand)]
+    Nfc(NfcCmd),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum NfcCmd {
+    /// The NFC readers the PC/SC service sees, and whether a card is on each; exits 1 when the
+    /// service is not running or no reader is plugged in.
+    Readers,
+    /// Print each card tapped (its reader and UID), one line per tap (with --json, one JSON
+    /// object per line for every event), until stopped.
+    Watch(NfcWatchArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct NfcWatchArgs {
+    /// Exit after the first tap.
+    #[arg(long)]
+    pub once: bool,
+    /// With --once: exit 1 if no card is tapped within this many seconds.
+    #[arg(long, value_name = "SECONDS", requires = "once")]
+    pub timeout: Option<u64>,
+    /// Watch only this reader (its name as `versapos nfc readers` prints it).
+    #[arg(long, value_name = "NAME")]
+    pub reader: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -199,7 +226,8 @@ pub enum SettingsCmd {
     /// Show the shop's settings.
     Show,
     /// Change a setting: shop-name, tax-mode, cash-rounding (none|0.05|0.10), loyalty-earn,
-    /// loyalty-redeem, low-stock-level, default-tax-rate.
+    /// loyalty-redeem, low-stock-level, default-tax-rate, lock-minutes, discount-limit,
+    /// card-reader, nfc-reader (a reader's name as `nfc readers` lists it, or any).
     Set { key: String, value: String },
     /// Add or change a tax rate.
     TaxRate { name: String, percent: String },
@@ -366,6 +394,9 @@ pub enum CustomersCmd {
         email: Option<String>,
         #[arg(long)]
         phone: Option<String>,
+        /// The VIP card they are given (its UID in hex), linked as they are enrolled.
+        #[arg(long, value_name = "UID")]
+        card: Option<String>,
     },
     /// List customers, optionally matching a name, email or phone.
     List {
@@ -376,6 +407,38 @@ pub enum CustomersCmd {
     },
     /// A customer with their points balance and history.
     Show { id: i64 },
+    /// Give a customer who has no VIP card yet their card (UID in hex: "04A1B2C3D4E5F6",
+    /// spaces or ':' allowed). Linking their own card again changes nothing.
+    LinkCard {
+        /// The customer's id.
+        id: i64,
+        /// The card's UID in hex.
+        uid: String,
+    },
+    /// Who a VIP card belongs to. Exit 0 and the customer for a VIP's card; exit 1 for a card
+    /// that is blocked or unknown (with --json: {"card": {"kind": "blocked"|"unknown", ...}}),
+    /// so a script can test `if versapos customers find-card UID`.
+    FindCard {
+        /// The card's UID in hex.
+        uid: String,
+    },
+    /// Block a lost VIP card (a manager's): it comes off its customer, who keeps their points,
+    /// and can never be linked again.
+    BlockCard {
+        /// The lost card's UID in hex.
+        uid: String,
+        /// Why, for the record: "lost", "stolen"…
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Replace a lost VIP card with a new one (a manager's): the old card is blocked and the new
+    /// one linked to the same customer, points and all, in one go.
+    ReplaceCard {
+        /// The lost card's UID in hex (it may already be blocked).
+        old_uid: String,
+        /// The new card's UID in hex.
+        new_uid: String,
+    },
 }
 
 #[derive(Args, Debug)]

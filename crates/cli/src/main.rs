@@ -3,6 +3,7 @@
 
 mod args;
 mod doctor;
+mod nfc;
 mod print;
 mod sync;
 
@@ -20,7 +21,9 @@ use versapos_core::{
 };
 use versapos_payments::flow::{self, CardOutcome, FlowError, Terminal, Timing};
 use versapos_payments::{setup, GatewayError, TestCard};
-use versapos_store::{NewCustomer, NewProduct, ReportBy, ShopSetup, Till, TillError};
+use versapos_store::{
+    parse_card_uid, CardLookup, NewCustomer, NewProduct, ReportBy, ShopSetup, Till, TillError,
+};
 
 /// What can stop a command.
 #[derive(Debug, thiserror::Error)]
@@ -43,6 +46,9 @@ enum CliError {
     /// Pulling from the webhook relay failed; exit 1.
     #[error(transparent)]
     Sync(#[from] versapos_payments::sync::SyncError),
+    /// The NFC readers (no service, no reader, no tap in time); exit 1.
+    #[error(transparent)]
+    Nfc(#[from] versapos_nfc::NfcError),
 }
 
 impl From<GatewayError> for CliError {
@@ -61,6 +67,7 @@ impl CliError {
             CliError::Payment(e) => e.code(),
             CliError::CardNotPaid { code, .. } => code,
             CliError::Sync(e) => e.code(),
+            CliError::Nfc(e) => e.code(),
         }
     }
 
@@ -133,6 +140,11 @@ fn default_db() -> Result<PathBuf> {
 }
 
 fn run(cli: Cli) -> Result<()> {
+    // The NFC readers need no store: nothing is opened (or created) for them.
+    let cli = match cli.command {
+        Command::Nfc(cmd) => return nfc::run(&cmd, &print::Out { json: cli.json }),
+        _ => cli,
+    };
     // Read here rather than by clap: an empty VERSAPOS_DB means unset, and clap would refuse it
     // as an empty --db even when --db is given.
     let path = match cli.db {
@@ -311,8 +323,14 @@ fn run(cli: Cli) -> Result<()> {
             out.refund(&refund);
         }
         Command::Customers(cmd) => match cmd {
-            CustomersCmd::Add { name, email, phone } => {
-                let c = till.add_customer(&NewCustomer { name, email, phone })?;
+            CustomersCmd::Add {
+                name,
+                email,
+                phone,
+                card,
+            } => {
+                let card = card.map(|c| parse_card_uid(&c, "card")).transpose()?;
+                let c = till.enrol_customer(&NewCustomer { name, email, phone }, card.as_ref())?;
                 out.customer(&c, None);
             }
             CustomersCmd::List { search, limit } => {
@@ -322,6 +340,33 @@ fn run(cli: Cli) -> Result<()> {
                 let c = till.customer(CustomerId(id))?;
                 let ledger = till.points_ledger(CustomerId(id))?;
                 out.customer(&c, Some(&ledger));
+            }
+            CustomersCmd::LinkCard { id, uid } => {
+                let uid = parse_card_uid(&uid, "uid")?;
+                out.customer(&till.link_card(CustomerId(id), &uid)?, None);
+            }
+            CustomersCmd::FindCard { uid } => {
+                let uid = parse_card_uid(&uid, "uid")?;
+                let found = till.customer_by_card(&uid)?;
+                out.card_lookup(&uid, &found);
+                match found {
+                    CardLookup::Vip(_) => {}
+                    CardLookup::Blocked { .. } => {
+                        return Err(CliError::Failed(format!("card {uid} is blocked")))
+                    }
+                    CardLookup::Unknown => {
+                        return Err(CliError::Failed(format!("card {uid} is nobody's card")))
+                    }
+                }
+            }
+            CustomersCmd::BlockCard { uid, reason } => {
+                let uid = parse_card_uid(&uid, "uid")?;
+                out.blocked_card(&till.block_card(&uid, reason.as_deref())?);
+            }
+            CustomersCmd::ReplaceCard { old_uid, new_uid } => {
+                let old = parse_card_uid(&old_uid, "old_uid")?;
+                let new = parse_card_uid(&new_uid, "new_uid")?;
+                out.customer(&till.replace_card(&old, &new)?, None);
             }
         },
         Command::Report(a) => report(&till, &a, &out)?,
@@ -345,6 +390,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Doctor => doctor::run(&till, &out)?,
         Command::Sync(a) => sync::run(till, &a, &out)?,
         Command::Relay(cmd) => sync::relay(&mut till, cmd, &out)?,
+        Command::Nfc(cmd) => nfc::run(&cmd, &out)?,
         Command::Status => {
             let shop = till.shop().ok().map(|s| s.name.clone());
             out.status(&path, shop.as_deref(), till.has_staff()?);

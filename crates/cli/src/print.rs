@@ -3,13 +3,15 @@
 use serde::Serialize;
 use std::path::Path;
 use versapos_core::tax::format_percent;
+use versapos_core::CardUid;
 use versapos_store::catalog::rate_label;
 use versapos_store::customers::PointsEntry;
 use versapos_store::journal::JournalReport;
 use versapos_store::reports::{Report, ReportRows};
 use versapos_store::StaffMember;
 use versapos_store::{
-    Customer, ImportSummary, OrderSummary, OrderView, ParkedCart, Product, RefundView, Shop,
+    BlockedCard, CardLookup, Customer, ImportSummary, OrderSummary, OrderView, ParkedCart, Product,
+    RefundView, Shop,
 };
 
 /// Writes one line to stdout; a closed pipe (`versapos … | head`) ends the program quietly.
@@ -405,6 +407,41 @@ impl Out {
                 );
             }
         }
+    }
+
+    /// What a card is: the VIP it belongs to, or blocked, or unknown.
+    pub fn card_lookup(&self, uid: &CardUid, found: &CardLookup) {
+        if self.json {
+            json(&serde_json::json!({ "uid": uid, "card": found }));
+            return;
+        }
+        match found {
+            CardLookup::Vip(c) => self.customer(c, None),
+            CardLookup::Blocked { blocked_at, reason } => outln!(
+                "{uid}  blocked since {blocked_at}{}: it identifies nobody",
+                reason
+                    .as_deref()
+                    .map(|r| format!(" ({r})"))
+                    .unwrap_or_default()
+            ),
+            CardLookup::Unknown => outln!("{uid}  unknown: no customer has this card"),
+        }
+    }
+
+    pub fn blocked_card(&self, b: &BlockedCard) {
+        if self.json {
+            json(&serde_json::json!({ "blocked": b }));
+            return;
+        }
+        outln!("{}  blocked {}", b.uid, b.blocked_at);
+        outln!(
+            "  customer  {}",
+            b.customer_id
+                .map(|c| c.0.to_string())
+                .unwrap_or_else(|| "-".into())
+        );
+        outln!("  by        {}", b.blocked_by.as_deref().unwrap_or("-"));
+        outln!("  reason    {}", b.reason.as_deref().unwrap_or("-"));
     }
 
     pub fn customers(&self, list: &[Customer]) {

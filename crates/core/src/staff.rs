@@ -85,6 +85,8 @@ pub enum Permission {
     Void,
     /// Sell a line at another price than the catalog's.
     OverridePrice,
+    /// Block a lost VIP card and move its customer to a new one.
+    ManageVipCards,
     /// Read sales reports and past orders.
     ReadReports,
     /// Add and change products, prices and stock; import and export the catalog.
@@ -100,7 +102,7 @@ pub enum Permission {
 }
 
 impl Permission {
-    pub const ALL: [Permission; 15] = [
+    pub const ALL: [Permission; 16] = [
         Permission::Sell,
         Permission::TakeCash,
         Permission::LinkCustomer,
@@ -110,6 +112,7 @@ impl Permission {
         Permission::Refund,
         Permission::Void,
         Permission::OverridePrice,
+        Permission::ManageVipCards,
         Permission::ReadReports,
         Permission::EditCatalog,
         Permission::ManageCashiers,
@@ -130,6 +133,7 @@ impl Permission {
             Permission::Refund => "refund",
             Permission::Void => "void",
             Permission::OverridePrice => "override_price",
+            Permission::ManageVipCards => "manage_vip_cards",
             Permission::ReadReports => "read_reports",
             Permission::EditCatalog => "edit_catalog",
             Permission::ManageCashiers => "manage_cashiers",
@@ -151,6 +155,7 @@ impl Permission {
             Permission::Refund => "refund an order",
             Permission::Void => "void an order",
             Permission::OverridePrice => "change a price at the till",
+            Permission::ManageVipCards => "block or replace a VIP card",
             Permission::ReadReports => "read reports and past orders",
             Permission::EditCatalog => "change the catalog",
             Permission::ManageCashiers => "manage cashiers",

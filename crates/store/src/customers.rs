@@ -1,11 +1,12 @@
-//! Customers and their VIP points ledger.
+//! Customers, their VIP cards and their points ledger.
 
 use crate::error::{Result, TillError};
+use crate::journal;
 use crate::sales::Moment;
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 use serde::Serialize;
 use ts_rs::TS;
-use versapos_core::CustomerId;
+use versapos_core::{CardUid, CustomerId};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
 pub struct Customer {
@@ -103,14 +104,27 @@ pub fn validate(c: &NewCustomer) -> Result<NewCustomer> {
     Ok(NewCustomer { name, email, phone })
 }
 
-pub fn add(conn: &Connection, c: &NewCustomer, when: &Moment) -> Result<Customer> {
+/// Enrols a customer, with their VIP card when they are given one: both or neither.
+pub fn add(
+    conn: &mut Connection,
+    c: &NewCustomer,
+    card: Option<&CardUid>,
+    when: &Moment,
+) -> Result<Customer> {
     let at = when.at.as_str();
     let c = validate(c)?;
-    conn.execute(
+    let tx = conn.transaction()?;
+    tx.execute(
         "INSERT INTO customers (name, email, phone, created_at) VALUES (?1, ?2, ?3, ?4)",
         params![c.name, c.email, c.phone, at],
     )?;
-    get(conn, CustomerId(conn.last_insert_rowid()))
+    let id = CustomerId(tx.last_insert_rowid());
+    if let Some(uid) = card {
+        link_card(&tx, id, uid)?;
+    }
+    let customer = get(&tx, id)?;
+    tx.commit()?;
+    Ok(customer)
 }
 
 pub fn get(conn: &Connection, id: CustomerId) -> Result<Customer> {
@@ -220,4 +234,281 @@ pub(crate) fn post_points(
         points: applied,
         shortfall,
     })
+}
+
+/// Reads a card UID as typed or read; refused naming `field`.
+pub fn parse_card_uid(text: &str, field: &str) -> Result<CardUid> {
+    CardUid::parse(text).map_err(|e| TillError::invalid(field, e.to_string()))
+}
+
+/// What a tapped card says about who is at the till.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum CardLookup {
+    /// A VIP's card: the customer, with their points balance.
+    Vip(Customer),
+    /// A card reported lost: it identifies nobody (the customer is found by name instead).
+    Blocked {
+        blocked_at: String,
+        reason: Option<String>,
+    },
+    /// A card the till has never seen: one to enrol.
+    Unknown,
+}
+
+/// A card a manager blocked.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+pub struct BlockedCard {
+    pub uid: String,
+    /// Whose card it was (None for a card that was never linked).
+    #[ts(type = "number | null")]
+    pub customer_id: Option<CustomerId>,
+    pub blocked_at: String,
+    /// Who blocked it.
+    pub blocked_by: Option<String>,
+    pub reason: Option<String>,
+}
+
+/// A blocked card's row: whose it was, when and why.
+struct BlockedRow {
+    customer_id: Option<i64>,
+    blocked_at: String,
+    reason: Option<String>,
+}
+
+fn blocked(conn: &Connection, uid: &CardUid) -> Result<Option<BlockedRow>> {
+    Ok(conn
+        .prepare_cached("SELECT customer_id, blocked_at, reason FROM blocked_cards WHERE uid = ?1")?
+        .query_row([uid.as_str()], |r| {
+            Ok(BlockedRow {
+                customer_id: r.get(0)?,
+                blocked_at: r.get(1)?,
+                reason: r.get(2)?,
+            })
+        })
+        .optional()?)
+}
+
+fn holder(conn: &Connection, uid: &CardUid) -> Result<Option<Customer>> {
+    Ok(conn
+        .prepare_cached(&format!("{SELECT} WHERE card_uid = ?1"))?
+        .query_row([uid.as_str()], from_row)
+        .optional()?)
+}
+
+/// Who a card belongs to: a blocked card answers blocked whatever else the store holds.
+pub fn by_card(conn: &Connection, uid: &CardUid) -> Result<CardLookup> {
+    if let Some(b) = blocked(conn, uid)? {
+        return Ok(CardLookup::Blocked {
+            blocked_at: b.blocked_at,
+            reason: b.reason,
+        });
+    }
+    Ok(match holder(conn, uid)? {
+        Some(c) => CardLookup::Vip(c),
+        None => CardLookup::Unknown,
+    })
+}
+
+/// Refuses a card that may not go to a customer: blocked, or another customer's.
+fn check_free(
+    conn: &Connection,
+    field: &'static str,
+    uid: &CardUid,
+    for_customer: CustomerId,
+) -> Result<()> {
+    if blocked(conn, uid)?.is_some() {
+        return Err(TillError::CardBlocked {
+            field,
+            uid: uid.to_string(),
+        });
+    }
+    if holder(conn, uid)?.is_some_and(|c| c.id != for_customer) {
+        return Err(TillError::CardInUse {
+            field,
+            uid: uid.to_string(),
+        });
+    }
+    Ok(())
+}
+
+fn set_card(tx: &Transaction<'_>, id: CustomerId, uid: Option<&CardUid>) -> Result<()> {
+    tx.prepare_cached("UPDATE customers SET card_uid = ?1 WHERE id = ?2")?
+        .execute(params![uid.map(CardUid::as_str), id.0])?;
+    Ok(())
+}
+
+/// Links a card to a customer who has none; linking their own card again changes nothing.
+pub fn link_card(tx: &Transaction<'_>, id: CustomerId, uid: &CardUid) -> Result<Customer> {
+    let customer = get(tx, id)?;
+    check_free(tx, "uid", uid, id)?;
+    match customer.card_uid.as_deref() {
+        Some(own) if own == uid.as_str() => return Ok(customer),
+        Some(own) => {
+            return Err(TillError::invalid(
+                "uid",
+                format!(
+                    "{} already has card {own}: a manager replaces a lost card (block the old \
+                     one and link the new one in one go)",
+                    customer.name
+                ),
+            ))
+        }
+        None => {}
+    }
+    set_card(tx, id, Some(uid))?;
+    get(tx, id)
+}
+
+fn insert_blocked(
+    tx: &Transaction<'_>,
+    uid: &CardUid,
+    customer: Option<CustomerId>,
+    reason: Option<&str>,
+    when: &Moment,
+) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO blocked_cards (uid, customer_id, blocked_at, staff_id, approved_by, reason)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![
+        uid.as_str(),
+        customer.map(|c| c.0),
+        when.at,
+        when.staff_id(),
+        when.approver_id(),
+        reason
+    ])?;
+    Ok(())
+}
+
+fn blocked_card(conn: &Connection, uid: &CardUid) -> Result<BlockedCard> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT b.uid, b.customer_id, b.blocked_at, s.name, b.reason
+             FROM blocked_cards b LEFT JOIN staff s ON s.id = b.staff_id WHERE b.uid = ?1",
+        )?
+        .query_row([uid.as_str()], |r| {
+            Ok(BlockedCard {
+                uid: r.get(0)?,
+                customer_id: r.get::<_, Option<i64>>(1)?.map(CustomerId),
+                blocked_at: r.get(2)?,
+                blocked_by: r.get(3)?,
+                reason: r.get(4)?,
+            })
+        })?)
+}
+
+/// A reason as typed: trimmed, empty meaning none, at most 200 characters.
+fn clean_reason(reason: Option<&str>) -> Result<Option<String>> {
+    let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+    if reason.is_some_and(|r| r.chars().count() > 200) {
+        return Err(TillError::invalid(
+            "reason",
+            "is longer than 200 characters",
+        ));
+    }
+    Ok(reason.map(str::to_string))
+}
+
+/// Blocks a lost card: it comes off its customer (who keeps their points) and can never be
+/// linked again. Blocking a blocked card again changes nothing. Journaled.
+pub fn block_card(
+    conn: &mut Connection,
+    till: &str,
+    uid: &CardUid,
+    reason: Option<&str>,
+    when: &Moment,
+) -> Result<BlockedCard> {
+    let reason = clean_reason(reason)?;
+    let tx = conn.transaction()?;
+    if blocked(&tx, uid)?.is_none() {
+        let customer = holder(&tx, uid)?;
+        if let Some(c) = &customer {
+            set_card(&tx, c.id, None)?;
+        }
+        let customer_id = customer.map(|c| c.id);
+        insert_blocked(&tx, uid, customer_id, reason.as_deref(), when)?;
+        journal::append(
+            &tx,
+            till,
+            when,
+            "card_block",
+            uid.as_str(),
+            &serde_json::json!({
+                "uid": uid.as_str(),
+                "customer_id": customer_id.map(|c| c.0),
+                "reason": reason,
+            }),
+        )?;
+    }
+    let card = blocked_card(&tx, uid)?;
+    tx.commit()?;
+    Ok(card)
+}
+
+/// Replaces a lost card: `old` is blocked and `new` linked to the same customer in one
+/// transaction, so their points balance goes with them to the new card. `old` may already be
+/// blocked (reported lost before the new card was at hand). Journaled.
+pub fn replace_card(
+    conn: &mut Connection,
+    till: &str,
+    old: &CardUid,
+    new: &CardUid,
+    when: &Moment,
+) -> Result<Customer> {
+    if old == new {
+        return Err(TillError::invalid(
+            "new_uid",
+            format!("the new card must be another card than {old}"),
+        ));
+    }
+    let tx = conn.transaction()?;
+    let (customer, was_blocked) = match (holder(&tx, old)?, blocked(&tx, old)?) {
+        (Some(c), _) => (c, false),
+        (
+            None,
+            Some(BlockedRow {
+                customer_id: Some(id),
+                ..
+            }),
+        ) => (get(&tx, CustomerId(id))?, true),
+        _ => {
+            return Err(TillError::invalid(
+                "old_uid",
+                format!("card {old} is not any customer's card"),
+            ))
+        }
+    };
+    if was_blocked && customer.card_uid.is_some() {
+        return Err(TillError::invalid(
+            "old_uid",
+            format!(
+                "card {old} was blocked and {} has a new card already",
+                customer.name
+            ),
+        ));
+    }
+    check_free(&tx, "new_uid", new, customer.id)?;
+    if !was_blocked {
+        set_card(&tx, customer.id, None)?;
+        insert_blocked(&tx, old, Some(customer.id), Some("replaced"), when)?;
+    }
+    set_card(&tx, customer.id, Some(new))?;
+    journal::append(
+        &tx,
+        till,
+        when,
+        "card_replace",
+        new.as_str(),
+        &serde_json::json!({
+            "old_uid": old.as_str(),
+            "new_uid": new.as_str(),
+            "customer_id": customer.id.0,
+            "points_balance": customer.points_balance,
+        }),
+    )?;
+    let customer = get(&tx, customer.id)?;
+    tx.commit()?;
+    Ok(customer)
 }

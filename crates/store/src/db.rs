@@ -47,6 +47,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0008_sync_backlog",
         include_str!("../../../migrations/0008_sync_backlog.sql"),
     ),
+    (
+        9,
+        "0009_vip_cards",
+        include_str!("../../../migrations/0009_vip_cards.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

@@ -32,6 +32,10 @@ pub enum TillError {
     UnknownProduct(String),
     #[error("no customer with id {0}")]
     UnknownCustomer(i64),
+    #[error("{field}: card {uid} was reported lost and is blocked: it cannot be linked to anyone")]
+    CardBlocked { field: &'static str, uid: String },
+    #[error("{field}: card {uid} is already linked to another customer")]
+    CardInUse { field: &'static str, uid: String },
     #[error("no order '{0}' (give its id or receipt number)")]
     UnknownOrder(String),
     #[error("no parked cart {0}")]
@@ -133,6 +137,8 @@ impl TillError {
             TillError::AlreadySetUp(_) => "already_set_up",
             TillError::UnknownProduct(_) => "unknown_product",
             TillError::UnknownCustomer(_) => "unknown_customer",
+            TillError::CardBlocked { .. } => "card_blocked",
+            TillError::CardInUse { .. } => "card_in_use",
             TillError::UnknownOrder(_) => "unknown_order",
             TillError::UnknownParkedCart(_) => "unknown_parked_cart",
             TillError::UnknownTaxRate(_) => "unknown_tax_rate",

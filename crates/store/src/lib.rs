@@ -21,7 +21,7 @@ pub mod staff;
 pub mod sync;
 
 pub use catalog::{ImportSummary, NewProduct, Product, ProductDetails};
-pub use customers::{Customer, NewCustomer, PointsEntry};
+pub use customers::{parse_card_uid, BlockedCard, CardLookup, Customer, NewCustomer, PointsEntry};
 pub use error::{ImportProblem, Result, TillError};
 pub use journal::{JournalProblem, JournalReport};
 pub use refunds::{CardRefundPart, PendingRefund, RefundView};
@@ -38,7 +38,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
 use versapos_core::{
-    Cart, CartLine, Clock, CustomerId, Discount, Money, OrderStatus, Permission, Pin,
+    CardUid, Cart, CartLine, Clock, CustomerId, Discount, Money, OrderStatus, Permission, Pin,
     RefundRequest, Role, Sku, TaxRate, TenderRequest,
 };
 
@@ -606,8 +606,47 @@ impl Till {
     // Customers.
 
     pub fn add_customer(&mut self, c: &NewCustomer) -> Result<Customer> {
+        self.enrol_customer(c, None)
+    }
+
+    /// Enrols a VIP customer with the card they were just given (a cashier's job): the
+    /// customer and the card link are written together or not at all.
+    pub fn enrol_customer(&mut self, c: &NewCustomer, card: Option<&CardUid>) -> Result<Customer> {
         let at = self.authorize(Permission::AddCustomer)?;
-        customers::add(&self.conn, c, &at)
+        customers::add(&mut self.conn, c, card, &at)
+    }
+
+    /// Who a tapped card belongs to: a VIP, a blocked card, or a card never seen.
+    pub fn customer_by_card(&self, uid: &CardUid) -> Result<CardLookup> {
+        self.check(Permission::LinkCustomer)?;
+        customers::by_card(&self.conn, uid)
+    }
+
+    /// Gives a customer who has no card yet their card (a cashier's job, as at enrolment).
+    /// Refused for a blocked card or another customer's; linking their own card again changes
+    /// nothing. A customer's lost card is changed with [`Till::replace_card`].
+    pub fn link_card(&mut self, id: CustomerId, uid: &CardUid) -> Result<Customer> {
+        self.authorize(Permission::AddCustomer)?;
+        let tx = self.conn.transaction()?;
+        let customer = customers::link_card(&tx, id, uid)?;
+        tx.commit()?;
+        Ok(customer)
+    }
+
+    /// Blocks a lost card (a manager's job): it comes off its customer, who keeps their
+    /// points, and never identifies anyone again.
+    pub fn block_card(&mut self, uid: &CardUid, reason: Option<&str>) -> Result<BlockedCard> {
+        let when = self.authorize(Permission::ManageVipCards)?;
+        let till = self.journal_till();
+        customers::block_card(&mut self.conn, &till, uid, reason, &when)
+    }
+
+    /// Blocks the lost card `old` and links `new` to its customer in one transaction (a
+    /// manager's job); the points stay with the customer, so they move to the new card.
+    pub fn replace_card(&mut self, old: &CardUid, new: &CardUid) -> Result<Customer> {
+        let when = self.authorize(Permission::ManageVipCards)?;
+        let till = self.journal_till();
+        customers::replace_card(&mut self.conn, &till, old, new, &when)
     }
 
     pub fn customer(&self, id: CustomerId) -> Result<Customer> {

@@ -35,6 +35,8 @@ pub struct Shop {
     pub discount_limit: u32,
     /// The Stripe Terminal reader this till takes cards on (`tmr_…`), once one is chosen.
     pub card_reader: Option<String>,
+    /// The NFC reader VIP cards are tapped on (its PC/SC name); None: any reader plugged in.
+    pub nfc_reader: Option<String>,
     pub demo: bool,
 }
 
@@ -107,6 +109,7 @@ pub const SETTING_KEYS: &[&str] = &[
     "lock-minutes",
     "discount-limit",
     "card-reader",
+    "nfc-reader",
 ];
 
 impl Shop {
@@ -195,6 +198,7 @@ pub fn load(conn: &Connection) -> Result<Option<Shop>> {
             None => 5,
         },
         card_reader: get(conn, "card_reader")?,
+        nfc_reader: get(conn, "nfc_reader")?.filter(|r| !r.is_empty()),
         demo: need(conn, "demo")? == "1",
     }))
 }
@@ -357,6 +361,17 @@ pub fn set(
                 return Err(bad("expected a reader id such as tmr_FDOt2wlRZEdpd7"));
             }
             ("card_reader", v.to_string())
+        }
+        "nfc-reader" => {
+            // "any" (or nothing): whichever reader a card is tapped on.
+            let v = value.trim();
+            if v.chars().count() > 200 || v.chars().any(char::is_control) {
+                return Err(bad(
+                    "expected a reader's name as `versapos nfc readers` lists it, or any",
+                ));
+            }
+            let v = if v.eq_ignore_ascii_case("any") { "" } else { v };
+            ("nfc_reader", v.to_string())
         }
         "default-tax-rate" => {
             let r = shop.tax_rate(value)?;

@@ -1,5 +1,6 @@
-//! VIP customers: finding one to link to the sale, signing up a new one at the till, and a
-//! customer's card with their points history.
+//! VIP customers: finding one to link to the sale (by search or a tap of their VIP card),
+//! signing up a new one at the till, a customer's card with their points history, and a
+//! manager blocking or replacing a lost VIP card.
 
 use crate::error::CommandResult;
 use crate::state::Desktop;
@@ -7,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use tauri::State;
 use ts_rs::TS;
 use versapos_core::CustomerId;
-use versapos_store::{Customer, NewCustomer, PointsEntry};
+use versapos_store::{parse_card_uid, BlockedCard, CardLookup, Customer, NewCustomer, PointsEntry};
 
 /// How many customers a search shows; the cashier narrows the search rather than scrolls.
 const SEARCH_LIMIT: i64 = 50;
@@ -18,6 +19,10 @@ pub struct NewCustomerInput {
     pub name: String,
     pub email: Option<String>,
     pub phone: Option<String>,
+    /// The VIP card tapped for them (its UID in hex), linked as they are enrolled.
+    #[serde(default)]
+    #[ts(optional)]
+    pub card_uid: Option<String>,
 }
 
 // Searches are names, emails and phone numbers: personal data, kept out of the log line.
@@ -38,12 +43,18 @@ pub fn add_customer(
     state: State<'_, Desktop>,
     customer: NewCustomerInput,
 ) -> CommandResult<Customer> {
+    let card = customer
+        .card_uid
+        .as_deref()
+        .map(|u| parse_card_uid(u, "uid"))
+        .transpose()?;
     let mut register = state.register()?;
-    Ok(register.till.add_customer(&NewCustomer {
+    let new = NewCustomer {
         name: customer.name,
         email: customer.email,
         phone: customer.phone,
-    })?)
+    };
+    Ok(register.till.enrol_customer(&new, card.as_ref())?)
 }
 
 /// A customer's card: their details and points history, newest first.
@@ -63,4 +74,55 @@ pub fn customer_detail(state: State<'_, Desktop>, id: i64) -> CommandResult<Cust
         customer: register.till.customer(CustomerId(id))?,
         ledger,
     })
+}
+
+// A card's UID identifies a customer: kept out of the log lines like their other details.
+
+/// Who a tapped VIP card belongs to: a VIP, a blocked card, or a card never seen.
+#[tauri::command(async)]
+#[tracing::instrument(skip(state, uid), err)]
+pub fn customer_by_card(state: State<'_, Desktop>, uid: String) -> CommandResult<CardLookup> {
+    let uid = parse_card_uid(&uid, "uid")?;
+    let register = state.register()?;
+    Ok(register.till.customer_by_card(&uid)?)
+}
+
+/// Gives a customer who has no VIP card yet the card just tapped or typed.
+#[tauri::command(async)]
+#[tracing::instrument(skip(state, uid), err)]
+pub fn link_card(
+    state: State<'_, Desktop>,
+    customer_id: i64,
+    uid: String,
+) -> CommandResult<Customer> {
+    let uid = parse_card_uid(&uid, "uid")?;
+    let mut register = state.register()?;
+    Ok(register.till.link_card(CustomerId(customer_id), &uid)?)
+}
+
+/// Blocks a lost VIP card (a manager's); the customer keeps their points.
+#[tauri::command(async)]
+#[tracing::instrument(skip(state, uid, reason), err)]
+pub fn block_card(
+    state: State<'_, Desktop>,
+    uid: String,
+    reason: Option<String>,
+) -> CommandResult<BlockedCard> {
+    let uid = parse_card_uid(&uid, "uid")?;
+    let mut register = state.register()?;
+    Ok(register.till.block_card(&uid, reason.as_deref())?)
+}
+
+/// Blocks the lost card `old` and links `new` to its customer, points and all (a manager's).
+#[tauri::command(async)]
+#[tracing::instrument(skip(state, old, new), err)]
+pub fn replace_card(
+    state: State<'_, Desktop>,
+    old: String,
+    new: String,
+) -> CommandResult<Customer> {
+    let old = parse_card_uid(&old, "old_uid")?;
+    let new = parse_card_uid(&new, "new_uid")?;
+    let mut register = state.register()?;
+    Ok(register.till.replace_card(&old, &new)?)
 }

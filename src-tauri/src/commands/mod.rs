@@ -3,6 +3,7 @@
 
 pub mod catalog;
 pub mod customers;
+pub mod nfc;
 pub mod orders;
 pub mod payments;
 pub mod register;

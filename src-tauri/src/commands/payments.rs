@@ -414,11 +414,24 @@ pub async fn check_setup<R: Runtime>(app: AppHandle<R>) -> CommandResult<SetupRe
             register.till.may(Permission::ChangeSettings)?;
             register.till.shop()?.card_reader.clone()
         };
-        Ok(versapos_payments::doctor::check(
+        let mut report = versapos_payments::doctor::check(
             &versapos_secrets::Keychain::default(),
             chosen.as_deref(),
             std::time::SystemTime::now(),
-        ))
+        );
+        // The VIP card readers too; never a failure (cards can be typed in without a reader).
+        report
+            .checks
+            .extend(versapos_nfc::doctor::checks().into_iter().map(|c| {
+                versapos_payments::doctor::SetupCheck {
+                    id: c.id,
+                    title: c.title,
+                    status: c.status,
+                    detail: c.detail,
+                    fix: c.fix,
+                }
+            }));
+        Ok(report)
     })
     .await
 }

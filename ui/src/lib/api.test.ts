@@ -2,6 +2,8 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 
 const invoke = vi.fn();
 vi.mock("@tauri-apps/api/core", () => ({ invoke: (...a: unknown[]) => invoke(...a) }));
+const listen = vi.fn();
+vi.mock("@tauri-apps/api/event", () => ({ listen: (...a: unknown[]) => listen(...a) }));
 
 const api = await import("./api");
 
@@ -56,5 +58,30 @@ describe("isCommandError", () => {
     expect(api.isCommandError({ code: "a", message: "b" })).toBe(true);
     expect(api.isCommandError(new Error("x"))).toBe(false);
     expect(api.isCommandError("x")).toBe(false);
+  });
+});
+
+describe("VIP cards", () => {
+  it("send the card commands' arguments by the names the shell takes", async () => {
+    invoke.mockResolvedValue({});
+    await api.customerByCard("04A1B2C3");
+    expect(invoke).toHaveBeenLastCalledWith("customer_by_card", { uid: "04A1B2C3" });
+    await api.linkCard(7, "04A1B2C3");
+    expect(invoke).toHaveBeenLastCalledWith("link_card", { customerId: 7, uid: "04A1B2C3" });
+    await api.blockCard("04A1B2C3", "lost");
+    expect(invoke).toHaveBeenLastCalledWith("block_card", { uid: "04A1B2C3", reason: "lost" });
+    await api.replaceCard("04A1B2C3", "0A0B0C0D");
+    expect(invoke).toHaveBeenLastCalledWith("replace_card", { old: "04A1B2C3", new: "0A0B0C0D" });
+  });
+
+  it("hands the nfc event's payload to the handler and returns the way to stop", async () => {
+    const stop = vi.fn();
+    listen.mockResolvedValue(stop);
+    const handler = vi.fn();
+    expect(await api.onNfc(handler)).toBe(stop);
+    expect(listen).toHaveBeenCalledWith("nfc", expect.any(Function));
+    const deliver = listen.mock.calls[0][1] as (e: { event: string; payload: unknown }) => void;
+    deliver({ event: "nfc", payload: { kind: "tap", reader: "R1", uid: "04A1B2C3" } });
+    expect(handler).toHaveBeenCalledWith({ kind: "tap", reader: "R1", uid: "04A1B2C3" });
   });
 });

@@ -2,8 +2,11 @@
 // names used here to the commands' snake_case parameters. Every failure rejects with a CommandError.
 
 import { Channel, invoke } from "@tauri-apps/api/core";
+import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type {
   AppStatus,
+  BlockedCard,
+  CardLookup,
   CartView,
   CommandError,
   Customer,
@@ -30,6 +33,9 @@ import type {
   TenderInput,
   Actor,
   NewStaffInput,
+  NfcCheck,
+  NfcEvent,
+  NfcReader,
   Permission,
   StaffChangeInput,
   StaffMember,
@@ -112,6 +118,31 @@ export const checkout = (tenders: TenderInput[]) => call<OrderView>("checkout", 
 
 export const findCustomers = (search: string | null) => call<Customer[]>("find_customers", { search });
 export const addCustomer = (customer: NewCustomerInput) => call<Customer>("add_customer", { customer });
+
+// --- VIP cards ---------------------------------------------------------------------------------
+
+/** Who a tapped VIP card belongs to: a VIP, a blocked card, or a card never seen. */
+export const customerByCard = (uid: string) => call<CardLookup>("customer_by_card", { uid });
+/** Gives a customer who has no card yet the card tapped or typed. */
+export const linkCard = (customerId: number, uid: string) => call<Customer>("link_card", { customerId, uid });
+/** Blocks a lost card (a manager's); the customer keeps their points. */
+export const blockCard = (uid: string, reason: string | null) => call<BlockedCard>("block_card", { uid, reason });
+/** Blocks the lost card `old` and links `new` to its customer, points and all (a manager's). */
+export const replaceCard = (old: string, next: string) => call<Customer>("replace_card", { old, new: next });
+
+/** What the till's NFC readers report, as the desktop emits it on the `nfc` event. */
+export type { NfcEvent };
+
+/** Calls `handler` with every NFC reader event; resolves to the function that stops it. */
+export const onNfc = (handler: (event: NfcEvent) => void): Promise<UnlistenFn> =>
+  listen<NfcEvent>("nfc", (e) => handler(e.payload));
+
+/** The NFC readers plugged in now. */
+export const nfcReaders = () => call<NfcReader[]>("nfc_readers");
+/** The reader service and the readers, as "Check setup" lists them. */
+export const nfcChecks = () => call<NfcCheck[]>("nfc_checks");
+/** Listens for VIP cards on this reader only (null: any reader); the shop as it now is. */
+export const chooseNfcReader = (reader: string | null) => call<Shop>("choose_nfc_reader", { reader });
 
 export const order = (reference: string) => call<OrderView>("order", { reference });
 

@@ -41,6 +41,7 @@ const WHAT: Record<Permission, string> = {
   refund: "a refund",
   void: "voiding an order",
   override_price: "changing a price",
+  manage_vip_cards: "blocking or replacing a VIP card",
   read_reports: "reports and past orders",
   edit_catalog: "changing the catalog",
   manage_cashiers: "managing cashiers",

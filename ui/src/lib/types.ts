@@ -5,6 +5,8 @@
 export type {
   Actor,
   AppStatus,
+  BlockedCard,
+  CardLookup,
   CartLineView,
   CartView,
   CommandError,
@@ -19,6 +21,9 @@ export type {
   NewCustomerInput,
   NewProductInput,
   NewStaffInput,
+  NfcCheck,
+  NfcEvent,
+  NfcReader,
   OrderFilterInput,
   OrderSummary,
   OrderView,

@@ -17,4 +17,5 @@ mod staff;
 mod support;
 mod sync;
 mod tenders;
+mod vip_cards;
 mod voids;

@@ -28,6 +28,7 @@ const TABLES: &[&str] = &[
     "sales_by_product_month",
     "sync_state",
     "applied_events",
+    "blocked_cards",
 ];
 
 const TRIGGERS: &[&str] = &[
@@ -38,6 +39,8 @@ const TRIGGERS: &[&str] = &[
     "products_fts_insert",
     "products_fts_update",
     "products_fts_delete",
+    "customers_card_not_blocked_insert",
+    "customers_card_not_blocked_update",
 ];
 
 fn user_version(conn: &rusqlite::Connection) -> i64 {
@@ -206,7 +209,10 @@ fn upgrading_a_schema_1_store_fills_the_monthly_product_rollup() {
         // Put the file back the way schema 1 left it.
         let raw = t.raw();
         raw.execute_batch(
-            "DROP TRIGGER sales_by_product_month_insert;
+            "DROP TRIGGER customers_card_not_blocked_insert;
+             DROP TRIGGER customers_card_not_blocked_update;
+             DROP TABLE blocked_cards;
+             DROP TRIGGER sales_by_product_month_insert;
              DROP TRIGGER sales_by_product_month_update;
              DROP TABLE sales_by_product_month;
              DROP INDEX orders_newest;

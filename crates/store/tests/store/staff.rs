@@ -127,6 +127,11 @@ fn every_role_can_do_exactly_what_the_permission_table_says() {
             denied(till.refund(&to_refund.receipt, &RefundRequest::Whole, false)),
         );
         expect(Permission::Void, denied(till.void(&to_void.receipt)));
+        let lost = versapos_core::CardUid::parse("04A1B2C3").expect("a card UID");
+        expect(
+            Permission::ManageVipCards,
+            denied(till.block_card(&lost, Some("lost"))),
+        );
         let today = till.today();
         expect(
             Permission::ReadReports,

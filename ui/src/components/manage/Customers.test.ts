@@ -1,6 +1,8 @@
 // @vitest-environment jsdom
-// The customers screen against a stubbed till: search, sign-up and a customer's points history.
+// The customers screen against a stubbed till: search, sign-up, a customer's points history, and
+// a manager blocking or replacing a lost VIP card.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { NfcEvent } from "../../lib/api";
 import type { Customer, CustomerDetail } from "../../lib/types";
 import {
   $, $$, cleanupScreen, click, deferred, fakeTimeouts, input, installDialogPolyfill, mountScreen, resetMocks,
@@ -11,6 +13,10 @@ const api = vi.hoisted(() => ({
   findCustomers: vi.fn(),
   addCustomer: vi.fn(),
   customerDetail: vi.fn(),
+  linkCard: vi.fn(),
+  blockCard: vi.fn(),
+  replaceCard: vi.fn(),
+  onNfc: vi.fn(),
 }));
 vi.mock("../../lib/api", () => api);
 
@@ -141,5 +147,93 @@ describe("Customers screen", () => {
     api.findCustomers.mockRejectedValueOnce({ code: "database", message: "store error: disk I/O error" });
     await start();
     expect($("[data-testid=customers-error]")?.textContent).toBe("store error: disk I/O error");
+  });
+});
+
+describe("VIP cards on the customers screen", () => {
+  let emit: ((e: NfcEvent) => void) | null = null;
+  const unlisten = vi.fn();
+
+  beforeEach(() => {
+    emit = null;
+    unlisten.mockReset();
+    api.customerDetail.mockImplementation(async (id: number) => ({ customer: id === 1 ? ann : bob, ledger: [] }));
+    api.onNfc.mockImplementation(async (handler: (e: NfcEvent) => void) => {
+      emit = handler;
+      return unlisten;
+    });
+  });
+
+  async function openCard(row: number, manageCards: boolean) {
+    await mountScreen(Customers, { shop, manageCards });
+    $$("[data-testid=customers-open]")[row].click();
+    await settle();
+  }
+
+  it("shows a cashier no way to block or replace a card", async () => {
+    await openCard(0, false);
+    expect($("[data-testid=customer-card-nfc]")?.textContent).toBe("Linked");
+    expect($("[data-testid=customer-card-block]")).toBeNull();
+    expect($("[data-testid=customer-card-replace]")).toBeNull();
+    expect($("[data-testid=customer-card-uid]")).toBeNull();
+  });
+
+  it("lets a manager replace a lost card with one tapped on the reader, points and all", async () => {
+    const replaced = { ...ann, card_uid: "0A0B0C0D" };
+    api.replaceCard.mockRejectedValueOnce({ code: "card_in_use", message: "new_uid: card 11223344 is already linked to another customer" });
+    await openCard(0, true);
+    expect($("[data-testid=customer-card-uid]")?.textContent).toBe("04A1B2C3");
+    await click("[data-testid=customer-card-replace]");
+    expect($("[data-testid=vip-card-dialog]")?.textContent).toContain("57 points");
+    expect(api.onNfc).toHaveBeenCalledTimes(1);
+
+    type(input("[data-testid=vip-card-uid]"), "11223344");
+    await click("[data-testid=vip-card-confirm]");
+    expect(api.replaceCard).toHaveBeenCalledWith("04A1B2C3", "11223344");
+    expect($("[data-testid=vip-card-uid-error]")?.textContent).toBe("Card 11223344 is already linked to another customer");
+
+    emit?.({ kind: "tap", reader: "ACS ACR122U 00 00", uid: "0A0B0C0D" });
+    await settle();
+    expect(input("[data-testid=vip-card-uid]").value).toBe("0A0B0C0D");
+    expect($("[data-testid=vip-card-uid-error]")).toBeNull();
+
+    api.replaceCard.mockResolvedValue(replaced);
+    api.customerDetail.mockResolvedValue({ customer: replaced, ledger: [] });
+    await click("[data-testid=vip-card-confirm]");
+    expect(api.replaceCard).toHaveBeenLastCalledWith("04A1B2C3", "0A0B0C0D");
+    expect($("[data-testid=vip-card-dialog]")).toBeNull();
+    expect(unlisten).toHaveBeenCalledTimes(1);
+    expect($("[data-testid=customer-card-uid]")?.textContent).toBe("0A0B0C0D");
+    expect($("[data-testid=customer-card-status]")?.textContent).toContain("old one is blocked");
+  });
+
+  it("lets a manager block a lost card with a reason after confirming", async () => {
+    api.blockCard.mockResolvedValue({ uid: "04A1B2C3", customer_id: 1, blocked_at: "2025-03-14T10:00:00.000+00:00", blocked_by: "Morgan", reason: "lost" });
+    await openCard(0, true);
+    await click("[data-testid=customer-card-block]");
+    expect($("[data-testid=block-card-question]")?.textContent).toContain("Ann Lee keeps their 57 points");
+    type(input("[data-testid=block-card-reason]"), " lost ");
+    api.customerDetail.mockResolvedValue({ customer: { ...ann, card_uid: null }, ledger: [] });
+    await click("[data-testid=vip-card-confirm]");
+    expect(api.blockCard).toHaveBeenCalledWith("04A1B2C3", "lost");
+    expect($("[data-testid=vip-card-dialog]")).toBeNull();
+    expect($("[data-testid=customer-card-nfc]")?.textContent).toBe("Not linked");
+    await click("[data-testid=customer-card-close]");
+    const row = $$("[data-testid=customers-row]")[0];
+    expect(row.querySelector("[data-testid=customers-nfc]")?.textContent).toBe("No");
+  });
+
+  it("gives a card to a customer who has none", async () => {
+    api.linkCard.mockResolvedValue({ ...bob, card_uid: "0A0B0C0D" });
+    await openCard(1, false);
+    await click("[data-testid=customer-card-link]");
+    await click("[data-testid=vip-card-confirm]");
+    expect($("[data-testid=vip-card-uid-error]")?.textContent).toBe("Tap the new card on the reader or type its UID");
+    expect(api.linkCard).not.toHaveBeenCalled();
+    emit?.({ kind: "tap", reader: "ACS ACR122U 00 00", uid: "0A0B0C0D" });
+    await settle();
+    await click("[data-testid=vip-card-confirm]");
+    expect(api.linkCard).toHaveBeenCalledWith(2, "0A0B0C0D");
+    expect($("[data-testid=vip-card-dialog]")).toBeNull();
   });
 });

@@ -3,7 +3,7 @@
 // next to it and handed up to the app.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { flushSync } from "svelte";
-import type { Shop } from "../../lib/types";
+import type { NfcEvent, Shop } from "../../lib/types";
 import {
   $, $$, cleanupScreen, click, input, mountScreen, resetMocks, settle, testShop, type,
 } from "../../test/screen";
@@ -11,6 +11,11 @@ import {
 const api = vi.hoisted(() => ({
   changeSetting: vi.fn(),
   setTaxRate: vi.fn(),
+  nfcReaders: vi.fn(),
+  nfcChecks: vi.fn(),
+  chooseNfcReader: vi.fn(),
+  customerByCard: vi.fn(),
+  onNfc: vi.fn(),
 }));
 vi.mock("../../lib/api", () => api);
 
@@ -27,9 +32,19 @@ const shop = testShop({
 
 let onshopchange: ReturnType<typeof vi.fn<(shop: Shop) => void>>;
 
+/** The handler the screen gave `onNfc`: the test plays the till's NFC events through it. */
+let nfc: ((e: NfcEvent) => void) | null = null;
+
 beforeEach(() => {
   resetMocks(api);
   onshopchange = vi.fn<(shop: Shop) => void>();
+  nfc = null;
+  api.nfcReaders.mockResolvedValue([]);
+  api.nfcChecks.mockResolvedValue([]);
+  api.onNfc.mockImplementation(async (handler: (e: NfcEvent) => void) => {
+    nfc = handler;
+    return () => (nfc = null);
+  });
 });
 
 afterEach(cleanupScreen);
@@ -193,5 +208,88 @@ describe("Settings screen", () => {
     const rows = $$("[data-testid=tax-rate-row]");
     expect(rows[2].querySelector("[data-testid=tax-rate-default]")).not.toBeNull();
     expect(rows[0].querySelector("[data-testid=tax-rate-default]")).toBeNull();
+  });
+
+  describe("VIP card reader", () => {
+    const acr = "ACS ACR122U PICC Interface 00 00";
+    const other = "ACS ACR1252 1S CL Reader PICC 01 00";
+
+    it("lists the readers plugged in and saves the one to listen to", async () => {
+      api.nfcReaders.mockResolvedValue([
+        { name: acr, card_present: false },
+        { name: other, card_present: false },
+      ]);
+      api.chooseNfcReader.mockResolvedValue({ ...shop, nfc_reader: other });
+      await start();
+      expect($("[data-testid=nfc-readers-count]")?.textContent).toContain("2 readers plugged in");
+      const select = $("[data-testid=nfc-reader-select]") as HTMLSelectElement;
+      expect([...select.options].map((o) => o.value)).toEqual(["", acr, other]);
+      expect(select.value).toBe("");
+      select.value = other;
+      select.dispatchEvent(new Event("change"));
+      flushSync();
+      click("[data-testid=nfc-reader-save]");
+      await settle();
+      expect(api.chooseNfcReader).toHaveBeenCalledWith(other);
+      expect(onshopchange).toHaveBeenCalledWith(expect.objectContaining({ nfc_reader: other }));
+    });
+
+    it("keeps a chosen reader that is unplugged in the list and says so, with the service's problem", async () => {
+      api.nfcReaders.mockRejectedValue({ code: "nfc_service_unavailable", message: "the PC/SC service is not running" });
+      api.nfcChecks.mockResolvedValue([
+        { id: "nfc_service", title: "NFC reader service (PC/SC)", status: "warn", detail: "not running", fix: "start pcscd" },
+      ]);
+      await start({ ...shop, nfc_reader: acr });
+      expect($("[data-testid=nfc-load-error]")?.textContent).toContain("not running");
+      expect($("[data-testid=nfc-problem]")?.textContent).toContain("Fix: start pcscd");
+      const select = $("[data-testid=nfc-reader-select]") as HTMLSelectElement;
+      expect(select.value).toBe(acr);
+      expect(select.selectedOptions[0].textContent).toContain("(not plugged in)");
+      expect($("[data-testid=nfc-readers-count]")?.textContent).toContain("found by name");
+    });
+
+    it("tests a tap: waits for the next card and says whose it is", async () => {
+      api.customerByCard.mockResolvedValue({ kind: "vip", id: 7, name: "Ann Lee", email: null, phone: null, card_uid: "04A1B2C3", points_balance: 57, created_at: "2025-01-02T09:30:00Z" });
+      await start();
+      nfc?.({ kind: "tap", reader: acr, uid: "04A1B2C3" });
+      await settle();
+      expect($("[data-testid=nfc-test-result]")).toBeNull();
+      click("[data-testid=nfc-test-tap]");
+      flushSync();
+      expect($("[data-testid=nfc-test-waiting]")).not.toBeNull();
+      nfc?.({ kind: "tap", reader: acr, uid: "04A1B2C3" });
+      await settle();
+      expect(api.customerByCard).toHaveBeenCalledWith("04A1B2C3");
+      expect($("[data-testid=nfc-test-result]")?.textContent).toBe(
+        `Card 04A1B2C3 read on ${acr}: Ann Lee's card, 57 points.`,
+      );
+      expect($("[data-testid=nfc-test-waiting]")).toBeNull();
+    });
+
+    it("says when a test tap could not be read, and when no card came", async () => {
+      vi.useFakeTimers();
+      try {
+        await start();
+        click("[data-testid=nfc-test-tap]");
+        nfc?.({ kind: "read_failed", reader: acr, code: "nfc_bad_answer", reason: "the card answered 6A 82" });
+        await vi.advanceTimersByTimeAsync(0);
+        expect($("[data-testid=nfc-test-result]")?.textContent).toContain("could not be read (the card answered 6A 82)");
+        click("[data-testid=nfc-test-tap]");
+        await vi.advanceTimersByTimeAsync(15_000);
+        expect($("[data-testid=nfc-test-result]")?.textContent).toContain("No card was tapped in 15 seconds");
+      } finally {
+        vi.useRealTimers();
+      }
+    });
+
+    it("lists the readers again when one is plugged in", async () => {
+      await start();
+      expect(api.nfcReaders).toHaveBeenCalledTimes(1);
+      api.nfcReaders.mockResolvedValue([{ name: acr, card_present: false }]);
+      nfc?.({ kind: "reader_added", reader: acr });
+      await settle();
+      expect(api.nfcReaders).toHaveBeenCalledTimes(2);
+      expect($("[data-testid=nfc-readers-count]")?.textContent).toContain("1 reader plugged in");
+    });
   });
 });

@@ -3,4 +3,8 @@
 /**
  * The sign-up form.
  */
-export type NewCustomerInput = { name: string, email: string | null, phone: string | null, };
+export type NewCustomerInput = { name: string, email: string | null, phone: string | null, 
+/**
+ * The VIP card tapped for them (its UID in hex), linked as they are enrolled.
+ */
+card_uid?: string, };

@@ -31,4 +31,8 @@ discount_limit: number,
 /**
  * The Stripe Terminal reader this till takes cards on (`tmr_…`), once one is chosen.
  */
-card_reader: string | null, demo: boolean, };
+card_reader: string | null, 
+/**
+ * The NFC reader VIP cards are tapped on (its PC/SC name); None: any reader plugged in.
+ */
+nfc_reader: string | null, demo: boolean, };
