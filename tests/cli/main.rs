@@ -3,6 +3,7 @@
 
 mod support;
 
+mod backup;
 mod cards;
 mod command_line;
 #[cfg(unix)]

@@ -83,6 +83,32 @@ pub enum Command {
     /// no store and nobody signed in.
     #[command(subcommand)]
     Nfc(NfcCmd),
+    /// Copy the store to a file while the till runs (an admin's); by default into the
+    /// `backups` folder next to the store.
+    Backup(BackupArgs),
+    /// Replace the store with a backup (an admin's). The backup is checked first; the store as
+    /// it was is kept in the `backups` folder. Close the till app first.
+    Restore(RestoreArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct BackupArgs {
+    /// Where to write the backup (default: the `backups` folder, named with the time).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Overwrite FILE if it exists.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct RestoreArgs {
+    /// The backup to restore.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Do not ask for confirmation (needed when not on a terminal).
+    #[arg(long)]
+    pub yes: bool,
 }
 
 #[derive(Subcommand, Debug)]

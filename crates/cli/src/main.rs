@@ -2,6 +2,7 @@
 //! [`versapos_store::Till`]; what it prints lives in `print.rs`.
 
 mod args;
+mod backup;
 mod doctor;
 mod nfc;
 mod print;
@@ -391,6 +392,8 @@ fn run(cli: Cli) -> Result<()> {
         Command::Sync(a) => sync::run(till, &a, &out)?,
         Command::Relay(cmd) => sync::relay(&mut till, cmd, &out)?,
         Command::Nfc(cmd) => nfc::run(&cmd, &out)?,
+        Command::Backup(a) => backup::backup(&till, &a, &out)?,
+        Command::Restore(a) => backup::restore(till, &path, &a, &out)?,
         Command::Status => {
             let shop = till.shop().ok().map(|s| s.name.clone());
             out.status(&path, shop.as_deref(), till.has_staff()?);

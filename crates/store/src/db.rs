@@ -5,8 +5,9 @@ use rusqlite::Connection;
 use std::path::Path;
 use std::time::Duration;
 
-/// The migrations, in order. Forward-only; an applied file is never edited.
-const MIGRATIONS: &[(i64, &str, &str)] = &[
+/// The migrations, in order: (version, name, SQL). Forward-only; an applied file is never
+/// edited.
+pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (
         1,
         "0001_till_core",
@@ -66,6 +67,12 @@ pub fn open(path: &Path) -> Result<Connection> {
     }
     let mut conn = Connection::open(path)?;
     configure(&conn)?;
+    let current = schema_version(&conn)?;
+    // A store written by an older build is copied aside before any migration touches it; a
+    // brand-new file (version 0) has nothing to lose.
+    if current > 0 && current < SCHEMA_VERSION {
+        crate::backup::before_upgrade(&conn, path, current)?;
+    }
     migrate(&mut conn, &path.display().to_string())?;
     Ok(conn)
 }

@@ -87,6 +87,14 @@ pub enum TillError {
         found: i64,
         known: i64,
     },
+    #[error("could not back up the store to {path} before upgrading it: {reason}; the store was not upgraded (fix this and start the till again)")]
+    BackupFailed { path: String, reason: String },
+    #[error("{0} already exists: choose another file, or overwrite it (--force)")]
+    BackupExists(String),
+    #[error("{file} cannot be restored: {reason}")]
+    BadBackup { file: String, reason: String },
+    #[error("the store {0} is in use: close the till app (and any other `versapos` command) and try again")]
+    StoreInUse(String),
     #[error(transparent)]
     Cart(#[from] CartError),
     #[error(transparent)]
@@ -159,6 +167,10 @@ impl TillError {
             TillError::StaffLocked { .. } => "staff_locked",
             TillError::Import { .. } => "import_failed",
             TillError::SchemaTooNew { .. } => "schema_too_new",
+            TillError::BackupFailed { .. } => "backup_failed",
+            TillError::BackupExists(_) => "backup_exists",
+            TillError::BadBackup { .. } => "bad_backup",
+            TillError::StoreInUse(_) => "store_in_use",
             TillError::Cart(CartError::Money(MoneyError::Overflow) | CartError::TooLarge(_))
             | TillError::Money(MoneyError::Overflow) => "amount_overflow",
             TillError::Cart(_) => "cart_invalid",
@@ -184,6 +196,8 @@ impl TillError {
                 | TillError::Corrupt(_)
                 | TillError::Io(_)
                 | TillError::SchemaTooNew { .. }
+                | TillError::BackupFailed { .. }
+                | TillError::StoreInUse(_)
                 | TillError::CardUnavailable
         )
     }

@@ -5,6 +5,7 @@
 //! migrations, a hash-chained journal, and report rollups kept in the same transactions as the
 //! sales they count.
 
+pub mod backup;
 pub mod catalog;
 pub mod customers;
 pub mod db;
@@ -20,6 +21,7 @@ pub mod shop;
 pub mod staff;
 pub mod sync;
 
+pub use backup::{restore, BackupFile, Restored};
 pub use catalog::{ImportSummary, NewProduct, Product, ProductDetails};
 pub use customers::{parse_card_uid, BlockedCard, CardLookup, Customer, NewCustomer, PointsEntry};
 pub use error::{ImportProblem, Result, TillError};
@@ -1178,6 +1180,14 @@ impl Till {
     pub fn verify_journal(&self) -> Result<JournalReport> {
         self.check(Permission::ReadReports)?;
         journal::verify(&self.conn)
+    }
+
+    /// A consistent copy of the store, taken while the till runs (an admin's): into `dest`, or
+    /// by default into the `backups` folder next to the store. An existing file is only
+    /// overwritten when `overwrite` is set.
+    pub fn backup(&self, dest: Option<&Path>, overwrite: bool) -> Result<BackupFile> {
+        self.check(Permission::ChangeSettings)?;
+        backup::to_file(&self.conn, &self.path, dest, overwrite)
     }
 
     /// SQLite's own integrity check: "ok" or the problems it found.

@@ -17,5 +17,6 @@ mod staff;
 mod support;
 mod sync;
 mod tenders;
+mod upgrade;
 mod vip_cards;
 mod voids;
