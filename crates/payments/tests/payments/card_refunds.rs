@@ -2,97 +2,15 @@
 //! once and the till records only refunds Stripe made. Against the demo reader, and against the
 //! in-repo fake Stripe for a refund whose answer was lost (in doubt, then reconciled).
 
-use std::sync::atomic::AtomicBool;
-use std::sync::Mutex;
-use std::time::Duration;
-
-use tempfile::TempDir;
-use versapos_core::{Currency, Money, RefundRequest, Sku, TaxMode, TenderRequest, TillId};
+use versapos_core::{RefundRequest, Sku};
 use versapos_payments::demo::DemoGateway;
-use versapos_payments::flow::{self, CardOutcome, FlowError, Terminal, Timing};
+use versapos_payments::flow::{self, FlowError};
 use versapos_payments::refunds::{reconcile_refunds, refund_order};
-use versapos_payments::stripe::StripeGateway;
-use versapos_payments::{Gateway, GatewayError, TestCard};
-use versapos_secrets::StripeKey;
-use versapos_store::{NewProduct, OrderView, ShopSetup, Till, TillError};
-use versapos_stripe_fake::{FakeStripe, TEST_KEY};
+use versapos_payments::{Gateway, GatewayError};
+use versapos_store::{OrderView, TillError};
+use versapos_stripe_fake::FakeStripe;
 
-struct Shop {
-    _dir: TempDir,
-    till: Mutex<Till>,
-}
-
-/// A GBP shop selling COFFEE at 12.00 and MILK at 2.10.
-fn shop() -> Shop {
-    let dir = TempDir::new().expect("temp dir");
-    let mut till = Till::open(&dir.path().join("till.db")).expect("open store");
-    till.init(&ShopSetup {
-        name: "Corner Shop".into(),
-        currency: Currency::from_code("GBP").expect("GBP"),
-        till_id: TillId::parse("T1").expect("till id"),
-        tax_mode: TaxMode::Inclusive,
-        tax_rates: Vec::new(),
-        default_tax_rate: None,
-        demo: false,
-    })
-    .expect("init");
-    for (sku, price) in [("COFFEE", "12.00"), ("MILK", "2.10")] {
-        let currency = till.shop().expect("shop").currency;
-        till.add_product(&NewProduct {
-            sku: Sku::parse(sku).expect("sku"),
-            name: sku.into(),
-            price: Money::parse(price, currency).expect("price"),
-            barcode: None,
-            tax_rate: Some("standard".into()),
-            stock: 10,
-            category: None,
-        })
-        .expect("add product");
-    }
-    Shop {
-        _dir: dir,
-        till: Mutex::new(till),
-    }
-}
-
-impl Shop {
-    fn till(&self) -> std::sync::MutexGuard<'_, Till> {
-        self.till.lock().expect("till lock")
-    }
-
-    /// A sale of `items` paid by card on the gateway's reader with the approved test card.
-    fn card_sale(&self, gateway: &dyn Gateway, items: &[(&str, i64)]) -> OrderView {
-        let pending = {
-            let mut till = self.till();
-            let mut cart = till.new_cart().expect("cart");
-            for (sku, qty) in items {
-                till.add_to_cart(&mut cart, sku, *qty).expect("add");
-            }
-            till.begin_card_sale(&cart, &[TenderRequest::Card { amount: None }])
-                .expect("begin card sale")
-        };
-        let terminal = Terminal {
-            gateway,
-            reader: flow::till_reader(gateway, None).expect("the one reader"),
-            timing: Timing {
-                poll: Duration::from_millis(10),
-                reader_timeout: Duration::from_secs(10),
-            },
-            test_card: Some(TestCard::Approved),
-        };
-        let outcome = terminal
-            .pay(&self.till, &pending, None, &AtomicBool::new(false), &|_| {})
-            .expect("pay");
-        match outcome {
-            CardOutcome::Paid { order } => *order,
-            other => panic!("the approved test card pays: {other:?}"),
-        }
-    }
-
-    fn order(&self, receipt: &str) -> OrderView {
-        self.till().order(receipt).expect("order")
-    }
-}
+use crate::support::{gateway_once, shop};
 
 fn intent_of(order: &OrderView) -> String {
     order.payments[0]
@@ -221,12 +139,7 @@ fn a_refund_the_gateway_refuses_is_given_up_and_the_order_is_untouched() {
 #[test]
 fn a_refund_whose_answer_was_lost_stays_in_doubt_and_reconcile_books_it_once() {
     let fake = FakeStripe::start();
-    let key = StripeKey::parse(TEST_KEY).expect("the fake's key");
-    // One attempt: a cut answer is final for the call, as after the gateway's own retries.
-    let gw = StripeGateway::new(&key, Some(&fake.url()))
-        .expect("gateway")
-        .with_retry(1, Duration::from_millis(10))
-        .with_timeout(Duration::from_secs(10));
+    let gw = gateway_once(&fake);
     let shop = shop();
     let sold = shop.card_sale(&gw, &[("COFFEE", 1), ("MILK", 1)]);
     let intent = intent_of(&sold);

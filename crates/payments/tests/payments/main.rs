@@ -4,5 +4,6 @@
 mod card_refunds;
 mod faults;
 mod localstripe;
+mod support;
 mod sync;
 mod terminal;

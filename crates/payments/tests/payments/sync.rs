@@ -5,68 +5,22 @@
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
-use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use serde_json::{json, Value};
-use tempfile::TempDir;
-use versapos_core::{
-    Currency, CustomerId, Money, RefundRequest, Sku, TaxMode, TenderRequest, TillId,
-};
+use versapos_core::{RefundRequest, Sku, TenderRequest};
 use versapos_payments::demo::DemoGateway;
-use versapos_payments::flow::{self, CardOutcome, Terminal, Timing};
+use versapos_payments::flow;
 use versapos_payments::refunds::refund_order;
-use versapos_payments::stripe::StripeGateway;
 use versapos_payments::sync::{apply, pull_once, pull_until_empty, Outcome, Relay, SyncError};
 use versapos_payments::{Gateway, IntentStatus, TestCard};
-use versapos_secrets::{RelayToken, StripeKey};
-use versapos_store::{NewCustomer, NewProduct, OrderView, PendingCard, ShopSetup, Till};
-use versapos_stripe_fake::{FakeStripe, TEST_KEY};
+use versapos_secrets::RelayToken;
+use versapos_store::{NewCustomer, PendingCard};
+use versapos_stripe_fake::FakeStripe;
 
-struct Shop {
-    _dir: TempDir,
-    till: Mutex<Till>,
-}
-
-/// A GBP shop selling COFFEE at 12.00 and MILK at 2.10, ten of each.
-fn shop() -> Shop {
-    let dir = TempDir::new().expect("temp dir");
-    let mut till = Till::open(&dir.path().join("till.db")).expect("open store");
-    till.init(&ShopSetup {
-        name: "Corner Shop".into(),
-        currency: Currency::from_code("GBP").expect("GBP"),
-        till_id: TillId::parse("T1").expect("till id"),
-        tax_mode: TaxMode::Inclusive,
-        tax_rates: Vec::new(),
-        default_tax_rate: None,
-        demo: false,
-    })
-    .expect("init");
-    for (sku, price) in [("COFFEE", "12.00"), ("MILK", "2.10")] {
-        let currency = till.shop().expect("shop").currency;
-        till.add_product(&NewProduct {
-            sku: Sku::parse(sku).expect("sku"),
-            name: sku.into(),
-            price: Money::parse(price, currency).expect("price"),
-            barcode: None,
-            tax_rate: Some("standard".into()),
-            stock: 10,
-            category: None,
-        })
-        .expect("add product");
-    }
-    Shop {
-        _dir: dir,
-        till: Mutex::new(till),
-    }
-}
+use crate::support::{gateway_once, shop, Shop};
 
 impl Shop {
-    fn till(&self) -> std::sync::MutexGuard<'_, Till> {
-        self.till.lock().expect("till lock")
-    }
-
     /// A card sale of one COFFEE written at the till, waiting for its card.
     fn pending(&self) -> PendingCard {
         let mut till = self.till();
@@ -100,48 +54,6 @@ impl Shop {
             .expect("process");
         gw.present_card(&reader.id, card).expect("present");
         (pending, intent.id)
-    }
-
-    /// A sale paid by card through the till's own flow.
-    fn card_sale(&self, gw: &dyn Gateway, items: &[(&str, i64)]) -> OrderView {
-        self.card_sale_for(gw, items, None)
-    }
-
-    /// A sale paid by card through the till's own flow, for a VIP customer when given.
-    fn card_sale_for(
-        &self,
-        gw: &dyn Gateway,
-        items: &[(&str, i64)],
-        customer: Option<CustomerId>,
-    ) -> OrderView {
-        let pending = {
-            let mut till = self.till();
-            let mut cart = till.new_cart().expect("cart");
-            for (sku, qty) in items {
-                till.add_to_cart(&mut cart, sku, *qty).expect("add");
-            }
-            if let Some(id) = customer {
-                till.link_customer(&mut cart, id).expect("link customer");
-            }
-            till.begin_card_sale(&cart, &[TenderRequest::Card { amount: None }])
-                .expect("begin card sale")
-        };
-        let terminal = Terminal {
-            gateway: gw,
-            reader: flow::till_reader(gw, None).expect("the one reader"),
-            timing: Timing {
-                poll: Duration::from_millis(10),
-                reader_timeout: Duration::from_secs(10),
-            },
-            test_card: Some(TestCard::Approved),
-        };
-        match terminal
-            .pay(&self.till, &pending, None, &AtomicBool::new(false), &|_| {})
-            .expect("pay")
-        {
-            CardOutcome::Paid { order } => *order,
-            other => panic!("the approved test card pays: {other:?}"),
-        }
     }
 
     fn status(&self, receipt: &str) -> String {
@@ -450,11 +362,7 @@ fn a_dispute_flags_the_order_and_reader_and_unknown_events_are_noted_only() {
 #[test]
 fn a_refund_event_books_a_card_refund_whose_answer_was_lost() {
     let fake = FakeStripe::start();
-    let key = StripeKey::parse(TEST_KEY).expect("the fake's key");
-    let gw = StripeGateway::new(&key, Some(&fake.url()))
-        .expect("gateway")
-        .with_retry(1, Duration::from_millis(10))
-        .with_timeout(Duration::from_secs(10));
+    let gw = gateway_once(&fake);
     let shop = shop();
     let sold = shop.card_sale(&gw, &[("COFFEE", 1), ("MILK", 1)]);
     let intent = sold.payments[0].intent_id.clone().expect("intent");
@@ -509,11 +417,7 @@ fn a_refund_arriving_before_the_sales_success_converges_with_points_once() {
         "charge.refund.updated",
     ]) {
         let fake = FakeStripe::start();
-        let key = StripeKey::parse(TEST_KEY).expect("the fake's key");
-        let gw = StripeGateway::new(&key, Some(&fake.url()))
-            .expect("gateway")
-            .with_retry(1, Duration::from_millis(10))
-            .with_timeout(Duration::from_secs(10));
+        let gw = gateway_once(&fake);
         let shop = shop();
         let vip = shop
             .till()
