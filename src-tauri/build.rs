@@ -73,6 +73,9 @@ const COMMANDS: &[&str] = &[
     "nfc_readers",
     "nfc_checks",
     "choose_nfc_reader",
+    "update_status",
+    "check_for_updates",
+    "install_update",
 ];
 
 fn main() {

@@ -4,6 +4,7 @@
 
 use crate::commands::{catalog, customers, orders, payments, register, reports, shop, staff};
 use crate::error::CommandError;
+use crate::updates::{UpdateState, UpdateStatus};
 use std::path::PathBuf;
 use ts_rs::{Config, ExportError, TS};
 use versapos_core::{LoyaltyRules, Permission, Role, TaxMode, TaxRate};
@@ -20,7 +21,7 @@ use versapos_store::{
     sales::{LineView, ParkedItem, PaymentView, RefundSummary, TaxLineView},
     Actor, BlockedCard, CardLookup, CartLineView, CartView, Customer, ImportProblem, ImportSummary,
     OrderSummary, OrderView, ParkedCart, PointsEntry, Product, RefundView, Report, ReportBy, Shop,
-    StaffMember,
+    StaffMember, UpdateInstall,
 };
 
 /// Where the bindings live, relative to the repository root.
@@ -50,6 +51,9 @@ pub fn render_all() -> Result<Vec<(String, String)>, ExportError> {
     let mut f = Vec::new();
     // The store's views.
     render::<Shop>(&mut f)?;
+    render::<UpdateInstall>(&mut f)?;
+    render::<UpdateStatus>(&mut f)?;
+    render::<UpdateState>(&mut f)?;
     render::<TaxRate>(&mut f)?;
     render::<TaxMode>(&mut f)?;
     render::<LoyaltyRules>(&mut f)?;

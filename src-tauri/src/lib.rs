@@ -8,6 +8,7 @@ pub mod error;
 pub mod nfc;
 pub mod payments;
 pub mod state;
+pub mod updates;
 
 use state::Desktop;
 use std::path::Path;
@@ -21,7 +22,9 @@ pub const STORE_FILE: &str = "store.db";
 
 /// Registers every command on a builder; shared by the app and the tests' mock app.
 pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
-    use commands::{catalog, customers, nfc, orders, payments, register, reports, shop, staff};
+    use commands::{
+        catalog, customers, nfc, orders, payments, register, reports, shop, staff, updates,
+    };
     builder.invoke_handler(tauri::generate_handler![
         shop::app_status,
         shop::start_demo,
@@ -90,6 +93,9 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         nfc::nfc_readers,
         nfc::nfc_checks,
         nfc::choose_nfc_reader,
+        updates::update_status,
+        updates::check_for_updates,
+        updates::install_update,
     ])
 }
 
@@ -160,6 +166,7 @@ pub fn run() {
         // The OS save dialog for exports, opened from our own commands (the window itself is
         // granted none of the plugin's commands).
         .plugin(tauri_plugin_dialog::init())
+        .plugin(updater_plugin())
         .setup(|app| {
             let guard = start_logging(&app.path().app_log_dir()?)?;
             // Kept for the life of the app so buffered log lines reach the file.
@@ -172,6 +179,15 @@ pub fn run() {
                 Some(path) => open_store_at(app.handle(), &path)?,
                 None => open_store(app.handle(), &app.path().app_data_dir()?)?,
             }
+            let updates = updates::Updates::new(
+                app.path().app_data_dir()?.join("updates"),
+                env!("CARGO_PKG_VERSION"),
+            );
+            app.manage(updates);
+            if install_update_at_start(app.handle()) {
+                return Ok(());
+            }
+            keep_up_to_date(app.handle().clone());
             settle_payments_in_doubt(app.handle().clone());
             sync_with_relay(app.handle().clone());
             watch_nfc_readers(app.handle());
@@ -185,6 +201,106 @@ pub fn run() {
             eprintln!("VersaTalent POS could not start: {e}");
             std::process::exit(1);
         }
+    }
+}
+
+/// Tauri's updater with VersaTalent POS's public key from the config. A debug build (the tests'
+/// app) takes another key from `VERSAPOS_UPDATE_PUBKEY`, so the tests can sign their own
+/// packages; a release build never does.
+fn updater_plugin<R: Runtime>() -> tauri::plugin::TauriPlugin<R, tauri_plugin_updater::Config> {
+    #[allow(unused_mut)]
+    let mut builder = tauri_plugin_updater::Builder::new();
+    #[cfg(debug_assertions)]
+    if let Some(key) = std::env::var("VERSAPOS_UPDATE_PUBKEY")
+        .ok()
+        .filter(|k| !k.is_empty())
+    {
+        builder = builder.pubkey(key);
+    }
+    builder.build()
+}
+
+/// The shop's choices about updates: when to install, and its own update address.
+fn update_choices<R: Runtime>(
+    app: &tauri::AppHandle<R>,
+) -> (versapos_store::UpdateInstall, Option<String>) {
+    app.state::<Desktop>()
+        .register()
+        .ok()
+        .and_then(|r| {
+            r.till
+                .shop()
+                .ok()
+                .map(|s| (s.update_install, s.update_url.clone()))
+        })
+        .unwrap_or_default()
+}
+
+/// At start the register is empty: an update waiting from the last run is installed now (unless
+/// the shop leaves that to a manager), and the till restarts as the new version. True when the
+/// app is restarting.
+fn install_update_at_start<R: Runtime>(app: &tauri::AppHandle<R>) -> bool {
+    let updates = app.state::<updates::Updates>();
+    if updates.ready_version().is_none() {
+        return false;
+    }
+    let (when, url) = update_choices(app);
+    if when == versapos_store::UpdateInstall::Manager {
+        return false;
+    }
+    match updates.install_ready(app, &app.state::<Desktop>(), url.as_deref()) {
+        Ok(Some(_)) => {
+            commands::updates::restart_soon(app.clone());
+            true
+        }
+        Ok(None) => false,
+        Err(e) => {
+            tracing::error!(error = %e, "the waiting update was not installed at start");
+            false
+        }
+    }
+}
+
+/// Asks the release server for updates a minute after start and then every six hours, and
+/// installs a waiting update as soon as the till is idle when the shop chose that.
+fn keep_up_to_date<R: Runtime>(app: tauri::AppHandle<R>) {
+    const CHECK_EVERY: std::time::Duration = std::time::Duration::from_secs(6 * 3600);
+    const LOOK_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
+    let spawned = std::thread::Builder::new()
+        .name("updates".into())
+        .spawn(move || {
+            let started = std::time::Instant::now();
+            let mut next_check = started + std::time::Duration::from_secs(60);
+            loop {
+                std::thread::sleep(LOOK_EVERY);
+                let updates = app.state::<updates::Updates>();
+                let (when, url) = update_choices(&app);
+                if std::time::Instant::now() >= next_check {
+                    next_check = std::time::Instant::now() + CHECK_EVERY;
+                    let checked =
+                        tauri::async_runtime::block_on(updates.check(&app, url.as_deref()));
+                    if let Err(e) = checked {
+                        tracing::warn!(error = %e, "update check");
+                    }
+                }
+                let desktop = app.state::<Desktop>();
+                if when == versapos_store::UpdateInstall::WhenIdle
+                    && updates.ready_version().is_some()
+                    && updates::till_idle(&desktop)
+                {
+                    match updates.install_ready(&app, &desktop, url.as_deref()) {
+                        Ok(Some(_)) => {
+                            commands::updates::restart_soon(app.clone());
+                            return;
+                        }
+                        Ok(None) => {}
+                        Err(e) => tracing::warn!(error = %e, "update not installed while idle"),
+                    }
+                }
+            }
+        });
+    if let Err(e) = spawned {
+        tracing::error!(error = %e, "cannot start looking for updates");
     }
 }
 

@@ -253,7 +253,9 @@ pub enum SettingsCmd {
     Show,
     /// Change a setting: shop-name, tax-mode, cash-rounding (none|0.05|0.10), loyalty-earn,
     /// loyalty-redeem, low-stock-level, default-tax-rate, lock-minutes, discount-limit,
-    /// card-reader, nfc-reader (a reader's name as `nfc readers` lists it, or any).
+    /// card-reader, nfc-reader (a reader's name as `nfc readers` lists it, or any),
+    /// update-install (next-start|when-idle|manager), update-url (an https address of the
+    /// release manifest, or default).
     Set { key: String, value: String },
     /// Add or change a tax rate.
     TaxRate { name: String, percent: String },

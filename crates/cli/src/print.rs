@@ -86,6 +86,13 @@ impl Out {
             s.loyalty.redeem_per_major
         );
         outln!("  low stock level  {}", s.low_stock_level);
+        outln!(
+            "  updates          install {}; from {}",
+            s.update_install.as_str(),
+            s.update_url
+                .as_deref()
+                .unwrap_or("the app's built-in address")
+        );
     }
 
     pub fn demo(&self, s: &Shop, summary: &ImportSummary, path: &Path) {

@@ -32,7 +32,7 @@ pub use reports::{Report, ReportBy};
 pub use sales::{
     CardCharge, Moment, OrderFilter, OrderSummary, OrderView, ParkedCart, PendingCard,
 };
-pub use shop::{Shop, ShopSetup};
+pub use shop::{Shop, ShopSetup, UpdateInstall};
 pub use staff::{Actor, StaffMember};
 pub use sync::{AppliedEvent, CardPaymentRef, SyncState};
 

@@ -37,7 +37,45 @@ pub struct Shop {
     pub card_reader: Option<String>,
     /// The NFC reader VIP cards are tapped on (its PC/SC name); None: any reader plugged in.
     pub nfc_reader: Option<String>,
+    /// When a downloaded, verified update of the till is installed.
+    pub update_install: UpdateInstall,
+    /// Where this till looks for updates (the address of the release manifest); None: the
+    /// addresses built into the app.
+    pub update_url: Option<String>,
     pub demo: bool,
+}
+
+/// When the till installs an update it has downloaded and verified. An update never interrupts
+/// a sale: whichever the choice, it is installed only while no sale is on the register.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum UpdateInstall {
+    /// The next time the till is started (the default: the shop decides when by closing it).
+    #[default]
+    NextStart,
+    /// As soon as the till is idle: the screen locked and nothing on the register.
+    WhenIdle,
+    /// Only when a manager presses Install in the back office (or at the next start).
+    Manager,
+}
+
+impl UpdateInstall {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            UpdateInstall::NextStart => "next-start",
+            UpdateInstall::WhenIdle => "when-idle",
+            UpdateInstall::Manager => "manager",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<UpdateInstall> {
+        match s.trim() {
+            "next-start" | "next_start" => Some(UpdateInstall::NextStart),
+            "when-idle" | "when_idle" => Some(UpdateInstall::WhenIdle),
+            "manager" => Some(UpdateInstall::Manager),
+            _ => None,
+        }
+    }
 }
 
 fn ser_rounding<S: serde::Serializer>(r: &CashRounding, s: S) -> Result<S::Ok, S::Error> {
@@ -110,7 +148,43 @@ pub const SETTING_KEYS: &[&str] = &[
     "discount-limit",
     "card-reader",
     "nfc-reader",
+    "update-install",
+    "update-url",
 ];
+
+/// An update address must be an https URL (plain http only to this machine, for a local mirror
+/// or a test): the manifest says which package to trust, so it must not be open to a man in the
+/// middle. The package itself is checked against the app's signing key either way.
+fn check_update_url(url: &str) -> std::result::Result<(), String> {
+    let rest = if let Some(rest) = url.strip_prefix("https://") {
+        rest
+    } else if let Some(rest) = url.strip_prefix("http://") {
+        let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+        let host = host.rsplit_once(':').map_or(host, |(h, _)| h);
+        if !matches!(host, "localhost" | "127.0.0.1" | "[::1]") {
+            return Err("expected an https:// address (http:// only for this machine)".into());
+        }
+        rest
+    } else {
+        return Err(
+            "expected an https:// address such as https://updates.example.com/pos/latest.json"
+                .into(),
+        );
+    };
+    if rest.is_empty()
+        || rest.starts_with('/')
+        || url.chars().any(|c| c.is_whitespace() || c.is_control())
+    {
+        return Err(
+            "expected an address with a host, such as https://updates.example.com/pos/latest.json"
+                .into(),
+        );
+    }
+    if url.len() > 2000 {
+        return Err("the address is too long".into());
+    }
+    Ok(())
+}
 
 impl Shop {
     pub fn tax_rate(&self, name: &str) -> Result<&TaxRate> {
@@ -199,6 +273,12 @@ pub fn load(conn: &Connection) -> Result<Option<Shop>> {
         },
         card_reader: get(conn, "card_reader")?,
         nfc_reader: get(conn, "nfc_reader")?.filter(|r| !r.is_empty()),
+        update_install: match get(conn, "update_install")? {
+            Some(v) => UpdateInstall::parse(&v)
+                .ok_or_else(|| TillError::Corrupt(format!("setting 'update_install' is '{v}'")))?,
+            None => UpdateInstall::default(),
+        },
+        update_url: get(conn, "update_url")?.filter(|u| !u.is_empty()),
         demo: need(conn, "demo")? == "1",
     }))
 }
@@ -372,6 +452,24 @@ pub fn set(
             }
             let v = if v.eq_ignore_ascii_case("any") { "" } else { v };
             ("nfc_reader", v.to_string())
+        }
+        "update-install" => {
+            let when = UpdateInstall::parse(value)
+                .ok_or_else(|| bad("expected next-start, when-idle or manager"))?;
+            ("update_install", when.as_str().to_string())
+        }
+        "update-url" => {
+            // "default" (or nothing): the addresses built into the app.
+            let v = value.trim();
+            let v = if v.eq_ignore_ascii_case("default") {
+                ""
+            } else {
+                v
+            };
+            if !v.is_empty() {
+                check_update_url(v).map_err(|e| bad(&e))?;
+            }
+            ("update_url", v.to_string())
         }
         "default-tax-rate" => {
             let r = shop.tax_rate(value)?;

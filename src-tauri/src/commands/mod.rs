@@ -10,6 +10,7 @@ pub mod register;
 pub mod reports;
 pub mod shop;
 pub mod staff;
+pub mod updates;
 
 #[cfg(test)]
 mod payments_tests;

@@ -56,9 +56,20 @@ impl TestTill {
             }
             true
         });
+        // The updater as the app has it, asking a port where nothing listens.
+        let mut context = mock_context(noop_assets());
+        context.config_mut().plugins.0.insert(
+            "updater".into(),
+            json!({"pubkey": "", "endpoints": ["http://127.0.0.1:9/latest.json"]}),
+        );
         let app = crate::with_commands(builder)
-            .build(mock_context(noop_assets()))
+            .plugin(tauri_plugin_updater::Builder::new().build())
+            .build(context)
             .expect("the mock app builds");
+        app.manage(crate::updates::Updates::new(
+            dir.path().join("updates"),
+            "0.1.0",
+        ));
         match payments {
             None => open_store(&app, dir.path()).expect("the store opens in the temp dir"),
             Some(payments) => {
@@ -963,5 +974,67 @@ fn vip_cards_are_found_enrolled_replaced_and_blocked() {
             json!({"customerId": other["id"], "uid": "0A0B0C0D"})
         ),
         "card_blocked"
+    );
+}
+
+#[test]
+fn updates_are_a_managers_and_never_interrupt_a_sale() {
+    let till = TestTill::new();
+    till.ok("start_demo", json!({}));
+    let status = till.ok("update_status", json!({}));
+    assert_eq!(status["state"], json!("not_checked"), "{status}");
+    assert_eq!(status["current_version"], json!("0.1.0"));
+
+    // The admin asks; the release server is not there: a clear failure, nothing kept.
+    let e = till
+        .call("check_for_updates", json!({}))
+        .expect_err("nothing listens");
+    assert_eq!(e["code"], json!("update_failed"), "{e}");
+    let status = till.ok("update_status", json!({}));
+    assert_eq!(status["state"], json!("failed"), "{status}");
+    assert!(status["problem"].is_string(), "{status}");
+    assert_eq!(
+        till.ok("install_update", json!({})),
+        Value::Null,
+        "nothing waits"
+    );
+
+    // The shop's choices.
+    let shop = till.ok(
+        "change_setting",
+        json!({"key": "update-install", "value": "when-idle"}),
+    );
+    assert_eq!(shop["update_install"], json!("when_idle"));
+    let e = till
+        .call(
+            "change_setting",
+            json!({"key": "update-url", "value": "http://updates.example.com/latest.json"}),
+        )
+        .expect_err("plain http to another machine");
+    assert_eq!(e["code"], json!("invalid_input"), "{e}");
+    assert!(
+        e["message"].as_str().is_some_and(|m| m.contains("https")),
+        "{e}"
+    );
+
+    // With a sale on the register the install waits, whatever is waiting.
+    till.ok("cart_add", json!({"code": "HOT-0001", "quantity": 1}));
+    let e = till
+        .call("install_update", json!({}))
+        .expect_err("a sale is on");
+    assert_eq!(e["code"], json!("sale_in_progress"), "{e}");
+    till.ok("cart_void", json!({}));
+
+    // A cashier neither checks nor installs.
+    till.ok("sign_out", json!({}));
+    till.ok("sign_in", json!({"name": "Casey", "pin": "3000"}));
+    for cmd in ["check_for_updates", "install_update"] {
+        let e = till.call(cmd, json!({})).expect_err("a manager's");
+        assert_eq!(e["code"], json!("not_permitted"), "{cmd}: {e}");
+        assert_eq!(e["permission"], json!("change_settings"), "{cmd}: {e}");
+    }
+    assert_eq!(
+        till.ok("update_status", json!({}))["state"],
+        json!("failed")
     );
 }

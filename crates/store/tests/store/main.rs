@@ -17,6 +17,7 @@ mod staff;
 mod support;
 mod sync;
 mod tenders;
+mod update_settings;
 mod upgrade;
 mod vip_cards;
 mod voids;

@@ -2,6 +2,7 @@
 import type { LoyaltyRules } from "./LoyaltyRules";
 import type { TaxMode } from "./TaxMode";
 import type { TaxRate } from "./TaxRate";
+import type { UpdateInstall } from "./UpdateInstall";
 
 /**
  * The shop as configured on this till.
@@ -35,4 +36,13 @@ card_reader: string | null,
 /**
  * The NFC reader VIP cards are tapped on (its PC/SC name); None: any reader plugged in.
  */
-nfc_reader: string | null, demo: boolean, };
+nfc_reader: string | null, 
+/**
+ * When a downloaded, verified update of the till is installed.
+ */
+update_install: UpdateInstall, 
+/**
+ * Where this till looks for updates (the address of the release manifest); None: the
+ * addresses built into the app.
+ */
+update_url: string | null, demo: boolean, };

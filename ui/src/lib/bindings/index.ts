@@ -74,3 +74,6 @@ export type { TenderInput } from "./TenderInput";
 export type { TenderRow } from "./TenderRow";
 export type { TestCard } from "./TestCard";
 export type { Totals } from "./Totals";
+export type { UpdateInstall } from "./UpdateInstall";
+export type { UpdateState } from "./UpdateState";
+export type { UpdateStatus } from "./UpdateStatus";
