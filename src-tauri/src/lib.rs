@@ -179,10 +179,15 @@ pub fn run() {
                 Some(path) => open_store_at(app.handle(), &path)?,
                 None => open_store(app.handle(), &app.path().app_data_dir()?)?,
             }
-            let updates = updates::Updates::new(
-                app.path().app_data_dir()?.join("updates"),
-                env!("CARGO_PKG_VERSION"),
-            );
+            // Updates wait beside the store (as its backups do): the till's data folder.
+            let store_dir = app
+                .state::<Desktop>()
+                .store_path
+                .parent()
+                .map(Path::to_path_buf)
+                .unwrap_or(app.path().app_data_dir()?);
+            let updates =
+                updates::Updates::new(store_dir.join("updates"), env!("CARGO_PKG_VERSION"));
             app.manage(updates);
             if install_update_at_start(app.handle()) {
                 return Ok(());

@@ -24,6 +24,7 @@
     cash_rounding: 1, loyalty: { earn_per_major: 1, redeem_per_major: 100 },
     tax_rates: [{ name: "standard", basis_points: 2000 }, { name: "zero", basis_points: 0 }],
     default_tax_rate: "standard", low_stock_level: 5, lock_minutes: 5, discount_limit: 1000, demo: true,
+    update_install: "next_start", update_url: null,
   };
   let setUp = scenario !== "firstrun" && scenario !== "setup";
   const P = (id, sku, name, price, category, tax = "standard") => ({
@@ -42,6 +43,7 @@
     { id: 1, name: "Ada Lovelace", email: "ada@example.com", phone: null, card_uid: null, points_balance: 1250, created_at: "2026-01-02" },
     { id: 2, name: "Alan Turing", email: null, phone: "07700 900123", card_uid: null, points_balance: 40, created_at: "2026-02-03" },
   ];
+  let updates = { current_version: "0.1.0", state: "not_checked", version: null, notes: null, checked_at: null, problem: null };
   let lines = [];
   let orderDiscount = null;
   let customer = null;
@@ -202,6 +204,10 @@
     },
     order: () => fail("unknown_order", "no such order"),
     staff_status: () => ({ has_staff: true, signed_in: { id: 1, name: "Avery", role: "admin" }, staff: [{ name: "Avery", role: "admin" }] }),
+
+    update_status: () => updates,
+    check_for_updates: () => (updates = { ...updates, state: "up_to_date", checked_at: new Date().toISOString() }),
+    install_update: () => null,
 
     payments_status: () => ({ mode: "demo", reader: chosenReader(), problem: chosenReader() ? null : "no reader chosen", in_doubt: inDoubt.length }),
     card_checkout: ({ tenders, progress }) => {

@@ -55,7 +55,7 @@ pub enum UpdateInstall {
     NextStart,
     /// As soon as the till is idle: the screen locked and nothing on the register.
     WhenIdle,
-    /// Only when a manager presses Install in the back office (or at the next start).
+    /// Only when a manager presses Install in the back office.
     Manager,
 }
 

@@ -53,6 +53,7 @@ import type {
   TestCard,
   SyncStatus,
 } from "./payments";
+import type { UpdateStatus } from "./bindings";
 
 /** Any rejection as a CommandError: the shell's own `{code, message}`, or a wrapped oddity. */
 export function toCommandError(e: unknown): CommandError {
@@ -249,3 +250,12 @@ export const checkSetup = () => call<SetupReport>("check_setup");
 export const syncStatus = () => call<SyncStatus>("sync_status");
 export const paymentsInDoubt = () => call<InDoubtPayment[]>("payments_in_doubt");
 export const reconcilePayments = () => call<ReconcileReport>("reconcile_payments");
+
+// --- updates -----------------------------------------------------------------------------------
+
+/** Where the till stands with updates: the version running, and any update checked, waiting or refused. */
+export const updateStatus = () => call<UpdateStatus>("update_status");
+/** Asks the release server now; a newer version is downloaded and verified, ready to install. */
+export const checkForUpdates = () => call<UpdateStatus>("check_for_updates");
+/** Installs the waiting update and restarts the till (the version installed; null: none was waiting). */
+export const installUpdate = () => call<string | null>("install_update");

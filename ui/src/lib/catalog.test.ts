@@ -29,7 +29,8 @@ const shop: Shop = {
   name: "Test shop", currency: "GBP", exponent: 2, till_id: "T1", tax_mode: "inclusive", cash_rounding: 1,
   loyalty: { earn_per_major: 1, redeem_per_major: 100 },
   tax_rates: [{ name: "standard", basis_points: 2000 }, { name: "reduced", basis_points: 550 }],
-  default_tax_rate: "standard", low_stock_level: 5, lock_minutes: 5, discount_limit: 1000, card_reader: null, nfc_reader: null, demo: false,
+  default_tax_rate: "standard", low_stock_level: 5, lock_minutes: 5, discount_limit: 1000, card_reader: null, nfc_reader: null,
+  update_install: "next_start", update_url: null, demo: false,
 };
 
 const product = (over: Partial<Product> = {}): Product => ({

@@ -15,7 +15,9 @@ export type SettingKey =
   | "low-stock-level"
   | "default-tax-rate"
   | "lock-minutes"
-  | "discount-limit";
+  | "discount-limit"
+  | "update-install"
+  | "update-url";
 
 /** A rate in basis points as a manager types it, without the % sign: 2000 → "20", 550 → "5.5". */
 export function percentInput(basisPoints: number): string {

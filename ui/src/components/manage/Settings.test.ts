@@ -16,6 +16,9 @@ const api = vi.hoisted(() => ({
   chooseNfcReader: vi.fn(),
   customerByCard: vi.fn(),
   onNfc: vi.fn(),
+  updateStatus: vi.fn(),
+  checkForUpdates: vi.fn(),
+  installUpdate: vi.fn(),
 }));
 vi.mock("../../lib/api", () => api);
 
@@ -41,6 +44,9 @@ beforeEach(() => {
   nfc = null;
   api.nfcReaders.mockResolvedValue([]);
   api.nfcChecks.mockResolvedValue([]);
+  api.updateStatus.mockResolvedValue({
+    current_version: "0.1.0", state: "up_to_date", version: null, notes: null, checked_at: null, problem: null,
+  });
   api.onNfc.mockImplementation(async (handler: (e: NfcEvent) => void) => {
     nfc = handler;
     return () => (nfc = null);
