@@ -145,10 +145,12 @@ impl Server {
     }
 }
 
-/// A till with the updater plugin trusting `pubkey`, a release folder served over HTTP, a
-/// stand-in installed app, and the updates folder.
+/// A till with the updater plugin trusting the release key made for it, a release folder served
+/// over HTTP, a stand-in installed app, and the updates folder.
 struct Shop {
     dir: tempfile::TempDir,
+    /// The release key's private half (the till trusts its public half).
+    key: PathBuf,
     served: PathBuf,
     server: Server,
     app: App<MockRuntime>,
@@ -157,8 +159,9 @@ struct Shop {
 }
 
 impl Shop {
-    fn new(pubkey: &str) -> Shop {
+    fn new() -> Shop {
         let dir = tempfile::tempdir().expect("temp dir");
+        let (key, pubkey) = signing_key(dir.path(), "release.key");
         let served = dir.path().join("served");
         std::fs::create_dir_all(&served).expect("served folder");
         let server = Server::start(served.clone());
@@ -182,6 +185,7 @@ impl Shop {
             Updates::new(dir.path().join("updates"), RUNNING).installing_into(installed.clone());
         Shop {
             dir,
+            key,
             served,
             server,
             app,
@@ -197,6 +201,19 @@ impl Shop {
         std::fs::write(&file, package).expect("package");
         sign(&file, key, signed_for);
         manifest(&self.served, version, &name, &self.server.base);
+    }
+
+    /// Publishes the new app as `version`, signed with the release key for that version.
+    fn publish_signed(&self, version: &str) {
+        self.publish(version, &new_app(version), &self.key, version);
+    }
+
+    /// A release server offering 0.2.0, signed, and the till's check that downloaded it.
+    fn with_update_ready() -> Shop {
+        let shop = Shop::new();
+        shop.publish_signed("0.2.0");
+        shop.check().expect("a signed update is accepted");
+        shop
     }
 
     fn package_path(&self, version: &str) -> PathBuf {
@@ -232,10 +249,8 @@ impl Shop {
 
 #[test]
 fn a_signed_update_is_downloaded_verified_kept_and_installed() {
-    let keys = tempfile::tempdir().expect("keys");
-    let (key, public) = signing_key(keys.path(), "release.key");
-    let shop = Shop::new(&public);
-    shop.publish("0.2.0", &new_app("0.2.0"), &key, "0.2.0");
+    let shop = Shop::new();
+    shop.publish_signed("0.2.0");
 
     let status = shop.check().expect("a signed update is accepted");
     assert_eq!(status.state, UpdateState::Ready);
@@ -278,10 +293,8 @@ fn a_signed_update_is_downloaded_verified_kept_and_installed() {
 
 #[test]
 fn a_tampered_package_is_refused_and_nothing_is_kept() {
-    let keys = tempfile::tempdir().expect("keys");
-    let (key, public) = signing_key(keys.path(), "release.key");
-    let shop = Shop::new(&public);
-    shop.publish("0.2.0", &new_app("0.2.0"), &key, "0.2.0");
+    let shop = Shop::new();
+    shop.publish_signed("0.2.0");
     // One byte changed on the server after signing.
     let path = shop.package_path("0.2.0");
     let mut bytes = std::fs::read(&path).expect("package");
@@ -309,10 +322,8 @@ fn a_tampered_package_is_refused_and_nothing_is_kept() {
 
 #[test]
 fn an_unsigned_package_or_one_signed_with_another_key_is_refused() {
-    let keys = tempfile::tempdir().expect("keys");
-    let (key, public) = signing_key(keys.path(), "release.key");
-    let (stranger, _) = signing_key(keys.path(), "stranger.key");
-    let shop = Shop::new(&public);
+    let shop = Shop::new();
+    let (stranger, _) = signing_key(shop.dir.path(), "stranger.key");
 
     // Signed, but not with the key the app trusts.
     shop.publish("0.2.0", &new_app("0.2.0"), &stranger, "0.2.0");
@@ -323,7 +334,7 @@ fn an_unsigned_package_or_one_signed_with_another_key_is_refused() {
     assert!(!shop.kept());
 
     // No signature at all: the manifest's signature is empty.
-    shop.publish("0.2.0", &new_app("0.2.0"), &key, "0.2.0");
+    shop.publish_signed("0.2.0");
     let latest = shop.served.join("latest.json");
     let mut m: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&latest).expect("manifest")).expect("json");
@@ -347,14 +358,12 @@ fn an_unsigned_package_or_one_signed_with_another_key_is_refused() {
 
 #[test]
 fn an_old_signed_package_announced_as_a_new_version_is_refused() {
-    let keys = tempfile::tempdir().expect("keys");
-    let (key, public) = signing_key(keys.path(), "release.key");
-    let shop = Shop::new(&public);
+    let shop = Shop::new();
     // A genuine package of 0.1.5, announced as 0.3.0 (a downgrade in disguise).
     let name = "versatalent-pos_0.3.0_amd64.bin";
     let file = shop.served.join(name);
     std::fs::write(&file, new_app("0.1.5")).expect("package");
-    sign(&file, &key, "0.1.5");
+    sign(&file, &shop.key, "0.1.5");
     let out = Command::new(Path::new(REPO).join("scripts/update-manifest"))
         .args([
             "--version",
@@ -386,11 +395,7 @@ fn an_old_signed_package_announced_as_a_new_version_is_refused() {
 
 #[test]
 fn a_package_changed_on_disk_while_waiting_is_refused_at_install() {
-    let keys = tempfile::tempdir().expect("keys");
-    let (key, public) = signing_key(keys.path(), "release.key");
-    let shop = Shop::new(&public);
-    shop.publish("0.2.0", &new_app("0.2.0"), &key, "0.2.0");
-    shop.check().expect("ready");
+    let shop = Shop::with_update_ready();
     let package = shop.dir.path().join("updates/ready/package");
     let mut bytes = std::fs::read(&package).expect("kept package");
     bytes.push(b'!');
@@ -405,11 +410,7 @@ fn a_package_changed_on_disk_while_waiting_is_refused_at_install() {
 
 #[test]
 fn an_update_never_installs_while_a_sale_is_on_the_register() {
-    let keys = tempfile::tempdir().expect("keys");
-    let (key, public) = signing_key(keys.path(), "release.key");
-    let shop = Shop::new(&public);
-    shop.publish("0.2.0", &new_app("0.2.0"), &key, "0.2.0");
-    shop.check().expect("ready");
+    let shop = Shop::with_update_ready();
 
     let desktop = shop.till();
     {
@@ -455,10 +456,8 @@ fn an_update_never_installs_while_a_sale_is_on_the_register() {
 
 #[test]
 fn no_newer_version_means_up_to_date_and_a_dead_server_a_clear_failure() {
-    let keys = tempfile::tempdir().expect("keys");
-    let (key, public) = signing_key(keys.path(), "release.key");
-    let shop = Shop::new(&public);
-    shop.publish(RUNNING, &new_app(RUNNING), &key, RUNNING);
+    let shop = Shop::new();
+    shop.publish_signed(RUNNING);
     let status = shop.check().expect("checked");
     assert_eq!(status.state, UpdateState::UpToDate);
     assert_eq!(shop.server.downloads("_amd64.bin"), 0, "nothing downloaded");
