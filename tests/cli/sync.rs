@@ -187,3 +187,45 @@ fn sync_once_applies_the_relays_events_flags_a_dispute_and_saves_the_cursor() {
         "{s}"
     );
 }
+
+#[test]
+fn a_headless_till_takes_its_relay_from_the_environment_over_the_keychain() {
+    let till = Till::gbp();
+    // The keychain's relay is a dead address; the environment's is the real one.
+    set_relay(&till, "http://127.0.0.1:9", "keychain-token-0000");
+    let url = relay(json!({ "events": [], "cursor": 0 }));
+    let env = [
+        ("VERSAPOS_RELAY_URL", url.as_str()),
+        ("VERSAPOS_RELAY_TOKEN", TOKEN),
+    ];
+    let json_of = |args: &[&str]| -> Value {
+        let mut all = vec!["--json"];
+        all.extend_from_slice(args);
+        let r = till.run_with_env(&env, &all);
+        assert_eq!(r.code, Some(0), "{args:?}: {}", r.stderr);
+        serde_json::from_str(&r.stdout).expect("JSON")
+    };
+    let shown = json_of(&["relay", "show"]);
+    assert_eq!(text(&shown, "source"), "environment");
+    assert_eq!(text(&shown, "url"), url);
+    assert_eq!(text(&shown, "token"), "…cd34");
+    let status = json_of(&["sync", "--status"]);
+    assert_eq!(status["relay"]["source"], Value::from("environment"));
+    assert_eq!(status["relay"]["url"], Value::from(url.as_str()));
+    let pulled = json_of(&["sync", "--once"]);
+    assert_eq!(
+        pulled["events"],
+        json!([]),
+        "pulled from the environment's relay"
+    );
+    // Without the environment the keychain's relay is the one.
+    assert_eq!(text(&till.json(&["relay", "show"]), "source"), "keychain");
+
+    // An address without a token is bad input naming what is missing.
+    let r = till.run_with_env(
+        &[("VERSAPOS_RELAY_URL", url.as_str())],
+        &["--json", "sync", "--status"],
+    );
+    assert_eq!(r.code, Some(2), "{}", r.stdout);
+    assert!(r.stdout.contains("VERSAPOS_RELAY_TOKEN"), "{}", r.stdout);
+}

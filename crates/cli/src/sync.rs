@@ -9,7 +9,7 @@ use versapos_payments::setup;
 use versapos_payments::sync::{self, Applied, Backoff, Outcome, PullReport, Relay};
 use versapos_payments::Gateway;
 use versapos_secrets::{
-    parse_relay_url, Keychain, RelayError, RelaySettings, RelayToken, RELAY_TOKEN_ENV,
+    parse_relay_url, KeySource, Keychain, RelayError, RelaySettings, RelayToken, RELAY_TOKEN_ENV,
 };
 use versapos_store::Till;
 
@@ -28,12 +28,15 @@ pub fn run(till: Till, a: &SyncArgs, out: &print::Out) -> Result<()> {
     let chain = Keychain::default();
     if a.status {
         let state = till.sync_state()?;
-        let relay = chain.relay().map_err(relay_error)?;
-        let url = relay.as_ref().map(|r| r.url.clone());
+        let relay = chain.relay_in_use().map_err(relay_error)?;
+        let url = relay.as_ref().map(|(r, _)| r.url.clone());
+        let from = relay.as_ref().map(|(_, from)| source(*from));
         let text = format!(
             "relay: {}\ncursor: {}\nlast event: {}\nlast pull: {}\nlast error: {}\nevents applied: {}\nbacklog: {}",
-            url.as_deref()
-                .unwrap_or("not set up (`versapos relay set --url URL`)"),
+            match (&url, from) {
+                (Some(url), Some(from)) => format!("{url} (from the {from})"),
+                _ => "not set up (`versapos relay set --url URL`)".to_string(),
+            },
             state.cursor,
             state.last_event_at.as_deref().unwrap_or("none yet"),
             state.last_pull_at.as_deref().unwrap_or("never"),
@@ -44,7 +47,7 @@ pub fn run(till: Till, a: &SyncArgs, out: &print::Out) -> Result<()> {
         out.message(
             &text,
             serde_json::json!({
-                "relay": { "configured": relay.is_some(), "url": url },
+                "relay": { "configured": relay.is_some(), "url": url, "source": from },
                 "cursor": state.cursor,
                 "last_event_at": state.last_event_at,
                 "last_pull_at": state.last_pull_at,
@@ -55,8 +58,8 @@ pub fn run(till: Till, a: &SyncArgs, out: &print::Out) -> Result<()> {
         );
         return Ok(());
     }
-    let relay = chain
-        .relay()
+    let (relay, _) = chain
+        .relay_in_use()
         .map_err(relay_error)?
         .ok_or_else(|| usage("no relay is set up: `versapos relay set --url URL` first"))?;
     let connected = setup::connect(&chain)?;
@@ -191,8 +194,8 @@ pub fn relay(till: &mut Till, cmd: RelayCmd, out: &print::Out) -> Result<()> {
             till.record_key_change("relay_set", "the relay's address and the till's token")?;
             shown(out, Some((&url, &token)), "keychain");
         }
-        RelayCmd::Show => match chain.relay().map_err(relay_error)? {
-            Some(r) => shown(out, Some((&r.url, &r.token)), "keychain"),
+        RelayCmd::Show => match chain.relay_in_use().map_err(relay_error)? {
+            Some((r, from)) => shown(out, Some((&r.url, &r.token)), source(from)),
             None => shown(out, None, "none"),
         },
         RelayCmd::Remove => {
@@ -206,8 +209,20 @@ pub fn relay(till: &mut Till, cmd: RelayCmd, out: &print::Out) -> Result<()> {
     Ok(())
 }
 
+/// Where the relay in use comes from, as `relay show` and `sync --status` name it.
+fn source(from: KeySource) -> &'static str {
+    match from {
+        KeySource::Environment => "environment",
+        KeySource::Keychain => "keychain",
+    }
+}
+
 fn shown(out: &print::Out, relay: Option<(&str, &RelayToken)>, source: &str) {
     let text = match (relay, source) {
+        (Some((url, token)), "environment") => format!(
+            "relay: {url} (till token {}; from VERSAPOS_RELAY_URL and VERSAPOS_RELAY_TOKEN)",
+            token.last4()
+        ),
         (Some((url, token)), _) => format!("relay: {url} (till token {})", token.last4()),
         (None, "removed") => "relay removed from the keychain".to_string(),
         (None, _) => "no relay: `versapos relay set --url URL` sets one up".to_string(),

@@ -111,7 +111,7 @@ pub fn check(chain: &Keychain, chosen_reader: Option<&str>, now: SystemTime) -> 
     }
     .run();
     let relay = crate::relay_doctor::checks(
-        chain.relay(),
+        chain.relay_in_use().map(|r| r.map(|(r, _)| r)),
         stripe.as_ref().map(|(k, a)| (k.as_str(), a.as_str())),
     );
     // The relay's findings never carry the Stripe key; scrub anyway, as every other finding is.

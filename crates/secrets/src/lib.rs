@@ -141,7 +141,8 @@ impl fmt::Debug for StripeKey {
 /// Where the key in use came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum KeySource {
-    /// `VERSAPOS_STRIPE_KEY` (it overrides the keychain).
+    /// The environment (`VERSAPOS_STRIPE_KEY`, or `VERSAPOS_RELAY_URL` with `VERSAPOS_RELAY_TOKEN`),
+    /// which overrides the keychain.
     Environment,
     Keychain,
 }
@@ -215,8 +216,32 @@ impl Keychain {
     }
 }
 
-/// The environment variable `versapos relay set` reads the till's relay token from.
+/// The environment variable `versapos relay set` reads the till's relay token from; with
+/// [`RELAY_URL_ENV`] it also overrides the keychain's relay (a headless till).
 pub const RELAY_TOKEN_ENV: &str = "VERSAPOS_RELAY_TOKEN";
+
+/// The relay's address from the environment: with [`RELAY_TOKEN_ENV`] it overrides the
+/// keychain's relay, as `VERSAPOS_STRIPE_KEY` does the Stripe key, for a till whose keychain
+/// does not keep secrets across a restart (the Linux kernel keyring of a headless till).
+pub const RELAY_URL_ENV: &str = "VERSAPOS_RELAY_URL";
+
+/// The relay the environment gives (`var` reads a variable): None unless its address is set;
+/// an address without a token, or a bad one, is an error naming the variable.
+pub fn relay_from_env(
+    var: impl Fn(&str) -> Option<String>,
+) -> Result<Option<RelaySettings>, RelayError> {
+    let set = |name: &str| var(name).filter(|v| !v.trim().is_empty());
+    let Some(url) = set(RELAY_URL_ENV) else {
+        return Ok(None);
+    };
+    let token = set(RELAY_TOKEN_ENV).ok_or(RelayError::Token(
+        "VERSAPOS_RELAY_URL is set but VERSAPOS_RELAY_TOKEN is not",
+    ))?;
+    Ok(Some(RelaySettings {
+        url: parse_relay_url(&url)?,
+        token: RelayToken::parse(&token)?,
+    }))
+}
 
 /// The keychain accounts (same service as the Stripe key) of the relay's address and token.
 const RELAY_URL_ACCOUNT: &str = "relay-url";
@@ -342,6 +367,15 @@ impl Keychain {
         }))
     }
 
+    /// The relay the till uses: `VERSAPOS_RELAY_URL` with `VERSAPOS_RELAY_TOKEN` when the
+    /// address is set, else the keychain's.
+    pub fn relay_in_use(&self) -> Result<Option<(RelaySettings, KeySource)>, RelayError> {
+        match relay_from_env(|name| std::env::var(name).ok())? {
+            Some(r) => Ok(Some((r, KeySource::Environment))),
+            None => Ok(self.relay()?.map(|r| (r, KeySource::Keychain))),
+        }
+    }
+
     /// Removes the relay's address and token; true when either was there.
     pub fn remove_relay(&self) -> Result<bool, RelayError> {
         let token = self.delete(RELAY_TOKEN_ACCOUNT)?;
@@ -353,6 +387,49 @@ impl Keychain {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_relay_from_the_environment_needs_its_address_and_token_and_checks_both() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        assert_eq!(relay_from_env(env(&[])), Ok(None));
+        assert_eq!(
+            relay_from_env(env(&[(RELAY_TOKEN_ENV, "till-token-1234")])),
+            Ok(None),
+            "a token alone is for `relay set`"
+        );
+        let r = relay_from_env(env(&[
+            (RELAY_URL_ENV, "https://relay.example/"),
+            (RELAY_TOKEN_ENV, "till-token-1234"),
+        ]))
+        .expect("good")
+        .expect("set");
+        assert_eq!(r.url, "https://relay.example");
+        assert_eq!(r.token.last4(), "…1234");
+        let e =
+            relay_from_env(env(&[(RELAY_URL_ENV, "https://relay.example")])).expect_err("no token");
+        assert!(e.to_string().contains("VERSAPOS_RELAY_TOKEN"), "{e}");
+        assert!(matches!(
+            relay_from_env(env(&[
+                (RELAY_URL_ENV, "ftp://relay"),
+                (RELAY_TOKEN_ENV, "till-token-1234")
+            ])),
+            Err(RelayError::Url(_))
+        ));
+        assert!(matches!(
+            relay_from_env(env(&[
+                (RELAY_URL_ENV, "https://relay.example"),
+                (RELAY_TOKEN_ENV, "short")
+            ])),
+            Err(RelayError::Token(_))
+        ));
+    }
 
     const RK: &str = "rk_test_51AbCdEfGhIjKlMnOpQrStUvWx";
 

@@ -482,8 +482,8 @@ pub fn pull_from_relay(
     desktop: &Desktop,
     wait_secs: u64,
 ) -> CommandResult<Option<versapos_payments::sync::PullReport>> {
-    let Some(relay) = versapos_secrets::Keychain::default()
-        .relay()
+    let Some((relay, _)) = versapos_secrets::Keychain::default()
+        .relay_in_use()
         .map_err(|e| CommandError::new("relay_unavailable", e.to_string()))?
     else {
         return Ok(None);
@@ -523,7 +523,11 @@ pub struct SyncStatus {
 #[tracing::instrument(skip(app), err)]
 pub async fn sync_status<R: Runtime>(app: AppHandle<R>) -> CommandResult<SyncStatus> {
     blocking(app, |desktop| {
-        let relay = versapos_secrets::Keychain::default().relay().ok().flatten();
+        let relay = versapos_secrets::Keychain::default()
+            .relay_in_use()
+            .ok()
+            .flatten()
+            .map(|(r, _)| r);
         let register = desktop.register()?;
         register.till.may(Permission::Sell)?;
         let state = register.till.sync_state()?;
