@@ -193,6 +193,41 @@ pub(crate) fn before_upgrade(conn: &Connection, store: &Path, version: i64) -> R
     Ok(path)
 }
 
+/// Held while one opener of the store at `store` backs it up and migrates it: the desktop app and
+/// the CLI may open an older store at the same moment after an update, and the second waits here
+/// (an OS file lock on `backups/<store>.upgrading`) and then finds the store migrated. The file
+/// is removed when the upgrade ends; the lock goes with the process if it dies.
+pub(crate) struct UpgradeLock {
+    path: PathBuf,
+    _file: std::fs::File,
+}
+
+pub(crate) fn upgrade_lock(store: &Path) -> Result<UpgradeLock> {
+    let dir = backups_dir(store);
+    let path = dir.join(format!("{}.upgrading", file_name(store)));
+    let failed = |e: std::io::Error| TillError::BackupFailed {
+        path: path.display().to_string(),
+        reason: format!("cannot take the upgrade lock: {e}"),
+    };
+    std::fs::create_dir_all(&dir).map_err(failed)?;
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(failed)?;
+    file.lock().map_err(failed)?;
+    Ok(UpgradeLock { path, _file: file })
+}
+
+impl Drop for UpgradeLock {
+    fn drop(&mut self) {
+        // Still locked here: an opener that waited on this file finds the store migrated, and
+        // one that comes later makes a new file and finds the same.
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
 /// Removes all but the newest [`KEEP_UPGRADE_BACKUPS`] automatic backups (best effort: a file
 /// that cannot be removed stays).
 fn prune_upgrade_backups(dir: &Path, prefix: &str) {

@@ -254,7 +254,7 @@ pub fn import(
     progress: &mut dyn FnMut(u64),
 ) -> Result<ImportSummary> {
     let at = when.at.as_str();
-    let tx = conn.transaction()?;
+    let tx = crate::db::write(conn)?;
     let mut summary = ImportSummary::default();
     {
         let mut exists = tx.prepare("SELECT 1 FROM products WHERE sku = ?1")?;
@@ -406,7 +406,7 @@ pub fn add(conn: &mut Connection, shop: &Shop, p: &NewProduct, when: &Moment) ->
         Some(r) => shop.tax_rate(&r)?.name.clone(),
         None => shop.default_tax_rate.clone(),
     };
-    let tx = conn.transaction()?;
+    let tx = crate::db::write(conn)?;
     tx.execute(
         "INSERT INTO products (sku, barcode, name, price, tax_rate, stock, category, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -458,7 +458,7 @@ pub fn set_price(
         return Err(TillError::invalid("price", "must not be negative"));
     }
     let before = product_by_sku(conn, shop, sku)?;
-    let tx = conn.transaction()?;
+    let tx = crate::db::write(conn)?;
     tx.execute(
         "UPDATE products SET price = ?1, updated_at = ?2 WHERE id = ?3",
         params![price.minor(), at, before.id.0],
@@ -491,7 +491,7 @@ pub fn set_stock(
         ));
     }
     let before = product_by_sku(conn, shop, sku)?;
-    let tx = conn.transaction()?;
+    let tx = crate::db::write(conn)?;
     tx.execute(
         "UPDATE products SET stock = ?1, updated_at = ?2 WHERE id = ?3",
         params![stock, at, before.id.0],
@@ -551,7 +551,7 @@ pub fn update_details(
     }
     let rate = shop.tax_rate(&d.tax_rate)?.name.clone();
     let before = product_by_sku(conn, shop, sku)?;
-    let tx = conn.transaction()?;
+    let tx = crate::db::write(conn)?;
     tx.execute(
         "UPDATE products SET name = ?1, barcode = ?2, category = ?3, tax_rate = ?4,
              reorder_level = ?5, updated_at = ?6 WHERE id = ?7",

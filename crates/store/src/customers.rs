@@ -113,7 +113,7 @@ pub fn add(
 ) -> Result<Customer> {
     let at = when.at.as_str();
     let c = validate(c)?;
-    let tx = conn.transaction()?;
+    let tx = crate::db::write(conn)?;
     tx.execute(
         "INSERT INTO customers (name, email, phone, created_at) VALUES (?1, ?2, ?3, ?4)",
         params![c.name, c.email, c.phone, at],
@@ -421,7 +421,7 @@ pub fn block_card(
     when: &Moment,
 ) -> Result<BlockedCard> {
     let reason = clean_reason(reason)?;
-    let tx = conn.transaction()?;
+    let tx = crate::db::write(conn)?;
     if blocked(&tx, uid)?.is_none() {
         let customer = holder(&tx, uid)?;
         if let Some(c) = &customer {
@@ -463,7 +463,7 @@ pub fn replace_card(
             format!("the new card must be another card than {old}"),
         ));
     }
-    let tx = conn.transaction()?;
+    let tx = crate::db::write(conn)?;
     let (customer, was_blocked) = match (holder(&tx, old)?, blocked(&tx, old)?) {
         (Some(c), _) => (c, false),
         (

@@ -69,9 +69,16 @@ pub fn open(path: &Path) -> Result<Connection> {
     configure(&conn)?;
     let current = schema_version(&conn)?;
     // A store written by an older build is copied aside before any migration touches it; a
-    // brand-new file (version 0) has nothing to lose.
+    // brand-new file (version 0) has nothing to lose. One opener at a time does it: another
+    // waits for the lock, then finds the store migrated and copies nothing.
     if current > 0 && current < SCHEMA_VERSION {
-        crate::backup::before_upgrade(&conn, path, current)?;
+        let _upgrading = crate::backup::upgrade_lock(path)?;
+        let current = schema_version(&conn)?;
+        if current < SCHEMA_VERSION {
+            crate::backup::before_upgrade(&conn, path, current)?;
+        }
+        migrate(&mut conn, &path.display().to_string())?;
+        return Ok(conn);
     }
     migrate(&mut conn, &path.display().to_string())?;
     Ok(conn)
@@ -87,7 +94,17 @@ pub fn configure(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
+/// Starts a write: `BEGIN IMMEDIATE`, so what a change reads to decide is what it writes over.
+/// The desktop app and the CLI share the store: a deferred transaction could read, lose the race
+/// for the write lock to the other process and fail (SQLITE_BUSY) instead of seeing its write;
+/// this one waits for the lock (the busy timeout) and then reads the store as it is.
+pub fn write(conn: &mut Connection) -> rusqlite::Result<rusqlite::Transaction<'_>> {
+    conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+}
+
 /// Applies every migration newer than the store's `user_version`, each in its own transaction.
+/// Another process opening the store at the same time (the app and the CLI after an upgrade)
+/// waits, then finds the migrations applied and skips them.
 pub fn migrate(conn: &mut Connection, path: &str) -> Result<()> {
     let current: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     if current > SCHEMA_VERSION {
@@ -98,7 +115,11 @@ pub fn migrate(conn: &mut Connection, path: &str) -> Result<()> {
         });
     }
     for (version, _name, sql) in MIGRATIONS.iter().filter(|m| m.0 > current) {
-        let tx = conn.transaction()?;
+        let tx = write(conn)?;
+        let now: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if now >= *version {
+            continue;
+        }
         tx.execute_batch(sql)?;
         tx.pragma_update(None, "user_version", version)?;
         tx.commit()?;

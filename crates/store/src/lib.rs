@@ -299,7 +299,7 @@ impl Till {
     pub fn record_key_change(&mut self, action: &str, description: &str) -> Result<()> {
         let when = self.authorize(Permission::ManageKeys)?;
         let till = self.journal_till();
-        let tx = self.conn.transaction()?;
+        let tx = crate::db::write(&mut self.conn)?;
         journal::append(
             &tx,
             &till,
@@ -629,7 +629,7 @@ impl Till {
     /// nothing. A customer's lost card is changed with [`Till::replace_card`].
     pub fn link_card(&mut self, id: CustomerId, uid: &CardUid) -> Result<Customer> {
         self.authorize(Permission::AddCustomer)?;
-        let tx = self.conn.transaction()?;
+        let tx = crate::db::write(&mut self.conn)?;
         let customer = customers::link_card(&tx, id, uid)?;
         tx.commit()?;
         Ok(customer)
@@ -848,7 +848,7 @@ impl Till {
         let shop = self.shop()?.clone();
         let cart = self.sale_cart(sale)?.clone();
         let at = self.authorize(Permission::ParkSale)?;
-        let tx = self.conn.transaction()?;
+        let tx = crate::db::write(&mut self.conn)?;
         let id = sales::park(&tx, &shop, &cart, note, &at.at)?;
         if let Some(old) = sale.resumed_from {
             sales::discard_parked(&tx, old)?;

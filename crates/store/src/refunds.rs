@@ -13,9 +13,7 @@ use crate::journal;
 use crate::sales::{money, new_id, stored_receipt, tender_kind, Moment};
 use crate::shop::Shop;
 use crate::staff;
-use rusqlite::{
-    params, Connection, OptionalExtension, Params, Row, Transaction, TransactionBehavior,
-};
+use rusqlite::{params, Connection, OptionalExtension, Params, Row, Transaction};
 use serde::Serialize;
 use std::collections::HashMap;
 use ts_rs::TS;
@@ -311,7 +309,7 @@ pub fn refund(
     when: &Moment,
 ) -> Result<RefundView> {
     check_request(request, restock)?;
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let tx = crate::db::write(conn)?;
     let (order, plan) = plan(&tx, shop, order_id, request, None)?;
     // Money back to a card moves only through Stripe (see `begin_card_refund`).
     if plan
@@ -347,7 +345,7 @@ pub fn preview(
     when: &Moment,
 ) -> Result<RefundView> {
     check_request(request, restock)?;
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let tx = crate::db::write(conn)?;
     let (order, plan) = plan(&tx, shop, order_id, request, None)?;
     let view = commit(
         &tx,
@@ -636,7 +634,7 @@ pub fn begin_card_refund(
     when: &Moment,
 ) -> Result<PendingRefund> {
     check_request(request, restock)?;
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let tx = crate::db::write(conn)?;
     let (order, plan) = plan(&tx, shop, order_id, request, None)?;
     let refund_id = new_id();
     let mut pending = PendingRefund {
@@ -769,7 +767,7 @@ pub fn complete_card_refund(
     stripe_ids: &[(String, String)],
     at: &Moment,
 ) -> Result<RefundView> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let tx = crate::db::write(conn)?;
     let rows = card_refund_rows(&tx, refund_id)?;
     match common_status(refund_id, &rows)? {
         "succeeded" => return stored_view(&tx, shop, refund_id),
@@ -859,7 +857,7 @@ pub fn fail_card_refund(
     reason: &str,
     when: &Moment,
 ) -> Result<()> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let tx = crate::db::write(conn)?;
     let rows = card_refund_rows(&tx, refund_id)?;
     match common_status(refund_id, &rows)? {
         "failed" => return Ok(()),

@@ -10,7 +10,7 @@ use crate::journal;
 use crate::shop::Shop;
 use crate::staff::Actor;
 use chrono::{DateTime, FixedOffset, NaiveDate, SecondsFormat, Timelike};
-use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::Serialize;
 use ts_rs::TS;
 use versapos_core::{
@@ -174,7 +174,7 @@ pub fn checkout(
     {
         return Err(TillError::CardUnavailable);
     }
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let tx = crate::db::write(conn)?;
     let booking = write_order(&tx, shop, cart, tenders, when, None)?;
     book_sale(&tx, shop, &booking, when, parked)?;
     tx.commit()?;
@@ -219,7 +219,7 @@ pub fn begin_card_sale(
         ));
     }
     let payment_id = new_id();
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let tx = crate::db::write(conn)?;
     let booking = write_order(&tx, shop, cart, tenders, when, Some(&payment_id))?;
     if let Some(c) = booking.customer {
         redeem_points(&tx, c, &booking, &when.at)?;
@@ -277,7 +277,7 @@ pub fn complete_card_sale(
     when: &Moment,
     parked: Option<i64>,
 ) -> Result<String> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let tx = crate::db::write(conn)?;
     let (order_id, status) = card_order(&tx, payment_id)?;
     if status == OrderStatus::Paid.as_str() {
         return Ok(order_id);
@@ -326,7 +326,7 @@ pub fn fail_card_sale(
     reason: &str,
     when: &Moment,
 ) -> Result<String> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let tx = crate::db::write(conn)?;
     let (order_id, status) = card_order(&tx, payment_id)?;
     if status == OrderStatus::PaymentFailed.as_str() {
         return Ok(order_id);
@@ -1102,7 +1102,7 @@ pub fn list(
 /// Voids a completed order before any refund: money back in full, stock back, points undone,
 /// and the sale taken out of the reports.
 pub fn void(conn: &mut Connection, shop: &Shop, id: &str, when: &Moment) -> Result<()> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let tx = crate::db::write(conn)?;
     let (status, number, customer, earned, redeemed, total, tax, discounts, day, hour): (
         String,
         i64,

@@ -308,7 +308,7 @@ pub fn init(conn: &mut Connection, setup: &ShopSetup, when: &Moment) -> Result<S
     if !rates.iter().any(|r| r.name == default) {
         return Err(TillError::UnknownTaxRate(default));
     }
-    let tx = conn.transaction()?;
+    let tx = crate::db::write(conn)?;
     if get(&tx, "shop_name")?.is_some() {
         return Err(TillError::AlreadySetUp(
             tx.path().unwrap_or("this store").to_string(),
@@ -370,7 +370,7 @@ pub fn set(
     when: &Moment,
 ) -> Result<Shop> {
     let bad = |m: &str| TillError::invalid(key, m.to_string());
-    let tx = conn.transaction()?;
+    let tx = crate::db::write(conn)?;
     let (stored_key, stored) = match key {
         "shop-name" => {
             let v = value.trim();
@@ -510,7 +510,7 @@ pub fn set_tax_rate(
     rate: &TaxRate,
     when: &Moment,
 ) -> Result<Shop> {
-    let tx = conn.transaction()?;
+    let tx = crate::db::write(conn)?;
     tx.execute(
         "INSERT INTO tax_rates (name, basis_points) VALUES (?1, ?2)
          ON CONFLICT (name) DO UPDATE SET basis_points = excluded.basis_points",

@@ -127,7 +127,7 @@ pub fn add(
 ) -> Result<StaffMember> {
     let name = staff_name(name).map_err(|e| TillError::invalid("name", e.to_string()))?;
     let hash = hash_pin(pin)?;
-    let tx = conn.transaction()?;
+    let tx = crate::db::write(conn)?;
     tx.execute(
         "INSERT INTO staff (name, role, pin_hash, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?4)",
@@ -185,7 +185,7 @@ pub fn verify(
         Ok(p) => pin_matches(&p, &stored)?,
         Err(_) => false,
     };
-    let tx = conn.transaction()?;
+    let tx = crate::db::write(conn)?;
     if right {
         tx.execute(
             "UPDATE staff SET wrong_pins = 0, locked_until = NULL WHERE id = ?1",
@@ -255,7 +255,7 @@ pub fn change(
 ) -> Result<StaffMember> {
     let member = by_name(conn, name)?;
     let last_admin = member.role == Role::Admin && member.active && active_admins(conn)? <= 1;
-    let tx = conn.transaction()?;
+    let tx = crate::db::write(conn)?;
     let (kind, detail) = match change {
         Change::Disable => {
             if last_admin {

@@ -5,7 +5,7 @@
 use crate::error::{Result, TillError};
 use crate::journal;
 use crate::sales::{stored_receipt, Moment};
-use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -141,7 +141,7 @@ pub fn save_cursor(
             "the relay never holds fewer than no events",
         ));
     }
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let tx = crate::db::write(conn)?;
     tx.prepare_cached(
         "UPDATE sync_state SET
              last_event_at = CASE WHEN ?1 > cursor THEN coalesce(?2, last_event_at)
@@ -219,7 +219,7 @@ pub fn flag_dispute(
     reason: &str,
     when: &Moment,
 ) -> Result<Option<CardPaymentRef>> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let tx = crate::db::write(conn)?;
     let Some(mut found) = card_payment_by_intent(&tx, intent_id)? else {
         return Ok(None);
     };

@@ -68,6 +68,9 @@ fn previous_schema_store() -> OldStore {
     let dir = TempDir::new().expect("temp dir");
     let file = dir.path().join("store.db");
     let conn = Connection::open(&file).expect("open new file");
+    // As every build has kept its store: write-ahead log.
+    conn.pragma_update(None, "journal_mode", "WAL")
+        .expect("WAL");
     for (version, _name, sql) in &MIGRATIONS[..MIGRATIONS.len() - 1] {
         conn.execute_batch(sql).expect("apply an old migration");
         conn.pragma_update(None, "user_version", version)
@@ -303,4 +306,29 @@ fn an_online_backup_refuses_to_overwrite_unless_told_to() {
         .expect("overwrite when told");
     let default = t.till.backup(None, false).expect("default place");
     assert!(default.path.starts_with(t.dir.path().join("backups")));
+}
+
+#[test]
+fn the_app_and_the_cli_opening_an_old_store_at_once_migrate_it_once() {
+    use std::sync::{Arc, Barrier};
+    let old = previous_schema_store();
+    let start = Arc::new(Barrier::new(2));
+    let openers: Vec<_> = (0..2)
+        .map(|_| {
+            let (file, start) = (old.file.clone(), start.clone());
+            std::thread::spawn(move || {
+                start.wait();
+                Till::open_with_clock(&file, clock(DAY1_MORNING)).map(|_| ())
+            })
+        })
+        .collect();
+    for opened in openers {
+        opened
+            .join()
+            .expect("the opener's thread")
+            .expect("both open the store");
+    }
+    let conn = Connection::open(&old.file).expect("open");
+    assert_eq!(user_version(&conn), SCHEMA_VERSION);
+    assert_eq!(counts(&conn), old.counts, "nothing lost or doubled");
 }

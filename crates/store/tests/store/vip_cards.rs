@@ -359,3 +359,45 @@ fn the_till_keeps_the_nfc_reader_chosen_for_vip_cards_or_any() {
         .expect_err("a control character is refused");
     assert_eq!(field_of(&refused), "nfc-reader");
 }
+
+#[test]
+fn one_card_linked_from_two_tills_at_once_goes_to_one_customer_and_the_other_hears_card_in_use() {
+    use std::sync::{Arc, Barrier};
+    let mut t = gbp_shop();
+    let path = t.path();
+    for round in 0..20u8 {
+        let a = t.add_customer(&format!("Ann {round}"));
+        let b = t.add_customer(&format!("Bo {round}"));
+        let card = uid(&format!("04A1B2{round:02X}"));
+        // The desktop app and the CLI: two connections to one store, tapping at the same moment.
+        let start = Arc::new(Barrier::new(2));
+        let tills: Vec<_> = [a.id, b.id]
+            .into_iter()
+            .map(|id| {
+                let (path, start, card) = (path.clone(), start.clone(), card.clone());
+                std::thread::spawn(move || {
+                    let mut till = versapos_store::Till::open(&path).expect("open the store");
+                    start.wait();
+                    till.link_card(id, &card)
+                })
+            })
+            .collect();
+        let results: Vec<_> = tills
+            .into_iter()
+            .map(|h| h.join().expect("the till's thread"))
+            .collect();
+        assert_eq!(
+            results.iter().filter(|r| r.is_ok()).count(),
+            1,
+            "round {round}: {results:?}"
+        );
+        let refused = results
+            .into_iter()
+            .find_map(Result::err)
+            .expect("one is refused");
+        assert!(
+            matches!(refused, TillError::CardInUse { .. }),
+            "round {round}: {refused}"
+        );
+    }
+}
