@@ -32,10 +32,15 @@ fn new_app(version: &str) -> Vec<u8> {
     bytes
 }
 
-/// The Tauri CLI from tests/update-signing, installed from its lock file the first time.
+/// The Tauri CLI from tests/update-signing, installed from its lock file the first time. The
+/// tests run in processes of their own at once: one installs while the others wait on a file
+/// lock, then find it there.
 fn tauri_cli() -> PathBuf {
     let dir = Path::new(REPO).join("tests/update-signing");
     let bin = dir.join("node_modules/.bin/tauri");
+    let lock = std::fs::File::create(std::env::temp_dir().join("versapos-update-signing.lock"))
+        .expect("the install lock's file");
+    lock.lock().expect("the install lock");
     if !bin.exists() {
         let status = Command::new("npm")
             .arg("--prefix")
