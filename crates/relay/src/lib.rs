@@ -5,6 +5,7 @@ pub mod error;
 mod http;
 pub mod metrics;
 pub mod names;
+pub mod pg_tls;
 pub mod postgresql;
 pub mod sealed;
 pub mod signature;

@@ -7,6 +7,7 @@
 //! that stored events sends a NOTIFY; every instance LISTENs and wakes its long-polls.
 
 use crate::names::{ShopName, TillName, TokenHash};
+use crate::pg_tls::Connector;
 use crate::sealed::SealedSecret;
 use crate::store::{
     EventStore, NewEvent, SecretRow, ShopId, ShopSecrets, ShopSummary, StoreError, Stored,
@@ -15,7 +16,7 @@ use crate::store::{
 use postgres::error::SqlState;
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::FromSql;
-use postgres::{Client, Config, GenericClient, NoTls, Row};
+use postgres::{Client, Config, GenericClient, Row};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -41,7 +42,7 @@ const LISTEN_TICK: Duration = Duration::from_millis(200);
 type Reply = mpsc::SyncSender<Result<Stored, StoreError>>;
 
 pub struct PostgresStore {
-    config: Config,
+    db: Connector,
     writer: Mutex<Client>,
     readers: Mutex<Vec<Client>>,
     pending: Mutex<Vec<(NewEvent, Reply)>>,
@@ -87,10 +88,11 @@ impl PostgresStore {
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(Duration::from_secs(10));
         }
-        let mut writer = connect(&config)?;
+        let db = Connector::new(config)?;
+        let mut writer = connect(&db)?;
         migrate(&mut writer)?;
         Ok(PostgresStore {
-            config,
+            db,
             writer: Mutex::new(writer),
             readers: Mutex::new(Vec::new()),
             pending: Mutex::new(Vec::new()),
@@ -107,7 +109,7 @@ impl PostgresStore {
         let idle = lock(&self.readers)?.pop();
         let mut client = match idle {
             Some(client) if !client.is_closed() => client,
-            _ => connect(&self.config)?,
+            _ => connect(&self.db)?,
         };
         let outcome = work(&mut client);
         if !client.is_closed() {
@@ -139,9 +141,9 @@ impl Drop for PostgresStore {
     }
 }
 
-fn connect(config: &Config) -> Result<Client, StoreError> {
-    config.connect(NoTls).map_err(|source| StoreError::Connect {
-        target: describe(config),
+fn connect(db: &Connector) -> Result<Client, StoreError> {
+    db.connect().map_err(|source| StoreError::Connect {
+        target: describe(&db.config),
         source,
     })
 }
@@ -278,9 +280,9 @@ fn fail_batch(batch: Vec<(NewEvent, Reply)>, message: &str) {
 
 /// LISTENs on its own connection and calls `wake` for each burst of notifications; reconnects
 /// when the connection breaks, waking every tick meanwhile so that no long-poll misses an event.
-fn listen(config: &Config, closed: &AtomicBool, wake: &Wake) {
+fn listen(db: &Connector, closed: &AtomicBool, wake: &Wake) {
     while !closed.load(Ordering::Relaxed) {
-        let mut client = match config.connect(NoTls) {
+        let mut client = match db.connect() {
             Ok(client) => client,
             Err(e) => {
                 tracing::warn!(error = %e, "cannot listen for new events; polling meanwhile");
@@ -545,7 +547,7 @@ impl EventStore for PostgresStore {
             let batch = std::mem::take(&mut *lock(&self.pending)?);
             if !batch.is_empty() {
                 // A connection that broke (a database restart) is replaced before the commit.
-                let fresh = writer.is_closed().then(|| connect(&self.config));
+                let fresh = writer.is_closed().then(|| connect(&self.db));
                 match fresh {
                     Some(Err(e)) => fail_batch(batch, &e.to_string()),
                     Some(Ok(client)) => {
@@ -599,11 +601,11 @@ impl EventStore for PostgresStore {
     }
 
     fn on_new_events(&self, wake: Wake) {
-        let config = self.config.clone();
+        let db = self.db.clone();
         let closed = Arc::clone(&self.closed);
         let spawned = std::thread::Builder::new()
             .name("relay-listen".into())
-            .spawn(move || listen(&config, &closed, &wake));
+            .spawn(move || listen(&db, &closed, &wake));
         if let Err(e) = spawned {
             tracing::error!(error = %e, "could not start listening for new events");
         }

@@ -89,7 +89,10 @@ pub enum StoreError {
     /// The parser's message only: the URL itself may hold a password.
     #[error("not a PostgreSQL URL (postgres://user:password@host:port/dbname): {0}")]
     BadUrl(postgres::Error),
-    #[error("the PostgreSQL database {target} could not be reached: {source}")]
+    #[error(
+        "the PostgreSQL database {target} could not be reached: {}",
+        with_causes(source)
+    )]
     Connect {
         /// Host, port and database name; never the password.
         target: String,
@@ -103,6 +106,25 @@ pub enum StoreError {
     /// Kept as text so that one failed group commit can be reported to every waiting delivery.
     #[error("storage failed: {0}")]
     Storage(String),
+    /// TLS to the database cannot be set up (the CA file named by VERSAPOS_RELAY_DB_CA).
+    #[error("TLS to the database: {0}")]
+    Tls(String),
+}
+
+/// An error with the causes behind it ("error performing TLS handshake: invalid peer
+/// certificate: UnknownIssuer"): the database driver's own message names only the step.
+fn with_causes(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        let next = c.to_string();
+        if !text.contains(&next) {
+            text.push_str(": ");
+            text.push_str(&next);
+        }
+        cause = c.source();
+    }
+    text
 }
 
 impl StoreError {
@@ -113,6 +135,7 @@ impl StoreError {
             StoreError::TillExists { .. } | StoreError::UnknownTill { .. } => Some("till"),
             StoreError::SecretActive { .. } | StoreError::UnknownSecret { .. } => Some("secret"),
             StoreError::BadUrl(_) => Some("--db"),
+            StoreError::Tls(_) => Some("VERSAPOS_RELAY_DB_CA"),
             StoreError::Open { .. }
             | StoreError::Migration { .. }
             | StoreError::Connect { .. }

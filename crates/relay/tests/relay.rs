@@ -223,8 +223,14 @@ impl Relay {
     }
 
     fn start_on(db: &str, log: &Path) -> Self {
+        Relay::start_with_env(db, log, &[])
+    }
+
+    /// Starts the relay with `env` added to its environment.
+    fn start_with_env(db: &str, log: &Path, env: &[(&str, &str)]) -> Self {
         let log = std::fs::File::create(log).expect("the relay's log file");
         let mut child = relay_command(db, &["serve", "--listen", "127.0.0.1:0"])
+            .envs(env.iter().copied())
             .env("RUST_LOG", "debug")
             .stdout(Stdio::piped())
             .stderr(log)
@@ -1113,6 +1119,131 @@ fn two_relays_on_one_postgres_database_serve_every_event_once_in_one_order() {
         .map(|relay| metric(&relay.metrics(), "versapos_relay_webhooks_stored_total"))
         .sum();
     assert_eq!(stored, expected.len() as u64, "each event stored once");
+}
+
+/// A CA and a certificate for `localhost` signed by it, as PEM: (CA, server certificate, key).
+fn test_ca_and_server_certificate() -> (String, String, String) {
+    let ca_key = rcgen::KeyPair::generate().expect("a CA key");
+    let mut ca = rcgen::CertificateParams::new(Vec::<String>::new()).expect("CA params");
+    ca.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    ca.distinguished_name
+        .push(rcgen::DnType::CommonName, "VersaTalent test database CA");
+    let ca_cert = ca.self_signed(&ca_key).expect("the CA signs itself");
+    let issuer = rcgen::Issuer::new(ca, ca_key);
+    let key = rcgen::KeyPair::generate().expect("a server key");
+    let server = rcgen::CertificateParams::new(vec!["localhost".to_string()])
+        .expect("server params")
+        .signed_by(&key, &issuer)
+        .expect("the CA signs the server");
+    (ca_cert.pem(), server.pem(), key.serialize_pem())
+}
+
+#[test]
+fn on_postgres_over_tls_the_relay_checks_the_servers_certificate_against_the_ca_it_is_given() {
+    let (ca, cert, key) = test_ca_and_server_certificate();
+    let cluster = Cluster::start_tls(&cert, &key, &ca);
+    let db = cluster.create_database();
+    assert!(db.contains("sslmode=require"), "{db}");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ca_file = dir.path().join("db-ca.pem");
+    std::fs::write(&ca_file, &ca).expect("the CA file");
+    let ca_path = ca_file.to_str().expect("UTF-8 path");
+    let with_ca = [("VERSAPOS_RELAY_DB_CA", ca_path)];
+    let run = |env: &[(&str, &str)], args: &[&str]| {
+        relay_command(&db, args)
+            .envs(env.iter().copied())
+            .output()
+            .expect("the relay binary runs")
+    };
+
+    // Trusting the database's CA: set up, serve a signed webhook to the till.
+    let out = run(&with_ca, &["shops", "add", "a"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(run(&with_ca, &["secrets", "add", "a", SECRET_A])
+        .status
+        .success());
+    let out = run(&with_ca, &["tills", "add", "a", "till-1"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let token = String::from_utf8(out.stdout)
+        .expect("utf-8")
+        .trim()
+        .to_string();
+    let relay = Relay::start_with_env(&db, &dir.path().join("relay.log"), &with_ca);
+    let payload = event_json("evt_tls", "payment_intent.succeeded");
+    let (status, body) = relay.deliver("/webhooks/stripe/a", SECRET_A, &payload);
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(ids(&relay.events(&token, "after=0")), ["evt_tls"]);
+    drop(relay);
+
+    // Without that CA (the system's roots do not know it): refused, naming the certificate.
+    let out = run(&[], &["shops", "list"]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("could not be reached") && stderr.contains("certificate"),
+        "{stderr}"
+    );
+
+    // In the clear: the server takes TLS only, so the relay above did use it.
+    let clear = db.replace("sslmode=require", "sslmode=disable");
+    let out = relay_command(&clear, &["shops", "list"])
+        .output()
+        .expect("the relay binary runs");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("could not be reached"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // Without sslmode: TLS when the CA is given (the server takes nothing else), else in the
+    // clear as before (refused here).
+    let default_mode = db.replace("?sslmode=require", "");
+    let out = relay_command(&default_mode, &["shops", "list"])
+        .envs(with_ca.iter().copied())
+        .output()
+        .expect("the relay binary runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = relay_command(&default_mode, &["shops", "list"])
+        .output()
+        .expect("the relay binary runs");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "in the clear: refused by the server"
+    );
+
+    // A CA file that is not one: exit 2 naming the variable.
+    let junk = dir.path().join("junk.pem");
+    std::fs::write(&junk, "not a certificate").expect("junk");
+    let out = run(
+        &[("VERSAPOS_RELAY_DB_CA", junk.to_str().expect("path"))],
+        &["shops", "list"],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("VERSAPOS_RELAY_DB_CA"));
 }
 
 /// Runs each test above once per store: `on_sqlite::NAME` and `on_postgres::NAME`.

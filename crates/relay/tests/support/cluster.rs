@@ -20,6 +20,9 @@ pub struct Cluster {
     dir: tempfile::TempDir,
     bin: PathBuf,
     port: u16,
+    /// With TLS only: the CA the server's certificate chains to (PEM); connections in the clear
+    /// are refused.
+    tls_ca: Option<String>,
     /// `Some(user)` when the tests run as root: the server refuses root and runs as this user.
     user: Option<String>,
     server: Option<JoinHandle<()>>,
@@ -34,12 +37,18 @@ impl Cluster {
         if let Some(cluster) = slot.upgrade() {
             return cluster;
         }
-        let cluster = Arc::new(Cluster::start());
+        let cluster = Arc::new(Cluster::start(None));
         *slot = Arc::downgrade(&cluster);
         cluster
     }
 
-    fn start() -> Cluster {
+    /// A cluster of its own that speaks TLS only, with the server certificate and key given
+    /// (PEM, for `localhost`) and `ca` the PEM of the CA that signed it.
+    pub fn start_tls(cert: &str, key: &str, ca: &str) -> Cluster {
+        Cluster::start(Some((cert, key, ca)))
+    }
+
+    fn start(tls: Option<(&str, &str, &str)>) -> Cluster {
         let bin = server_bin();
         let dir = tempfile::tempdir().expect("a temp dir for the PostgreSQL cluster");
         let user = is_root().then(|| "postgres".to_string());
@@ -54,6 +63,7 @@ impl Cluster {
             dir,
             bin,
             port: free_port(),
+            tls_ca: tls.map(|(_, _, ca)| ca.to_string()),
             user,
             server: None,
         };
@@ -78,6 +88,37 @@ impl Cluster {
             "initdb failed: {}",
             String::from_utf8_lossy(&out.stderr)
         );
+        let mut tls_args = Vec::new();
+        if let Some((cert, key, _)) = tls {
+            // The server's certificate and key in its data folder (the key readable by the
+            // server's user only), and TLS the only way in.
+            for (name, pem) in [("server.crt", cert), ("server.key", key)] {
+                let path = data.join(name);
+                std::fs::write(&path, pem).expect("the server's TLS files");
+                std::fs::set_permissions(
+                    &path,
+                    std::os::unix::fs::PermissionsExt::from_mode(0o600),
+                )
+                .expect("the key is private");
+                if let Some(user) = &cluster.user {
+                    std::os::unix::fs::chown(&path, Some(id(user, "-u")), Some(id(user, "-g")))
+                        .expect("the TLS files are the server's");
+                }
+            }
+            std::fs::write(
+                data.join("pg_hba.conf"),
+                "hostssl all all 127.0.0.1/32 trust\nhost all all 127.0.0.1/32 reject\n",
+            )
+            .expect("TLS-only access rules");
+            tls_args = vec![
+                "-c".to_string(),
+                "ssl=on".to_string(),
+                "-c".to_string(),
+                "ssl_cert_file=server.crt".to_string(),
+                "-c".to_string(),
+                "ssl_key_file=server.key".to_string(),
+            ];
+        }
         let log = std::fs::File::create(cluster.dir.path().join("server.log"))
             .expect("the server's log file");
         // Run in the foreground (not `pg_ctl start`, which detaches) so that the server dies with
@@ -91,6 +132,7 @@ impl Cluster {
             .args(["-c", "unix_socket_directories="])
             .args(["-c", "max_connections=300"])
             .args(["-p", &cluster.port.to_string()])
+            .args(&tls_args)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(log);
@@ -123,10 +165,35 @@ impl Cluster {
         command
     }
 
+    /// An admin connection to `database` (over TLS, trusting the test CA, on a TLS cluster).
+    fn admin(&self, database: &str) -> Result<postgres::Client, postgres::Error> {
+        match &self.tls_ca {
+            None => postgres::Client::connect(&self.url(database), postgres::NoTls),
+            Some(ca) => {
+                let mut roots = rustls::RootCertStore::empty();
+                use rustls::pki_types::pem::PemObject;
+                for cert in rustls::pki_types::CertificateDer::pem_slice_iter(ca.as_bytes()) {
+                    roots.add(cert.expect("the test CA")).expect("a CA");
+                }
+                let config = rustls::ClientConfig::builder_with_provider(Arc::new(
+                    rustls::crypto::ring::default_provider(),
+                ))
+                .with_safe_default_protocol_versions()
+                .expect("TLS versions")
+                .with_root_certificates(roots)
+                .with_no_client_auth();
+                postgres::Client::connect(
+                    &self.url(database),
+                    tokio_postgres_rustls::MakeRustlsConnect::new(config),
+                )
+            }
+        }
+    }
+
     fn wait_ready(&self) {
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {
-            match postgres::Client::connect(&self.url("postgres"), postgres::NoTls) {
+            match self.admin("postgres") {
                 Ok(_) => return,
                 Err(e) if Instant::now() > deadline => {
                     let log = std::fs::read_to_string(self.dir.path().join("server.log"))
@@ -138,8 +205,16 @@ impl Cluster {
         }
     }
 
+    /// The database's URL: by address, or on a TLS cluster by the certificate's name with
+    /// `sslmode=require`.
     pub fn url(&self, database: &str) -> String {
-        format!("postgres://postgres@127.0.0.1:{}/{database}", self.port)
+        match self.tls_ca {
+            None => format!("postgres://postgres@127.0.0.1:{}/{database}", self.port),
+            Some(_) => format!(
+                "postgres://postgres@localhost:{}/{database}?sslmode=require",
+                self.port
+            ),
+        }
     }
 
     /// The cluster's data folder: every file the server writes.
@@ -154,7 +229,8 @@ impl Cluster {
             std::process::id(),
             DATABASES.fetch_add(1, Ordering::Relaxed)
         );
-        let mut admin = postgres::Client::connect(&self.url("postgres"), postgres::NoTls)
+        let mut admin = self
+            .admin("postgres")
             .expect("the cluster's admin connection");
         admin
             .batch_execute(&format!("CREATE DATABASE {name}"))
