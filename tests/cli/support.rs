@@ -344,34 +344,7 @@ pub fn pence(major: &str) -> i64 {
 }
 
 #[cfg(unix)]
-/// A real localstripe (a stateful fake of Stripe's API, from PyPI) for one test: started from
-/// `scripts/localstripe` on a free loopback port, waited for, and killed with its whole process
-/// group when dropped. It serves keyed (card-not-present) PaymentIntents and signs the webhooks
-/// it sends to the endpoints registered with [`LocalStripe::add_webhook`].
-pub struct LocalStripe {
-    child: std::process::Child,
-    /// Its API address, ending in `/`.
-    pub base_url: String,
-    log: PathBuf,
-    _dir: TempDir,
-}
-
-#[cfg(unix)]
-/// A secret test key localstripe accepts (it takes any `sk_…`).
-pub const LOCALSTRIPE_KEY: &str = "sk_test_versaposlocalstripe01";
-
-#[cfg(unix)]
-/// The first run may build localstripe's virtualenv (pip install), so allow for it.
-const LOCALSTRIPE_START: std::time::Duration = std::time::Duration::from_secs(300);
-
-#[cfg(unix)]
-/// A loopback port nothing listens on right now.
-pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("bind an ephemeral loopback port")
-        .port()
-}
+pub use versapos_stripe_fake::localstripe::{LocalStripe, KEY as LOCALSTRIPE_KEY};
 
 #[cfg(unix)]
 /// An HTTP agent that hands every status back to the caller.
@@ -387,107 +360,6 @@ pub fn http_agent(timeout: std::time::Duration) -> ureq::Agent {
 /// Everything a child process wrote to its log file so far.
 fn log_text(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_default()
-}
-
-#[cfg(unix)]
-impl LocalStripe {
-    /// Starts localstripe and waits until it answers HTTP. A missing fake Stripe fails the
-    /// test; it is never a skip.
-    pub fn start() -> LocalStripe {
-        use std::os::unix::process::CommandExt;
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/localstripe");
-        let dir = TempDir::new().expect("a temp folder for localstripe");
-        let log = dir.path().join("localstripe.log");
-        let out = std::fs::File::create(&log).expect("create the localstripe log");
-        let err = out
-            .try_clone()
-            .expect("share the log between stdout and stderr");
-        let port = free_port();
-        let child = Command::new("bash")
-            .arg(&script)
-            .arg(port.to_string())
-            .env("TMPDIR", dir.path())
-            .stdin(Stdio::null())
-            .stdout(out)
-            .stderr(err)
-            .process_group(0)
-            .spawn()
-            .unwrap_or_else(|e| panic!("start {}: {e}", script.display()));
-        let mut ls = LocalStripe {
-            child,
-            base_url: format!("http://127.0.0.1:{port}/"),
-            log,
-            _dir: dir,
-        };
-        ls.wait_until_up();
-        ls
-    }
-
-    fn wait_until_up(&mut self) {
-        let agent = http_agent(std::time::Duration::from_secs(2));
-        let url = format!("{}v1/customers?limit=1", self.base_url);
-        let deadline = std::time::Instant::now() + LOCALSTRIPE_START;
-        loop {
-            if let Ok(Some(status)) = self.child.try_wait() {
-                panic!(
-                    "localstripe exited ({status}) before answering:\n{}",
-                    self.log_text()
-                );
-            }
-            if let Ok(resp) = agent
-                .get(&url)
-                .header("Authorization", &format!("Bearer {LOCALSTRIPE_KEY}"))
-                .call()
-            {
-                assert_eq!(
-                    resp.status().as_u16(),
-                    200,
-                    "localstripe answered a customer list with an error:\n{}",
-                    self.log_text()
-                );
-                return;
-            }
-            assert!(
-                std::time::Instant::now() < deadline,
-                "localstripe did not answer within {LOCALSTRIPE_START:?}:\n{}",
-                self.log_text()
-            );
-            std::thread::sleep(std::time::Duration::from_millis(100));
-        }
-    }
-
-    /// What localstripe logged so far (its requests and webhook deliveries).
-    pub fn log_text(&self) -> String {
-        log_text(&self.log)
-    }
-
-    /// Registers a webhook endpoint: localstripe then POSTs each event of `events` to `url`,
-    /// signed (`Stripe-Signature`) with `secret`.
-    pub fn add_webhook(&self, name: &str, url: &str, secret: &str, events: &[&str]) {
-        let body = serde_json::json!({ "url": url, "secret": secret, "events": events });
-        let resp = http_agent(std::time::Duration::from_secs(10))
-            .post(&format!("{}_config/webhooks/{name}", self.base_url))
-            .header("Content-Type", "application/json")
-            .send(body.to_string())
-            .expect("localstripe answers a webhook registration");
-        assert_eq!(
-            resp.status().as_u16(),
-            200,
-            "localstripe registers the webhook endpoint {url}:\n{}",
-            self.log_text()
-        );
-    }
-}
-
-#[cfg(unix)]
-impl Drop for LocalStripe {
-    fn drop(&mut self) {
-        // The script execs localstripe as the leader of its own group: killing the group
-        // leaves nothing behind.
-        let group = format!("-{}", self.child.id());
-        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
-        let _ = self.child.wait();
-    }
 }
 
 #[cfg(unix)]

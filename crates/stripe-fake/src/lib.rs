@@ -9,9 +9,14 @@
 //! Faults for tests, through [`FakeStripe`]'s methods or `/_fake/…` requests: fail the next N
 //! matching requests with a status, delay answers, process a request then cut the connection
 //! without answering, take a reader off line, read the request log, reset.
+//!
+//! [`localstripe::LocalStripe`] runs the real localstripe from PyPI instead, for the tests that
+//! want Stripe's own API behaviour and its signed webhooks.
 
 mod http;
 mod json;
+#[cfg(unix)]
+pub mod localstripe;
 mod routes;
 
 use std::collections::HashMap;

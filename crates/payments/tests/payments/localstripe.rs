@@ -15,7 +15,7 @@ use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use support::{free_port, LocalStripe};
+use support::{free_port, Gateways, LocalStripe};
 use versapos_payments::stripe::StripeGateway;
 use versapos_payments::{
     Channel, Gateway, GatewayError, IntentRequest, IntentStatus, RefundRequest, RefundStatus,
