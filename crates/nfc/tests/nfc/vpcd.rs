@@ -83,6 +83,32 @@ fn vpcd_listening() -> bool {
     })
 }
 
+/// No socket of any state on vpcd's ports (a new vpcd can bind them).
+fn vpcd_port_free() -> bool {
+    let ports: Vec<String> = PORTS.iter().map(|p| format!(":{p:04X}")).collect();
+    ["/proc/net/tcp", "/proc/net/tcp6"].iter().all(|f| {
+        std::fs::read_to_string(f).map_or(true, |t| {
+            !t.lines().any(|l| {
+                l.split_whitespace()
+                    .nth(1)
+                    .is_some_and(|local| ports.iter().any(|p| local.ends_with(p.as_str())))
+            })
+        })
+    })
+}
+
+/// Whether `ready` comes true within `limit`.
+fn within(limit: Duration, ready: impl Fn() -> bool) -> bool {
+    let start = Instant::now();
+    while !ready() {
+        if start.elapsed() >= limit {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(25));
+    }
+    true
+}
+
 fn wait_until(what: &str, limit: Duration, ready: impl Fn() -> bool) {
     let start = Instant::now();
     while !ready() {
@@ -132,6 +158,17 @@ impl Pcscd {
             _turn: turn,
         };
         if !answers() {
+            p.start();
+        }
+        // A pcscd started while an earlier one's vpcd port was still held (its connections
+        // lingering) answers but its vpcd never listens: start a fresh one once the port is free.
+        if !within(Duration::from_secs(10), vpcd_listening) {
+            p.stop();
+            wait_until(
+                "vpcd's port is free again",
+                Duration::from_secs(120),
+                vpcd_port_free,
+            );
             p.start();
         }
         wait_until(
