@@ -149,17 +149,7 @@ fn restore_refuses_a_file_that_is_not_a_good_backup_and_names_it() {
 #[test]
 fn only_an_admin_backs_up_and_restores() {
     let till = Till::gbp_with_catalog();
-    let r = till.run_with_new_pin(
-        "9999",
-        &["staff", "add", "--name", "Ada", "--role", "admin"],
-    );
-    assert_eq!(r.code, Some(0), "first admin: {}", r.stderr);
-    till.as_staff(Some(("Ada", "9999")));
-    let r = till.run_with_new_pin(
-        "2222",
-        &["staff", "add", "--name", "Morgan", "--role", "manager"],
-    );
-    assert_eq!(r.code, Some(0), "manager: {}", r.stderr);
+    till.add_the_staff();
     let file = till.dir.path().join("ada.bak");
     till.json(&["backup", "--out", path_str(&file)]);
 

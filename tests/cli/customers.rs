@@ -244,16 +244,7 @@ fn vip_cards_are_linked_found_blocked_and_replaced_with_the_points_kept() {
 #[test]
 fn a_cashier_links_cards_but_blocking_and_replacing_them_needs_a_manager() {
     let till = Till::gbp();
-    let r = till.run_with_new_pin(
-        "9999",
-        &["staff", "add", "--name", "Ada", "--role", "admin"],
-    );
-    assert_eq!(r.code, Some(0), "first admin: {}", r.stderr);
-    till.as_staff(Some(("Ada", "9999")));
-    for (name, role, pin) in [("Morgan", "manager", "2222"), ("Sam", "cashier", "1111")] {
-        let r = till.run_with_new_pin(pin, &["staff", "add", "--name", name, "--role", role]);
-        assert_eq!(r.code, Some(0), "{name}: {}", r.stderr);
-    }
+    till.add_the_staff();
     till.as_staff(Some(("Sam", "1111")));
     let id = till.add_customer("Cleo Park").to_string();
     till.json(&["customers", "link-card", &id, "04A1B2C3"]);

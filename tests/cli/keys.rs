@@ -8,17 +8,7 @@ const KEY: &str = "rk_test_51KeYsAreSecretXyZ0987";
 
 fn staffed() -> Till {
     let till = Till::gbp();
-    let r = till.run_with_new_pin(
-        "9999",
-        &["staff", "add", "--name", "Ada", "--role", "admin"],
-    );
-    assert_eq!(r.code, Some(0), "{}", r.stderr);
-    till.as_staff(Some(("Ada", "9999")));
-    let r = till.run_with_new_pin(
-        "2222",
-        &["staff", "add", "--name", "Morgan", "--role", "manager"],
-    );
-    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    till.add_the_staff();
     till
 }
 

@@ -9,16 +9,7 @@ use serde_json::Value;
 /// 2222) and Sam (cashier, 1111). Commands run as Ada afterwards.
 fn staffed() -> Till {
     let till = Till::gbp_with_catalog();
-    let r = till.run_with_new_pin(
-        "9999",
-        &["staff", "add", "--name", "Ada", "--role", "admin"],
-    );
-    assert_eq!(r.code, Some(0), "first admin: {}", r.stderr);
-    till.as_staff(Some(("Ada", "9999")));
-    for (name, role, pin) in [("Morgan", "manager", "2222"), ("Sam", "cashier", "1111")] {
-        let r = till.run_with_new_pin(pin, &["staff", "add", "--name", name, "--role", role]);
-        assert_eq!(r.code, Some(0), "{name}: {}", r.stderr);
-    }
+    till.add_the_staff();
     till
 }
 

@@ -110,6 +110,21 @@ impl Till {
         cmd
     }
 
+    /// Adds the test staff to a till that has none: Ada (admin, 9999), Morgan (manager, 2222)
+    /// and Sam (cashier, 1111). Commands run as Ada afterwards.
+    pub fn add_the_staff(&self) {
+        let r = self.run_with_new_pin(
+            "9999",
+            &["staff", "add", "--name", "Ada", "--role", "admin"],
+        );
+        assert_eq!(r.code, Some(0), "first admin: {}", r.stderr);
+        self.as_staff(Some(("Ada", "9999")));
+        for (name, role, pin) in [("Morgan", "manager", "2222"), ("Sam", "cashier", "1111")] {
+            let r = self.run_with_new_pin(pin, &["staff", "add", "--name", name, "--role", role]);
+            assert_eq!(r.code, Some(0), "{name}: {}", r.stderr);
+        }
+    }
+
     /// Runs the following commands as this staff member (None: nobody signed in).
     pub fn as_staff(&self, who: Option<(&str, &str)>) {
         *self.staff.borrow_mut() = who.map(|(n, p)| (n.to_string(), p.to_string()));

@@ -110,11 +110,7 @@ fn within(limit: Duration, ready: impl Fn() -> bool) -> bool {
 }
 
 fn wait_until(what: &str, limit: Duration, ready: impl Fn() -> bool) {
-    let start = Instant::now();
-    while !ready() {
-        assert!(start.elapsed() < limit, "{what} within {limit:?}");
-        std::thread::sleep(Duration::from_millis(25));
-    }
+    assert!(within(limit, ready), "{what} within {limit:?}");
 }
 
 fn pid_alive(pid: u32) -> bool {

@@ -15,23 +15,8 @@ fn pin(p: &str) -> Pin {
 /// (Sam, 1111); nobody signed in.
 fn staffed() -> TestTill {
     let mut t = gbp_shop();
-    add_staff(&mut t);
+    t.add_the_staff();
     t
-}
-
-/// Adds Ada, Morgan and Sam to a till that has no staff yet; nobody signed in after.
-fn add_staff(t: &mut TestTill) {
-    t.till
-        .add_staff("Ada", Role::Admin, &pin("9999"))
-        .expect("the first admin needs nobody signed in");
-    t.till.sign_in("Ada", "9999").expect("admin signs in");
-    t.till
-        .add_staff("Morgan", Role::Manager, &pin("2222"))
-        .expect("manager");
-    t.till
-        .add_staff("Sam", Role::Cashier, &pin("1111"))
-        .expect("cashier");
-    t.till.sign_out();
 }
 
 fn denied(r: Result<impl std::fmt::Debug, TillError>) -> Option<Permission> {
@@ -433,7 +418,7 @@ fn the_report_by_staff_adds_up_to_the_days_totals() {
     // A sale from before the till had staff accounts, then the staff.
     let mut t = gbp_shop();
     t.cash_sale(&[("MILK", 1)]);
-    add_staff(&mut t);
+    t.add_the_staff();
     t.till.sign_in("Sam", "1111").expect("cashier");
     t.cash_sale(&[("COFFEE", 1)]);
     let sold = t.cash_sale(&[("BOOK", 2)]);

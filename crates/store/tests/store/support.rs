@@ -90,6 +90,23 @@ pub fn gbp_shop() -> TestTill {
 }
 
 impl TestTill {
+    /// Adds the test staff to a till that has none: Ada (admin, 9999), Morgan (manager, 2222)
+    /// and Sam (cashier, 1111); nobody signed in after.
+    pub fn add_the_staff(&mut self) {
+        let pin = |p: &str| versapos_core::Pin::parse(p).expect("a valid PIN");
+        self.till
+            .add_staff("Ada", versapos_core::Role::Admin, &pin("9999"))
+            .expect("the first admin needs nobody signed in");
+        self.till.sign_in("Ada", "9999").expect("admin signs in");
+        self.till
+            .add_staff("Morgan", versapos_core::Role::Manager, &pin("2222"))
+            .expect("manager");
+        self.till
+            .add_staff("Sam", versapos_core::Role::Cashier, &pin("1111"))
+            .expect("cashier");
+        self.till.sign_out();
+    }
+
     pub fn path(&self) -> PathBuf {
         self.dir.path().join(FILE)
     }

@@ -2,7 +2,7 @@
 //! card is blocked for good and its points move to the new card with the customer.
 
 use crate::support::{gbp_shop, TestTill};
-use versapos_core::{CardUid, CustomerId, Permission, Pin, Role};
+use versapos_core::{CardUid, CustomerId, Permission};
 use versapos_store::{CardLookup, Customer, NewCustomer, TillError};
 
 fn uid(s: &str) -> CardUid {
@@ -240,23 +240,10 @@ fn replacing_a_lost_card_moves_the_points_to_the_new_card_in_one_go() {
     assert!(t.till.verify_journal().expect("verify").ok());
 }
 
-fn pin(p: &str) -> Pin {
-    Pin::parse(p).expect("a valid PIN")
-}
-
 /// The test shop with a manager (Morgan, 2222) and a cashier (Sam, 1111), Sam signed in.
 fn staffed() -> TestTill {
     let mut t = gbp_shop();
-    t.till
-        .add_staff("Ada", Role::Admin, &pin("9999"))
-        .expect("admin");
-    t.till.sign_in("Ada", "9999").expect("admin signs in");
-    t.till
-        .add_staff("Morgan", Role::Manager, &pin("2222"))
-        .expect("manager");
-    t.till
-        .add_staff("Sam", Role::Cashier, &pin("1111"))
-        .expect("cashier");
+    t.add_the_staff();
     t.till.sign_in("Sam", "1111").expect("cashier signs in");
     t
 }
