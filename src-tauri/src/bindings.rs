@@ -7,13 +7,11 @@ use crate::error::CommandError;
 use crate::updates::{UpdateState, UpdateStatus};
 use std::path::PathBuf;
 use ts_rs::{Config, ExportError, TS};
-use versapos_core::{LoyaltyRules, Permission, Role, TaxMode, TaxRate};
-use versapos_nfc::doctor::NfcCheck;
+use versapos_core::{CheckStatus, LoyaltyRules, Permission, Role, SetupCheck, TaxMode, TaxRate};
 use versapos_nfc::{NfcEvent, NfcReader};
-use versapos_payments::doctor::{SetupCheck, SetupReport};
-use versapos_payments::flow::{
-    CardOutcome, CardProgress, CardStage, ReconcileLine, ReconcileReport, SettledAs,
-};
+use versapos_payments::doctor::SetupReport;
+use versapos_payments::flow::{CardOutcome, CardProgress, CardStage};
+use versapos_payments::reconcile::{ReconcileLine, ReconcileReport, SettledAs};
 use versapos_payments::{GatewayMode, TestCard};
 use versapos_store::{
     refunds::{RefundLineView, RefundTenderView},
@@ -125,10 +123,10 @@ pub fn render_all() -> Result<Vec<(String, String)>, ExportError> {
     render::<TestCard>(&mut f)?;
     render::<SetupReport>(&mut f)?;
     render::<SetupCheck>(&mut f)?;
+    render::<CheckStatus>(&mut f)?;
     // The NFC readers' events and findings.
     render::<NfcEvent>(&mut f)?;
     render::<NfcReader>(&mut f)?;
-    render::<NfcCheck>(&mut f)?;
     render::<CommandError>(&mut f)?;
     f.sort();
     // One import for the UI: `import type { CartView } from "$lib/bindings"`.

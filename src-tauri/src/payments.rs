@@ -15,12 +15,12 @@ pub struct Active {
     pub cancel: Arc<AtomicBool>,
 }
 
+/// The card payment being taken in this window lives here only for the cashier's Cancel; which
+/// payments are being taken or held for the cashier is in the store (card sessions), where every
+/// process on it sees them.
 pub struct Payments {
     gateway: Result<Arc<dyn Gateway>, String>,
     active: Mutex<Option<Active>>,
-    /// Card payments declined or canceled whose sale waits for the cashier to try again or take
-    /// another tender: not in doubt, so never settled behind the cashier's back.
-    held: Mutex<Vec<String>>,
 }
 
 impl Payments {
@@ -40,7 +40,6 @@ impl Payments {
         Payments {
             gateway,
             active: Mutex::new(None),
-            held: Mutex::new(Vec::new()),
         }
     }
 
@@ -49,7 +48,6 @@ impl Payments {
         Payments {
             gateway: Ok(gateway),
             active: Mutex::new(None),
-            held: Mutex::new(Vec::new()),
         }
     }
 
@@ -103,31 +101,6 @@ impl Payments {
         if let Ok(mut active) = self.active.lock() {
             *active = None;
         }
-    }
-
-    /// Keeps a declined or canceled payment for the cashier's decision.
-    pub fn hold(&self, payment_id: &str) {
-        if let Ok(mut held) = self.held.lock() {
-            if !held.iter().any(|h| h == payment_id) {
-                held.push(payment_id.to_string());
-            }
-        }
-    }
-
-    /// The cashier decided (tried again, gave the card up, or the sale was paid).
-    pub fn release(&self, payment_id: &str) {
-        if let Ok(mut held) = self.held.lock() {
-            held.retain(|h| h != payment_id);
-        }
-    }
-
-    /// The payments nobody may settle behind the till's back: the one being taken and the held.
-    pub fn busy(&self) -> Vec<String> {
-        let mut busy = self.held.lock().map(|h| h.clone()).unwrap_or_default();
-        if let Some(id) = self.active().and_then(|a| a.payment_id) {
-            busy.push(id);
-        }
-        busy
     }
 
     pub fn active(&self) -> Option<Active> {

@@ -10,7 +10,7 @@
 //! installed, so a package changed on disk meanwhile is refused like a tampered download.
 
 use crate::error::{CommandError, CommandResult};
-use crate::state::Desktop;
+use crate::state::{Desktop, Register};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -321,7 +321,7 @@ impl Updates {
         // The register stays locked while the package is installed: no sale can start meanwhile.
         let register = desktop.register();
         if let Ok(register) = &register {
-            if let Some(why) = sale_in_progress(&register.sale, desktop) {
+            if let Some(why) = sale_in_progress(register, desktop) {
                 return Err(CommandError::new(
                     "sale_in_progress",
                     format!("the update waits: {why}. Finish or park the sale first."),
@@ -397,12 +397,17 @@ impl Updates {
 }
 
 /// Why a sale is in progress on the register, if one is.
-pub fn sale_in_progress(sale: &versapos_store::Sale, desktop: &Desktop) -> Option<&'static str> {
+pub fn sale_in_progress(register: &Register, desktop: &Desktop) -> Option<&'static str> {
     if desktop.payments.active().is_some() {
         Some("a card payment is being taken")
-    } else if !desktop.payments.busy().is_empty() {
+    } else if register
+        .till
+        .held_cards()
+        .map_or(true, |held| !held.is_empty())
+    {
+        // A store that cannot say counts as busy: an install never interrupts a cashier.
         Some("a card payment waits for the cashier")
-    } else if sale.has_lines() {
+    } else if register.sale.has_lines() {
         Some("a sale is on the register")
     } else {
         None
@@ -413,8 +418,7 @@ pub fn sale_in_progress(sale: &versapos_store::Sale, desktop: &Desktop) -> Optio
 pub fn till_idle(desktop: &Desktop) -> bool {
     match desktop.register() {
         Ok(register) => {
-            register.till.signed_in().is_none()
-                && sale_in_progress(&register.sale, desktop).is_none()
+            register.till.signed_in().is_none() && sale_in_progress(&register, desktop).is_none()
         }
         Err(_) => true,
     }

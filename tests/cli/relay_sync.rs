@@ -584,3 +584,142 @@ fn relay_sync_two_shops_each_till_applies_its_own_shops_events_only() {
         assert_eq!(served, ids(own));
     }
 }
+
+/// A card being taken at one till process is nobody else's to settle: while the reader waits for
+/// the customer's card, `versapos reconcile` and `versapos sync --once` run by a manager in other
+/// processes on the same store leave the payment alone (no reader action canceled, no
+/// PaymentIntent canceled or captured, the event about it kept for later), and the customer's
+/// card then completes the sale at the till that took it, paid once.
+#[test]
+fn relay_sync_a_card_being_taken_is_left_alone_by_reconcile_and_sync_in_other_processes() {
+    let relay = Relay::new(&[CORNER]);
+    let t = relay.till(CORNER, "front");
+    let reader = relay.stripe.readers()[0].id.clone();
+
+    let mut cmd = t.till.command();
+    for (k, v) in t.stripe_env() {
+        cmd.env(k, v);
+    }
+    let sale = cmd
+        .args(["--json", "sale", "--item", "TEA", "--pay", "card"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn a card sale");
+    wait_for(
+        || {
+            relay
+                .stripe
+                .requests_to("POST", "/v1/terminal/readers/")
+                .iter()
+                .any(|r| r.path.ends_with("/process_payment_intent") && r.status == Some(200))
+        },
+        "the reader to be handed the PaymentIntent",
+    );
+    let order = t
+        .till
+        .orders()
+        .into_iter()
+        .find(|o| text(o, "status") == "payment_pending")
+        .expect("the card sale is written before the card is taken");
+    let receipt = text(&order, "receipt").to_string();
+    let payment = &array(&order, "payments")[0];
+    let payment_id = text(payment, "id").to_string();
+    let intent_id = payment["intent_id"]
+        .as_str()
+        .expect("the PaymentIntent is noted before the reader waits")
+        .to_string();
+    let untouched = |when: &str| {
+        let changed: Vec<_> = relay
+            .stripe
+            .requests()
+            .into_iter()
+            .filter(|r| {
+                r.method == "POST"
+                    && (r.path.ends_with("/cancel_action")
+                        || r.path.ends_with("/cancel")
+                        || r.path.ends_with("/capture"))
+            })
+            .map(|r| r.path)
+            .collect();
+        assert!(
+            changed.is_empty(),
+            "{when}: nothing may cancel or capture the card being taken: {changed:?}"
+        );
+        assert_eq!(
+            text(&t.order(&receipt), "status"),
+            "payment_pending",
+            "{when}: the sale still waits for the customer's card"
+        );
+    };
+
+    let report = t.till.json_with_env(&t.stripe_env(), &["reconcile"]);
+    assert!(
+        array(&report, "settled").is_empty() && int(&report, "remaining") == 0,
+        "reconcile in another process settles nothing while the card is being taken: {report}"
+    );
+    untouched("after reconcile");
+
+    let event = stripe_event(
+        "evt_taking_created",
+        "payment_intent.created",
+        json!({ "id": intent_id, "object": "payment_intent",
+                "status": "requires_payment_method",
+                "metadata": { "payment_id": payment_id, "till_id": "T1" } }),
+    );
+    relay.deliver_all(CORNER, &[event]);
+    let r = t
+        .till
+        .run_with_env(&t.stripe_env(), &["--json", "sync", "--once"]);
+    assert_eq!(
+        r.code,
+        Some(1),
+        "sync says an event waits to be applied again: {r:?}"
+    );
+    let pulled: Value = serde_json::from_str(&r.stdout).expect("the sync report as JSON");
+    assert_eq!(
+        outcomes(&pulled)
+            .get("evt_taking_created")
+            .map(String::as_str),
+        Some("deferred"),
+        "sync in another process defers the event of the card being taken: {pulled}"
+    );
+    assert_eq!(
+        int(&t.sync_status(), "cursor"),
+        0,
+        "the cursor stays before the deferred event"
+    );
+    untouched("after sync");
+
+    relay
+        .stripe
+        .with_sim(|sim| sim.present_card(&reader, TestCard::Approved))
+        .expect("the simulated reader takes the approved card");
+    let out = sale.wait_with_output().expect("the card sale ends");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success(),
+        "the customer's card completes the sale at the till that took it: {stderr}"
+    );
+    let paid: Value = serde_json::from_slice(&out.stdout).expect("the receipt as JSON");
+    assert_eq!(text(&paid, "status"), "paid", "{paid}");
+    assert_eq!(int(&paid, "paid"), TEA_PENCE, "paid once, in full: {paid}");
+    let captured = relay
+        .stripe
+        .requests_to("POST", &format!("/v1/payment_intents/{intent_id}"))
+        .iter()
+        .filter(|r| r.path.ends_with("/capture") && r.status == Some(200))
+        .count();
+    assert_eq!(captured, 1, "captured once, by the till that took the card");
+
+    // Once the till is done with it, the deferred event is applied and changes nothing.
+    let later = t.sync_once();
+    assert_eq!(
+        outcomes(&later)
+            .get("evt_taking_created")
+            .map(String::as_str),
+        Some("unchanged"),
+        "{later}"
+    );
+    assert_eq!(text(&t.order(&receipt), "status"), "paid");
+}

@@ -378,13 +378,23 @@ fn log_text(path: &Path) -> String {
 }
 
 #[cfg(unix)]
-/// The `versapos-relay` binary of this build. Cargo builds only this package's binaries for
-/// its tests, so the relay's is built here (a no-op when it is up to date), into the same
-/// target folder as the binary under test.
+/// The `versapos-relay` binary of this build. `scripts/test` builds the whole workspace in one
+/// invocation and names the relay it built in `VERSAPOS_RELAY_BIN`; otherwise (this package's
+/// tests run alone, when cargo builds only its own binaries) it is built here (a no-op when it is
+/// up to date), into the same target folder as the binary under test.
 pub fn relay_binary() -> PathBuf {
     static BUILT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
     BUILT
         .get_or_init(|| {
+            if let Some(built) = std::env::var_os("VERSAPOS_RELAY_BIN").filter(|p| !p.is_empty()) {
+                let built = PathBuf::from(built);
+                assert!(
+                    built.is_file(),
+                    "VERSAPOS_RELAY_BIN names {}, which is not a file",
+                    built.display()
+                );
+                return built;
+            }
             let bin = Path::new(BIN);
             let profile_dir = bin.parent().expect("the binary lives in a profile folder");
             let target = profile_dir

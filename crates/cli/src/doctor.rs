@@ -2,7 +2,8 @@
 
 use std::time::SystemTime;
 
-use versapos_payments::doctor::{self, SetupCheck, SetupReport};
+use versapos_core::CheckStatus;
+use versapos_payments::doctor::{self, SetupReport};
 use versapos_secrets::Keychain;
 use versapos_store::Till;
 
@@ -15,22 +16,12 @@ pub fn run(till: &Till, out: &Out) -> Result<()> {
     let chosen = till.shop().ok().and_then(|s| s.card_reader.clone());
     let mut report = doctor::check(&Keychain::default(), chosen.as_deref(), SystemTime::now());
     // The VIP card readers: warnings at most (cards can be typed in), so `ok` stands.
-    report.checks.extend(
-        versapos_nfc::doctor::checks()
-            .into_iter()
-            .map(|c| SetupCheck {
-                id: c.id,
-                title: c.title,
-                status: c.status,
-                detail: c.detail,
-                fix: c.fix,
-            }),
-    );
+    report.checks.extend(versapos_nfc::doctor::checks());
     print(&report, out);
     let failed: Vec<&str> = report
         .checks
         .iter()
-        .filter(|c| c.status == "fail")
+        .filter(|c| c.status == CheckStatus::Fail)
         .map(|c| c.title.as_str())
         .collect();
     if failed.is_empty() {
@@ -44,12 +35,12 @@ pub fn run(till: &Till, out: &Out) -> Result<()> {
     }
 }
 
-fn mark(status: &str) -> &'static str {
+fn mark(status: CheckStatus) -> &'static str {
     match status {
-        "ok" => "✓",
-        "warn" => "!",
-        "fail" => "✗",
-        _ => "-",
+        CheckStatus::Ok => "✓",
+        CheckStatus::Warn => "!",
+        CheckStatus::Fail => "✗",
+        CheckStatus::Skip => "-",
     }
 }
 
@@ -66,15 +57,10 @@ fn print(report: &SetupReport, out: &Out) {
             Some(f) => format!("  fix: {f}"),
             None => String::new(),
         };
-        emit(format!(
-            "{} {}: {}{fix}",
-            mark(&c.status),
-            c.title,
-            c.detail
-        ));
+        emit(format!("{} {}: {}{fix}", mark(c.status), c.title, c.detail));
     }
-    let count = |s: &str| report.checks.iter().filter(|c| c.status == s).count();
-    let (fail, warn) = (count("fail"), count("warn"));
+    let count = |s: CheckStatus| report.checks.iter().filter(|c| c.status == s).count();
+    let (fail, warn) = (count(CheckStatus::Fail), count(CheckStatus::Warn));
     emit(String::new());
     emit(if report.ok {
         format!("ready to take cards ({warn} warning(s))")

@@ -378,7 +378,7 @@ fn run(cli: Cli) -> Result<()> {
             till.may(versapos_core::Permission::Sell)?;
             let connected = setup::connect(&versapos_secrets::Keychain::default())?;
             let till = std::sync::Mutex::new(till);
-            let report = flow::reconcile(&*connected.gateway, &till, &[])?;
+            let report = versapos_payments::reconcile::reconcile(&*connected.gateway, &till)?;
             out.reconcile(&report);
             if report.remaining > 0 {
                 return Err(CliError::Failed(format!(
@@ -799,13 +799,19 @@ fn card_sale(
                 message: format!("{message} The sale {} was not paid.", pending.receipt),
             })
         }
-        CardOutcome::InDoubt { message, .. } => Err(CliError::CardNotPaid {
-            code: "payment_in_doubt",
-            message: format!(
-                "{message} (sale {}; settle it with `versapos reconcile`)",
-                pending.receipt
-            ),
-        }),
+        CardOutcome::InDoubt { message, .. } => {
+            // Let go, so that it settles from Stripe (ending this process lets it go as well).
+            if let Ok(t) = till.lock() {
+                t.release_card(&pending.payment_id)?;
+            }
+            Err(CliError::CardNotPaid {
+                code: "payment_in_doubt",
+                message: format!(
+                    "{message} (sale {}; settle it with `versapos reconcile`)",
+                    pending.receipt
+                ),
+            })
+        }
     }
 }
 

@@ -551,7 +551,7 @@ impl Out {
         }
     }
 
-    pub fn reconcile(&self, r: &versapos_payments::flow::ReconcileReport) {
+    pub fn reconcile(&self, r: &versapos_payments::reconcile::ReconcileReport) {
         if self.json {
             json(r);
             return;

@@ -82,7 +82,6 @@ pub fn run(till: Till, a: &SyncArgs, out: &print::Out) -> Result<()> {
         },
         &*connected.gateway,
         &till,
-        &[],
         MAX_PAGES,
     )?;
     print_report(&report, out);
@@ -105,7 +104,7 @@ const FOLLOW_WAIT_SECS: u64 = 25;
 fn follow(relay: &Relay<'_>, gateway: &dyn Gateway, till: &dyn TillAccess, out: &print::Out) -> ! {
     let mut backoff = Backoff::default();
     loop {
-        let pulled = sync::pull_once(relay, gateway, till, &[], FOLLOW_WAIT_SECS);
+        let pulled = sync::pull_once(relay, gateway, till, FOLLOW_WAIT_SECS);
         match &pulled {
             Ok(report) => {
                 for e in &report.events {

@@ -5,6 +5,7 @@
 //! the desktop shell all build on it.
 
 pub mod cart;
+pub mod check;
 pub mod clock;
 pub mod ids;
 pub mod loyalty;
@@ -16,6 +17,7 @@ pub mod tax;
 pub mod tender;
 
 pub use cart::{Cart, CartError, CartLine, Discount, PricedCart, PricedLine, TaxBreakdown};
+pub use check::{CheckStatus, SetupCheck};
 pub use clock::{Clock, FixedClock};
 pub use ids::{
     receipt_label, Barcode, CardUid, CustomerId, IdError, OrderId, ProductId, Sku, TillId,

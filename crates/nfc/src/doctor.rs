@@ -2,25 +2,10 @@
 //! `versapos doctor` adds these to its report; the desktop can show them beside the payment
 //! checks. Neither finding stops the till: without a reader, VIP cards can be typed in.
 
-use serde::Serialize;
-use ts_rs::TS;
+use versapos_core::{CheckStatus, SetupCheck};
 
 use crate::readers::{CardReaders, NfcReader, PcscReaders};
 use crate::NfcError;
-
-/// One finding, shaped like the payment doctor's checks so both print as one list.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
-pub struct NfcCheck {
-    /// Stable, for scripts and the UI: `nfc_service`, `nfc_readers`.
-    pub id: String,
-    pub title: String,
-    /// `ok`, `warn` or `skip` (not checked, and why in `detail`); never `fail`.
-    #[ts(type = "\"ok\" | \"warn\" | \"fail\" | \"skip\"")]
-    pub status: String,
-    pub detail: String,
-    /// What to do about it, in plain words, when the status is not `ok`.
-    pub fix: Option<String>,
-}
 
 /// How to get the PC/SC service running on this platform.
 pub fn service_fix() -> &'static str {
@@ -41,29 +26,37 @@ const NO_READER_FIX: &str = "plug in a PC/SC NFC reader (e.g. ACR122U or ACR1252
      pn533_usb kernel module holds it: see docs/nfc.md";
 
 /// Asks this machine's PC/SC service.
-pub fn checks() -> Vec<NfcCheck> {
+pub fn checks() -> Vec<SetupCheck> {
     let readers = PcscReaders::connect().and_then(|r| r.readers());
     checks_from(readers)
 }
 
 /// The findings from what the service answered when asked for its readers.
-pub fn checks_from(readers: Result<Vec<NfcReader>, NfcError>) -> Vec<NfcCheck> {
-    let check = |id: &str, title: &str, status: &str, detail: String, fix: Option<&str>| NfcCheck {
-        id: id.to_string(),
-        title: title.to_string(),
-        status: status.to_string(),
-        detail,
-        fix: fix.map(str::to_string),
+pub fn checks_from(readers: Result<Vec<NfcReader>, NfcError>) -> Vec<SetupCheck> {
+    let check = |id: &str, title: &str, status: CheckStatus, detail: String, fix: Option<&str>| {
+        SetupCheck {
+            id: id.to_string(),
+            title: title.to_string(),
+            status,
+            detail,
+            fix: fix.map(str::to_string),
+        }
     };
     let service = "NFC reader service (PC/SC)";
     let list = "NFC readers";
     match readers {
         Ok(readers) if readers.is_empty() => vec![
-            check("nfc_service", service, "ok", "running".to_string(), None),
+            check(
+                "nfc_service",
+                service,
+                CheckStatus::Ok,
+                "running".to_string(),
+                None,
+            ),
             check(
                 "nfc_readers",
                 list,
-                "warn",
+                CheckStatus::Warn,
                 "no NFC reader found: VIP cards can still be typed in".to_string(),
                 Some(NO_READER_FIX),
             ),
@@ -71,11 +64,17 @@ pub fn checks_from(readers: Result<Vec<NfcReader>, NfcError>) -> Vec<NfcCheck> {
         Ok(readers) => {
             let names: Vec<&str> = readers.iter().map(|r| r.name.as_str()).collect();
             vec![
-                check("nfc_service", service, "ok", "running".to_string(), None),
+                check(
+                    "nfc_service",
+                    service,
+                    CheckStatus::Ok,
+                    "running".to_string(),
+                    None,
+                ),
                 check(
                     "nfc_readers",
                     list,
-                    "ok",
+                    CheckStatus::Ok,
                     format!("{} found: {}", readers.len(), names.join(", ")),
                     None,
                 ),
@@ -86,14 +85,14 @@ pub fn checks_from(readers: Result<Vec<NfcReader>, NfcError>) -> Vec<NfcCheck> {
             check(
                 "nfc_service",
                 service,
-                "warn",
+                CheckStatus::Warn,
                 format!("{e}: NFC readers cannot be used; VIP cards can still be typed in"),
                 Some(service_fix()),
             ),
             check(
                 "nfc_readers",
                 list,
-                "skip",
+                CheckStatus::Skip,
                 "the PC/SC service is not running".to_string(),
                 None,
             ),
@@ -102,14 +101,14 @@ pub fn checks_from(readers: Result<Vec<NfcReader>, NfcError>) -> Vec<NfcCheck> {
             check(
                 "nfc_service",
                 service,
-                "warn",
+                CheckStatus::Warn,
                 format!("the service answered with an error: {e}"),
                 Some(service_fix()),
             ),
             check(
                 "nfc_readers",
                 list,
-                "skip",
+                CheckStatus::Skip,
                 "the PC/SC service did not list its readers".to_string(),
                 None,
             ),
@@ -121,11 +120,11 @@ pub fn checks_from(readers: Result<Vec<NfcReader>, NfcError>) -> Vec<NfcCheck> {
 mod tests {
     use super::*;
 
-    fn status(checks: &[NfcCheck], id: &str) -> String {
+    fn status(checks: &[SetupCheck], id: &str) -> String {
         checks
             .iter()
             .find(|c| c.id == id)
-            .map(|c| c.status.clone())
+            .map(|c| c.status.as_str().to_string())
             .unwrap_or_else(|| panic!("a `{id}` check in {checks:#?}"))
     }
 

@@ -39,39 +39,9 @@ impl SetupReport {
     }
 }
 
-/// One finding.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
-pub struct SetupCheck {
-    /// Stable, for scripts and the UI: `key`, `key_format`, `key_env`, `api`, `mode`,
-    /// `key_kind`, `stripe`, `clock`, `reader`, `live`, `relay`, `webhook`.
-    pub id: String,
-    pub title: String,
-    /// `ok`, `warn`, `fail` or `skip` (not checked, and why in `detail`).
-    #[ts(type = "\"ok\" | \"warn\" | \"fail\" | \"skip\"")]
-    pub status: String,
-    pub detail: String,
-    /// What to do about it, in plain words, when the status is not `ok`.
-    pub fix: Option<String>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Status {
-    Ok,
-    Warn,
-    Fail,
-    Skip,
-}
-
-impl Status {
-    fn as_str(self) -> &'static str {
-        match self {
-            Status::Ok => "ok",
-            Status::Warn => "warn",
-            Status::Fail => "fail",
-            Status::Skip => "skip",
-        }
-    }
-}
+/// The checks' statuses by their short names here.
+use versapos_core::CheckStatus as Status;
+pub use versapos_core::{CheckStatus, SetupCheck};
 
 /// Checks this till's card payment setup: the key in use (`VERSAPOS_STRIPE_KEY` or the OS
 /// keychain), the API address (`VERSAPOS_STRIPE_API`), Stripe's answer and clock, and the reader
@@ -124,7 +94,7 @@ pub fn check(chain: &Keychain, chosen_reader: Option<&str>, now: SystemTime) -> 
         c.fix = c.fix.map(&scrub);
         c
     }));
-    report.ok = report.checks.iter().all(|c| c.status != "fail");
+    report.ok = report.checks.iter().all(|c| c.status != Status::Fail);
     report
 }
 
@@ -181,7 +151,7 @@ impl Findings {
         self.checks.push(SetupCheck {
             id: id.to_string(),
             title: title.to_string(),
-            status: status.as_str().to_string(),
+            status,
             detail,
             fix: if status == Status::Ok { None } else { fix },
         });
@@ -235,7 +205,7 @@ impl Inputs<'_> {
         self.clock_check(&mut f, ping.as_ref());
         let readers = self.reader_check(&mut f, ping.is_some());
         self.live_check(&mut f, readers.as_deref());
-        let ok = f.checks.iter().all(|c| c.status != Status::Fail.as_str());
+        let ok = f.checks.iter().all(|c| c.status != Status::Fail);
         SetupReport {
             ok,
             checks: f.checks,
@@ -909,8 +879,8 @@ mod tests {
             .unwrap_or_else(|| panic!("the report should have a `{id}` check: {report:#?}"))
     }
 
-    fn status<'a>(report: &'a SetupReport, id: &str) -> &'a str {
-        &the_check(report, id).status
+    fn status(report: &SetupReport, id: &str) -> &'static str {
+        the_check(report, id).status.as_str()
     }
 
     fn detail<'a>(report: &'a SetupReport, id: &str) -> &'a str {

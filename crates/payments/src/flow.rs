@@ -1,78 +1,25 @@
-//! Taking a card on the till's Terminal reader, and settling payments in doubt.
+//! Taking a card on the till's Terminal reader, and giving it up.
 //!
 //! The sale is written first ([`versapos_store::Till::begin_card_sale`]); then, with the store
 //! unlocked while the network is busy: create the PaymentIntent (idempotency key = the payment's
 //! id), hand it to the reader, watch the reader's action until the card is presented, declined,
 //! canceled or the wait times out, capture, and book the sale. Anything that leaves the outcome
 //! unknown (no answer from Stripe, the till killed) leaves the order `payment_pending`: a payment
-//! in doubt, settled later by [`reconcile`] from Stripe's own view of the PaymentIntent. A sale is
+//! in doubt, settled later by [`crate::reconcile`] from Stripe's own view of the PaymentIntent. A sale is
 //! booked as paid only when Stripe says its PaymentIntent succeeded; the same idempotency key is
 //! reused on every retry, so the card is never charged twice.
 
 use crate::gateway::{
     ActionStatus, Gateway, GatewayError, Intent, IntentRequest, IntentStatus, Reader, TestCard,
 };
+use crate::till_access::on;
+pub use crate::till_access::{FlowError, TillAccess};
 use crate::Channel;
 use serde::Serialize;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 use ts_rs::TS;
-use versapos_store::{CardCharge, OrderView, PendingCard, Till, TillError};
-
-/// Where the till reaches its store: the desktop locks it only for each short step, so the
-/// screen stays live while the reader waits.
-pub trait TillAccess: Sync {
-    fn with_till(&self, f: &mut dyn FnMut(&mut Till)) -> Result<(), FlowError>;
-}
-
-pub(crate) fn on<R>(
-    access: &dyn TillAccess,
-    f: impl FnOnce(&mut Till) -> Result<R, TillError>,
-) -> Result<R, FlowError> {
-    let mut f = Some(f);
-    let mut out = None;
-    access.with_till(&mut |till| {
-        if let Some(f) = f.take() {
-            out = Some(f(till));
-        }
-    })?;
-    match out {
-        Some(r) => Ok(r?),
-        None => Err(FlowError::Unavailable(
-            "the till's store is not open".into(),
-        )),
-    }
-}
-
-impl TillAccess for std::sync::Mutex<Till> {
-    fn with_till(&self, f: &mut dyn FnMut(&mut Till)) -> Result<(), FlowError> {
-        let mut till = self
-            .lock()
-            .map_err(|_| FlowError::Unavailable("the till's store lock was poisoned".into()))?;
-        f(&mut till);
-        Ok(())
-    }
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum FlowError {
-    #[error(transparent)]
-    Till(#[from] TillError),
-    #[error(transparent)]
-    Gateway(#[from] GatewayError),
-    #[error("{0}")]
-    Unavailable(String),
-}
-
-impl FlowError {
-    pub fn code(&self) -> &'static str {
-        match self {
-            FlowError::Till(e) => e.code(),
-            FlowError::Gateway(e) => e.code(),
-            FlowError::Unavailable(_) => "card_unavailable",
-        }
-    }
-}
+use versapos_store::{CardCharge, OrderView, PendingCard};
 
 /// How long to wait, and how often to look.
 #[derive(Clone, Copy, Debug)]
@@ -524,205 +471,4 @@ fn uuid_like(payment_id: &str) -> String {
         .map(|d| d.as_nanos())
         .unwrap_or_default();
     format!("process-{payment_id}-{nanos}")
-}
-
-/// How settling one payment (or card refund) in doubt ended.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum SettledAs {
-    /// Stripe took the card: the sale is booked.
-    Paid,
-    /// Stripe made the card refund: the refund is booked.
-    Refunded,
-    /// Stripe did not take it: the sale (or the refund) is given up.
-    Failed,
-    /// Still unknown; tried again next round.
-    InDoubt,
-}
-
-impl SettledAs {
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            SettledAs::Paid => "paid",
-            SettledAs::Refunded => "refunded",
-            SettledAs::Failed => "failed",
-            SettledAs::InDoubt => "in_doubt",
-        }
-    }
-}
-
-/// What settling one payment in doubt came to.
-#[derive(Clone, Debug, Serialize, TS)]
-pub struct ReconcileLine {
-    pub receipt: String,
-    pub payment_id: String,
-    pub outcome: SettledAs,
-    pub detail: String,
-}
-
-#[derive(Clone, Debug, Serialize, TS)]
-pub struct ReconcileReport {
-    pub settled: Vec<ReconcileLine>,
-    /// Payments still in doubt afterwards.
-    pub remaining: usize,
-}
-
-/// Settles every card payment whose order still waits (except those in `busy`: the one being
-/// taken right now, and any the cashier is deciding on after a decline or a cancel) from
-/// Stripe's view of its PaymentIntent:
-/// - succeeded → the sale is booked;
-/// - authorised (requires_capture) → captured with the same key, then booked: the customer
-///   presented the card for exactly this sale;
-/// - canceled, or never completed on the reader → the reader is stopped, the PaymentIntent
-///   canceled and the order marked `payment_failed`;
-/// - processing, or Stripe unreachable → left in doubt for the next round.
-///
-/// A payment whose PaymentIntent id was never stored (the till stopped during the create call)
-/// is looked up by sending the same create again: the idempotency key returns the one Stripe
-/// made, if it made one. Card refunds in doubt are settled after the payments
-/// ([`crate::refunds::reconcile_refunds`]).
-pub fn reconcile(
-    gateway: &dyn Gateway,
-    till: &dyn TillAccess,
-    busy: &[String],
-) -> Result<ReconcileReport, FlowError> {
-    let pending = on(till, |t| t.pending_cards())?;
-    let mut settled = Vec::new();
-    let mut remaining = 0;
-    for p in pending.iter().filter(|p| !busy.contains(&p.payment_id)) {
-        let line = |outcome: SettledAs, detail: String| ReconcileLine {
-            receipt: p.receipt.clone(),
-            payment_id: p.payment_id.clone(),
-            outcome,
-            detail,
-        };
-        match settle_one(gateway, till, p) {
-            Ok(Settled::Paid(brand)) => settled.push(line(
-                SettledAs::Paid,
-                format!("Stripe took the card{brand}; the sale is booked"),
-            )),
-            Ok(Settled::Failed(why)) => settled.push(line(SettledAs::Failed, why)),
-            Ok(Settled::StillInDoubt(why)) => {
-                remaining += 1;
-                settled.push(line(SettledAs::InDoubt, why));
-            }
-            Err(e) => {
-                remaining += 1;
-                settled.push(line(SettledAs::InDoubt, e.to_string()));
-            }
-        }
-    }
-    for line in crate::refunds::reconcile_refunds(gateway, till)? {
-        if line.outcome == SettledAs::InDoubt {
-            remaining += 1;
-        }
-        settled.push(line);
-    }
-    Ok(ReconcileReport { settled, remaining })
-}
-
-enum Settled {
-    Paid(String),
-    Failed(String),
-    StillInDoubt(String),
-}
-
-fn settle_one(
-    gateway: &dyn Gateway,
-    till: &dyn TillAccess,
-    p: &PendingCard,
-) -> Result<Settled, FlowError> {
-    let intent = match &p.intent_id {
-        Some(id) => gateway.intent(id),
-        None => gateway.create_intent(&intent_request(p)),
-    };
-    let intent = match intent {
-        Ok(i) => i,
-        Err(e) if e.is_retryable() => return Ok(Settled::StillInDoubt(e.to_string())),
-        Err(e) => return Err(e.into()),
-    };
-    if p.intent_id.is_none() {
-        on(till, |t| {
-            t.record_intent(&p.payment_id, &intent.id, gateway.mode().as_str(), None)
-        })?;
-    }
-    match intent.status {
-        IntentStatus::Succeeded | IntentStatus::RequiresCapture => {
-            match settle_authorised(gateway, till, p, &intent, None)? {
-                CardOutcome::Paid { order } => {
-                    let card = order
-                        .payments
-                        .iter()
-                        .find(|x| x.tender == "card")
-                        .and_then(|x| x.card_last4.clone())
-                        .map(|l| format!(" (card ending {l})"))
-                        .unwrap_or_default();
-                    Ok(Settled::Paid(card))
-                }
-                CardOutcome::InDoubt { message, .. } => Ok(Settled::StillInDoubt(message)),
-                CardOutcome::Declined { message, .. } | CardOutcome::Canceled { message, .. } => {
-                    Ok(Settled::StillInDoubt(message))
-                }
-            }
-        }
-        IntentStatus::Processing => Ok(Settled::StillInDoubt(
-            "Stripe is still processing the card".into(),
-        )),
-        IntentStatus::Canceled => {
-            on(till, |t| {
-                t.fail_card_sale(&p.payment_id, "PaymentIntent canceled at Stripe")
-            })?;
-            Ok(Settled::Failed(
-                "the PaymentIntent was canceled; the sale was not paid".into(),
-            ))
-        }
-        _ => {
-            // Never completed: stop the reader if it still waits for this intent, then cancel.
-            if let Some(reader) = &p.reader_id {
-                if let Ok(r) = gateway.reader(reader) {
-                    let waiting = r.action.as_ref().is_some_and(|a| {
-                        a.status == ActionStatus::InProgress
-                            && a.intent.as_deref() == Some(intent.id.as_str())
-                    });
-                    if waiting {
-                        let _ = gateway.cancel_action(reader);
-                    }
-                }
-            }
-            match gateway.cancel_intent(&intent.id) {
-                Ok(i) if i.status == IntentStatus::Canceled => {}
-                Ok(i)
-                    if matches!(
-                        i.status,
-                        IntentStatus::RequiresCapture | IntentStatus::Succeeded
-                    ) =>
-                {
-                    // The card came in at the last moment.
-                    return settle_one(gateway, till, &with_intent(p, &i.id));
-                }
-                Ok(i) => {
-                    return Ok(Settled::StillInDoubt(format!(
-                        "the PaymentIntent is {} and could not be canceled yet",
-                        i.status.as_str()
-                    )))
-                }
-                Err(e) if e.is_retryable() => return Ok(Settled::StillInDoubt(e.to_string())),
-                Err(e) => return Err(e.into()),
-            }
-            on(till, |t| {
-                t.fail_card_sale(&p.payment_id, "no card was taken before the till stopped")
-            })?;
-            Ok(Settled::Failed(
-                "no card was taken; the sale was not paid (ring it up again if the customer is \
-                 still there)"
-                    .into(),
-            ))
-        }
-    }
-}
-
-fn with_intent(p: &PendingCard, intent: &str) -> PendingCard {
-    let mut q = p.clone();
-    q.intent_id = Some(intent.into());
-    q
 }

@@ -5,11 +5,12 @@
 //! card payment, its id the Stripe idempotency key); then each card part is asked of Stripe with
 //! that key; when every part is made, the whole refund (cash and points parts too) is committed
 //! in one transaction. A refusal gives the pending refund up and leaves the order as it was. No
-//! answer leaves it pending: a refund in doubt, which [`reconcile_refunds`] settles by asking
+//! answer leaves it pending: a refund in doubt, which [`crate::reconcile::reconcile_refunds`]
+//! settles by asking
 //! again with the same keys (Stripe answers with the refund it already made, if it made one).
 
-use crate::flow::{on, FlowError, ReconcileLine, SettledAs, TillAccess};
 use crate::gateway::{Gateway, GatewayError, RefundRequest, RefundStatus};
+use crate::till_access::{on, FlowError, TillAccess};
 use versapos_store::{PendingRefund, RefundView};
 
 /// Refunds (part of) an order: through Stripe for its card part, at the till for the rest.
@@ -34,46 +35,7 @@ pub fn refund_order(
     }
 }
 
-/// Settles every card refund still pending (the till stopped, or Stripe did not answer) by
-/// asking Stripe again with the same keys: made → the refund is committed; refused → given up;
-/// no answer → left for the next round.
-pub fn reconcile_refunds(
-    gateway: &dyn Gateway,
-    till: &dyn TillAccess,
-) -> Result<Vec<ReconcileLine>, FlowError> {
-    let pending = on(till, |t| t.pending_card_refunds())?;
-    let mut lines = Vec::new();
-    for p in &pending {
-        let line = |outcome: SettledAs, detail: String| ReconcileLine {
-            receipt: p.receipt.clone(),
-            payment_id: p
-                .parts
-                .first()
-                .map(|x| x.payment_id.clone())
-                .unwrap_or_default(),
-            outcome,
-            detail,
-        };
-        lines.push(match settle(gateway, till, p) {
-            Ok(Settled::Refunded(view)) => line(
-                SettledAs::Refunded,
-                format!(
-                    "Stripe made the card refund; the refund of {} is booked",
-                    view.amount
-                ),
-            ),
-            Ok(Settled::Refused(e)) => line(
-                SettledAs::Failed,
-                format!("Stripe refused the card refund ({e}); the order is as it was"),
-            ),
-            Ok(Settled::InDoubt(why)) => line(SettledAs::InDoubt, why),
-            Err(e) => line(SettledAs::InDoubt, e.to_string()),
-        });
-    }
-    Ok(lines)
-}
-
-enum Settled {
+pub(crate) enum Settled {
     Refunded(Box<RefundView>),
     /// Stripe refused and made no part of it: the pending refund is given up.
     Refused(GatewayError),
@@ -81,7 +43,7 @@ enum Settled {
 }
 
 /// Asks Stripe for every part of a pending refund (same keys every time) and settles it.
-fn settle(
+pub(crate) fn settle(
     gateway: &dyn Gateway,
     till: &dyn TillAccess,
     pending: &PendingRefund,

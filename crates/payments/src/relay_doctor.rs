@@ -2,8 +2,8 @@
 //! does it take this till's token, and does a Stripe webhook endpoint send it the events the till
 //! needs at the API version the till is built for.
 
-use crate::doctor::SetupCheck;
 use std::time::Duration;
+use versapos_core::{CheckStatus, SetupCheck};
 use versapos_secrets::{RelayError, RelaySettings};
 
 /// The API version the tills are built against (async-stripe's pin); the webhook endpoint's
@@ -23,11 +23,17 @@ pub const EVENTS: &[&str] = &[
     "terminal.reader.action_failed",
 ];
 
-fn finding(id: &str, title: &str, status: &str, detail: String, fix: Option<String>) -> SetupCheck {
+fn finding(
+    id: &str,
+    title: &str,
+    status: CheckStatus,
+    detail: String,
+    fix: Option<String>,
+) -> SetupCheck {
     SetupCheck {
         id: id.into(),
         title: title.into(),
-        status: status.into(),
+        status,
         detail,
         fix,
     }
@@ -56,7 +62,7 @@ pub fn checks(
             return vec![finding(
                 "relay",
                 TITLE,
-                "warn",
+                CheckStatus::Warn,
                 "No webhook relay is set up for this till: it learns how card payments ended by \
                  asking Stripe (every minute for payments in doubt), not the moment they end."
                     .into(),
@@ -71,7 +77,7 @@ pub fn checks(
             return vec![finding(
                 "relay",
                 TITLE,
-                "fail",
+                CheckStatus::Fail,
                 format!("The relay settings in the keychain cannot be used: {e}"),
                 Some("Set them again: versapos relay set --url https://your-relay".into()),
             )]
@@ -90,14 +96,14 @@ pub fn checks(
         Ok(r) if r.status().is_success() => finding(
             "relay",
             TITLE,
-            "ok",
+            CheckStatus::Ok,
             format!("{base} answers and takes this till's token."),
             None,
         ),
         Ok(r) if r.status().as_u16() == 401 || r.status().as_u16() == 403 => finding(
             "relay",
             TITLE,
-            "fail",
+            CheckStatus::Fail,
             format!("{base} refused this till's token ({}).", relay.token.last4()),
             Some(
                 "Make a token for this till on the relay (versapos-relay tills add SHOP NAME) and \
@@ -108,14 +114,14 @@ pub fn checks(
         Ok(r) => finding(
             "relay",
             TITLE,
-            "fail",
+            CheckStatus::Fail,
             format!("{base} answered {} instead of the till's events.", r.status()),
             Some("Check the relay's address (versapos relay show) and its log.".into()),
         ),
         Err(e) => finding(
             "relay",
             TITLE,
-            "fail",
+            CheckStatus::Fail,
             format!("{base} cannot be reached: {e}"),
             Some(
                 "Check that versapos-relay runs and that this till can reach it (network, TLS \
@@ -148,7 +154,7 @@ fn webhook_check(agent: &ureq::Agent, relay: &str, key: &str, api: &str) -> Setu
             return finding(
                 "webhook",
                 TITLE,
-                "skip",
+                CheckStatus::Skip,
                 format!("Stripe could not be asked for its webhook endpoints: {e}"),
                 None,
             )
@@ -159,7 +165,7 @@ fn webhook_check(agent: &ureq::Agent, relay: &str, key: &str, api: &str) -> Setu
         return finding(
             "webhook",
             TITLE,
-            "warn",
+            CheckStatus::Warn,
             format!("This key may not read the account's webhook endpoints (Stripe answered {status})."),
             Some(
                 "Give the restricted key \"Webhook Endpoints: read\", or check the endpoint in the \
@@ -175,7 +181,7 @@ fn webhook_check(agent: &ureq::Agent, relay: &str, key: &str, api: &str) -> Setu
             return finding(
                 "webhook",
                 TITLE,
-                "skip",
+                CheckStatus::Skip,
                 format!("Stripe answered {status} without a list of webhook endpoints."),
                 None,
             )
@@ -198,7 +204,7 @@ fn webhook_check(agent: &ureq::Agent, relay: &str, key: &str, api: &str) -> Setu
         return finding(
             "webhook",
             TITLE,
-            "fail",
+            CheckStatus::Fail,
             format!("No webhook endpoint on this Stripe account sends events to {relay}."),
             Some(format!(
                 "Add one in the Dashboard (Developers → Webhooks): URL {relay}/webhooks/stripe/SHOP, \
@@ -250,7 +256,7 @@ fn webhook_check(agent: &ureq::Agent, relay: &str, key: &str, api: &str) -> Setu
         finding(
             "webhook",
             TITLE,
-            "ok",
+            CheckStatus::Ok,
             format!("{url} receives the till's events at API version {API_VERSION}."),
             None,
         )
@@ -258,7 +264,7 @@ fn webhook_check(agent: &ureq::Agent, relay: &str, key: &str, api: &str) -> Setu
         finding(
             "webhook",
             TITLE,
-            "fail",
+            CheckStatus::Fail,
             format!("The endpoint {url}: {}.", problems.join("; ")),
             Some(format!(
                 "Edit it in the Dashboard (Developers → Webhooks): API version {API_VERSION}, \

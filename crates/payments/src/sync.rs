@@ -3,12 +3,14 @@
 //! Stripe cannot call a till behind NAT, so the relay keeps the shop's webhooks and each till
 //! pulls those after its own cursor (`GET {relay}/v1/events?after=CURSOR&wait=SECONDS`). An event
 //! is only a hint: money moves on Stripe's own current view, re-read through the gateway, exactly
-//! as [`crate::flow::reconcile`] settles a payment in doubt. Each event is applied once (by its
+//! as [`crate::reconcile::reconcile`] settles a payment in doubt. Each event is applied once (by its
 //! id) and applying it again, or out of order, changes nothing Stripe's view would not; so
 //! duplicates and any order of arrival converge on Stripe's state.
 
-use crate::flow::{on, settle_authorised, CardOutcome, FlowError, SettledAs, TillAccess};
+use crate::flow::{settle_authorised, CardOutcome};
 use crate::gateway::{Gateway, IntentStatus};
+use crate::reconcile::SettledAs;
+use crate::till_access::{on, FlowError, TillAccess};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::time::Duration;
@@ -96,7 +98,7 @@ fn settled(outcome: Outcome, receipt: &str, detail: impl Into<String>) -> Settle
 /// Settles one card payment of this till from Stripe's current view of its PaymentIntent:
 /// succeeded or authorised → captured (same key as the reader flow) and booked; canceled → the
 /// sale is given up; declined → the decline is noted and the order waits for a retry (the
-/// cashier decides; unlike [`crate::flow::reconcile`] this never cancels a PaymentIntent);
+/// cashier decides; unlike [`crate::reconcile::reconcile`] this never cancels a PaymentIntent);
 /// anything else → unchanged. Stripe unreachable → deferred.
 pub fn settle_payment(
     gateway: &dyn Gateway,
@@ -191,13 +193,12 @@ fn text<'v>(v: &'v Value, path: &[&str]) -> Option<&'v str> {
 }
 
 /// Applies one Stripe event (the raw event JSON) to the till. Idempotent by event id (an event
-/// applied before is a [`Outcome::Duplicate`]) and by the order's state. Payments in `busy` (the
-/// one being taken at the till right now, any the cashier is deciding on) are deferred and not
-/// noted, so a later pull applies them.
+/// applied before is a [`Outcome::Duplicate`]) and by the order's state. A payment a live till
+/// process has in hand (being taken, or held for its cashier to decide on) is deferred and not
+/// noted, so a later pull applies it.
 pub fn apply(
     gateway: &dyn Gateway,
     till: &dyn TillAccess,
-    busy: &[String],
     event: &Value,
 ) -> Result<Applied, FlowError> {
     let (Some(id), Some(kind)) = (text(event, &["id"]), text(event, &["type"])) else {
@@ -224,7 +225,7 @@ pub fn apply(
         .and_then(|d| d.get("object"))
         .unwrap_or(&Value::Null);
     let applied = if kind.starts_with("payment_intent.") {
-        apply_intent_event(gateway, till, busy, object)?
+        apply_intent_event(gateway, till, object)?
     } else if kind == "charge.dispute.created" {
         apply_dispute(till, object)?
     } else if kind == "charge.refunded" || kind == "charge.refund.updated" {
@@ -264,7 +265,6 @@ fn skipped(detail: impl Into<String>) -> Settlement {
 fn apply_intent_event(
     gateway: &dyn Gateway,
     till: &dyn TillAccess,
-    busy: &[String],
     object: &Value,
 ) -> Result<Settlement, FlowError> {
     let Some(intent_id) = text(object, &["id"]) else {
@@ -281,7 +281,7 @@ fn apply_intent_event(
             let Some(found) = on(till, |t| t.card_payment(pid))? else {
                 return Ok(skipped("not a card payment of this till"));
             };
-            if busy.iter().any(|b| b == pid) {
+            if on(till, |t| t.card_in_hand(pid))? {
                 return Ok(deferred_busy(&found.receipt));
             }
             let known = on(till, |t| t.find_pending_card(pid))?;
@@ -313,7 +313,7 @@ fn apply_intent_event(
             pid.to_string()
         }
     };
-    if busy.contains(&payment_id) {
+    if on(till, |t| t.card_in_hand(&payment_id))? {
         let receipt = on(till, |t| t.card_payment(&payment_id))?
             .map(|p| p.receipt)
             .unwrap_or_default();
@@ -355,7 +355,7 @@ fn apply_dispute(till: &dyn TillAccess, object: &Value) -> Result<Settlement, Fl
 }
 
 fn apply_refunds(gateway: &dyn Gateway, till: &dyn TillAccess) -> Result<Settlement, FlowError> {
-    let lines = crate::refunds::reconcile_refunds(gateway, till)?;
+    let lines = crate::reconcile::reconcile_refunds(gateway, till)?;
     let first = |o: SettledAs| lines.iter().find(|l| l.outcome == o);
     Ok(if let Some(l) = first(SettledAs::InDoubt) {
         settled(Outcome::Deferred, &l.receipt, l.detail.clone())
@@ -464,7 +464,6 @@ pub fn pull_once(
     relay: &Relay<'_>,
     gateway: &dyn Gateway,
     till: &dyn TillAccess,
-    busy: &[String],
     wait_secs: u64,
 ) -> Result<PullReport, SyncError> {
     let before = on(till, |t| t.cursor())?;
@@ -482,7 +481,7 @@ pub fn pull_once(
     let mut deferred = 0;
     let mut first_error: Option<String> = None;
     for entry in &page.events {
-        let applied = match apply(gateway, till, busy, &entry.event) {
+        let applied = match apply(gateway, till, &entry.event) {
             Ok(a) => a,
             Err(e) => {
                 first_error.get_or_insert_with(|| e.to_string());
@@ -533,13 +532,12 @@ pub fn pull_until_empty(
     relay: &Relay<'_>,
     gateway: &dyn Gateway,
     till: &dyn TillAccess,
-    busy: &[String],
     max_pages: usize,
 ) -> Result<PullReport, SyncError> {
-    let mut all = pull_once(relay, gateway, till, busy, 0)?;
+    let mut all = pull_once(relay, gateway, till, 0)?;
     let mut pages = 1;
     while all.more && pages < max_pages {
-        let next = pull_once(relay, gateway, till, busy, 0)?;
+        let next = pull_once(relay, gateway, till, 0)?;
         pages += 1;
         all.events.extend(next.events);
         all.cursor = next.cursor;

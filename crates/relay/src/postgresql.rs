@@ -64,6 +64,8 @@ fn is_unique_violation(e: &postgres::Error) -> bool {
 fn describe(config: &Config) -> String {
     let host = match config.get_hosts().first() {
         Some(postgres::config::Host::Tcp(host)) => host.clone(),
+        // A socket folder: only Unix has them (a relay on Windows reaches PostgreSQL over TCP).
+        #[cfg(unix)]
         Some(postgres::config::Host::Unix(path)) => path.display().to_string(),
         None => "localhost".to_string(),
     };

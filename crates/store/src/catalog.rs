@@ -3,7 +3,7 @@
 use crate::error::{ImportProblem, Result, TillError};
 use crate::import::{ImportRow, COLUMNS};
 use crate::journal;
-use crate::sales::Moment;
+use crate::moment::Moment;
 use crate::shop::Shop;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::Serialize;

@@ -1,8 +1,8 @@
-//! Opening the store: pragmas and the embedded, numbered migrations.
+//! The store's connection: pragmas, `BEGIN IMMEDIATE` writes and the embedded, numbered
+//! migrations.
 
 use crate::error::{Result, TillError};
 use rusqlite::Connection;
-use std::path::Path;
 use std::time::Duration;
 
 /// The migrations, in order: (version, name, SQL). Forward-only; an applied file is never
@@ -53,36 +53,15 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0009_vip_cards",
         include_str!("../../../migrations/0009_vip_cards.sql"),
     ),
+    (
+        10,
+        "0010_card_sessions",
+        include_str!("../../../migrations/0010_card_sessions.sql"),
+    ),
 ];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;
-
-/// Opens (creating if needed) the store at `path` and brings its schema up to date.
-pub fn open(path: &Path) -> Result<Connection> {
-    if let Some(dir) = path.parent() {
-        if !dir.as_os_str().is_empty() {
-            std::fs::create_dir_all(dir)?;
-        }
-    }
-    let mut conn = Connection::open(path)?;
-    configure(&conn)?;
-    let current = schema_version(&conn)?;
-    // A store written by an older build is copied aside before any migration touches it; a
-    // brand-new file (version 0) has nothing to lose. One opener at a time does it: another
-    // waits for the lock, then finds the store migrated and copies nothing.
-    if current > 0 && current < SCHEMA_VERSION {
-        let _upgrading = crate::backup::upgrade_lock(path)?;
-        let current = schema_version(&conn)?;
-        if current < SCHEMA_VERSION {
-            crate::backup::before_upgrade(&conn, path, current)?;
-        }
-        migrate(&mut conn, &path.display().to_string())?;
-        return Ok(conn);
-    }
-    migrate(&mut conn, &path.display().to_string())?;
-    Ok(conn)
-}
 
 /// WAL for concurrent readers, FULL sync because a till must not lose a sale on power loss.
 pub fn configure(conn: &Connection) -> Result<()> {

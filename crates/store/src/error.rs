@@ -56,6 +56,8 @@ pub enum TillError {
     CardUnavailable,
     #[error("no card payment '{0}' on this till")]
     UnknownPayment(String),
+    #[error("the card payment of sale {0} is being taken at another till window: wait for it to finish there")]
+    CardBusy(String),
     #[error("card payment {payment} is already settled: its order is {status}")]
     CardSettled { payment: String, status: String },
     #[error("a card refund on order {0} is still in doubt: settle it (`versapos reconcile`) before refunding again")]
@@ -155,6 +157,7 @@ impl TillError {
             TillError::SaleInProgress => "sale_in_progress",
             TillError::CardUnavailable => "card_unavailable",
             TillError::UnknownPayment(_) => "unknown_payment",
+            TillError::CardBusy(_) => "card_busy",
             TillError::CardSettled { .. } => "card_settled",
             TillError::CardRefundPending(_) => "card_refund_pending",
             TillError::CardRefundNeedsStripe => "card_refund_needs_stripe",

@@ -5,7 +5,7 @@
 //! rows is noticed too. Verification also checks that every order and refund has its entry.
 
 use crate::error::Result;
-use crate::sales::Moment;
+use crate::moment::Moment;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::Serialize;
 use sha2::{Digest, Sha256};

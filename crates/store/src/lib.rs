@@ -6,6 +6,7 @@
 //! sales they count.
 
 pub mod backup;
+pub mod card_sessions;
 pub mod catalog;
 pub mod customers;
 pub mod db;
@@ -13,6 +14,8 @@ pub mod demo;
 pub mod error;
 pub mod import;
 pub mod journal;
+pub mod moment;
+pub mod open;
 pub mod refunds;
 pub mod register;
 pub mod reports;
@@ -81,7 +84,7 @@ impl Till {
     }
 
     pub fn open_with_clock(path: &Path, clock: Box<dyn Clock>) -> Result<Till> {
-        let conn = db::open(path)?;
+        let conn = open::open(path)?;
         let shop = shop::load(&conn)?;
         Ok(Till {
             conn,
@@ -880,7 +883,8 @@ impl Till {
     ) -> Result<PendingCard> {
         let when = self.sale_moment(cart)?;
         let shop = self.shop()?.clone();
-        sales::begin_card_sale(&mut self.conn, &shop, cart, tenders, &when)
+        let owner = card_sessions::owner(&self.path)?;
+        sales::begin_card_sale(&mut self.conn, &shop, cart, tenders, &when, &owner)
     }
 
     /// Completes a card sale Stripe took: the order is paid and booked. Settling needs nobody
@@ -934,6 +938,89 @@ impl Till {
     /// The card payment `payment_id` if its order still waits for it; None once settled.
     pub fn find_pending_card(&self, payment_id: &str) -> Result<Option<PendingCard>> {
         sales::find_pending_card(&self.conn, payment_id)
+    }
+
+    // Card sessions: the card payments this process is taking or holding for its cashier, which
+    // settlement in any process leaves alone (see [`card_sessions`]).
+
+    /// Takes the card payment `payment_id` again (a retry after a decline or a cancel): it
+    /// becomes this process's, being taken. Refused while another live till process has it.
+    pub fn take_card_again(&mut self, payment_id: &str) -> Result<PendingCard> {
+        let when = self.check(Permission::Sell)?;
+        let owner = card_sessions::owner(&self.path)?;
+        let tx = db::write(&mut self.conn)?;
+        let pending = sales::pending_card(&tx, payment_id)?;
+        if let Some(s) = card_sessions::get(&tx, payment_id)? {
+            let dir = card_sessions::leases_dir(&self.path);
+            if s.owner != owner.name && card_sessions::is_alive(&dir, &s.owner) {
+                return Err(TillError::CardBusy(pending.receipt));
+            }
+        }
+        card_sessions::take(&tx, &owner, payment_id, when.staff_id(), &when.at)?;
+        tx.commit()?;
+        Ok(pending)
+    }
+
+    /// Keeps a declined or canceled card payment for the cashier's decision (retry, or give
+    /// the card up): still this process's, so nothing settles it behind the cashier's back.
+    pub fn hold_card(&self, payment_id: &str) -> Result<()> {
+        let owner = card_sessions::owner(&self.path)?;
+        card_sessions::hold(&self.conn, &owner, payment_id, &self.moment().at)
+    }
+
+    /// Lets go of a card payment this process was taking (its outcome is in doubt): from now on
+    /// it is settled from Stripe like any payment in doubt.
+    pub fn release_card(&self, payment_id: &str) -> Result<()> {
+        let owner = card_sessions::owner(&self.path)?;
+        card_sessions::release(&self.conn, &owner, payment_id)
+    }
+
+    /// The card payments this process holds for its cashier (declined or canceled, waiting for
+    /// a retry or for the card to be given up).
+    pub fn held_cards(&self) -> Result<Vec<String>> {
+        let owner = card_sessions::owner(&self.path)?;
+        card_sessions::held_by(&self.conn, &owner)
+    }
+
+    /// Whether a live till process is taking or holding the card payment `payment_id`.
+    pub fn card_in_hand(&self, payment_id: &str) -> Result<bool> {
+        Ok(match card_sessions::get(&self.conn, payment_id)? {
+            Some(s) => card_sessions::is_alive(&card_sessions::leases_dir(&self.path), &s.owner),
+            None => false,
+        })
+    }
+
+    /// Who may stop the card payment `payment_id` being taken: the staff member who started it,
+    /// or someone who may void a sale (a manager). Anyone on a store without staff.
+    /// A payment not yet written (`None`) is the signed-in cashier's own.
+    pub fn may_cancel_card(&self, payment_id: Option<&str>) -> Result<()> {
+        let when = self.check(Permission::Sell)?;
+        let Some(me) = when.staff else {
+            return Ok(());
+        };
+        let Some(payment_id) = payment_id else {
+            return Ok(());
+        };
+        let started_by = card_sessions::get(&self.conn, payment_id)?.and_then(|s| s.staff_id);
+        if started_by == Some(me.id) {
+            return Ok(());
+        }
+        self.check(Permission::Void).map(|_| ())
+    }
+
+    /// The card payments in doubt: their orders wait, and no live till process is taking or
+    /// holding them. These are what settlement (reconcile, sync) may settle from Stripe.
+    pub fn payments_in_doubt(&self) -> Result<Vec<PendingCard>> {
+        let dir = card_sessions::leases_dir(&self.path);
+        let in_hand: std::collections::HashSet<String> = card_sessions::all(&self.conn)?
+            .into_iter()
+            .filter(|s| card_sessions::is_alive(&dir, &s.owner))
+            .map(|s| s.payment_id)
+            .collect();
+        Ok(sales::pending_cards(&self.conn)?
+            .into_iter()
+            .filter(|p| !in_hand.contains(&p.payment_id))
+            .collect())
     }
 
     // The relay: where the till is in its event stream, and the Stripe events dealt with.
@@ -1030,6 +1117,7 @@ impl Till {
     }
 
     pub fn discard_parked(&mut self, id: i64) -> Result<()> {
+        self.check(Permission::ParkSale)?;
         sales::discard_parked(&self.conn, id)
     }
 

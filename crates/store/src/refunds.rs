@@ -10,7 +10,8 @@
 use crate::customers::post_points;
 use crate::error::{Result, TillError};
 use crate::journal;
-use crate::sales::{money, new_id, stored_receipt, tender_kind, Moment};
+use crate::moment::Moment;
+use crate::sales::{money, new_id, stored_receipt, tender_kind};
 use crate::shop::Shop;
 use crate::staff;
 use rusqlite::{params, Connection, OptionalExtension, Params, Row, Transaction};

@@ -7,9 +7,9 @@
 use crate::customers::post_points;
 use crate::error::{Result, TillError};
 use crate::journal;
+pub use crate::moment::Moment;
 use crate::shop::Shop;
-use crate::staff::Actor;
-use chrono::{DateTime, FixedOffset, NaiveDate, SecondsFormat, Timelike};
+use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::Serialize;
 use ts_rs::TS;
@@ -17,38 +17,6 @@ use versapos_core::{
     receipt_label, settle, Cart, CustomerId, Money, OrderStatus, TenderKind, TenderRequest,
     ROUNDING_RULE,
 };
-
-/// When something happened, in the three forms the store keeps, and who did it.
-#[derive(Clone, Debug)]
-pub struct Moment {
-    pub at: String,
-    pub business_day: String,
-    pub hour: u32,
-    /// The staff member signed in (none on a store without staff accounts).
-    pub staff: Option<Actor>,
-    /// The manager whose PIN approved this one action, when it needed one.
-    pub approved_by: Option<Actor>,
-}
-
-impl Moment {
-    pub fn new(now: DateTime<FixedOffset>) -> Self {
-        Moment {
-            at: now.to_rfc3339_opts(SecondsFormat::Millis, false),
-            business_day: now.date_naive().to_string(),
-            hour: now.hour(),
-            staff: None,
-            approved_by: None,
-        }
-    }
-
-    pub fn staff_id(&self) -> Option<i64> {
-        self.staff.as_ref().map(|s| s.id)
-    }
-
-    pub fn approver_id(&self) -> Option<i64> {
-        self.approved_by.as_ref().map(|s| s.id)
-    }
-}
 
 /// The receipt label of a stored order.
 pub(crate) fn stored_receipt(till: &str, number: i64) -> String {
@@ -201,12 +169,13 @@ pub struct PendingCard {
 /// Writes a card sale before any network call: the order `payment_pending` with its lines, its
 /// payments `pending`, points redeemed on it set aside, and a `card_payment_started` journal
 /// entry. Nothing else moves until [`complete_card_sale`].
-pub fn begin_card_sale(
+pub(crate) fn begin_card_sale(
     conn: &mut Connection,
     shop: &Shop,
     cart: &Cart,
     tenders: &[TenderRequest],
     when: &Moment,
+    owner: &crate::card_sessions::Owner,
 ) -> Result<PendingCard> {
     let cards = tenders
         .iter()
@@ -242,6 +211,9 @@ pub fn begin_card_sale(
             "currency": shop.currency.code(), "total": booking.total,
         }),
     )?;
+    // Being taken from this moment: no settlement in any process touches it until this
+    // process lets it go or ends.
+    crate::card_sessions::take(&tx, owner, &payment_id, when.staff_id(), &when.at)?;
     tx.commit()?;
     Ok(PendingCard {
         order_id: booking.order_id,
@@ -279,7 +251,10 @@ pub fn complete_card_sale(
 ) -> Result<String> {
     let tx = crate::db::write(conn)?;
     let (order_id, status) = card_order(&tx, payment_id)?;
+    // Settled, so nobody's to take any more, whoever held it.
+    crate::card_sessions::end(&tx, payment_id)?;
     if status == OrderStatus::Paid.as_str() {
+        tx.commit()?;
         return Ok(order_id);
     }
     if status != OrderStatus::PaymentPending.as_str() {
@@ -328,7 +303,9 @@ pub fn fail_card_sale(
 ) -> Result<String> {
     let tx = crate::db::write(conn)?;
     let (order_id, status) = card_order(&tx, payment_id)?;
+    crate::card_sessions::end(&tx, payment_id)?;
     if status == OrderStatus::PaymentFailed.as_str() {
+        tx.commit()?;
         return Ok(order_id);
     }
     if status != OrderStatus::PaymentPending.as_str() {

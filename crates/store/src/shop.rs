@@ -2,7 +2,7 @@
 
 use crate::error::{Result, TillError};
 use crate::journal;
-use crate::sales::Moment;
+use crate::moment::Moment;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::Serialize;
 use ts_rs::TS;

@@ -4,7 +4,7 @@
 
 use crate::error::{Result, TillError};
 use crate::journal;
-use crate::sales::Moment;
+use crate::moment::Moment;
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, SaltString};
 use argon2::{Argon2, PasswordVerifier};
 use chrono::{DateTime, FixedOffset, SecondsFormat};
@@ -14,14 +14,7 @@ use ts_rs::TS;
 use versapos_core::staff::{lock_for, staff_name};
 use versapos_core::{Pin, Role};
 
-/// Who did something: enough to record it and to check what they may do.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
-pub struct Actor {
-    #[ts(type = "number")]
-    pub id: i64,
-    pub name: String,
-    pub role: Role,
-}
+pub use crate::moment::Actor;
 
 /// A staff account as the staff screen and `versapos staff list` show it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]

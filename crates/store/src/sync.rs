@@ -4,7 +4,8 @@
 
 use crate::error::{Result, TillError};
 use crate::journal;
-use crate::sales::{stored_receipt, Moment};
+use crate::moment::Moment;
+use crate::sales::stored_receipt;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use ts_rs::TS;

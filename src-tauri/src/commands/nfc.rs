@@ -6,7 +6,6 @@ use crate::nfc::NfcWatch;
 use crate::state::Desktop;
 use tauri::{AppHandle, Manager, Runtime};
 use versapos_core::Permission;
-use versapos_nfc::doctor::NfcCheck;
 use versapos_nfc::{CardReaders, NfcError, NfcReader, PcscReaders};
 use versapos_store::Shop;
 
@@ -27,7 +26,9 @@ pub fn nfc_readers(state: tauri::State<'_, Desktop>) -> CommandResult<Vec<NfcRea
 /// The reader service and the readers, as "Check setup" lists them.
 #[tauri::command(async)]
 #[tracing::instrument(skip(state), err)]
-pub fn nfc_checks(state: tauri::State<'_, Desktop>) -> CommandResult<Vec<NfcCheck>> {
+pub fn nfc_checks(
+    state: tauri::State<'_, Desktop>,
+) -> CommandResult<Vec<versapos_core::SetupCheck>> {
     state.register()?.till.may(Permission::Sell)?;
     Ok(versapos_nfc::doctor::checks())
 }

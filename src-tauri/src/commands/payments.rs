@@ -14,7 +14,8 @@ use tauri::{AppHandle, Manager, Runtime};
 use ts_rs::TS;
 use versapos_core::Permission;
 use versapos_payments::doctor::SetupReport;
-use versapos_payments::flow::{self, CardOutcome, CardProgress, ReconcileReport, Terminal, Timing};
+use versapos_payments::flow::{self, CardOutcome, CardProgress, Terminal, Timing};
+use versapos_payments::reconcile::ReconcileReport;
 use versapos_payments::{GatewayMode, Location, Reader, TestCard};
 use versapos_store::{CartView, PendingCard, Sale, Till, TillError};
 
@@ -117,14 +118,7 @@ fn till_reader(desktop: &Desktop) -> CommandResult<Reader> {
 }
 
 fn status(desktop: &Desktop) -> CommandResult<PaymentsStatus> {
-    let busy = desktop.payments.busy();
-    let in_doubt = desktop
-        .register()?
-        .till
-        .pending_cards()?
-        .iter()
-        .filter(|p| !busy.contains(&p.payment_id))
-        .count();
+    let in_doubt = desktop.register()?.till.payments_in_doubt()?.len();
     let gateway = match desktop.payments.gateway() {
         Ok(g) => g,
         Err(e) => {
@@ -197,15 +191,15 @@ pub async fn retry_card_payment<R: Runtime>(
 ) -> CommandResult<CardOutcome> {
     blocking(app, move |desktop| {
         take_card(desktop, &progress, |till, _| {
-            till.may(Permission::Sell)?;
-            till.pending_card(&payment_id)
+            till.take_card_again(&payment_id)
         })
     })
     .await
 }
 
-/// Takes the card for the sale `pending` finds (a new card sale written from the register, or
-/// one waiting for another try), one card payment at a time on this till.
+/// Takes the card for the sale `pending` finds and takes in hand in the store (a new card sale
+/// written from the register, or one waiting for another try), one card payment at a time on
+/// this till.
 fn take_card(
     desktop: &Desktop,
     progress: &Channel<CardProgress>,
@@ -236,23 +230,24 @@ fn take_card_now(
         timing: Timing::default(),
         test_card: None,
     };
-    desktop.payments.release(&pending.payment_id);
     let outcome = terminal.pay(desktop, &pending, parked, &active.cancel, &|p| {
         let _ = progress.send(p);
-    })?;
-    if matches!(
-        outcome,
-        CardOutcome::Declined { .. } | CardOutcome::Canceled { .. }
-    ) {
-        desktop.payments.hold(&pending.payment_id);
+    });
+    let mut register = desktop.register()?;
+    match &outcome {
+        // Booked: the store ended the card's session with the sale.
+        Ok(CardOutcome::Paid { .. }) => register.sale.clear(),
+        Ok(CardOutcome::Declined { .. } | CardOutcome::Canceled { .. }) => {
+            register.till.hold_card(&pending.payment_id)?
+        }
+        // Unknown: let it go, so that it settles itself from Stripe; the register moves on.
+        Ok(CardOutcome::InDoubt { .. }) => {
+            register.till.release_card(&pending.payment_id)?;
+            register.sale.clear();
+        }
+        Err(_) => register.till.release_card(&pending.payment_id)?,
     }
-    if matches!(
-        outcome,
-        CardOutcome::Paid { .. } | CardOutcome::InDoubt { .. }
-    ) {
-        desktop.register()?.sale.clear();
-    }
-    Ok(outcome)
+    Ok(outcome?)
 }
 
 /// Stops the reader waiting for a card; the card payment then ends as canceled.
@@ -260,15 +255,17 @@ fn take_card_now(
 #[tracing::instrument(skip(app), err)]
 pub async fn cancel_card_payment<R: Runtime>(app: AppHandle<R>) -> CommandResult<()> {
     blocking(app, |desktop| {
-        match desktop.payments.active() {
-            Some(a) => a.cancel.store(true, Ordering::SeqCst),
-            None => {
-                return Err(CommandError::new(
-                    "no_card_payment",
-                    "no card payment is in progress",
-                ))
-            }
-        }
+        let Some(active) = desktop.payments.active() else {
+            return Err(CommandError::new(
+                "no_card_payment",
+                "no card payment is in progress",
+            ));
+        };
+        desktop
+            .register()?
+            .till
+            .may_cancel_card(active.payment_id.as_deref())?;
+        active.cancel.store(true, Ordering::SeqCst);
         Ok(())
     })
     .await
@@ -286,7 +283,6 @@ pub async fn abandon_card_payment<R: Runtime>(
         let gateway = desktop.payments.gateway()?;
         desktop.register()?.till.may(Permission::Sell)?;
         flow::abandon(&*gateway, desktop, &payment_id)?;
-        desktop.payments.release(&payment_id);
         let Register { till, sale } = &mut *desktop.register()?;
         Ok(till.sale_view(sale)?)
     })
@@ -420,17 +416,7 @@ pub async fn check_setup<R: Runtime>(app: AppHandle<R>) -> CommandResult<SetupRe
             std::time::SystemTime::now(),
         );
         // The VIP card readers too; never a failure (cards can be typed in without a reader).
-        report
-            .checks
-            .extend(versapos_nfc::doctor::checks().into_iter().map(|c| {
-                versapos_payments::doctor::SetupCheck {
-                    id: c.id,
-                    title: c.title,
-                    status: c.status,
-                    detail: c.detail,
-                    fix: c.fix,
-                }
-            }));
+        report.checks.extend(versapos_nfc::doctor::checks());
         Ok(report)
     })
     .await
@@ -442,14 +428,12 @@ pub async fn payments_in_doubt<R: Runtime>(
     app: AppHandle<R>,
 ) -> CommandResult<Vec<InDoubtPayment>> {
     blocking(app, |desktop| {
-        let busy = desktop.payments.busy();
         let register = desktop.register()?;
         register.till.may(Permission::Sell)?;
         Ok(register
             .till
-            .pending_cards()?
+            .payments_in_doubt()?
             .into_iter()
-            .filter(|p| !busy.contains(&p.payment_id))
             .map(Into::into)
             .collect())
     })
@@ -467,14 +451,10 @@ pub async fn reconcile_payments<R: Runtime>(app: AppHandle<R>) -> CommandResult<
     .await
 }
 
-/// One round of settling payments in doubt, skipping the one being taken right now.
+/// One round of settling payments in doubt (never one a till process has in hand).
 pub fn reconcile(desktop: &Desktop) -> CommandResult<ReconcileReport> {
     let gateway = desktop.payments.gateway()?;
-    Ok(flow::reconcile(
-        &*gateway,
-        desktop,
-        &desktop.payments.busy(),
-    )?)
+    Ok(versapos_payments::reconcile::reconcile(&*gateway, desktop)?)
 }
 
 /// One long poll of the relay, applying what it brings; None when no relay is set up.
@@ -496,7 +476,6 @@ pub fn pull_from_relay(
         },
         &*gateway,
         desktop,
-        &desktop.payments.busy(),
         wait_secs,
     )
     .map_err(|e| CommandError::new(e.code(), e.to_string()))?;

@@ -239,16 +239,20 @@ fn a_card_payment_canceled_at_the_reader_and_given_up_fails_the_order_and_keeps_
 /// A distinctive test key: found anywhere it must not be, it came from here.
 const LEAK_CHECK_KEY: &str = "sk_test_VersaPosLeakCheck1234567890";
 
-/// Every byte of the files in `dir` (the store, its WAL and shared memory).
+/// Every byte of the files in `dir` and the folders in it (the store, its WAL and shared memory,
+/// the card sessions' lock files, backups).
 fn files_in(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
-    std::fs::read_dir(dir)
-        .expect("the store's folder")
-        .map(|e| {
-            let path = e.expect("a folder entry").path();
+    let mut files = Vec::new();
+    for e in std::fs::read_dir(dir).expect("the store's folder") {
+        let path = e.expect("a folder entry").path();
+        if path.is_dir() {
+            files.extend(files_in(&path));
+        } else {
             let bytes = std::fs::read(&path).expect("a store file");
-            (path.display().to_string(), bytes)
-        })
-        .collect()
+            files.push((path.display().to_string(), bytes));
+        }
+    }
+    files
 }
 
 fn contains(haystack: &[u8], needle: &str) -> bool {

@@ -33,7 +33,7 @@ import type {
   TenderInput,
   Actor,
   NewStaffInput,
-  NfcCheck,
+  SetupCheck,
   NfcEvent,
   NfcReader,
   Permission,
@@ -141,7 +141,7 @@ export const onNfc = (handler: (event: NfcEvent) => void): Promise<UnlistenFn> =
 /** The NFC readers plugged in now. */
 export const nfcReaders = () => call<NfcReader[]>("nfc_readers");
 /** The reader service and the readers, as "Check setup" lists them. */
-export const nfcChecks = () => call<NfcCheck[]>("nfc_checks");
+export const nfcChecks = () => call<SetupCheck[]>("nfc_checks");
 /** Listens for VIP cards on this reader only (null: any reader); the shop as it now is. */
 export const chooseNfcReader = (reader: string | null) => call<Shop>("choose_nfc_reader", { reader });
 

@@ -4,8 +4,9 @@
 
 use versapos_core::{RefundRequest, Sku};
 use versapos_payments::demo::DemoGateway;
-use versapos_payments::flow::{self, FlowError};
-use versapos_payments::refunds::{reconcile_refunds, refund_order};
+use versapos_payments::flow::FlowError;
+use versapos_payments::reconcile::reconcile_refunds;
+use versapos_payments::refunds::refund_order;
 use versapos_payments::{Gateway, GatewayError};
 use versapos_store::{OrderView, TillError};
 use versapos_stripe_fake::FakeStripe;
@@ -170,7 +171,7 @@ fn a_refund_whose_answer_was_lost_stays_in_doubt_and_reconcile_books_it_once() {
         "{refused}"
     );
 
-    let report = flow::reconcile(&gw, &shop.till, &[]).expect("reconcile");
+    let report = versapos_payments::reconcile::reconcile(&gw, &shop.till).expect("reconcile");
     let outcomes: Vec<(&str, &str)> = report
         .settled
         .iter()

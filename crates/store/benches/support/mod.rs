@@ -64,7 +64,7 @@ pub fn bench_store(products: usize, orders: usize) -> PathBuf {
         let before: i64 = rusqlite::Connection::open(&path)
             .and_then(|c| c.pragma_query_value(None, "user_version", |r| r.get(0)))
             .expect("read the bench store's schema version");
-        let conn = db::open(&path).expect("open and migrate the bench store");
+        let conn = versapos_store::open::open(&path).expect("open and migrate the bench store");
         let after = db::schema_version(&conn).expect("schema version");
         drop(conn);
         if before != after {
@@ -136,7 +136,8 @@ fn generate(path: &Path, products: usize, orders: usize) -> String {
 
     // Products, through catalog::import in batches (one transaction and journal entry each).
     let t = Instant::now();
-    let mut conn = db::open(path).expect("open a second connection for the import");
+    let mut conn =
+        versapos_store::open::open(path).expect("open a second connection for the import");
     fast_pragmas(&conn);
     let import_at = Moment::new(clock.0);
     let mut done = 0;

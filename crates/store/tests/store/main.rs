@@ -3,6 +3,7 @@
 
 mod bad_input;
 mod card_refunds;
+mod card_sessions;
 mod cards;
 mod import;
 mod journal;

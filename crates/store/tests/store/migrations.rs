@@ -209,7 +209,8 @@ fn upgrading_a_schema_1_store_fills_the_monthly_product_rollup() {
         // Put the file back the way schema 1 left it.
         let raw = t.raw();
         raw.execute_batch(
-            "DROP TRIGGER customers_card_not_blocked_insert;
+            "DROP TABLE card_sessions;
+             DROP TRIGGER customers_card_not_blocked_insert;
              DROP TRIGGER customers_card_not_blocked_update;
              DROP TABLE blocked_cards;
              DROP TRIGGER sales_by_product_month_insert;

@@ -10,6 +10,8 @@ use versapos_store::db::{MIGRATIONS, SCHEMA_VERSION};
 use versapos_store::{Till, TillError};
 
 const PREVIOUS: i64 = MIGRATIONS[MIGRATIONS.len() - 2].0;
+/// The table the newest migration adds: absent at the previous schema.
+const NEWEST_TABLE: &str = "card_sessions";
 const COUNTED: &[&str] = &[
     "products",
     "customers",
@@ -117,7 +119,7 @@ fn previous_schema_store() -> OldStore {
         "the file is at the previous schema"
     );
     assert!(
-        !has_table(&conn, "blocked_cards"),
+        !has_table(&conn, NEWEST_TABLE),
         "and has none of the newest"
     );
     assert_eq!(
@@ -166,13 +168,13 @@ fn upgrading_a_previous_schema_store_backs_it_up_first_and_loses_nothing() {
         PREVIOUS,
         "the backup is the store before migrating"
     );
-    assert!(!has_table(&backup, "blocked_cards"));
+    assert!(!has_table(&backup, NEWEST_TABLE));
     assert_eq!(counts(&backup), old.counts, "the backup has every row");
     drop(backup);
 
     let conn = till.connection();
     assert_eq!(user_version(conn), SCHEMA_VERSION, "the store is migrated");
-    assert!(has_table(conn, "blocked_cards"));
+    assert!(has_table(conn, NEWEST_TABLE));
     assert_eq!(counts(conn), old.counts, "the migrated store has every row");
     assert_eq!(till.shop().expect("shop").name, "Corner Shop");
     let vip = till.customer(old.vip).expect("the VIP customer");
@@ -218,7 +220,7 @@ fn a_backup_that_cannot_be_made_stops_the_upgrade_and_leaves_the_store_as_it_was
     }
     let conn = Connection::open(&old.file).expect("open raw");
     assert_eq!(user_version(&conn), PREVIOUS, "the version is unchanged");
-    assert!(!has_table(&conn, "blocked_cards"), "no migration ran");
+    assert!(!has_table(&conn, NEWEST_TABLE), "no migration ran");
     assert_eq!(counts(&conn), old.counts, "nothing lost");
 }
 
