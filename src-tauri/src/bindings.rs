@@ -7,12 +7,14 @@ use crate::error::CommandError;
 use crate::updates::{UpdateState, UpdateStatus};
 use std::path::PathBuf;
 use ts_rs::{Config, ExportError, TS};
-use versapos_core::{CheckStatus, LoyaltyRules, Permission, Role, SetupCheck, TaxMode, TaxRate};
+use versapos_core::{
+    CheckStatus, LoyaltyRules, OrderStatus, Permission, Role, SetupCheck, TaxMode, TaxRate,
+};
 use versapos_nfc::{NfcEvent, NfcReader};
 use versapos_payments::doctor::SetupReport;
 use versapos_payments::flow::{CardOutcome, CardProgress, CardStage};
 use versapos_payments::reconcile::{ReconcileLine, ReconcileReport, SettledAs};
-use versapos_payments::{GatewayMode, TestCard};
+use versapos_payments::{GatewayMode, ReaderState, TestCard};
 use versapos_store::{
     refunds::{RefundLineView, RefundTenderView},
     reports::{PeriodRow, ProductRow, ReportRows, StaffRow, TenderRow, Totals},
@@ -120,6 +122,8 @@ pub fn render_all() -> Result<Vec<(String, String)>, ExportError> {
     render::<ReconcileReport>(&mut f)?;
     render::<ReconcileLine>(&mut f)?;
     render::<GatewayMode>(&mut f)?;
+    render::<ReaderState>(&mut f)?;
+    render::<OrderStatus>(&mut f)?;
     render::<TestCard>(&mut f)?;
     render::<SetupReport>(&mut f)?;
     render::<SetupCheck>(&mut f)?;

@@ -3,7 +3,7 @@
 use serde::Serialize;
 use std::path::Path;
 use versapos_core::tax::format_percent;
-use versapos_core::CardUid;
+use versapos_core::{CardUid, GatewayMode};
 use versapos_store::catalog::rate_label;
 use versapos_store::customers::PointsEntry;
 use versapos_store::journal::JournalReport;
@@ -168,7 +168,7 @@ impl Out {
             "Receipt {}   {}   {}",
             o.receipt,
             o.created_at,
-            o.status.to_uppercase()
+            o.status.as_str().to_uppercase()
         );
         if let Some(staff) = &o.staff {
             outln!("Served by {staff}");
@@ -221,10 +221,10 @@ impl Out {
                         (None, Some(l)) => format!(" •••• {l}"),
                         _ => String::new(),
                     };
-                    let mark = match p.mode.as_deref() {
-                        Some("demo") => " (DEMO)",
-                        Some("test") => " (TEST)",
-                        _ => "",
+                    let mark = match p.mode {
+                        Some(GatewayMode::Demo) => " (DEMO)",
+                        Some(GatewayMode::Test) => " (TEST)",
+                        Some(GatewayMode::Live) | None => "",
                     };
                     let state = if p.status == "succeeded" {
                         String::new()

@@ -7,6 +7,7 @@
 pub mod cart;
 pub mod check;
 pub mod clock;
+pub mod gateway_mode;
 pub mod ids;
 pub mod loyalty;
 pub mod money;
@@ -19,6 +20,7 @@ pub mod tender;
 pub use cart::{Cart, CartError, CartLine, Discount, PricedCart, PricedLine, TaxBreakdown};
 pub use check::{CheckStatus, SetupCheck};
 pub use clock::{Clock, FixedClock};
+pub use gateway_mode::GatewayMode;
 pub use ids::{
     receipt_label, Barcode, CardUid, CustomerId, IdError, OrderId, ProductId, Sku, TillId,
 };

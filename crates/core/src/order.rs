@@ -1,12 +1,13 @@
 //! Order states and what may happen in each.
 
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 /// The life of an order.
 ///
 /// `open → paid → partially_refunded → refunded`; `voided` from open, pending, failed or paid
 /// (before any refund); `payment_pending` / `payment_failed` while a card payment is in flight.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum OrderStatus {
     Open,
@@ -59,6 +60,13 @@ impl OrderStatus {
                 | OrderStatus::PaymentFailed
                 | OrderStatus::Paid
         )
+    }
+}
+
+/// A status compares with its name, as it is written in the store and in JSON.
+impl PartialEq<&str> for OrderStatus {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
     }
 }
 

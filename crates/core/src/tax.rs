@@ -112,6 +112,12 @@ impl TaxMode {
     }
 }
 
+impl PartialEq<&str> for TaxMode {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
 /// A line's amount split into net, tax and gross.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct LineTax {

@@ -385,7 +385,7 @@ pub fn settle_authorised(
     }
     let charge = CardCharge {
         intent_id: captured.id.clone(),
-        mode: gateway.mode().as_str().into(),
+        mode: gateway.mode(),
         brand: captured.card_brand.clone(),
         last4: captured.card_last4.clone(),
     };

@@ -7,27 +7,7 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-/// Which world a gateway moves money in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum GatewayMode {
-    /// No keys: a simulated reader; nothing leaves the till. Marked DEMO on screen and receipts.
-    Demo,
-    /// Stripe test mode: no real money; simulated readers can be given test cards.
-    Test,
-    /// Stripe live mode: real cards, real money.
-    Live,
-}
-
-impl GatewayMode {
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            GatewayMode::Demo => "demo",
-            GatewayMode::Test => "test",
-            GatewayMode::Live => "live",
-        }
-    }
-}
+pub use versapos_core::GatewayMode;
 
 /// How the card is taken.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -253,13 +233,48 @@ impl Reader {
     }
 
     /// Online, offline or busy (an action in progress), as the till shows it.
-    pub fn state(&self) -> &'static str {
+    pub fn state(&self) -> ReaderState {
         match (&self.status, &self.action) {
-            (Some(ReaderStatus::Offline), _) => "offline",
-            (_, Some(a)) if a.status == ActionStatus::InProgress => "busy",
-            (Some(ReaderStatus::Online), _) => "online",
-            (None, _) => "unknown",
+            (Some(ReaderStatus::Offline), _) => ReaderState::Offline,
+            (_, Some(a)) if a.status == ActionStatus::InProgress => ReaderState::Busy,
+            (Some(ReaderStatus::Online), _) => ReaderState::Online,
+            (None, _) => ReaderState::Unknown,
         }
+    }
+}
+
+/// A card reader as the till shows it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ReaderState {
+    Online,
+    Offline,
+    /// Busy with an action (a card payment being taken).
+    Busy,
+    /// Stripe did not say.
+    Unknown,
+}
+
+impl ReaderState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReaderState::Online => "online",
+            ReaderState::Offline => "offline",
+            ReaderState::Busy => "busy",
+            ReaderState::Unknown => "unknown",
+        }
+    }
+}
+
+impl std::fmt::Display for ReaderState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for ReaderState {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
     }
 }
 

@@ -36,7 +36,7 @@ pub struct RefundView {
     pub restock: bool,
     pub points_reversed: i64,
     pub points_shortfall: i64,
-    pub order_status: String,
+    pub order_status: OrderStatus,
     pub lines: Vec<RefundLineView>,
     pub tenders: Vec<RefundTenderView>,
 }
@@ -565,7 +565,7 @@ fn commit(
         restock,
         points_reversed: reversed_now,
         points_shortfall: shortfall,
-        order_status: new_status.as_str().to_string(),
+        order_status: new_status,
         lines: line_views,
         tenders: tender_views,
     })
@@ -952,10 +952,16 @@ fn stored_view(tx: &Connection, shop: &Shop, refund_id: &str) -> Result<RefundVi
                 "card refund {refund_id} succeeded but its refund is missing"
             ))
         })?;
-    let (till, number, order_status): (String, i64, String) = tx.query_row(
+    let (till, number, order_status): (String, i64, OrderStatus) = tx.query_row(
         "SELECT till_id, number, status FROM orders WHERE id = ?1",
         [&order_id],
-        |r| r.try_into(),
+        |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                crate::sales::stored(r, 2, OrderStatus::parse)?,
+            ))
+        },
     )?;
     let lines = all_rows(
         tx,

@@ -6,7 +6,7 @@ use crate::sales::TaxLineView;
 use crate::shop::Shop;
 use serde::Serialize;
 use ts_rs::TS;
-use versapos_core::{Cart, CartError, Money, TenderRequest};
+use versapos_core::{Cart, CartError, Money, TaxMode, TenderRequest};
 
 /// The sale being rung up, kept in memory by a front door between one scan and the next (the
 /// desktop shell): the cart, created on first use in the shop's currency, and the parked cart it
@@ -57,7 +57,7 @@ pub struct CartView {
     pub currency: String,
     /// Decimal places of the currency, for display.
     pub exponent: u8,
-    pub tax_mode: String,
+    pub tax_mode: TaxMode,
     pub lines: Vec<CartLineView>,
     pub items: i64,
     pub subtotal: i64,
@@ -75,7 +75,7 @@ pub fn view(shop: &Shop, cart: &Cart, customer: Option<Customer>) -> Result<Cart
     let mut v = CartView {
         currency: shop.currency.code().to_string(),
         exponent: shop.currency.exponent(),
-        tax_mode: shop.tax_mode.as_str().to_string(),
+        tax_mode: shop.tax_mode,
         lines: Vec::new(),
         items: 0,
         subtotal: 0,

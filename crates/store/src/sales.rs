@@ -14,9 +14,28 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::Serialize;
 use ts_rs::TS;
 use versapos_core::{
-    receipt_label, settle, Cart, CustomerId, Money, OrderStatus, TenderKind, TenderRequest,
-    ROUNDING_RULE,
+    receipt_label, settle, Cart, CustomerId, GatewayMode, Money, OrderStatus, TaxMode, TenderKind,
+    TenderRequest, ROUNDING_RULE,
 };
+
+/// A stored enum's text, checked: a value no build writes means a damaged store, reported as
+/// such rather than shown.
+pub(crate) fn stored<T>(
+    r: &rusqlite::Row<'_>,
+    i: usize,
+    parse: fn(&str) -> Option<T>,
+) -> rusqlite::Result<T> {
+    let text: String = r.get(i)?;
+    parse(&text).ok_or_else(|| unknown_value(i, &text))
+}
+
+fn unknown_value(i: usize, text: &str) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(
+        i,
+        rusqlite::types::Type::Text,
+        format!("unknown value '{text}'").into(),
+    )
+}
 
 /// The receipt label of a stored order.
 pub(crate) fn stored_receipt(till: &str, number: i64) -> String {
@@ -59,8 +78,8 @@ pub struct PaymentView {
     pub change: i64,
     pub points: i64,
     pub refunded: i64,
-    /// Card payments: "demo", "test" or "live" (the gateway that took it).
-    pub mode: Option<String>,
+    /// Card payments: the gateway that took it.
+    pub mode: Option<GatewayMode>,
     pub card_brand: Option<String>,
     pub card_last4: Option<String>,
     /// The Stripe PaymentIntent (`pi_…`).
@@ -102,9 +121,9 @@ pub struct OrderView {
     pub number: i64,
     pub receipt: String,
     pub till_id: String,
-    pub status: String,
+    pub status: OrderStatus,
     pub currency: String,
-    pub tax_mode: String,
+    pub tax_mode: TaxMode,
     pub rounding_rule: String,
     pub subtotal: i64,
     pub discount_total: i64,
@@ -232,8 +251,7 @@ pub(crate) fn begin_card_sale(
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CardCharge {
     pub intent_id: String,
-    /// "demo", "test" or "live".
-    pub mode: String,
+    pub mode: GatewayMode,
     pub brand: Option<String>,
     pub last4: Option<String>,
 }
@@ -268,7 +286,7 @@ pub fn complete_card_sale(
     .execute(params![
         payment_id,
         charge.intent_id,
-        charge.mode,
+        charge.mode.as_str(),
         charge.brand,
         charge.last4
     ])?;
@@ -830,9 +848,9 @@ pub fn order(conn: &Connection, shop: &Shop, id: &str) -> Result<OrderView> {
                 number,
                 receipt: String::new(),
                 till_id: till,
-                status: r.get(3)?,
+                status: stored(r, 3, OrderStatus::parse)?,
                 currency: r.get(4)?,
-                tax_mode: r.get(5)?,
+                tax_mode: stored(r, 5, TaxMode::parse)?,
                 rounding_rule: r.get(6)?,
                 subtotal: r.get(7)?,
                 discount_total: r.get(8)?,
@@ -903,7 +921,10 @@ pub fn order(conn: &Connection, shop: &Shop, id: &str) -> Result<OrderView> {
                 change: r.get(5)?,
                 points: r.get(6)?,
                 refunded: r.get(7)?,
-                mode: r.get(8)?,
+                mode: r
+                    .get::<_, Option<String>>(8)?
+                    .map(|m| GatewayMode::parse(&m).ok_or_else(|| unknown_value(8, &m)))
+                    .transpose()?,
                 card_brand: r.get(9)?,
                 card_last4: r.get(10)?,
                 intent_id: r.get(11)?,
@@ -962,7 +983,7 @@ pub fn order(conn: &Connection, shop: &Shop, id: &str) -> Result<OrderView> {
 pub struct OrderSummary {
     pub id: String,
     pub receipt: String,
-    pub status: String,
+    pub status: OrderStatus,
     pub currency: String,
     pub total: i64,
     pub refunded_total: i64,
@@ -1063,7 +1084,7 @@ pub fn list(
             Ok(OrderSummary {
                 id: r.get(0)?,
                 receipt: format!("{till}-{number:06}"),
-                status: r.get(3)?,
+                status: stored(r, 3, OrderStatus::parse)?,
                 currency: r.get(4)?,
                 total: r.get(5)?,
                 refunded_total: r.get(6)?,

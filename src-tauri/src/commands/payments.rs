@@ -16,7 +16,7 @@ use versapos_core::Permission;
 use versapos_payments::doctor::SetupReport;
 use versapos_payments::flow::{self, CardOutcome, CardProgress, Terminal, Timing};
 use versapos_payments::reconcile::ReconcileReport;
-use versapos_payments::{GatewayMode, Location, Reader, TestCard};
+use versapos_payments::{GatewayMode, Location, Reader, ReaderState, TestCard};
 use versapos_store::{CartView, PendingCard, Sale, Till, TillError};
 
 /// A card reader as the Payments screen lists it.
@@ -27,8 +27,7 @@ pub struct ReaderView {
     pub device_type: String,
     pub serial_number: String,
     pub location: Option<String>,
-    #[ts(type = "\"online\" | \"offline\" | \"busy\" | \"unknown\"")]
-    pub state: String,
+    pub state: ReaderState,
     /// A simulated reader (demo or test mode) that takes test cards.
     pub simulated: bool,
     /// The reader this till takes cards on.
@@ -43,7 +42,7 @@ impl ReaderView {
             device_type: r.device_type.clone(),
             serial_number: r.serial_number.clone(),
             location: r.location.clone(),
-            state: r.state().into(),
+            state: r.state(),
             simulated: r.is_simulated(),
             chosen,
         }
@@ -133,7 +132,7 @@ fn status(desktop: &Desktop) -> CommandResult<PaymentsStatus> {
     let (reader, problem) = match till_reader(desktop) {
         Ok(r) => {
             let problem = match r.state() {
-                "offline" => Some(format!(
+                ReaderState::Offline => Some(format!(
                     "the card reader {} is offline",
                     r.label.as_deref().unwrap_or(&r.serial_number)
                 )),

@@ -60,7 +60,7 @@ impl Shop {
         (pending, intent.id)
     }
 
-    fn status(&self, receipt: &str) -> String {
+    fn status(&self, receipt: &str) -> versapos_core::OrderStatus {
         self.till().order(receipt).expect("order").status
     }
 

@@ -9,7 +9,7 @@ use versapos_store::{CardCharge, Customer, OrderView, PendingRefund, RefundView,
 fn charge(intent: &str) -> CardCharge {
     CardCharge {
         intent_id: intent.into(),
-        mode: "test".into(),
+        mode: versapos_core::GatewayMode::Test,
         brand: Some("visa".into()),
         last4: Some("4242".into()),
     }

@@ -131,7 +131,7 @@ fn a_paid_card_has_no_session_left() {
     let p = card_sale(&mut t);
     let charge = CardCharge {
         intent_id: "pi_1".into(),
-        mode: "test".into(),
+        mode: versapos_core::GatewayMode::Test,
         brand: None,
         last4: None,
     };

@@ -12,7 +12,7 @@ fn card() -> TenderRequest {
 fn charge(intent: &str) -> CardCharge {
     CardCharge {
         intent_id: intent.into(),
-        mode: "test".into(),
+        mode: versapos_core::GatewayMode::Test,
         brand: Some("visa".into()),
         last4: Some("4242".into()),
     }
@@ -59,7 +59,7 @@ fn a_card_sale_is_written_pending_and_booked_only_when_the_card_is_taken() {
         (
             p.tender.as_str(),
             p.status.as_str(),
-            p.mode.as_deref(),
+            p.mode.map(|m| m.as_str()),
             p.card_last4.as_deref()
         ),
         ("card", "succeeded", Some("test"), Some("4242"))

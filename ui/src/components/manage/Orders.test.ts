@@ -2,7 +2,7 @@
 // The orders screen against a stubbed till: finding, paging, opening, refunding, voiding, reprinting.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { flushSync } from "svelte";
-import type { OrderSummary, OrderView, RefundView } from "../../lib/types";
+import type { OrderSummary, OrderView, PaymentView, RefundView } from "../../lib/types";
 import {
   $, $$, choose, cleanupScreen, click, fakeTimeouts, installDialogPolyfill, mountScreen, press, resetMocks,
   setValue, settle, testShop, text, type,
@@ -200,7 +200,7 @@ describe("Order detail", () => {
   });
 
   it("shows a card payment's brand, last four and its demo or test mark", async () => {
-    const card = {
+    const card: PaymentView = {
       id: "p2", tender: "card", status: "succeeded", amount: 700, tendered: null, change: 0, points: 0, refunded: 0,
       mode: "test", card_brand: "visa", card_last4: "4242", intent_id: "pi_1",
     };

@@ -2,6 +2,7 @@
 import type { CartLineView } from "./CartLineView";
 import type { Customer } from "./Customer";
 import type { TaxLineView } from "./TaxLineView";
+import type { TaxMode } from "./TaxMode";
 
 /**
  * The sale on the register, priced; amounts in minor units of `currency`.
@@ -10,4 +11,4 @@ export type CartView = { currency: string,
 /**
  * Decimal places of the currency, for display.
  */
-exponent: number, tax_mode: string, lines: Array<CartLineView>, items: number, subtotal: number, discount_total: number, order_discount: string | null, tax_total: number, total: number, tax_breakdown: Array<TaxLineView>, customer: Customer | null, demo: boolean, };
+exponent: number, tax_mode: TaxMode, lines: Array<CartLineView>, items: number, subtotal: number, discount_total: number, order_discount: string | null, tax_total: number, total: number, tax_breakdown: Array<TaxLineView>, customer: Customer | null, demo: boolean, };
