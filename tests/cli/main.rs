@@ -25,3 +25,4 @@ mod reports;
 mod sales;
 mod staff;
 mod sync;
+mod walk;

@@ -849,6 +849,8 @@ fn readers(till: &mut Till, cmd: ReadersCmd, out: &print::Out) -> Result<()> {
             out.readers(std::slice::from_ref(&reader), None, mode);
         }
         ReadersCmd::Use { id } => {
+            // Asked before Stripe is: a refusal must not depend on what Stripe answers.
+            till.may(Permission::ChangeSettings)?;
             let reader = gateway.reader(id.trim())?;
             till.set_setting("card-reader", &reader.id)?;
             out.readers(std::slice::from_ref(&reader), Some(&reader.id), mode);
