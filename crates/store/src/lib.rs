@@ -776,8 +776,7 @@ impl Till {
     ) -> Result<OrderView> {
         let shop = self.shop()?.clone();
         let when = self.sale_moment(cart)?;
-        let id = sales::checkout(&mut self.conn, &shop, cart, tenders, &when, parked)?;
-        sales::order(&self.conn, &shop, &id)
+        sales::checkout(&mut self.conn, &shop, cart, tenders, &when, parked)
     }
 
     /// Who sells this cart, with the manager's approval it needs (a large discount, a price

@@ -146,7 +146,7 @@ pub struct OrderView {
     pub refunds: Vec<RefundSummary>,
 }
 
-/// Commits a sale paid without a card (cash, points). Returns the new order's id.
+/// Commits a sale paid without a card (cash, points). Returns its receipt.
 pub fn checkout(
     conn: &mut Connection,
     shop: &Shop,
@@ -154,7 +154,7 @@ pub fn checkout(
     tenders: &[TenderRequest],
     when: &Moment,
     parked: Option<i64>,
-) -> Result<String> {
+) -> Result<OrderView> {
     if tenders
         .iter()
         .any(|t| matches!(t, TenderRequest::Card { .. }))
@@ -162,10 +162,10 @@ pub fn checkout(
         return Err(TillError::CardUnavailable);
     }
     let tx = crate::db::write(conn)?;
-    let booking = write_order(&tx, shop, cart, tenders, when, None)?;
+    let (booking, receipt) = write_order(&tx, shop, cart, tenders, when, None)?;
     book_sale(&tx, shop, &booking, when, parked)?;
     tx.commit()?;
-    Ok(booking.order_id)
+    Ok(receipt)
 }
 
 /// A card sale written and waiting for its card: what the card flow needs to take the payment.
@@ -208,7 +208,7 @@ pub(crate) fn begin_card_sale(
     }
     let payment_id = new_id();
     let tx = crate::db::write(conn)?;
-    let booking = write_order(&tx, shop, cart, tenders, when, Some(&payment_id))?;
+    let (booking, _) = write_order(&tx, shop, cart, tenders, when, Some(&payment_id))?;
     if let Some(c) = booking.customer {
         redeem_points(&tx, c, &booking, &when.at)?;
     }
@@ -485,7 +485,7 @@ fn write_order(
     tenders: &[TenderRequest],
     when: &Moment,
     card_payment_id: Option<&str>,
-) -> Result<Booking> {
+) -> Result<(Booking, OrderView)> {
     if cart.currency != shop.currency {
         return Err(TillError::invalid(
             "cart",
@@ -563,6 +563,7 @@ fn write_order(
         when.staff_id(),
     ])?;
     let mut lines = Vec::with_capacity(priced.lines.len());
+    let mut line_views = Vec::with_capacity(priced.lines.len());
     let mut line_stmt = tx.prepare_cached(
         "INSERT INTO order_lines (order_id, line_no, product_id, sku, name, unit_price,
              quantity, line_discount, discount_label, order_discount_share, tax_rate_name,
@@ -593,6 +594,23 @@ fn write_order(
             quantity: l.line.quantity,
             gross: l.gross.minor(),
         });
+        line_views.push(LineView {
+            line_no: i as i64 + 1,
+            sku: l.line.sku.to_string(),
+            name: l.line.name.clone(),
+            quantity: l.line.quantity,
+            unit_price: l.line.unit_price.minor(),
+            line_discount: l.line_discount.minor(),
+            discount: l.line.discount.as_ref().map(|d| d.label()),
+            order_discount_share: l.order_discount_share.minor(),
+            tax_rate: l.line.tax_rate.name.clone(),
+            tax_basis_points: l.line.tax_rate.basis_points,
+            net: l.net.minor(),
+            tax: l.tax.minor(),
+            gross: l.gross.minor(),
+            refunded_quantity: 0,
+            refunded_amount: 0,
+        });
     }
     let mut pay_stmt = tx.prepare_cached(
         "INSERT INTO payments (id, order_id, seq, tender, status, amount, tendered,
@@ -600,6 +618,7 @@ fn write_order(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?;
     let mut payments = Vec::with_capacity(settlement.payments.len());
+    let mut payment_views = Vec::with_capacity(settlement.payments.len());
     for (i, p) in settlement.payments.iter().enumerate() {
         let id = match (p.tender, card_payment_id) {
             (TenderKind::Card, Some(card)) => card.to_string(),
@@ -621,8 +640,55 @@ fn write_order(
             tender: p.tender,
             amount: p.amount.minor(),
         });
+        payment_views.push(PaymentView {
+            id,
+            tender: p.tender.as_str().to_string(),
+            status: payment_status.to_string(),
+            amount: p.amount.minor(),
+            tendered: p.tendered.map(|t| t.minor()),
+            change: p.change.minor(),
+            points: p.points,
+            refunded: 0,
+            mode: None,
+            card_brand: None,
+            card_last4: None,
+            intent_id: None,
+        });
     }
-    Ok(Booking {
+    // The receipt from the values just written, exactly as [`order`] reads them back: a checkout
+    // does not read its own order again.
+    let receipt = OrderView {
+        id: order_id.clone(),
+        staff: when.staff.as_ref().map(|s| s.name.clone()),
+        voided_by: None,
+        number,
+        receipt: receipt_label(&shop.till_id, number),
+        till_id: till.to_string(),
+        status: order_status,
+        currency: shop.currency.code().to_string(),
+        tax_mode: shop.tax_mode,
+        rounding_rule: ROUNDING_RULE.to_string(),
+        subtotal: priced.subtotal.minor(),
+        discount_total: priced.discount_total.minor(),
+        order_discount: cart.order_discount.as_ref().map(|d| d.label()),
+        tax: priced.tax_total.minor(),
+        total: priced.total.minor(),
+        cash_rounding: settlement.cash_rounding.minor(),
+        paid: paid_by(&payment_views),
+        change: settlement.change.minor(),
+        refunded_total: 0,
+        customer_id: cart.customer_id.map(|c| c.0),
+        points_earned,
+        points_redeemed: settlement.points_redeemed,
+        points_reversed: 0,
+        created_at: when.at.clone(),
+        demo: shop.demo,
+        tax_breakdown: tax_breakdown(&line_views),
+        lines: line_views,
+        payments: payment_views,
+        refunds: Vec::new(),
+    };
+    let booking = Booking {
         order_id,
         number,
         business_day: when.business_day.clone(),
@@ -636,7 +702,39 @@ fn write_order(
         cash_rounding: settlement.cash_rounding.minor(),
         lines,
         payments,
-    })
+    };
+    Ok((booking, receipt))
+}
+
+/// What an order's payments brought in: the ones that went through.
+fn paid_by(payments: &[PaymentView]) -> i64 {
+    payments
+        .iter()
+        .filter(|p| p.status == "succeeded")
+        .map(|p| p.amount)
+        .sum()
+}
+
+/// The receipt's tax lines: the order's lines added up per tax rate, in order of first use.
+fn tax_breakdown(lines: &[LineView]) -> Vec<TaxLineView> {
+    let mut rates: Vec<TaxLineView> = Vec::new();
+    for l in lines {
+        match rates.iter_mut().find(|b| b.name == l.tax_rate) {
+            Some(b) => {
+                b.net += l.net;
+                b.tax += l.tax;
+                b.gross += l.gross;
+            }
+            None => rates.push(TaxLineView {
+                name: l.tax_rate.clone(),
+                basis_points: l.tax_basis_points,
+                net: l.net,
+                tax: l.tax,
+                gross: l.gross,
+            }),
+        }
+    }
+    rates
 }
 
 /// A written order read back for booking (a card sale being completed).
@@ -931,28 +1029,8 @@ pub fn order(conn: &Connection, shop: &Shop, id: &str) -> Result<OrderView> {
             })
         })?
         .collect::<Result<_, _>>()?;
-    o.paid = o
-        .payments
-        .iter()
-        .filter(|p| p.status == "succeeded")
-        .map(|p| p.amount)
-        .sum();
-    for l in &o.lines {
-        match o.tax_breakdown.iter_mut().find(|b| b.name == l.tax_rate) {
-            Some(b) => {
-                b.net += l.net;
-                b.tax += l.tax;
-                b.gross += l.gross;
-            }
-            None => o.tax_breakdown.push(TaxLineView {
-                name: l.tax_rate.clone(),
-                basis_points: l.tax_basis_points,
-                net: l.net,
-                tax: l.tax,
-                gross: l.gross,
-            }),
-        }
-    }
+    o.paid = paid_by(&o.payments);
+    o.tax_breakdown = tax_breakdown(&o.lines);
     let mut stmt = conn.prepare_cached(
         "SELECT id, kind, amount, tax, cash_rounding, points_reversed, restock, created_at,
              (SELECT name FROM staff WHERE id = refunds.staff_id),

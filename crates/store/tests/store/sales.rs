@@ -2,7 +2,7 @@
 //! and 3 decimals.
 
 use crate::support::{exact_cash, gbp_shop, shop, shop_with_rates};
-use versapos_core::{Money, TaxMode, TenderError};
+use versapos_core::{Money, TaxMode, TenderError, TenderRequest};
 use versapos_store::TillError;
 
 /// (name, basis points, net, tax, gross) of each row of an order's tax breakdown.
@@ -242,4 +242,70 @@ fn kwd_sale_is_in_fils_with_three_decimals() {
         (2005, 0),
         "exact cash: no change"
     );
+}
+
+/// A checkout hands back its receipt from the values it has just written instead of reading its
+/// order again: whatever the sale, it is exactly the order as it reads back afterwards.
+#[test]
+fn a_checkouts_receipt_is_exactly_the_order_as_it_reads_back() {
+    let mut t = gbp_shop();
+    t.till
+        .set_setting("cash-rounding", "0.05")
+        .expect("cash rounding");
+    let vip = t.customer_with_points("Vera", 300);
+    t.add_the_staff();
+    t.till.sign_in("Morgan", "2222").expect("a manager sells");
+
+    let mut discounted = t.cart(&[("COFFEE", 2), ("MILK", 3), ("BOOK", 1)]);
+    t.till
+        .set_line_discount(&mut discounted, 1, Some("10%"))
+        .expect("line discount");
+    t.till
+        .set_order_discount(&mut discounted, Some("1.00"))
+        .expect("order discount");
+    let mut repriced = t.cart(&[("MILK", 1), ("SWEET", 7)]);
+    t.till
+        .override_price(&mut repriced, 0, "1.99")
+        .expect("another price");
+    let sales = vec![
+        (
+            "cash with change",
+            t.cart(&[("COFFEE", 1)]),
+            vec![t.cash("20.00")],
+        ),
+        (
+            "three tax rates, exact cash",
+            t.cart(&[("COFFEE", 2), ("MILK", 1), ("BOOK", 1)]),
+            vec![exact_cash()],
+        ),
+        (
+            "line and order discounts",
+            discounted,
+            vec![t.cash("50.00")],
+        ),
+        (
+            "another price, cash rounded",
+            repriced,
+            vec![t.cash("5.00")],
+        ),
+        (
+            "a VIP earning points",
+            t.cart_for(vip.id, &[("COFFEE", 1), ("MILK", 2)]),
+            vec![exact_cash()],
+        ),
+        (
+            "a VIP paying with points and cash",
+            t.cart_for(vip.id, &[("BOOK", 2)]),
+            vec![TenderRequest::Points { points: 200 }, t.cash("20.00")],
+        ),
+    ];
+    for (what, cart, tenders) in sales {
+        let sold = t.till.checkout(&cart, &tenders).expect(what);
+        let read = t.till.order(&sold.id).expect("the order reads back");
+        assert_eq!(
+            serde_json::to_value(&sold).expect("as JSON"),
+            serde_json::to_value(&read).expect("as JSON"),
+            "{what}: the receipt handed back is the order as stored"
+        );
+    }
 }
