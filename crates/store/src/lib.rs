@@ -562,6 +562,9 @@ impl Till {
         bytes: &[u8],
         progress: &mut dyn FnMut(u64, u64),
     ) -> Result<ImportSummary> {
+        // Asked before the file is read, so someone who may not import hears that, not what is
+        // wrong with their file; the approval, if any, is used up only by the import itself.
+        self.check_or_approved(Permission::EditCatalog)?;
         let shop = self.shop()?.clone();
         let rows = import::parse_products_csv(bytes, shop.currency, &shop.tax_rates).map_err(
             |problems| TillError::Import {
@@ -827,6 +830,14 @@ impl Till {
                 Err(e)
             }
         }
+    }
+
+    /// Voids the sale on the register (a resumed sale stays parked): whoever may sell may, but
+    /// not a locked till, whose sale waits for its cashier.
+    pub fn void_sale(&self, sale: &mut Sale) -> Result<()> {
+        self.check(Permission::Sell)?;
+        sale.clear();
+        Ok(())
     }
 
     /// Brings a parked cart back to the register; refused while another sale has lines, so

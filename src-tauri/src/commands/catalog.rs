@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use tauri::ipc::{InvokeBody, JavaScriptChannelId, Request};
 use tauri::{AppHandle, Runtime, State, Webview};
 use ts_rs::TS;
-use versapos_core::{Money, Sku};
+use versapos_core::{Money, Permission, Sku};
 use versapos_store::{ImportProblem, NewProduct, Product, ProductDetails, TillError};
 
 /// One page of the catalog and how many products there are to page through.
@@ -245,7 +245,12 @@ pub fn export_products<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, Desktop>,
 ) -> CommandResult<Option<SavedFile>> {
-    let name = format!("catalog-{}.csv", state.register()?.till.today());
+    let name = {
+        let register = state.register()?;
+        // Before the dialog: someone who may not export never gets to choose a file.
+        register.till.may(Permission::EditCatalog)?;
+        format!("catalog-{}.csv", register.till.today())
+    };
     let Some(path) = save_dialog(&app, &name) else {
         return Ok(None);
     };
@@ -262,6 +267,11 @@ pub fn export_products<R: Runtime>(
 /// Asks where to save a CSV file; None when the manager cancels.
 pub(crate) fn save_dialog<R: Runtime>(app: &AppHandle<R>, name: &str) -> Option<PathBuf> {
     use tauri_plugin_dialog::DialogExt;
+    // The mock runtime has no window to show a dialog in: the tests answer it themselves.
+    #[cfg(test)]
+    if let Some(answer) = tauri::Manager::try_state::<super::tests::SaveDialogAnswer>(app) {
+        return Some(answer.answer(name));
+    }
     app.dialog()
         .file()
         .set_file_name(name)

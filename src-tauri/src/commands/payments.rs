@@ -117,7 +117,11 @@ fn till_reader(desktop: &Desktop) -> CommandResult<Reader> {
 }
 
 fn status(desktop: &Desktop) -> CommandResult<PaymentsStatus> {
-    let in_doubt = desktop.register()?.till.payments_in_doubt()?.len();
+    let in_doubt = {
+        let register = desktop.register()?;
+        register.till.may(Permission::Sell)?;
+        register.till.payments_in_doubt()?.len()
+    };
     let gateway = match desktop.payments.gateway() {
         Ok(g) => g,
         Err(e) => {

@@ -116,7 +116,7 @@ pub fn cart_link_customer(
 #[tracing::instrument(skip(state), err)]
 pub fn cart_void(state: State<'_, Desktop>) -> CommandResult<CartView> {
     let Register { till, sale } = &mut *state.register()?;
-    sale.clear();
+    till.void_sale(sale)?;
     Ok(till.sale_view(sale)?)
 }
 

@@ -80,8 +80,10 @@ pub fn set_up_shop(state: State<'_, Desktop>, setup: ShopSetupInput) -> CommandR
         setup.default_tax_rate,
     )?;
     let mut register = state.register()?;
+    let shop = register.till.init(&setup)?.clone();
+    // Only once the shop is set up: a refused set-up leaves the sale on the register as it was.
     register.sale.clear();
-    Ok(register.till.init(&setup)?.clone())
+    Ok(shop)
 }
 
 /// Changes one of the shop's settings by its name, as `versapos settings set` does:

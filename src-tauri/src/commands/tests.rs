@@ -8,6 +8,7 @@ use tauri::ipc::{CallbackFn, InvokeBody, InvokeResponseBody};
 use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime};
 use tauri::webview::InvokeRequest;
 use tauri::{App, Manager, WebviewWindow, WebviewWindowBuilder};
+use versapos_core::{Permission, Role};
 
 /// The app's own origin: Tauri refuses our commands from any other (remote content).
 const LOCAL_ORIGIN: &str = if cfg!(windows) {
@@ -18,6 +19,24 @@ const LOCAL_ORIGIN: &str = if cfg!(windows) {
 
 /// What the commands sent over the UI's channels: (channel id, message).
 type ChannelLog = Arc<Mutex<Vec<(u32, Value)>>>;
+
+/// The tests' answer to the OS save dialog (`catalog::save_dialog`): a file of the offered name
+/// in this folder, as if the manager had clicked Save.
+pub(super) struct SaveDialogAnswer {
+    dir: std::path::PathBuf,
+    /// The names offered so far: someone refused an export never gets as far as the dialog.
+    asked: Mutex<Vec<String>>,
+}
+
+impl SaveDialogAnswer {
+    pub(super) fn answer(&self, name: &str) -> std::path::PathBuf {
+        self.asked
+            .lock()
+            .expect("save dialogs")
+            .push(name.to_string());
+        self.dir.join(name)
+    }
+}
 
 pub(super) struct TestTill {
     dir: tempfile::TempDir,
@@ -70,6 +89,12 @@ impl TestTill {
             dir.path().join("updates"),
             "0.1.0",
         ));
+        let saved = dir.path().join("saved");
+        std::fs::create_dir_all(&saved).expect("the saved files' folder");
+        app.manage(SaveDialogAnswer {
+            dir: saved,
+            asked: Mutex::default(),
+        });
         match payments {
             None => open_store(&app, dir.path()).expect("the store opens in the temp dir"),
             Some(payments) => {
@@ -87,6 +112,49 @@ impl TestTill {
             window,
             channels,
         }
+    }
+
+    /// Everything a refused command must leave as it was, by part: every table of the store,
+    /// the sale on the register and who is signed in, the card readers, the updates and the
+    /// save dialogs asked.
+    fn digest(&self) -> std::collections::BTreeMap<String, String> {
+        let mut parts = std::collections::BTreeMap::new();
+        let desktop = self._app.state::<crate::state::Desktop>();
+        {
+            let register = desktop.register().expect("the register");
+            let conn = register.till.connection();
+            let column = |sql: &str| -> Vec<String> {
+                conn.prepare(sql)
+                    .and_then(|mut q| q.query_map([], |r| r.get(0))?.collect())
+                    .unwrap_or_else(|e| panic!("{sql}: {e}"))
+            };
+            let tables =
+                column("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
+            for table in tables {
+                let columns = column(&format!("SELECT name FROM pragma_table_info('{table}')"));
+                let row: Vec<String> = columns.iter().map(|c| format!("quote(\"{c}\")")).collect();
+                let rows = column(&format!(
+                    "SELECT {} FROM \"{table}\"",
+                    row.join(" || ',' || ")
+                ));
+                parts.insert(format!("the store's {table}"), rows.join("\n"));
+            }
+            parts.insert(
+                "the sale on the register".into(),
+                format!("{:?}", register.sale),
+            );
+            parts.insert(
+                "who is signed in".into(),
+                format!("{:?}", register.till.signed_in()),
+            );
+        }
+        let readers = desktop.payments.gateway().map(|g| g.readers());
+        parts.insert("the card readers".into(), format!("{readers:?}"));
+        let updates = self._app.state::<crate::updates::Updates>().status();
+        parts.insert("the updates".into(), format!("{updates:?}"));
+        let dialogs = self._app.state::<SaveDialogAnswer>();
+        parts.insert("the save dialogs".into(), format!("{:?}", dialogs.asked));
+        parts
     }
 
     /// The temp folder holding the till's store.
@@ -302,6 +370,20 @@ fn resuming_a_parked_sale_over_a_sale_in_progress_is_refused() {
     );
 }
 
+/// The commands `lib.rs` registers in `generate_handler!`, by name.
+fn registered_commands() -> std::collections::BTreeSet<String> {
+    include_str!("../lib.rs")
+        .split("generate_handler![")
+        .nth(1)
+        .and_then(|s| s.split("])").next())
+        .expect("generate_handler! in lib.rs")
+        .split(',')
+        .filter_map(|c| c.trim().rsplit("::").next())
+        .filter(|c| !c.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
 /// The commands registered in `lib.rs`, the permissions `build.rs` generates and the ones the
 /// window's capability grants are the same list: a command missing from one would be refused
 /// at the till (or granted without being ours).
@@ -324,18 +406,7 @@ fn every_command_is_registered_permitted_and_granted() {
         .expect("COMMANDS in build.rs");
     let permitted = quoted(list);
 
-    let lib = read("src-tauri/src/lib.rs");
-    let handler = lib
-        .split("generate_handler![")
-        .nth(1)
-        .and_then(|s| s.split("])").next())
-        .expect("generate_handler! in lib.rs");
-    let registered: std::collections::BTreeSet<String> = handler
-        .split(',')
-        .filter_map(|c| c.trim().rsplit("::").next())
-        .filter(|c| !c.is_empty())
-        .map(str::to_string)
-        .collect();
+    let registered = registered_commands();
 
     let capability: Value =
         serde_json::from_str(&read("src-tauri/capabilities/default.json")).expect("JSON");
@@ -700,129 +771,623 @@ fn a_new_shop_asks_for_its_first_admin_who_is_then_signed_in() {
     );
 }
 
-/// The permission table walked through the commands the UI calls, for every role: allowed
-/// commands answer, refused ones say `not_permitted` and name the permission.
-#[test]
-fn every_role_gets_exactly_its_permissions_through_the_commands() {
-    use versapos_core::{Permission, Role};
-    for (who, pin, role) in [
-        ("Casey", "3000", Role::Cashier),
-        ("Morgan", "2000", Role::Manager),
-        ("Avery", "1000", Role::Admin),
-    ] {
-        let till = staffed_till();
-        till.ok("cart_add", json!({"code": "HOT-0001", "quantity": 2}));
-        let paid = till.ok(
-            "checkout",
-            json!({"tenders": [{"kind": "cash", "value": null}]}),
-        );
-        till.ok("cart_add", json!({"code": "HOT-0001", "quantity": 1}));
-        let to_void = till.ok(
-            "checkout",
-            json!({"tenders": [{"kind": "cash", "value": null}]}),
-        );
-        // Still Avery (admin): the demo reader is chosen for this till, so the one registered
-        // below does not leave the till with two and none chosen; readers register at a location.
-        let reader = till.ok("readers_list", json!({}))[0]["id"].clone();
-        till.ok("choose_reader", json!({"readerId": reader}));
-        let location = till.ok("locations_list", json!({}))[0]["id"].clone();
-        till.ok("sign_in", json!({"name": who, "pin": pin}));
+// The permission walk: every command the app registers, tried as each role and with nobody
+// signed in, against what the table below says it needs.
 
-        let verdict =
-            |p: Permission, cmd: &str, result: Result<Value, Value>| match (role.allows(p), result)
-            {
-                (true, Ok(_)) => {}
-                (false, Err(e)) => {
-                    assert_eq!(e["code"], json!("not_permitted"), "{role} {cmd}: {e}");
-                    assert_eq!(e["permission"], json!(p.as_str()), "{role} {cmd}: {e}");
-                }
-                (allowed, r) => panic!("{role} {cmd}: allowed={allowed}, got {r:?}"),
-            };
-        let check = |p: Permission, cmd: &str, args: Value| verdict(p, cmd, till.call(cmd, args));
-        check(
-            Permission::Sell,
-            "cart_add",
-            json!({"code": "HOT-0001", "quantity": 1}),
-        );
-        check(
-            Permission::LinkCustomer,
-            "find_customers",
-            json!({"search": null}),
-        );
-        check(
-            Permission::AddCustomer,
-            "add_customer",
-            json!({"customer": {"name": format!("Guest of {who}"), "email": null, "phone": null}}),
-        );
-        check(Permission::ParkSale, "cart_park", json!({"note": null}));
-        till.ok("cart_add", json!({"code": "HOT-0001", "quantity": 1}));
-        let (by_card, _) = super::payments_tests::card_payment(
-            &till,
+/// Who is at the till during a walk: a staff member of the demo (name, PIN, role), or nobody
+/// (the screen locked).
+type Subject = Option<(&'static str, &'static str, Role)>;
+
+const CASEY: Subject = Some(("Casey", "3000", Role::Cashier));
+const MORGAN: Subject = Some(("Morgan", "2000", Role::Manager));
+const AVERY: Subject = Some(("Avery", "1000", Role::Admin));
+
+/// The VIP card of the walk's VIP customer.
+const VIP_CARD: &str = "04A1B2C3";
+
+/// What a command asks of whoever is at the till.
+#[derive(Clone, Copy, Debug)]
+enum Needs {
+    /// Nothing: the lock screen and the first run call it with nobody signed in.
+    Anyone,
+    /// Someone signed in, whatever their role.
+    SignedIn,
+    /// Someone whose role has this permission.
+    To(Permission),
+}
+
+/// What a call that is let through gives.
+#[derive(Clone, Copy, Debug)]
+enum Allowed {
+    /// An answer.
+    Answers,
+    /// This error, which is not about who may do it, for the reason given.
+    Fails(&'static str, &'static str),
+    /// An answer, or one of these errors for the reason given.
+    AnswersOr(&'static [&'static str], &'static str),
+}
+
+/// How a command is called.
+enum How {
+    /// With the UI's JSON arguments.
+    Args(fn(&Fixtures) -> Value),
+    /// A call with more to it (a file's bytes, a card on the reader).
+    Run(fn(&Walk) -> Result<Value, Value>),
+}
+
+struct Row {
+    cmd: &'static str,
+    needs: Needs,
+    allowed: Allowed,
+    how: How,
+}
+
+fn call(cmd: &'static str, needs: Needs, allowed: Allowed, args: fn(&Fixtures) -> Value) -> Row {
+    Row {
+        cmd,
+        needs,
+        allowed,
+        how: How::Args(args),
+    }
+}
+
+fn run(
+    cmd: &'static str,
+    needs: Needs,
+    allowed: Allowed,
+    run: fn(&Walk) -> Result<Value, Value>,
+) -> Row {
+    Row {
+        cmd,
+        needs,
+        allowed,
+        how: How::Run(run),
+    }
+}
+
+/// Every command the app registers and what it needs, in the order the walk calls them (each
+/// leaves the till as the next expects when it is let through: lines on the register, no card
+/// payment held before `install_update`).
+#[rustfmt::skip] // A table: a command a line reads better than rustfmt's an argument a line.
+fn permission_table() -> Vec<Row> {
+    use Allowed::*;
+    use Needs::*;
+    use Permission::*;
+    const SET_UP: Allowed = Fails("already_set_up", "the demo till is set up already");
+    const NO_UPDATES: Allowed = Fails("update_failed", "nothing listens at the tests' updates");
+    const NO_PCSC: Allowed =
+        AnswersOr(&["nfc_service_unavailable"], "no PC/SC service may run where the tests do");
+    vec![
+        // The shop: the first run and the lock screen show it; settings are an admin's.
+        call("app_status",           Anyone,             Answers, |_| json!({})),
+        call("start_demo",           To(ChangeSettings), SET_UP,  |_| json!({})),
+        call("set_up_shop",          To(ChangeSettings), SET_UP,  |_| json!({"setup": {
+            "name": "Corner", "currency": "GBP", "till_id": "T2", "prices_include_tax": true,
+            "tax_rates": [], "default_tax_rate": null}})),
+        call("change_setting",       To(ChangeSettings), Answers, |_| json!({
+            "key": "lock-minutes", "value": "10"})),
+        call("set_tax_rate",         To(ChangeSettings), Answers, |_| json!({
+            "rate": {"name": "children", "percent": "0"}})),
+        // The catalog: finding products is selling; changing them is editing the catalog.
+        call("find_products",        To(Sell),           Answers, |_| json!({
+            "text": "croissant", "limit": 5})),
+        call("list_products",        To(Sell),           Answers, |_| json!({
+            "category": null, "offset": 0, "limit": 20})),
+        call("categories",           To(Sell),           Answers, |_| json!({})),
+        call("product",              To(Sell),           Answers, |_| json!({"sku": "HOT-0001"})),
+        call("low_stock",            To(EditCatalog),    Answers, |_| json!({
+            "category": null, "offset": 0, "limit": 50})),
+        call("add_product",          To(EditCatalog),    Answers, |_| json!({"product": {
+            "sku": "WALK-MUG", "name": "Walk mug", "price": "7.50", "barcode": null,
+            "tax_rate": null, "stock": 12, "category": "Gifts"}})),
+        call("update_product",       To(EditCatalog),    Answers, |_| json!({"sku": "HOT-0006",
+            "details": {"name": "Renamed", "barcode": null, "category": "Hot drinks",
+            "tax_rate": "standard", "reorder_level": 3}})),
+        call("set_price",            To(EditCatalog),    Answers, |_| json!({
+            "sku": "HOT-0001", "price": "1.90"})),
+        call("set_stock",            To(EditCatalog),    Answers, |_| json!({
+            "sku": "HOT-0005", "stock": 50})),
+        run("import_products",       To(EditCatalog),    Answers, import_catalog),
+        run("import_products",       To(EditCatalog),    Answers, import_bad_catalog),
+        run("export_products",       To(EditCatalog),    Answers, export_catalog),
+        // VIP customers: finding, linking and signing up are a cashier's; lost cards a manager's.
+        call("find_customers",       To(LinkCustomer),   Answers, |_| json!({"search": null})),
+        call("add_customer",         To(AddCustomer),    Answers, |_| json!({"customer": {
+            "name": "Walk In", "email": null, "phone": null}})),
+        call("customer_detail",      To(LinkCustomer),   Answers, |f| json!({"id": f.vip})),
+        call("customer_by_card",     To(LinkCustomer),   Answers, |_| json!({"uid": VIP_CARD})),
+        call("link_card",            To(AddCustomer),    Answers, |f| json!({
+            "customerId": f.plain, "uid": "0A0B0C0D"})),
+        call("block_card",           To(ManageVipCards), Answers, |_| json!({
+            "uid": "0B0B0B0B", "reason": "lost"})),
+        call("replace_card",         To(ManageVipCards), Answers, |_| json!({
+            "old": VIP_CARD, "new": "11223344"})),
+        // The register, which the walk finds with the admin's HOT-0003 on it.
+        call("current_cart",         To(Sell),           Answers, |_| json!({})),
+        call("cart_add",             To(Sell),           Answers, |_| json!({
+            "code": "HOT-0001", "quantity": 2})),
+        call("cart_set_quantity",    To(Sell),           Answers, |_| json!({
+            "line": 1, "quantity": 3})),
+        call("cart_line_discount",   To(Sell),           Answers, |_| json!({
+            "line": 1, "discount": "1%"})),
+        call("cart_order_discount",  To(LargeDiscount),  Answers, |_| json!({"discount": "50%"})),
+        call("cart_line_price",      To(OverridePrice),  Answers, |_| json!({
+            "line": 0, "price": "0.10"})),
+        call("cart_link_customer",   To(LinkCustomer),   Answers, |f| json!({
+            "customerId": f.vip})),
+        call("cart_remove",          To(Sell),           Answers, |_| json!({"line": 1})),
+        call("checkout",             To(Sell),           Answers, |_| json!({
+            "tenders": [{"kind": "cash", "value": null}]})),
+        call("cart_add",             To(Sell),           Answers, |_| json!({
+            "code": "HOT-0002", "quantity": 1})),
+        call("cart_park",            To(ParkSale),       Answers, |_| json!({"note": "table 4"})),
+        call("parked_carts",         To(ParkSale),       Answers, |_| json!({})),
+        call("resume_parked",        To(ParkSale),       Answers, |f| json!({"id": f.parked})),
+        call("cart_void",            To(Sell),           Answers, |_| json!({})),
+        // Past orders: the receipt in hand is anyone's who sells; browsing is reading reports.
+        call("order",                To(Sell),           Answers, |f| json!({
+            "reference": f.paid})),
+        call("find_orders",          To(Sell),           Answers, |f| json!({"filter": {
+            "status": null, "from": null, "to": null, "text": f.paid}, "offset": 0, "limit": 50})),
+        call("find_orders",          To(ReadReports),    Answers, |_| json!({"filter": {
+            "status": null, "from": null, "to": null, "text": null}, "offset": 0, "limit": 50})),
+        call("refund_order",         To(Refund),         Answers, |f| json!({"reference": f.paid,
+            "refund": {"amount": null, "lines": [], "restock": false}})),
+        call("void_order",           To(Void),           Answers, |f| json!({
+            "reference": f.to_void})),
+        // Reports. The business day is only the till's date, for the report screen's fields.
+        call("report",               To(ReadReports),    Answers, |_| json!({"query": {
+            "from": "today", "to": "today", "by": "hour", "limit": null}})),
+        call("business_day",         Anyone,             Answers, |_| json!({})),
+        run("save_report_csv",       To(ReadReports),    Answers, save_report),
+        // Card payments at the register.
+        call("cart_add",             To(Sell),           Answers, |_| json!({
+            "code": "HOT-0001", "quantity": 1})),
+        run("card_checkout",         To(Sell),           Answers, card_sale),
+        call("cart_add",             To(Sell),           Answers, |_| json!({
+            "code": "HOT-0001", "quantity": 1})),
+        run("present_test_card",     To(Sell),           Answers, test_card),
+        run("retry_card_payment",    To(Sell),           Answers, retry_card),
+        call("abandon_card_payment", To(Sell),           Answers, |f| json!({
+            "paymentId": f.to_abandon})),
+        call("cart_add",             To(Sell),           Answers, |_| json!({
+            "code": "HOT-0001", "quantity": 1})),
+        run("cancel_card_payment",   To(Sell),           Answers, cancel_card),
+        call("cart_void",            To(Sell),           Answers, |_| json!({})),
+        call("payments_status",      To(Sell),           Answers, |_| json!({})),
+        call("readers_list",         To(Sell),           Answers, |_| json!({})),
+        call("payments_in_doubt",    To(Sell),           Answers, |_| json!({})),
+        call("reconcile_payments",   To(Sell),           Answers, |_| json!({})),
+        call("sync_status",          To(Sell),           Answers, |_| json!({})),
+        // Setting up the card readers is an admin's.
+        call("locations_list",       To(ChangeSettings), Answers, |_| json!({})),
+        call("register_reader",      To(ChangeSettings), Answers, |f| json!({
+            "code": versapos_payments::sim::SIMULATED_REGISTRATION_CODE,
+            "label": "Walk reader", "location": f.location})),
+        call("choose_reader",        To(ChangeSettings), Answers, |f| json!({
+            "readerId": f.reader})),
+        call("check_setup",          To(ChangeSettings), Answers, |_| json!({})),
+        // The VIP card readers: seeing them is a cashier's, choosing one an admin's.
+        call("nfc_readers",          To(Sell),           NO_PCSC, |_| json!({})),
+        call("nfc_checks",           To(Sell),           Answers, |_| json!({})),
+        call("choose_nfc_reader",    To(ChangeSettings), Answers, |_| json!({"reader": null})),
+        // Updates: where they stand is no secret; checking and installing are an admin's.
+        call("update_status",        Anyone,             Answers, |_| json!({})),
+        call("check_for_updates",    To(ChangeSettings), NO_UPDATES, |_| json!({})),
+        call("install_update",       To(ChangeSettings), Answers, |_| json!({})),
+        // Staff: the lock screen's names and signing in and out are anyone's; asking for a
+        // manager's approval is whoever is signed in; accounts are managed by their role.
+        call("staff_status",         Anyone,             Answers, |_| json!({})),
+        call("staff_list",           To(ManageCashiers), Answers, |_| json!({})),
+        call("add_staff",            To(ManageCashiers), Answers, |_| json!({"staff": {
+            "name": "Sam", "role": "cashier", "pin": "4321"}})),
+        call("add_staff",            To(ManageManagers), Answers, |_| json!({"staff": {
+            "name": "Boss", "role": "manager", "pin": "4321"}})),
+        call("change_staff",         To(ManageCashiers), Answers, |_| json!({"name": "Casey",
+            "change": {"kind": "unlock", "pin": null, "role": null}})),
+        call("change_staff",         To(ManageManagers), Answers, |_| json!({"name": "Morgan",
+            "change": {"kind": "unlock", "pin": null, "role": null}})),
+        run("sign_in",               Anyone,             Answers, sign_in),
+        call("approve",              SignedIn,           Answers, |_| json!({
+            "name": "Avery", "pin": "1000", "permission": "refund"})),
+        call("sign_out",             Anyone,             Answers, |_| json!({})),
+    ]
+}
+
+/// What the walk's calls work on, made by the demo's admin before the walk: sales to refund and
+/// void, VIP customers, a parked sale, two declined card payments held for the cashier, and the
+/// demo reader chosen for the till; HOT-0003 is left on the register.
+#[derive(Default)]
+struct Fixtures {
+    paid: Value,
+    to_void: Value,
+    vip: Value,
+    plain: Value,
+    parked: Value,
+    to_retry: Value,
+    to_abandon: Value,
+    reader: Value,
+    location: Value,
+}
+
+fn fixtures(till: &TestTill) -> Fixtures {
+    let reader = till.ok("readers_list", json!({}))[0]["id"].clone();
+    till.ok("choose_reader", json!({"readerId": reader}));
+    let location = till.ok("locations_list", json!({}))[0]["id"].clone();
+    let cash_sale = |sku: &str| {
+        till.ok("cart_add", json!({"code": sku, "quantity": 2}));
+        let tenders = json!({"tenders": [{"kind": "cash", "value": null}]});
+        till.ok("checkout", tenders)["receipt"].clone()
+    };
+    let paid = cash_sale("HOT-0001");
+    let to_void = cash_sale("HOT-0002");
+    let customer = |name: &str, card: Option<&str>| {
+        let new = json!({"name": name, "email": null, "phone": null, "card_uid": card});
+        till.ok("add_customer", json!({"customer": new}))["id"].clone()
+    };
+    let vip = customer("Vic Ip", Some(VIP_CARD));
+    let plain = customer("Pat Lain", None);
+    till.ok("cart_add", json!({"code": "HOT-0002", "quantity": 1}));
+    till.ok("cart_park", json!({"note": "walk"}));
+    let parked = till.ok("parked_carts", json!({}))[0]["id"].clone();
+    let declined = |sku: &str| {
+        till.ok("cart_add", json!({"code": sku, "quantity": 1}));
+        let (outcome, _) = super::payments_tests::card_payment(
+            till,
             "card_checkout",
             json!({"tenders": [{"kind": "card", "value": null}]}),
             |t| {
-                t.ok("present_test_card", json!({"card": "approved"}));
+                t.ok("present_test_card", json!({"card": "declined"}));
             },
         );
-        if let Ok(outcome) = &by_card {
-            assert_eq!(outcome["outcome"], json!("paid"), "{role}: {outcome}");
-        }
-        verdict(Permission::Sell, "card_checkout", by_card);
-        check(
-            Permission::Refund,
-            "refund_order",
-            json!({"reference": paid["receipt"], "refund": {"amount": null, "lines": [], "restock": false}}),
-        );
-        check(
-            Permission::Void,
-            "void_order",
-            json!({"reference": to_void["receipt"]}),
-        );
-        check(
-            Permission::ReadReports,
-            "report",
-            json!({"query": {"from": "today", "to": "today", "by": "hour", "limit": null}}),
-        );
-        check(
-            Permission::EditCatalog,
-            "set_price",
-            json!({"sku": "HOT-0001", "price": "1.90"}),
-        );
-        till.ok("cart_add", json!({"code": "HOT-0002", "quantity": 1}));
-        check(
-            Permission::OverridePrice,
-            "cart_line_price",
-            json!({"line": 0, "price": "0.10"}),
-        );
-        check(
-            Permission::ChangeSettings,
-            "change_setting",
-            json!({"key": "lock-minutes", "value": "10"}),
-        );
-        check(Permission::ManageCashiers, "staff_list", json!({}));
-        check(
-            Permission::ManageManagers,
-            "add_staff",
-            json!({"staff": {"name": format!("Boss of {who}"), "role": "manager", "pin": "4321"}}),
-        );
-        check(Permission::Sell, "payments_status", json!({}));
-        check(Permission::Sell, "readers_list", json!({}));
-        check(Permission::Sell, "payments_in_doubt", json!({}));
-        check(Permission::Sell, "reconcile_payments", json!({}));
-        check(Permission::ChangeSettings, "locations_list", json!({}));
-        check(
-            Permission::ChangeSettings,
-            "register_reader",
-            json!({"code": versapos_payments::sim::SIMULATED_REGISTRATION_CODE,
-                "label": format!("Till of {who}"), "location": location}),
-        );
-        check(
-            Permission::ChangeSettings,
-            "choose_reader",
-            json!({"readerId": reader}),
-        );
-        check(Permission::ChangeSettings, "check_setup", json!({}));
+        let outcome = outcome.unwrap_or_else(|e| panic!("card_checkout failed: {e}"));
+        assert_eq!(outcome["outcome"], json!("declined"), "{outcome}");
+        till.ok("cart_void", json!({}));
+        outcome["payment_id"].clone()
+    };
+    let to_retry = declined("HOT-0001");
+    let to_abandon = declined("HOT-0002");
+    till.ok("cart_add", json!({"code": "HOT-0003", "quantity": 1}));
+    Fixtures {
+        paid,
+        to_void,
+        vip,
+        plain,
+        parked,
+        to_retry,
+        to_abandon,
+        reader,
+        location,
     }
+}
+
+/// A walk in progress: the till, who is at it and what the calls work on.
+struct Walk<'t> {
+    till: &'t TestTill,
+    who: Subject,
+    fx: &'t Fixtures,
+}
+
+impl Walk<'_> {
+    /// Puts the walk's subject back at the till: signed in afresh (which also drops a manager's
+    /// approval), or the till locked.
+    fn restore(&self) {
+        match self.who {
+            Some((name, pin, _)) => self.till.ok("sign_in", json!({"name": name, "pin": pin})),
+            None => self.till.ok("sign_out", json!({})),
+        };
+    }
+
+    /// A card command called bare, with a channel for its progress (refused, it never waits
+    /// for a card).
+    fn card_call(&self, cmd: &str, mut args: Value) -> Result<Value, Value> {
+        args["progress"] = json!("__CHANNEL__:1");
+        self.till.call(cmd, args)
+    }
+
+    fn label(&self, cmd: &str) -> String {
+        match self.who {
+            Some((name, _, role)) => format!("{name} ({role}) {cmd}"),
+            None => format!("nobody signed in: {cmd}"),
+        }
+    }
+
+    /// How the row's call must be refused with the walk's subject at the till (its code, and
+    /// the permission it names), or None when it is let through.
+    fn refusal(&self, row: &Row) -> Option<(&'static str, Option<Permission>)> {
+        match (row.needs, self.who) {
+            (Needs::Anyone, _) | (Needs::SignedIn, Some(_)) => None,
+            (_, None) => Some(("not_signed_in", None)),
+            (Needs::To(p), Some((_, _, role))) => {
+                (!role.allows(p)).then_some(("not_permitted", Some(p)))
+            }
+        }
+    }
+
+    /// Checks `result` of the row's call against what the row needs and who is at the till.
+    fn verdict(&self, row: &Row, result: Result<Value, Value>) {
+        let label = self.label(row.cmd);
+        match (self.refusal(row), row.allowed, result) {
+            (None, Allowed::Answers | Allowed::AnswersOr(..), Ok(_)) => {}
+            (None, Allowed::Fails(code, why), Err(e)) => {
+                assert_eq!(e["code"], json!(code), "{label}: should fail as {why}: {e}");
+            }
+            (None, Allowed::AnswersOr(codes, why), Err(e)) => assert!(
+                codes.iter().any(|c| e["code"] == json!(c)),
+                "{label}: should answer, or fail with one of {codes:?} as {why}: {e}"
+            ),
+            (None, allowed, r) => panic!("{label}: let through, expected {allowed:?}, got {r:?}"),
+            (Some((code, permission)), _, Err(e)) => {
+                assert_eq!(e["code"], json!(code), "{label}: {e}");
+                let named = permission.map(|p| json!(p.as_str()));
+                assert_eq!(e.get("permission"), named.as_ref(), "{label}: {e}");
+            }
+            (Some((code, _)), _, Ok(v)) => {
+                panic!("{label}: should be refused with {code}, but answered {v}")
+            }
+        }
+    }
+}
+
+/// Walks the whole table on `till` with `who` at it. A refused call must also leave the till as
+/// it was (the cancel's row aside: its scenario sells by card around the refused call).
+fn walk(till: &TestTill, fx: &Fixtures, who: Subject) {
+    let w = Walk { till, who, fx };
+    w.restore();
+    for row in permission_table() {
+        let watched = w.refusal(&row).is_some() && row.cmd != "cancel_card_payment";
+        let before = watched.then(|| till.digest());
+        let result = match row.how {
+            How::Args(args) => till.call(row.cmd, args(fx)),
+            How::Run(run) => run(&w),
+        };
+        w.verdict(&row, result);
+        if let Some(before) = before {
+            let after = till.digest();
+            let changed: Vec<&String> = before
+                .keys()
+                .filter(|k| after.get(*k) != before.get(*k))
+                .collect();
+            assert!(
+                changed.is_empty(),
+                "{}: refused, but changed {changed:?}",
+                w.label(row.cmd)
+            );
+        }
+        // These change who is signed in, or what they may do next.
+        if matches!(row.cmd, "sign_in" | "sign_out" | "approve") {
+            w.restore();
+        }
+    }
+}
+
+const CATALOG_CSV: &str = "sku,name,price,barcode,tax_rate,stock,category\n\
+                           WALK-1,Tea towel,4.00,,standard,5,Homeware\n";
+
+fn import_catalog(w: &Walk) -> Result<Value, Value> {
+    let answer = w.till.call_raw(
+        "import_products",
+        CATALOG_CSV.as_bytes(),
+        &[("x-file-name", "walk.csv")],
+    );
+    if let Ok(out) = &answer {
+        assert_eq!(out["problems"], json!([]), "a good file imports: {out}");
+        assert_eq!(out["added"], json!(1), "{out}");
+    }
+    answer
+}
+
+/// A file with a problem: someone who may import hears of the problem, nobody else of the file.
+fn import_bad_catalog(w: &Walk) -> Result<Value, Value> {
+    let bad = CATALOG_CSV.replace("4.00", "four");
+    let answer = w.till.call_raw(
+        "import_products",
+        bad.as_bytes(),
+        &[("x-file-name", "bad.csv")],
+    );
+    if let Ok(out) = &answer {
+        assert_eq!(out["added"], json!(0), "{out}");
+        assert_eq!(out["problems"][0]["column"], json!("price"), "{out}");
+    }
+    answer
+}
+
+/// Whether a saved file's answer names a file that is there.
+fn assert_saved(answer: &Result<Value, Value>, what: &str) {
+    if let Ok(saved) = answer {
+        let path = saved["path"].as_str().unwrap_or_default();
+        assert!(std::path::Path::new(path).is_file(), "{what}: {saved}");
+    }
+}
+
+fn export_catalog(w: &Walk) -> Result<Value, Value> {
+    let answer = w.till.call("export_products", json!({}));
+    assert_saved(&answer, "the catalog is saved");
+    if let Ok(saved) = &answer {
+        assert!(saved["rows"].as_u64().is_some_and(|r| r > 0), "{saved}");
+    }
+    answer
+}
+
+fn save_report(w: &Walk) -> Result<Value, Value> {
+    let query = json!({"from": "today", "to": "today", "by": "hour", "limit": null});
+    let answer = w.till.call("save_report_csv", json!({"query": query}));
+    assert_saved(&answer, "the report is saved");
+    answer
+}
+
+fn card_tenders() -> Value {
+    json!({"tenders": [{"kind": "card", "value": null}]})
+}
+
+/// The sale on the register paid by card; with nobody signed in, the bare call.
+fn card_sale(w: &Walk) -> Result<Value, Value> {
+    if w.who.is_none() {
+        return w.card_call("card_checkout", card_tenders());
+    }
+    let (answer, _) =
+        super::payments_tests::card_payment(w.till, "card_checkout", card_tenders(), |t| {
+            t.ok("present_test_card", json!({"card": "approved"}));
+        });
+    if let Ok(outcome) = &answer {
+        assert_eq!(outcome["outcome"], json!("paid"), "{outcome}");
+    }
+    answer
+}
+
+/// A test card given to the reader while it waits for the subject's card sale; with nobody
+/// signed in, the bare call.
+fn test_card(w: &Walk) -> Result<Value, Value> {
+    let card = json!({"card": "approved"});
+    if w.who.is_none() {
+        return w.till.call("present_test_card", card);
+    }
+    let mut presented = None;
+    let (answer, _) =
+        super::payments_tests::card_payment(w.till, "card_checkout", card_tenders(), |t| {
+            let answer = t.call("present_test_card", card);
+            if answer.is_err() {
+                // Refused: end the card payment instead of waiting for the reader to give up.
+                t.ok("cancel_card_payment", json!({}));
+            }
+            presented = Some(answer);
+        });
+    let outcome = answer.unwrap_or_else(|e| panic!("card_checkout failed: {e}"));
+    let presented = presented.unwrap_or_else(|| panic!("the reader never waited: {outcome}"));
+    if presented.is_ok() {
+        assert_eq!(outcome["outcome"], json!("paid"), "{outcome}");
+    }
+    presented
+}
+
+/// The declined card payment tried again and paid; with nobody signed in, the bare call.
+fn retry_card(w: &Walk) -> Result<Value, Value> {
+    let args = json!({"paymentId": w.fx.to_retry});
+    if w.who.is_none() {
+        return w.card_call("retry_card_payment", args);
+    }
+    let (answer, _) =
+        super::payments_tests::card_payment(w.till, "retry_card_payment", args, |t| {
+            t.ok("present_test_card", json!({"card": "approved"}));
+        });
+    if let Ok(outcome) = &answer {
+        assert_eq!(outcome["outcome"], json!("paid"), "{outcome}");
+    }
+    answer
+}
+
+/// Cancel while the reader waits for the card of the sale on the register: the subject's own
+/// card payment; with nobody signed in, the admin's, the till locked while the reader waits.
+/// The card payment is then given up, so the sale stays on the register.
+fn cancel_card(w: &Walk) -> Result<Value, Value> {
+    let avery = json!({"name": "Avery", "pin": "1000"});
+    if w.who.is_none() {
+        w.till.ok("sign_in", avery.clone());
+    }
+    let mut canceled = None;
+    let (answer, _) =
+        super::payments_tests::card_payment(w.till, "card_checkout", card_tenders(), |t| {
+            if w.who.is_none() {
+                t.ok("sign_out", json!({}));
+            }
+            let answer = t.call("cancel_card_payment", json!({}));
+            if w.who.is_none() {
+                t.ok("sign_in", avery);
+            }
+            if answer.is_err() {
+                t.ok("cancel_card_payment", json!({}));
+            }
+            canceled = Some(answer);
+        });
+    let outcome = answer.unwrap_or_else(|e| panic!("card_checkout failed: {e}"));
+    assert_eq!(outcome["outcome"], json!("canceled"), "{outcome}");
+    w.till.ok(
+        "abandon_card_payment",
+        json!({"paymentId": outcome["payment_id"]}),
+    );
+    if w.who.is_none() {
+        w.till.ok("sign_out", json!({}));
+    }
+    canceled.unwrap_or_else(|| panic!("the reader never waited: {outcome}"))
+}
+
+/// The subject signs in again (with nobody signed in, Casey signs in).
+fn sign_in(w: &Walk) -> Result<Value, Value> {
+    let (name, pin, _) = w.who.or(CASEY).expect("a staff member");
+    w.till.call("sign_in", json!({"name": name, "pin": pin}))
+}
+
+#[test]
+fn every_registered_command_is_in_the_permission_walk() {
+    let walked: std::collections::BTreeSet<String> = permission_table()
+        .iter()
+        .map(|row| row.cmd.to_string())
+        .collect();
+    let registered = registered_commands();
+    let missing: Vec<&String> = registered.difference(&walked).collect();
+    assert!(
+        missing.is_empty(),
+        "registered in lib.rs but missing from permission_table(): {missing:?}"
+    );
+    let unknown: Vec<&String> = walked.difference(&registered).collect();
+    assert!(
+        unknown.is_empty(),
+        "in permission_table() but not registered: {unknown:?}"
+    );
+}
+
+/// The permission table walked through every command the app registers, for every role:
+/// allowed commands answer (or fail only as the table says, never for a permission), refused
+/// ones say `not_permitted` and name the permission.
+#[test]
+fn every_role_gets_exactly_its_permissions_through_the_commands() {
+    for who in [CASEY, MORGAN, AVERY] {
+        let till = staffed_till();
+        let fx = fixtures(&till);
+        walk(&till, &fx, who);
+    }
+}
+
+/// What a locked till must keep as it was: the shop, the sale on the register, parked sales,
+/// customers, the catalog, orders (by id), staff and readers.
+fn till_state(till: &TestTill) -> (Value, Vec<Value>) {
+    let state = json!({
+        "shop": till.ok("app_status", json!({}))["shop"],
+        "sale": till.ok("current_cart", json!({})),
+        "parked": till.ok("parked_carts", json!({})),
+        "customers": till.ok("find_customers", json!({"search": null})),
+        "products": till.ok("list_products", json!({"category": null, "offset": 0, "limit": 1000})),
+        "staff": till.ok("staff_list", json!({})),
+        "readers": till.ok("readers_list", json!({})),
+    });
+    let orders = till.ok(
+        "find_orders",
+        json!({"filter": {"status": null, "from": null, "to": null, "text": null},
+            "offset": 0, "limit": 1000}),
+    );
+    (state, orders.as_array().cloned().expect("a list of orders"))
+}
+
+/// With nobody signed in (the screen locked) only the lock screen's commands answer; everything
+/// else says `not_signed_in`, and nothing at the till changes: not the sale on the register,
+/// not an order, a setting, a product, a customer or a staff account.
+#[test]
+fn a_locked_till_answers_only_the_lock_screen_and_changes_nothing() {
+    let till = staffed_till();
+    let fx = fixtures(&till);
+    let (before, orders_before) = till_state(&till);
+    walk(&till, &fx, None);
+    till.ok("sign_in", json!({"name": "Avery", "pin": "1000"}));
+    let (after, orders_after) = till_state(&till);
+    assert_eq!(after, before, "a locked till changed");
+    let known: Vec<&Value> = orders_before.iter().map(|o| &o["id"]).collect();
+    let (old, new): (Vec<Value>, Vec<Value>) = orders_after
+        .into_iter()
+        .partition(|o| known.contains(&&o["id"]));
+    assert_eq!(old, orders_before, "a locked till changed an order");
+    // The admin's card sale that cancel_card_payment was tried on, given up.
+    assert_eq!(new.len(), 1, "{new:?}");
+    assert_eq!(new[0]["status"], json!("payment_failed"), "{new:?}");
 }
 
 #[test]
