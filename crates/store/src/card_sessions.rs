@@ -88,6 +88,9 @@ pub(crate) fn leases_dir(store: &Path) -> PathBuf {
 pub(crate) fn owner(store: &Path) -> Result<Arc<Owner>> {
     static OWNERS: OnceLock<Mutex<HashMap<PathBuf, Arc<Owner>>>> = OnceLock::new();
     let dir = leases_dir(store);
+    std::fs::create_dir_all(&dir)?;
+    // One owner per folder however the store's path was written (relative, through a link).
+    let dir = std::fs::canonicalize(&dir).unwrap_or(dir);
     let mut owners = OWNERS
         .get_or_init(|| Mutex::new(HashMap::new()))
         .lock()
@@ -95,14 +98,17 @@ pub(crate) fn owner(store: &Path) -> Result<Arc<Owner>> {
     if let Some(o) = owners.get(&dir) {
         return Ok(o.clone());
     }
-    std::fs::create_dir_all(&dir)?;
     let name = process_name().to_string();
     let lock = OpenOptions::new()
         .create(true)
         .truncate(false)
         .write(true)
         .open(dir.join(format!("{name}.lock")))?;
-    lock.lock()?;
+    match lock.try_lock() {
+        // Held already: by this process, through a folder it reached by another path.
+        Ok(()) | Err(TryLockError::WouldBlock) => {}
+        Err(TryLockError::Error(e)) => return Err(e.into()),
+    }
     remove_stale(&dir, &name);
     let o = Arc::new(Owner { name, _lock: lock });
     owners.insert(dir, o.clone());

@@ -250,3 +250,31 @@ fn only_the_cashier_who_started_the_card_or_a_manager_may_stop_it() {
         .may_cancel_card(Some(&p.payment_id))
         .expect("a manager may");
 }
+
+#[test]
+fn one_process_with_the_store_open_by_two_paths_is_one_owner() {
+    let mut t = gbp_shop();
+    let p = card_sale(&mut t);
+    // The same store through another spelling of its folder: the same process, the same lock.
+    let other = t
+        .path()
+        .parent()
+        .expect("the store's folder")
+        .join(".")
+        .join(t.path().file_name().expect("the store's file"));
+    let mut again = versapos_store::Till::open(&other).expect("the same store by another path");
+    let cart = t.cart(&[("MILK", 1)]);
+    let q = again
+        .begin_card_sale(&cart, &[TenderRequest::Card { amount: None }])
+        .expect("a second card sale from the same process");
+    for id in [&p.payment_id, &q.payment_id] {
+        assert!(
+            t.till.card_in_hand(id).expect("in hand"),
+            "{id} is this process's"
+        );
+    }
+    assert!(in_doubt(&t).is_empty());
+    let leases = t.path().parent().expect("folder").join("leases");
+    let files = std::fs::read_dir(&leases).expect("leases").count();
+    assert_eq!(files, 1, "one lock file for the one process");
+}
