@@ -395,6 +395,17 @@ pub fn settle_authorised(
     })
 }
 
+/// " (card ending 4242)" for a paid order's card, as settlement reports name it; empty without one.
+pub(crate) fn card_ending(order: &OrderView) -> String {
+    order
+        .payments
+        .iter()
+        .find(|x| x.tender == "card")
+        .and_then(|x| x.card_last4.as_deref())
+        .map(|l| format!(" (card ending {l})"))
+        .unwrap_or_default()
+}
+
 /// Gives up the card on a sale (after a decline or a cancel): the order becomes
 /// `payment_failed` first — from then on the till will never capture it — and then Stripe's
 /// PaymentIntent is canceled so the customer's authorisation is released.

@@ -3,7 +3,7 @@
 //! every minute by the desktop and by `versapos reconcile`; never on a payment a live till process
 //! has in hand (the store's card sessions).
 
-use crate::flow::{intent_request, settle_authorised, CardOutcome};
+use crate::flow::{card_ending, intent_request, settle_authorised, CardOutcome};
 use crate::gateway::{ActionStatus, Gateway, IntentStatus};
 use crate::refunds;
 use crate::till_access::{on, FlowError, TillAccess};
@@ -134,13 +134,7 @@ fn settle_one(
         IntentStatus::Succeeded | IntentStatus::RequiresCapture => {
             match settle_authorised(gateway, till, p, &intent, None)? {
                 CardOutcome::Paid { order } => {
-                    let card = order
-                        .payments
-                        .iter()
-                        .find(|x| x.tender == "card")
-                        .and_then(|x| x.card_last4.clone())
-                        .map(|l| format!(" (card ending {l})"))
-                        .unwrap_or_default();
+                    let card = card_ending(&order);
                     Ok(Settled::Paid(card))
                 }
                 CardOutcome::InDoubt { message, .. } => Ok(Settled::StillInDoubt(message)),

@@ -7,7 +7,7 @@
 //! id) and applying it again, or out of order, changes nothing Stripe's view would not; so
 //! duplicates and any order of arrival converge on Stripe's state.
 
-use crate::flow::{settle_authorised, CardOutcome};
+use crate::flow::{card_ending, settle_authorised, CardOutcome};
 use crate::gateway::{Gateway, IntentStatus};
 use crate::reconcile::SettledAs;
 use crate::till_access::{on, FlowError, TillAccess};
@@ -134,13 +134,7 @@ pub fn settle_payment(
         IntentStatus::Succeeded | IntentStatus::RequiresCapture => {
             match settle_authorised(gateway, till, &p, &intent, None)? {
                 CardOutcome::Paid { order } => {
-                    let card = order
-                        .payments
-                        .iter()
-                        .find(|x| x.tender == "card")
-                        .and_then(|x| x.card_last4.clone())
-                        .map(|l| format!(" (card ending {l})"))
-                        .unwrap_or_default();
+                    let card = card_ending(&order);
                     Ok(settled(
                         Outcome::Paid,
                         &p.receipt,
