@@ -90,3 +90,35 @@ fn versapos_db_names_the_store_when_db_is_not_given() {
         "the default data folder is not touched"
     );
 }
+
+/// A tax rate and an order status are read by the till's one reader for each, whichever door
+/// sends them; here they are named as the command line names them.
+#[test]
+fn a_bad_tax_rate_or_order_status_is_refused_naming_its_argument() {
+    let till = Till::gbp_with_catalog();
+    for (args, says) in [
+        (vec!["settings", "tax-rate", "odd", "12.345"], "PERCENT: "),
+        (vec!["settings", "tax-rate", "", "20"], "NAME: "),
+        (
+            vec!["orders", "list", "--status", "bogus"],
+            "--status 'bogus': expected one of open, payment_pending, payment_failed, paid",
+        ),
+    ] {
+        let r = till.refused(&args);
+        assert_eq!(r.code, "invalid_input", "{args:?}: {}", r.message);
+        assert!(
+            r.message.starts_with(says),
+            "{args:?} names its argument ({says:?}): {}",
+            r.message
+        );
+    }
+    let shop = till.json(&["settings", "show"]);
+    let rates = shop["tax_rates"].as_array().expect("tax rates").len();
+    till.ok(&["settings", "tax-rate", "luxury", "25"]);
+    let shop = till.json(&["settings", "show"]);
+    assert_eq!(
+        shop["tax_rates"].as_array().expect("tax rates").len(),
+        rates + 1,
+        "a good rate is added"
+    );
+}

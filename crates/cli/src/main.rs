@@ -16,10 +16,7 @@ use clap::Parser;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use versapos_core::{
-    tax::parse_percent, CustomerId, Money, OrderStatus, Pin, RefundRequest, Role, Sku, TaxRate,
-    TenderRequest,
-};
+use versapos_core::{CustomerId, Money, Pin, RefundRequest, Role, Sku, TenderRequest};
 use versapos_payments::flow::{self, CardOutcome, FlowError, Terminal, Timing};
 use versapos_payments::{setup, GatewayError, TestCard};
 use versapos_store::{
@@ -207,9 +204,13 @@ fn run(cli: Cli) -> Result<()> {
                 out.shop(shop, &path);
             }
             SettingsCmd::TaxRate { name, percent } => {
-                let bps = parse_percent(&percent).map_err(|e| usage(format!("PERCENT: {e}")))?;
-                let rate = TaxRate::new(&name, bps).map_err(|e| usage(format!("NAME: {e}")))?;
-                let shop = till.set_tax_rate(&rate)?;
+                // Named as the command's arguments are: NAME, PERCENT.
+                let shop = till.change_tax_rate(&name, &percent).map_err(|e| match e {
+                    TillError::Invalid { field, message } => {
+                        usage(format!("{}: {message}", field.to_uppercase()))
+                    }
+                    e => e.into(),
+                })?;
                 out.shop(shop, &path);
             }
         },
@@ -270,17 +271,15 @@ fn run(cli: Cli) -> Result<()> {
                 limit,
                 offset,
             } => {
-                let status = match status {
-                    None => None,
-                    Some(s) => Some(OrderStatus::parse(&s).ok_or_else(|| {
-                        let known: Vec<&str> =
-                            OrderStatus::ALL.iter().map(|s| s.as_str()).collect();
-                        usage(format!(
-                            "--status '{s}': expected one of {}",
-                            known.join(", ")
-                        ))
-                    })?),
-                };
+                let status = status
+                    .map(|s| versapos_store::parse_order_status(&s, "--status"))
+                    .transpose()
+                    .map_err(|e| match e {
+                        TillError::Invalid { field, message } => {
+                            usage(format!("{field} {message}"))
+                        }
+                        e => e.into(),
+                    })?;
                 out.orders(&till.orders(status, limit.clamp(1, 10_000), offset.max(0))?);
             }
             OrdersCmd::Show { id } => out.order(&till.order(&id)?),

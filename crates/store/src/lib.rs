@@ -47,6 +47,18 @@ use versapos_core::{
     RefundRequest, Role, Sku, TaxRate, TenderRequest,
 };
 
+/// An order status as a person or a script names it ("paid", "payment_pending"); refused naming
+/// `field` and the statuses there are. Both doors' order lists read their filter through it.
+pub fn parse_order_status(text: &str, field: &str) -> Result<OrderStatus> {
+    OrderStatus::parse(text).ok_or_else(|| {
+        let known: Vec<&str> = OrderStatus::ALL.iter().map(|s| s.as_str()).collect();
+        TillError::invalid(
+            field,
+            format!("'{text}': expected one of {}", known.join(", ")),
+        )
+    })
+}
+
 /// What it takes to add or change a staff account with `role`.
 fn manage_permission(role: Role) -> Permission {
     match role {
@@ -490,6 +502,18 @@ impl Till {
         let current = self.shop()?.clone();
         let shop = shop::set(&mut self.conn, &current, key, value, &at)?;
         Ok(self.shop.insert(shop))
+    }
+
+    /// A tax rate as a person gives it, by name and percentage ("20", "5.5"): added, or its
+    /// percentage changed. Both doors send it here; a problem is named by its field (`name`,
+    /// `percent`), asked only of someone who may change the settings.
+    pub fn change_tax_rate(&mut self, name: &str, percent: &str) -> Result<&Shop> {
+        self.check(Permission::ChangeSettings)?;
+        let bps = versapos_core::tax::parse_percent(percent)
+            .map_err(|e| TillError::invalid("percent", e.to_string()))?;
+        let rate =
+            TaxRate::new(name, bps).map_err(|e| TillError::invalid("name", e.to_string()))?;
+        self.set_tax_rate(&rate)
     }
 
     pub fn set_tax_rate(&mut self, rate: &TaxRate) -> Result<&Shop> {

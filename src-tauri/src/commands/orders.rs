@@ -6,8 +6,7 @@ use crate::state::Desktop;
 use serde::Deserialize;
 use tauri::{Manager, State};
 use ts_rs::TS;
-use versapos_core::OrderStatus;
-use versapos_store::{OrderFilter, OrderSummary, OrderView, RefundView, TillError};
+use versapos_store::{OrderFilter, OrderSummary, OrderView, RefundView};
 
 /// The order list's filters, as typed: every part optional.
 #[derive(Clone, Debug, Default, Deserialize, TS)]
@@ -60,15 +59,7 @@ pub fn find_orders(
     let register = state.register()?;
     let till = &register.till;
     let status = blank(&filter.status)
-        .map(|s| {
-            OrderStatus::parse(s).ok_or_else(|| {
-                let known: Vec<&str> = OrderStatus::ALL.iter().map(|s| s.as_str()).collect();
-                TillError::invalid(
-                    "status",
-                    format!("'{s}': expected one of {}", known.join(", ")),
-                )
-            })
-        })
+        .map(|s| versapos_store::parse_order_status(s, "status"))
         .transpose()?;
     let filter = OrderFilter {
         status,

@@ -5,8 +5,7 @@ use crate::state::Desktop;
 use serde::{Deserialize, Serialize};
 use tauri::State;
 use ts_rs::TS;
-use versapos_core::{tax::parse_percent, TaxRate};
-use versapos_store::{Shop, ShopSetup, TillError};
+use versapos_store::{Shop, ShopSetup};
 
 /// Whether the till is ready to sell, and where its store lives (shown on the first-run screen).
 #[derive(Clone, Debug, Serialize, TS)]
@@ -103,9 +102,9 @@ pub fn change_setting(
 #[tauri::command(async)]
 #[tracing::instrument(skip(state), err)]
 pub fn set_tax_rate(state: State<'_, Desktop>, rate: TaxRateInput) -> CommandResult<Shop> {
-    let bps =
-        parse_percent(&rate.percent).map_err(|e| TillError::invalid("percent", e.to_string()))?;
-    let rate =
-        TaxRate::new(&rate.name, bps).map_err(|e| TillError::invalid("name", e.to_string()))?;
-    Ok(state.register()?.till.set_tax_rate(&rate)?.clone())
+    Ok(state
+        .register()?
+        .till
+        .change_tax_rate(&rate.name, &rate.percent)?
+        .clone())
 }

@@ -219,3 +219,41 @@ fn names_with_quotes_sql_and_emoji_are_stored_and_returned_verbatim() {
         .expect_err("blank name");
     assert!(matches!(empty, TillError::Invalid { .. }), "{empty:?}");
 }
+
+#[test]
+fn a_tax_rate_and_an_order_status_are_read_once_for_both_doors_naming_the_field() {
+    let mut t = gbp_shop();
+    let field_of = |e: TillError| match e {
+        TillError::Invalid { field, .. } => field,
+        other => panic!("expected a refusal naming a field, got {other:?}"),
+    };
+    let e = t
+        .till
+        .change_tax_rate("odd", "12.345")
+        .expect_err("3 decimals");
+    assert_eq!(field_of(e), "percent");
+    let e = t.till.change_tax_rate("", "20").expect_err("no name");
+    assert_eq!(field_of(e), "name");
+    let shop = t.till.change_tax_rate("luxury", "25").expect("a good rate");
+    assert!(shop.tax_rates.iter().any(|r| r.name == "luxury"));
+
+    assert_eq!(
+        versapos_store::parse_order_status("payment_pending", "status").expect("known"),
+        versapos_core::OrderStatus::PaymentPending
+    );
+    let e = versapos_store::parse_order_status("bogus", "status").expect_err("unknown");
+    let message = e.to_string();
+    assert!(
+        message.starts_with("status: 'bogus': expected one of open, payment_pending"),
+        "{message}"
+    );
+
+    // Someone who may not change the settings hears that, not what is wrong with the rate.
+    t.add_the_staff();
+    t.till.sign_in("Sam", "1111").expect("cashier");
+    let e = t
+        .till
+        .change_tax_rate("odd", "12.345")
+        .expect_err("a cashier");
+    assert!(matches!(e, TillError::NotPermitted { .. }), "{e:?}");
+}
