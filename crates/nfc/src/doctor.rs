@@ -44,15 +44,18 @@ pub fn checks_from(readers: Result<Vec<NfcReader>, NfcError>) -> Vec<SetupCheck>
     };
     let service = "NFC reader service (PC/SC)";
     let list = "NFC readers";
+    let running = || {
+        check(
+            "nfc_service",
+            service,
+            CheckStatus::Ok,
+            "running".to_string(),
+            None,
+        )
+    };
     match readers {
         Ok(readers) if readers.is_empty() => vec![
-            check(
-                "nfc_service",
-                service,
-                CheckStatus::Ok,
-                "running".to_string(),
-                None,
-            ),
+            running(),
             check(
                 "nfc_readers",
                 list,
@@ -64,13 +67,7 @@ pub fn checks_from(readers: Result<Vec<NfcReader>, NfcError>) -> Vec<SetupCheck>
         Ok(readers) => {
             let names: Vec<&str> = readers.iter().map(|r| r.name.as_str()).collect();
             vec![
-                check(
-                    "nfc_service",
-                    service,
-                    CheckStatus::Ok,
-                    "running".to_string(),
-                    None,
-                ),
+                running(),
                 check(
                     "nfc_readers",
                     list,
