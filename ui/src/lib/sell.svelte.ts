@@ -5,6 +5,7 @@
 
 import * as api from "./api";
 import { latestSearch } from "./latest";
+import { listenNfc } from "./nfc";
 import { formatMinor } from "./money";
 import { modeMark, type PaymentsStatus } from "./payments";
 import { moveHighlight } from "./shortcuts";
@@ -449,21 +450,8 @@ export class Register {
 
   /** Listens to the NFC readers; returns what stops listening (also when called before the listener is in place). */
   listenNfc(): () => void {
-    let stop: (() => void) | null = null;
-    let gone = false;
-    (async () => {
-      try {
-        const unlisten = await api.onNfc((event) => this.nfc(event));
-        if (gone) unlisten();
-        else stop = unlisten;
-      } catch {
-        // No NFC events here (no reader service): customers are found by name.
-      }
-    })();
-    return () => {
-      gone = true;
-      stop?.();
-    };
+    // Without a reader service, customers are found by name.
+    return listenNfc((event) => this.nfc(event));
   }
 
   /** The new VIP is enrolled with their card: link them (a refusal shows on the sell screen). */
