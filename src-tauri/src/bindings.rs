@@ -15,13 +15,12 @@ use versapos_payments::doctor::SetupReport;
 use versapos_payments::flow::{CardOutcome, CardProgress, CardStage};
 use versapos_payments::reconcile::{ReconcileLine, ReconcileReport, SettledAs};
 use versapos_payments::{GatewayMode, ReaderState, TestCard};
-use versapos_store::{
-    refunds::{RefundLineView, RefundTenderView},
-    reports::{PeriodRow, ProductRow, ReportRows, StaffRow, TenderRow, Totals},
-    sales::{LineView, ParkedItem, PaymentView, RefundSummary, TaxLineView},
+use versapos_till::{
     Actor, BlockedCard, CardLookup, CartLineView, CartView, Customer, ImportProblem, ImportSummary,
-    OrderSummary, OrderView, ParkedCart, PointsEntry, Product, RefundView, Report, ReportBy, Shop,
-    StaffMember, UpdateInstall,
+    LineView, OrderSummary, OrderView, ParkedCart, ParkedItem, PaymentView, PeriodRow, PointsEntry,
+    Product, ProductRow, RefundLineView, RefundSummary, RefundTenderView, RefundView, Report,
+    ReportBy, ReportRows, Shop, StaffMember, StaffRow, TaxLineView, TenderRow, Totals,
+    UpdateInstall,
 };
 
 /// Where the bindings live, relative to the repository root.

@@ -3,7 +3,7 @@
 use serde::Serialize;
 use ts_rs::TS;
 use versapos_core::Permission;
-use versapos_store::TillError;
+use versapos_till::TillError;
 
 /// A command's failure as the UI receives it (the rejected value of `invoke`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]

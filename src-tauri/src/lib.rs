@@ -1,6 +1,6 @@
 //! VersaTalent POS desktop shell: opens the till's store in the app's data folder, sets up
 //! logging, and exposes the till's services to the UI as IPC commands. No business logic lives
-//! here; it is all in `versapos_store::Till`, shared with the `versapos` CLI.
+//! here; it is all in `versapos_till::Till`, shared with the `versapos` CLI.
 
 pub mod bindings;
 pub mod commands;
@@ -14,7 +14,7 @@ use state::Desktop;
 use std::path::Path;
 use tauri::{Manager, Runtime};
 use tracing_appender::non_blocking::WorkerGuard;
-use versapos_store::Till;
+use versapos_till::Till;
 
 /// The store's file name inside the app's data folder. The CLI's default store is the same
 /// file, so `versapos` administers the till the desktop app sells on.
@@ -228,7 +228,7 @@ fn updater_plugin<R: Runtime>() -> tauri::plugin::TauriPlugin<R, tauri_plugin_up
 /// The shop's choices about updates: when to install, and its own update address.
 fn update_choices<R: Runtime>(
     app: &tauri::AppHandle<R>,
-) -> (versapos_store::UpdateInstall, Option<String>) {
+) -> (versapos_till::UpdateInstall, Option<String>) {
     app.state::<Desktop>()
         .register()
         .ok()
@@ -250,7 +250,7 @@ fn install_update_at_start<R: Runtime>(app: &tauri::AppHandle<R>) -> bool {
         return false;
     }
     let (when, url) = update_choices(app);
-    if when == versapos_store::UpdateInstall::Manager {
+    if when == versapos_till::UpdateInstall::Manager {
         return false;
     }
     match updates.install_ready(app, &app.state::<Desktop>(), url.as_deref()) {
@@ -289,7 +289,7 @@ fn keep_up_to_date<R: Runtime>(app: tauri::AppHandle<R>) {
                     }
                 }
                 let desktop = app.state::<Desktop>();
-                if when == versapos_store::UpdateInstall::WhenIdle
+                if when == versapos_till::UpdateInstall::WhenIdle
                     && updates.ready_version().is_some()
                     && updates::till_idle(&desktop)
                 {

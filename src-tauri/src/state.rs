@@ -3,7 +3,7 @@
 use crate::error::{CommandError, CommandResult};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
-use versapos_store::{Sale, Till};
+use versapos_till::{Sale, Till};
 
 /// The till's state, managed by Tauri.
 ///

@@ -4,7 +4,7 @@ use crate::args::{BackupArgs, RestoreArgs};
 use crate::{on_a_terminal, print, prompt_line, usage, Result};
 use std::path::Path;
 use versapos_core::Permission;
-use versapos_store::Till;
+use versapos_till::Till;
 
 /// A consistent copy of the open store.
 pub fn backup(till: &Till, a: &BackupArgs, out: &print::Out) -> Result<()> {
@@ -46,7 +46,7 @@ pub fn restore(till: Till, store: &Path, a: &RestoreArgs, out: &print::Out) -> R
             return Err(usage("restore not confirmed: nothing was changed"));
         }
     }
-    let done = versapos_store::restore(store, &a.file)?;
+    let done = versapos_till::restore(store, &a.file)?;
     let kept = done
         .before_restore
         .as_ref()

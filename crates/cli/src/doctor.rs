@@ -5,7 +5,7 @@ use std::time::SystemTime;
 use versapos_core::CheckStatus;
 use versapos_payments::doctor::{self, SetupReport};
 use versapos_secrets::Keychain;
-use versapos_store::Till;
+use versapos_till::Till;
 
 use crate::print::{emit, Out};
 use crate::{CliError, Result};

@@ -1,5 +1,5 @@
 //! `versapos`: the till's headless front door. Every subcommand is a thin adapter over
-//! [`versapos_store::Till`]; what it prints lives in `print.rs`.
+//! [`versapos_till::Till`]; what it prints lives in `print.rs`.
 
 mod args;
 mod backup;
@@ -19,7 +19,7 @@ use std::process::ExitCode;
 use versapos_core::{CustomerId, Money, Pin, RefundRequest, Role, Sku, TenderRequest};
 use versapos_payments::flow::{self, CardOutcome, FlowError, Terminal, Timing};
 use versapos_payments::{setup, GatewayError, TestCard};
-use versapos_store::{
+use versapos_till::{
     parse_card_uid, CardLookup, NewCustomer, NewProduct, ReportBy, ShopSetup, Till, TillError,
 };
 
@@ -272,7 +272,7 @@ fn run(cli: Cli) -> Result<()> {
                 offset,
             } => {
                 let status = status
-                    .map(|s| versapos_store::parse_order_status(&s, "--status"))
+                    .map(|s| versapos_till::parse_order_status(&s, "--status"))
                     .transpose()
                     .map_err(|e| match e {
                         TillError::Invalid { field, message } => {
@@ -673,7 +673,7 @@ fn role(text: &str) -> Result<Role> {
 }
 
 fn staff(till: &mut Till, cmd: StaffCmd, out: &print::Out) -> Result<()> {
-    use versapos_store::staff::Change;
+    use versapos_till::StaffChange as Change;
     match cmd {
         StaffCmd::Add { name, role: r } => {
             let r = role(&r)?;

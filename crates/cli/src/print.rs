@@ -4,15 +4,15 @@ use serde::Serialize;
 use std::path::Path;
 use versapos_core::tax::format_percent;
 use versapos_core::{CardUid, GatewayMode};
-use versapos_store::catalog::rate_label;
-use versapos_store::customers::PointsEntry;
-use versapos_store::journal::JournalReport;
-use versapos_store::reports::{Report, ReportRows};
-use versapos_store::StaffMember;
-use versapos_store::{
+use versapos_till::rate_label;
+use versapos_till::JournalReport;
+use versapos_till::PointsEntry;
+use versapos_till::StaffMember;
+use versapos_till::{
     BlockedCard, CardLookup, Customer, ImportSummary, OrderSummary, OrderView, ParkedCart, Product,
     RefundView, Shop,
 };
+use versapos_till::{Report, ReportRows};
 
 /// Writes one line to stdout; a closed pipe (`versapos … | head`) ends the program quietly.
 macro_rules! outln {
@@ -37,7 +37,7 @@ pub struct Out {
 }
 
 /// Formats minor units of a currency given by code: "12.99".
-use versapos_store::reports::amt;
+use versapos_till::amt;
 
 fn json<T: Serialize>(v: &T) {
     match serde_json::to_string_pretty(v) {
@@ -104,7 +104,7 @@ impl Out {
         outln!("DEMO shop ready with {} products.", summary.added);
         outln!("Demo staff (name, role, PIN); commands act as one of them, e.g.");
         outln!("VERSAPOS_STAFF=Avery VERSAPOS_PIN=1000 versapos report --from today --to today");
-        for (name, role, pin) in versapos_store::demo::DEMO_STAFF {
+        for (name, role, pin) in versapos_till::DEMO_STAFF {
             outln!("  {name:<8} {:<8} {pin}", role.as_str());
         }
     }
@@ -742,7 +742,7 @@ impl Out {
 
 /// Writes a report as CSV on stdout (the same file the desktop app saves).
 pub fn report_csv(r: &Report) -> std::io::Result<()> {
-    versapos_store::reports::write_csv(r, std::io::stdout().lock()).map(|_| ())
+    versapos_till::write_csv(r, std::io::stdout().lock()).map(|_| ())
 }
 
 fn truncate(s: &str, n: usize) -> String {

@@ -11,7 +11,7 @@ use versapos_payments::Gateway;
 use versapos_secrets::{
     parse_relay_url, KeySource, Keychain, RelayError, RelaySettings, RelayToken, RELAY_TOKEN_ENV,
 };
-use versapos_store::Till;
+use versapos_till::Till;
 
 /// At most this many pages in one `sync --once`.
 const MAX_PAGES: usize = 1000;

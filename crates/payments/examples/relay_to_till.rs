@@ -40,8 +40,8 @@ use versapos_payments::sync::{apply, pull_once, Outcome, Relay, SyncError};
 use versapos_payments::{Gateway, GatewayError, IntentStatus, TestCard};
 use versapos_relay::signature;
 use versapos_secrets::{RelayToken, StripeKey};
-use versapos_store::{NewCustomer, NewProduct, ShopSetup, Till, TillError};
 use versapos_stripe_fake::{FakeStripe, TEST_KEY};
+use versapos_till::{NewCustomer, NewProduct, ShopSetup, Till, TillError};
 
 #[derive(Parser)]
 #[command(about = "Webhook → applied in the till's store, through a running VersaTalent POS relay")]

@@ -1,6 +1,6 @@
 //! Taking a card on the till's Terminal reader, and giving it up.
 //!
-//! The sale is written first ([`versapos_store::Till::begin_card_sale`]); then, with the store
+//! The sale is written first ([`versapos_till::Till::begin_card_sale`]); then, with the store
 //! unlocked while the network is busy: create the PaymentIntent (idempotency key = the payment's
 //! id), hand it to the reader, watch the reader's action until the card is presented, declined,
 //! canceled or the wait times out, capture, and book the sale. Anything that leaves the outcome
@@ -19,7 +19,7 @@ use serde::Serialize;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 use ts_rs::TS;
-use versapos_store::{CardCharge, OrderView, PendingCard};
+use versapos_till::{CardCharge, OrderView, PendingCard};
 
 /// How long to wait, and how often to look.
 #[derive(Clone, Copy, Debug)]

@@ -9,7 +9,7 @@ use crate::refunds;
 use crate::till_access::{on, FlowError, TillAccess};
 use serde::Serialize;
 use ts_rs::TS;
-use versapos_store::PendingCard;
+use versapos_till::PendingCard;
 
 /// How settling one payment (or card refund) in doubt ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]

@@ -1,7 +1,7 @@
 //! Refunding an order whose money came (partly) by card: the card part goes back through
 //! Stripe's Refunds, exactly once, and the till records a refund only once Stripe made it.
 //!
-//! The refund is written first ([`versapos_store::Till::begin_card_refund`]: one pending row per
+//! The refund is written first ([`versapos_till::Till::begin_card_refund`]: one pending row per
 //! card payment, its id the Stripe idempotency key); then each card part is asked of Stripe with
 //! that key; when every part is made, the whole refund (cash and points parts too) is committed
 //! in one transaction. A refusal gives the pending refund up and leaves the order as it was. No
@@ -11,7 +11,7 @@
 
 use crate::gateway::{Gateway, GatewayError, RefundRequest, RefundStatus};
 use crate::till_access::{on, FlowError, TillAccess};
-use versapos_store::{PendingRefund, RefundView};
+use versapos_till::{PendingRefund, RefundView};
 
 /// Refunds (part of) an order: through Stripe for its card part, at the till for the rest.
 /// The manager's approval the refund needs is used up when it is written.

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::time::Duration;
 use versapos_secrets::RelayToken;
-use versapos_store::SyncState;
+use versapos_till::SyncState;
 
 /// What applying one event came to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -107,7 +107,7 @@ pub fn settle_payment(
 ) -> Result<Settlement, FlowError> {
     let Some(p) = on(till, |t| t.find_pending_card(payment_id))? else {
         let found = on(till, |t| t.card_payment(payment_id))?.ok_or_else(|| {
-            FlowError::Till(versapos_store::TillError::UnknownPayment(payment_id.into()))
+            FlowError::Till(versapos_till::TillError::UnknownPayment(payment_id.into()))
         })?;
         let status = found.order_status.clone();
         return Ok(settled(

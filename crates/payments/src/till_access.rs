@@ -3,7 +3,7 @@
 //! of the flow's steps, whichever of the store, the gateway or the store's lock failed.
 
 use crate::gateway::GatewayError;
-use versapos_store::{Till, TillError};
+use versapos_till::{Till, TillError};
 
 /// Where the till reaches its store.
 pub trait TillAccess: Sync {

@@ -18,8 +18,14 @@ struct Case {
     header: String,
 }
 
+/// The signer's folder in the checkout the test runs from: cargo and nextest set
+/// `CARGO_MANIFEST_DIR` when they run a test, which stays right when one target folder serves
+/// several checkouts (the path baked in at build time may name another one).
 fn signer_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/relay-signatures")
+    let crate_dir = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    crate_dir.join("../../tests/relay-signatures")
 }
 
 /// Installs the pinned `stripe` package from the committed lock file if it is not there yet.

@@ -151,7 +151,7 @@ fn copy_to(conn: &Connection, dest: &Path, overwrite: bool) -> Result<u64> {
 }
 
 /// A backup of the open store `conn` (at `store`) to `dest`, or to the backups folder.
-pub(crate) fn to_file(
+pub fn to_file(
     conn: &Connection,
     store: &Path,
     dest: Option<&Path>,

@@ -53,8 +53,8 @@ pub struct CardSession {
 
 /// This process as the owner of card sessions on one store folder: its name and the lock it holds
 /// while it lives.
-pub(crate) struct Owner {
-    pub(crate) name: String,
+pub struct Owner {
+    pub name: String,
     _lock: File,
 }
 
@@ -75,7 +75,7 @@ fn process_name() -> &'static str {
 }
 
 /// The folder of lock files beside the store.
-pub(crate) fn leases_dir(store: &Path) -> PathBuf {
+pub fn leases_dir(store: &Path) -> PathBuf {
     match store.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir.join("leases"),
         _ => PathBuf::from("leases"),
@@ -85,7 +85,7 @@ pub(crate) fn leases_dir(store: &Path) -> PathBuf {
 /// This process's owner for the store at `store`: created (its lock file made and locked, stale
 /// files of ended owners removed) the first time, then shared by every till of the process on a
 /// store in that folder.
-pub(crate) fn owner(store: &Path) -> Result<Arc<Owner>> {
+pub fn owner(store: &Path) -> Result<Arc<Owner>> {
     static OWNERS: OnceLock<Mutex<HashMap<PathBuf, Arc<Owner>>>> = OnceLock::new();
     let dir = leases_dir(store);
     std::fs::create_dir_all(&dir)?;
@@ -119,7 +119,7 @@ pub(crate) fn owner(store: &Path) -> Result<Arc<Owner>> {
 /// A name that is not an owner's (a row edited by hand) is nobody: its payment is in doubt. A
 /// lock file that cannot be read for another reason counts as alive: a payment left alone is
 /// settled later, one canceled under a customer cannot be undone.
-pub(crate) fn is_alive(dir: &Path, name: &str) -> bool {
+pub fn is_alive(dir: &Path, name: &str) -> bool {
     if name == process_name() {
         return true;
     }
@@ -169,7 +169,7 @@ fn remove_stale(dir: &Path, mine: &str) {
 }
 
 /// Starts (or takes over) the session of `payment_id` for `owner`, in the caller's transaction.
-pub(crate) fn take(
+pub fn take(
     tx: &Connection,
     owner: &Owner,
     payment_id: &str,
@@ -195,7 +195,7 @@ pub(crate) fn take(
 }
 
 /// Marks `owner`'s session of `payment_id` as held for the cashier; nothing when it is not theirs.
-pub(crate) fn hold(conn: &Connection, owner: &Owner, payment_id: &str, at: &str) -> Result<()> {
+pub fn hold(conn: &Connection, owner: &Owner, payment_id: &str, at: &str) -> Result<()> {
     set_state(conn, owner, payment_id, SessionState::Held, at)
 }
 
@@ -214,21 +214,21 @@ fn set_state(
 }
 
 /// Ends `owner`'s session of `payment_id` (the payment is left to settle from Stripe).
-pub(crate) fn release(conn: &Connection, owner: &Owner, payment_id: &str) -> Result<()> {
+pub fn release(conn: &Connection, owner: &Owner, payment_id: &str) -> Result<()> {
     conn.prepare_cached("DELETE FROM card_sessions WHERE payment_id = ?1 AND owner = ?2")?
         .execute(params![payment_id, owner.name])?;
     Ok(())
 }
 
 /// Ends the session of a settled payment, whoever owned it, in the settling transaction.
-pub(crate) fn end(tx: &Connection, payment_id: &str) -> Result<()> {
+pub fn end(tx: &Connection, payment_id: &str) -> Result<()> {
     tx.prepare_cached("DELETE FROM card_sessions WHERE payment_id = ?1")?
         .execute([payment_id])?;
     Ok(())
 }
 
 /// The session of `payment_id`, if it has one.
-pub(crate) fn get(conn: &Connection, payment_id: &str) -> Result<Option<CardSession>> {
+pub fn get(conn: &Connection, payment_id: &str) -> Result<Option<CardSession>> {
     Ok(conn
         .prepare_cached(
             "SELECT payment_id, state, owner, owner_pid, staff_id, started_at
@@ -239,7 +239,7 @@ pub(crate) fn get(conn: &Connection, payment_id: &str) -> Result<Option<CardSess
 }
 
 /// The payments `owner` holds for its cashier.
-pub(crate) fn held_by(conn: &Connection, owner: &Owner) -> Result<Vec<String>> {
+pub fn held_by(conn: &Connection, owner: &Owner) -> Result<Vec<String>> {
     let mut stmt = conn.prepare_cached(
         "SELECT payment_id FROM card_sessions WHERE owner = ?1 AND state = 'held'
          ORDER BY started_at",
@@ -249,7 +249,7 @@ pub(crate) fn held_by(conn: &Connection, owner: &Owner) -> Result<Vec<String>> {
 }
 
 /// Every session, for settling: which payments are somebody's right now.
-pub(crate) fn all(conn: &Connection) -> Result<Vec<CardSession>> {
+pub fn all(conn: &Connection) -> Result<Vec<CardSession>> {
     let mut stmt = conn.prepare_cached(
         "SELECT payment_id, state, owner, owner_pid, staff_id, started_at FROM card_sessions",
     )?;

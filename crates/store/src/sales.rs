@@ -188,7 +188,7 @@ pub struct PendingCard {
 /// Writes a card sale before any network call: the order `payment_pending` with its lines, its
 /// payments `pending`, points redeemed on it set aside, and a `card_payment_started` journal
 /// entry. Nothing else moves until [`complete_card_sale`].
-pub(crate) fn begin_card_sale(
+pub fn begin_card_sale(
     conn: &mut Connection,
     shop: &Shop,
     cart: &Cart,

@@ -9,7 +9,7 @@ use tauri::ipc::{InvokeBody, JavaScriptChannelId, Request};
 use tauri::{AppHandle, Runtime, State, Webview};
 use ts_rs::TS;
 use versapos_core::{Money, Permission, Sku};
-use versapos_store::{ImportProblem, NewProduct, Product, ProductDetails, TillError};
+use versapos_till::{ImportProblem, NewProduct, Product, ProductDetails, TillError};
 
 /// One page of the catalog and how many products there are to page through.
 #[derive(Clone, Debug, Serialize, TS)]

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use tauri::State;
 use ts_rs::TS;
 use versapos_core::CustomerId;
-use versapos_store::{parse_card_uid, BlockedCard, CardLookup, Customer, NewCustomer, PointsEntry};
+use versapos_till::{parse_card_uid, BlockedCard, CardLookup, Customer, NewCustomer, PointsEntry};
 
 /// How many customers a search shows; the cashier narrows the search rather than scrolls.
 const SEARCH_LIMIT: i64 = 50;

@@ -1,5 +1,5 @@
 //! The IPC commands: thin adapters from the UI's calls to the till's services in
-//! `versapos_store::Till`. Each takes the state, calls one service and maps the error.
+//! `versapos_till::Till`. Each takes the state, calls one service and maps the error.
 
 pub mod catalog;
 pub mod customers;

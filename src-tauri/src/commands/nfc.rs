@@ -7,7 +7,7 @@ use crate::state::Desktop;
 use tauri::{AppHandle, Manager, Runtime};
 use versapos_core::Permission;
 use versapos_nfc::{CardReaders, NfcError, NfcReader, PcscReaders};
-use versapos_store::Shop;
+use versapos_till::Shop;
 
 fn reader_error(e: NfcError) -> CommandError {
     CommandError::new(e.code(), e.to_string())

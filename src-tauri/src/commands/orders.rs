@@ -6,7 +6,7 @@ use crate::state::Desktop;
 use serde::Deserialize;
 use tauri::{Manager, State};
 use ts_rs::TS;
-use versapos_store::{OrderFilter, OrderSummary, OrderView, RefundView};
+use versapos_till::{OrderFilter, OrderSummary, OrderView, RefundView};
 
 /// The order list's filters, as typed: every part optional.
 #[derive(Clone, Debug, Default, Deserialize, TS)]
@@ -59,7 +59,7 @@ pub fn find_orders(
     let register = state.register()?;
     let till = &register.till;
     let status = blank(&filter.status)
-        .map(|s| versapos_store::parse_order_status(s, "status"))
+        .map(|s| versapos_till::parse_order_status(s, "status"))
         .transpose()?;
     let filter = OrderFilter {
         status,

@@ -17,7 +17,7 @@ use versapos_payments::doctor::SetupReport;
 use versapos_payments::flow::{self, CardOutcome, CardProgress, Terminal, Timing};
 use versapos_payments::reconcile::ReconcileReport;
 use versapos_payments::{GatewayMode, Location, Reader, ReaderState, TestCard};
-use versapos_store::{CartView, PendingCard, Sale, Till, TillError};
+use versapos_till::{CartView, PendingCard, Sale, Till, TillError};
 
 /// A card reader as the Payments screen lists it.
 #[derive(Clone, Debug, Serialize, TS)]

@@ -7,7 +7,7 @@ use serde::Deserialize;
 use tauri::State;
 use ts_rs::TS;
 use versapos_core::CustomerId;
-use versapos_store::{CartView, OrderView, ParkedCart};
+use versapos_till::{CartView, OrderView, ParkedCart};
 
 /// One tender as the cashier gives it: `cash` with the amount handed over in major units
 /// ("20.00"; null: exactly what is due), `card` with an amount (null: the rest), or `points`

@@ -7,7 +7,7 @@ use crate::state::Desktop;
 use serde::Deserialize;
 use tauri::{AppHandle, Runtime, State};
 use ts_rs::TS;
-use versapos_store::{Report, ReportBy, Till, TillError};
+use versapos_till::{Report, ReportBy, Till, TillError};
 
 /// A report as asked for: business days ("today", "yesterday" or YYYY-MM-DD, inclusive), how
 /// to break it down ("day", "hour", "product", "tender" or "staff") and, for products, how many rows.
@@ -62,7 +62,7 @@ pub fn save_report_csv<R: Runtime>(
         return Ok(None);
     };
     let rows = write_file(&path, |out| {
-        versapos_store::reports::write_csv(&report, out)
+        versapos_till::write_csv(&report, out)
             .map(|n| n as u64)
             .map_err(|e| CommandError::new("io", format!("could not write the report: {e}")))
     })?;

@@ -5,7 +5,7 @@ use crate::state::Desktop;
 use serde::{Deserialize, Serialize};
 use tauri::State;
 use ts_rs::TS;
-use versapos_store::{Shop, ShopSetup};
+use versapos_till::{Shop, ShopSetup};
 
 /// Whether the till is ready to sell, and where its store lives (shown on the first-run screen).
 #[derive(Clone, Debug, Serialize, TS)]
@@ -52,7 +52,7 @@ pub fn start_demo(state: State<'_, Desktop>) -> CommandResult<Shop> {
     let mut register = state.register()?;
     register.till.create_demo()?;
     // The demo opens signed in as its admin, so every screen can be tried at once.
-    if let Some((name, _, pin)) = versapos_store::demo::DEMO_STAFF
+    if let Some((name, _, pin)) = versapos_till::DEMO_STAFF
         .iter()
         .find(|(_, role, _)| *role == versapos_core::Role::Admin)
     {

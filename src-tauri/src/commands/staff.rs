@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use tauri::State;
 use ts_rs::TS;
 use versapos_core::{Permission, Pin, Role};
-use versapos_store::{staff::Change, Actor, StaffMember, TillError};
+use versapos_till::{Actor, StaffChange as Change, StaffMember, TillError};
 
 /// What the lock screen needs: whether the till has staff at all, who is signed in, and the
 /// names to choose from.

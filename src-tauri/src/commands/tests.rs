@@ -98,7 +98,7 @@ impl TestTill {
         match payments {
             None => open_store(&app, dir.path()).expect("the store opens in the temp dir"),
             Some(payments) => {
-                let till = versapos_store::Till::open(&dir.path().join(crate::STORE_FILE))
+                let till = versapos_till::Till::open(&dir.path().join(crate::STORE_FILE))
                     .expect("the store opens in the temp dir");
                 app.manage(crate::state::Desktop::with_payments(till, payments));
             }

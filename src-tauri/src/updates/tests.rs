@@ -232,8 +232,7 @@ impl Shop {
 
     /// An open till on a demo store, signed in as the cashier.
     fn till(&self) -> Desktop {
-        let mut till =
-            versapos_store::Till::open(&self.dir.path().join("store.db")).expect("store");
+        let mut till = versapos_till::Till::open(&self.dir.path().join("store.db")).expect("store");
         till.create_demo().expect("demo shop");
         till.sign_in("Casey", "3000").expect("cashier signs in");
         Desktop::new(till)

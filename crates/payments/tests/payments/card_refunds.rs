@@ -8,8 +8,8 @@ use versapos_payments::flow::FlowError;
 use versapos_payments::reconcile::reconcile_refunds;
 use versapos_payments::refunds::refund_order;
 use versapos_payments::{Gateway, GatewayError};
-use versapos_store::{OrderView, TillError};
 use versapos_stripe_fake::FakeStripe;
+use versapos_till::{OrderView, TillError};
 
 use crate::support::{gateway_once, shop};
 

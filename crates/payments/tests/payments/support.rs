@@ -11,8 +11,8 @@ use versapos_payments::flow::{self, CardOutcome, Terminal, Timing};
 use versapos_payments::stripe::StripeGateway;
 use versapos_payments::{Gateway, TestCard};
 use versapos_secrets::StripeKey;
-use versapos_store::{NewProduct, OrderView, ShopSetup, Till};
 use versapos_stripe_fake::{FakeStripe, TEST_KEY};
+use versapos_till::{NewProduct, OrderView, ShopSetup, Till};
 
 pub struct Shop {
     _dir: TempDir,

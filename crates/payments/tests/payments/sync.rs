@@ -15,8 +15,8 @@ use versapos_payments::refunds::refund_order;
 use versapos_payments::sync::{apply, pull_once, pull_until_empty, Outcome, Relay, SyncError};
 use versapos_payments::{Gateway, IntentStatus, TestCard};
 use versapos_secrets::RelayToken;
-use versapos_store::{NewCustomer, PendingCard};
 use versapos_stripe_fake::FakeStripe;
+use versapos_till::{NewCustomer, PendingCard};
 
 use crate::support::{gateway_once, shop, Shop};
 

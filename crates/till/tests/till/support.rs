@@ -9,7 +9,7 @@ use versapos_core::{
     Cart, Clock, Currency, CustomerId, FixedClock, Money, Sku, TaxMode, TaxRate, TenderRequest,
     TillId,
 };
-use versapos_store::{
+use versapos_till::{
     Customer, NewCustomer, NewProduct, OrderView, PointsEntry, Product, ShopSetup, Till,
 };
 

@@ -3,10 +3,10 @@
 
 use crate::support::{exact_cash, gbp_shop, shop, shop_with_rates};
 use versapos_core::{Money, TaxMode, TenderError, TenderRequest};
-use versapos_store::TillError;
+use versapos_till::TillError;
 
 /// (name, basis points, net, tax, gross) of each row of an order's tax breakdown.
-fn breakdown(o: &versapos_store::OrderView) -> Vec<(String, u32, i64, i64, i64)> {
+fn breakdown(o: &versapos_till::OrderView) -> Vec<(String, u32, i64, i64, i64)> {
     o.tax_breakdown
         .iter()
         .map(|b| (b.name.clone(), b.basis_points, b.net, b.tax, b.gross))

@@ -1,7 +1,7 @@
 //! The shop's choices about updates of the till: when to install, and where to look.
 
 use crate::support::gbp_shop;
-use versapos_store::{TillError, UpdateInstall};
+use versapos_till::{TillError, UpdateInstall};
 
 fn refused_field(e: TillError) -> String {
     match e {

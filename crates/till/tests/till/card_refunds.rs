@@ -4,7 +4,7 @@
 
 use crate::support::{gbp_shop, sku, TestTill};
 use versapos_core::{Permission, Pin, RefundRequest, Role, TenderRequest};
-use versapos_store::{CardCharge, Customer, OrderView, PendingRefund, RefundView, TillError};
+use versapos_till::{CardCharge, Customer, OrderView, PendingRefund, RefundView, TillError};
 
 fn charge(intent: &str) -> CardCharge {
     CardCharge {

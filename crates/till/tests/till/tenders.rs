@@ -2,9 +2,9 @@
 
 use crate::support::{exact_cash, gbp_shop};
 use versapos_core::{LoyaltyRules, RefundRequest, TenderError, TenderRequest};
-use versapos_store::reports::ReportRows;
-use versapos_store::ReportBy;
-use versapos_store::TillError;
+use versapos_till::ReportBy;
+use versapos_till::ReportRows;
+use versapos_till::TillError;
 
 #[test]
 fn cash_rounding_applies_only_to_the_cash_part_and_stays_out_of_the_total() {

@@ -4,7 +4,7 @@
 use crate::support::gbp_shop;
 use chrono::NaiveDate;
 use versapos_core::{OrderStatus, RefundRequest};
-use versapos_store::{OrderFilter, ProductDetails, TillError};
+use versapos_till::{OrderFilter, ProductDetails, TillError};
 
 fn receipts(t: &crate::support::TestTill, filter: &OrderFilter) -> Vec<String> {
     t.till

@@ -4,8 +4,8 @@
 
 use crate::support::{exact_cash, gbp_shop, TestTill};
 use versapos_core::{Permission, Pin, RefundRequest, Role, TaxRate};
-use versapos_store::staff::Change;
-use versapos_store::{NewProduct, TillError};
+use versapos_till::StaffChange as Change;
+use versapos_till::{NewProduct, TillError};
 
 fn pin(p: &str) -> Pin {
     Pin::parse(p).expect("a valid PIN")
@@ -97,7 +97,7 @@ fn every_role_can_do_exactly_what_the_permission_table_says() {
         );
         expect(
             Permission::AddCustomer,
-            denied(till.add_customer(&versapos_store::NewCustomer {
+            denied(till.add_customer(&versapos_till::NewCustomer {
                 name: format!("New for {who}"),
                 email: None,
                 phone: None,
@@ -120,7 +120,7 @@ fn every_role_can_do_exactly_what_the_permission_table_says() {
         let today = till.today();
         expect(
             Permission::ReadReports,
-            denied(till.report(today, today, versapos_store::ReportBy::Hour, None)),
+            denied(till.report(today, today, versapos_till::ReportBy::Hour, None)),
         );
         expect(
             Permission::EditCatalog,
@@ -242,7 +242,7 @@ fn five_wrong_pins_lock_the_account_for_longer_each_time_until_an_admin_unlocks_
             other => panic!("expected a wrong PIN, got {other:?}"),
         }
     }
-    let locked = |r: Result<versapos_store::Actor, TillError>| -> String {
+    let locked = |r: Result<versapos_till::Actor, TillError>| -> String {
         match r {
             Err(TillError::StaffLocked { until, .. }) => until,
             other => panic!("expected a lock, got {other:?}"),
@@ -387,7 +387,7 @@ fn a_cashier_finds_the_receipt_in_hand_but_cannot_browse_orders() {
     let mut t = staffed();
     t.till.sign_in("Sam", "1111").expect("cashier");
     let order = t.cash_sale(&[("MILK", 1)]);
-    let by = |text: &str| versapos_store::OrderFilter {
+    let by = |text: &str| versapos_till::OrderFilter {
         text: Some(text.to_string()),
         ..Default::default()
     };
@@ -403,7 +403,7 @@ fn a_cashier_finds_the_receipt_in_hand_but_cannot_browse_orders() {
     assert_eq!(
         denied(
             t.till
-                .find_orders(&versapos_store::OrderFilter::default(), 10, 0)
+                .find_orders(&versapos_till::OrderFilter::default(), 10, 0)
         ),
         Some(Permission::ReadReports)
     );
@@ -432,9 +432,9 @@ fn the_report_by_staff_adds_up_to_the_days_totals() {
     let today = t.till.today();
     let r = t
         .till
-        .report(today, today, versapos_store::ReportBy::Staff, None)
+        .report(today, today, versapos_till::ReportBy::Staff, None)
         .expect("report");
-    let versapos_store::reports::ReportRows::Staff(rows) = &r.rows else {
+    let versapos_till::ReportRows::Staff(rows) = &r.rows else {
         panic!("staff rows: {:?}", r.rows)
     };
     let row = |name: &str| rows.iter().find(|x| x.staff == name).expect(name).clone();

@@ -3,7 +3,7 @@
 
 use crate::support::{exact_cash, gbp_shop};
 use versapos_core::TenderRequest;
-use versapos_store::{CardCharge, TillError};
+use versapos_till::{CardCharge, TillError};
 
 fn card() -> TenderRequest {
     TenderRequest::Card { amount: None }

@@ -2,8 +2,8 @@
 
 use crate::support::{at, exact_cash, gbp_shop};
 use versapos_core::{RefundRequest, TenderRequest};
-use versapos_store::reports::{ReportRows, Totals};
-use versapos_store::{ReportBy, TillError};
+use versapos_till::{ReportBy, TillError};
+use versapos_till::{ReportRows, Totals};
 
 fn day_totals(t: &crate::support::TestTill) -> Totals {
     let day = at(crate::support::DAY1_MORNING).date_naive();

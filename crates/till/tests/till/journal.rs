@@ -4,7 +4,7 @@
 use crate::support::{gbp_shop, sku, TestTill};
 use sha2::{Digest, Sha256};
 use versapos_core::RefundRequest;
-use versapos_store::JournalReport;
+use versapos_till::JournalReport;
 
 /// A store after a few sales and refunds, its journal verified clean.
 fn traded() -> TestTill {

@@ -4,8 +4,8 @@ use crate::support::{exact_cash, gbp_shop, sku, TestTill};
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 use versapos_core::{RefundRequest, TenderRequest};
-use versapos_store::reports::{PeriodRow, ProductRow, ReportRows, TenderRow};
-use versapos_store::{OrderView, RefundView, ReportBy, TillError};
+use versapos_till::{OrderView, RefundView, ReportBy, TillError};
+use versapos_till::{PeriodRow, ProductRow, ReportRows, TenderRow};
 
 struct Trading {
     t: TestTill,

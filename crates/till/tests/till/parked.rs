@@ -1,7 +1,7 @@
 //! Parking a cart, surviving a restart, and completing or discarding it later.
 
 use crate::support::{exact_cash, gbp_shop};
-use versapos_store::{Sale, TillError};
+use versapos_till::{Sale, TillError};
 
 #[test]
 fn parked_cart_survives_a_restart_and_checkout_completes_and_removes_it() {

@@ -2,7 +2,7 @@
 
 use crate::support::{exact_cash, gbp_shop};
 use versapos_core::{RefundRequest, TenderRequest};
-use versapos_store::TillError;
+use versapos_till::TillError;
 
 #[test]
 fn points_ledger_rejects_update_and_delete() {

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use tempfile::TempDir;
 use versapos_core::CustomerId;
 use versapos_store::db::{MIGRATIONS, SCHEMA_VERSION};
-use versapos_store::{Till, TillError};
+use versapos_till::{Till, TillError};
 
 const PREVIOUS: i64 = MIGRATIONS[MIGRATIONS.len() - 2].0;
 /// The table the newest migration adds: absent at the previous schema.

@@ -1,12 +1,12 @@
 //! The sale on the register as a screen shows it, and what the cashier types for tenders.
 
-use crate::customers::Customer;
-use crate::error::{Result, TillError};
-use crate::sales::TaxLineView;
-use crate::shop::Shop;
 use serde::Serialize;
 use ts_rs::TS;
 use versapos_core::{Cart, CartError, Money, TaxMode, TenderRequest};
+use versapos_store::customers::Customer;
+use versapos_store::sales::TaxLineView;
+use versapos_store::shop::Shop;
+use versapos_store::{Result, TillError};
 
 /// The sale being rung up, kept in memory by a front door between one scan and the next (the
 /// desktop shell): the cart, created on first use in the shop's currency, and the parked cart it

@@ -26,7 +26,8 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 use versapos_core::{Barcode, Currency, FixedClock, Money, Sku, TaxMode, TenderRequest, TillId};
 use versapos_store::import::ImportRow;
-use versapos_store::{catalog, db, Moment, NewCustomer, ShopSetup, Till};
+use versapos_store::{catalog, db, Moment};
+use versapos_till::{NewCustomer, ShopSetup, Till};
 
 /// The first day of generated sales; the year runs 365 days from here.
 pub const FIRST_DAY: (i32, u32, u32) = (2025, 1, 1);

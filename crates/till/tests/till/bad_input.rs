@@ -3,7 +3,7 @@
 
 use crate::support::{exact_cash, gbp_shop, sku};
 use versapos_core::{CartError, MoneyError, TenderError, TenderRequest};
-use versapos_store::{NewCustomer, NewProduct, TillError};
+use versapos_till::{NewCustomer, NewProduct, TillError};
 
 #[test]
 fn unknown_sku_and_bad_quantities_are_refused_without_touching_the_cart() {
@@ -238,10 +238,10 @@ fn a_tax_rate_and_an_order_status_are_read_once_for_both_doors_naming_the_field(
     assert!(shop.tax_rates.iter().any(|r| r.name == "luxury"));
 
     assert_eq!(
-        versapos_store::parse_order_status("payment_pending", "status").expect("known"),
+        versapos_till::parse_order_status("payment_pending", "status").expect("known"),
         versapos_core::OrderStatus::PaymentPending
     );
-    let e = versapos_store::parse_order_status("bogus", "status").expect_err("unknown");
+    let e = versapos_till::parse_order_status("bogus", "status").expect_err("unknown");
     let message = e.to_string();
     assert!(
         message.starts_with("status: 'bogus': expected one of open, payment_pending"),

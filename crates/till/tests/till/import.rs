@@ -2,7 +2,7 @@
 //! and re-imports update what is there.
 
 use crate::support::gbp_shop;
-use versapos_store::TillError;
+use versapos_till::TillError;
 
 fn no_progress() -> impl FnMut(u64, u64) {
     |_, _| {}

@@ -9,7 +9,7 @@
 use crate::support::{gbp_shop, TestTill};
 use std::fs::{File, OpenOptions};
 use versapos_core::{Pin, Role, TenderRequest};
-use versapos_store::{CardCharge, PendingCard, TillError};
+use versapos_till::{CardCharge, PendingCard, TillError};
 
 fn card_sale(t: &mut TestTill) -> PendingCard {
     let cart = t.cart(&[("COFFEE", 1)]);
@@ -262,7 +262,7 @@ fn one_process_with_the_store_open_by_two_paths_is_one_owner() {
         .expect("the store's folder")
         .join(".")
         .join(t.path().file_name().expect("the store's file"));
-    let mut again = versapos_store::Till::open(&other).expect("the same store by another path");
+    let mut again = versapos_till::Till::open(&other).expect("the same store by another path");
     let cart = t.cart(&[("MILK", 1)]);
     let q = again
         .begin_card_sale(&cart, &[TenderRequest::Card { amount: None }])

@@ -3,7 +3,7 @@
 
 use crate::support::{gbp_shop, TestTill};
 use versapos_core::{CardUid, CustomerId, Permission};
-use versapos_store::{CardLookup, Customer, NewCustomer, TillError};
+use versapos_till::{CardLookup, Customer, NewCustomer, TillError};
 
 fn uid(s: &str) -> CardUid {
     CardUid::parse(s).expect("a valid card UID")
@@ -363,7 +363,7 @@ fn one_card_linked_from_two_tills_at_once_goes_to_one_customer_and_the_other_hea
             .map(|id| {
                 let (path, start, card) = (path.clone(), start.clone(), card.clone());
                 std::thread::spawn(move || {
-                    let mut till = versapos_store::Till::open(&path).expect("open the store");
+                    let mut till = versapos_till::Till::open(&path).expect("open the store");
                     start.wait();
                     till.link_card(id, &card)
                 })

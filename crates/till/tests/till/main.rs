@@ -1,5 +1,5 @@
-//! Integration tests of the till's store: real SQLite files in temp dirs, a pinned clock, and the
-//! `Till` facade the CLI and the desktop shell use.
+//! Integration tests of the till (the application layer) on its store: real SQLite files in temp
+//! dirs, a pinned clock, and the `Till` the CLI and the desktop shell use.
 
 mod bad_input;
 mod card_refunds;

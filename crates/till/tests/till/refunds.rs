@@ -3,7 +3,7 @@
 
 use crate::support::{exact_cash, gbp_shop, sku, TestTill};
 use versapos_core::{RefundError, RefundRequest, TenderRequest};
-use versapos_store::{Customer, OrderView, TillError};
+use versapos_till::{Customer, OrderView, TillError};
 
 /// A customer's 25.19 sale: COFFEE 12.00, 2 × MILK 2.10, BOOK 8.99, earning 25 points.
 fn sold_to_customer() -> (TestTill, Customer, OrderView) {

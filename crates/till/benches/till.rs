@@ -26,7 +26,7 @@ use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 use versapos_core::{Cart, CustomerId, TaxMode, TenderRequest, ROUNDING_RULE};
-use versapos_store::{ReportBy, Till};
+use versapos_till::{ReportBy, Till};
 
 fn main() {
     let quick = std::env::var("VERSAPOS_BENCH_QUICK").is_ok_and(|v| v == "1");
@@ -784,7 +784,7 @@ fn bare_top(conn: &Connection, from: &str, to: &str, limit: i64) -> Vec<TopProdu
 
 fn till_periods(till: &Till, from: NaiveDate, to: NaiveDate, by: ReportBy) -> Vec<Period> {
     match till.report(from, to, by, None).expect("report").rows {
-        versapos_store::reports::ReportRows::Period(rows) => rows
+        versapos_till::ReportRows::Period(rows) => rows
             .into_iter()
             .map(|r| Period {
                 period: r.period,
@@ -805,7 +805,7 @@ fn till_top(till: &Till, from: NaiveDate, to: NaiveDate) -> Vec<TopProduct> {
         .expect("report")
         .rows
     {
-        versapos_store::reports::ReportRows::Product(rows) => rows
+        versapos_till::ReportRows::Product(rows) => rows
             .into_iter()
             .map(|r| TopProduct {
                 sku: r.sku,
@@ -1336,7 +1336,7 @@ fn order_list(till: &Till, bare: &Connection, rng: &mut StdRng, out: &mut Report
         rows.collect::<Result<_, _>>().expect("names")
     };
     let numbers: Vec<i64> = (0..200).map(|_| rng.random_range(1..=max)).collect();
-    let filter = |text: Option<String>| versapos_store::OrderFilter {
+    let filter = |text: Option<String>| versapos_till::OrderFilter {
         text,
         ..Default::default()
     };

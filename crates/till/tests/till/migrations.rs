@@ -3,7 +3,7 @@
 
 use crate::support::{empty_store, gbp_shop, TestTill};
 use versapos_store::db::SCHEMA_VERSION;
-use versapos_store::{Till, TillError};
+use versapos_till::{Till, TillError};
 
 const TABLES: &[&str] = &[
     "settings",
