@@ -12,9 +12,10 @@ use versapos_core::{
 };
 use versapos_nfc::{NfcEvent, NfcReader};
 use versapos_payments::doctor::SetupReport;
-use versapos_payments::flow::{CardOutcome, CardProgress, CardStage};
+use versapos_payments::flow::{CardProgress, CardStage};
 use versapos_payments::reconcile::{ReconcileLine, ReconcileReport, SettledAs};
 use versapos_payments::{GatewayMode, ReaderState, TestCard};
+use versapos_till::cards::CardOutcome;
 use versapos_till::{
     Actor, BlockedCard, CardLookup, CartLineView, CartView, Customer, ImportProblem, ImportSummary,
     LineView, OrderSummary, OrderView, ParkedCart, ParkedItem, PaymentView, PeriodRow, PointsEntry,

@@ -110,9 +110,9 @@ impl Payments {
 
 impl From<FlowError> for CommandError {
     fn from(e: FlowError) -> Self {
-        match e {
-            FlowError::Till(t) => t.into(),
-            other => {
+        match versapos_till::cards::till_error(e) {
+            Ok(t) => t.into(),
+            Err(other) => {
                 tracing::warn!(code = other.code(), error = %other, "card payment problem");
                 CommandError::new(other.code(), other.to_string())
             }

@@ -66,7 +66,7 @@ impl Desktop {
 }
 
 /// The card flow reaches the store through the register's lock, one short step at a time.
-impl versapos_payments::flow::TillAccess for Desktop {
+impl versapos_till::cards::TillAccess for Desktop {
     fn with_till(
         &self,
         f: &mut dyn FnMut(&mut Till),

@@ -17,8 +17,9 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use versapos_core::{CustomerId, Money, Pin, RefundRequest, Role, Sku, TenderRequest};
-use versapos_payments::flow::{self, CardOutcome, FlowError, Terminal, Timing};
+use versapos_payments::flow::{self, FlowError, Terminal, Timing};
 use versapos_payments::{setup, GatewayError, TestCard};
+use versapos_till::cards::{self, CardOutcome};
 use versapos_till::{
     parse_card_uid, CardLookup, NewCustomer, NewProduct, ReportBy, ShopSetup, Till, TillError,
 };
@@ -37,7 +38,7 @@ enum CliError {
     #[error("{0}")]
     Failed(String),
     #[error(transparent)]
-    Payment(#[from] FlowError),
+    Payment(FlowError),
     /// A card sale that was not paid (declined, canceled, or in doubt); exit 1.
     #[error("{message}")]
     CardNotPaid { code: &'static str, message: String },
@@ -47,6 +48,16 @@ enum CliError {
     /// The NFC readers (no service, no reader, no tap in time); exit 1.
     #[error(transparent)]
     Nfc(#[from] versapos_nfc::NfcError),
+}
+
+/// The till's own refusal inside a card flow's error is the till's error (its code, its exit).
+impl From<FlowError> for CliError {
+    fn from(e: FlowError) -> Self {
+        match cards::till_error(e) {
+            Ok(t) => CliError::Till(t),
+            Err(other) => CliError::Payment(other),
+        }
+    }
 }
 
 impl From<GatewayError> for CliError {
@@ -72,7 +83,6 @@ impl CliError {
     fn exit_code(&self) -> u8 {
         match self {
             CliError::Till(e) if e.is_bad_input() => 2,
-            CliError::Payment(FlowError::Till(e)) if e.is_bad_input() => 2,
             CliError::Payment(FlowError::Gateway(GatewayError::Rejected { .. }))
             | CliError::Payment(FlowError::Gateway(GatewayError::NotFound(_))) => 2,
             CliError::Usage(_) => 2,
@@ -317,7 +327,7 @@ fn run(cli: Cli) -> Result<()> {
                 Box::new(versapos_payments::demo::DemoGateway::new())
             };
             let till = std::sync::Mutex::new(till);
-            let refund = versapos_payments::refunds::refund_order(
+            let refund = versapos_till::cards::refund_order(
                 &*gateway, &till, &a.order, &request, a.restock,
             )?;
             out.refund(&refund);
@@ -377,7 +387,7 @@ fn run(cli: Cli) -> Result<()> {
             till.may(versapos_core::Permission::Sell)?;
             let connected = setup::connect(&versapos_secrets::Keychain::default())?;
             let till = std::sync::Mutex::new(till);
-            let report = versapos_payments::reconcile::reconcile(&*connected.gateway, &till)?;
+            let report = versapos_till::cards::reconcile(&*connected.gateway, &till)?;
             out.reconcile(&report);
             if report.remaining > 0 {
                 return Err(CliError::Failed(format!(
@@ -773,7 +783,7 @@ fn card_sale(
     };
     let cancel = std::sync::atomic::AtomicBool::new(false);
     let json = out.json;
-    let outcome = terminal.pay(&till, &pending, None, &cancel, &|p| {
+    let outcome = cards::pay(&terminal, &till, &pending, None, &cancel, &|p| {
         if !json {
             eprintln!("{}", p.message);
         }
@@ -792,7 +802,7 @@ fn card_sale(
             payment_id,
             message,
         } => {
-            flow::abandon(gateway, &till, &payment_id)?;
+            cards::abandon(gateway, &till, &payment_id)?;
             Err(CliError::CardNotPaid {
                 code: "card_not_paid",
                 message: format!("{message} The sale {} was not paid.", pending.receipt),

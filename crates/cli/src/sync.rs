@@ -1,16 +1,18 @@
 //! `versapos sync` and `versapos relay`: the till's pull from the webhook relay, and the relay's
-//! address and token in the OS keychain. Thin adapters over [`versapos_payments::sync`].
+//! address and token in the OS keychain. Thin adapters over the till's card payments
+//! ([`versapos_till::cards`]).
 
 use crate::args::{RelayCmd, SyncArgs};
 use crate::{print, prompt_secret, usage, CliError, Result};
 use versapos_core::Permission;
-use versapos_payments::flow::TillAccess;
 use versapos_payments::setup;
-use versapos_payments::sync::{self, Applied, Backoff, Outcome, PullReport, Relay};
+use versapos_payments::sync::{Applied, Backoff, Outcome, PullReport, Relay};
 use versapos_payments::Gateway;
 use versapos_secrets::{
     parse_relay_url, KeySource, Keychain, RelayError, RelaySettings, RelayToken, RELAY_TOKEN_ENV,
 };
+use versapos_till::cards;
+use versapos_till::cards::TillAccess;
 use versapos_till::Till;
 
 /// At most this many pages in one `sync --once`.
@@ -75,7 +77,7 @@ pub fn run(till: Till, a: &SyncArgs, out: &print::Out) -> Result<()> {
             out,
         );
     }
-    let report = sync::pull_until_empty(
+    let report = cards::pull_until_empty(
         &Relay {
             url: &relay.url,
             token: &relay.token,
@@ -104,7 +106,7 @@ const FOLLOW_WAIT_SECS: u64 = 25;
 fn follow(relay: &Relay<'_>, gateway: &dyn Gateway, till: &dyn TillAccess, out: &print::Out) -> ! {
     let mut backoff = Backoff::default();
     loop {
-        let pulled = sync::pull_once(relay, gateway, till, FOLLOW_WAIT_SECS);
+        let pulled = cards::pull_once(relay, gateway, till, FOLLOW_WAIT_SECS);
         match &pulled {
             Ok(report) => {
                 for e in &report.events {

@@ -4,6 +4,7 @@
 //! Pure logic with no I/O: no database, network, hardware or clock reads. The store, the CLI and
 //! the desktop shell all build on it.
 
+pub mod card;
 pub mod cart;
 pub mod check;
 pub mod clock;
@@ -17,6 +18,7 @@ pub mod staff;
 pub mod tax;
 pub mod tender;
 
+pub use card::{CardCharge, CardPaymentRef, CardRefundPart, PendingCard, PendingRefund, SyncState};
 pub use cart::{Cart, CartError, CartLine, Discount, PricedCart, PricedLine, TaxBreakdown};
 pub use check::{CheckStatus, SetupCheck};
 pub use clock::{Clock, FixedClock};

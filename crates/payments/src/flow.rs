@@ -1,6 +1,6 @@
 //! Taking a card on the till's Terminal reader, and giving it up.
 //!
-//! The sale is written first ([`versapos_till::Till::begin_card_sale`]); then, with the store
+//! The sale is written first (by the till, before it calls [`Terminal::pay`]); then, with the store
 //! unlocked while the network is busy: create the PaymentIntent (idempotency key = the payment's
 //! id), hand it to the reader, watch the reader's action until the card is presented, declined,
 //! canceled or the wait times out, capture, and book the sale. Anything that leaves the outcome
@@ -9,17 +9,17 @@
 //! booked as paid only when Stripe says its PaymentIntent succeeded; the same idempotency key is
 //! reused on every retry, so the card is never charged twice.
 
+use crate::book::on;
+pub use crate::book::{BookError, CardBook, FlowError, TillAccess};
 use crate::gateway::{
     ActionStatus, Gateway, GatewayError, Intent, IntentRequest, IntentStatus, Reader, TestCard,
 };
-use crate::till_access::on;
-pub use crate::till_access::{FlowError, TillAccess};
 use crate::Channel;
 use serde::Serialize;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 use ts_rs::TS;
-use versapos_till::{CardCharge, OrderView, PendingCard};
+use versapos_core::{CardCharge, PendingCard};
 
 /// How long to wait, and how often to look.
 #[derive(Clone, Copy, Debug)]
@@ -58,12 +58,16 @@ pub struct CardProgress {
     pub payment_id: Option<String>,
 }
 
-/// How a card payment ended.
-#[derive(Clone, Debug, Serialize, TS)]
-#[serde(tag = "outcome", rename_all = "snake_case")]
-pub enum CardOutcome {
+/// How a card payment ended. The till turns it into what its screen shows (the receipt of a
+/// paid sale with it).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CardEnd {
     /// Stripe took the card; the sale is booked.
-    Paid { order: Box<OrderView> },
+    Paid {
+        payment_id: String,
+        /// The card's last four digits, as Stripe gave them.
+        card_last4: Option<String>,
+    },
     /// The card (or the reader) said no. The cashier may retry on the same PaymentIntent or
     /// give the card up and take another tender.
     Declined {
@@ -134,7 +138,7 @@ impl Terminal<'_> {
         parked: Option<i64>,
         cancel: &AtomicBool,
         report: &dyn Fn(CardProgress),
-    ) -> Result<CardOutcome, FlowError> {
+    ) -> Result<CardEnd, FlowError> {
         let pid = pending.payment_id.clone();
         report(self.progress(
             CardStage::Starting,
@@ -149,7 +153,7 @@ impl Terminal<'_> {
             Ok(i) => i,
             Err(e) if e.is_retryable() => return Ok(in_doubt(&pid, &e)),
             Err(e) => {
-                return Ok(CardOutcome::Declined {
+                return Ok(CardEnd::Declined {
                     payment_id: pid,
                     message: e.to_string(),
                     code: Some(e.code().into()),
@@ -165,7 +169,7 @@ impl Terminal<'_> {
                 return self.capture(till, pending, &intent, parked, report)
             }
             IntentStatus::Canceled => {
-                return Ok(CardOutcome::Declined {
+                return Ok(CardEnd::Declined {
                     payment_id: pid,
                     message: "This card payment was canceled at Stripe; give the card up and \
                               start it again."
@@ -183,7 +187,7 @@ impl Terminal<'_> {
             return Ok(if e.is_retryable() {
                 in_doubt(&pid, &e)
             } else {
-                CardOutcome::Declined {
+                CardEnd::Declined {
                     payment_id: pid,
                     message: reader_refusal(&e, &self.label()),
                     code: Some(e.code().into()),
@@ -209,7 +213,7 @@ impl Terminal<'_> {
         parked: Option<i64>,
         cancel: &AtomicBool,
         report: &dyn Fn(CardProgress),
-    ) -> Result<CardOutcome, FlowError> {
+    ) -> Result<CardEnd, FlowError> {
         let started = Instant::now();
         loop {
             if cancel.swap(false, Ordering::SeqCst) {
@@ -259,7 +263,7 @@ impl Terminal<'_> {
         parked: Option<i64>,
         report: &dyn Fn(CardProgress),
         ended: Ended,
-    ) -> Result<CardOutcome, FlowError> {
+    ) -> Result<CardEnd, FlowError> {
         let pid = pending.payment_id.clone();
         let now = match self.gateway.intent(&intent.id) {
             Ok(i) => i,
@@ -270,7 +274,7 @@ impl Terminal<'_> {
             IntentStatus::RequiresCapture | IntentStatus::Succeeded => {
                 self.capture(till, pending, &now, parked, report)
             }
-            IntentStatus::Processing => Ok(CardOutcome::InDoubt {
+            IntentStatus::Processing => Ok(CardEnd::InDoubt {
                 payment_id: pid,
                 message: "Stripe is still processing the card; the sale waits as a payment in \
                           doubt and settles itself."
@@ -279,13 +283,13 @@ impl Terminal<'_> {
             _ => {
                 let (message, code) = match ended {
                     Ended::Cashier => {
-                        return Ok(CardOutcome::Canceled {
+                        return Ok(CardEnd::Canceled {
                             payment_id: pid,
                             message: "Card payment canceled.".into(),
                         })
                     }
                     Ended::Timeout => {
-                        return Ok(CardOutcome::Canceled {
+                        return Ok(CardEnd::Canceled {
                             payment_id: pid,
                             message: format!(
                                 "No card was presented within {} seconds; the reader was \
@@ -307,7 +311,7 @@ impl Terminal<'_> {
                     },
                 };
                 on(till, |t| t.record_decline(&pid, Some(&message)))?;
-                Ok(CardOutcome::Declined {
+                Ok(CardEnd::Declined {
                     payment_id: pid,
                     message,
                     code,
@@ -323,7 +327,7 @@ impl Terminal<'_> {
         intent: &Intent,
         parked: Option<i64>,
         report: &dyn Fn(CardProgress),
-    ) -> Result<CardOutcome, FlowError> {
+    ) -> Result<CardEnd, FlowError> {
         let pid = pending.payment_id.clone();
         report(self.progress(
             CardStage::Capturing,
@@ -351,7 +355,7 @@ pub fn settle_authorised(
     pending: &PendingCard,
     intent: &Intent,
     parked: Option<i64>,
-) -> Result<CardOutcome, FlowError> {
+) -> Result<CardEnd, FlowError> {
     let pid = pending.payment_id.clone();
     let captured = if intent.status == IntentStatus::Succeeded {
         intent.clone()
@@ -368,7 +372,7 @@ pub fn settle_authorised(
         }
     };
     if captured.status != IntentStatus::Succeeded {
-        return Ok(CardOutcome::InDoubt {
+        return Ok(CardEnd::InDoubt {
             payment_id: pid,
             message: format!(
                 "Stripe has not confirmed the capture yet (the payment is {}); it settles \
@@ -389,19 +393,17 @@ pub fn settle_authorised(
         brand: captured.card_brand.clone(),
         last4: captured.card_last4.clone(),
     };
-    let order = on(till, |t| t.complete_card_sale(&pid, &charge, parked))?;
-    Ok(CardOutcome::Paid {
-        order: Box::new(order),
+    on(till, |t| t.complete_card_sale(&pid, &charge, parked))?;
+    Ok(CardEnd::Paid {
+        payment_id: pid,
+        card_last4: charge.last4,
     })
 }
 
-/// " (card ending 4242)" for a paid order's card, as settlement reports name it; empty without one.
-pub(crate) fn card_ending(order: &OrderView) -> String {
-    order
-        .payments
-        .iter()
-        .find(|x| x.tender == "card")
-        .and_then(|x| x.card_last4.as_deref())
+/// " (card ending 4242)" for a paid sale's card, as settlement reports name it; empty without
+/// its digits.
+pub(crate) fn card_ending(last4: Option<&str>) -> String {
+    last4
         .map(|l| format!(" (card ending {l})"))
         .unwrap_or_default()
 }
@@ -413,7 +415,7 @@ pub fn abandon(
     gateway: &dyn Gateway,
     till: &dyn TillAccess,
     payment_id: &str,
-) -> Result<OrderView, FlowError> {
+) -> Result<(), FlowError> {
     let pending = on(till, |t| t.pending_card(payment_id))?;
     if let Some(id) = &pending.intent_id {
         // A PaymentIntent that already succeeded is a paid sale, not one to give up.
@@ -427,12 +429,12 @@ pub fn abandon(
             }
         }
     }
-    let order = on(till, |t| t.fail_card_sale(payment_id, "card given up"))?;
+    on(till, |t| t.fail_card_sale(payment_id, "card given up"))?;
     if let Some(id) = &pending.intent_id {
         // Best effort: an authorisation that is never captured lapses on its own.
         let _ = gateway.cancel_intent(id);
     }
-    Ok(order)
+    Ok(())
 }
 
 /// The PaymentIntent for a written card sale.
@@ -449,8 +451,8 @@ pub fn intent_request(p: &PendingCard) -> IntentRequest {
     }
 }
 
-fn in_doubt(payment_id: &str, e: &GatewayError) -> CardOutcome {
-    CardOutcome::InDoubt {
+fn in_doubt(payment_id: &str, e: &GatewayError) -> CardEnd {
+    CardEnd::InDoubt {
         payment_id: payment_id.into(),
         message: format!(
             "{e}. The sale waits as a payment in doubt and settles itself from Stripe once \

@@ -6,9 +6,11 @@
 //! - [`flow`]: taking a card on the reader, and giving it up.
 //! - [`refunds`]: giving a card payment back through Stripe.
 //! - [`reconcile`]: settling card payments and refunds in doubt from Stripe's own view.
-//! - [`till_access`]: how those reach the till's store, and their one error.
+//! - [`book`]: what those read and write in the till's records (a trait the till implements),
+//!   and their one error.
 //! - [`sync`]: pulling Stripe's events from the webhook relay and applying them idempotently.
 
+pub mod book;
 pub mod demo;
 pub mod doctor;
 pub mod flow;
@@ -20,6 +22,5 @@ pub mod setup;
 pub mod sim;
 pub mod stripe;
 pub mod sync;
-pub mod till_access;
 
 pub use gateway::*;

@@ -3,13 +3,13 @@
 //! every minute by the desktop and by `versapos reconcile`; never on a payment a live till process
 //! has in hand (the store's card sessions).
 
-use crate::flow::{card_ending, intent_request, settle_authorised, CardOutcome};
+use crate::book::{on, FlowError, TillAccess};
+use crate::flow::{card_ending, intent_request, settle_authorised, CardEnd};
 use crate::gateway::{ActionStatus, Gateway, IntentStatus};
 use crate::refunds;
-use crate::till_access::{on, FlowError, TillAccess};
 use serde::Serialize;
 use ts_rs::TS;
-use versapos_till::PendingCard;
+use versapos_core::PendingCard;
 
 /// How settling one payment (or card refund) in doubt ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
@@ -133,12 +133,11 @@ fn settle_one(
     match intent.status {
         IntentStatus::Succeeded | IntentStatus::RequiresCapture => {
             match settle_authorised(gateway, till, p, &intent, None)? {
-                CardOutcome::Paid { order } => {
-                    let card = card_ending(&order);
-                    Ok(Settled::Paid(card))
+                CardEnd::Paid { card_last4, .. } => {
+                    Ok(Settled::Paid(card_ending(card_last4.as_deref())))
                 }
-                CardOutcome::InDoubt { message, .. } => Ok(Settled::StillInDoubt(message)),
-                CardOutcome::Declined { message, .. } | CardOutcome::Canceled { message, .. } => {
+                CardEnd::InDoubt { message, .. } => Ok(Settled::StillInDoubt(message)),
+                CardEnd::Declined { message, .. } | CardEnd::Canceled { message, .. } => {
                     Ok(Settled::StillInDoubt(message))
                 }
             }
@@ -226,12 +225,9 @@ pub fn reconcile_refunds(
             detail,
         };
         lines.push(match refunds::settle(gateway, till, p) {
-            Ok(refunds::Settled::Refunded(view)) => line(
+            Ok(refunds::Settled::Refunded(amount)) => line(
                 SettledAs::Refunded,
-                format!(
-                    "Stripe made the card refund; the refund of {} is booked",
-                    view.amount
-                ),
+                format!("Stripe made the card refund; the refund of {amount} is booked"),
             ),
             Ok(refunds::Settled::Refused(e)) => line(
                 SettledAs::Failed,

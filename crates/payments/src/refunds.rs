@@ -1,33 +1,34 @@
 //! Refunding an order whose money came (partly) by card: the card part goes back through
 //! Stripe's Refunds, exactly once, and the till records a refund only once Stripe made it.
 //!
-//! The refund is written first ([`versapos_till::Till::begin_card_refund`]: one pending row per
-//! card payment, its id the Stripe idempotency key); then each card part is asked of Stripe with
+//! The refund is written first ([`crate::book::CardBook::begin_card_refund`]: one pending row
+//! per card payment, its id the Stripe idempotency key); then each card part is asked of Stripe with
 //! that key; when every part is made, the whole refund (cash and points parts too) is committed
 //! in one transaction. A refusal gives the pending refund up and leaves the order as it was. No
 //! answer leaves it pending: a refund in doubt, which [`crate::reconcile::reconcile_refunds`]
 //! settles by asking
 //! again with the same keys (Stripe answers with the refund it already made, if it made one).
 
+use crate::book::{on, FlowError, TillAccess};
 use crate::gateway::{Gateway, GatewayError, RefundRequest, RefundStatus};
-use crate::till_access::{on, FlowError, TillAccess};
-use versapos_till::{PendingRefund, RefundView};
+use versapos_core::PendingRefund;
 
 /// Refunds (part of) an order: through Stripe for its card part, at the till for the rest.
-/// The manager's approval the refund needs is used up when it is written.
+/// The manager's approval the refund needs is used up when it is written. The till keeps the
+/// refund it booked; this says it is booked.
 pub fn refund_order(
     gateway: &dyn Gateway,
     till: &dyn TillAccess,
     reference: &str,
     request: &versapos_core::RefundRequest,
     restock: bool,
-) -> Result<RefundView, FlowError> {
+) -> Result<(), FlowError> {
     let pending = on(till, |t| t.begin_card_refund(reference, request, restock))?;
     if pending.parts.is_empty() {
         return on(till, |t| t.refund(reference, request, restock));
     }
     match settle(gateway, till, &pending)? {
-        Settled::Refunded(view) => Ok(*view),
+        Settled::Refunded(_) => Ok(()),
         Settled::Refused(e) => Err(FlowError::Gateway(e)),
         Settled::InDoubt(why) => Err(FlowError::Unavailable(format!(
             "{why}: the card refund is in doubt; `versapos reconcile` settles it"
@@ -36,7 +37,8 @@ pub fn refund_order(
 }
 
 pub(crate) enum Settled {
-    Refunded(Box<RefundView>),
+    /// Booked: the amount refunded, in minor units.
+    Refunded(i64),
     /// Stripe refused and made no part of it: the pending refund is given up.
     Refused(GatewayError),
     InDoubt(String),
@@ -96,6 +98,6 @@ pub(crate) fn settle(
         on(till, |t| t.fail_card_refund(&pending.refund_id, &reason))?;
         return Ok(Settled::Refused(refusal));
     }
-    let view = on(till, |t| t.complete_card_refund(&pending.refund_id, &made))?;
-    Ok(Settled::Refunded(Box::new(view)))
+    let amount = on(till, |t| t.complete_card_refund(&pending.refund_id, &made))?;
+    Ok(Settled::Refunded(amount))
 }

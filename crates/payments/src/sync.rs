@@ -7,15 +7,15 @@
 //! id) and applying it again, or out of order, changes nothing Stripe's view would not; so
 //! duplicates and any order of arrival converge on Stripe's state.
 
-use crate::flow::{card_ending, settle_authorised, CardOutcome};
+use crate::book::{on, FlowError, TillAccess};
+use crate::flow::{card_ending, settle_authorised, CardEnd};
 use crate::gateway::{Gateway, IntentStatus};
 use crate::reconcile::SettledAs;
-use crate::till_access::{on, FlowError, TillAccess};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::time::Duration;
+use versapos_core::SyncState;
 use versapos_secrets::RelayToken;
-use versapos_till::SyncState;
 
 /// What applying one event came to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -106,9 +106,11 @@ pub fn settle_payment(
     payment_id: &str,
 ) -> Result<Settlement, FlowError> {
     let Some(p) = on(till, |t| t.find_pending_card(payment_id))? else {
-        let found = on(till, |t| t.card_payment(payment_id))?.ok_or_else(|| {
-            FlowError::Till(versapos_till::TillError::UnknownPayment(payment_id.into()))
-        })?;
+        let Some(found) = on(till, |t| t.card_payment(payment_id))? else {
+            return Err(
+                on(till, |t| Ok(t.unknown_payment(payment_id))).map_or_else(|e| e, FlowError::Book)
+            );
+        };
         let status = found.order_status.clone();
         return Ok(settled(
             Outcome::Unchanged,
@@ -133,17 +135,17 @@ pub fn settle_payment(
     match intent.status {
         IntentStatus::Succeeded | IntentStatus::RequiresCapture => {
             match settle_authorised(gateway, till, &p, &intent, None)? {
-                CardOutcome::Paid { order } => {
-                    let card = card_ending(&order);
+                CardEnd::Paid { card_last4, .. } => {
+                    let card = card_ending(card_last4.as_deref());
                     Ok(settled(
                         Outcome::Paid,
                         &p.receipt,
                         format!("Stripe took the card{card}; the sale is booked"),
                     ))
                 }
-                CardOutcome::InDoubt { message, .. }
-                | CardOutcome::Declined { message, .. }
-                | CardOutcome::Canceled { message, .. } => {
+                CardEnd::InDoubt { message, .. }
+                | CardEnd::Declined { message, .. }
+                | CardEnd::Canceled { message, .. } => {
                     Ok(settled(Outcome::Deferred, &p.receipt, message))
                 }
             }

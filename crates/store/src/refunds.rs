@@ -22,6 +22,7 @@ use versapos_core::refund::{RefundPlan, RefundableLine, RefundableOrder, Refunda
 use versapos_core::{
     plan_refund, receipt_label, CustomerId, Money, OrderStatus, RefundRequest, Sku, TenderKind,
 };
+pub use versapos_core::{CardRefundPart, PendingRefund};
 
 /// A committed refund, as printed on the refund slip.
 #[derive(Clone, Debug, Serialize, TS)]
@@ -60,28 +61,6 @@ pub struct RefundTenderView {
     pub points: i64,
     /// Card payments: the Stripe PaymentIntent (`pi_…`) the money goes back to.
     pub intent_id: Option<String>,
-}
-
-/// A refund whose card part Stripe is being asked for: written, not yet committed.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
-pub struct PendingRefund {
-    /// The id the refund gets once committed.
-    pub refund_id: String,
-    pub order_id: String,
-    pub receipt: String,
-    pub till_id: String,
-    /// One part per card payment that gives money back; empty when no card is involved.
-    pub parts: Vec<CardRefundPart>,
-}
-
-/// What one card payment gives back through Stripe.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
-pub struct CardRefundPart {
-    /// The `card_refunds` row id: the Stripe idempotency key of this refund.
-    pub key: String,
-    pub payment_id: String,
-    pub intent_id: String,
-    pub amount: i64,
 }
 
 /// An order as a refund needs to see it.

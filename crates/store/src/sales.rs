@@ -17,6 +17,7 @@ use versapos_core::{
     receipt_label, settle, Cart, CustomerId, GatewayMode, Money, OrderStatus, TaxMode, TenderKind,
     TenderRequest, ROUNDING_RULE,
 };
+pub use versapos_core::{CardCharge, PendingCard};
 
 /// A stored enum's text, checked: a value no build writes means a damaged store, reported as
 /// such rather than shown.
@@ -168,23 +169,6 @@ pub fn checkout(
     Ok(receipt)
 }
 
-/// A card sale written and waiting for its card: what the card flow needs to take the payment.
-#[derive(Clone, Debug, Serialize, TS)]
-pub struct PendingCard {
-    pub order_id: String,
-    pub receipt: String,
-    /// The card payment's id: the Stripe idempotency key and `metadata[payment_id]`.
-    pub payment_id: String,
-    pub till_id: String,
-    /// What the card is asked for, in minor units.
-    pub amount: i64,
-    pub currency: String,
-    /// The PaymentIntent, once one was created for it.
-    pub intent_id: Option<String>,
-    pub reader_id: Option<String>,
-    pub created_at: String,
-}
-
 /// Writes a card sale before any network call: the order `payment_pending` with its lines, its
 /// payments `pending`, points redeemed on it set aside, and a `card_payment_started` journal
 /// entry. Nothing else moves until [`complete_card_sale`].
@@ -245,15 +229,6 @@ pub fn begin_card_sale(
         reader_id: None,
         created_at: when.at.clone(),
     })
-}
-
-/// The card payment as Stripe settled it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CardCharge {
-    pub intent_id: String,
-    pub mode: GatewayMode,
-    pub brand: Option<String>,
-    pub last4: Option<String>,
 }
 
 /// Completes a card sale once Stripe says its PaymentIntent succeeded: payments succeeded, the

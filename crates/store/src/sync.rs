@@ -9,22 +9,7 @@ use crate::sales::stored_receipt;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use ts_rs::TS;
-
-/// Where the till is in the relay's stream, and how the last pull went.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
-pub struct SyncState {
-    /// The relay's cursor of the last event the till moved over.
-    pub cursor: i64,
-    /// When the relay received that event.
-    pub last_event_at: Option<String>,
-    pub last_pull_at: Option<String>,
-    /// The last pull's problem; None once a pull goes through.
-    pub last_error: Option<String>,
-    /// How many Stripe events the till has dealt with.
-    pub applied_events: i64,
-    /// How many events the relay still held for the till after its last pull.
-    pub backlog: i64,
-}
+pub use versapos_core::{CardPaymentRef, SyncState};
 
 /// One Stripe event dealt with, and what it came to.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
@@ -34,18 +19,6 @@ pub struct AppliedEvent {
     pub kind: String,
     pub applied_at: String,
     pub result: String,
-}
-
-/// A card payment of this till, found by its PaymentIntent.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
-pub struct CardPaymentRef {
-    pub payment_id: String,
-    pub order_id: String,
-    pub receipt: String,
-    /// The order's status (`payment_pending`, `paid`, …).
-    pub order_status: String,
-    pub amount: i64,
-    pub disputed: bool,
 }
 
 pub fn state(conn: &Connection) -> Result<SyncState> {

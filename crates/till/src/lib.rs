@@ -23,6 +23,7 @@ pub use versapos_store::{
     ShopSetup, StaffMember, SyncState, TillError, UpdateInstall,
 };
 
+pub mod cards;
 pub mod register;
 
 pub use register::{CartLineView, CartView, Sale};

@@ -96,7 +96,7 @@ pub async fn refund_order<R: tauri::Runtime>(
             .till
             .refund_request(refund.amount.as_deref(), &lines)?;
         let gateway = desktop.payments.gateway_or_demo();
-        Ok(versapos_payments::refunds::refund_order(
+        Ok(versapos_till::cards::refund_order(
             &*gateway,
             &*desktop,
             &reference,

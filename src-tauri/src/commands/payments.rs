@@ -14,9 +14,10 @@ use tauri::{AppHandle, Manager, Runtime};
 use ts_rs::TS;
 use versapos_core::Permission;
 use versapos_payments::doctor::SetupReport;
-use versapos_payments::flow::{self, CardOutcome, CardProgress, Terminal, Timing};
+use versapos_payments::flow::{self, CardProgress, Terminal, Timing};
 use versapos_payments::reconcile::ReconcileReport;
 use versapos_payments::{GatewayMode, Location, Reader, ReaderState, TestCard};
+use versapos_till::cards::{self, CardOutcome};
 use versapos_till::{CartView, PendingCard, Sale, Till, TillError};
 
 /// A card reader as the Payments screen lists it.
@@ -233,7 +234,7 @@ fn take_card_now(
         timing: Timing::default(),
         test_card: None,
     };
-    let outcome = terminal.pay(desktop, &pending, parked, &active.cancel, &|p| {
+    let outcome = cards::pay(&terminal, desktop, &pending, parked, &active.cancel, &|p| {
         let _ = progress.send(p);
     });
     let mut register = desktop.register()?;
@@ -285,7 +286,7 @@ pub async fn abandon_card_payment<R: Runtime>(
     blocking(app, move |desktop| {
         let gateway = desktop.payments.gateway()?;
         desktop.register()?.till.may(Permission::Sell)?;
-        flow::abandon(&*gateway, desktop, &payment_id)?;
+        cards::abandon(&*gateway, desktop, &payment_id)?;
         let Register { till, sale } = &mut *desktop.register()?;
         Ok(till.sale_view(sale)?)
     })
@@ -457,7 +458,7 @@ pub async fn reconcile_payments<R: Runtime>(app: AppHandle<R>) -> CommandResult<
 /// One round of settling payments in doubt (never one a till process has in hand).
 pub fn reconcile(desktop: &Desktop) -> CommandResult<ReconcileReport> {
     let gateway = desktop.payments.gateway()?;
-    Ok(versapos_payments::reconcile::reconcile(&*gateway, desktop)?)
+    Ok(versapos_till::cards::reconcile(&*gateway, desktop)?)
 }
 
 /// One long poll of the relay, applying what it brings; None when no relay is set up.
@@ -472,7 +473,7 @@ pub fn pull_from_relay(
         return Ok(None);
     };
     let gateway = desktop.payments.gateway()?;
-    let report = versapos_payments::sync::pull_once(
+    let report = versapos_till::cards::pull_once(
         &versapos_payments::sync::Relay {
             url: &relay.url,
             token: &relay.token,

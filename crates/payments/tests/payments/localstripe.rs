@@ -5,7 +5,7 @@
 //! cancel, refunds and customers. It refuses `description` and any payment method types, has no
 //! Terminal API, takes only `sk_…` keys, and ignores Idempotency-Key.
 //!
-//! Run: `source scripts/env.sh && cargo nextest run -p versapos-payments --test localstripe`
+//! Run: `source scripts/env.sh && cargo nextest run -p versapos-payments --test payments localstripe`
 
 #[path = "localstripe/support.rs"]
 mod support;

@@ -2,6 +2,6 @@
 import type { OrderView } from "./OrderView";
 
 /**
- * How a card payment ended.
+ * How a card payment ended, for the screen.
  */
 export type CardOutcome = { "outcome": "paid", order: OrderView, } | { "outcome": "declined", payment_id: string, message: string, code: string | null, } | { "outcome": "canceled", payment_id: string, message: string, } | { "outcome": "in_doubt", payment_id: string, message: string, };

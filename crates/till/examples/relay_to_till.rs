@@ -33,14 +33,16 @@ use std::sync::Mutex;
 use std::thread;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use versapos_core::{Currency, CustomerId, Money, Sku, TaxMode, TenderRequest, TillId};
-use versapos_payments::flow::{self, FlowError, TillAccess};
+use versapos_payments::flow::{self, FlowError};
 use versapos_payments::sim::NewIntent;
 use versapos_payments::stripe::StripeGateway;
-use versapos_payments::sync::{apply, pull_once, Outcome, Relay, SyncError};
+use versapos_payments::sync::{Outcome, Relay, SyncError};
 use versapos_payments::{Gateway, GatewayError, IntentStatus, TestCard};
 use versapos_relay::signature;
 use versapos_secrets::{RelayToken, StripeKey};
 use versapos_stripe_fake::{FakeStripe, TEST_KEY};
+use versapos_till::cards::TillAccess;
+use versapos_till::cards::{apply_event as apply, pull_once};
 use versapos_till::{NewCustomer, NewProduct, ShopSetup, Till, TillError};
 
 #[derive(Parser)]

@@ -11,11 +11,12 @@ use serde_json::{json, Value};
 use versapos_core::{RefundRequest, Sku, TenderRequest};
 use versapos_payments::demo::DemoGateway;
 use versapos_payments::flow;
-use versapos_payments::refunds::refund_order;
-use versapos_payments::sync::{apply, pull_once, pull_until_empty, Outcome, Relay, SyncError};
+use versapos_payments::sync::{Outcome, Relay, SyncError};
 use versapos_payments::{Gateway, IntentStatus, TestCard};
 use versapos_secrets::RelayToken;
 use versapos_stripe_fake::FakeStripe;
+use versapos_till::cards::refund_order;
+use versapos_till::cards::{apply_event as apply, pull_once, pull_until_empty};
 use versapos_till::{NewCustomer, PendingCard};
 
 use crate::support::{gateway_once, shop, Shop};

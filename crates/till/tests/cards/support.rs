@@ -7,11 +7,12 @@ use std::time::Duration;
 
 use tempfile::TempDir;
 use versapos_core::{Currency, CustomerId, Money, Sku, TaxMode, TenderRequest, TillId};
-use versapos_payments::flow::{self, CardOutcome, Terminal, Timing};
+use versapos_payments::flow::{self, Terminal, Timing};
 use versapos_payments::stripe::StripeGateway;
 use versapos_payments::{Gateway, TestCard};
 use versapos_secrets::StripeKey;
 use versapos_stripe_fake::{FakeStripe, TEST_KEY};
+use versapos_till::cards::{self, CardOutcome};
 use versapos_till::{NewProduct, OrderView, ShopSetup, Till};
 
 pub struct Shop {
@@ -90,9 +91,15 @@ impl Shop {
             },
             test_card: Some(TestCard::Approved),
         };
-        match terminal
-            .pay(&self.till, &pending, None, &AtomicBool::new(false), &|_| {})
-            .expect("pay")
+        match cards::pay(
+            &terminal,
+            &self.till,
+            &pending,
+            None,
+            &AtomicBool::new(false),
+            &|_| {},
+        )
+        .expect("pay")
         {
             CardOutcome::Paid { order } => *order,
             other => panic!("the approved test card pays: {other:?}"),

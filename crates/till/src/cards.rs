@@ -1,0 +1,431 @@
+//! Card payments at the till: the card flow, reconciliation, card refunds and the relay's Stripe
+//! events (`versapos-payments`), working on the till's records through [`CardBook`], which the
+//! till implements here. The doors call these with their till behind a lock ([`TillAccess`]):
+//! the lock is taken for each short step only, never while the reader or Stripe is waited on.
+//! What the flow books (a paid sale's receipt, a refund) is kept as it was written and handed
+//! back, not read again.
+
+use crate::{OrderView, RefundView, Till, TillError};
+use serde::Serialize;
+use std::sync::atomic::AtomicBool;
+use std::sync::Mutex;
+use ts_rs::TS;
+use versapos_core::{
+    CardCharge, CardPaymentRef, PendingCard, PendingRefund, RefundRequest, SyncState,
+};
+use versapos_payments::book::{self, BookError, CardBook, FlowError};
+use versapos_payments::flow::{CardEnd, CardProgress, Terminal};
+use versapos_payments::reconcile::{ReconcileLine, ReconcileReport};
+use versapos_payments::sync::{Applied, PullReport, Relay, Settlement, SyncError};
+use versapos_payments::Gateway;
+
+/// Where a door keeps its till: the card flow locks it for each short step.
+pub trait TillAccess: Sync {
+    fn with_till(&self, f: &mut dyn FnMut(&mut Till)) -> Result<(), FlowError>;
+}
+
+impl TillAccess for Mutex<Till> {
+    fn with_till(&self, f: &mut dyn FnMut(&mut Till)) -> Result<(), FlowError> {
+        let mut till = self
+            .lock()
+            .map_err(|_| FlowError::Unavailable("the till's store lock was poisoned".into()))?;
+        f(&mut till);
+        Ok(())
+    }
+}
+
+/// How a card payment ended, for the screen.
+#[derive(Clone, Debug, Serialize, TS)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum CardOutcome {
+    /// Stripe took the card; the sale is booked.
+    Paid { order: Box<OrderView> },
+    /// The card (or the reader) said no. The cashier may retry on the same PaymentIntent or
+    /// give the card up and take another tender.
+    Declined {
+        payment_id: String,
+        message: String,
+        code: Option<String>,
+    },
+    /// The cashier canceled, or the reader waited too long.
+    Canceled { payment_id: String, message: String },
+    /// Stripe could not be asked; the order waits as a payment in doubt.
+    InDoubt { payment_id: String, message: String },
+}
+
+/// The till's own error inside a card flow's error, when the till's records are what failed;
+/// the flow's error as it was otherwise.
+pub fn till_error(e: FlowError) -> Result<TillError, FlowError> {
+    match e {
+        FlowError::Book(b) => b.downcast::<TillError>().map_err(FlowError::Book),
+        other => Err(other),
+    }
+}
+
+/// Takes the card for a written card sale ([`Till::begin_card_sale`]), start to end.
+pub fn pay(
+    terminal: &Terminal<'_>,
+    till: &dyn TillAccess,
+    pending: &PendingCard,
+    parked: Option<i64>,
+    cancel: &AtomicBool,
+    report: &dyn Fn(CardProgress),
+) -> Result<CardOutcome, FlowError> {
+    let book = Book::new(till);
+    let end = terminal.pay(&book, pending, parked, cancel, report)?;
+    book.outcome(end)
+}
+
+/// Captures an authorised PaymentIntent (or takes one that already succeeded) and books the
+/// sale.
+pub fn settle_authorised(
+    gateway: &dyn Gateway,
+    till: &dyn TillAccess,
+    pending: &PendingCard,
+    intent: &versapos_payments::Intent,
+    parked: Option<i64>,
+) -> Result<CardOutcome, FlowError> {
+    let book = Book::new(till);
+    let end = versapos_payments::flow::settle_authorised(gateway, &book, pending, intent, parked)?;
+    book.outcome(end)
+}
+
+/// Gives up the card on a sale (after a decline or a cancel): the order becomes
+/// `payment_failed`, then Stripe's PaymentIntent is canceled. The order as it now is.
+pub fn abandon(
+    gateway: &dyn Gateway,
+    till: &dyn TillAccess,
+    payment_id: &str,
+) -> Result<OrderView, FlowError> {
+    let book = Book::new(till);
+    versapos_payments::flow::abandon(gateway, &book, payment_id)?;
+    book.order()
+}
+
+/// Settles every card payment and card refund in doubt from Stripe's view (see
+/// [`versapos_payments::reconcile::reconcile`]).
+pub fn reconcile(
+    gateway: &dyn Gateway,
+    till: &dyn TillAccess,
+) -> Result<ReconcileReport, FlowError> {
+    versapos_payments::reconcile::reconcile(gateway, &Book::new(till))
+}
+
+/// Settles every card refund still pending by asking Stripe again with the same keys.
+pub fn reconcile_refunds(
+    gateway: &dyn Gateway,
+    till: &dyn TillAccess,
+) -> Result<Vec<ReconcileLine>, FlowError> {
+    versapos_payments::reconcile::reconcile_refunds(gateway, &Book::new(till))
+}
+
+/// Refunds (part of) an order: through Stripe for its card part, at the till for the rest.
+pub fn refund_order(
+    gateway: &dyn Gateway,
+    till: &dyn TillAccess,
+    reference: &str,
+    request: &RefundRequest,
+    restock: bool,
+) -> Result<RefundView, FlowError> {
+    let book = Book::new(till);
+    versapos_payments::refunds::refund_order(gateway, &book, reference, request, restock)?;
+    book.refund()
+}
+
+/// Applies one Stripe event from the relay (see [`versapos_payments::sync::apply`]).
+pub fn apply_event(
+    gateway: &dyn Gateway,
+    till: &dyn TillAccess,
+    event: &serde_json::Value,
+) -> Result<Applied, FlowError> {
+    versapos_payments::sync::apply(gateway, &Book::new(till), event)
+}
+
+/// Settles one card payment of this till from Stripe's current view of its PaymentIntent.
+pub fn settle_payment(
+    gateway: &dyn Gateway,
+    till: &dyn TillAccess,
+    payment_id: &str,
+) -> Result<Settlement, FlowError> {
+    versapos_payments::sync::settle_payment(gateway, &Book::new(till), payment_id)
+}
+
+/// Pulls one page of Stripe's events from the relay and applies them.
+pub fn pull_once(
+    relay: &Relay<'_>,
+    gateway: &dyn Gateway,
+    till: &dyn TillAccess,
+    wait_secs: u64,
+) -> Result<PullReport, SyncError> {
+    versapos_payments::sync::pull_once(relay, gateway, &Book::new(till), wait_secs)
+}
+
+/// Pulls pages until the relay has nothing newer or an event is deferred.
+pub fn pull_until_empty(
+    relay: &Relay<'_>,
+    gateway: &dyn Gateway,
+    till: &dyn TillAccess,
+    max_pages: usize,
+) -> Result<PullReport, SyncError> {
+    versapos_payments::sync::pull_until_empty(relay, gateway, &Book::new(till), max_pages)
+}
+
+/// Where the till is in the relay's stream and how the last pull went.
+pub fn sync_status(till: &dyn TillAccess) -> Result<SyncState, FlowError> {
+    versapos_payments::sync::status(&Book::new(till))
+}
+
+/// The till's error as the card flow carries it: its code, and itself whole.
+fn book(e: TillError) -> BookError {
+    BookError::new(e.code(), e)
+}
+
+/// What the flow booked on the till, kept as the till wrote it.
+#[derive(Default)]
+struct Booked {
+    order: Option<OrderView>,
+    refund: Option<RefundView>,
+}
+
+/// The till's records as the card flow reaches them: the door's till, locked for each step.
+struct Book<'a> {
+    till: &'a dyn TillAccess,
+    booked: Mutex<Booked>,
+}
+
+impl<'a> Book<'a> {
+    fn new(till: &'a dyn TillAccess) -> Self {
+        Book {
+            till,
+            booked: Mutex::new(Booked::default()),
+        }
+    }
+
+    fn take(&self) -> Booked {
+        self.booked
+            .lock()
+            .map(|mut b| std::mem::take(&mut *b))
+            .unwrap_or_default()
+    }
+
+    fn order(&self) -> Result<OrderView, FlowError> {
+        self.take().order.ok_or_else(|| {
+            FlowError::Unavailable("the card flow ended without the order it settled".into())
+        })
+    }
+
+    fn refund(&self) -> Result<RefundView, FlowError> {
+        self.take().refund.ok_or_else(|| {
+            FlowError::Unavailable("the refund ended without the refund it booked".into())
+        })
+    }
+
+    fn outcome(&self, end: CardEnd) -> Result<CardOutcome, FlowError> {
+        Ok(match end {
+            CardEnd::Paid { .. } => CardOutcome::Paid {
+                order: Box::new(self.order()?),
+            },
+            CardEnd::Declined {
+                payment_id,
+                message,
+                code,
+            } => CardOutcome::Declined {
+                payment_id,
+                message,
+                code,
+            },
+            CardEnd::Canceled {
+                payment_id,
+                message,
+            } => CardOutcome::Canceled {
+                payment_id,
+                message,
+            },
+            CardEnd::InDoubt {
+                payment_id,
+                message,
+            } => CardOutcome::InDoubt {
+                payment_id,
+                message,
+            },
+        })
+    }
+}
+
+impl book::TillAccess for Book<'_> {
+    fn with_book(&self, f: &mut dyn FnMut(&mut dyn CardBook)) -> Result<(), FlowError> {
+        self.till.with_till(&mut |till| {
+            let mut booked = match self.booked.lock() {
+                Ok(b) => b,
+                Err(poisoned) => poisoned.into_inner(),
+            };
+            f(&mut Ledger {
+                till,
+                booked: &mut booked,
+            });
+        })
+    }
+}
+
+/// The till, as the card flow's book: every read and write goes to the till's own methods;
+/// the orders and refunds they return are kept for the door.
+struct Ledger<'a> {
+    till: &'a mut Till,
+    booked: &'a mut Booked,
+}
+
+impl CardBook for Ledger<'_> {
+    fn pending_card(&self, payment_id: &str) -> Result<PendingCard, BookError> {
+        self.till.pending_card(payment_id).map_err(book)
+    }
+
+    fn find_pending_card(&self, payment_id: &str) -> Result<Option<PendingCard>, BookError> {
+        self.till.find_pending_card(payment_id).map_err(book)
+    }
+
+    fn payments_in_doubt(&self) -> Result<Vec<PendingCard>, BookError> {
+        self.till.payments_in_doubt().map_err(book)
+    }
+
+    fn card_in_hand(&self, payment_id: &str) -> Result<bool, BookError> {
+        self.till.card_in_hand(payment_id).map_err(book)
+    }
+
+    fn record_intent(
+        &mut self,
+        payment_id: &str,
+        intent_id: &str,
+        mode: &str,
+        reader_id: Option<&str>,
+    ) -> Result<(), BookError> {
+        self.till
+            .record_intent(payment_id, intent_id, mode, reader_id)
+            .map_err(book)
+    }
+
+    fn record_decline(&mut self, payment_id: &str, decline: Option<&str>) -> Result<(), BookError> {
+        self.till.record_decline(payment_id, decline).map_err(book)
+    }
+
+    fn complete_card_sale(
+        &mut self,
+        payment_id: &str,
+        charge: &CardCharge,
+        parked: Option<i64>,
+    ) -> Result<(), BookError> {
+        self.booked.order = Some(
+            self.till
+                .complete_card_sale(payment_id, charge, parked)
+                .map_err(book)?,
+        );
+        Ok(())
+    }
+
+    fn fail_card_sale(&mut self, payment_id: &str, reason: &str) -> Result<(), BookError> {
+        self.booked.order = Some(self.till.fail_card_sale(payment_id, reason).map_err(book)?);
+        Ok(())
+    }
+
+    fn card_payment(&self, payment_id: &str) -> Result<Option<CardPaymentRef>, BookError> {
+        self.till.card_payment(payment_id).map_err(book)
+    }
+
+    fn card_payment_by_intent(&self, intent_id: &str) -> Result<Option<CardPaymentRef>, BookError> {
+        self.till.card_payment_by_intent(intent_id).map_err(book)
+    }
+
+    fn flag_dispute(
+        &mut self,
+        intent_id: &str,
+        reason: &str,
+    ) -> Result<Option<CardPaymentRef>, BookError> {
+        self.till.flag_dispute(intent_id, reason).map_err(book)
+    }
+
+    fn unknown_payment(&self, payment_id: &str) -> BookError {
+        book(TillError::UnknownPayment(payment_id.into()))
+    }
+
+    fn begin_card_refund(
+        &mut self,
+        reference: &str,
+        request: &RefundRequest,
+        restock: bool,
+    ) -> Result<PendingRefund, BookError> {
+        self.till
+            .begin_card_refund(reference, request, restock)
+            .map_err(book)
+    }
+
+    fn refund(
+        &mut self,
+        reference: &str,
+        request: &RefundRequest,
+        restock: bool,
+    ) -> Result<(), BookError> {
+        self.booked.refund = Some(
+            self.till
+                .refund(reference, request, restock)
+                .map_err(book)?,
+        );
+        Ok(())
+    }
+
+    fn pending_card_refunds(&self) -> Result<Vec<PendingRefund>, BookError> {
+        self.till.pending_card_refunds().map_err(book)
+    }
+
+    fn complete_card_refund(
+        &mut self,
+        refund_id: &str,
+        stripe_ids: &[(String, String)],
+    ) -> Result<i64, BookError> {
+        let view = self
+            .till
+            .complete_card_refund(refund_id, stripe_ids)
+            .map_err(book)?;
+        let amount = view.amount;
+        self.booked.refund = Some(view);
+        Ok(amount)
+    }
+
+    fn fail_card_refund(&mut self, refund_id: &str, reason: &str) -> Result<(), BookError> {
+        self.till.fail_card_refund(refund_id, reason).map_err(book)
+    }
+
+    fn was_applied(&self, event_id: &str) -> Result<bool, BookError> {
+        self.till.was_applied(event_id).map_err(book)
+    }
+
+    fn mark_applied(
+        &mut self,
+        event_id: &str,
+        kind: &str,
+        result: &str,
+    ) -> Result<bool, BookError> {
+        self.till.mark_applied(event_id, kind, result).map_err(book)
+    }
+
+    fn cursor(&self) -> Result<i64, BookError> {
+        self.till.cursor().map_err(book)
+    }
+
+    fn save_cursor(
+        &mut self,
+        cursor: i64,
+        last_event_at: Option<&str>,
+        backlog: i64,
+    ) -> Result<(), BookError> {
+        self.till
+            .save_cursor(cursor, last_event_at, backlog)
+            .map_err(book)
+    }
+
+    fn record_sync_error(&mut self, error: &str) -> Result<(), BookError> {
+        self.till.record_sync_error(error).map_err(book)
+    }
+
+    fn sync_state(&self) -> Result<SyncState, BookError> {
+        self.till.sync_state().map_err(book)
+    }
+}
