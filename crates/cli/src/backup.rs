@@ -3,7 +3,6 @@
 use crate::args::{BackupArgs, RestoreArgs};
 use crate::{on_a_terminal, print, prompt_line, usage, Result};
 use std::path::Path;
-use versapos_core::Permission;
 use versapos_till::Till;
 
 /// A consistent copy of the open store.
@@ -29,7 +28,7 @@ pub fn backup(till: &Till, a: &BackupArgs, out: &print::Out) -> Result<()> {
 
 /// Puts a backup in place of the store; the till is closed first.
 pub fn restore(till: Till, store: &Path, a: &RestoreArgs, out: &print::Out) -> Result<()> {
-    till.may(Permission::ChangeSettings)?;
+    till.may_restore_backup()?;
     drop(till);
     if !a.yes {
         if !on_a_terminal() {

@@ -3,20 +3,18 @@
 use std::time::SystemTime;
 
 use versapos_core::CheckStatus;
-use versapos_payments::doctor::{self, SetupReport};
+use versapos_payments::doctor::SetupReport;
 use versapos_secrets::Keychain;
-use versapos_till::Till;
+use versapos_till::{cards, Till};
 
 use crate::print::{emit, Out};
 use crate::{CliError, Result};
 
 /// Checks the till's card payment setup, and its NFC readers, and prints what was found; a failed
 /// check ends the command with exit code 1 (after the report was printed).
-pub fn run(till: &Till, out: &Out) -> Result<()> {
-    let chosen = till.shop().ok().and_then(|s| s.card_reader.clone());
-    let mut report = doctor::check(&Keychain::default(), chosen.as_deref(), SystemTime::now());
-    // The VIP card readers: warnings at most (cards can be typed in), so `ok` stands.
-    report.checks.extend(versapos_nfc::doctor::checks());
+pub fn run(till: Till, out: &Out) -> Result<()> {
+    let till = std::sync::Mutex::new(till);
+    let report = cards::check_setup(&till, &Keychain::default(), SystemTime::now())?;
     print(&report, out);
     let failed: Vec<&str> = report
         .checks

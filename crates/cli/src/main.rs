@@ -382,12 +382,12 @@ fn run(cli: Cli) -> Result<()> {
         Command::Report(a) => report(&till, &a, &out)?,
         Command::Staff(cmd) => staff(&mut till, cmd, &out)?,
         Command::Keys(cmd) => keys(&mut till, cmd, &out)?,
-        Command::Readers(cmd) => readers(&mut till, cmd, &out)?,
+        Command::Readers(cmd) => readers(till, cmd, &out)?,
         Command::Reconcile => {
-            till.may(versapos_core::Permission::Sell)?;
+            till.may_settle_cards()?;
             let connected = setup::connect(&versapos_secrets::Keychain::default())?;
             let till = std::sync::Mutex::new(till);
-            let report = versapos_till::cards::reconcile(&*connected.gateway, &till)?;
+            let report = cards::reconcile_now(&*connected.gateway, &till)?;
             out.reconcile(&report);
             if report.remaining > 0 {
                 return Err(CliError::Failed(format!(
@@ -397,7 +397,7 @@ fn run(cli: Cli) -> Result<()> {
                 )));
             }
         }
-        Command::Doctor => doctor::run(&till, &out)?,
+        Command::Doctor => doctor::run(till, &out)?,
         Command::Sync(a) => sync::run(till, &a, &out)?,
         Command::Relay(cmd) => sync::relay(&mut till, cmd, &out)?,
         Command::Nfc(cmd) => nfc::run(&cmd, &out)?,
@@ -824,44 +824,27 @@ fn card_sale(
     }
 }
 
-fn readers(till: &mut Till, cmd: ReadersCmd, out: &print::Out) -> Result<()> {
-    use versapos_core::Permission;
+fn readers(till: Till, cmd: ReadersCmd, out: &print::Out) -> Result<()> {
     let connected = setup::connect(&versapos_secrets::Keychain::default())?;
     let gateway = &*connected.gateway;
     let mode = gateway.mode();
+    let till = std::sync::Mutex::new(till);
     match cmd {
         ReadersCmd::List => {
-            till.may(Permission::Sell)?;
-            let chosen = till.shop()?.card_reader.clone();
-            out.readers(&gateway.readers()?, chosen.as_deref(), mode);
+            let (readers, chosen) = cards::readers(gateway, &till)?;
+            out.readers(&readers, chosen.as_deref(), mode);
         }
-        ReadersCmd::Locations => {
-            till.may(Permission::ChangeSettings)?;
-            out.locations(&gateway.locations()?);
-        }
+        ReadersCmd::Locations => out.locations(&cards::locations(gateway, &till)?),
         ReadersCmd::Register {
             code,
             label,
             location,
         } => {
-            till.may(Permission::ChangeSettings)?;
-            for (flag, v) in [
-                ("--code", &code),
-                ("--label", &label),
-                ("--location", &location),
-            ] {
-                if v.trim().is_empty() {
-                    return Err(usage(format!("{flag}: must not be empty")));
-                }
-            }
-            let reader = gateway.register_reader(code.trim(), label.trim(), location.trim())?;
+            let reader = cards::register_reader(gateway, &till, &code, Some(&label), &location)?;
             out.readers(std::slice::from_ref(&reader), None, mode);
         }
         ReadersCmd::Use { id } => {
-            // Asked before Stripe is: a refusal must not depend on what Stripe answers.
-            till.may(Permission::ChangeSettings)?;
-            let reader = gateway.reader(id.trim())?;
-            till.set_setting("card-reader", &reader.id)?;
+            let reader = cards::choose_reader(gateway, &till, &id)?;
             out.readers(std::slice::from_ref(&reader), Some(&reader.id), mode);
         }
     }

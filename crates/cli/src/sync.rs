@@ -4,7 +4,6 @@
 
 use crate::args::{RelayCmd, SyncArgs};
 use crate::{print, prompt_secret, usage, CliError, Result};
-use versapos_core::Permission;
 use versapos_payments::setup;
 use versapos_payments::sync::{Applied, Backoff, Outcome, PullReport, Relay};
 use versapos_payments::Gateway;
@@ -26,7 +25,7 @@ fn relay_error(e: RelayError) -> CliError {
 }
 
 pub fn run(till: Till, a: &SyncArgs, out: &print::Out) -> Result<()> {
-    till.may(Permission::Sell)?;
+    till.may_settle_cards()?;
     let chain = Keychain::default();
     if a.status {
         let state = till.sync_state()?;

@@ -13,11 +13,15 @@ use ts_rs::TS;
 use versapos_core::{
     CardCharge, CardPaymentRef, PendingCard, PendingRefund, RefundRequest, SyncState,
 };
+use versapos_core::{Permission, SetupCheck};
 use versapos_payments::book::{self, BookError, CardBook, FlowError};
+use versapos_payments::doctor::SetupReport;
 use versapos_payments::flow::{CardEnd, CardProgress, Terminal};
 use versapos_payments::reconcile::{ReconcileLine, ReconcileReport};
 use versapos_payments::sync::{Applied, PullReport, Relay, Settlement, SyncError};
 use versapos_payments::Gateway;
+use versapos_payments::{GatewayMode, Location, Reader, TestCard};
+use versapos_secrets::Keychain;
 
 /// Where a door keeps its till: the card flow locks it for each short step.
 pub trait TillAccess: Sync {
@@ -90,20 +94,33 @@ pub fn settle_authorised(
     book.outcome(end)
 }
 
-/// Gives up the card on a sale (after a decline or a cancel): the order becomes
-/// `payment_failed`, then Stripe's PaymentIntent is canceled. The order as it now is.
+/// Gives up the card on a sale (after a decline or a cancel), for someone who may sell: the
+/// order becomes `payment_failed`, then Stripe's PaymentIntent is canceled. The order as it now
+/// is.
 pub fn abandon(
     gateway: &dyn Gateway,
     till: &dyn TillAccess,
     payment_id: &str,
 ) -> Result<OrderView, FlowError> {
+    ask(till, |t| t.check(Permission::Sell).map(|_| ()))?;
     let book = Book::new(till);
     versapos_payments::flow::abandon(gateway, &book, payment_id)?;
     book.order()
 }
 
+/// Settles every card payment and card refund in doubt now, as someone who may sell asks it
+/// (the Payments screen, `versapos reconcile`).
+pub fn reconcile_now(
+    gateway: &dyn Gateway,
+    till: &dyn TillAccess,
+) -> Result<ReconcileReport, FlowError> {
+    ask(till, |t| t.check(Permission::Sell).map(|_| ()))?;
+    reconcile(gateway, till)
+}
+
 /// Settles every card payment and card refund in doubt from Stripe's view (see
-/// [`versapos_payments::reconcile::reconcile`]).
+/// [`versapos_payments::reconcile::reconcile`]): the till's own round (at start-up, every
+/// minute), which needs nobody signed in.
 pub fn reconcile(
     gateway: &dyn Gateway,
     till: &dyn TillAccess,
@@ -178,6 +195,159 @@ pub fn sync_status(till: &dyn TillAccess) -> Result<SyncState, FlowError> {
 /// The till's error as the card flow carries it: its code, and itself whole.
 fn book(e: TillError) -> BookError {
     BookError::new(e.code(), e)
+}
+
+/// The card readers Stripe has for the shop, and the one chosen for this till (if one is), for
+/// someone who may sell.
+pub fn readers(
+    gateway: &dyn Gateway,
+    till: &dyn TillAccess,
+) -> Result<(Vec<Reader>, Option<String>), FlowError> {
+    let chosen = ask(till, |t| {
+        t.check(Permission::Sell)?;
+        Ok(t.shop()?.card_reader.clone())
+    })?;
+    Ok((gateway.readers()?, chosen))
+}
+
+/// The reader this till takes cards on: the chosen one, or the only one there is.
+pub fn till_reader(gateway: &dyn Gateway, till: &dyn TillAccess) -> Result<Reader, FlowError> {
+    let chosen = ask(till, |t| Ok(t.shop()?.card_reader.clone()))?;
+    versapos_payments::flow::till_reader(gateway, chosen.as_deref())
+}
+
+/// The shop's Stripe locations, for someone who may change the settings (registering a
+/// reader).
+pub fn locations(gateway: &dyn Gateway, till: &dyn TillAccess) -> Result<Vec<Location>, FlowError> {
+    ask(till, |t| t.check(Permission::ChangeSettings).map(|_| ()))?;
+    Ok(gateway.locations()?)
+}
+
+/// Registers a reader with the code on its screen, at a location (someone who may change the
+/// settings). No label: "Till reader".
+pub fn register_reader(
+    gateway: &dyn Gateway,
+    till: &dyn TillAccess,
+    code: &str,
+    label: Option<&str>,
+    location: &str,
+) -> Result<Reader, FlowError> {
+    ask(till, |t| {
+        t.check(Permission::ChangeSettings)?;
+        if code.trim().is_empty() {
+            return Err(TillError::invalid(
+                "code",
+                "enter the registration code the reader shows",
+            ));
+        }
+        if location.trim().is_empty() {
+            return Err(TillError::invalid(
+                "location",
+                "choose the location the reader is at",
+            ));
+        }
+        Ok(())
+    })?;
+    let label = label
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .unwrap_or("Till reader");
+    Ok(gateway.register_reader(code.trim(), label, location.trim())?)
+}
+
+/// Takes cards on this reader at this till (a setting; journaled), for someone who may change
+/// the settings: asked before Stripe is, so a refusal never depends on what Stripe answers.
+pub fn choose_reader(
+    gateway: &dyn Gateway,
+    till: &dyn TillAccess,
+    reader_id: &str,
+) -> Result<Reader, FlowError> {
+    ask(till, |t| t.check(Permission::ChangeSettings).map(|_| ()))?;
+    let reader = gateway.reader(reader_id.trim())?;
+    ask(till, |t| {
+        t.set_setting("card-reader", &reader.id).map(|_| ())
+    })?;
+    Ok(reader)
+}
+
+/// Demo and test mode: gives the till's simulated reader a test card (someone who may sell).
+pub fn present_test_card(
+    gateway: &dyn Gateway,
+    till: &dyn TillAccess,
+    card: TestCard,
+) -> Result<(), FlowError> {
+    if gateway.mode() == GatewayMode::Live {
+        return Err(FlowError::Book(book(TillError::invalid(
+            "card",
+            "test cards are for demo and test mode only",
+        ))));
+    }
+    ask(till, |t| t.check(Permission::Sell).map(|_| ()))?;
+    let reader = till_reader(gateway, till)?;
+    gateway.present_card(&reader.id, card)?;
+    Ok(())
+}
+
+/// The setup check, for anyone signed in who may sell: the Stripe key and mode, Stripe
+/// reachable, the clock, the reader, and the VIP card readers (warnings at most: cards can be
+/// typed in). Stripe is asked with the till unlocked.
+pub fn check_setup(
+    till: &dyn TillAccess,
+    keychain: &Keychain,
+    now: std::time::SystemTime,
+) -> Result<SetupReport, FlowError> {
+    let chosen = ask(till, |t| {
+        t.check(Permission::Sell)?;
+        Ok(t.shop().ok().and_then(|s| s.card_reader.clone()))
+    })?;
+    let mut report = versapos_payments::doctor::check(keychain, chosen.as_deref(), now);
+    report.checks.extend(vip_card_reader_checks());
+    Ok(report)
+}
+
+/// The VIP card readers' findings for the setup check.
+fn vip_card_reader_checks() -> Vec<SetupCheck> {
+    versapos_nfc::doctor::checks()
+}
+
+impl Till {
+    /// The card payments in doubt, for someone who may sell (the Payments screen).
+    pub fn list_payments_in_doubt(&self) -> crate::Result<Vec<PendingCard>> {
+        self.check(Permission::Sell)?;
+        self.payments_in_doubt()
+    }
+
+    /// Where the till is in the relay's stream, for someone who may sell.
+    pub fn relay_status(&self) -> crate::Result<SyncState> {
+        self.check(Permission::Sell)?;
+        self.sync_state()
+    }
+
+    /// Whether whoever is signed in may settle card payments in doubt and pull Stripe's events
+    /// from the relay (anyone who may sell).
+    pub fn may_settle_cards(&self) -> crate::Result<()> {
+        self.check(Permission::Sell).map(|_| ())
+    }
+}
+
+/// One short step on the till, its error the till's.
+fn ask<R>(
+    till: &dyn TillAccess,
+    f: impl FnOnce(&mut Till) -> Result<R, TillError>,
+) -> Result<R, FlowError> {
+    let mut f = Some(f);
+    let mut out = None;
+    till.with_till(&mut |t| {
+        if let Some(f) = f.take() {
+            out = Some(f(t));
+        }
+    })?;
+    match out {
+        Some(r) => r.map_err(|e| FlowError::Book(book(e))),
+        None => Err(FlowError::Unavailable(
+            "the till's store is not open".into(),
+        )),
+    }
 }
 
 /// What the flow booked on the till, kept as the till wrote it.

@@ -296,10 +296,27 @@ impl Till {
         self.check(Permission::ManageKeys).map(|_| ())
     }
 
-    /// Whether whoever is signed in may do `p` (for services outside the store: card readers,
-    /// the setup check, settling payments in doubt).
-    pub fn may(&self, p: Permission) -> Result<()> {
-        self.check(p).map(|_| ())
+    // What the till decides for the services outside its store (the doors ask, the till
+    // answers; none of them names a permission itself).
+
+    /// Whether whoever is signed in may use the VIP card (NFC) readers: anyone who may sell.
+    pub fn may_read_vip_cards(&self) -> Result<()> {
+        self.check(Permission::Sell).map(|_| ())
+    }
+
+    /// Whether whoever is signed in may look for and install app updates (a setting).
+    pub fn may_update_the_app(&self) -> Result<()> {
+        self.check(Permission::ChangeSettings).map(|_| ())
+    }
+
+    /// Whether whoever is signed in may put a backup in place of the store.
+    pub fn may_restore_backup(&self) -> Result<()> {
+        self.check(Permission::ChangeSettings).map(|_| ())
+    }
+
+    /// Whether whoever is signed in may export the catalog (asked before the file is chosen).
+    pub fn may_export_catalog(&self) -> Result<()> {
+        self.check(Permission::EditCatalog).map(|_| ())
     }
 
     /// Journals a change to the till's payment key: what was done and what kind of key, never

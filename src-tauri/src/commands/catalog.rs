@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use tauri::ipc::{InvokeBody, JavaScriptChannelId, Request};
 use tauri::{AppHandle, Runtime, State, Webview};
 use ts_rs::TS;
-use versapos_core::{Money, Permission, Sku};
+use versapos_core::{Money, Sku};
 use versapos_till::{ImportProblem, NewProduct, Product, ProductDetails, TillError};
 
 /// One page of the catalog and how many products there are to page through.
@@ -248,7 +248,7 @@ pub fn export_products<R: Runtime>(
     let name = {
         let register = state.register()?;
         // Before the dialog: someone who may not export never gets to choose a file.
-        register.till.may(Permission::EditCatalog)?;
+        register.till.may_export_catalog()?;
         format!("catalog-{}.csv", register.till.today())
     };
     let Some(path) = save_dialog(&app, &name) else {

@@ -5,7 +5,6 @@ use crate::error::{CommandError, CommandResult};
 use crate::nfc::NfcWatch;
 use crate::state::Desktop;
 use tauri::{AppHandle, Manager, Runtime};
-use versapos_core::Permission;
 use versapos_nfc::{CardReaders, NfcError, NfcReader, PcscReaders};
 use versapos_till::Shop;
 
@@ -17,7 +16,7 @@ fn reader_error(e: NfcError) -> CommandError {
 #[tauri::command(async)]
 #[tracing::instrument(skip(state), err)]
 pub fn nfc_readers(state: tauri::State<'_, Desktop>) -> CommandResult<Vec<NfcReader>> {
-    state.register()?.till.may(Permission::Sell)?;
+    state.register()?.till.may_read_vip_cards()?;
     PcscReaders::connect()
         .and_then(|r| r.readers())
         .map_err(reader_error)
@@ -29,7 +28,7 @@ pub fn nfc_readers(state: tauri::State<'_, Desktop>) -> CommandResult<Vec<NfcRea
 pub fn nfc_checks(
     state: tauri::State<'_, Desktop>,
 ) -> CommandResult<Vec<versapos_core::SetupCheck>> {
-    state.register()?.till.may(Permission::Sell)?;
+    state.register()?.till.may_read_vip_cards()?;
     Ok(versapos_nfc::doctor::checks())
 }
 

@@ -12,9 +12,8 @@ use std::sync::atomic::Ordering;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, Runtime};
 use ts_rs::TS;
-use versapos_core::Permission;
 use versapos_payments::doctor::SetupReport;
-use versapos_payments::flow::{self, CardProgress, Terminal, Timing};
+use versapos_payments::flow::{CardProgress, Terminal, Timing};
 use versapos_payments::reconcile::ReconcileReport;
 use versapos_payments::{GatewayMode, Location, Reader, ReaderState, TestCard};
 use versapos_till::cards::{self, CardOutcome};
@@ -113,16 +112,11 @@ async fn blocking<R: Runtime, T: Send + 'static>(
 /// The till's reader: the chosen one, or the only one there is.
 fn till_reader(desktop: &Desktop) -> CommandResult<Reader> {
     let gateway = desktop.payments.gateway()?;
-    let chosen = desktop.register()?.till.shop()?.card_reader.clone();
-    Ok(flow::till_reader(&*gateway, chosen.as_deref())?)
+    Ok(cards::till_reader(&*gateway, desktop)?)
 }
 
 fn status(desktop: &Desktop) -> CommandResult<PaymentsStatus> {
-    let in_doubt = {
-        let register = desktop.register()?;
-        register.till.may(Permission::Sell)?;
-        register.till.payments_in_doubt()?.len()
-    };
+    let in_doubt = desktop.register()?.till.list_payments_in_doubt()?.len();
     let gateway = match desktop.payments.gateway() {
         Ok(g) => g,
         Err(e) => {
@@ -285,7 +279,6 @@ pub async fn abandon_card_payment<R: Runtime>(
 ) -> CommandResult<CartView> {
     blocking(app, move |desktop| {
         let gateway = desktop.payments.gateway()?;
-        desktop.register()?.till.may(Permission::Sell)?;
         cards::abandon(&*gateway, desktop, &payment_id)?;
         let Register { till, sale } = &mut *desktop.register()?;
         Ok(till.sale_view(sale)?)
@@ -299,16 +292,7 @@ pub async fn abandon_card_payment<R: Runtime>(
 pub async fn present_test_card<R: Runtime>(app: AppHandle<R>, card: TestCard) -> CommandResult<()> {
     blocking(app, move |desktop| {
         let gateway = desktop.payments.gateway()?;
-        if gateway.mode() == GatewayMode::Live {
-            return Err(CommandError::new(
-                "unsupported",
-                "test cards are for demo and test mode only",
-            ));
-        }
-        desktop.register()?.till.may(Permission::Sell)?;
-        let reader = till_reader(desktop)?;
-        gateway.present_card(&reader.id, card)?;
-        Ok(())
+        Ok(cards::present_test_card(&*gateway, desktop, card)?)
     })
     .await
 }
@@ -318,12 +302,7 @@ pub async fn present_test_card<R: Runtime>(app: AppHandle<R>, card: TestCard) ->
 pub async fn readers_list<R: Runtime>(app: AppHandle<R>) -> CommandResult<Vec<ReaderView>> {
     blocking(app, |desktop| {
         let gateway = desktop.payments.gateway()?;
-        let chosen = {
-            let register = desktop.register()?;
-            register.till.may(Permission::Sell)?;
-            register.till.shop()?.card_reader.clone()
-        };
-        let readers = gateway.readers()?;
+        let (readers, chosen) = cards::readers(&*gateway, desktop)?;
         // With none chosen, the only reader there is counts as the till's.
         let only = (readers.len() == 1 && chosen.is_none()).then(|| readers[0].id.clone());
         Ok(readers
@@ -342,8 +321,10 @@ pub async fn readers_list<R: Runtime>(app: AppHandle<R>) -> CommandResult<Vec<Re
 pub async fn locations_list<R: Runtime>(app: AppHandle<R>) -> CommandResult<Vec<LocationView>> {
     blocking(app, |desktop| {
         let gateway = desktop.payments.gateway()?;
-        desktop.register()?.till.may(Permission::ChangeSettings)?;
-        Ok(gateway.locations()?.into_iter().map(Into::into).collect())
+        Ok(cards::locations(&*gateway, desktop)?
+            .into_iter()
+            .map(Into::into)
+            .collect())
     })
     .await
 }
@@ -359,26 +340,8 @@ pub async fn register_reader<R: Runtime>(
 ) -> CommandResult<ReaderView> {
     blocking(app, move |desktop| {
         let gateway = desktop.payments.gateway()?;
-        desktop.register()?.till.may(Permission::ChangeSettings)?;
-        let code = code.trim();
-        if code.is_empty() {
-            return Err(CommandError::new(
-                "invalid_input",
-                "code: enter the registration code the reader shows",
-            ));
-        }
-        if location.trim().is_empty() {
-            return Err(CommandError::new(
-                "invalid_input",
-                "location: choose the location the reader is at",
-            ));
-        }
-        let label = label
-            .as_deref()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .unwrap_or("Till reader");
-        let reader = gateway.register_reader(code, label, location.trim())?;
+        let reader =
+            cards::register_reader(&*gateway, desktop, &code, label.as_deref(), &location)?;
         Ok(ReaderView::new(&reader, false))
     })
     .await
@@ -393,12 +356,7 @@ pub async fn choose_reader<R: Runtime>(
 ) -> CommandResult<ReaderView> {
     blocking(app, move |desktop| {
         let gateway = desktop.payments.gateway()?;
-        desktop.register()?.till.may(Permission::ChangeSettings)?;
-        let reader = gateway.reader(reader_id.trim())?;
-        desktop
-            .register()?
-            .till
-            .set_setting("card-reader", &reader.id)?;
+        let reader = cards::choose_reader(&*gateway, desktop, &reader_id)?;
         Ok(ReaderView::new(&reader, true))
     })
     .await
@@ -409,19 +367,11 @@ pub async fn choose_reader<R: Runtime>(
 #[tracing::instrument(skip(app), err)]
 pub async fn check_setup<R: Runtime>(app: AppHandle<R>) -> CommandResult<SetupReport> {
     blocking(app, |desktop| {
-        let chosen = {
-            let register = desktop.register()?;
-            register.till.may(Permission::ChangeSettings)?;
-            register.till.shop()?.card_reader.clone()
-        };
-        let mut report = versapos_payments::doctor::check(
+        Ok(cards::check_setup(
+            desktop,
             &versapos_secrets::Keychain::default(),
-            chosen.as_deref(),
             std::time::SystemTime::now(),
-        );
-        // The VIP card readers too; never a failure (cards can be typed in without a reader).
-        report.checks.extend(versapos_nfc::doctor::checks());
-        Ok(report)
+        )?)
     })
     .await
 }
@@ -432,11 +382,10 @@ pub async fn payments_in_doubt<R: Runtime>(
     app: AppHandle<R>,
 ) -> CommandResult<Vec<InDoubtPayment>> {
     blocking(app, |desktop| {
-        let register = desktop.register()?;
-        register.till.may(Permission::Sell)?;
-        Ok(register
+        Ok(desktop
+            .register()?
             .till
-            .payments_in_doubt()?
+            .list_payments_in_doubt()?
             .into_iter()
             .map(Into::into)
             .collect())
@@ -449,8 +398,8 @@ pub async fn payments_in_doubt<R: Runtime>(
 #[tracing::instrument(skip(app), err)]
 pub async fn reconcile_payments<R: Runtime>(app: AppHandle<R>) -> CommandResult<ReconcileReport> {
     blocking(app, |desktop| {
-        desktop.register()?.till.may(Permission::Sell)?;
-        reconcile(desktop)
+        let gateway = desktop.payments.gateway()?;
+        Ok(cards::reconcile_now(&*gateway, desktop)?)
     })
     .await
 }
@@ -511,9 +460,7 @@ pub async fn sync_status<R: Runtime>(app: AppHandle<R>) -> CommandResult<SyncSta
             .ok()
             .flatten()
             .map(|(r, _)| r);
-        let register = desktop.register()?;
-        register.till.may(Permission::Sell)?;
-        let state = register.till.sync_state()?;
+        let state = desktop.register()?.till.relay_status()?;
         Ok(SyncStatus {
             configured: relay.is_some(),
             relay_url: relay.map(|r| r.url),

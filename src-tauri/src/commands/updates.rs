@@ -5,7 +5,6 @@ use crate::error::CommandResult;
 use crate::state::Desktop;
 use crate::updates::{UpdateStatus, Updates};
 use tauri::{AppHandle, Runtime, State};
-use versapos_core::Permission;
 
 #[tauri::command(async)]
 #[tracing::instrument(skip(updates), err)]
@@ -23,7 +22,7 @@ pub async fn check_for_updates<R: Runtime>(
 ) -> CommandResult<UpdateStatus> {
     let url = {
         let register = state.register()?;
-        register.till.may(Permission::ChangeSettings)?;
+        register.till.may_update_the_app()?;
         register.till.shop()?.update_url.clone()
     };
     updates.check(&app, url.as_deref()).await
@@ -39,7 +38,7 @@ pub fn install_update<R: Runtime>(
 ) -> CommandResult<Option<String>> {
     let url = {
         let register = state.register()?;
-        register.till.may(Permission::ChangeSettings)?;
+        register.till.may_update_the_app()?;
         register.till.shop()?.update_url.clone()
     };
     let installed = updates.install_ready(&app, &state, url.as_deref())?;
