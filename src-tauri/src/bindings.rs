@@ -2,7 +2,7 @@
 //! type in `ui/src/lib/bindings/`. They are committed; a test fails when they are stale and
 //! `scripts/bindings` rewrites them.
 
-use crate::commands::{catalog, customers, orders, payments, register, reports, shop, staff};
+use crate::commands::{catalog, customers, payments, register, shop, staff};
 use crate::error::CommandError;
 use crate::updates::{UpdateState, UpdateStatus};
 use std::path::PathBuf;
@@ -95,21 +95,21 @@ pub fn render_all() -> Result<Vec<(String, String)>, ExportError> {
     render::<shop::TaxRateInput>(&mut f)?;
     render::<catalog::ProductPage>(&mut f)?;
     render::<register::TenderInput>(&mut f)?;
-    render::<catalog::NewProductInput>(&mut f)?;
+    render::<versapos_till::NewProductInput>(&mut f)?;
     render::<catalog::ProductDetailsInput>(&mut f)?;
     render::<catalog::ImportOutcome>(&mut f)?;
     render::<catalog::ImportProgress>(&mut f)?;
     render::<catalog::SavedFile>(&mut f)?;
     render::<customers::NewCustomerInput>(&mut f)?;
     render::<customers::CustomerDetail>(&mut f)?;
-    render::<orders::OrderFilterInput>(&mut f)?;
-    render::<orders::RefundInput>(&mut f)?;
-    render::<orders::RefundLineInput>(&mut f)?;
-    render::<reports::ReportQuery>(&mut f)?;
+    render::<versapos_till::OrderFilterInput>(&mut f)?;
+    render::<versapos_till::RefundInput>(&mut f)?;
+    render::<versapos_till::RefundLineInput>(&mut f)?;
+    render::<versapos_till::ReportQuery>(&mut f)?;
     render::<staff::StaffStatus>(&mut f)?;
     render::<staff::StaffName>(&mut f)?;
     render::<staff::NewStaffInput>(&mut f)?;
-    render::<staff::StaffChangeInput>(&mut f)?;
+    render::<versapos_till::StaffChangeRequest>(&mut f)?;
     render::<payments::ReaderView>(&mut f)?;
     render::<payments::LocationView>(&mut f)?;
     render::<payments::PaymentsStatus>(&mut f)?;

@@ -16,12 +16,13 @@ use clap::Parser;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use versapos_core::{CustomerId, Money, Pin, RefundRequest, Role, Sku, TenderRequest};
-use versapos_payments::flow::{self, FlowError, Terminal, Timing};
+use versapos_core::{CustomerId, Pin, Role, TenderRequest};
+use versapos_payments::flow::{FlowError, Terminal, Timing};
 use versapos_payments::{setup, GatewayError, TestCard};
 use versapos_till::cards::{self, CardOutcome};
 use versapos_till::{
-    parse_card_uid, CardLookup, NewCustomer, NewProduct, ReportBy, ShopSetup, Till, TillError,
+    parse_card_uid, CardLookup, Fields, NewCustomer, NewProductInput, RefundInput, RefundLineInput,
+    ShopSetup, Till, TillError,
 };
 
 /// What can stop a command.
@@ -296,24 +297,20 @@ fn run(cli: Cli) -> Result<()> {
             OrdersCmd::Void { id } => out.order(&till.void(&id)?),
         },
         Command::Refund(a) => {
-            let currency = till.shop()?.currency;
-            let request = if let Some(amount) = &a.amount {
-                RefundRequest::Amount(
-                    Money::parse(amount, currency).map_err(|e| usage(format!("--amount: {e}")))?,
-                )
-            } else if !a.lines.is_empty() {
-                let mut lines = Vec::new();
-                for l in &a.lines {
-                    let (sku, qty) = split_qty(l, "--line")?;
-                    lines.push((
-                        Sku::parse(sku).map_err(|e| usage(format!("--line '{l}': {e}")))?,
-                        qty,
-                    ));
-                }
-                RefundRequest::Lines(lines)
-            } else {
-                RefundRequest::Whole
+            let mut lines = Vec::new();
+            for l in &a.lines {
+                let (sku, quantity) = split_qty(l, "--line")?;
+                lines.push(RefundLineInput {
+                    sku: sku.to_string(),
+                    quantity,
+                });
+            }
+            let asked = RefundInput {
+                amount: a.amount.clone(),
+                lines,
+                restock: a.restock,
             };
+            let request = till.refund_request(&asked, Fields::Flags)?;
             // A card part goes back through Stripe; the keychain is read only then, so a cash
             // refund works with no keychain and no network (its gateway is never asked).
             let card = till
@@ -484,26 +481,16 @@ fn products(till: &mut Till, cmd: ProductsCmd, out: &print::Out) -> Result<()> {
             stock,
             category,
         } => {
-            let currency = till.shop()?.currency;
-            let p = NewProduct {
-                sku: Sku::parse(&sku).map_err(|e| usage(format!("--sku: {e}")))?,
+            let product = NewProductInput {
+                sku,
                 name,
-                price: Money::parse(&price, currency)
-                    .map_err(|e| usage(format!("--price: {e}")))?,
-                barcode: match barcode {
-                    Some(b) => Some(
-                        versapos_core::Barcode::parse(&b)
-                            .map_err(|e| usage(format!("--barcode: {e}")))?
-                            .as_str()
-                            .to_string(),
-                    ),
-                    None => None,
-                },
+                price,
+                barcode,
                 tax_rate,
                 stock,
                 category,
             };
-            out.product(&till.add_product(&p)?);
+            out.product(&till.add_product_as_asked(&product, Fields::Flags)?);
         }
         ProductsCmd::SetPrice { sku, price } => out.product(&till.set_price(&sku, &price)?),
         ProductsCmd::SetStock { sku, stock } => out.product(&till.set_stock(&sku, stock)?),
@@ -596,23 +583,13 @@ fn parse_tenders(till: &Till, pays: &[String]) -> Result<Vec<TenderRequest>> {
 }
 
 fn report(till: &Till, a: &ReportArgs, out: &print::Out) -> Result<()> {
-    let from = till.parse_day(&a.from, "--from")?;
-    let to = till.parse_day(&a.to, "--to")?;
-    if to < from {
-        return Err(usage(format!("--to {to} is before --from {from}")));
-    }
-    let by = ReportBy::parse(&a.by).ok_or_else(|| {
-        usage(format!(
-            "--by '{}': expected day, hour, product, tender or staff",
-            a.by
-        ))
-    })?;
-    if let Some(l) = a.limit {
-        if l < 1 {
-            return Err(usage("--limit must be 1 or more"));
-        }
-    }
-    let r = till.report(from, to, by, a.limit)?;
+    let query = versapos_till::ReportQuery {
+        from: a.from.clone(),
+        to: a.to.clone(),
+        by: a.by.clone(),
+        limit: a.limit,
+    };
+    let r = till.report_for(&query, versapos_till::Fields::Flags)?;
     if a.csv {
         print::report_csv(&r)?;
     } else {
@@ -771,10 +748,9 @@ fn card_sale(
 ) -> Result<()> {
     let connected = setup::connect(&versapos_secrets::Keychain::default())?;
     let gateway = &*connected.gateway;
-    let reader = flow::till_reader(gateway, till.shop()?.card_reader.as_deref())?;
-    let mut till = till;
-    let pending = till.begin_card_sale(cart, tenders)?;
     let till = std::sync::Mutex::new(till);
+    let reader = cards::till_reader(gateway, &till)?;
+    let pending = cards::begin_card_sale(&till, cart, tenders)?;
     let terminal = Terminal {
         gateway,
         reader,
@@ -783,7 +759,7 @@ fn card_sale(
     };
     let cancel = std::sync::atomic::AtomicBool::new(false);
     let json = out.json;
-    let outcome = cards::pay(&terminal, &till, &pending, None, &cancel, &|p| {
+    let outcome = cards::take_card(&terminal, &till, &pending, None, &cancel, &|p| {
         if !json {
             eprintln!("{}", p.message);
         }
@@ -808,19 +784,14 @@ fn card_sale(
                 message: format!("{message} The sale {} was not paid.", pending.receipt),
             })
         }
-        CardOutcome::InDoubt { message, .. } => {
-            // Let go, so that it settles from Stripe (ending this process lets it go as well).
-            if let Ok(t) = till.lock() {
-                t.release_card(&pending.payment_id)?;
-            }
-            Err(CliError::CardNotPaid {
-                code: "payment_in_doubt",
-                message: format!(
-                    "{message} (sale {}; settle it with `versapos reconcile`)",
-                    pending.receipt
-                ),
-            })
-        }
+        // Let go already, so that it settles from Stripe.
+        CardOutcome::InDoubt { message, .. } => Err(CliError::CardNotPaid {
+            code: "payment_in_doubt",
+            message: format!(
+                "{message} (sale {}; settle it with `versapos reconcile`)",
+                pending.receipt
+            ),
+        }),
     }
 }
 

@@ -66,6 +66,16 @@ pub fn till_error(e: FlowError) -> Result<TillError, FlowError> {
     }
 }
 
+/// Writes a card sale before any network call ([`Till::begin_card_sale`]), on a till behind a
+/// door's lock.
+pub fn begin_card_sale(
+    till: &dyn TillAccess,
+    cart: &versapos_core::Cart,
+    tenders: &[versapos_core::TenderRequest],
+) -> Result<PendingCard, FlowError> {
+    ask(till, |t| t.begin_card_sale(cart, tenders))
+}
+
 /// Takes the card for a written card sale ([`Till::begin_card_sale`]), start to end.
 pub fn pay(
     terminal: &Terminal<'_>,
@@ -78,6 +88,31 @@ pub fn pay(
     let book = Book::new(till);
     let end = terminal.pay(&book, pending, parked, cancel, report)?;
     book.outcome(end)
+}
+
+/// Takes the card for a written card sale ([`Till::begin_card_sale`], or one taken up again
+/// with [`Till::take_card_again`]) and settles who holds the payment by how it ended: paid,
+/// nobody (the sale ended it); declined or canceled, this process, for the cashier to retry or
+/// give the card up; in doubt (or an error of the flow), nobody, so that it settles itself from
+/// Stripe.
+pub fn take_card(
+    terminal: &Terminal<'_>,
+    till: &dyn TillAccess,
+    pending: &PendingCard,
+    parked: Option<i64>,
+    cancel: &AtomicBool,
+    report: &dyn Fn(CardProgress),
+) -> Result<CardOutcome, FlowError> {
+    let outcome = pay(terminal, till, pending, parked, cancel, report);
+    let id = pending.payment_id.as_str();
+    match &outcome {
+        Ok(CardOutcome::Paid { .. }) => {}
+        Ok(CardOutcome::Declined { .. } | CardOutcome::Canceled { .. }) => {
+            ask(till, |t| t.hold_card(id))?
+        }
+        Ok(CardOutcome::InDoubt { .. }) | Err(_) => ask(till, |t| t.release_card(id))?,
+    }
+    outcome
 }
 
 /// Captures an authorised PaymentIntent (or takes one that already succeeded) and books the

@@ -25,8 +25,13 @@ pub use versapos_store::{
 
 pub mod cards;
 pub mod register;
+pub mod requests;
 
 pub use register::{CartLineView, CartView, Sale};
+pub use requests::{
+    Fields, NewProductInput, OrderFilterInput, RefundInput, RefundLineInput, ReportQuery,
+    StaffChangeRequest,
+};
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use rusqlite::Connection;
@@ -389,35 +394,6 @@ impl Till {
             t => NaiveDate::parse_from_str(t, "%Y-%m-%d").map_err(|_| {
                 TillError::invalid(field, format!("'{t}': expected a date as YYYY-MM-DD"))
             }),
-        }
-    }
-
-    /// A refund as asked for on a form: an amount in major units, or (SKU, quantity) lines, or
-    /// neither for the whole order.
-    pub fn refund_request(
-        &self,
-        amount: Option<&str>,
-        lines: &[(String, i64)],
-    ) -> Result<RefundRequest> {
-        let currency = self.shop()?.currency;
-        match amount.map(str::trim).filter(|a| !a.is_empty()) {
-            Some(_) if !lines.is_empty() => Err(TillError::invalid(
-                "amount",
-                "give either an amount or lines to refund, not both",
-            )),
-            Some(a) => Money::parse(a, currency)
-                .map(RefundRequest::Amount)
-                .map_err(|e| TillError::invalid("amount", e.to_string())),
-            None if lines.is_empty() => Ok(RefundRequest::Whole),
-            None => lines
-                .iter()
-                .map(|(sku, qty)| {
-                    Sku::parse(sku)
-                        .map(|s| (s, *qty))
-                        .map_err(|e| TillError::invalid("sku", e.to_string()))
-                })
-                .collect::<Result<_>>()
-                .map(RefundRequest::Lines),
         }
     }
 

@@ -8,8 +8,7 @@ use std::path::{Path, PathBuf};
 use tauri::ipc::{InvokeBody, JavaScriptChannelId, Request};
 use tauri::{AppHandle, Runtime, State, Webview};
 use ts_rs::TS;
-use versapos_core::{Money, Sku};
-use versapos_till::{ImportProblem, NewProduct, Product, ProductDetails, TillError};
+use versapos_till::{Fields, ImportProblem, NewProductInput, Product, ProductDetails, TillError};
 
 /// One page of the catalog and how many products there are to page through.
 #[derive(Clone, Debug, Serialize, TS)]
@@ -48,19 +47,6 @@ pub fn list_products(
 #[tracing::instrument(skip(state), err)]
 pub fn categories(state: State<'_, Desktop>) -> CommandResult<Vec<String>> {
     Ok(state.register()?.till.categories()?)
-}
-
-/// A new product as typed on the manager's form; prices in major units ("2.50").
-#[derive(Clone, Debug, Deserialize, TS)]
-pub struct NewProductInput {
-    pub sku: String,
-    pub name: String,
-    pub price: String,
-    pub barcode: Option<String>,
-    /// A tax rate's name; null: the shop's default rate.
-    pub tax_rate: Option<String>,
-    pub stock: i64,
-    pub category: Option<String>,
 }
 
 /// A product's card as edited by a manager (price and stock have their own commands, each
@@ -127,20 +113,10 @@ pub fn low_stock(
 #[tauri::command(async)]
 #[tracing::instrument(skip(state), err)]
 pub fn add_product(state: State<'_, Desktop>, product: NewProductInput) -> CommandResult<Product> {
-    let mut register = state.register()?;
-    let till = &mut register.till;
-    let currency = till.shop()?.currency;
-    let new = NewProduct {
-        sku: Sku::parse(&product.sku).map_err(|e| TillError::invalid("sku", e.to_string()))?,
-        name: product.name,
-        price: Money::parse(&product.price, currency)
-            .map_err(|e| TillError::invalid("price", e.to_string()))?,
-        barcode: product.barcode,
-        tax_rate: product.tax_rate,
-        stock: product.stock,
-        category: product.category,
-    };
-    Ok(till.add_product(&new)?)
+    Ok(state
+        .register()?
+        .till
+        .add_product_as_asked(&product, Fields::Form)?)
 }
 
 #[tauri::command(async)]

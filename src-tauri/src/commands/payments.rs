@@ -228,24 +228,17 @@ fn take_card_now(
         timing: Timing::default(),
         test_card: None,
     };
-    let outcome = cards::pay(&terminal, desktop, &pending, parked, &active.cancel, &|p| {
+    let outcome = cards::take_card(&terminal, desktop, &pending, parked, &active.cancel, &|p| {
         let _ = progress.send(p);
-    });
-    let mut register = desktop.register()?;
-    match &outcome {
-        // Booked: the store ended the card's session with the sale.
-        Ok(CardOutcome::Paid { .. }) => register.sale.clear(),
-        Ok(CardOutcome::Declined { .. } | CardOutcome::Canceled { .. }) => {
-            register.till.hold_card(&pending.payment_id)?
-        }
-        // Unknown: let it go, so that it settles itself from Stripe; the register moves on.
-        Ok(CardOutcome::InDoubt { .. }) => {
-            register.till.release_card(&pending.payment_id)?;
-            register.sale.clear();
-        }
-        Err(_) => register.till.release_card(&pending.payment_id)?,
+    })?;
+    if matches!(
+        outcome,
+        CardOutcome::Paid { .. } | CardOutcome::InDoubt { .. }
+    ) {
+        // Booked, or settling itself from Stripe: the register moves on.
+        desktop.register()?.sale.clear();
     }
-    Ok(outcome?)
+    Ok(outcome)
 }
 
 /// Stops the reader waiting for a card; the card payment then ends as canceled.

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use tauri::State;
 use ts_rs::TS;
 use versapos_core::{Permission, Pin, Role};
-use versapos_till::{Actor, StaffChange as Change, StaffMember, TillError};
+use versapos_till::{Actor, Fields, StaffChangeRequest, StaffMember, TillError};
 
 /// What the lock screen needs: whether the till has staff at all, who is signed in, and the
 /// names to choose from.
@@ -31,15 +31,6 @@ pub struct NewStaffInput {
     pub name: String,
     pub role: Role,
     pub pin: String,
-}
-
-/// A change to an account: `disable`, `enable`, `reset_pin` (with `pin`), `unlock`, or
-/// `set_role` (with `role`).
-#[derive(Clone, Debug, Deserialize, TS)]
-pub struct StaffChangeInput {
-    pub kind: String,
-    pub pin: Option<String>,
-    pub role: Option<Role>,
 }
 
 fn pin(text: &str) -> Result<Pin, TillError> {
@@ -112,28 +103,14 @@ pub fn add_staff(state: State<'_, Desktop>, staff: NewStaffInput) -> CommandResu
 }
 
 #[tauri::command(async)]
-#[tracing::instrument(skip(state, change), fields(kind = %change.kind), err)]
+#[tracing::instrument(skip(state, change), fields(kind = change.kind()), err)]
 pub fn change_staff(
     state: State<'_, Desktop>,
     name: String,
-    change: StaffChangeInput,
+    change: StaffChangeRequest,
 ) -> CommandResult<StaffMember> {
-    let new_pin = change.pin.as_deref().map(pin).transpose()?;
-    let change = match (change.kind.as_str(), &new_pin, change.role) {
-        ("disable", _, _) => Change::Disable,
-        ("enable", _, _) => Change::Enable,
-        ("unlock", _, _) => Change::Unlock,
-        ("reset_pin", Some(p), _) => Change::ResetPin(p),
-        ("reset_pin", None, _) => return Err(TillError::invalid("pin", "give the new PIN").into()),
-        ("set_role", _, Some(role)) => Change::SetRole(role),
-        ("set_role", _, None) => return Err(TillError::invalid("role", "choose a role").into()),
-        (other, _, _) => {
-            return Err(TillError::invalid(
-                "kind",
-                format!("'{other}': expected disable, enable, unlock, reset_pin or set_role"),
-            )
-            .into())
-        }
-    };
-    Ok(state.register()?.till.change_staff(&name, change)?)
+    Ok(state
+        .register()?
+        .till
+        .change_staff_as_asked(&name, &change, Fields::Form)?)
 }

@@ -37,7 +37,7 @@ import type {
   NfcEvent,
   NfcReader,
   Permission,
-  StaffChangeInput,
+  StaffChangeRequest,
   StaffMember,
   StaffStatus,
 } from "./types";
@@ -211,7 +211,7 @@ export const approve = (name: string, pin: string, permission: Permission) =>
 export const staffList = () => call<StaffMember[]>("staff_list");
 /** On a till without staff this adds the first admin and signs them in. */
 export const addStaff = (staff: NewStaffInput) => call<StaffMember>("add_staff", { staff });
-export const changeStaff = (name: string, change: StaffChangeInput) =>
+export const changeStaff = (name: string, change: StaffChangeRequest) =>
   call<StaffMember>("change_staff", { name, change });
 
 // --- card payments -----------------------------------------------------------------------------

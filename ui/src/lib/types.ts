@@ -51,7 +51,7 @@ export type {
   SetupCheck,
   Shop,
   ShopSetupInput,
-  StaffChangeInput,
+  StaffChangeRequest,
   StaffMember,
   StaffName,
   StaffRow,

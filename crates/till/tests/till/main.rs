@@ -13,6 +13,7 @@ mod parked;
 mod points;
 mod refunds;
 mod reports;
+mod requests;
 mod sales;
 mod staff;
 mod support;

@@ -2,6 +2,7 @@
 
 /**
  * A report as asked for: business days ("today", "yesterday" or YYYY-MM-DD, inclusive), how
- * to break it down ("day", "hour", "product", "tender" or "staff") and, for products, how many rows.
+ * to break it down ("day", "hour", "product", "tender" or "staff") and, for products, how many
+ * rows.
  */
 export type ReportQuery = { from: string, to: string, by: string, limit: number | null, };

@@ -62,7 +62,7 @@ export type { SetupCheck } from "./SetupCheck";
 export type { SetupReport } from "./SetupReport";
 export type { Shop } from "./Shop";
 export type { ShopSetupInput } from "./ShopSetupInput";
-export type { StaffChangeInput } from "./StaffChangeInput";
+export type { StaffChangeRequest } from "./StaffChangeRequest";
 export type { StaffMember } from "./StaffMember";
 export type { StaffName } from "./StaffName";
 export type { StaffRow } from "./StaffRow";

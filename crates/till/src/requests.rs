@@ -1,0 +1,268 @@
+//! What people ask of the till in their own words, defined once for both doors: each door fills
+//! the request from its form or its flags, and the till reads it, naming a problem by the field
+//! as that door calls it (`from` on the report screen, `--from` on the command line).
+
+use crate::{
+    NewProduct, OrderFilter, OrderSummary, Product, Report, ReportBy, Result, StaffChange,
+    StaffMember, Till, TillError,
+};
+use serde::Deserialize;
+use ts_rs::TS;
+use versapos_core::{Barcode, Money, Pin, RefundRequest, Role, Sku};
+
+/// How a door names a request's fields in its messages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fields {
+    /// As the form names them: `from`.
+    Form,
+    /// As the command line's flags: `--from`.
+    Flags,
+}
+
+impl Fields {
+    pub fn name(self, field: &str) -> String {
+        match self {
+            Fields::Form => field.to_string(),
+            // A refund's lines are given one `--line` each.
+            Fields::Flags if field == "lines" => "--line".to_string(),
+            Fields::Flags => format!("--{}", field.replace('_', "-")),
+        }
+    }
+}
+
+/// A report as asked for: business days ("today", "yesterday" or YYYY-MM-DD, inclusive), how
+/// to break it down ("day", "hour", "product", "tender" or "staff") and, for products, how many
+/// rows.
+#[derive(Clone, Debug, Deserialize, TS)]
+pub struct ReportQuery {
+    pub from: String,
+    pub to: String,
+    pub by: String,
+    pub limit: Option<i64>,
+}
+
+impl Till {
+    /// The report `query` asks for (someone who may read reports): the days read on the till's
+    /// clock, the last not before the first, the breakdown one there is, a limit of 1 or more.
+    pub fn report_for(&self, query: &ReportQuery, fields: Fields) -> Result<Report> {
+        let from = self.parse_day(&query.from, &fields.name("from"))?;
+        let to = self.parse_day(&query.to, &fields.name("to"))?;
+        if to < from {
+            return Err(TillError::invalid(
+                &fields.name("to"),
+                format!("{to} is before {} {from}", fields.name("from")),
+            ));
+        }
+        let by = ReportBy::parse(&query.by).ok_or_else(|| {
+            TillError::invalid(
+                &fields.name("by"),
+                format!(
+                    "'{}': expected day, hour, product, tender or staff",
+                    query.by
+                ),
+            )
+        })?;
+        if query.limit.is_some_and(|l| l < 1) {
+            return Err(TillError::invalid(
+                &fields.name("limit"),
+                "must be 1 or more",
+            ));
+        }
+        self.report(from, to, by, query.limit)
+    }
+}
+
+/// A change to a staff account as the staff screen asks it.
+#[derive(Clone, PartialEq, Eq, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum StaffChangeRequest {
+    /// The account can no longer sign in.
+    Disable,
+    /// The account can sign in again.
+    Enable,
+    /// Lifts the lock after too many wrong PINs.
+    Unlock,
+    /// A new PIN (4 to 8 digits).
+    ResetPin { pin: String },
+    /// Another role.
+    SetRole { role: Role },
+}
+
+/// Never shows the PIN (the request is logged).
+impl std::fmt::Debug for StaffChangeRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StaffChangeRequest::SetRole { role } => write!(f, "SetRole {{ role: {role:?} }}"),
+            other => f.write_str(other.kind()),
+        }
+    }
+}
+
+impl StaffChangeRequest {
+    /// What kind of change it is, for logs (never the PIN).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            StaffChangeRequest::Disable => "disable",
+            StaffChangeRequest::Enable => "enable",
+            StaffChangeRequest::Unlock => "unlock",
+            StaffChangeRequest::ResetPin { .. } => "reset_pin",
+            StaffChangeRequest::SetRole { .. } => "set_role",
+        }
+    }
+}
+
+impl Till {
+    /// Changes the account `name` as `request` asks (a new PIN read and refused naming the
+    /// field); who may change which account is the till's ([`Till::change_staff`]).
+    pub fn change_staff_as_asked(
+        &mut self,
+        name: &str,
+        request: &StaffChangeRequest,
+        fields: Fields,
+    ) -> Result<StaffMember> {
+        let pin = match request {
+            StaffChangeRequest::ResetPin { pin } => Some(
+                Pin::parse(pin)
+                    .map_err(|e| TillError::invalid(&fields.name("pin"), e.to_string()))?,
+            ),
+            _ => None,
+        };
+        let change = match (request, &pin) {
+            (StaffChangeRequest::Disable, _) => StaffChange::Disable,
+            (StaffChangeRequest::Enable, _) => StaffChange::Enable,
+            (StaffChangeRequest::Unlock, _) => StaffChange::Unlock,
+            (StaffChangeRequest::ResetPin { .. }, Some(pin)) => StaffChange::ResetPin(pin),
+            (StaffChangeRequest::ResetPin { .. }, None) => {
+                return Err(TillError::invalid(&fields.name("pin"), "give the new PIN"))
+            }
+            (StaffChangeRequest::SetRole { role }, _) => StaffChange::SetRole(*role),
+        };
+        self.change_staff(name, change)
+    }
+}
+
+/// A text field left empty is no value.
+fn given(s: &Option<String>) -> Option<&str> {
+    s.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// A new product as typed on the manager's form or given on the command line; the price in
+/// major units ("2.50").
+#[derive(Clone, Debug, Deserialize, TS)]
+pub struct NewProductInput {
+    pub sku: String,
+    pub name: String,
+    pub price: String,
+    pub barcode: Option<String>,
+    /// A tax rate's name; null: the shop's default rate.
+    pub tax_rate: Option<String>,
+    pub stock: i64,
+    pub category: Option<String>,
+}
+
+/// The order list's filters, as typed: every part optional.
+#[derive(Clone, Debug, Default, Deserialize, TS)]
+pub struct OrderFilterInput {
+    /// An order status ("paid", "refunded", …).
+    pub status: Option<String>,
+    /// Business days: "today", "yesterday" or YYYY-MM-DD.
+    pub from: Option<String>,
+    pub to: Option<String>,
+    /// A receipt number, an order id or part of a customer's name.
+    pub text: Option<String>,
+}
+
+/// One line to refund: its SKU and how many.
+#[derive(Clone, Debug, Deserialize, TS)]
+pub struct RefundLineInput {
+    pub sku: String,
+    pub quantity: i64,
+}
+
+/// A refund as asked for: `amount` in major units, or `lines`, or neither for the whole order.
+/// `restock` puts refunded lines back in stock.
+#[derive(Clone, Debug, Deserialize, TS)]
+pub struct RefundInput {
+    pub amount: Option<String>,
+    pub lines: Vec<RefundLineInput>,
+    pub restock: bool,
+}
+
+impl Till {
+    /// Adds the product `input` describes (someone who may edit the catalog): the SKU, the
+    /// price in the shop's currency and the barcode read here, each refused naming its field.
+    pub fn add_product_as_asked(
+        &mut self,
+        input: &NewProductInput,
+        fields: Fields,
+    ) -> Result<Product> {
+        let currency = self.shop()?.currency;
+        let product = NewProduct {
+            sku: Sku::parse(&input.sku)
+                .map_err(|e| TillError::invalid(&fields.name("sku"), e.to_string()))?,
+            name: input.name.clone(),
+            price: Money::parse(&input.price, currency)
+                .map_err(|e| TillError::invalid(&fields.name("price"), e.to_string()))?,
+            barcode: given(&input.barcode)
+                .map(|b| {
+                    Barcode::parse(b)
+                        .map(|b| b.as_str().to_string())
+                        .map_err(|e| TillError::invalid(&fields.name("barcode"), e.to_string()))
+                })
+                .transpose()?,
+            tax_rate: input.tax_rate.clone(),
+            stock: input.stock,
+            category: input.category.clone(),
+        };
+        self.add_product(&product)
+    }
+
+    /// The orders `filter` asks for (someone who may read past orders), newest first.
+    pub fn find_orders_as_asked(
+        &self,
+        filter: &OrderFilterInput,
+        limit: i64,
+        offset: i64,
+        fields: Fields,
+    ) -> Result<Vec<OrderSummary>> {
+        let filter = OrderFilter {
+            status: given(&filter.status)
+                .map(|s| crate::parse_order_status(s, &fields.name("status")))
+                .transpose()?,
+            from: given(&filter.from)
+                .map(|d| self.parse_day(d, &fields.name("from")))
+                .transpose()?,
+            to: given(&filter.to)
+                .map(|d| self.parse_day(d, &fields.name("to")))
+                .transpose()?,
+            text: given(&filter.text).map(str::to_string),
+        };
+        self.find_orders(&filter, limit.clamp(1, 1000), offset.max(0))
+    }
+
+    /// A refund as asked for: an amount in the shop's currency, or lines (a quantity of 0 is no
+    /// line), or neither for the whole order; not both.
+    pub fn refund_request(&self, input: &RefundInput, fields: Fields) -> Result<RefundRequest> {
+        let currency = self.shop()?.currency;
+        let lines: Vec<&RefundLineInput> = input.lines.iter().filter(|l| l.quantity != 0).collect();
+        match given(&input.amount) {
+            Some(_) if !lines.is_empty() => Err(TillError::invalid(
+                &fields.name("amount"),
+                "give either an amount or lines to refund, not both",
+            )),
+            Some(a) => Money::parse(a, currency)
+                .map(RefundRequest::Amount)
+                .map_err(|e| TillError::invalid(&fields.name("amount"), e.to_string())),
+            None if lines.is_empty() => Ok(RefundRequest::Whole),
+            None => lines
+                .iter()
+                .map(|l| {
+                    Sku::parse(&l.sku).map(|s| (s, l.quantity)).map_err(|e| {
+                        TillError::invalid(&fields.name("lines"), format!("'{}': {e}", l.sku))
+                    })
+                })
+                .collect::<Result<_>>()
+                .map(RefundRequest::Lines),
+        }
+    }
+}
