@@ -156,7 +156,16 @@ mod tests {
     #[test]
     fn committed_typescript_bindings_match_the_rust_types() {
         let dir = repo_root().join(DIR);
-        let files = render_all().expect("every IPC type renders to TypeScript");
+        let mut files = render_all().expect("every IPC type renders to TypeScript");
+        let known: std::collections::BTreeSet<String> = files
+            .iter()
+            .filter_map(|(f, _)| f.strip_suffix(".ts").map(str::to_string))
+            .collect();
+        files.push((
+            "commands.ts".to_string(),
+            crate::command_types::render(&repo_root().join("src-tauri/src"), &known),
+        ));
+        files.sort();
         let write = std::env::var("VERSAPOS_WRITE_BINDINGS").is_ok_and(|v| v == "1");
         if write {
             std::fs::create_dir_all(&dir).expect("create the bindings folder");

@@ -3,6 +3,8 @@
 //! here; it is all in `versapos_till::Till`, shared with the `versapos` CLI.
 
 pub mod bindings;
+#[cfg(test)]
+mod command_types;
 pub mod commands;
 pub mod error;
 pub mod nfc;

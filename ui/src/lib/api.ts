@@ -54,6 +54,7 @@ import type {
   SyncStatus,
 } from "./payments";
 import type { UpdateStatus } from "./bindings";
+import type { CommandAnswers, CommandArgs } from "./bindings/commands";
 
 /** Any rejection as a CommandError: the shell's own `{code, message}`, or a wrapped oddity. */
 export function toCommandError(e: unknown): CommandError {
@@ -79,9 +80,15 @@ export function onSignedOut(listener: (() => void) | null) {
   signedOutListener = listener;
 }
 
-async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+/** A command the shell answers (generated from its registered commands). */
+export type CommandName = keyof CommandArgs;
+
+/** The arguments of `cmd`, when it takes any: a renamed command or argument fails the type check. */
+type ArgsOf<K extends CommandName> = CommandArgs[K] extends Record<string, never> ? [] : [args: CommandArgs[K]];
+
+async function call<K extends CommandName>(cmd: K, ...[args]: ArgsOf<K>): Promise<CommandAnswers[K]> {
   try {
-    return await invoke<T>(cmd, args);
+    return await invoke<CommandAnswers[K]>(cmd, args);
   } catch (e) {
     const err = toCommandError(e);
     if (err.code === "not_signed_in" || err.code === "staff_disabled") signedOutListener?.();
@@ -89,47 +96,47 @@ async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> 
   }
 }
 
-export const appStatus = () => call<AppStatus>("app_status");
-export const startDemo = () => call<Shop>("start_demo");
-export const setUpShop = (setup: ShopSetupInput) => call<Shop>("set_up_shop", { setup });
+export const appStatus = () => call("app_status");
+export const startDemo = () => call("start_demo");
+export const setUpShop = (setup: ShopSetupInput) => call("set_up_shop", { setup });
 
-export const findProducts = (text: string, limit = 20) => call<Product[]>("find_products", { text, limit });
+export const findProducts = (text: string, limit = 20) => call("find_products", { text, limit });
 export const listProducts = (category: string | null, offset = 0, limit = 60) =>
-  call<ProductPage>("list_products", { category, offset, limit });
-export const categories = () => call<string[]>("categories");
+  call("list_products", { category, offset, limit });
+export const categories = () => call("categories");
 
-export const currentCart = () => call<CartView>("current_cart");
-export const cartAdd = (code: string, quantity = 1) => call<CartView>("cart_add", { code, quantity });
+export const currentCart = () => call("current_cart");
+export const cartAdd = (code: string, quantity = 1) => call("cart_add", { code, quantity });
 export const cartSetQuantity = (line: number, quantity: number) =>
-  call<CartView>("cart_set_quantity", { line, quantity });
-export const cartRemove = (line: number) => call<CartView>("cart_remove", { line });
+  call("cart_set_quantity", { line, quantity });
+export const cartRemove = (line: number) => call("cart_remove", { line });
 export const cartLineDiscount = (line: number, discount: string | null) =>
-  call<CartView>("cart_line_discount", { line, discount });
+  call("cart_line_discount", { line, discount });
 /** Sells a line at another price (major units); the catalog's price sets it back. */
-export const cartLinePrice = (line: number, price: string) => call<CartView>("cart_line_price", { line, price });
-export const cartOrderDiscount = (discount: string | null) => call<CartView>("cart_order_discount", { discount });
+export const cartLinePrice = (line: number, price: string) => call("cart_line_price", { line, price });
+export const cartOrderDiscount = (discount: string | null) => call("cart_order_discount", { discount });
 export const cartLinkCustomer = (customerId: number | null) =>
-  call<CartView>("cart_link_customer", { customerId });
-export const cartVoid = () => call<CartView>("cart_void");
-export const cartPark = (note: string | null) => call<CartView>("cart_park", { note });
-export const parkedCarts = () => call<ParkedCart[]>("parked_carts");
-export const resumeParked = (id: number) => call<CartView>("resume_parked", { id });
+  call("cart_link_customer", { customerId });
+export const cartVoid = () => call("cart_void");
+export const cartPark = (note: string | null) => call("cart_park", { note });
+export const parkedCarts = () => call("parked_carts");
+export const resumeParked = (id: number) => call("resume_parked", { id });
 
-export const checkout = (tenders: TenderInput[]) => call<OrderView>("checkout", { tenders });
+export const checkout = (tenders: TenderInput[]) => call("checkout", { tenders });
 
-export const findCustomers = (search: string | null) => call<Customer[]>("find_customers", { search });
-export const addCustomer = (customer: NewCustomerInput) => call<Customer>("add_customer", { customer });
+export const findCustomers = (search: string | null) => call("find_customers", { search });
+export const addCustomer = (customer: NewCustomerInput) => call("add_customer", { customer });
 
 // --- VIP cards ---------------------------------------------------------------------------------
 
 /** Who a tapped VIP card belongs to: a VIP, a blocked card, or a card never seen. */
-export const customerByCard = (uid: string) => call<CardLookup>("customer_by_card", { uid });
+export const customerByCard = (uid: string) => call("customer_by_card", { uid });
 /** Gives a customer who has no card yet the card tapped or typed. */
-export const linkCard = (customerId: number, uid: string) => call<Customer>("link_card", { customerId, uid });
+export const linkCard = (customerId: number, uid: string) => call("link_card", { customerId, uid });
 /** Blocks a lost card (a manager's); the customer keeps their points. */
-export const blockCard = (uid: string, reason: string | null) => call<BlockedCard>("block_card", { uid, reason });
+export const blockCard = (uid: string, reason: string | null) => call("block_card", { uid, reason });
 /** Blocks the lost card `old` and links `new` to its customer, points and all (a manager's). */
-export const replaceCard = (old: string, next: string) => call<Customer>("replace_card", { old, new: next });
+export const replaceCard = (old: string, next: string) => call("replace_card", { old, new: next });
 
 /** What the till's NFC readers report, as the desktop emits it on the `nfc` event. */
 export type { NfcEvent };
@@ -139,24 +146,24 @@ export const onNfc = (handler: (event: NfcEvent) => void): Promise<UnlistenFn> =
   listen<NfcEvent>("nfc", (e) => handler(e.payload));
 
 /** The NFC readers plugged in now. */
-export const nfcReaders = () => call<NfcReader[]>("nfc_readers");
+export const nfcReaders = () => call("nfc_readers");
 /** The reader service and the readers, as "Check setup" lists them. */
-export const nfcChecks = () => call<SetupCheck[]>("nfc_checks");
+export const nfcChecks = () => call("nfc_checks");
 /** Listens for VIP cards on this reader only (null: any reader); the shop as it now is. */
-export const chooseNfcReader = (reader: string | null) => call<Shop>("choose_nfc_reader", { reader });
+export const chooseNfcReader = (reader: string | null) => call("choose_nfc_reader", { reader });
 
-export const order = (reference: string) => call<OrderView>("order", { reference });
+export const order = (reference: string) => call("order", { reference });
 
 // --- manager screens -------------------------------------------------------------------------
 
-export const product = (sku: string) => call<Product>("product", { sku });
+export const product = (sku: string) => call("product", { sku });
 export const lowStock = (category: string | null, offset = 0, limit = 50) =>
-  call<ProductPage>("low_stock", { category, offset, limit });
-export const addProduct = (product: NewProductInput) => call<Product>("add_product", { product });
+  call("low_stock", { category, offset, limit });
+export const addProduct = (product: NewProductInput) => call("add_product", { product });
 export const updateProduct = (sku: string, details: ProductDetailsInput) =>
-  call<Product>("update_product", { sku, details });
-export const setPrice = (sku: string, price: string) => call<Product>("set_price", { sku, price });
-export const setStock = (sku: string, stock: number) => call<Product>("set_stock", { sku, stock });
+  call("update_product", { sku, details });
+export const setPrice = (sku: string, price: string) => call("set_price", { sku, price });
+export const setStock = (sku: string, stock: number) => call("set_stock", { sku, stock });
 
 /**
  * Imports a catalog CSV: the file's bytes go as the raw request body (no JSON for a file that
@@ -181,42 +188,42 @@ export async function importProducts(
   }
 }
 /** Opens the OS save dialog; null when the manager cancels. */
-export const exportProducts = () => call<SavedFile | null>("export_products");
+export const exportProducts = () => call("export_products");
 
 export const findOrders = (filter: OrderFilterInput, offset = 0, limit = 50) =>
-  call<OrderSummary[]>("find_orders", { filter, offset, limit });
+  call("find_orders", { filter, offset, limit });
 export const refundOrder = (reference: string, refund: RefundInput) =>
-  call<RefundView>("refund_order", { reference, refund });
-export const voidOrder = (reference: string) => call<OrderView>("void_order", { reference });
+  call("refund_order", { reference, refund });
+export const voidOrder = (reference: string) => call("void_order", { reference });
 
-export const customerDetail = (id: number) => call<CustomerDetail>("customer_detail", { id });
+export const customerDetail = (id: number) => call("customer_detail", { id });
 
-export const report = (query: ReportQuery) => call<Report>("report", { query });
-export const businessDay = () => call<string>("business_day");
+export const report = (query: ReportQuery) => call("report", { query });
+export const businessDay = () => call("business_day");
 /** Opens the OS save dialog; null when the manager cancels. */
-export const saveReportCsv = (query: ReportQuery) => call<SavedFile | null>("save_report_csv", { query });
+export const saveReportCsv = (query: ReportQuery) => call("save_report_csv", { query });
 
-export const changeSetting = (key: string, value: string) => call<Shop>("change_setting", { key, value });
-export const setTaxRate = (rate: TaxRateInput) => call<Shop>("set_tax_rate", { rate });
+export const changeSetting = (key: string, value: string) => call("change_setting", { key, value });
+export const setTaxRate = (rate: TaxRateInput) => call("set_tax_rate", { rate });
 
 // --- staff -------------------------------------------------------------------------------------
 
-export const staffStatus = () => call<StaffStatus>("staff_status");
-export const signIn = (name: string, pin: string) => call<Actor>("sign_in", { name, pin });
+export const staffStatus = () => call("staff_status");
+export const signIn = (name: string, pin: string) => call("sign_in", { name, pin });
 /** Locks the till; the sale on the register stays as it is. */
-export const signOut = () => call<null>("sign_out");
+export const signOut = () => call("sign_out");
 /** A manager's PIN approving the one action `permission` for whoever is signed in. */
 export const approve = (name: string, pin: string, permission: Permission) =>
-  call<Actor>("approve", { name, pin, permission });
-export const staffList = () => call<StaffMember[]>("staff_list");
+  call("approve", { name, pin, permission });
+export const staffList = () => call("staff_list");
 /** On a till without staff this adds the first admin and signs them in. */
-export const addStaff = (staff: NewStaffInput) => call<StaffMember>("add_staff", { staff });
+export const addStaff = (staff: NewStaffInput) => call("add_staff", { staff });
 export const changeStaff = (name: string, change: StaffChangeRequest) =>
-  call<StaffMember>("change_staff", { name, change });
+  call("change_staff", { name, change });
 
 // --- card payments -----------------------------------------------------------------------------
 
-export const paymentsStatus = () => call<PaymentsStatus>("payments_status");
+export const paymentsStatus = () => call("payments_status");
 
 function progressChannel(onProgress: (p: CardProgress) => void): Channel<CardProgress> {
   const channel = new Channel<CardProgress>();
@@ -229,33 +236,33 @@ function progressChannel(onProgress: (p: CardProgress) => void): Channel<CardPro
  * canceled or in doubt), telling `onProgress` what the reader is doing meanwhile.
  */
 export const cardCheckout = (tenders: TenderInput[], onProgress: (p: CardProgress) => void) =>
-  call<CardOutcome>("card_checkout", { tenders, progress: progressChannel(onProgress) });
+  call("card_checkout", { tenders, progress: progressChannel(onProgress) });
 /** The same card payment again, after a decline or a cancel. */
 export const retryCardPayment = (paymentId: string, onProgress: (p: CardProgress) => void) =>
-  call<CardOutcome>("retry_card_payment", { paymentId, progress: progressChannel(onProgress) });
+  call("retry_card_payment", { paymentId, progress: progressChannel(onProgress) });
 /** Gives up the card; the sale stays on the register for another tender. */
-export const abandonCardPayment = (paymentId: string) => call<CartView>("abandon_card_payment", { paymentId });
+export const abandonCardPayment = (paymentId: string) => call("abandon_card_payment", { paymentId });
 /** Stops the reader waiting for a card: the running payment then ends as canceled. */
-export const cancelCardPayment = () => call<null>("cancel_card_payment");
+export const cancelCardPayment = () => call("cancel_card_payment");
 /** Shows a test card to the simulated reader (demo and test mode only). */
-export const presentTestCard = (card: TestCard) => call<null>("present_test_card", { card });
+export const presentTestCard = (card: TestCard) => call("present_test_card", { card });
 
-export const readersList = () => call<ReaderView[]>("readers_list");
-export const locationsList = () => call<LocationView[]>("locations_list");
+export const readersList = () => call("readers_list");
+export const locationsList = () => call("locations_list");
 /** Pairs a reader by the code it shows; `label` null: none; `location` is a LocationView id. */
 export const registerReader = (code: string, label: string | null, location: string) =>
-  call<ReaderView>("register_reader", { code, label, location });
-export const chooseReader = (readerId: string) => call<ReaderView>("choose_reader", { readerId });
-export const checkSetup = () => call<SetupReport>("check_setup");
-export const syncStatus = () => call<SyncStatus>("sync_status");
-export const paymentsInDoubt = () => call<InDoubtPayment[]>("payments_in_doubt");
-export const reconcilePayments = () => call<ReconcileReport>("reconcile_payments");
+  call("register_reader", { code, label, location });
+export const chooseReader = (readerId: string) => call("choose_reader", { readerId });
+export const checkSetup = () => call("check_setup");
+export const syncStatus = () => call("sync_status");
+export const paymentsInDoubt = () => call("payments_in_doubt");
+export const reconcilePayments = () => call("reconcile_payments");
 
 // --- updates -----------------------------------------------------------------------------------
 
 /** Where the till stands with updates: the version running, and any update checked, waiting or refused. */
-export const updateStatus = () => call<UpdateStatus>("update_status");
+export const updateStatus = () => call("update_status");
 /** Asks the release server now; a newer version is downloaded and verified, ready to install. */
-export const checkForUpdates = () => call<UpdateStatus>("check_for_updates");
+export const checkForUpdates = () => call("check_for_updates");
 /** Installs the waiting update and restarts the till (the version installed; null: none was waiting). */
-export const installUpdate = () => call<string | null>("install_update");
+export const installUpdate = () => call("install_update");
