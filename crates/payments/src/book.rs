@@ -1,5 +1,5 @@
 //! What the card flow reads and writes in the till's records, as a trait the till implements
-//! ([`CardBook`]), and how the flow reaches it ([`TillAccess`]): the desktop locks its till only
+//! ([`CardBook`]), and how the flow reaches it ([`BookAccess`]): the desktop locks its till only
 //! for each short step, so its screen stays live while the reader waits; the CLI holds its till
 //! alone. The flow's steps here know Stripe and the reader, never the store behind the till.
 //! And the one error of those steps, whichever of the till's records, the gateway or the till's
@@ -143,12 +143,12 @@ pub trait CardBook {
 }
 
 /// Where the card flow reaches the till's records.
-pub trait TillAccess: Sync {
+pub trait BookAccess: Sync {
     fn with_book(&self, f: &mut dyn FnMut(&mut dyn CardBook)) -> Result<(), FlowError>;
 }
 
 pub(crate) fn on<R>(
-    access: &dyn TillAccess,
+    access: &dyn BookAccess,
     f: impl FnOnce(&mut dyn CardBook) -> Result<R, BookError>,
 ) -> Result<R, FlowError> {
     let mut f = Some(f);

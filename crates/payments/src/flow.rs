@@ -10,7 +10,7 @@
 //! reused on every retry, so the card is never charged twice.
 
 use crate::book::on;
-pub use crate::book::{BookError, CardBook, FlowError, TillAccess};
+pub use crate::book::{BookAccess, BookError, CardBook, FlowError};
 use crate::gateway::{
     ActionStatus, Gateway, GatewayError, Intent, IntentRequest, IntentStatus, Reader, TestCard,
 };
@@ -133,7 +133,7 @@ impl Terminal<'_> {
     /// Takes the card for a written card sale, start to end.
     pub fn pay(
         &self,
-        till: &dyn TillAccess,
+        till: &dyn BookAccess,
         pending: &PendingCard,
         parked: Option<i64>,
         cancel: &AtomicBool,
@@ -207,7 +207,7 @@ impl Terminal<'_> {
 
     fn wait_for_card(
         &self,
-        till: &dyn TillAccess,
+        till: &dyn BookAccess,
         pending: &PendingCard,
         intent: &Intent,
         parked: Option<i64>,
@@ -257,7 +257,7 @@ impl Terminal<'_> {
     /// The reader is done (or was stopped): Stripe's PaymentIntent decides what happened.
     fn after_reader(
         &self,
-        till: &dyn TillAccess,
+        till: &dyn BookAccess,
         pending: &PendingCard,
         intent: &Intent,
         parked: Option<i64>,
@@ -322,7 +322,7 @@ impl Terminal<'_> {
 
     fn capture(
         &self,
-        till: &dyn TillAccess,
+        till: &dyn BookAccess,
         pending: &PendingCard,
         intent: &Intent,
         parked: Option<i64>,
@@ -351,7 +351,7 @@ enum Ended {
 /// Captures an authorised PaymentIntent (or takes one that already succeeded) and books the sale.
 pub fn settle_authorised(
     gateway: &dyn Gateway,
-    till: &dyn TillAccess,
+    till: &dyn BookAccess,
     pending: &PendingCard,
     intent: &Intent,
     parked: Option<i64>,
@@ -413,7 +413,7 @@ pub(crate) fn card_ending(last4: Option<&str>) -> String {
 /// PaymentIntent is canceled so the customer's authorisation is released.
 pub fn abandon(
     gateway: &dyn Gateway,
-    till: &dyn TillAccess,
+    till: &dyn BookAccess,
     payment_id: &str,
 ) -> Result<(), FlowError> {
     let pending = on(till, |t| t.pending_card(payment_id))?;

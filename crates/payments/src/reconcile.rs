@@ -3,7 +3,7 @@
 //! every minute by the desktop and by `versapos reconcile`; never on a payment a live till process
 //! has in hand (the store's card sessions).
 
-use crate::book::{on, FlowError, TillAccess};
+use crate::book::{on, BookAccess, FlowError};
 use crate::flow::{card_ending, intent_request, settle_authorised, CardEnd};
 use crate::gateway::{ActionStatus, Gateway, IntentStatus};
 use crate::refunds;
@@ -68,7 +68,7 @@ pub struct ReconcileReport {
 /// ([`reconcile_refunds`]).
 pub fn reconcile(
     gateway: &dyn Gateway,
-    till: &dyn TillAccess,
+    till: &dyn BookAccess,
 ) -> Result<ReconcileReport, FlowError> {
     let pending = on(till, |t| t.payments_in_doubt())?;
     let mut settled = Vec::new();
@@ -113,7 +113,7 @@ enum Settled {
 
 fn settle_one(
     gateway: &dyn Gateway,
-    till: &dyn TillAccess,
+    till: &dyn BookAccess,
     p: &PendingCard,
 ) -> Result<Settled, FlowError> {
     let intent = match &p.intent_id {
@@ -209,7 +209,7 @@ fn with_intent(p: &PendingCard, intent: &str) -> PendingCard {
 /// no answer → left for the next round.
 pub fn reconcile_refunds(
     gateway: &dyn Gateway,
-    till: &dyn TillAccess,
+    till: &dyn BookAccess,
 ) -> Result<Vec<ReconcileLine>, FlowError> {
     let pending = on(till, |t| t.pending_card_refunds())?;
     let mut lines = Vec::new();

@@ -9,7 +9,7 @@
 //! settles by asking
 //! again with the same keys (Stripe answers with the refund it already made, if it made one).
 
-use crate::book::{on, FlowError, TillAccess};
+use crate::book::{on, BookAccess, FlowError};
 use crate::gateway::{Gateway, GatewayError, RefundRequest, RefundStatus};
 use versapos_core::PendingRefund;
 
@@ -18,7 +18,7 @@ use versapos_core::PendingRefund;
 /// refund it booked; this says it is booked.
 pub fn refund_order(
     gateway: &dyn Gateway,
-    till: &dyn TillAccess,
+    till: &dyn BookAccess,
     reference: &str,
     request: &versapos_core::RefundRequest,
     restock: bool,
@@ -47,7 +47,7 @@ pub(crate) enum Settled {
 /// Asks Stripe for every part of a pending refund (same keys every time) and settles it.
 pub(crate) fn settle(
     gateway: &dyn Gateway,
-    till: &dyn TillAccess,
+    till: &dyn BookAccess,
     pending: &PendingRefund,
 ) -> Result<Settled, FlowError> {
     let mut made = Vec::new();

@@ -7,7 +7,7 @@
 //! id) and applying it again, or out of order, changes nothing Stripe's view would not; so
 //! duplicates and any order of arrival converge on Stripe's state.
 
-use crate::book::{on, FlowError, TillAccess};
+use crate::book::{on, BookAccess, FlowError};
 use crate::flow::{card_ending, settle_authorised, CardEnd};
 use crate::gateway::{Gateway, IntentStatus};
 use crate::reconcile::SettledAs;
@@ -102,7 +102,7 @@ fn settled(outcome: Outcome, receipt: &str, detail: impl Into<String>) -> Settle
 /// anything else → unchanged. Stripe unreachable → deferred.
 pub fn settle_payment(
     gateway: &dyn Gateway,
-    till: &dyn TillAccess,
+    till: &dyn BookAccess,
     payment_id: &str,
 ) -> Result<Settlement, FlowError> {
     let Some(p) = on(till, |t| t.find_pending_card(payment_id))? else {
@@ -194,7 +194,7 @@ fn text<'v>(v: &'v Value, path: &[&str]) -> Option<&'v str> {
 /// noted, so a later pull applies it.
 pub fn apply(
     gateway: &dyn Gateway,
-    till: &dyn TillAccess,
+    till: &dyn BookAccess,
     event: &Value,
 ) -> Result<Applied, FlowError> {
     let (Some(id), Some(kind)) = (text(event, &["id"]), text(event, &["type"])) else {
@@ -260,7 +260,7 @@ fn skipped(detail: impl Into<String>) -> Settlement {
 
 fn apply_intent_event(
     gateway: &dyn Gateway,
-    till: &dyn TillAccess,
+    till: &dyn BookAccess,
     object: &Value,
 ) -> Result<Settlement, FlowError> {
     let Some(intent_id) = text(object, &["id"]) else {
@@ -326,7 +326,7 @@ fn deferred_busy(receipt: &str) -> Settlement {
     )
 }
 
-fn apply_dispute(till: &dyn TillAccess, object: &Value) -> Result<Settlement, FlowError> {
+fn apply_dispute(till: &dyn BookAccess, object: &Value) -> Result<Settlement, FlowError> {
     let Some(intent_id) = text(object, &["payment_intent"]) else {
         return Ok(skipped("the dispute names no PaymentIntent"));
     };
@@ -350,7 +350,7 @@ fn apply_dispute(till: &dyn TillAccess, object: &Value) -> Result<Settlement, Fl
     }
 }
 
-fn apply_refunds(gateway: &dyn Gateway, till: &dyn TillAccess) -> Result<Settlement, FlowError> {
+fn apply_refunds(gateway: &dyn Gateway, till: &dyn BookAccess) -> Result<Settlement, FlowError> {
     let lines = crate::reconcile::reconcile_refunds(gateway, till)?;
     let first = |o: SettledAs| lines.iter().find(|l| l.outcome == o);
     Ok(if let Some(l) = first(SettledAs::InDoubt) {
@@ -459,7 +459,7 @@ pub struct Relay<'a> {
 pub fn pull_once(
     relay: &Relay<'_>,
     gateway: &dyn Gateway,
-    till: &dyn TillAccess,
+    till: &dyn BookAccess,
     wait_secs: u64,
 ) -> Result<PullReport, SyncError> {
     let before = on(till, |t| t.cursor())?;
@@ -527,7 +527,7 @@ pub fn pull_once(
 pub fn pull_until_empty(
     relay: &Relay<'_>,
     gateway: &dyn Gateway,
-    till: &dyn TillAccess,
+    till: &dyn BookAccess,
     max_pages: usize,
 ) -> Result<PullReport, SyncError> {
     let mut all = pull_once(relay, gateway, till, 0)?;
@@ -576,7 +576,7 @@ impl Backoff {
 }
 
 /// Where the till is in the relay's stream and how the last pull went.
-pub fn status(till: &dyn TillAccess) -> Result<SyncState, FlowError> {
+pub fn status(till: &dyn BookAccess) -> Result<SyncState, FlowError> {
     on(till, |t| t.sync_state())
 }
 

@@ -457,7 +457,7 @@ impl<'a> Book<'a> {
     }
 }
 
-impl book::TillAccess for Book<'_> {
+impl book::BookAccess for Book<'_> {
     fn with_book(&self, f: &mut dyn FnMut(&mut dyn CardBook)) -> Result<(), FlowError> {
         self.till.with_till(&mut |till| {
             let mut booked = match self.booked.lock() {

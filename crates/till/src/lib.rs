@@ -114,7 +114,9 @@ impl Till {
         &self.path
     }
 
-    /// The raw connection, for diagnostics and benchmarks.
+    /// The raw connection, for tests and benchmarks only (the `test-support` feature, which
+    /// only their dev-dependencies turn on): no door can reach the store around the till.
+    #[cfg(feature = "test-support")]
     pub fn connection(&self) -> &Connection {
         &self.conn
     }
