@@ -1,20 +1,159 @@
 //! The commands the UI may call, with their argument names and types and what they answer,
 //! generated as TypeScript (`ui/src/lib/bindings/commands.ts`) from the commands registered in
-//! `with_commands` and their signatures in `src/commands/`: a renamed command or argument then
+//! `with_commands` and their signatures in `src/commands/` (read as text: the signatures are
+//! plain `name: Type` lists): a renamed command or argument then
 //! fails the UI's type check, and the bindings check fails while the file is stale.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
-use syn::{FnArg, GenericArgument, Item, Pat, PathArguments, ReturnType, Type};
 
 /// Parameters Tauri fills itself: never sent by the UI.
 const INJECTED: &[&str] = &["State", "AppHandle", "Window", "WebviewWindow", "Webview"];
 
+/// A Rust type as written in a signature: its last path segment and its type arguments (a
+/// tuple is named "()").
+#[derive(Debug, PartialEq)]
+struct Ty {
+    name: String,
+    args: Vec<Ty>,
+}
+
 /// One command: its name, its arguments (camelCase, as `invoke` sends them) and its answer.
 struct Command {
     name: String,
-    args: Vec<(String, Type)>,
-    returns: Option<Type>,
+    args: Vec<(String, Ty)>,
+    returns: Option<Ty>,
+}
+
+/// `text` split at the commas outside any brackets.
+fn split_top(text: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let (mut depth, mut from) = (0i32, 0);
+    for (i, c) in text.char_indices() {
+        match c {
+            '<' | '(' | '[' => depth += 1,
+            '>' if !text[..i].ends_with('-') => depth -= 1,
+            ')' | ']' => depth -= 1,
+            ',' if depth == 0 => {
+                parts.push(text[from..i].trim());
+                from = i + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(text[from..].trim());
+    parts.into_iter().filter(|p| !p.is_empty()).collect()
+}
+
+/// A type's text read as a [`Ty`]: references, lifetimes and paths dropped.
+fn parse_ty(text: &str) -> Ty {
+    let mut t = text.trim();
+    while let Some(rest) = t.strip_prefix('&') {
+        t = rest.trim_start();
+        if t.starts_with('\'') {
+            t = t.split_once(' ').map_or("", |(_, r)| r).trim_start();
+        }
+        t = t.strip_prefix("mut ").unwrap_or(t).trim_start();
+    }
+    if let Some(inner) = t.strip_prefix('(').and_then(|r| r.strip_suffix(')')) {
+        return Ty {
+            name: "()".into(),
+            args: split_top(inner).into_iter().map(parse_ty).collect(),
+        };
+    }
+    let (path, args) = match t.find('<') {
+        Some(i) if t.ends_with('>') => (&t[..i], &t[i + 1..t.len() - 1]),
+        _ => (t, ""),
+    };
+    Ty {
+        name: path.rsplit("::").next().unwrap_or(path).trim().to_string(),
+        args: split_top(args)
+            .into_iter()
+            .filter(|a| !a.starts_with('\''))
+            .map(parse_ty)
+            .collect(),
+    }
+}
+
+fn camel(name: &str) -> String {
+    let mut out = String::new();
+    let mut upper = false;
+    for c in name.trim_start_matches('_').chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.extend(c.to_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The `#[tauri::command]` functions of one source file, by name.
+fn commands_in(text: &str) -> BTreeMap<String, Command> {
+    let mut found = BTreeMap::new();
+    let mut rest = text;
+    while let Some(at) = rest.find("#[tauri::command") {
+        rest = &rest[at..];
+        let Some(f) = rest.find("fn ") else { break };
+        let sig_start = f + 3;
+        let open = sig_start
+            + rest[sig_start..]
+                .find('(')
+                .expect("a command's parameters follow its name");
+        let name_and_generics = &rest[sig_start..open];
+        let name = name_and_generics
+            .split('<')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_string();
+        // The parameters end at the matching parenthesis.
+        let mut depth = 0;
+        let mut close = open;
+        for (i, c) in rest[open..].char_indices() {
+            match c {
+                '(' => depth += 1,
+                ')' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        close = open + i;
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        let body = rest[close..].find('{').map_or(rest.len(), |b| close + b);
+        let returns = rest[close + 1..body]
+            .trim()
+            .strip_prefix("->")
+            .map(|r| parse_ty(r.trim()));
+        let mut args = Vec::new();
+        for param in split_top(&rest[open + 1..close]) {
+            let (pat, ty) = param
+                .split_once(':')
+                .unwrap_or_else(|| panic!("{name}: a parameter without a type: {param}"));
+            let ty = parse_ty(ty);
+            if INJECTED.contains(&ty.name.as_str()) {
+                continue;
+            }
+            let pat = pat.trim().trim_start_matches("mut ").trim();
+            args.push((camel(pat), ty));
+        }
+        found.insert(
+            name.clone(),
+            Command {
+                name,
+                args,
+                returns,
+            },
+        );
+        rest = &rest[body.min(rest.len())..];
+    }
+    found
 }
 
 /// The `module::function` paths `with_commands` registers, in order.
@@ -35,152 +174,68 @@ fn registered(lib: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-fn is_command(f: &syn::ItemFn) -> bool {
-    f.attrs.iter().any(|a| {
-        let segs: Vec<String> = a
-            .path()
-            .segments
-            .iter()
-            .map(|s| s.ident.to_string())
-            .collect();
-        segs == ["tauri", "command"]
-    })
-}
-
-fn last_ident(ty: &Type) -> Option<String> {
-    match ty {
-        Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
-        Type::Reference(r) => last_ident(&r.elem),
-        _ => None,
-    }
-}
-
-fn camel(name: &str) -> String {
-    let mut out = String::new();
-    let mut upper = false;
-    for c in name.trim_start_matches('_').chars() {
-        if c == '_' {
-            upper = true;
-        } else if upper {
-            out.extend(c.to_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-fn command(f: &syn::ItemFn) -> Command {
-    let mut args = Vec::new();
-    for input in &f.sig.inputs {
-        let FnArg::Typed(t) = input else { continue };
-        if last_ident(&t.ty).is_some_and(|i| INJECTED.contains(&i.as_str())) {
-            continue;
-        }
-        let Pat::Ident(name) = &*t.pat else {
-            panic!("{}: an argument that is not a plain name", f.sig.ident)
-        };
-        args.push((camel(&name.ident.to_string()), (*t.ty).clone()));
-    }
-    let returns = match &f.sig.output {
-        ReturnType::Default => None,
-        ReturnType::Type(_, ty) => Some((**ty).clone()),
-    };
-    Command {
-        name: f.sig.ident.to_string(),
-        args,
-        returns,
-    }
-}
-
 /// Every registered command, read from `src/commands/<module>.rs`.
 fn commands(src: &Path) -> Vec<Command> {
     let lib = std::fs::read_to_string(src.join("lib.rs")).expect("read src/lib.rs");
-    let mut parsed: BTreeMap<String, syn::File> = BTreeMap::new();
+    let mut parsed: BTreeMap<String, BTreeMap<String, Command>> = BTreeMap::new();
     let mut out = Vec::new();
     for (module, name) in registered(&lib) {
         let file = parsed.entry(module.clone()).or_insert_with(|| {
             let path = src.join("commands").join(format!("{module}.rs"));
             let text = std::fs::read_to_string(&path)
                 .unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
-            syn::parse_file(&text).unwrap_or_else(|e| panic!("parse {}: {e}", path.display()))
+            commands_in(&text)
         });
-        let f = file
-            .items
-            .iter()
-            .find_map(|i| match i {
-                Item::Fn(f) if f.sig.ident == name && is_command(f) => Some(f),
-                _ => None,
-            })
-            .unwrap_or_else(|| {
-                panic!("{module}::{name} is registered but is no #[tauri::command]")
-            });
-        out.push(command(f));
+        let command = file.remove(&name).unwrap_or_else(|| {
+            panic!("{module}::{name} is registered but is no #[tauri::command]")
+        });
+        out.push(command);
     }
     out
 }
 
 /// TypeScript for a Rust type as it crosses IPC; named types are the generated bindings (or
 /// `unknown` when there is none), and `imports` collects them.
-fn ts(ty: &Type, known: &BTreeSet<String>, imports: &mut BTreeSet<String>) -> String {
-    match ty {
-        Type::Reference(r) => ts(&r.elem, known, imports),
-        Type::Tuple(t) if t.elems.is_empty() => "null".into(),
-        Type::Tuple(t) => format!(
+fn ts(ty: &Ty, known: &BTreeSet<String>, imports: &mut BTreeSet<String>) -> String {
+    let arg = |i: usize, imports: &mut BTreeSet<String>| {
+        ty.args
+            .get(i)
+            .map(|a| ts(a, known, imports))
+            .unwrap_or_else(|| "unknown".into())
+    };
+    match ty.name.as_str() {
+        "()" if ty.args.is_empty() => "null".into(),
+        "()" => format!(
             "[{}]",
-            t.elems
+            ty.args
                 .iter()
-                .map(|e| ts(e, known, imports))
+                .map(|a| ts(a, known, imports))
                 .collect::<Vec<_>>()
                 .join(", ")
         ),
-        Type::Path(p) => {
-            let Some(last) = p.path.segments.last() else {
-                return "unknown".into();
-            };
-            let generic = |i: usize, imports: &mut BTreeSet<String>| -> String {
-                match &last.arguments {
-                    PathArguments::AngleBracketed(a) => a
-                        .args
-                        .iter()
-                        .filter_map(|g| match g {
-                            GenericArgument::Type(t) => Some(t),
-                            _ => None,
-                        })
-                        .nth(i)
-                        .map(|t| ts(t, known, imports))
-                        .unwrap_or_else(|| "unknown".into()),
-                    _ => "unknown".into(),
-                }
-            };
-            match last.ident.to_string().as_str() {
-                "String" | "str" => "string".into(),
-                "bool" => "boolean".into(),
-                "i8" | "i16" | "i32" | "i64" | "u8" | "u16" | "u32" | "u64" | "usize" | "isize"
-                | "f32" | "f64" => "number".into(),
-                "Option" => format!("{} | null", generic(0, imports)),
-                "Vec" => {
-                    let inner = generic(0, imports);
-                    if inner.contains(' ') {
-                        format!("({inner})[]")
-                    } else {
-                        format!("{inner}[]")
-                    }
-                }
-                "Box" => generic(0, imports),
-                // The shell's results: the answer, or a CommandError the wrapper throws.
-                "CommandResult" | "Result" => generic(0, imports),
-                "Channel" => {
-                    imports.insert("Channel".into());
-                    format!("Channel<{}>", generic(0, imports))
-                }
-                name if known.contains(name) => {
-                    imports.insert(name.to_string());
-                    name.to_string()
-                }
-                _ => "unknown".into(),
+        "String" | "str" => "string".into(),
+        "bool" => "boolean".into(),
+        "i8" | "i16" | "i32" | "i64" | "u8" | "u16" | "u32" | "u64" | "usize" | "isize" | "f32"
+        | "f64" => "number".into(),
+        "Option" => format!("{} | null", arg(0, imports)),
+        "Vec" => {
+            let inner = arg(0, imports);
+            if inner.contains(" | ") {
+                format!("({inner})[]")
+            } else {
+                format!("{inner}[]")
             }
+        }
+        "Box" => arg(0, imports),
+        // The shell's results: the answer, or a CommandError the wrapper throws.
+        "CommandResult" | "Result" => arg(0, imports),
+        "Channel" => {
+            imports.insert("Channel".into());
+            format!("Channel<{}>", arg(0, imports))
+        }
+        name if known.contains(name) => {
+            imports.insert(name.to_string());
+            name.to_string()
         }
         _ => "unknown".into(),
     }
@@ -227,4 +282,45 @@ pub fn render(src: &Path, known: &BTreeSet<String>) -> String {
     out.push_str(&answer_lines);
     out.push_str("};\n");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_signature_reads_as_its_arguments_and_answer_with_tauri_s_own_left_out() {
+        let text = r#"
+/// Docs.
+#[tauri::command(async)]
+#[tracing::instrument(skip(state), err)]
+pub fn refund_order<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, Desktop>,
+    order_ref: String,
+    lines: Vec<(String, i64)>,
+    progress: Channel<CardProgress>,
+    mut note: Option<&str>,
+) -> CommandResult<Option<Vec<RefundView>>> {
+    let x = (1, 2);
+}
+"#;
+        let found = commands_in(text);
+        let c = &found["refund_order"];
+        let names: Vec<&str> = c.args.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["orderRef", "lines", "progress", "note"]);
+        let known: BTreeSet<String> = ["RefundView", "CardProgress"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let mut imports = BTreeSet::new();
+        let ts_of = |t: &Ty, i: &mut BTreeSet<String>| ts(t, &known, i);
+        assert_eq!(ts_of(&c.args[1].1, &mut imports), "[string, number][]");
+        assert_eq!(ts_of(&c.args[2].1, &mut imports), "Channel<CardProgress>");
+        assert_eq!(ts_of(&c.args[3].1, &mut imports), "string | null");
+        let answer = c.returns.as_ref().expect("an answer");
+        assert_eq!(ts_of(answer, &mut imports), "RefundView[] | null");
+        assert_eq!(parse_ty("()").name, "()");
+        assert!(imports.contains("RefundView") && imports.contains("Channel"));
+    }
 }
