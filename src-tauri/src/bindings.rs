@@ -91,8 +91,8 @@ pub fn render_all() -> Result<Vec<(String, String)>, ExportError> {
     render::<StaffRow>(&mut f)?;
     // The shell's own inputs and outputs.
     render::<shop::AppStatus>(&mut f)?;
-    render::<shop::ShopSetupInput>(&mut f)?;
-    render::<shop::TaxRateInput>(&mut f)?;
+    render::<versapos_till::ShopSetupInput>(&mut f)?;
+    render::<versapos_till::TaxRateInput>(&mut f)?;
     render::<catalog::ProductPage>(&mut f)?;
     render::<register::TenderInput>(&mut f)?;
     render::<versapos_till::NewProductInput>(&mut f)?;

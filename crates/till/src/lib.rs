@@ -30,7 +30,7 @@ pub mod requests;
 pub use register::{CartLineView, CartView, Sale};
 pub use requests::{
     Fields, NewProductInput, OrderFilterInput, RefundInput, RefundLineInput, ReportQuery,
-    StaffChangeRequest,
+    ShopSetupInput, StaffChangeRequest, TaxRateInput,
 };
 
 use chrono::{DateTime, FixedOffset, NaiveDate};

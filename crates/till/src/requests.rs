@@ -266,3 +266,24 @@ impl Till {
         }
     }
 }
+
+/// The first-run form (`versapos init` gives the same through its flags).
+#[derive(Clone, Debug, Deserialize, TS)]
+pub struct ShopSetupInput {
+    pub name: String,
+    /// ISO 4217 code, e.g. "GBP".
+    pub currency: String,
+    pub till_id: String,
+    pub prices_include_tax: bool,
+    /// Empty: the usual standard 20 %, reduced 5 % and zero rates.
+    pub tax_rates: Vec<TaxRateInput>,
+    pub default_tax_rate: Option<String>,
+}
+
+/// One tax rate as typed: a name and a percentage such as "20" or "5.5" (the first-run form,
+/// the settings' tax rates, `versapos settings tax-rate`).
+#[derive(Clone, Debug, Deserialize, TS)]
+pub struct TaxRateInput {
+    pub name: String,
+    pub percent: String,
+}

@@ -2,10 +2,10 @@
 
 use crate::error::CommandResult;
 use crate::state::Desktop;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use tauri::State;
 use ts_rs::TS;
-use versapos_till::{Shop, ShopSetup};
+use versapos_till::{Shop, ShopSetup, ShopSetupInput, TaxRateInput};
 
 /// Whether the till is ready to sell, and where its store lives (shown on the first-run screen).
 #[derive(Clone, Debug, Serialize, TS)]
@@ -13,26 +13,6 @@ pub struct AppStatus {
     pub set_up: bool,
     pub shop: Option<Shop>,
     pub store_path: String,
-}
-
-/// The first-run form.
-#[derive(Clone, Debug, Deserialize, TS)]
-pub struct ShopSetupInput {
-    pub name: String,
-    /// ISO 4217 code, e.g. "GBP".
-    pub currency: String,
-    pub till_id: String,
-    pub prices_include_tax: bool,
-    /// Empty: the usual standard 20 %, reduced 5 % and zero rates.
-    pub tax_rates: Vec<TaxRateInput>,
-    pub default_tax_rate: Option<String>,
-}
-
-/// One tax rate as typed: a name and a percentage such as "20" or "5.5".
-#[derive(Clone, Debug, Deserialize, TS)]
-pub struct TaxRateInput {
-    pub name: String,
-    pub percent: String,
 }
 
 #[tauri::command(async)]

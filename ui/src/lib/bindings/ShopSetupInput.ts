@@ -2,7 +2,7 @@
 import type { TaxRateInput } from "./TaxRateInput";
 
 /**
- * The first-run form.
+ * The first-run form (`versapos init` gives the same through its flags).
  */
 export type ShopSetupInput = { name: string, 
 /**
