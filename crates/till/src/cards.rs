@@ -137,7 +137,7 @@ pub fn abandon(
     till: &dyn TillAccess,
     payment_id: &str,
 ) -> Result<OrderView, FlowError> {
-    ask(till, |t| t.check(Permission::Sell).map(|_| ()))?;
+    allowed(till, Permission::Sell)?;
     let book = Book::new(till);
     versapos_payments::flow::abandon(gateway, &book, payment_id)?;
     book.order()
@@ -149,7 +149,7 @@ pub fn reconcile_now(
     gateway: &dyn Gateway,
     till: &dyn TillAccess,
 ) -> Result<ReconcileReport, FlowError> {
-    ask(till, |t| t.check(Permission::Sell).map(|_| ()))?;
+    allowed(till, Permission::Sell)?;
     reconcile(gateway, till)
 }
 
@@ -254,7 +254,7 @@ pub fn till_reader(gateway: &dyn Gateway, till: &dyn TillAccess) -> Result<Reade
 /// The shop's Stripe locations, for someone who may change the settings (registering a
 /// reader).
 pub fn locations(gateway: &dyn Gateway, till: &dyn TillAccess) -> Result<Vec<Location>, FlowError> {
-    ask(till, |t| t.check(Permission::ChangeSettings).map(|_| ()))?;
+    allowed(till, Permission::ChangeSettings)?;
     Ok(gateway.locations()?)
 }
 
@@ -297,7 +297,7 @@ pub fn choose_reader(
     till: &dyn TillAccess,
     reader_id: &str,
 ) -> Result<Reader, FlowError> {
-    ask(till, |t| t.check(Permission::ChangeSettings).map(|_| ()))?;
+    allowed(till, Permission::ChangeSettings)?;
     let reader = gateway.reader(reader_id.trim())?;
     ask(till, |t| {
         t.set_setting("card-reader", &reader.id).map(|_| ())
@@ -317,7 +317,7 @@ pub fn present_test_card(
             "test cards are for demo and test mode only",
         ))));
     }
-    ask(till, |t| t.check(Permission::Sell).map(|_| ()))?;
+    allowed(till, Permission::Sell)?;
     let reader = till_reader(gateway, till)?;
     gateway.present_card(&reader.id, card)?;
     Ok(())
@@ -363,6 +363,11 @@ impl Till {
     pub fn may_settle_cards(&self) -> crate::Result<()> {
         self.check(Permission::Sell).map(|_| ())
     }
+}
+
+/// Whether whoever is signed in at the till may do `p` (asked before Stripe is).
+fn allowed(till: &dyn TillAccess, p: Permission) -> Result<(), FlowError> {
+    ask(till, |t| t.check(p).map(|_| ()))
 }
 
 /// One short step on the till, its error the till's.

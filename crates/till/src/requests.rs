@@ -120,22 +120,17 @@ impl Till {
         request: &StaffChangeRequest,
         fields: Fields,
     ) -> Result<StaffMember> {
-        let pin = match request {
-            StaffChangeRequest::ResetPin { pin } => Some(
-                Pin::parse(pin)
-                    .map_err(|e| TillError::invalid(&fields.name("pin"), e.to_string()))?,
-            ),
-            _ => None,
-        };
-        let change = match (request, &pin) {
-            (StaffChangeRequest::Disable, _) => StaffChange::Disable,
-            (StaffChangeRequest::Enable, _) => StaffChange::Enable,
-            (StaffChangeRequest::Unlock, _) => StaffChange::Unlock,
-            (StaffChangeRequest::ResetPin { .. }, Some(pin)) => StaffChange::ResetPin(pin),
-            (StaffChangeRequest::ResetPin { .. }, None) => {
-                return Err(TillError::invalid(&fields.name("pin"), "give the new PIN"))
+        let pin;
+        let change = match request {
+            StaffChangeRequest::Disable => StaffChange::Disable,
+            StaffChangeRequest::Enable => StaffChange::Enable,
+            StaffChangeRequest::Unlock => StaffChange::Unlock,
+            StaffChangeRequest::ResetPin { pin: text } => {
+                pin = Pin::parse(text)
+                    .map_err(|e| TillError::invalid(&fields.name("pin"), e.to_string()))?;
+                StaffChange::ResetPin(&pin)
             }
-            (StaffChangeRequest::SetRole { role }, _) => StaffChange::SetRole(*role),
+            StaffChangeRequest::SetRole { role } => StaffChange::SetRole(*role),
         };
         self.change_staff(name, change)
     }
