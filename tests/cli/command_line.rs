@@ -101,7 +101,7 @@ fn a_bad_tax_rate_or_order_status_is_refused_naming_its_argument() {
         (vec!["settings", "tax-rate", "", "20"], "NAME: "),
         (
             vec!["orders", "list", "--status", "bogus"],
-            "--status 'bogus': expected one of open, payment_pending, payment_failed, paid",
+            "--status: 'bogus': expected one of open, payment_pending, payment_failed, paid",
         ),
     ] {
         let r = till.refused(&args);

@@ -288,22 +288,7 @@ pub enum ProductsCmd {
     /// Show one product.
     Show { sku: String },
     /// Add one product.
-    Add {
-        #[arg(long)]
-        sku: String,
-        #[arg(long)]
-        name: String,
-        #[arg(long)]
-        price: String,
-        #[arg(long)]
-        barcode: Option<String>,
-        #[arg(long)]
-        tax_rate: Option<String>,
-        #[arg(long, default_value_t = 0)]
-        stock: i64,
-        #[arg(long)]
-        category: Option<String>,
-    },
+    Add(NewProductArgs),
     /// Change a product's price.
     SetPrice { sku: String, price: String },
     /// Set a product's counted stock.
@@ -314,6 +299,38 @@ pub enum ProductsCmd {
     },
     /// Products at or below their reorder level.
     LowStock,
+}
+
+#[derive(Args, Debug)]
+pub struct NewProductArgs {
+    #[arg(long)]
+    pub sku: String,
+    #[arg(long)]
+    pub name: String,
+    #[arg(long)]
+    pub price: String,
+    #[arg(long)]
+    pub barcode: Option<String>,
+    #[arg(long)]
+    pub tax_rate: Option<String>,
+    #[arg(long, default_value_t = 0)]
+    pub stock: i64,
+    #[arg(long)]
+    pub category: Option<String>,
+}
+
+impl From<NewProductArgs> for versapos_till::NewProductInput {
+    fn from(a: NewProductArgs) -> Self {
+        versapos_till::NewProductInput {
+            sku: a.sku,
+            name: a.name,
+            price: a.price,
+            barcode: a.barcode,
+            tax_rate: a.tax_rate,
+            stock: a.stock,
+            category: a.category,
+        }
+    }
 }
 
 #[derive(Args, Debug, Clone)]

@@ -31,19 +31,7 @@ pub fn restore(till: Till, store: &Path, a: &RestoreArgs, out: &print::Out) -> R
     till.may_restore_backup()?;
     drop(till);
     if !a.yes {
-        if !on_a_terminal() {
-            return Err(usage(
-                "restore replaces the till's store: pass --yes to confirm",
-            ));
-        }
-        let answer = prompt_line(&format!(
-            "Replace the store {} with {}? The store as it is now is kept in its backups folder. [y/N] ",
-            store.display(),
-            a.file.display()
-        ))?;
-        if !matches!(answer.to_ascii_lowercase().as_str(), "y" | "yes") {
-            return Err(usage("restore not confirmed: nothing was changed"));
-        }
+        confirm(store, &a.file)?;
     }
     let done = versapos_till::restore(store, &a.file)?;
     let kept = done
@@ -65,5 +53,23 @@ pub fn restore(till: Till, store: &Path, a: &RestoreArgs, out: &print::Out) -> R
             "before_restore": done.before_restore,
         }),
     );
+    Ok(())
+}
+
+/// Asks on the terminal before the store is replaced; refused when not on one.
+fn confirm(store: &Path, file: &Path) -> Result<()> {
+    if !on_a_terminal() {
+        return Err(usage(
+            "restore replaces the till's store: pass --yes to confirm",
+        ));
+    }
+    let answer = prompt_line(&format!(
+        "Replace the store {} with {}? The store as it is now is kept in its backups folder. [y/N] ",
+        store.display(),
+        file.display()
+    ))?;
+    if !matches!(answer.to_ascii_lowercase().as_str(), "y" | "yes") {
+        return Err(usage("restore not confirmed: nothing was changed"));
+    }
     Ok(())
 }

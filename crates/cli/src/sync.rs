@@ -28,63 +28,32 @@ pub fn run(till: Till, a: &SyncArgs, out: &print::Out) -> Result<()> {
     till.may_settle_cards()?;
     let chain = Keychain::default();
     if a.status {
-        let state = till.sync_state()?;
-        let relay = chain.relay_in_use().map_err(relay_error)?;
-        let url = relay.as_ref().map(|(r, _)| r.url.clone());
-        let from = relay.as_ref().map(|(_, from)| source(*from));
-        let text = format!(
-            "relay: {}\ncursor: {}\nlast event: {}\nlast pull: {}\nlast error: {}\nevents applied: {}\nbacklog: {}",
-            match (&url, from) {
-                (Some(url), Some(from)) => format!("{url} (from the {from})"),
-                _ => "not set up (`versapos relay set --url URL`)".to_string(),
-            },
-            state.cursor,
-            state.last_event_at.as_deref().unwrap_or("none yet"),
-            state.last_pull_at.as_deref().unwrap_or("never"),
-            state.last_error.as_deref().unwrap_or("none"),
-            state.applied_events,
-            backlog(state.backlog),
-        );
-        out.message(
-            &text,
-            serde_json::json!({
-                "relay": { "configured": relay.is_some(), "url": url, "source": from },
-                "cursor": state.cursor,
-                "last_event_at": state.last_event_at,
-                "last_pull_at": state.last_pull_at,
-                "last_error": state.last_error,
-                "applied_events": state.applied_events,
-                "backlog": state.backlog,
-            }),
-        );
-        return Ok(());
+        return status(&till, &chain, out);
     }
     let (relay, _) = chain
         .relay_in_use()
         .map_err(relay_error)?
         .ok_or_else(|| usage("no relay is set up: `versapos relay set --url URL` first"))?;
+    let relay = Relay {
+        url: &relay.url,
+        token: &relay.token,
+    };
     let connected = setup::connect(&chain)?;
     let till = std::sync::Mutex::new(till);
     if a.follow {
-        follow(
-            &Relay {
-                url: &relay.url,
-                token: &relay.token,
-            },
-            &*connected.gateway,
-            &till,
-            out,
-        );
+        follow(&relay, &*connected.gateway, &till, out);
     }
-    let report = cards::pull_until_empty(
-        &Relay {
-            url: &relay.url,
-            token: &relay.token,
-        },
-        &*connected.gateway,
-        &till,
-        MAX_PAGES,
-    )?;
+    pull(&relay, &*connected.gateway, &till, out)
+}
+
+/// Pulls until the relay has nothing newer; exit 1 when an event could not be applied now.
+fn pull(
+    relay: &Relay<'_>,
+    gateway: &dyn Gateway,
+    till: &dyn TillAccess,
+    out: &print::Out,
+) -> Result<()> {
+    let report = cards::pull_until_empty(relay, gateway, till, MAX_PAGES)?;
     print_report(&report, out);
     if report.deferred > 0 {
         return Err(CliError::Failed(format!(
@@ -93,6 +62,40 @@ pub fn run(till: Till, a: &SyncArgs, out: &print::Out) -> Result<()> {
             report.deferred
         )));
     }
+    Ok(())
+}
+
+/// Where the till is in the relay's stream, and which relay it pulls from.
+fn status(till: &Till, chain: &Keychain, out: &print::Out) -> Result<()> {
+    let state = till.sync_state()?;
+    let relay = chain.relay_in_use().map_err(relay_error)?;
+    let url = relay.as_ref().map(|(r, _)| r.url.clone());
+    let from = relay.as_ref().map(|(_, from)| source(*from));
+    let text = format!(
+        "relay: {}\ncursor: {}\nlast event: {}\nlast pull: {}\nlast error: {}\nevents applied: {}\nbacklog: {}",
+        match (&url, from) {
+            (Some(url), Some(from)) => format!("{url} (from the {from})"),
+            _ => "not set up (`versapos relay set --url URL`)".to_string(),
+        },
+        state.cursor,
+        state.last_event_at.as_deref().unwrap_or("none yet"),
+        state.last_pull_at.as_deref().unwrap_or("never"),
+        state.last_error.as_deref().unwrap_or("none"),
+        state.applied_events,
+        backlog(state.backlog),
+    );
+    out.message(
+        &text,
+        serde_json::json!({
+            "relay": { "configured": relay.is_some(), "url": url, "source": from },
+            "cursor": state.cursor,
+            "last_event_at": state.last_event_at,
+            "last_pull_at": state.last_pull_at,
+            "last_error": state.last_error,
+            "applied_events": state.applied_events,
+            "backlog": state.backlog,
+        }),
+    );
     Ok(())
 }
 
@@ -179,20 +182,8 @@ pub fn relay(till: &mut Till, cmd: RelayCmd, out: &print::Out) -> Result<()> {
     let chain = Keychain::default();
     match cmd {
         RelayCmd::Set { url } => {
-            let url = parse_relay_url(&url).map_err(|e| usage(format!("--url: {e}")))?;
-            let text = match std::env::var(RELAY_TOKEN_ENV) {
-                Ok(t) if !t.trim().is_empty() => t,
-                _ => prompt_secret("The till's relay token: ")?,
-            };
-            let token = RelayToken::parse(&text).map_err(relay_error)?;
-            chain
-                .set_relay(&RelaySettings {
-                    url: url.clone(),
-                    token: token.clone(),
-                })
-                .map_err(relay_error)?;
-            till.record_key_change("relay_set", "the relay's address and the till's token")?;
-            shown(out, Some((&url, &token)), "keychain");
+            let relay = set_relay(till, &chain, &url)?;
+            shown(out, Some((&relay.url, &relay.token)), "keychain");
         }
         RelayCmd::Show => match chain.relay_in_use().map_err(relay_error)? {
             Some((r, from)) => shown(out, Some((&r.url, &r.token)), source(from)),
@@ -207,6 +198,21 @@ pub fn relay(till: &mut Till, cmd: RelayCmd, out: &print::Out) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Keeps the relay at `url` with the till's token ($VERSAPOS_RELAY_TOKEN, or asked on the
+/// terminal) in the keychain.
+fn set_relay(till: &mut Till, chain: &Keychain, url: &str) -> Result<RelaySettings> {
+    let url = parse_relay_url(url).map_err(|e| usage(format!("--url: {e}")))?;
+    let text = match std::env::var(RELAY_TOKEN_ENV) {
+        Ok(t) if !t.trim().is_empty() => t,
+        _ => prompt_secret("The till's relay token: ")?,
+    };
+    let token = RelayToken::parse(&text).map_err(relay_error)?;
+    let relay = RelaySettings { url, token };
+    chain.set_relay(&relay).map_err(relay_error)?;
+    till.record_key_change("relay_set", "the relay's address and the till's token")?;
+    Ok(relay)
 }
 
 /// Where the relay in use comes from, as `relay show` and `sync --status` name it.

@@ -5,10 +5,10 @@
 //! What the flow books (a paid sale's receipt, a refund) is kept as it was written and handed
 //! back, not read again.
 
-use crate::{OrderView, RefundView, Till, TillError};
+use crate::{Fields, OrderView, RefundInput, RefundView, Till, TillError};
 use serde::Serialize;
 use std::sync::atomic::AtomicBool;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use ts_rs::TS;
 use versapos_core::{
     CardCharge, CardPaymentRef, PendingCard, PendingRefund, RefundRequest, SyncState,
@@ -182,6 +182,34 @@ pub fn refund_order(
     let book = Book::new(till);
     versapos_payments::refunds::refund_order(gateway, &book, reference, request, restock)?;
     book.refund()
+}
+
+/// Refunds (part of) an order as the manager asked: through the gateway `connect` gives for its
+/// card part, asked for only when there is one, so a cash refund needs no keychain and no
+/// network.
+pub fn refund_as_asked(
+    connect: &dyn Fn() -> Result<Arc<dyn Gateway>, FlowError>,
+    till: &dyn TillAccess,
+    reference: &str,
+    input: &RefundInput,
+    fields: Fields,
+) -> Result<RefundView, FlowError> {
+    let (request, card) = ask(till, |t| {
+        let request = t.refund_request(input, fields)?;
+        let preview = t.refund_preview(reference, &request, input.restock)?;
+        let card = preview
+            .tenders
+            .iter()
+            .any(|p| p.intent_id.is_some() && p.paid_out > 0);
+        Ok((request, card))
+    })?;
+    let gateway: Arc<dyn Gateway> = if card {
+        connect()?
+    } else {
+        // Never asked: a refund with no card part goes through the till alone.
+        Arc::new(versapos_payments::demo::DemoGateway::new())
+    };
+    refund_order(&*gateway, till, reference, &request, input.restock)
 }
 
 /// Applies one Stripe event from the relay (see [`versapos_payments::sync::apply`]).

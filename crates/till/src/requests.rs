@@ -3,8 +3,8 @@
 //! as that door calls it (`from` on the report screen, `--from` on the command line).
 
 use crate::{
-    NewProduct, OrderFilter, OrderSummary, Product, Report, ReportBy, Result, StaffChange,
-    StaffMember, Till, TillError,
+    NewProduct, OrderFilter, OrderSummary, Product, Report, ReportBy, Result, Shop, ShopSetup,
+    StaffChange, StaffMember, Till, TillError,
 };
 use serde::Deserialize;
 use ts_rs::TS;
@@ -17,16 +17,34 @@ pub enum Fields {
     Form,
     /// As the command line's flags: `--from`.
     Flags,
+    /// As the command line's positional arguments, in capitals as its usage shows them: `NAME`.
+    Arguments,
 }
 
 impl Fields {
     pub fn name(self, field: &str) -> String {
         match self {
             Fields::Form => field.to_string(),
-            // A refund's lines are given one `--line` each.
-            Fields::Flags if field == "lines" => "--line".to_string(),
-            Fields::Flags => format!("--{}", field.replace('_', "-")),
+            Fields::Flags => match field {
+                // Given one at a time: one `--line` per refund line, one `--tax-rate` per rate.
+                "lines" => "--line".to_string(),
+                "tax_rates" => "--tax-rate".to_string(),
+                "till_id" => "--till".to_string(),
+                _ => format!("--{}", field.replace('_', "-")),
+            },
+            Fields::Arguments => field.to_uppercase(),
         }
+    }
+
+    /// `result` with a bad field named as this door names it.
+    fn named<T>(self, result: Result<T>) -> Result<T> {
+        result.map_err(|e| match e {
+            TillError::Invalid { field, message } => TillError::Invalid {
+                field: self.name(&field),
+                message,
+            },
+            e => e,
+        })
     }
 }
 
@@ -232,7 +250,7 @@ impl Till {
                 .transpose()?,
             text: given(&filter.text).map(str::to_string),
         };
-        self.find_orders(&filter, limit.clamp(1, 1000), offset.max(0))
+        self.find_orders(&filter, limit.clamp(1, 10_000), offset.max(0))
     }
 
     /// A refund as asked for: an amount in the shop's currency, or lines (a quantity of 0 is no
@@ -281,4 +299,38 @@ pub struct ShopSetupInput {
 pub struct TaxRateInput {
     pub name: String,
     pub percent: String,
+}
+
+impl Till {
+    /// Sets up the shop as the first-run form (or `versapos init`) asks (see [`Till::init`]).
+    pub fn set_up_shop_as_asked(
+        &mut self,
+        input: &ShopSetupInput,
+        fields: Fields,
+    ) -> Result<&Shop> {
+        let rates: Vec<(String, String)> = input
+            .tax_rates
+            .iter()
+            .map(|r| (r.name.clone(), r.percent.clone()))
+            .collect();
+        let setup = fields.named(ShopSetup::from_text(
+            &input.name,
+            &input.currency,
+            &input.till_id,
+            input.prices_include_tax,
+            &rates,
+            input.default_tax_rate.clone(),
+        ))?;
+        self.init(&setup)
+    }
+
+    /// Adds a tax rate or changes its percentage, as typed (see [`Till::change_tax_rate`]).
+    pub fn change_tax_rate_as_asked(
+        &mut self,
+        rate: &TaxRateInput,
+        fields: Fields,
+    ) -> Result<&Shop> {
+        fields.named(self.change_tax_rate(&rate.name, &rate.percent).map(|_| ()))?;
+        self.shop()
+    }
 }

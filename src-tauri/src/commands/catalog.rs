@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 use tauri::ipc::{InvokeBody, JavaScriptChannelId, Request};
 use tauri::{AppHandle, Runtime, State, Webview};
 use ts_rs::TS;
-use versapos_till::{Fields, ImportProblem, NewProductInput, Product, ProductDetails, TillError};
+use versapos_till::{
+    Fields, ImportProblem, ImportSummary, NewProductInput, Product, ProductDetails, TillError,
+};
 
 /// One page of the catalog and how many products there are to page through.
 #[derive(Clone, Debug, Serialize, TS)]
@@ -163,53 +165,84 @@ pub fn import_products<R: Runtime>(
     webview: Webview<R>,
     request: Request<'_>,
 ) -> CommandResult<ImportOutcome> {
-    let InvokeBody::Raw(bytes) = request.body() else {
-        return Err(CommandError::new(
-            "invalid_input",
-            "file: send the file's bytes as the request body",
-        ));
-    };
-    let header = |name: &str| {
-        request
-            .headers()
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string)
-    };
-    // The name is percent-encoded by the UI so any file name survives as a header value.
-    let file = header("x-file-name")
-        .map(|f| percent_decode(&f))
-        .unwrap_or_else(|| "catalog.csv".to_string());
-    let progress = header("x-progress-channel")
-        .and_then(|id| id.parse::<JavaScriptChannelId>().ok())
-        .map(|id| id.channel_on::<R, ImportProgress>(webview));
-    tracing::info!(%file, bytes = bytes.len(), "catalog import");
-    let mut register = state.register()?;
-    let mut last_sent = 0;
-    let mut report = |done: u64, total: u64| {
-        // About a hundred updates per import, and the last one.
-        if let Some(channel) = &progress {
-            if done == total || done - last_sent >= (total / 100).max(1) {
-                last_sent = done;
-                // A closed window cannot take progress; the import carries on regardless.
-                let _ = channel.send(ImportProgress { done, total });
+    let upload = Upload::read(&request, webview)?;
+    tracing::info!(file = %upload.file, bytes = upload.bytes.len(), "catalog import");
+    let result =
+        state
+            .register()?
+            .till
+            .import_products(&upload.file, upload.bytes, &mut upload.progress());
+    ImportOutcome::of(upload.file, result)
+}
+
+/// A catalog file as the UI sends it: its bytes as the request's body, its name
+/// (percent-encoded, so any name survives as a header value) and, optionally, a channel for
+/// progress in headers.
+struct Upload<'a> {
+    file: String,
+    bytes: &'a [u8],
+    channel: Option<tauri::ipc::Channel<ImportProgress>>,
+}
+
+impl<'a> Upload<'a> {
+    fn read<R: Runtime>(request: &'a Request<'a>, webview: Webview<R>) -> CommandResult<Self> {
+        let InvokeBody::Raw(bytes) = request.body() else {
+            return Err(CommandError::new(
+                "invalid_input",
+                "file: send the file's bytes as the request body",
+            ));
+        };
+        let header = |name: &str| {
+            request
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        Ok(Upload {
+            file: header("x-file-name")
+                .map(|f| percent_decode(&f))
+                .unwrap_or_else(|| "catalog.csv".to_string()),
+            bytes,
+            channel: header("x-progress-channel")
+                .and_then(|id| id.parse::<JavaScriptChannelId>().ok())
+                .map(|id| id.channel_on::<R, ImportProgress>(webview)),
+        })
+    }
+
+    /// Sends about a hundred updates per import, and the last one.
+    fn progress(&self) -> impl FnMut(u64, u64) + '_ {
+        let mut last_sent = 0;
+        move |done, total| {
+            if let Some(channel) = &self.channel {
+                if done == total || done - last_sent >= (total / 100).max(1) {
+                    last_sent = done;
+                    // A closed window cannot take progress; the import carries on regardless.
+                    let _ = channel.send(ImportProgress { done, total });
+                }
             }
         }
-    };
-    match register.till.import_products(&file, bytes, &mut report) {
-        Ok(summary) => Ok(ImportOutcome {
-            file,
-            added: summary.added,
-            updated: summary.updated,
-            problems: Vec::new(),
-        }),
-        Err(TillError::Import { file, problems }) => Ok(ImportOutcome {
-            file,
-            added: 0,
-            updated: 0,
-            problems,
-        }),
-        Err(e) => Err(e.into()),
+    }
+}
+
+impl ImportOutcome {
+    /// An import's problems are its answer, not the command's failure: the screen lists them.
+    fn of(file: String, result: Result<ImportSummary, TillError>) -> CommandResult<Self> {
+        match result {
+            Ok(summary) => Ok(ImportOutcome {
+                file,
+                added: summary.added,
+                updated: summary.updated,
+                problems: Vec::new(),
+            }),
+            Err(TillError::Import { file, problems }) => Ok(ImportOutcome {
+                file,
+                added: 0,
+                updated: 0,
+                problems,
+            }),
+            Err(e) => Err(e.into()),
+        }
     }
 }
 
@@ -227,13 +260,23 @@ pub fn export_products<R: Runtime>(
         register.till.may_export_catalog()?;
         format!("catalog-{}.csv", register.till.today())
     };
-    let Some(path) = save_dialog(&app, &name) else {
+    save_csv(&app, &name, |out| {
+        Ok(state.register()?.till.export_products(out)?)
+    })
+}
+
+/// Saves a CSV file where the manager chooses, through a temp file next to it; None when the
+/// manager cancels.
+pub(crate) fn save_csv<R: Runtime>(
+    app: &AppHandle<R>,
+    name: &str,
+    write: impl FnOnce(&mut dyn std::io::Write) -> CommandResult<u64>,
+) -> CommandResult<Option<SavedFile>> {
+    let Some(path) = save_dialog(app, name) else {
         return Ok(None);
     };
-    let rows = write_file(&path, |out| {
-        Ok(state.register()?.till.export_products(out)?)
-    })?;
-    tracing::info!(path = %path.display(), rows, "catalog exported");
+    let rows = write_file(&path, write)?;
+    tracing::info!(path = %path.display(), rows, "saved");
     Ok(Some(SavedFile {
         path: path.display().to_string(),
         rows,
@@ -241,7 +284,7 @@ pub fn export_products<R: Runtime>(
 }
 
 /// Asks where to save a CSV file; None when the manager cancels.
-pub(crate) fn save_dialog<R: Runtime>(app: &AppHandle<R>, name: &str) -> Option<PathBuf> {
+fn save_dialog<R: Runtime>(app: &AppHandle<R>, name: &str) -> Option<PathBuf> {
     use tauri_plugin_dialog::DialogExt;
     // The mock runtime has no window to show a dialog in: the tests answer it themselves.
     #[cfg(test)]
@@ -257,7 +300,7 @@ pub(crate) fn save_dialog<R: Runtime>(app: &AppHandle<R>, name: &str) -> Option<
 }
 
 /// Writes a file through a temp file next to it, so a failure never leaves half a file.
-pub(crate) fn write_file(
+fn write_file(
     path: &Path,
     write: impl FnOnce(&mut dyn std::io::Write) -> CommandResult<u64>,
 ) -> CommandResult<u64> {

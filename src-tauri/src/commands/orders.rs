@@ -1,9 +1,11 @@
 //! Past sales: the manager's order list and search, an order as its receipt shows it, refunds
 //! and voids.
 
+use crate::commands::payments::blocking;
 use crate::error::CommandResult;
 use crate::state::Desktop;
-use tauri::{Manager, State};
+use tauri::State;
+use versapos_till::cards;
 use versapos_till::{Fields, OrderFilterInput, OrderSummary, OrderView, RefundInput, RefundView};
 
 /// `reference`: the order's id or its receipt number.
@@ -37,25 +39,17 @@ pub async fn refund_order<R: tauri::Runtime>(
     reference: String,
     refund: RefundInput,
 ) -> CommandResult<RefundView> {
-    tauri::async_runtime::spawn_blocking(move || {
-        let desktop = app.state::<Desktop>();
-        let request = desktop
-            .register()?
-            .till
-            .refund_request(&refund, Fields::Form)?;
-        let gateway = desktop.payments.gateway_or_demo();
-        Ok(versapos_till::cards::refund_order(
-            &*gateway,
-            &*desktop,
+    blocking(app, move |desktop| {
+        let connect = || Ok(desktop.payments.gateway_or_demo());
+        Ok(cards::refund_as_asked(
+            &connect,
+            desktop,
             &reference,
-            &request,
-            refund.restock,
+            &refund,
+            Fields::Form,
         )?)
     })
     .await
-    .map_err(|e| {
-        crate::error::CommandError::new("internal", format!("the refund task failed: {e}"))
-    })?
 }
 
 /// Voids a paid order that has not been refunded (a mistake rung up): stock, points and the

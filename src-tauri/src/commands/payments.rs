@@ -100,7 +100,7 @@ impl From<PendingCard> for InDoubtPayment {
 
 /// Runs `f` on a blocking thread with the app's state (Stripe's blocking client must not run
 /// on the async runtime's own threads).
-async fn blocking<R: Runtime, T: Send + 'static>(
+pub(crate) async fn blocking<R: Runtime, T: Send + 'static>(
     app: AppHandle<R>,
     f: impl FnOnce(&Desktop) -> CommandResult<T> + Send + 'static,
 ) -> CommandResult<T> {
@@ -448,22 +448,25 @@ pub struct SyncStatus {
 #[tracing::instrument(skip(app), err)]
 pub async fn sync_status<R: Runtime>(app: AppHandle<R>) -> CommandResult<SyncStatus> {
     blocking(app, |desktop| {
-        let relay = versapos_secrets::Keychain::default()
-            .relay_in_use()
-            .ok()
-            .flatten()
-            .map(|(r, _)| r);
+        let relay = versapos_secrets::Keychain::default().relay_in_use();
+        let relay_url = relay.ok().flatten().map(|(r, _)| r.url);
         let state = desktop.register()?.till.relay_status()?;
-        Ok(SyncStatus {
-            configured: relay.is_some(),
-            relay_url: relay.map(|r| r.url),
+        Ok(SyncStatus::new(relay_url, state))
+    })
+    .await
+}
+
+impl SyncStatus {
+    fn new(relay_url: Option<String>, state: versapos_core::SyncState) -> Self {
+        SyncStatus {
+            configured: relay_url.is_some(),
+            relay_url,
             cursor: state.cursor,
             last_event_at: state.last_event_at,
             last_pull_at: state.last_pull_at,
             last_error: state.last_error,
             applied_events: state.applied_events,
             backlog: state.backlog,
-        })
-    })
-    .await
+        }
+    }
 }

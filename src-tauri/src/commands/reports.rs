@@ -1,7 +1,7 @@
 //! Manager reports: the same figures as `versapos report` on the same store, read through the
 //! same service, and saved as the same CSV.
 
-use crate::commands::catalog::{save_dialog, write_file, SavedFile};
+use crate::commands::catalog::{save_csv, SavedFile};
 use crate::error::{CommandError, CommandResult};
 use crate::state::Desktop;
 use tauri::{AppHandle, Runtime, State};
@@ -31,16 +31,9 @@ pub fn save_report_csv<R: Runtime>(
 ) -> CommandResult<Option<SavedFile>> {
     let report = state.register()?.till.report_for(&query, Fields::Form)?;
     let name = format!("report-{}-{}-by-{}.csv", report.from, report.to, query.by);
-    let Some(path) = save_dialog(&app, &name) else {
-        return Ok(None);
-    };
-    let rows = write_file(&path, |out| {
+    save_csv(&app, &name, |out| {
         versapos_till::write_csv(&report, out)
             .map(|n| n as u64)
             .map_err(|e| CommandError::new("io", format!("could not write the report: {e}")))
-    })?;
-    Ok(Some(SavedFile {
-        path: path.display().to_string(),
-        rows,
-    }))
+    })
 }

@@ -5,7 +5,7 @@ use crate::state::Desktop;
 use serde::Serialize;
 use tauri::State;
 use ts_rs::TS;
-use versapos_till::{Shop, ShopSetup, ShopSetupInput, TaxRateInput};
+use versapos_till::{Fields, Shop, ShopSetupInput, TaxRateInput};
 
 /// Whether the till is ready to sell, and where its store lives (shown on the first-run screen).
 #[derive(Clone, Debug, Serialize, TS)]
@@ -45,21 +45,11 @@ pub fn start_demo(state: State<'_, Desktop>) -> CommandResult<Shop> {
 #[tauri::command(async)]
 #[tracing::instrument(skip(state), err)]
 pub fn set_up_shop(state: State<'_, Desktop>, setup: ShopSetupInput) -> CommandResult<Shop> {
-    let rates: Vec<(String, String)> = setup
-        .tax_rates
-        .into_iter()
-        .map(|r| (r.name, r.percent))
-        .collect();
-    let setup = ShopSetup::from_text(
-        &setup.name,
-        &setup.currency,
-        &setup.till_id,
-        setup.prices_include_tax,
-        &rates,
-        setup.default_tax_rate,
-    )?;
     let mut register = state.register()?;
-    let shop = register.till.init(&setup)?.clone();
+    let shop = register
+        .till
+        .set_up_shop_as_asked(&setup, Fields::Form)?
+        .clone();
     // Only once the shop is set up: a refused set-up leaves the sale on the register as it was.
     register.sale.clear();
     Ok(shop)
@@ -85,6 +75,6 @@ pub fn set_tax_rate(state: State<'_, Desktop>, rate: TaxRateInput) -> CommandRes
     Ok(state
         .register()?
         .till
-        .change_tax_rate(&rate.name, &rate.percent)?
+        .change_tax_rate_as_asked(&rate, Fields::Form)?
         .clone())
 }

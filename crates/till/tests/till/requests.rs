@@ -2,11 +2,11 @@
 //! the door calls it (`from` on a form, `--from` on the command line), nothing written on a
 //! refusal, and a staff change's PIN never in its debug text.
 
-use crate::support::gbp_shop;
+use crate::support::{empty_store, gbp_shop};
 use versapos_core::{RefundRequest, Role};
 use versapos_till::{
     Fields, NewProductInput, OrderFilterInput, RefundInput, RefundLineInput, ReportQuery,
-    StaffChangeRequest, TillError,
+    ShopSetupInput, StaffChangeRequest, TaxRateInput, TillError,
 };
 
 fn field_of(e: &TillError) -> &str {
@@ -191,4 +191,84 @@ fn a_staff_change_shows_its_kind_never_its_pin() {
         role: Role::Manager,
     };
     assert_eq!(format!("{role:?}"), "SetRole { role: Manager }");
+}
+
+fn setup(currency: &str, till_id: &str, rates: &[(&str, &str)]) -> ShopSetupInput {
+    ShopSetupInput {
+        name: "Corner Shop".into(),
+        currency: currency.into(),
+        till_id: till_id.into(),
+        prices_include_tax: true,
+        tax_rates: rates
+            .iter()
+            .map(|(name, percent)| TaxRateInput {
+                name: name.to_string(),
+                percent: percent.to_string(),
+            })
+            .collect(),
+        default_tax_rate: None,
+    }
+}
+
+#[test]
+fn a_shop_set_up_names_its_bad_field_as_each_door_calls_it_and_sets_nothing_up() {
+    let mut t = empty_store();
+    let cases = [
+        (setup("GBPX", "T1", &[]), "currency", "--currency"),
+        (setup("GBP", "till one", &[]), "till_id", "--till"),
+        (
+            setup("GBP", "T1", &[("standard", "twenty")]),
+            "tax_rates",
+            "--tax-rate",
+        ),
+    ];
+    for (asked, form, flag) in cases {
+        let e = t
+            .till
+            .set_up_shop_as_asked(&asked, Fields::Form)
+            .expect_err("refused");
+        assert_eq!(field_of(&e), form, "{asked:?}: {e}");
+        let e = t
+            .till
+            .set_up_shop_as_asked(&asked, Fields::Flags)
+            .expect_err("refused");
+        assert_eq!(field_of(&e), flag, "{asked:?}: {e}");
+        assert!(!t.till.is_set_up(), "a refused set-up sets nothing up");
+    }
+    let shop = t
+        .till
+        .set_up_shop_as_asked(&setup("EUR", "T2", &[("standard", "21")]), Fields::Flags)
+        .expect("a good set-up");
+    assert_eq!(shop.till_id.as_str(), "T2");
+    assert_eq!(shop.tax_rates.len(), 1);
+}
+
+#[test]
+fn a_tax_rate_is_refused_naming_its_argument_as_each_door_calls_it() {
+    let mut t = gbp_shop();
+    let before = t.till.shop().expect("shop").tax_rates.clone();
+    for (name, percent, form, argument) in [
+        ("odd", "12.345", "percent", "PERCENT"),
+        ("", "20", "name", "NAME"),
+    ] {
+        let rate = TaxRateInput {
+            name: name.into(),
+            percent: percent.into(),
+        };
+        let e = t
+            .till
+            .change_tax_rate_as_asked(&rate, Fields::Form)
+            .expect_err("refused");
+        assert_eq!(field_of(&e), form, "{rate:?}: {e}");
+        let e = t
+            .till
+            .change_tax_rate_as_asked(&rate, Fields::Arguments)
+            .expect_err("refused");
+        assert_eq!(field_of(&e), argument, "{rate:?}: {e}");
+    }
+    assert_eq!(
+        t.till.shop().expect("shop").tax_rates,
+        before,
+        "nothing changed"
+    );
 }
