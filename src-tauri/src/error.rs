@@ -20,10 +20,12 @@ pub struct CommandError {
 }
 
 impl CommandError {
+    /// Whatever the message quotes of a file or a request, control characters are shown escaped.
     pub fn new(code: &str, message: impl Into<String>) -> Self {
+        let message = message.into();
         CommandError {
             code: code.to_string(),
-            message: message.into(),
+            message: versapos_core::text::printable(&message).into_owned(),
             permission: None,
         }
     }

@@ -23,6 +23,8 @@ mod relay_e2e;
 mod relay_sync;
 mod reports;
 mod sales;
+#[cfg(unix)]
+mod spreadsheet;
 mod staff;
 mod sync;
 mod walk;

@@ -243,6 +243,20 @@ fn bad_files() -> Vec<(&'static str, Vec<u8>, u64, &'static str, &'static str)> 
         ),
         ("non-utf8.csv", non_utf8, 4, "name", "UTF-8"),
         (
+            "long-name.csv",
+            with(&format!("NEW2,{},1.00", "x".repeat(201))),
+            4,
+            "name",
+            "is 201 characters long; a product's name is at most 200",
+        ),
+        (
+            "tab-in-name.csv",
+            with("NEW2,\"Tea\tbag\",1.00"),
+            4,
+            "name",
+            "control characters",
+        ),
+        (
             "unknown-column.csv",
             format!("sku,name,price,colour\n{good}").into_bytes(),
             1,
@@ -297,4 +311,62 @@ fn importing_a_missing_file_exits_2_naming_it() {
         r.message
     );
     assert_eq!(till.product_count(), 0);
+}
+
+/// A file (or an argument) that carries terminal escapes is quoted with them shown escaped:
+/// an import's message never clears the screen or recolours the terminal.
+#[test]
+fn an_imports_messages_never_pass_a_files_escape_sequences_to_the_terminal() {
+    let till = Till::gbp();
+    let path = till.write(
+        "ansi.csv",
+        b"sku,name,price\nNEW\x1b[2J,Tea,1.00\nNEW2,Tea,\x1b[31m1.00\n",
+    );
+    let r = till.refused(&["products", "import", path_str(&path)]);
+    assert_eq!(r.code, "import_failed", "{}", r.message);
+    assert!(
+        !r.stderr.contains('\x1b') && !r.message.contains('\x1b'),
+        "no raw escape reaches the terminal: {:?}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("NEW\\u{1b}[2J") && r.stderr.contains("\\u{1b}[31m1.00"),
+        "the escapes are shown, escaped: {}",
+        r.stderr
+    );
+    assert_eq!(till.product_count(), 0);
+}
+
+/// One rule for a product's name, whichever door it comes through: the import's limit is the
+/// add's and the edit's, so whatever the till exports imports back.
+#[test]
+fn a_products_name_has_one_rule_at_every_door() {
+    let till = Till::gbp();
+    let longest = "n".repeat(200);
+    till.ok(&[
+        "products", "add", "--sku", "LONG", "--name", &longest, "--price", "1.00",
+    ]);
+    for (name, says) in [
+        (
+            "n".repeat(201),
+            "is 201 characters long; a product's name is at most 200",
+        ),
+        ("n".repeat(5000), "is 5000 characters long"),
+        ("Tea\u{1b}[31m".to_string(), "control characters"),
+        ("   ".to_string(), "must not be empty"),
+    ] {
+        let r = till.refused(&[
+            "products", "add", "--sku", "BAD", "--name", &name, "--price", "1.00",
+        ]);
+        assert_eq!(r.code, "invalid_input", "{}", r.message);
+        assert!(
+            r.message.starts_with("--name: ") && r.message.contains(says),
+            "{says:?}: {}",
+            r.message
+        );
+    }
+    let exported = till.ok(&["products", "export"]);
+    let fresh = Till::gbp();
+    assert!(fresh.import("export.csv", &exported).contains("1 added"));
+    assert_eq!(fresh.ok(&["products", "export"]), exported);
 }

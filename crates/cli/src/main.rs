@@ -134,7 +134,11 @@ fn main() -> ExitCode {
                     serde_json::json!({ "error": { "code": e.code(), "message": e.to_string() } });
                 println!("{body}");
             }
-            eprintln!("versapos: {e}");
+            // What a message quotes of a file or an argument never drives the terminal.
+            eprintln!(
+                "versapos: {}",
+                versapos_core::text::printable_lines(&e.to_string())
+            );
             ExitCode::from(e.exit_code())
         }
     }

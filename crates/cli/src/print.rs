@@ -170,6 +170,9 @@ impl Out {
             o.created_at,
             o.status.as_str().to_uppercase()
         );
+        if o.status.is_unpaid() {
+            outln!("*** NOT PAID ({}) ***", o.status.as_str().replace('_', " "));
+        }
         if let Some(staff) = &o.staff {
             outln!("Served by {staff}");
         }

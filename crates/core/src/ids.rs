@@ -11,6 +11,12 @@ pub enum IdError {
     SkuTooLong(String),
     #[error("SKU '{0}' must not contain spaces or control characters")]
     SkuCharacters(String),
+    #[error("must not be empty")]
+    EmptyName,
+    #[error("is {0} characters long; a product's name is at most {max}", max = ProductName::MAX_CHARS)]
+    NameTooLong(usize),
+    #[error("must not contain control characters (tabs, line breaks, escapes)")]
+    NameCharacters,
     #[error("barcode '{0}' must be 4 to 32 digits or letters")]
     Barcode(String),
     #[error("till id '{0}' must be 1 to 32 letters, digits, '-' or '_'")]
@@ -100,6 +106,37 @@ impl Sku {
 impl fmt::Display for Sku {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
+    }
+}
+
+/// A product's name as the receipt, the screen and the catalog's CSV show it: trimmed, not
+/// empty, at most [`ProductName::MAX_CHARS`] characters, no control characters. The one rule
+/// for every door (the manager's form, `versapos products add`, a CSV import), so a catalog the
+/// till exports always imports back.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ProductName(String);
+
+impl ProductName {
+    /// The longest name a receipt line, a label and a spreadsheet cell can take.
+    pub const MAX_CHARS: usize = 200;
+
+    pub fn parse(s: &str) -> Result<Self, IdError> {
+        let s = s.trim();
+        let chars = s.chars().count();
+        if chars == 0 {
+            Err(IdError::EmptyName)
+        } else if chars > Self::MAX_CHARS {
+            Err(IdError::NameTooLong(chars))
+        } else if s.chars().any(char::is_control) {
+            Err(IdError::NameCharacters)
+        } else {
+            Ok(ProductName(s.to_string()))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
     }
 }
 

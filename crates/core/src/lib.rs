@@ -17,6 +17,7 @@ pub mod refund;
 pub mod staff;
 pub mod tax;
 pub mod tender;
+pub mod text;
 
 pub use card::{CardCharge, CardPaymentRef, CardRefundPart, PendingCard, PendingRefund, SyncState};
 pub use cart::{Cart, CartError, CartLine, Discount, PricedCart, PricedLine, TaxBreakdown};
@@ -24,7 +25,8 @@ pub use check::{CheckStatus, SetupCheck};
 pub use clock::{Clock, FixedClock};
 pub use gateway_mode::GatewayMode;
 pub use ids::{
-    receipt_label, Barcode, CardUid, CustomerId, IdError, OrderId, ProductId, Sku, TillId,
+    receipt_label, Barcode, CardUid, CustomerId, IdError, OrderId, ProductId, ProductName, Sku,
+    TillId,
 };
 pub use loyalty::{LoyaltyError, LoyaltyRules};
 pub use money::{Currency, Money, MoneyError};

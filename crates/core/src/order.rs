@@ -46,6 +46,15 @@ impl OrderStatus {
         OrderStatus::ALL.into_iter().find(|st| st.as_str() == s)
     }
 
+    /// No money has been received for the order (yet): its receipt says so and it earns no
+    /// points.
+    pub fn is_unpaid(&self) -> bool {
+        matches!(
+            self,
+            OrderStatus::Open | OrderStatus::PaymentPending | OrderStatus::PaymentFailed
+        )
+    }
+
     /// Money has been taken and some of it can still be given back.
     pub fn can_refund(&self) -> bool {
         matches!(self, OrderStatus::Paid | OrderStatus::PartiallyRefunded)

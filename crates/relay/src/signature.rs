@@ -26,13 +26,23 @@ pub enum SignatureError {
     NoV1Signature,
     #[error("no webhook signing secret is configured for this endpoint")]
     NoSecrets,
+    /// `age_secs`: how long ago the delivery was signed (negative: signed in the future).
     #[error(
-        "the Stripe-Signature timestamp is {age_secs} s from now (negative: in the future), \
-         beyond the tolerance of {tolerance_secs} s"
+        "the Stripe-Signature timestamp is {}, beyond the tolerance of {tolerance_secs} s",
+        age_text(*age_secs)
     )]
     TimestampOutsideTolerance { age_secs: i128, tolerance_secs: i64 },
     #[error("no `v1` signature in the Stripe-Signature header matches the body and a secret")]
     NoMatchingSignature,
+}
+
+/// "301 s old", or "301 s in the future".
+fn age_text(age_secs: i128) -> String {
+    if age_secs < 0 {
+        format!("{} s in the future", age_secs.unsigned_abs())
+    } else {
+        format!("{age_secs} s old")
+    }
 }
 
 /// Checks that `payload` (the raw request body, byte for byte) was signed by Stripe with one of
@@ -204,6 +214,26 @@ mod tests {
                 age_secs: i128::from(TOLERANCE + 1),
                 tolerance_secs: TOLERANCE
             })
+        );
+    }
+
+    #[test]
+    fn a_timestamp_outside_the_tolerance_says_how_old_or_how_far_ahead_it_is() {
+        let late = SignatureError::TimestampOutsideTolerance {
+            age_secs: 301,
+            tolerance_secs: 300,
+        };
+        assert_eq!(
+            late.to_string(),
+            "the Stripe-Signature timestamp is 301 s old, beyond the tolerance of 300 s"
+        );
+        let early = SignatureError::TimestampOutsideTolerance {
+            age_secs: -301,
+            tolerance_secs: 300,
+        };
+        assert_eq!(
+            early.to_string(),
+            "the Stripe-Signature timestamp is 301 s in the future, beyond the tolerance of 300 s"
         );
     }
 

@@ -8,6 +8,7 @@ use crate::shop::Shop;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::Serialize;
 use ts_rs::TS;
+use versapos_core::text::for_spreadsheet;
 use versapos_core::{tax::format_percent, Currency, Money, ProductId, Sku};
 
 /// A product as the till sells it.
@@ -328,7 +329,8 @@ pub fn import(
     Ok(summary)
 }
 
-/// Writes the catalog as CSV in the import format.
+/// Writes the catalog as CSV in the import format, each cell safe to open in a spreadsheet
+/// ([`for_spreadsheet`]; the import takes the escape off again).
 pub fn export(conn: &Connection, shop: &Shop, out: &mut dyn std::io::Write) -> Result<u64> {
     let mut w = csv::Writer::from_writer(out);
     w.write_record(COLUMNS).map_err(csv_err)?;
@@ -337,7 +339,7 @@ pub fn export(conn: &Connection, shop: &Shop, out: &mut dyn std::io::Write) -> R
     let mut n = 0;
     while let Some(r) = rows.next()? {
         let p = from_row(r, shop.currency)?;
-        w.write_record([
+        let cells = [
             p.sku.as_str(),
             p.name.as_str(),
             &p.price.to_major_string(),
@@ -345,12 +347,18 @@ pub fn export(conn: &Connection, shop: &Shop, out: &mut dyn std::io::Write) -> R
             &p.tax_rate,
             &p.stock.to_string(),
             p.category.as_deref().unwrap_or(""),
-        ])
-        .map_err(csv_err)?;
+        ];
+        w.write_record(cells.iter().map(|c| for_spreadsheet(c).into_owned()))
+            .map_err(csv_err)?;
         n += 1;
     }
     w.flush()?;
     Ok(n)
+}
+
+/// A product's name by the one rule every door applies ([`versapos_core::ProductName`]).
+fn product_name(name: &str) -> Result<versapos_core::ProductName> {
+    versapos_core::ProductName::parse(name).map_err(|e| TillError::invalid("name", e.to_string()))
 }
 
 fn csv_err(e: csv::Error) -> TillError {
@@ -390,10 +398,8 @@ pub struct NewProduct {
 
 pub fn add(conn: &mut Connection, shop: &Shop, p: &NewProduct, when: &Moment) -> Result<Product> {
     let at = when.at.as_str();
-    let name = p.name.trim();
-    if name.is_empty() {
-        return Err(TillError::invalid("name", "must not be empty"));
-    }
+    let name = product_name(&p.name)?;
+    let name = name.as_str();
     if p.price.is_negative() {
         return Err(TillError::invalid("price", "must not be negative"));
     }
@@ -540,10 +546,8 @@ pub fn update_details(
     when: &Moment,
 ) -> Result<Product> {
     let at = when.at.as_str();
-    let name = d.name.trim();
-    if name.is_empty() {
-        return Err(TillError::invalid("name", "must not be empty"));
-    }
+    let name = product_name(&d.name)?;
+    let name = name.as_str();
     let barcode = checked_barcode(&d.barcode)?;
     let category = blank_to_none(&d.category);
     if d.reorder_level.is_some_and(|l| l < 0) {

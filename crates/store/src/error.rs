@@ -133,10 +133,13 @@ impl TillError {
         }
     }
 
+    /// A refusal naming the field; whatever the message quotes of what was typed or read,
+    /// control characters are shown escaped.
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        let message = message.into();
         TillError::Invalid {
-            field: field.to_string(),
-            message: message.into(),
+            field: versapos_core::text::printable(field).into_owned(),
+            message: versapos_core::text::printable(&message).into_owned(),
         }
     }
 

@@ -7,7 +7,8 @@
 
 use crate::error::ImportProblem;
 use std::collections::HashMap;
-use versapos_core::{tax::parse_percent, Barcode, Currency, Money, Sku, TaxRate};
+use versapos_core::text::{from_spreadsheet, printable};
+use versapos_core::{tax::parse_percent, Barcode, Currency, Money, ProductName, Sku, TaxRate};
 
 /// A checked row, ready to be written.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -131,7 +132,8 @@ pub fn parse_products_csv(
         let mut field = |name: &'static str| -> Option<String> {
             let i = *index.get(name)?;
             match std::str::from_utf8(rec.get(i).unwrap_or(b"")) {
-                Ok(s) => Some(s.trim().to_string()),
+                // A cell the export escaped for spreadsheets comes back as it was.
+                Ok(s) => Some(from_spreadsheet(s.trim()).to_string()),
                 Err(e) => {
                     problems.push(problem(
                         line,
@@ -172,12 +174,13 @@ pub fn parse_products_csv(
                 ));
             }
         }
-        let name = name.unwrap_or_default();
-        if name.is_empty() {
-            problems.push(problem(line, "name", "must not be empty"));
-        } else if name.chars().count() > 200 {
-            problems.push(problem(line, "name", "is longer than 200 characters"));
-        }
+        let name = match ProductName::parse(&name.unwrap_or_default()) {
+            Ok(n) => n.as_str().to_string(),
+            Err(e) => {
+                problems.push(problem(line, "name", &e.to_string()));
+                String::new()
+            }
+        };
         let price = match Money::parse(price.as_deref().unwrap_or(""), currency) {
             Ok(p) if p.is_negative() => {
                 problems.push(problem(line, "price", "must not be negative"));
@@ -270,11 +273,13 @@ fn resolve_rate(input: &str, rates: &[TaxRate]) -> Result<String, String> {
         })
 }
 
+/// A problem as the screen and the terminal show it: whatever of the file it quotes, control
+/// characters shown escaped.
 fn problem(line: u64, column: &str, message: &str) -> ImportProblem {
     ImportProblem {
         line,
-        column: column.to_string(),
-        message: message.to_string(),
+        column: printable(column).into_owned(),
+        message: printable(message).into_owned(),
     }
 }
 

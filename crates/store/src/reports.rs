@@ -444,8 +444,13 @@ pub fn write_csv(r: &Report, out: impl std::io::Write) -> std::io::Result<usize>
     w.write_record(header.iter().chain(["currency"].iter()))
         .map_err(io)?;
     for row in &rows {
-        w.write_record(row.iter().map(String::as_str).chain([c]))
-            .map_err(io)?;
+        // Names and SKUs are the shop's own text: a spreadsheet shows them, never runs them.
+        w.write_record(
+            row.iter()
+                .map(|cell| versapos_core::text::for_spreadsheet(cell).into_owned())
+                .chain([c.to_string()]),
+        )
+        .map_err(io)?;
     }
     w.flush()?;
     Ok(rows.len())

@@ -902,17 +902,22 @@ pub fn resolve(conn: &Connection, shop: &Shop, reference: &str) -> Result<String
         .ok_or_else(|| TillError::UnknownOrder(r.to_string()))
 }
 
+/// The points an order earned: those its customer was given, which is none until the money is
+/// received (a card sale declined or still being paid earns nothing).
+const EARNED: &str =
+    "COALESCE((SELECT points FROM points_ledger WHERE key = 'earn:' || orders.id), 0)";
+
 /// Loads an order with its lines, payments, tax breakdown and refunds.
 pub fn order(conn: &Connection, shop: &Shop, id: &str) -> Result<OrderView> {
     let mut o = conn
-        .prepare_cached(
+        .prepare_cached(&format!(
             "SELECT id, number, till_id, status, currency, tax_mode, rounding_rule, subtotal,
                  discount_total, order_discount, tax_total, total, cash_rounding, change_given,
-                 refunded_total, customer_id, points_earned, points_redeemed, points_reversed,
+                 refunded_total, customer_id, {EARNED}, points_redeemed, points_reversed,
                  created_at, (SELECT name FROM staff WHERE id = orders.staff_id),
                  (SELECT name FROM staff WHERE id = orders.voided_by)
-             FROM orders WHERE id = ?1",
-        )?
+             FROM orders WHERE id = ?1"
+        ))?
         .query_row([id], |r| {
             let till: String = r.get(2)?;
             let number: i64 = r.get(1)?;
@@ -1154,6 +1159,7 @@ pub fn list(
 /// and the sale taken out of the reports.
 pub fn void(conn: &mut Connection, shop: &Shop, id: &str, when: &Moment) -> Result<()> {
     let tx = crate::db::write(conn)?;
+    // `earned`: the points the customer was given for it, none for a card sale never paid.
     let (status, number, customer, earned, redeemed, total, tax, discounts, day, hour): (
         String,
         i64,
@@ -1166,8 +1172,10 @@ pub fn void(conn: &mut Connection, shop: &Shop, id: &str, when: &Moment) -> Resu
         String,
         i64,
     ) = tx.query_row(
-        "SELECT status, number, customer_id, points_earned, points_redeemed, total, tax_total,
-             discount_total, business_day, hour FROM orders WHERE id = ?1",
+        &format!(
+            "SELECT status, number, customer_id, {EARNED}, points_redeemed, total, tax_total,
+                 discount_total, business_day, hour FROM orders WHERE id = ?1"
+        ),
         [id],
         |r| {
             Ok((
@@ -1263,10 +1271,9 @@ pub fn void(conn: &mut Connection, shop: &Shop, id: &str, when: &Moment) -> Resu
         )?;
     }
     tx.execute(
-        "UPDATE orders SET status = 'voided', voided_at = ?1, points_reversed = points_earned,
-             voided_by = ?3
+        "UPDATE orders SET status = 'voided', voided_at = ?1, points_reversed = ?4, voided_by = ?3
          WHERE id = ?2",
-        params![when.at, id, when.staff_id()],
+        params![when.at, id, when.staff_id(), earned],
     )?;
     tx.execute(
         "UPDATE payments SET status = 'canceled' WHERE order_id = ?1 AND status = 'pending'",

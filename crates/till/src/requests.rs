@@ -227,7 +227,7 @@ impl Till {
             stock: input.stock,
             category: input.category.clone(),
         };
-        self.add_product(&product)
+        fields.named(self.add_product(&product))
     }
 
     /// The orders `filter` asks for (someone who may read past orders), newest first.

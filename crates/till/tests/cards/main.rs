@@ -3,5 +3,6 @@
 //! real relay and applied to the till's store).
 
 mod card_refunds;
+mod points;
 mod support;
 mod sync;

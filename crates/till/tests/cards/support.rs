@@ -70,6 +70,21 @@ impl Shop {
         items: &[(&str, i64)],
         customer: Option<CustomerId>,
     ) -> OrderView {
+        match self.card_sale_with(gateway, items, customer, TestCard::Approved) {
+            CardOutcome::Paid { order } => *order,
+            other => panic!("the approved test card pays: {other:?}"),
+        }
+    }
+
+    /// A card sale of `items` (for a VIP customer when given) with `card` presented on the
+    /// gateway's reader, as it ended.
+    pub fn card_sale_with(
+        &self,
+        gateway: &dyn Gateway,
+        items: &[(&str, i64)],
+        customer: Option<CustomerId>,
+        card: TestCard,
+    ) -> CardOutcome {
         let pending = {
             let mut till = self.till();
             let mut cart = till.new_cart().expect("cart");
@@ -89,9 +104,9 @@ impl Shop {
                 poll: Duration::from_millis(10),
                 reader_timeout: Duration::from_secs(10),
             },
-            test_card: Some(TestCard::Approved),
+            test_card: Some(card),
         };
-        match cards::pay(
+        cards::pay(
             &terminal,
             &self.till,
             &pending,
@@ -100,10 +115,6 @@ impl Shop {
             &|_| {},
         )
         .expect("pay")
-        {
-            CardOutcome::Paid { order } => *order,
-            other => panic!("the approved test card pays: {other:?}"),
-        }
     }
 
     pub fn order(&self, receipt: &str) -> OrderView {

@@ -113,6 +113,9 @@ fn a_products_card_changes_in_one_journaled_step_and_bad_input_changes_nothing()
     let before = t.snapshot();
     for (d, field) in [
         (details(" ", None, "zero"), "name"),
+        // The one rule for a name at every door: at most 200 characters, no control characters.
+        (details(&"n".repeat(201), None, "zero"), "at most 200"),
+        (details("Oat\tMilk", None, "zero"), "control characters"),
         (details("Milk", Some("5012345678900"), "zero"), "barcode"),
         (details("Milk", Some("50 12"), "zero"), "barcode"),
         (details("Milk", None, "luxury"), "luxury"),

@@ -259,6 +259,27 @@ describe("Order detail", () => {
   });
 });
 
+describe("Receipt of an unpaid order", () => {
+  it("says it is not paid and shows no points earned", async () => {
+    const declined = orderView({
+      status: "payment_failed", paid: 0, change: 0, points_earned: 0,
+      payments: [{ id: "p1", tender: "card", status: "canceled", amount: 700, tendered: 700, change: 0, points: 0, refunded: 0,
+        mode: "test", card_brand: null, card_last4: null, intent_id: "pi_1" }],
+    });
+    await openFirstOrder(declined);
+    await click("[data-testid=reprint-button]");
+    expect(text("[data-testid=receipt-unpaid]")).toBe("NOT PAID — payment failed");
+    expect($("[data-testid=receipt-points]")).toBeNull();
+  });
+
+  it("is not marked on a paid order's receipt", async () => {
+    await openFirstOrder();
+    await click("[data-testid=reprint-button]");
+    expect($("[data-testid=receipt-unpaid]")).toBeNull();
+    expect(text("[data-testid=receipt-points]")).toBe("7");
+  });
+});
+
 describe("Refund dialog", () => {
   const refund: RefundView = {
     id: "r1", order_id: "o1", receipt: "T1-000001", currency: "GBP", amount: 200, tax: 33, cash_rounding: 0, restock: true,

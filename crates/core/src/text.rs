@@ -1,0 +1,131 @@
+//! Text that leaves the till for somebody else's program: a spreadsheet opening a CSV file the
+//! till wrote, a terminal showing a message that quotes what a file or a request contained.
+
+use std::borrow::Cow;
+
+/// What makes a spreadsheet read a cell as a formula (OWASP's list for CSV injection).
+const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// A CSV cell a spreadsheet shows as the text it is: a cell that would start a formula (`=`, `+`,
+/// `-`, `@`, a tab or a carriage return) gets a leading `'`, as OWASP recommends; so does one
+/// that already starts with `'`, so that [`from_spreadsheet`] gives back exactly what was
+/// written. A plain number ("-2.50") is a number, not a formula, and is left as it is.
+pub fn for_spreadsheet(cell: &str) -> Cow<'_, str> {
+    let escape = match cell.chars().next() {
+        Some('\'') => true,
+        Some(c) if FORMULA_START.contains(&c) => !is_plain_number(cell),
+        _ => false,
+    };
+    if escape {
+        Cow::Owned(format!("'{cell}"))
+    } else {
+        Cow::Borrowed(cell)
+    }
+}
+
+/// A CSV cell as [`for_spreadsheet`] wrote it, without its escape: the leading `'` is taken off
+/// only where `for_spreadsheet` would have put one (before a formula's first character or
+/// another `'`), so an apostrophe a person typed ("'Tis the season") stays.
+pub fn from_spreadsheet(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with('\'') || rest.starts_with(FORMULA_START) => rest,
+        _ => cell,
+    }
+}
+
+/// "-2.50", "+3", "-12": an optional sign, digits, and at most one decimal point.
+fn is_plain_number(cell: &str) -> bool {
+    let digits = cell.strip_prefix(['-', '+']).unwrap_or(cell);
+    let mut points = 0;
+    !digits.is_empty()
+        && digits.chars().any(|c| c.is_ascii_digit())
+        && digits.chars().all(|c| {
+            points += usize::from(c == '.');
+            c.is_ascii_digit() || (c == '.' && points == 1)
+        })
+}
+
+/// Text from a file or a request as a message may quote it: control characters (an ANSI escape,
+/// a carriage return, a bell) are shown escaped (`\u{1b}`), never passed to the terminal or the
+/// screen that prints the message.
+pub fn printable(text: &str) -> Cow<'_, str> {
+    escape_controls(text, |_| true)
+}
+
+/// A message of several lines, as [`printable`] but keeping its line feeds.
+pub fn printable_lines(text: &str) -> Cow<'_, str> {
+    escape_controls(text, |c| c != '\n')
+}
+
+fn escape_controls(text: &str, escaped: impl Fn(char) -> bool) -> Cow<'_, str> {
+    let escape = |c: char| c.is_control() && escaped(c);
+    if !text.chars().any(escape) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.chars()
+            .map(|c| {
+                if escape(c) {
+                    format!("\\u{{{:x}}}", c as u32)
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_that_start_a_formula_are_escaped_and_come_back_as_they_were() {
+        for cell in [
+            "=HYPERLINK(\"http://evil\",\"x\")",
+            "+cmd|' /C calc'!A0",
+            "@SUM(1+1)",
+            "-1+2",
+            "-",
+            "\tTabbed",
+            "\rReturn",
+            "'=already quoted",
+            "'",
+            "''",
+            "'Tis the season",
+        ] {
+            let written = for_spreadsheet(cell);
+            assert!(
+                written.starts_with('\''),
+                "{cell:?} is escaped: {written:?}"
+            );
+            assert_eq!(from_spreadsheet(&written), cell, "{cell:?} round trip");
+        }
+    }
+
+    #[test]
+    fn plain_text_and_plain_numbers_are_left_as_they_are() {
+        for cell in ["Milk 1L", "", "-2.50", "+3", "-12", "12.5", "a=b", "e-mail"] {
+            assert_eq!(for_spreadsheet(cell), cell);
+            assert_eq!(from_spreadsheet(cell), cell);
+        }
+        // A person's apostrophe that no escape put there stays.
+        assert_eq!(from_spreadsheet("'Tis"), "'Tis");
+        assert_eq!(for_spreadsheet("-2.5.0"), "'-2.5.0");
+        assert_eq!(for_spreadsheet("--5"), "'--5");
+    }
+
+    #[test]
+    fn control_characters_are_shown_escaped() {
+        assert_eq!(printable("plain"), "plain");
+        assert_eq!(
+            printable("\u{1b}[31mred\u{1b}[0m\r\n\u{7}"),
+            "\\u{1b}[31mred\\u{1b}[0m\\u{d}\\u{a}\\u{7}"
+        );
+        assert_eq!(printable("caf\u{e9} \u{9b}"), "caf\u{e9} \\u{9b}");
+        assert_eq!(
+            printable_lines("2 problems:\n  line 4: \u{1b}[2J\r"),
+            "2 problems:\n  line 4: \\u{1b}[2J\\u{d}"
+        );
+    }
+}
