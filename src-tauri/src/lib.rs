@@ -311,22 +311,21 @@ fn keep_up_to_date<R: Runtime>(app: tauri::AppHandle<R>) {
     }
 }
 
-/// Settles card payments in doubt soon after start-up and then every minute while there are
-/// any, so a lost answer from Stripe heals itself without anyone asking.
+/// Settles card payments in doubt soon after start-up and then every minute, and books the
+/// refunds made at Stripe whose events never came (the first round looks back 90 days), so a
+/// lost answer from Stripe heals itself without anyone asking. Only while cards are set up.
 fn settle_payments_in_doubt<R: Runtime>(app: tauri::AppHandle<R>) {
     let spawned = std::thread::Builder::new()
         .name("settle-payments".into())
         .spawn(move || {
             std::thread::sleep(std::time::Duration::from_secs(3));
+            let mut at_start = true;
             loop {
                 let desktop = app.state::<Desktop>();
-                let waiting = desktop
-                    .register()
-                    .ok()
-                    .and_then(|r| r.till.pending_cards().ok())
-                    .is_some_and(|p| !p.is_empty());
-                if waiting {
-                    match commands::payments::reconcile(&desktop) {
+                let cards = desktop.payments.gateway().is_ok()
+                    && desktop.register().is_ok_and(|r| r.till.is_set_up());
+                if cards {
+                    match commands::payments::reconcile(&desktop, std::mem::take(&mut at_start)) {
                         Ok(report) => {
                             for l in &report.settled {
                                 tracing::info!(receipt = %l.receipt, outcome = l.outcome.as_str(),

@@ -282,16 +282,16 @@ impl Out {
             );
         }
         for r in &o.refunds {
+            let how = match (&r.at_stripe, r.restock) {
+                (Some(id), _) => format!("refunded outside the till, at Stripe: {id}"),
+                (None, true) => "restocked".to_string(),
+                (None, false) => "not restocked".to_string(),
+            };
             outln!(
-                "Refund {} {}: {} ({})",
+                "Refund {} {}: {} ({how})",
                 r.created_at,
                 r.kind,
-                amt(r.amount, c),
-                if r.restock {
-                    "restocked"
-                } else {
-                    "not restocked"
-                }
+                amt(r.amount, c)
             );
         }
         outln!("order id {}", o.id);

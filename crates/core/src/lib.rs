@@ -31,7 +31,7 @@ pub use ids::{
 pub use loyalty::{LoyaltyError, LoyaltyRules};
 pub use money::{Currency, Money, MoneyError};
 pub use order::OrderStatus;
-pub use refund::{plan_refund, RefundError, RefundPlan, RefundRequest};
+pub use refund::{plan_refund, plan_refund_on_payment, RefundError, RefundPlan, RefundRequest};
 pub use staff::{Permission, Pin, Role, StaffError};
 pub use tax::{TaxMode, TaxRate, ROUNDING_RULE};
 pub use tender::{

@@ -290,6 +290,47 @@ pub fn plan_refund(
     })
 }
 
+/// Plans money that went back on one payment outside the till (a refund made at Stripe): at most
+/// `amount` of the order's value back on `payment_id` alone, capped at what that payment and the
+/// order still hold, so that the till converges on what Stripe says; tax and earned points in
+/// proportion, as an amount refund (no goods come back). `None` when nothing is left to give
+/// back on that payment.
+pub fn plan_refund_on_payment(
+    order: &RefundableOrder,
+    payment_id: &str,
+    amount: Money,
+) -> Result<Option<RefundPlan>, RefundError> {
+    let cur = order.currency;
+    let Some(payment) = order.payments.iter().find(|p| p.payment_id == payment_id) else {
+        return Ok(None);
+    };
+    let left = order.total.checked_sub(order.refunded_total)?.minor();
+    let held = payment.value.checked_sub(payment.refunded)?.minor();
+    let part = amount.minor().min(left).min(held);
+    if part <= 0 {
+        return Ok(None);
+    }
+    let amount = Money::from_minor(part, cur);
+    let refunded_after = order.refunded_total.checked_add(amount)?;
+    let tax_after = share(order.tax_total, refunded_after.minor(), order.total.minor())?;
+    let reversed_after = proportional_points(order.points_earned, refunded_after, order.total);
+    Ok(Some(RefundPlan {
+        amount,
+        tax: tax_after.checked_sub(order.refunded_tax)?,
+        lines: Vec::new(),
+        tenders: vec![RefundTenderPlan {
+            payment_id: payment.payment_id.clone(),
+            tender: payment.tender,
+            amount,
+            paid_out: amount,
+            points: 0,
+        }],
+        cash_rounding: Money::zero(cur),
+        points_reversed: (reversed_after - order.points_reversed).max(0),
+        completes_order: refunded_after.minor() >= order.total.minor(),
+    }))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -407,6 +448,41 @@ mod tests {
             plan_refund(&o, &RefundRequest::Whole, CashRounding::NONE).err(),
             Some(RefundError::NothingLeft)
         );
+    }
+
+    #[test]
+    fn money_given_back_at_stripe_goes_to_its_payment_and_converges_on_what_it_held() {
+        let mut o = order();
+        let first = plan_refund_on_payment(&o, "p2", gbp(700))
+            .expect("plan")
+            .expect("something to give back");
+        assert_eq!(first.amount, gbp(700));
+        assert_eq!(first.tenders.len(), 1);
+        assert_eq!(first.tenders[0].payment_id, "p2");
+        assert!(first.lines.is_empty(), "no goods come back");
+        assert_eq!(
+            first.points_reversed, 6,
+            "700 of 1500 of 12 points, rounded"
+        );
+        assert!(!first.completes_order);
+        apply(&mut o, &first);
+        // More than the payment still holds: only what it held.
+        let second = plan_refund_on_payment(&o, "p2", gbp(900))
+            .expect("plan")
+            .expect("the rest of the payment");
+        assert_eq!(second.amount, gbp(500));
+        apply(&mut o, &second);
+        assert_eq!(
+            plan_refund_on_payment(&o, "p2", gbp(1)).expect("plan"),
+            None,
+            "nothing left on that payment"
+        );
+        assert_eq!(
+            plan_refund_on_payment(&o, "nope", gbp(1)).expect("plan"),
+            None,
+            "not a payment of the order"
+        );
+        assert_eq!(o.refunded_total, gbp(1200));
     }
 
     #[test]

@@ -124,6 +124,14 @@ pub trait CardBook {
     ) -> Result<i64, BookError>;
     /// Gives a pending refund up (Stripe refused it); the order is as it was.
     fn fail_card_refund(&mut self, refund_id: &str, reason: &str) -> Result<(), BookError>;
+    /// Books a refund made at Stripe, not by the till (the Dashboard, Stripe's support), on the
+    /// card payment of its PaymentIntent: once per Stripe refund, capped at what the payment
+    /// still holds at the till, earned points reversed in proportion.
+    fn book_refund_at_stripe(
+        &mut self,
+        intent_id: &str,
+        refund: &crate::gateway::Refund,
+    ) -> Result<RefundAtStripe, BookError>;
 
     // The relay's stream of Stripe's events.
 
@@ -140,6 +148,22 @@ pub trait CardBook {
     ) -> Result<(), BookError>;
     fn record_sync_error(&mut self, error: &str) -> Result<(), BookError>;
     fn sync_state(&self) -> Result<SyncState, BookError>;
+}
+
+/// What booking a refund made at Stripe came to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RefundAtStripe {
+    /// Booked now: the order's receipt and the amount given back (in the shop's words).
+    Booked { receipt: String, amount: String },
+    /// Booked before, or one of the till's own card refunds.
+    Known,
+    /// The payment has nothing left to give back at the till: the till already refunded what
+    /// Stripe did.
+    NothingLeft { receipt: String },
+    /// A card refund of the till's own on the order is still pending: settled first.
+    WaitsForTillRefund { receipt: String },
+    /// Not a paid card payment of this till.
+    NotPaidHere,
 }
 
 /// Where the card flow reaches the till's records.

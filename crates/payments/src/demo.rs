@@ -8,7 +8,7 @@ use crate::gateway::{
     Address, Gateway, GatewayMode, GatewayResult, Intent, IntentRequest, Location, Ping, Reader,
     Refund, RefundRequest, StripeCustomer, TestCard,
 };
-use crate::sim::{NewIntent, Simulator};
+use crate::sim::{NewIntent, SimRefund, Simulator};
 
 /// The label of the demo till's reader.
 pub const DEMO_READER_LABEL: &str = "Demo reader";
@@ -98,6 +98,7 @@ impl Gateway for DemoGateway {
 
     fn refund(&self, req: &RefundRequest) -> GatewayResult<Refund> {
         let metadata = [
+            ("refund_key".to_string(), req.refund_key.clone()),
             ("order_id".to_string(), req.order_id.clone()),
             ("till_id".to_string(), req.till_id.clone()),
         ]
@@ -112,6 +113,26 @@ impl Gateway for DemoGateway {
                 None,
             )
             .map(|r| r.to_refund())
+    }
+
+    fn refunds_of(&self, intent: &str) -> GatewayResult<Vec<Refund>> {
+        self.sim().intent(intent)?;
+        Ok(self
+            .sim()
+            .refunds(Some(intent))
+            .iter()
+            .map(SimRefund::to_refund)
+            .collect())
+    }
+
+    fn refunds_since(&self, since: i64) -> GatewayResult<Vec<Refund>> {
+        Ok(self
+            .sim()
+            .refunds(None)
+            .iter()
+            .filter(|r| r.created >= since)
+            .map(SimRefund::to_refund)
+            .collect())
     }
 
     fn create_customer(&self, name: &str, email: Option<&str>) -> GatewayResult<StripeCustomer> {

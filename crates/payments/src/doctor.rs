@@ -828,6 +828,12 @@ mod tests {
         fn refund(&self, req: &RefundRequest) -> GatewayResult<Refund> {
             self.inner.refund(req)
         }
+        fn refunds_of(&self, intent: &str) -> GatewayResult<Vec<Refund>> {
+            self.inner.refunds_of(intent)
+        }
+        fn refunds_since(&self, since: i64) -> GatewayResult<Vec<Refund>> {
+            self.inner.refunds_since(since)
+        }
         fn create_customer(
             &self,
             name: &str,

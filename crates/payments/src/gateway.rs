@@ -182,6 +182,11 @@ pub struct Refund {
     pub intent: Option<String>,
     pub amount: i64,
     pub status: RefundStatus,
+    /// `metadata[refund_key]`: the till's own id for a refund the till made; none for a refund
+    /// made at Stripe (the Dashboard, Stripe's support).
+    pub refund_key: Option<String>,
+    /// When Stripe created it, in Unix seconds (0 when Stripe did not say).
+    pub created: i64,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -443,6 +448,10 @@ pub trait Gateway: Send + Sync {
 
     /// Refunds (part of) a captured PaymentIntent (idempotency key = `req.refund_key`).
     fn refund(&self, req: &RefundRequest) -> GatewayResult<Refund>;
+    /// Every refund of a PaymentIntent, whoever made it: the till, or someone at Stripe.
+    fn refunds_of(&self, intent: &str) -> GatewayResult<Vec<Refund>>;
+    /// The refunds of any PaymentIntent created at or after `since` (Unix seconds).
+    fn refunds_since(&self, since: i64) -> GatewayResult<Vec<Refund>>;
 
     fn create_customer(&self, name: &str, email: Option<&str>) -> GatewayResult<StripeCustomer>;
 

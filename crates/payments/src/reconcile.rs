@@ -3,13 +3,15 @@
 //! every minute by the desktop and by `versapos reconcile`; never on a payment a live till process
 //! has in hand (the store's card sessions).
 
+use crate::book::RefundAtStripe;
 use crate::book::{on, BookAccess, FlowError};
 use crate::flow::{card_ending, intent_request, settle_authorised, CardEnd};
+use crate::gateway::RefundStatus;
 use crate::gateway::{ActionStatus, Gateway, IntentStatus};
 use crate::refunds;
 use serde::Serialize;
 use ts_rs::TS;
-use versapos_core::PendingCard;
+use versapos_core::{PendingCard, PendingRefund};
 
 /// How settling one payment (or card refund) in doubt ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
@@ -211,9 +213,18 @@ pub fn reconcile_refunds(
     gateway: &dyn Gateway,
     till: &dyn BookAccess,
 ) -> Result<Vec<ReconcileLine>, FlowError> {
+    reconcile_refunds_where(gateway, till, |_| true)
+}
+
+/// [`reconcile_refunds`] for the pending refunds `which` picks.
+fn reconcile_refunds_where(
+    gateway: &dyn Gateway,
+    till: &dyn BookAccess,
+    which: impl Fn(&PendingRefund) -> bool,
+) -> Result<Vec<ReconcileLine>, FlowError> {
     let pending = on(till, |t| t.pending_card_refunds())?;
     let mut lines = Vec::new();
-    for p in &pending {
+    for p in pending.iter().filter(|p| which(p)) {
         let line = |outcome: SettledAs, detail: String| ReconcileLine {
             receipt: p.receipt.clone(),
             payment_id: p
@@ -236,6 +247,133 @@ pub fn reconcile_refunds(
             Ok(refunds::Settled::InDoubt(why)) => line(SettledAs::InDoubt, why),
             Err(e) => line(SettledAs::InDoubt, e.to_string()),
         });
+    }
+    Ok(lines)
+}
+
+/// What Stripe's refunds of one card payment came to at the till.
+#[derive(Clone, Debug)]
+pub struct StripeRefunds {
+    /// The order's receipt, when the payment is this till's.
+    pub receipt: Option<String>,
+    /// Each refund of the till's own settled, and each refund made at Stripe booked, now.
+    pub booked: Vec<ReconcileLine>,
+    /// Why some could not be settled now (Stripe unreachable, a refund of the till's own still
+    /// in doubt): tried again on the next event or round.
+    pub waiting: Option<String>,
+}
+
+/// Brings the till in line with Stripe's refunds of the card payment made on `intent_id`, read
+/// from Stripe itself (never from an event's body): the till's own card refunds still pending
+/// are settled first (same keys); then every refund Stripe made that the till did not — in the
+/// Dashboard, by Stripe's support — is booked on the payment once, by its id, capped at what the
+/// payment still holds, its points reversed in proportion. Only refunds Stripe says succeeded
+/// move money at the till.
+pub fn settle_stripe_refunds(
+    gateway: &dyn Gateway,
+    till: &dyn BookAccess,
+    intent_id: &str,
+) -> Result<StripeRefunds, FlowError> {
+    let Some(payment) = on(till, |t| t.card_payment_by_intent(intent_id))? else {
+        return Ok(StripeRefunds {
+            receipt: None,
+            booked: Vec::new(),
+            waiting: None,
+        });
+    };
+    let mut out = StripeRefunds {
+        receipt: Some(payment.receipt.clone()),
+        booked: Vec::new(),
+        waiting: None,
+    };
+    let own = reconcile_refunds_where(gateway, till, |p| {
+        p.parts.iter().any(|part| part.intent_id == intent_id)
+    })?;
+    for line in own {
+        match line.outcome {
+            SettledAs::InDoubt => out.waiting = Some(line.detail.clone()),
+            _ => out.booked.push(line),
+        }
+    }
+    if out.waiting.is_some() {
+        return Ok(out);
+    }
+    let mut refunds = match gateway.refunds_of(intent_id) {
+        Ok(r) => r,
+        Err(e) if e.is_retryable() => {
+            out.waiting = Some(e.to_string());
+            return Ok(out);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    refunds.sort_by(|a, b| a.created.cmp(&b.created).then(a.id.cmp(&b.id)));
+    for refund in refunds
+        .iter()
+        .filter(|r| r.status == RefundStatus::Succeeded)
+    {
+        let line = |outcome: SettledAs, detail: String| ReconcileLine {
+            receipt: payment.receipt.clone(),
+            payment_id: payment.payment_id.clone(),
+            outcome,
+            detail,
+        };
+        match on(till, |t| t.book_refund_at_stripe(intent_id, refund))? {
+            RefundAtStripe::Booked { amount, .. } => out.booked.push(line(
+                SettledAs::Refunded,
+                format!(
+                    "refunded at Stripe ({}): {amount} booked, points taken back in proportion",
+                    refund.id
+                ),
+            )),
+            RefundAtStripe::WaitsForTillRefund { .. } => {
+                out.waiting = Some(format!(
+                    "{}: a refund of the till's own on this order is still pending",
+                    refund.id
+                ));
+            }
+            RefundAtStripe::Known
+            | RefundAtStripe::NothingLeft { .. }
+            | RefundAtStripe::NotPaidHere => {}
+        }
+    }
+    Ok(out)
+}
+
+/// Finds the refunds made at Stripe since `since` (Unix seconds) whose events never reached the
+/// till, and books them ([`settle_stripe_refunds`] for each card payment of this till they
+/// concern). Stripe unreachable: one line in doubt, tried again next round.
+pub fn refunds_at_stripe(
+    gateway: &dyn Gateway,
+    till: &dyn BookAccess,
+    since: i64,
+) -> Result<Vec<ReconcileLine>, FlowError> {
+    let refunds = match gateway.refunds_since(since) {
+        Ok(r) => r,
+        Err(e) if e.is_retryable() => {
+            return Ok(vec![ReconcileLine {
+                receipt: String::new(),
+                payment_id: String::new(),
+                outcome: SettledAs::InDoubt,
+                detail: format!("Stripe's refunds could not be read: {e}"),
+            }])
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let mut intents: Vec<&str> = refunds.iter().filter_map(|r| r.intent.as_deref()).collect();
+    intents.sort_unstable();
+    intents.dedup();
+    let mut lines = Vec::new();
+    for intent in intents {
+        let settled = settle_stripe_refunds(gateway, till, intent)?;
+        lines.extend(settled.booked);
+        if let (Some(receipt), Some(why)) = (settled.receipt, settled.waiting) {
+            lines.push(ReconcileLine {
+                receipt,
+                payment_id: String::new(),
+                outcome: SettledAs::InDoubt,
+                detail: why,
+            });
+        }
     }
     Ok(lines)
 }

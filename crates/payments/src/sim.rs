@@ -165,6 +165,8 @@ impl SimRefund {
             intent: Some(self.intent.clone()),
             amount: self.amount,
             status: self.status,
+            refund_key: self.metadata.get("refund_key").cloned(),
+            created: self.created,
         }
     }
 }
@@ -762,6 +764,18 @@ impl Simulator {
             self.remember_key("refund", key, fingerprint, &id);
         }
         Ok(refund)
+    }
+
+    /// Every refund, newest first (as Stripe lists them), of `intent` when given.
+    pub fn refunds(&self, intent: Option<&str>) -> Vec<SimRefund> {
+        let mut all: Vec<SimRefund> = self
+            .refunds
+            .values()
+            .filter(|r| intent.is_none_or(|i| r.intent == i))
+            .cloned()
+            .collect();
+        all.sort_by(|a, b| b.created.cmp(&a.created).then(b.id.cmp(&a.id)));
+        all
     }
 
     pub fn refund(&self, id: &str) -> GatewayResult<SimRefund> {

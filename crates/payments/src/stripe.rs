@@ -21,7 +21,7 @@ use stripe_core::payment_intent::{
     CancelPaymentIntent, CapturePaymentIntent, ConfirmPaymentIntent, CreatePaymentIntent,
     RetrievePaymentIntent, UpdatePaymentIntent,
 };
-use stripe_core::refund::CreateRefund;
+use stripe_core::refund::{CreateRefund, ListRefund};
 use stripe_shared::{PaymentIntentAllowedPaymentMethodTypes, PaymentIntentCaptureMethod};
 use stripe_terminal::terminal_location::{
     CreateTerminalLocation, CreateTerminalLocationAddress, ListTerminalLocation,
@@ -299,6 +299,44 @@ impl Gateway for StripeGateway {
         let what = format!("a refund of PaymentIntent {}", req.intent);
         let wire: WireRefund = self.send(&create, Some(&req.refund_key), &what)?;
         wire.into_refund(req.amount)
+    }
+
+    fn refunds_of(&self, intent: &str) -> GatewayResult<Vec<Refund>> {
+        let what = format!("the refunds of PaymentIntent {intent}");
+        let wire: Vec<WireRefund> = self.list_all(&what, |after| {
+            let req = ListRefund::new()
+                .payment_intent(intent.to_string())
+                .limit(PAGE);
+            match after {
+                Some(a) => req.starting_after(a.to_string()),
+                None => req,
+            }
+        })?;
+        wire.into_iter().map(|r| r.into_refund(0)).collect()
+    }
+
+    fn refunds_since(&self, since: i64) -> GatewayResult<Vec<Refund>> {
+        // Newest first: page until one older than `since` (no `created` filter, which not every
+        // Stripe-compatible server reads).
+        let mut all: Vec<Refund> = Vec::new();
+        loop {
+            let mut req = ListRefund::new().limit(PAGE);
+            if let Some(last) = all.last() {
+                req = req.starting_after(last.id.clone());
+            }
+            let list: WireList<WireRefund> = self.send(&req, None, "the recent refunds")?;
+            let more = list.has_more && !list.data.is_empty();
+            let mut older = false;
+            for wire in list.data {
+                let refund = wire.into_refund(0)?;
+                older |= refund.created < since;
+                all.push(refund);
+            }
+            if older || !more {
+                all.retain(|r| r.created >= since);
+                return Ok(all);
+            }
+        }
     }
 
     fn create_customer(&self, name: &str, email: Option<&str>) -> GatewayResult<StripeCustomer> {
@@ -734,6 +772,16 @@ struct WireRefund {
     amount: Option<i64>,
     #[serde(default)]
     status: Option<String>,
+    #[serde(default)]
+    created: Option<i64>,
+    #[serde(default)]
+    metadata: Option<HashMap<String, String>>,
+}
+
+impl HasId for WireRefund {
+    fn id(&self) -> &str {
+        &self.id
+    }
 }
 
 impl WireRefund {
@@ -749,6 +797,8 @@ impl WireRefund {
             intent: self.payment_intent,
             amount: self.amount.unwrap_or(asked),
             status,
+            refund_key: self.metadata.and_then(|mut m| m.remove("refund_key")),
+            created: self.created.unwrap_or(0),
         })
     }
 }

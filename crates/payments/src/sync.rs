@@ -224,8 +224,15 @@ pub fn apply(
         apply_intent_event(gateway, till, object)?
     } else if kind == "charge.dispute.created" {
         apply_dispute(till, object)?
-    } else if kind == "charge.refunded" || kind == "charge.refund.updated" {
-        apply_refunds(gateway, till)?
+    } else if matches!(
+        kind,
+        "charge.refunded"
+            | "charge.refund.updated"
+            | "refund.created"
+            | "refund.updated"
+            | "refund.failed"
+    ) {
+        apply_refunds(gateway, till, object)?
     } else if kind.starts_with("terminal.reader.action_") {
         let reader = text(object, &["id"]).unwrap_or("a reader");
         Settlement {
@@ -350,21 +357,40 @@ fn apply_dispute(till: &dyn BookAccess, object: &Value) -> Result<Settlement, Fl
     }
 }
 
-fn apply_refunds(gateway: &dyn Gateway, till: &dyn BookAccess) -> Result<Settlement, FlowError> {
-    let lines = crate::reconcile::reconcile_refunds(gateway, till)?;
-    let first = |o: SettledAs| lines.iter().find(|l| l.outcome == o);
-    Ok(if let Some(l) = first(SettledAs::InDoubt) {
-        settled(Outcome::Deferred, &l.receipt, l.detail.clone())
-    } else if let Some(l) = first(SettledAs::Refunded) {
-        settled(Outcome::Refunded, &l.receipt, l.detail.clone())
-    } else if let Some(l) = first(SettledAs::Failed) {
-        settled(Outcome::Failed, &l.receipt, l.detail.clone())
+/// A refund event (of a charge, or of a refund): the refunds of its PaymentIntent as Stripe has
+/// them now, recorded against that payment's own order.
+fn apply_refunds(
+    gateway: &dyn Gateway,
+    till: &dyn BookAccess,
+    object: &Value,
+) -> Result<Settlement, FlowError> {
+    let Some(intent_id) = text(object, &["payment_intent"]) else {
+        return Ok(skipped("the event names no PaymentIntent"));
+    };
+    let found = crate::reconcile::settle_stripe_refunds(gateway, till, intent_id)?;
+    let Some(receipt) = found.receipt else {
+        return Ok(skipped("not a card payment of this till"));
+    };
+    if let Some(why) = found.waiting {
+        return Ok(settled(Outcome::Deferred, &receipt, why));
+    }
+    let refunded: Vec<&str> = found
+        .booked
+        .iter()
+        .filter(|l| l.outcome == SettledAs::Refunded)
+        .map(|l| l.detail.as_str())
+        .collect();
+    let failed = found.booked.iter().find(|l| l.outcome == SettledAs::Failed);
+    Ok(if !refunded.is_empty() {
+        settled(Outcome::Refunded, &receipt, refunded.join("; "))
+    } else if let Some(l) = failed {
+        settled(Outcome::Failed, &receipt, l.detail.clone())
     } else {
-        Settlement {
-            outcome: Outcome::Unchanged,
-            receipt: None,
-            detail: "no card refund of this till was waiting for Stripe".into(),
-        }
+        settled(
+            Outcome::Unchanged,
+            &receipt,
+            "every refund Stripe made of this payment is booked",
+        )
     })
 }
 

@@ -58,6 +58,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0010_card_sessions",
         include_str!("../../../migrations/0010_card_sessions.sql"),
     ),
+    (
+        11,
+        "0011_refunds_at_stripe",
+        include_str!("../../../migrations/0011_refunds_at_stripe.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

@@ -20,7 +20,8 @@ use std::collections::HashMap;
 use ts_rs::TS;
 use versapos_core::refund::{RefundPlan, RefundableLine, RefundableOrder, RefundablePayment};
 use versapos_core::{
-    plan_refund, receipt_label, CustomerId, Money, OrderStatus, RefundRequest, Sku, TenderKind,
+    plan_refund, plan_refund_on_payment, receipt_label, CustomerId, Money, OrderStatus,
+    RefundRequest, Sku, TenderKind,
 };
 pub use versapos_core::{CardRefundPart, PendingRefund};
 
@@ -40,6 +41,9 @@ pub struct RefundView {
     pub order_status: OrderStatus,
     pub lines: Vec<RefundLineView>,
     pub tenders: Vec<RefundTenderView>,
+    /// A refund made at Stripe, not by the till (the Dashboard, Stripe's support): Stripe's id
+    /// for it (`re_…`).
+    pub at_stripe: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize, TS)]
@@ -309,6 +313,7 @@ pub fn refund(
         &plan,
         restock,
         when,
+        None,
     )?;
     tx.commit()?;
     Ok(view)
@@ -337,6 +342,7 @@ pub fn preview(
         &plan,
         restock,
         when,
+        None,
     )?;
     tx.rollback()?;
     Ok(view)
@@ -355,6 +361,7 @@ fn commit(
     plan: &RefundPlan,
     restock: bool,
     when: &Moment,
+    at_stripe: Option<&str>,
 ) -> Result<RefundView> {
     let lines = &order.lines;
     let number = order.number;
@@ -389,8 +396,9 @@ fn commit(
     }
     tx.execute(
         "INSERT INTO refunds (id, order_id, kind, amount, tax, cash_rounding, points_reversed,
-             points_shortfall, restock, created_at, business_day, hour, staff_id, approved_by)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+             points_shortfall, restock, created_at, business_day, hour, staff_id, approved_by,
+             stripe_refund_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
         params![
             refund_id,
             order_id,
@@ -405,7 +413,8 @@ fn commit(
             when.business_day,
             when.hour,
             when.staff_id(),
-            when.approver_id()
+            when.approver_id(),
+            at_stripe
         ],
     )?;
     let mut line_views = Vec::new();
@@ -520,20 +529,18 @@ fn commit(
             order_id
         ],
     )?;
-    journal::append(
-        tx,
-        shop.till_id.as_str(),
-        when,
-        "refund",
-        refund_id,
-        &serde_json::json!({
-            "order_id": order_id, "number": number, "kind": kind, "amount": plan.amount.minor(),
-            "tax": plan.tax.minor(), "restock": restock, "points_reversed": reversed_now,
-            "tenders": tender_views.iter().map(|t| serde_json::json!({
-                "tender": t.tender, "paid_out": t.paid_out, "points": t.points })).collect::<Vec<_>>(),
-        }),
-    )?;
+    let mut entry = serde_json::json!({
+        "order_id": order_id, "number": number, "kind": kind, "amount": plan.amount.minor(),
+        "tax": plan.tax.minor(), "restock": restock, "points_reversed": reversed_now,
+        "tenders": tender_views.iter().map(|t| serde_json::json!({
+            "tender": t.tender, "paid_out": t.paid_out, "points": t.points })).collect::<Vec<_>>(),
+    });
+    if let Some(id) = at_stripe {
+        entry["at_stripe"] = serde_json::json!(id);
+    }
+    journal::append(tx, shop.till_id.as_str(), when, "refund", refund_id, &entry)?;
     Ok(RefundView {
+        at_stripe: at_stripe.map(str::to_string),
         id: refund_id.to_string(),
         order_id: order_id.to_string(),
         receipt: order.receipt.clone(),
@@ -548,6 +555,79 @@ fn commit(
         lines: line_views,
         tenders: tender_views,
     })
+}
+
+/// What booking a refund made at Stripe came to.
+#[derive(Clone, Debug)]
+pub enum AtStripe {
+    /// Booked now.
+    Booked(Box<RefundView>),
+    /// Booked before, or one of the till's own card refunds: nothing to do.
+    Known,
+    /// The card payment has nothing left to give back at the till (the till already refunded
+    /// what Stripe did): nothing booked. The order's receipt.
+    NothingLeft(String),
+    /// Not a paid card payment of this till (another till's, or a sale not booked yet).
+    NotPaidHere,
+}
+
+/// Books a refund made at Stripe, not by the till (the Dashboard, Stripe's support), on the card
+/// payment of `intent_id`: an amount refund of what Stripe gave back, capped at what the payment
+/// and the order still hold so that the till converges on Stripe's total; earned points reversed
+/// in proportion; no goods back; journaled with Stripe's refund id. Once per Stripe refund.
+/// Refused (`CardRefundPending`) while a card refund of the till's own on the order is pending:
+/// that one is settled first.
+/// `refund_key`: the till's own id Stripe keeps on the refund (`metadata[refund_key]`), when it
+/// has one.
+pub fn book_refund_at_stripe(
+    conn: &mut Connection,
+    shop: &Shop,
+    intent_id: &str,
+    stripe_refund_id: &str,
+    refund_key: Option<&str>,
+    amount: i64,
+    when: &Moment,
+) -> Result<AtStripe> {
+    let tx = crate::db::write(conn)?;
+    let known: bool = tx
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM refunds WHERE stripe_refund_id = ?1)
+                 OR EXISTS (SELECT 1 FROM card_refunds WHERE stripe_refund_id = ?1 OR id = ?2)",
+        )?
+        .query_row(params![stripe_refund_id, refund_key], |r| r.get(0))?;
+    if known {
+        return Ok(AtStripe::Known);
+    }
+    let paid: Option<(String, String)> = tx
+        .prepare_cached(
+            "SELECT id, order_id FROM payments
+             WHERE intent_id = ?1 AND tender = 'card' AND status = 'succeeded'",
+        )?
+        .query_row([intent_id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let Some((payment_id, order_id)) = paid else {
+        return Ok(AtStripe::NotPaidHere);
+    };
+    let order = load(&tx, shop, &order_id)?;
+    refuse_if_card_refund_pending(&tx, &order_id, &order.receipt, None)?;
+    let money = Money::from_minor(amount, shop.currency);
+    let Some(plan) = plan_refund_on_payment(&order.order, &payment_id, money)? else {
+        return Ok(AtStripe::NothingLeft(order.receipt));
+    };
+    let view = commit(
+        &tx,
+        shop,
+        &order_id,
+        &new_id(),
+        "amount",
+        &order,
+        &plan,
+        false,
+        when,
+        Some(stripe_refund_id),
+    )?;
+    tx.commit()?;
+    Ok(AtStripe::Booked(Box::new(view)))
 }
 
 /// The request as stored on a pending card refund, to finish it after a crash.
@@ -815,6 +895,7 @@ pub fn complete_card_refund(
         &plan,
         restock,
         &when,
+        None,
     )?;
     for (key, stripe_id) in stripe_ids {
         tx.execute(
@@ -977,6 +1058,8 @@ fn stored_view(tx: &Connection, shop: &Shop, refund_id: &str) -> Result<RefundVi
         },
     )?;
     Ok(RefundView {
+        // The till's own card refund: made by the till through Stripe.
+        at_stripe: None,
         id: refund_id.to_string(),
         order_id,
         receipt: stored_receipt(&till, number),

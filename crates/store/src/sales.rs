@@ -109,6 +109,9 @@ pub struct RefundSummary {
     /// Who gave the refund, and the manager who approved it with their PIN, if one did.
     pub staff: Option<String>,
     pub approved_by: Option<String>,
+    /// A refund made at Stripe, not by the till (the Dashboard, Stripe's support): Stripe's id
+    /// for it (`re_…`).
+    pub at_stripe: Option<String>,
 }
 
 /// An order as the receipt and `orders show` present it; amounts in minor units.
@@ -1014,7 +1017,7 @@ pub fn order(conn: &Connection, shop: &Shop, id: &str) -> Result<OrderView> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, kind, amount, tax, cash_rounding, points_reversed, restock, created_at,
              (SELECT name FROM staff WHERE id = refunds.staff_id),
-             (SELECT name FROM staff WHERE id = refunds.approved_by)
+             (SELECT name FROM staff WHERE id = refunds.approved_by), stripe_refund_id
          FROM refunds WHERE order_id = ?1 ORDER BY created_at, id",
     )?;
     o.refunds = stmt
@@ -1030,6 +1033,7 @@ pub fn order(conn: &Connection, shop: &Shop, id: &str) -> Result<OrderView> {
                 created_at: r.get(7)?,
                 staff: r.get(8)?,
                 approved_by: r.get(9)?,
+                at_stripe: r.get(10)?,
             })
         })?
         .collect::<Result<_, _>>()?;

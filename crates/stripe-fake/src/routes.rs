@@ -203,6 +203,28 @@ pub fn route(shared: &Shared, request: &HttpRequest, params: &[(String, String)]
                 .map(|i| json::intent(&i, form.expand())))
         })(),
         ("POST", ["v1", "refunds"]) => create_refund(&mut sim, &form, key),
+        ("GET", ["v1", "refunds"]) => (|| {
+            form.only(&[
+                "limit",
+                "starting_after",
+                "ending_before",
+                "payment_intent",
+                "charge",
+                "expand",
+            ])?;
+            let intent = form.get("payment_intent");
+            if let Some(id) = intent {
+                if let Err(e) = sim.intent(id) {
+                    return Ok(Err(e));
+                }
+            }
+            let items = sim
+                .refunds(intent)
+                .into_iter()
+                .map(|r| (r.id.clone(), json::refund(&r)))
+                .collect();
+            Ok(Ok(page(&form, "/v1/refunds", items)?))
+        })(),
         ("GET", ["v1", "refunds", id]) => read(&form, &["expand"], || {
             sim.refund(id).map(|r| json::refund(&r))
         }),

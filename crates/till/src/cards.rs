@@ -14,10 +14,10 @@ use versapos_core::{
     CardCharge, CardPaymentRef, PendingCard, PendingRefund, RefundRequest, SyncState,
 };
 use versapos_core::{Permission, SetupCheck};
-use versapos_payments::book::{self, BookError, CardBook, FlowError};
+use versapos_payments::book::{self, BookError, CardBook, FlowError, RefundAtStripe};
 use versapos_payments::doctor::SetupReport;
 use versapos_payments::flow::{CardEnd, CardProgress, Terminal};
-use versapos_payments::reconcile::{ReconcileLine, ReconcileReport};
+use versapos_payments::reconcile::{ReconcileLine, ReconcileReport, SettledAs};
 use versapos_payments::sync::{Applied, PullReport, Relay, Settlement, SyncError};
 use versapos_payments::Gateway;
 use versapos_payments::{GatewayMode, Location, Reader, TestCard};
@@ -150,17 +150,50 @@ pub fn reconcile_now(
     till: &dyn TillAccess,
 ) -> Result<ReconcileReport, FlowError> {
     allowed(till, Permission::Sell)?;
-    reconcile(gateway, till)
+    settle_all(gateway, till, STRIPE_REFUNDS_FULL_LOOK)
 }
 
+/// How far back a start-up or `versapos reconcile` looks for refunds made at Stripe: the card
+/// sales of the last 90 days.
+const STRIPE_REFUNDS_FULL_LOOK: i64 = 90 * 24 * 3600;
+/// How far back the every-minute round looks: the last day (a longer gap is the start-up's).
+const STRIPE_REFUNDS_ROUND_LOOK: i64 = 24 * 3600;
+
 /// Settles every card payment and card refund in doubt from Stripe's view (see
-/// [`versapos_payments::reconcile::reconcile`]): the till's own round (at start-up, every
-/// minute), which needs nobody signed in.
+/// [`versapos_payments::reconcile::reconcile`]), and books the refunds made at Stripe in the last
+/// day whose events never came: the till's own round (every minute), which needs nobody signed
+/// in.
 pub fn reconcile(
     gateway: &dyn Gateway,
     till: &dyn TillAccess,
 ) -> Result<ReconcileReport, FlowError> {
-    versapos_payments::reconcile::reconcile(gateway, &Book::new(till))
+    settle_all(gateway, till, STRIPE_REFUNDS_ROUND_LOOK)
+}
+
+/// [`reconcile`] as a till starts: refunds made at Stripe are looked for over the card sales of
+/// the last 90 days, so none is missed while the till was off.
+pub fn reconcile_at_start(
+    gateway: &dyn Gateway,
+    till: &dyn TillAccess,
+) -> Result<ReconcileReport, FlowError> {
+    settle_all(gateway, till, STRIPE_REFUNDS_FULL_LOOK)
+}
+
+fn settle_all(
+    gateway: &dyn Gateway,
+    till: &dyn TillAccess,
+    look_back: i64,
+) -> Result<ReconcileReport, FlowError> {
+    let book = Book::new(till);
+    let mut report = versapos_payments::reconcile::reconcile(gateway, &book)?;
+    let since = ask(till, |t| Ok(t.unix_now()))? - look_back;
+    for line in versapos_payments::reconcile::refunds_at_stripe(gateway, &book, since)? {
+        if line.outcome == SettledAs::InDoubt {
+            report.remaining += 1;
+        }
+        report.settled.push(line);
+    }
+    Ok(report)
 }
 
 /// Settles every card refund still pending by asking Stripe again with the same keys.
@@ -629,6 +662,37 @@ impl CardBook for Ledger<'_> {
 
     fn fail_card_refund(&mut self, refund_id: &str, reason: &str) -> Result<(), BookError> {
         self.till.fail_card_refund(refund_id, reason).map_err(book)
+    }
+
+    fn book_refund_at_stripe(
+        &mut self,
+        intent_id: &str,
+        refund: &versapos_payments::Refund,
+    ) -> Result<RefundAtStripe, BookError> {
+        use versapos_store::refunds::AtStripe;
+        let booked = self.till.book_refund_at_stripe(
+            intent_id,
+            &refund.id,
+            refund.refund_key.as_deref(),
+            refund.amount,
+        );
+        Ok(match booked {
+            Ok(AtStripe::Booked(view)) => {
+                let currency = self.till.shop().map_err(book)?.currency;
+                RefundAtStripe::Booked {
+                    receipt: view.receipt.clone(),
+                    amount: versapos_core::Money::from_minor(view.amount, currency)
+                        .to_major_string(),
+                }
+            }
+            Ok(AtStripe::Known) => RefundAtStripe::Known,
+            Ok(AtStripe::NothingLeft(receipt)) => RefundAtStripe::NothingLeft { receipt },
+            Ok(AtStripe::NotPaidHere) => RefundAtStripe::NotPaidHere,
+            Err(TillError::CardRefundPending(receipt)) => {
+                RefundAtStripe::WaitsForTillRefund { receipt }
+            }
+            Err(e) => return Err(book(e)),
+        })
     }
 
     fn was_applied(&self, event_id: &str) -> Result<bool, BookError> {

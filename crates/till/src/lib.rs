@@ -106,6 +106,11 @@ impl Till {
         })
     }
 
+    /// The till's clock as Unix seconds.
+    pub(crate) fn unix_now(&self) -> i64 {
+        self.clock.now().timestamp()
+    }
+
     pub fn set_clock(&mut self, clock: Box<dyn Clock>) {
         self.clock = clock;
     }
@@ -1260,6 +1265,27 @@ impl Till {
         let shop = self.shop()?.clone();
         let at = self.moment();
         refunds::complete_card_refund(&mut self.conn, &shop, refund_id, stripe_ids, &at)
+    }
+
+    /// Books a refund made at Stripe, not by the till (see [`refunds::book_refund_at_stripe`]).
+    pub fn book_refund_at_stripe(
+        &mut self,
+        intent_id: &str,
+        stripe_refund_id: &str,
+        refund_key: Option<&str>,
+        amount: i64,
+    ) -> Result<refunds::AtStripe> {
+        let shop = self.shop()?.clone();
+        let when = self.settling_moment();
+        refunds::book_refund_at_stripe(
+            &mut self.conn,
+            &shop,
+            intent_id,
+            stripe_refund_id,
+            refund_key,
+            amount,
+            &when,
+        )
     }
 
     /// Gives up a card refund Stripe refused; the order stays as it was.

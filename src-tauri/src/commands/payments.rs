@@ -397,10 +397,15 @@ pub async fn reconcile_payments<R: Runtime>(app: AppHandle<R>) -> CommandResult<
     .await
 }
 
-/// One round of settling payments in doubt (never one a till process has in hand).
-pub fn reconcile(desktop: &Desktop) -> CommandResult<ReconcileReport> {
+/// One round of settling payments in doubt (never one a till process has in hand) and of
+/// booking refunds made at Stripe; the first round after start-up looks back 90 days for those.
+pub fn reconcile(desktop: &Desktop, at_start: bool) -> CommandResult<ReconcileReport> {
     let gateway = desktop.payments.gateway()?;
-    Ok(versapos_till::cards::reconcile(&*gateway, desktop)?)
+    Ok(if at_start {
+        versapos_till::cards::reconcile_at_start(&*gateway, desktop)?
+    } else {
+        versapos_till::cards::reconcile(&*gateway, desktop)?
+    })
 }
 
 /// One long poll of the relay, applying what it brings; None when no relay is set up.

@@ -4,5 +4,6 @@
 
 mod card_refunds;
 mod points;
+mod stripe_refunds;
 mod support;
 mod sync;

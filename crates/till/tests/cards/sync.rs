@@ -391,7 +391,7 @@ fn a_refund_event_books_a_card_refund_whose_answer_was_lost() {
     let again = event(
         "evt_refund_2",
         "charge.refund.updated",
-        json!({ "id": "re_1" }),
+        json!({ "id": "re_1", "object": "refund", "payment_intent": intent }),
     );
     assert_eq!(
         apply(&gw, &shop.till, &again).expect("apply").outcome,

@@ -10,8 +10,8 @@ use versapos_store::db::{MIGRATIONS, SCHEMA_VERSION};
 use versapos_till::{Till, TillError};
 
 const PREVIOUS: i64 = MIGRATIONS[MIGRATIONS.len() - 2].0;
-/// The table the newest migration adds: absent at the previous schema.
-const NEWEST_TABLE: &str = "card_sessions";
+/// The column the newest migration adds (table, column): absent at the previous schema.
+const NEWEST: (&str, &str) = ("refunds", "stripe_refund_id");
 const COUNTED: &[&str] = &[
     "products",
     "customers",
@@ -49,13 +49,14 @@ fn user_version(conn: &Connection) -> i64 {
         .expect("user_version")
 }
 
-fn has_table(conn: &Connection, name: &str) -> bool {
+/// Whether the store has what the newest migration adds.
+fn has_newest(conn: &Connection) -> bool {
     conn.query_row(
-        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1",
-        [name],
+        "SELECT count(*) FROM pragma_table_info(?1) WHERE name = ?2",
+        [NEWEST.0, NEWEST.1],
         |r| r.get::<_, i64>(0),
     )
-    .expect("look up table")
+    .expect("look up column")
         == 1
 }
 
@@ -118,10 +119,7 @@ fn previous_schema_store() -> OldStore {
         PREVIOUS,
         "the file is at the previous schema"
     );
-    assert!(
-        !has_table(&conn, NEWEST_TABLE),
-        "and has none of the newest"
-    );
+    assert!(!has_newest(&conn), "and has none of the newest");
     assert_eq!(
         counts,
         self::counts(t.till.connection()),
@@ -168,13 +166,13 @@ fn upgrading_a_previous_schema_store_backs_it_up_first_and_loses_nothing() {
         PREVIOUS,
         "the backup is the store before migrating"
     );
-    assert!(!has_table(&backup, NEWEST_TABLE));
+    assert!(!has_newest(&backup));
     assert_eq!(counts(&backup), old.counts, "the backup has every row");
     drop(backup);
 
     let conn = till.connection();
     assert_eq!(user_version(conn), SCHEMA_VERSION, "the store is migrated");
-    assert!(has_table(conn, NEWEST_TABLE));
+    assert!(has_newest(conn));
     assert_eq!(counts(conn), old.counts, "the migrated store has every row");
     assert_eq!(till.shop().expect("shop").name, "Corner Shop");
     let vip = till.customer(old.vip).expect("the VIP customer");
@@ -220,7 +218,7 @@ fn a_backup_that_cannot_be_made_stops_the_upgrade_and_leaves_the_store_as_it_was
     }
     let conn = Connection::open(&old.file).expect("open raw");
     assert_eq!(user_version(&conn), PREVIOUS, "the version is unchanged");
-    assert!(!has_table(&conn, NEWEST_TABLE), "no migration ran");
+    assert!(!has_newest(&conn), "no migration ran");
     assert_eq!(counts(&conn), old.counts, "nothing lost");
 }
 

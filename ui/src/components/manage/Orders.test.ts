@@ -259,6 +259,19 @@ describe("Order detail", () => {
   });
 });
 
+describe("A refund made at Stripe", () => {
+  it("shows in the order's refunds as refunded outside the till, with Stripe's id", async () => {
+    const refunded = orderView({
+      status: "partially_refunded", refunded_total: 300,
+      refunds: [{ id: "r9", kind: "amount", amount: 300, tax: 50, cash_rounding: 0, points_reversed: 3, restock: false,
+        created_at: "2025-03-13T09:00:00.000+00:00", staff: null, approved_by: null, at_stripe: "re_123" }],
+    });
+    await openFirstOrder(refunded);
+    expect(text("[data-testid=refund-at-stripe]")).toBe("Refunded outside the till, at Stripe");
+    expect(text("[data-testid=order-refund]")).toContain("re_123");
+  });
+});
+
 describe("Receipt of an unpaid order", () => {
   it("says it is not paid and shows no points earned", async () => {
     const declined = orderView({
@@ -283,7 +296,7 @@ describe("Receipt of an unpaid order", () => {
 describe("Refund dialog", () => {
   const refund: RefundView = {
     id: "r1", order_id: "o1", receipt: "T1-000001", currency: "GBP", amount: 200, tax: 33, cash_rounding: 0, restock: true,
-    points_reversed: 2, points_shortfall: 1, order_status: "partially_refunded",
+    points_reversed: 2, points_shortfall: 1, order_status: "partially_refunded", at_stripe: null,
     lines: [{ line_no: 1, sku: "MILK", quantity: 2, amount: 200, tax: 33 }],
     tenders: [{ tender: "cash", amount: 200, paid_out: 200, points: 0, payment_id: "p1", intent_id: null }],
   };

@@ -4,4 +4,9 @@ export type RefundSummary = { id: string, kind: string, amount: number, tax: num
 /**
  * Who gave the refund, and the manager who approved it with their PIN, if one did.
  */
-staff: string | null, approved_by: string | null, };
+staff: string | null, approved_by: string | null, 
+/**
+ * A refund made at Stripe, not by the till (the Dashboard, Stripe's support): Stripe's id
+ * for it (`re_…`).
+ */
+at_stripe: string | null, };

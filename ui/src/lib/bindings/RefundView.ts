@@ -6,4 +6,9 @@ import type { RefundTenderView } from "./RefundTenderView";
 /**
  * A committed refund, as printed on the refund slip.
  */
-export type RefundView = { id: string, order_id: string, receipt: string, currency: string, amount: number, tax: number, cash_rounding: number, restock: boolean, points_reversed: number, points_shortfall: number, order_status: OrderStatus, lines: Array<RefundLineView>, tenders: Array<RefundTenderView>, };
+export type RefundView = { id: string, order_id: string, receipt: string, currency: string, amount: number, tax: number, cash_rounding: number, restock: boolean, points_reversed: number, points_shortfall: number, order_status: OrderStatus, lines: Array<RefundLineView>, tenders: Array<RefundTenderView>, 
+/**
+ * A refund made at Stripe, not by the till (the Dashboard, Stripe's support): Stripe's id
+ * for it (`re_…`).
+ */
+at_stripe: string | null, };
