@@ -375,3 +375,117 @@ fn relay_e2e_localstripe_payment_failed_notes_the_decline_and_the_sale_waits() {
     assert_eq!(shop.till.stock("TEA"), 10, "an unpaid sale moves no stock");
     shop.till.ok(&["journal", "verify"]);
 }
+
+/// A card sale paid on localstripe and booked at the till by `sync --once`; its PaymentIntent.
+fn paid_on_localstripe(shop: &Shop, sale: &InDoubt) -> String {
+    let stripe = shop.stripe();
+    let created = stripe
+        .create_intent(&intent_for(sale))
+        .expect("localstripe makes the keyed PaymentIntent");
+    stripe
+        .confirm_intent(&created.id, "pm_card_visa")
+        .expect("localstripe confirms");
+    stripe
+        .capture_intent(&created.id, &format!("capture-{}", sale.payment_id))
+        .expect("localstripe captures");
+    shop.stored_events(1);
+    let report = shop.sync_once();
+    assert_eq!(only_applied(&report).2, "paid", "{report}");
+    created.id
+}
+
+/// A refund made in the Stripe Dashboard: straight at Stripe, with none of the till's metadata
+/// and no key of its own. Stripe's refund object.
+fn refund_in_the_dashboard(shop: &Shop, intent: &str, amount: Option<i64>) -> Value {
+    let mut form = format!("payment_intent={intent}");
+    if let Some(a) = amount {
+        form.push_str(&format!("&amount={a}"));
+    }
+    let mut resp = crate::support::http_agent(Duration::from_secs(10))
+        .post(&format!("{}v1/refunds", shop.localstripe.base_url))
+        .header("Authorization", &format!("Bearer {LOCALSTRIPE_KEY}"))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .send(form)
+        .expect("localstripe answers");
+    let body = resp.body_mut().read_to_string().expect("a body");
+    assert_eq!(resp.status().as_u16(), 200, "localstripe refunds: {body}");
+    serde_json::from_str(&body).expect("a refund object")
+}
+
+/// Refunds made in the Stripe Dashboard reach the till: the first, whose event never came, found
+/// by `versapos reconcile` on Stripe's own list; the rest through its `charge.refunded` event,
+/// signed and delivered through the real relay (localstripe sends no refund events, so the test
+/// signs Stripe's event as Stripe does). Each booked once, points taken back in proportion.
+#[test]
+fn relay_e2e_localstripe_refunds_made_in_the_dashboard_are_booked_once() {
+    let shop = Shop::new();
+    let customer = shop.till.add_customer("Ada Lovelace");
+    let sale = card_sale_left_in_doubt(&shop.till, customer);
+    let intent = paid_on_localstripe(&shop, &sale);
+    assert_eq!(shop.till.points(customer), 12);
+
+    // 7.00 back in the Dashboard; its event is lost. Reconciliation finds it, once.
+    let first = refund_in_the_dashboard(&shop, &intent, Some(700));
+    for _ in 0..2 {
+        let r = shop
+            .till
+            .run_with_env(&shop.stripe_env(), &["--json", "reconcile"]);
+        assert_eq!(r.code, Some(0), "{r:?}");
+    }
+    let order = shop.till.json(&["orders", "show", &sale.order_id]);
+    assert_eq!(text(&order, "status"), "partially_refunded", "{order}");
+    assert_eq!(int(&order, "refunded_total"), 700, "{order}");
+    let refunds = array(&order, "refunds");
+    assert_eq!(refunds.len(), 1, "booked once: {order}");
+    assert_eq!(
+        text(&refunds[0], "at_stripe"),
+        text(&first, "id"),
+        "{order}"
+    );
+    let reversed = int(&order, "points_reversed");
+    // 12 points × 7.00 / 12.45 = 6.75, rounded.
+    assert_eq!(reversed, 7, "in proportion: {order}");
+    assert_eq!(shop.till.points(customer), 12 - reversed);
+
+    // The rest back in the Dashboard; Stripe's charge.refunded event comes through the relay.
+    let rest = refund_in_the_dashboard(&shop, &intent, None);
+    let event = serde_json::json!({
+        "id": "evt_dashboard_refund", "object": "event", "type": "charge.refunded",
+        "created": chrono::Utc::now().timestamp(), "livemode": false,
+        "data": { "object": { "id": text(&rest, "charge"), "object": "charge",
+                              "payment_intent": intent, "amount": FIVE_TEAS_PENCE,
+                              "amount_refunded": FIVE_TEAS_PENCE, "refunded": true } }
+    });
+    let agent = crate::support::http_agent(Duration::from_secs(10));
+    let status = shop
+        .relay
+        .deliver(&agent, SHOP, WEBHOOK_SECRET, &event.to_string());
+    assert_eq!(status, 200, "the relay takes Stripe's signed event");
+    let report = shop.sync_once();
+    assert_eq!(
+        only_applied(&report),
+        (
+            "evt_dashboard_refund".to_string(),
+            "charge.refunded".to_string(),
+            "refunded".to_string(),
+            Some(sale.receipt.clone())
+        ),
+        "{report}"
+    );
+    let order = shop.till.json(&["orders", "show", &sale.order_id]);
+    assert_eq!(text(&order, "status"), "refunded", "{order}");
+    assert_eq!(int(&order, "refunded_total"), FIVE_TEAS_PENCE, "{order}");
+    assert_eq!(array(&order, "refunds").len(), 2, "{order}");
+    assert_eq!(
+        shop.till.points(customer),
+        0,
+        "every point taken back, once"
+    );
+    assert_eq!(shop.till.stock("TEA"), 5, "no goods came back");
+    shop.till.ok(&["journal", "verify"]);
+    let shown = shop.till.ok(&["orders", "show", &sale.order_id]);
+    assert!(
+        shown.contains("refunded outside the till, at Stripe"),
+        "{shown}"
+    );
+}
