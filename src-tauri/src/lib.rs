@@ -353,22 +353,23 @@ fn sync_with_relay<R: Runtime>(app: tauri::AppHandle<R>) {
             let mut backoff = versapos_payments::sync::Backoff::default();
             loop {
                 let desktop = app.state::<Desktop>();
-                let pulled = commands::payments::pull_from_relay(&desktop, 25);
+                // No relay set up: look again now and then (it may be set up meanwhile).
+                let Some((pulled, pause)) =
+                    commands::payments::follow_relay(&desktop, 25, &mut backoff)
+                else {
+                    std::thread::sleep(std::time::Duration::from_secs(30));
+                    continue;
+                };
                 match &pulled {
-                    Ok(Some(report)) => {
+                    Ok(report) => {
                         for e in &report.events {
                             tracing::info!(event = %e.event_id, kind = %e.kind,
                                 outcome = ?e.outcome, detail = %e.detail, "stripe event");
                         }
                     }
-                    // No relay set up: look again now and then (it may be set up meanwhile).
-                    Ok(None) => {
-                        std::thread::sleep(std::time::Duration::from_secs(30));
-                        continue;
-                    }
                     Err(e) => tracing::warn!(error = %e, "relay sync"),
                 }
-                std::thread::sleep(backoff.after(&pulled));
+                std::thread::sleep(pause);
             }
         });
     if let Err(e) = spawned {

@@ -78,7 +78,11 @@ const GROUPS: &[&str] = &[
     "readers",
     "relay",
     "nfc",
+    "sync",
 ];
+
+/// Groups that also run on their own, with flags: `sync --once`, `sync --status`.
+const ALSO_ALONE: &[&str] = &["sync"];
 
 /// The NFC readers need no store and nobody signed in (the machine's PC/SC service answers them);
 /// `tests/cli/nfc.rs` tries them on a virtual reader.
@@ -101,6 +105,9 @@ fn listed(till: &Till) -> BTreeSet<String> {
         if GROUPS.contains(&top.as_str()) {
             for sub in commands(&till.ok(&[top.as_str(), "--help"])) {
                 all.insert(format!("{top} {sub}"));
+            }
+            if ALSO_ALONE.contains(&top.as_str()) {
+                all.insert(top);
             }
         } else {
             all.insert(top);
@@ -352,6 +359,14 @@ fn cases(s: &Shop, who: &str) -> Vec<Case> {
         case(P(Permission::Sell), &["reconcile"]),
         case(SignedIn, &["doctor"]),
         case(P(Permission::Sell), &["sync", "--status"]),
+        // No event is set aside on this shop: allowed, it says so (exit 2).
+        case(P(Permission::Sell), &["sync", "retry", "evt_walk"])
+            .ends(2, "is not an event set aside"),
+        case(
+            P(Permission::Refund),
+            &["sync", "dismiss", "evt_walk", "--reason", "walked"],
+        )
+        .ends(2, "is not an event set aside"),
         case(P(Permission::ManageKeys), &["relay", "show"]),
         case(
             P(Permission::ManageKeys),

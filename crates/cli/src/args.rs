@@ -136,7 +136,10 @@ pub struct NfcWatchArgs {
 
 #[derive(Args, Debug)]
 #[command(group(clap::ArgGroup::new("what").required(true).args(["once", "status", "follow"])))]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub struct SyncArgs {
+    #[command(subcommand)]
+    pub action: Option<SyncCmd>,
     /// Pull until the relay has nothing newer, print what was applied.
     #[arg(long)]
     pub once: bool,
@@ -147,6 +150,25 @@ pub struct SyncArgs {
     /// stopped; safe to stop at any moment.
     #[arg(long)]
     pub follow: bool,
+}
+
+/// What to do with a Stripe event set aside because it could not be applied.
+#[derive(Subcommand, Debug)]
+pub enum SyncCmd {
+    /// Try a set-aside event again (after fixing what stopped it, e.g. the Stripe key).
+    Retry {
+        /// The event's id (evt_…), as `sync --status` lists it.
+        event: String,
+    },
+    /// Dismiss a set-aside event: the till will not apply it (a manager's; journaled with the
+    /// reason).
+    Dismiss {
+        /// The event's id (evt_…), as `sync --status` lists it.
+        event: String,
+        /// Why, for the journal.
+        #[arg(long)]
+        reason: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]

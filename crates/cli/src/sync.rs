@@ -2,7 +2,7 @@
 //! address and token in the OS keychain. Thin adapters over the till's card payments
 //! ([`versapos_till::cards`]).
 
-use crate::args::{RelayCmd, SyncArgs};
+use crate::args::{RelayCmd, SyncArgs, SyncCmd};
 use crate::{print, prompt_secret, usage, CliError, Result};
 use versapos_payments::setup;
 use versapos_payments::sync::{Applied, Backoff, Outcome, PullReport, Relay};
@@ -12,7 +12,7 @@ use versapos_secrets::{
 };
 use versapos_till::cards;
 use versapos_till::cards::TillAccess;
-use versapos_till::Till;
+use versapos_till::{EventNeedingAttention, Till};
 
 /// At most this many pages in one `sync --once`.
 const MAX_PAGES: usize = 1000;
@@ -24,7 +24,12 @@ fn relay_error(e: RelayError) -> CliError {
     }
 }
 
-pub fn run(till: Till, a: &SyncArgs, out: &print::Out) -> Result<()> {
+pub fn run(mut till: Till, a: &SyncArgs, out: &print::Out) -> Result<()> {
+    match &a.action {
+        Some(SyncCmd::Retry { event }) => return retry(till, event, out),
+        Some(SyncCmd::Dismiss { event, reason }) => return dismiss(&mut till, event, reason, out),
+        None => {}
+    }
     till.may_settle_cards()?;
     let chain = Keychain::default();
     if a.status {
@@ -62,17 +67,64 @@ fn pull(
             report.deferred
         )));
     }
+    if set_aside(&report) > 0 {
+        return Err(CliError::Failed(format!(
+            "{} event(s) could not be applied and were set aside for a manager (the events \
+             behind them were applied): see `versapos sync --status`",
+            set_aside(&report)
+        )));
+    }
     Ok(())
 }
 
-/// Where the till is in the relay's stream, and which relay it pulls from.
+/// Tries a set-aside event again; exit 1 (it stays set aside) when it still cannot be applied.
+fn retry(till: Till, event: &str, out: &print::Out) -> Result<()> {
+    let connected = setup::connect(&Keychain::default())?;
+    let till = std::sync::Mutex::new(till);
+    let applied = cards::retry_event(&*connected.gateway, &till, event)?;
+    out.message(
+        &format!("{event}: applied ({})", event_line(&applied)),
+        serde_json::to_value(&applied).unwrap_or_default(),
+    );
+    Ok(())
+}
+
+fn dismiss(till: &mut Till, event: &str, reason: &str, out: &print::Out) -> Result<()> {
+    till.dismiss_event(event, reason)?;
+    out.message(
+        &format!("{event}: dismissed ({reason})"),
+        serde_json::json!({ "event_id": event, "dismissed": true, "reason": reason }),
+    );
+    Ok(())
+}
+
+/// Where the till is in the relay's stream, and which relay it pulls from; exit 1 while events
+/// set aside wait for a manager.
 fn status(till: &Till, chain: &Keychain, out: &print::Out) -> Result<()> {
+    let waiting = till.events_needing_attention()?;
+    show_status(till, chain, &waiting, out)?;
+    if waiting.is_empty() {
+        return Ok(());
+    }
+    Err(CliError::Failed(format!(
+        "{} Stripe event(s) could not be applied and wait for a manager: `versapos sync retry \
+         EVENT` or `versapos sync dismiss EVENT --reason …`",
+        waiting.len()
+    )))
+}
+
+fn show_status(
+    till: &Till,
+    chain: &Keychain,
+    waiting: &[EventNeedingAttention],
+    out: &print::Out,
+) -> Result<()> {
     let state = till.sync_state()?;
     let relay = chain.relay_in_use().map_err(relay_error)?;
     let url = relay.as_ref().map(|(r, _)| r.url.clone());
     let from = relay.as_ref().map(|(_, from)| source(*from));
-    let text = format!(
-        "relay: {}\ncursor: {}\nlast event: {}\nlast pull: {}\nlast error: {}\nevents applied: {}\nbacklog: {}",
+    let mut text = format!(
+        "relay: {}\ncursor: {}\nlast event: {}\nlast pull: {}\nlast error: {}{}\nevents applied: {}\nbacklog: {}\nneed attention: {}",
         match (&url, from) {
             (Some(url), Some(from)) => format!("{url} (from the {from})"),
             _ => "not set up (`versapos relay set --url URL`)".to_string(),
@@ -81,9 +133,21 @@ fn status(till: &Till, chain: &Keychain, out: &print::Out) -> Result<()> {
         state.last_event_at.as_deref().unwrap_or("none yet"),
         state.last_pull_at.as_deref().unwrap_or("never"),
         state.last_error.as_deref().unwrap_or("none"),
+        state
+            .retry_at
+            .as_deref()
+            .map(|at| format!(" (trying again at {at})"))
+            .unwrap_or_default(),
         state.applied_events,
         backlog(state.backlog),
+        waiting.len(),
     );
+    for e in waiting {
+        text.push_str(&format!(
+            "\n  {} {} ({} tries, since {}): {}",
+            e.event_id, e.kind, e.tries, e.first_at, e.reason
+        ));
+    }
     out.message(
         &text,
         serde_json::json!({
@@ -94,6 +158,8 @@ fn status(till: &Till, chain: &Keychain, out: &print::Out) -> Result<()> {
             "last_error": state.last_error,
             "applied_events": state.applied_events,
             "backlog": state.backlog,
+            "retry_at": state.retry_at,
+            "needs_attention": waiting,
         }),
     );
     Ok(())
@@ -108,7 +174,8 @@ const FOLLOW_WAIT_SECS: u64 = 25;
 fn follow(relay: &Relay<'_>, gateway: &dyn Gateway, till: &dyn TillAccess, out: &print::Out) -> ! {
     let mut backoff = Backoff::default();
     loop {
-        let pulled = cards::pull_once(relay, gateway, till, FOLLOW_WAIT_SECS);
+        let (pulled, pause) =
+            cards::follow_step(relay, gateway, till, FOLLOW_WAIT_SECS, &mut backoff);
         match &pulled {
             Ok(report) => {
                 for e in &report.events {
@@ -120,14 +187,13 @@ fn follow(relay: &Relay<'_>, gateway: &dyn Gateway, till: &dyn TillAccess, out: 
                 }
             }
             Err(e) => {
-                let pause = backoff.clone().after(&pulled);
                 eprintln!(
                     "versapos: {e}; trying again in {} s",
                     pause.as_secs().max(1)
                 );
             }
         }
-        std::thread::sleep(backoff.after(&pulled));
+        std::thread::sleep(pause);
     }
 }
 
@@ -152,6 +218,13 @@ fn backlog(n: i64) -> String {
     }
 }
 
+fn set_aside(r: &PullReport) -> usize {
+    r.events
+        .iter()
+        .filter(|e| e.outcome == Outcome::SetAside)
+        .count()
+}
+
 fn print_report(r: &PullReport, out: &print::Out) {
     let mut lines: Vec<String> = r.events.iter().map(event_line).collect();
     let changed = r
@@ -160,14 +233,19 @@ fn print_report(r: &PullReport, out: &print::Out) {
         .filter(|e| {
             !matches!(
                 e.outcome,
-                Outcome::Duplicate | Outcome::Deferred | Outcome::Skipped | Outcome::Seen
+                Outcome::Duplicate
+                    | Outcome::Deferred
+                    | Outcome::Skipped
+                    | Outcome::Seen
+                    | Outcome::SetAside
             )
         })
         .count();
     lines.push(format!(
-        "{} event(s) pulled, {changed} applied, {} deferred; cursor {} → {}",
+        "{} event(s) pulled, {changed} applied, {} deferred, {} set aside; cursor {} → {}",
         r.events.len(),
         r.deferred,
+        set_aside(r),
         r.cursor_before,
         r.cursor
     ));

@@ -81,4 +81,72 @@ pub struct SyncState {
     pub applied_events: i64,
     /// How many events the relay still held for the till after its last pull.
     pub backlog: i64,
+    /// When a till following the relay tries again after a pull that failed or left an event
+    /// for later.
+    pub retry_at: Option<String>,
+    /// Events set aside for a manager: they could not be applied.
+    pub needs_attention: i64,
+}
+
+/// Where a Stripe event the till could not apply stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum AttentionState {
+    /// Tried again on the next pulls; the events behind it wait.
+    Trying,
+    /// Set aside for a manager; the events behind it were applied.
+    SetAside,
+    /// A manager retried it and it went through.
+    Applied,
+    /// A manager dismissed it, with a reason.
+    Dismissed,
+}
+
+impl AttentionState {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            AttentionState::Trying => "trying",
+            AttentionState::SetAside => "set_aside",
+            AttentionState::Applied => "applied",
+            AttentionState::Dismissed => "dismissed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<AttentionState> {
+        [
+            AttentionState::Trying,
+            AttentionState::SetAside,
+            AttentionState::Applied,
+            AttentionState::Dismissed,
+        ]
+        .into_iter()
+        .find(|a| a.as_str() == s)
+    }
+}
+
+/// A Stripe event the till could not apply, and why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+pub struct EventNeedingAttention {
+    pub event_id: String,
+    /// Stripe's event type, as the relay filed it.
+    pub kind: String,
+    pub reason: String,
+    pub tries: i64,
+    pub state: AttentionState,
+    pub first_at: String,
+    pub last_at: String,
+}
+
+/// A Stripe event from the relay that could not be applied, as the pull found it.
+#[derive(Clone, Debug)]
+pub struct FailedEvent<'a> {
+    pub event_id: &'a str,
+    /// The relay's cursor of the event.
+    pub cursor: i64,
+    pub kind: &'a str,
+    /// The event as the relay sent it.
+    pub payload: &'a str,
+    pub reason: &'a str,
+    /// It can never be applied (unreadable, no id or type): set aside at once.
+    pub hopeless: bool,
 }

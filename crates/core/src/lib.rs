@@ -19,7 +19,10 @@ pub mod tax;
 pub mod tender;
 pub mod text;
 
-pub use card::{CardCharge, CardPaymentRef, CardRefundPart, PendingCard, PendingRefund, SyncState};
+pub use card::{
+    AttentionState, CardCharge, CardPaymentRef, CardRefundPart, EventNeedingAttention, FailedEvent,
+    PendingCard, PendingRefund, SyncState,
+};
 pub use cart::{Cart, CartError, CartLine, Discount, PricedCart, PricedLine, TaxBreakdown};
 pub use check::{CheckStatus, SetupCheck};
 pub use clock::{Clock, FixedClock};

@@ -147,6 +147,22 @@ pub trait CardBook {
         backlog: i64,
     ) -> Result<(), BookError>;
     fn record_sync_error(&mut self, error: &str) -> Result<(), BookError>;
+    /// Notes when a till following the relay tries again: `pause` from now (None: nothing
+    /// waits).
+    fn record_retry_in(&mut self, pause: Option<std::time::Duration>) -> Result<(), BookError>;
+    /// Notes a failed try of an event: tried again on the next pulls, set aside for a manager
+    /// after a few tries (or at once when it can never be applied). Where it stands now.
+    fn note_failed_event(
+        &mut self,
+        failed: &versapos_core::FailedEvent<'_>,
+    ) -> Result<versapos_core::AttentionState, BookError>;
+    /// Where an event the till could not apply stands, if it is one.
+    fn event_attention(
+        &self,
+        event_id: &str,
+    ) -> Result<Option<versapos_core::AttentionState>, BookError>;
+    /// An event that failed before went through now.
+    fn event_tried_and_applied(&mut self, event_id: &str) -> Result<(), BookError>;
     fn sync_state(&self) -> Result<SyncState, BookError>;
 }
 

@@ -14,7 +14,7 @@ use crate::reconcile::SettledAs;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::time::Duration;
-use versapos_core::SyncState;
+use versapos_core::{AttentionState, FailedEvent, SyncState};
 use versapos_secrets::RelayToken;
 
 /// What applying one event came to.
@@ -42,6 +42,9 @@ pub enum Outcome {
     /// Not applied now (the payment is being taken at the till, or Stripe could not be asked):
     /// not noted, so a later pull applies it.
     Deferred,
+    /// Could not be applied after a few tries, or can never be (unreadable, no id or type): set
+    /// aside for a manager to retry or dismiss; the events behind it are applied.
+    SetAside,
 }
 
 impl Outcome {
@@ -57,12 +60,16 @@ impl Outcome {
             Outcome::Skipped => "skipped",
             Outcome::Duplicate => "duplicate",
             Outcome::Deferred => "deferred",
+            Outcome::SetAside => "set_aside",
         }
     }
 
     /// Whether the event is noted as dealt with (and never applied again).
     fn is_final(&self) -> bool {
-        !matches!(self, Outcome::Duplicate | Outcome::Deferred)
+        !matches!(
+            self,
+            Outcome::Duplicate | Outcome::Deferred | Outcome::SetAside
+        )
     }
 }
 
@@ -453,10 +460,30 @@ struct Page {
 #[derive(Deserialize)]
 struct Entry {
     cursor: i64,
+    /// Stripe's event id and type, as the relay filed them.
+    #[serde(default)]
+    id: Option<String>,
+    #[serde(default, rename = "type")]
+    kind: Option<String>,
     /// When the relay received it: Unix seconds (as the relay sends it) or an RFC 3339 text.
     #[serde(default, deserialize_with = "received_at")]
     received_at: Option<String>,
-    event: Value,
+    /// The event as Stripe sent it, read one by one: one the till cannot read is set aside
+    /// without stopping the others.
+    event: Box<serde_json::value::RawValue>,
+}
+
+impl Entry {
+    fn event_id(&self) -> String {
+        self.id
+            .clone()
+            .filter(|i| !i.trim().is_empty())
+            .unwrap_or_else(|| format!("relay-cursor-{}", self.cursor))
+    }
+
+    fn kind(&self) -> &str {
+        self.kind.as_deref().unwrap_or_default()
+    }
 }
 
 /// The relay's `received_at` as RFC 3339 text, whether it came as Unix seconds or as text.
@@ -501,25 +528,17 @@ pub fn pull_once(
     let mut saved = before;
     let mut saved_at: Option<&str> = None;
     let mut deferred = 0;
-    let mut first_error: Option<String> = None;
+    let mut first_problem: Option<String> = None;
     for entry in &page.events {
-        let applied = match apply(gateway, till, &entry.event) {
-            Ok(a) => a,
-            Err(e) => {
-                first_error.get_or_insert_with(|| e.to_string());
-                Applied {
-                    event_id: text(&entry.event, &["id"]).unwrap_or_default().to_string(),
-                    kind: text(&entry.event, &["type"])
-                        .unwrap_or_default()
-                        .to_string(),
-                    outcome: Outcome::Deferred,
-                    receipt: None,
-                    detail: e.to_string(),
-                }
-            }
-        };
+        let applied = take_in(gateway, till, entry)?;
         if applied.outcome == Outcome::Deferred {
             deferred += 1;
+            first_problem.get_or_insert_with(|| {
+                format!(
+                    "{} ({}): {}",
+                    applied.event_id, applied.kind, applied.detail
+                )
+            });
         }
         events.push(applied);
         if deferred == 0 && entry.cursor > saved {
@@ -535,8 +554,10 @@ pub fn pull_once(
     }
     // Notes the pull (and clears the last error) even when nothing was applied.
     on(till, |t| t.save_cursor(saved, saved_at, backlog))?;
-    if let Some(e) = &first_error {
-        on(till, |t| t.record_sync_error(e))?;
+    if let Some(e) = &first_problem {
+        on(till, |t| {
+            t.record_sync_error(&format!("an event waits: {e}"))
+        })?;
     }
     Ok(PullReport {
         more: !page.events.is_empty() && deferred == 0 && saved > before,
@@ -546,6 +567,88 @@ pub fn pull_once(
         deferred,
         backlog,
     })
+}
+
+/// Applies one event of a page. One that fails is tried again on the next pulls (the cursor
+/// waits before it) and set aside for a manager after a few tries, or at once when it can never
+/// be applied (unreadable, no id or type), so the events behind it are applied.
+fn take_in(
+    gateway: &dyn Gateway,
+    till: &dyn BookAccess,
+    entry: &Entry,
+) -> Result<Applied, SyncError> {
+    let event_id = entry.event_id();
+    let kind = entry.kind().to_string();
+    let applied = |outcome: Outcome, detail: String| Applied {
+        event_id: event_id.clone(),
+        kind: kind.clone(),
+        outcome,
+        receipt: None,
+        detail,
+    };
+    if let Some(AttentionState::SetAside | AttentionState::Dismissed) =
+        on(till, |t| t.event_attention(&event_id))?
+    {
+        return Ok(applied(
+            Outcome::SetAside,
+            "set aside earlier for a manager".into(),
+        ));
+    }
+    let raw = entry.event.get();
+    let (reason, hopeless) = match serde_json::from_str::<Value>(raw) {
+        Err(e) => (format!("the event cannot be read: {e}"), true),
+        Ok(event) if text(&event, &["id"]).is_none() || text(&event, &["type"]).is_none() => (
+            "the event has no Stripe event id or type: it can never be applied".to_string(),
+            true,
+        ),
+        Ok(event) => match apply(gateway, till, &event) {
+            Ok(a) => {
+                if a.outcome.is_final() || a.outcome == Outcome::Duplicate {
+                    on(till, |t| t.event_tried_and_applied(&a.event_id))?;
+                }
+                return Ok(a);
+            }
+            Err(e) => (e.to_string(), false),
+        },
+    };
+    let failed = FailedEvent {
+        event_id: &event_id,
+        cursor: entry.cursor,
+        kind: &kind,
+        payload: raw,
+        reason: &reason,
+        hopeless,
+    };
+    Ok(match on(till, |t| t.note_failed_event(&failed))? {
+        AttentionState::Trying => applied(
+            Outcome::Deferred,
+            format!("could not be applied, tried again on the next pull: {reason}"),
+        ),
+        _ => applied(
+            Outcome::SetAside,
+            format!("set aside for a manager: {reason}"),
+        ),
+    })
+}
+
+/// Tries a set-aside event again (`versapos sync retry`, the Payments tab): what it came to when
+/// it went through (it no longer needs attention); an error, and it stays set aside, otherwise.
+pub fn retry_set_aside(
+    gateway: &dyn Gateway,
+    till: &dyn BookAccess,
+    event_id: &str,
+    payload: &str,
+) -> Result<Applied, FlowError> {
+    let event: Value = serde_json::from_str(payload)
+        .map_err(|e| FlowError::Unavailable(format!("{event_id} still cannot be read: {e}")))?;
+    let applied = apply(gateway, till, &event)?;
+    if applied.outcome == Outcome::Deferred {
+        return Err(FlowError::Unavailable(format!(
+            "{event_id} could not be applied now: {}",
+            applied.detail
+        )));
+    }
+    Ok(applied)
 }
 
 /// Pulls pages (without waiting) until the relay has nothing newer or an event is deferred;
@@ -591,7 +694,13 @@ impl Backoff {
 
     /// The pause before the next pull, given how this one went.
     pub fn after<T, E>(&mut self, pull: &Result<T, E>) -> Duration {
-        if pull.is_ok() {
+        self.after_pull(pull.is_ok())
+    }
+
+    /// The pause before the next pull: none after one that went through whole, growing after
+    /// one that failed or left an event for later (so an event that waits is not hammered).
+    pub fn after_pull(&mut self, went_through: bool) -> Duration {
+        if went_through {
             self.next = Self::FIRST;
             return Duration::ZERO;
         }
@@ -601,10 +710,35 @@ impl Backoff {
     }
 }
 
+/// One step of a till following the relay: a long poll of `wait_secs`, then the pause before
+/// the next, noted in the till's store as when it tries again (so `sync --status` and the
+/// Payments tab say it).
+pub fn follow_step(
+    relay: &Relay<'_>,
+    gateway: &dyn Gateway,
+    till: &dyn BookAccess,
+    wait_secs: u64,
+    backoff: &mut Backoff,
+) -> (Result<PullReport, SyncError>, Duration) {
+    let pulled = pull_once(relay, gateway, till, wait_secs);
+    let through = pulled.as_ref().is_ok_and(|r| r.deferred == 0);
+    let pause = backoff.after_pull(through);
+    let retry = (!pause.is_zero()).then_some(pause);
+    // The pull's own outcome stands even if this note cannot be written.
+    let _ = on(till, |t| t.record_retry_in(retry));
+    (pulled, pause)
+}
+
 /// Where the till is in the relay's stream and how the last pull went.
 pub fn status(till: &dyn BookAccess) -> Result<SyncState, FlowError> {
     on(till, |t| t.sync_state())
 }
+
+/// The most bytes of events the till asks the relay for in one page.
+const PAGE_BYTES: usize = 4 * 1024 * 1024;
+/// The most the till reads of one answer: a page of `PAGE_BYTES` and more (a relay always sends at
+/// least one event, and takes none over 1 MiB).
+const READ_LIMIT: u64 = 16 * 1024 * 1024;
 
 fn fetch(relay: &Relay<'_>, after: i64, wait_secs: u64) -> Result<Page, SyncError> {
     let base = relay.url.trim_end_matches('/');
@@ -614,7 +748,7 @@ fn fetch(relay: &Relay<'_>, after: i64, wait_secs: u64) -> Result<Page, SyncErro
         .http_status_as_error(false)
         .build();
     let agent = ureq::Agent::new_with_config(config);
-    let url = format!("{base}/v1/events?after={after}&wait={wait_secs}");
+    let url = format!("{base}/v1/events?after={after}&wait={wait_secs}&max_bytes={PAGE_BYTES}");
     let mut response = agent
         .get(&url)
         .header("Authorization", &format!("Bearer {}", relay.token.expose()))
@@ -626,6 +760,8 @@ fn fetch(relay: &Relay<'_>, after: i64, wait_secs: u64) -> Result<Page, SyncErro
     let status = response.status().as_u16();
     let body = response
         .body_mut()
+        .with_config()
+        .limit(READ_LIMIT)
         .read_to_string()
         .map_err(|e| SyncError::Unreachable {
             relay: base.to_string(),

@@ -22,7 +22,7 @@ pub enum RelayError {
     UnreadableBody,
     #[error("the Stripe-Signature header does not verify: {0}")]
     BadSignature(#[from] SignatureError),
-    #[error("the body is not a JSON event with an id")]
+    #[error("the body is not a Stripe event with an id, a type and its object (data.object)")]
     MalformedEvent,
     #[error("a valid till token is required (Authorization: Bearer …)")]
     Unauthorized,

@@ -28,6 +28,10 @@ pub const SIGNATURE_TOLERANCE_SECS: i64 = 300;
 pub const MAX_WAIT_SECS: u64 = 30;
 /// The most events one answer carries; the till asks again from the returned cursor.
 pub const PAGE: u32 = 500;
+/// The most bytes of events one answer carries unless the till asks for fewer (`max_bytes`):
+/// well under what a till reads in one answer, and always at least one event (a webhook body is
+/// at most 1 MiB).
+pub const PAGE_BYTES: usize = 4 * 1024 * 1024;
 
 /// Unix seconds now; passed in so that tests can pin time.
 pub type Clock = fn() -> i64;
@@ -155,12 +159,47 @@ async fn receive(
     Ok(Json(serde_json::json!({ "received": true })))
 }
 
-/// Only what the relay needs from an event; the rest is kept as sent.
+/// Only what the relay needs from an event; the rest is kept as sent. An event without a type
+/// or without its object (`data.object`) can never be applied by a till: refused at the door.
 #[derive(Deserialize)]
 struct Envelope {
     id: String,
     #[serde(rename = "type", default)]
     event_type: String,
+    #[serde(default)]
+    data: Option<EnvelopeData>,
+}
+
+#[derive(Deserialize)]
+struct EnvelopeData {
+    #[serde(default)]
+    object: Option<AnObject>,
+}
+
+/// A JSON object, read over and not kept.
+struct AnObject;
+
+impl<'de> Deserialize<'de> for AnObject {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = AnObject;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AnObject, A::Error> {
+                while map
+                    .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
+                    .is_some()
+                {}
+                Ok(AnObject)
+            }
+        }
+        d.deserialize_map(Visit)
+    }
 }
 
 async fn store_delivery(
@@ -195,7 +234,8 @@ async fn store_delivery(
 
     let envelope: Envelope =
         serde_json::from_slice(&body).map_err(|_| RelayError::MalformedEvent)?;
-    if envelope.id.is_empty() {
+    let has_object = envelope.data.is_some_and(|d| d.object.is_some());
+    if envelope.id.is_empty() || envelope.event_type.is_empty() || !has_object {
         return Err(RelayError::MalformedEvent);
     }
     let payload = String::from_utf8(body.to_vec()).map_err(|_| RelayError::MalformedEvent)?;
@@ -219,12 +259,15 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
 struct EventsQuery {
     after: i64,
     wait: Duration,
+    /// The most bytes of events one answer carries (always at least one event).
+    max_bytes: usize,
 }
 
 fn parse_events_query(raw: Option<&str>) -> Result<EventsQuery, RelayError> {
     let mut query = EventsQuery {
         after: 0,
         wait: Duration::ZERO,
+        max_bytes: PAGE_BYTES,
     };
     for pair in raw.unwrap_or_default().split('&').filter(|p| !p.is_empty()) {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
@@ -247,6 +290,18 @@ fn parse_events_query(raw: Option<&str>) -> Result<EventsQuery, RelayError> {
                 })?;
                 query.wait = Duration::from_secs(secs.min(MAX_WAIT_SECS));
             }
+            "max_bytes" => {
+                let bytes: usize =
+                    value
+                        .parse()
+                        .ok()
+                        .filter(|n| *n > 0)
+                        .ok_or(RelayError::BadQuery {
+                            field: "max_bytes",
+                            reason: "must be a whole number of bytes, 1 or more",
+                        })?;
+                query.max_bytes = bytes.min(PAGE_BYTES);
+            }
             _ => {}
         }
     }
@@ -264,13 +319,14 @@ async fn events(
         .await?
         .ok_or(RelayError::Unauthorized)?;
     let query = parse_events_query(raw.as_deref())?;
-    let found = wait_for_events(&state, shop, query).await?;
+    let mut found = wait_for_events(&state, shop, query).await?;
+    let full = found.len() >= PAGE as usize || fit_in(&mut found, query.max_bytes);
     state.metrics.served(found.len());
     // The till resumes from the last event served, else from where it asked.
     let cursor = found.last().map_or(query.after, |e| e.seq);
     // What is left after this page (the till shows it as its backlog); counted only when the
     // page is full, as a shorter page is everything there was.
-    let remaining = if found.len() >= PAGE as usize {
+    let remaining = if full {
         blocking(&state, move |store| store.count_after(shop, cursor)).await?
     } else {
         0
@@ -305,6 +361,22 @@ async fn wait_for_events(
             () = tokio::time::sleep_until(deadline) => {}
         }
     }
+}
+
+/// Keeps the first events whose payloads fit in `max_bytes` (at least one); whether any were
+/// left out.
+fn fit_in(found: &mut Vec<StoredEvent>, max_bytes: usize) -> bool {
+    let mut total = 0usize;
+    let keep = found
+        .iter()
+        .position(|e| {
+            total = total.saturating_add(e.payload.len());
+            total > max_bytes
+        })
+        .map_or(found.len(), |i| i.max(1));
+    let cut = keep < found.len();
+    found.truncate(keep);
+    cut
 }
 
 /// Builds the answer by hand so each event's raw JSON is passed through untouched.

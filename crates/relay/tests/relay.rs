@@ -426,10 +426,22 @@ fn not_json_or_no_id_is_400_and_an_unknown_shop_is_404(store: Store) {
         "not json",
         r#"{"type":"payment_intent.succeeded"}"#,
         r#"{"id":""}"#,
+        // What a till can never apply: no type, no object, an object that is not one.
+        r#"{"id":"evt_no_type","data":{"object":{"id":"pi_1"}}}"#,
+        r#"{"id":"evt_no_object","type":"payment_intent.succeeded","data":{}}"#,
+        r#"{"id":"evt_no_data","type":"payment_intent.succeeded"}"#,
+        r#"{"id":"evt_odd_object","type":"payment_intent.succeeded","data":{"object":"pi_1"}}"#,
     ] {
         let (status, body) = relay.deliver("/webhooks/stripe/a", SECRET_A, payload);
         assert_eq!(status, 400, "{payload}: {body}");
+        if payload.starts_with('{') {
+            assert!(body.contains("malformed_event"), "{payload}: {body}");
+        }
     }
+    assert!(
+        ids(&relay.events(&setup.token_a, "after=0")).is_empty(),
+        "nothing refused was stored"
+    );
     let payload = event_json("evt_nowhere", "payment_intent.succeeded");
     let (status, body) = relay.deliver("/webhooks/stripe/nosuch", SECRET_A, &payload);
     assert_eq!(status, 404, "unknown shop: {body}");
@@ -445,11 +457,41 @@ fn a_body_over_one_mib_is_refused_with_413(store: Store) {
     assert!(ids(&relay.events(&setup.token_a, "after=0")).is_empty());
 
     let fits = format!(
-        r#"{{"id":"evt_fits","type":"big","pad":"{}"}}"#,
+        r#"{{"id":"evt_fits","type":"big","data":{{"object":{{}}}},"pad":"{}"}}"#,
         "x".repeat(1000 * 1024)
     );
     let (status, body) = relay.deliver("/webhooks/stripe/a", SECRET_A, &fits);
     assert_eq!(status, 200, "a body under 1 MiB: {body}");
+}
+
+/// A page never carries more bytes than the till can read whole: 4 MiB unless the till asks for
+/// less (`max_bytes`), always at least one event, and what is left counted.
+fn a_page_is_cut_by_bytes_as_well_as_by_count(store: Store) {
+    let setup = Setup::new(store);
+    let relay = Relay::start(&setup);
+    let pad = "x".repeat(400 * 1024);
+    for n in 0..20 {
+        let payload = format!(
+            r#"{{"id":"evt_{n:02}","type":"payment_intent.succeeded","data":{{"object":{{"pad":"{pad}"}}}}}}"#
+        );
+        let (status, body) = relay.deliver("/webhooks/stripe/a", SECRET_A, &payload);
+        assert_eq!(status, 200, "{body}");
+    }
+    let page = relay.events(&setup.token_a, "after=0");
+    let served = ids(&page).len();
+    assert_eq!(served, 10, "4 MiB of 400 KiB events: ten");
+    assert_eq!(page["remaining"], 10, "the rest counted");
+    let one = relay.events(&setup.token_a, "after=0&max_bytes=1");
+    assert_eq!(
+        ids(&one),
+        ["evt_00"],
+        "at least one event, however small the cap"
+    );
+    assert_eq!(one["remaining"], 19);
+    let two = relay.events(&setup.token_a, &format!("after=0&max_bytes={}", 900 * 1024));
+    assert_eq!(ids(&two).len(), 2);
+    let (status, body) = relay.get("/v1/events?after=0&max_bytes=0", Some(&setup.token_a));
+    assert_eq!(status, 400, "{body}");
 }
 
 fn an_unknown_event_type_is_stored_and_served(store: Store) {
@@ -1268,6 +1310,7 @@ on_both_stores!(
     not_json_or_no_id_is_400_and_an_unknown_shop_is_404,
     a_body_over_one_mib_is_refused_with_413,
     an_unknown_event_type_is_stored_and_served,
+    a_page_is_cut_by_bytes_as_well_as_by_count,
     events_after_a_cursor_come_in_arrival_order,
     a_long_poll_wakes_within_a_second_of_a_new_event,
     a_tills_token_sees_its_own_shops_events_only,

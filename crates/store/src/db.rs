@@ -63,6 +63,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0011_refunds_at_stripe",
         include_str!("../../../migrations/0011_refunds_at_stripe.sql"),
     ),
+    (
+        12,
+        "0012_events_needing_attention",
+        include_str!("../../../migrations/0012_events_needing_attention.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

@@ -9,7 +9,9 @@ use crate::sales::stored_receipt;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use ts_rs::TS;
-pub use versapos_core::{CardPaymentRef, SyncState};
+pub use versapos_core::{
+    AttentionState, CardPaymentRef, EventNeedingAttention, FailedEvent, SyncState,
+};
 
 /// One Stripe event dealt with, and what it came to.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
@@ -26,8 +28,9 @@ pub fn state(conn: &Connection) -> Result<SyncState> {
         .prepare_cached("SELECT count(*) FROM applied_events")?
         .query_row([], |r| r.get(0))?;
     conn.prepare_cached(
-        "SELECT cursor, last_event_at, last_pull_at, last_error, backlog FROM sync_state
-         WHERE id = 1",
+        "SELECT cursor, last_event_at, last_pull_at, last_error, backlog, retry_at,
+             (SELECT count(*) FROM sync_attention WHERE state = 'set_aside')
+         FROM sync_state WHERE id = 1",
     )?
     .query_row([], |r| {
         Ok(SyncState {
@@ -37,6 +40,8 @@ pub fn state(conn: &Connection) -> Result<SyncState> {
             last_error: r.get(3)?,
             applied_events: applied,
             backlog: r.get(4)?,
+            retry_at: r.get(5)?,
+            needs_attention: r.get(6)?,
         })
     })
     .optional()?
@@ -132,6 +137,194 @@ pub fn save_cursor(
 pub fn record_error(conn: &Connection, error: &str, at: &str) -> Result<()> {
     conn.prepare_cached("UPDATE sync_state SET last_error = ?1, last_pull_at = ?2 WHERE id = 1")?
         .execute(params![error, at])?;
+    Ok(())
+}
+
+/// Notes when a till following the relay tries again (None: nothing waits).
+pub fn record_retry_at(conn: &Connection, retry_at: Option<&str>) -> Result<()> {
+    conn.prepare_cached("UPDATE sync_state SET retry_at = ?1 WHERE id = 1")?
+        .execute(params![retry_at])?;
+    Ok(())
+}
+
+/// How many times an event that fails is tried before it is set aside.
+pub const TRIES_BEFORE_SETTING_ASIDE: i64 = 3;
+
+/// Notes a failed try of an event: it stays 'trying' (the cursor waits before it) until it has
+/// failed [`TRIES_BEFORE_SETTING_ASIDE`] times, or at once when it is hopeless; then it is set
+/// aside for a manager (journaled) and the cursor may move past it. Returns where it stands.
+pub fn note_failed_try(
+    conn: &mut Connection,
+    till_id: &str,
+    failed: &FailedEvent<'_>,
+    when: &Moment,
+) -> Result<AttentionState> {
+    if failed.event_id.trim().is_empty() {
+        return Err(TillError::invalid(
+            "event_id",
+            "a Stripe event needs its id",
+        ));
+    }
+    let tx = crate::db::write(conn)?;
+    let before: Option<(i64, String)> = tx
+        .prepare_cached("SELECT tries, state FROM sync_attention WHERE event_id = ?1")?
+        .query_row([failed.event_id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let tries = before.as_ref().map_or(0, |(t, _)| *t) + 1;
+    let was = before
+        .as_ref()
+        .map(|(_, s)| AttentionState::parse(s).ok_or_else(|| TillError::Corrupt(s.clone())))
+        .transpose()?;
+    if matches!(
+        was,
+        Some(AttentionState::SetAside | AttentionState::Dismissed | AttentionState::Applied)
+    ) {
+        // Already dealt with (a page seen again after a crash): as it was.
+        return Ok(was.unwrap_or(AttentionState::SetAside));
+    }
+    let state = if failed.hopeless || tries >= TRIES_BEFORE_SETTING_ASIDE {
+        AttentionState::SetAside
+    } else {
+        AttentionState::Trying
+    };
+    tx.prepare_cached(
+        "INSERT INTO sync_attention (event_id, cursor, kind, payload, reason, tries, state,
+             first_at, last_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)
+         ON CONFLICT (event_id) DO UPDATE SET reason = excluded.reason, tries = excluded.tries,
+             state = excluded.state, last_at = excluded.last_at",
+    )?
+    .execute(params![
+        failed.event_id,
+        failed.cursor,
+        failed.kind,
+        failed.payload,
+        failed.reason,
+        tries,
+        state.as_str(),
+        when.at
+    ])?;
+    if state == AttentionState::SetAside {
+        journal::append(
+            &tx,
+            till_id,
+            when,
+            "event_set_aside",
+            failed.event_id,
+            &serde_json::json!({ "type": failed.kind, "reason": failed.reason, "tries": tries }),
+        )?;
+    }
+    tx.commit()?;
+    Ok(state)
+}
+
+/// Where an event the till could not apply stands, if it is one.
+pub fn attention_state(conn: &Connection, event_id: &str) -> Result<Option<AttentionState>> {
+    let state: Option<String> = conn
+        .prepare_cached("SELECT state FROM sync_attention WHERE event_id = ?1")?
+        .query_row([event_id], |r| r.get(0))
+        .optional()?;
+    state
+        .map(|s| AttentionState::parse(&s).ok_or(TillError::Corrupt(s)))
+        .transpose()
+}
+
+/// An event that failed before and went through on a later pull: no longer needs attention.
+pub fn tried_and_applied(conn: &Connection, event_id: &str, at: &str) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE sync_attention SET state = 'applied', last_at = ?2
+         WHERE event_id = ?1 AND state = 'trying'",
+    )?
+    .execute(params![event_id, at])?;
+    Ok(())
+}
+
+/// The events set aside for a manager, oldest first.
+pub fn needing_attention(conn: &Connection) -> Result<Vec<EventNeedingAttention>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT event_id, kind, reason, tries, state, first_at, last_at FROM sync_attention
+         WHERE state = 'set_aside' ORDER BY cursor, event_id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        let state: String = r.get(4)?;
+        Ok((
+            EventNeedingAttention {
+                event_id: r.get(0)?,
+                kind: r.get(1)?,
+                reason: r.get(2)?,
+                tries: r.get(3)?,
+                state: AttentionState::SetAside,
+                first_at: r.get(5)?,
+                last_at: r.get(6)?,
+            },
+            state,
+        ))
+    })?;
+    rows.map(|row| {
+        let (event, state) = row?;
+        AttentionState::parse(&state).ok_or(TillError::Corrupt(state))?;
+        Ok(event)
+    })
+    .collect()
+}
+
+/// A set-aside event as the relay sent it (its type and text), to try it again.
+pub fn set_aside_event(conn: &Connection, event_id: &str) -> Result<(String, String)> {
+    conn.prepare_cached(
+        "SELECT kind, payload FROM sync_attention WHERE event_id = ?1 AND state = 'set_aside'",
+    )?
+    .query_row([event_id], |r| Ok((r.get(0)?, r.get(1)?)))
+    .optional()?
+    .ok_or_else(|| {
+        TillError::invalid(
+            "event",
+            format!("{event_id} is not an event set aside for attention"),
+        )
+    })
+}
+
+/// Closes a set-aside event: retried and applied, or dismissed with the manager's reason;
+/// journaled with who did it.
+pub fn resolve_set_aside(
+    conn: &mut Connection,
+    till_id: &str,
+    event_id: &str,
+    state: AttentionState,
+    note: &str,
+    when: &Moment,
+) -> Result<()> {
+    let tx = crate::db::write(conn)?;
+    let n = tx
+        .prepare_cached(
+            "UPDATE sync_attention SET state = ?2, note = ?3, resolved_by = ?4, last_at = ?5
+             WHERE event_id = ?1 AND state = 'set_aside'",
+        )?
+        .execute(params![
+            event_id,
+            state.as_str(),
+            note,
+            when.staff_id(),
+            when.at
+        ])?;
+    if n == 0 {
+        return Err(TillError::invalid(
+            "event",
+            format!("{event_id} is not an event set aside for attention"),
+        ));
+    }
+    let kind = match state {
+        AttentionState::Dismissed => "event_dismissed",
+        _ => "event_retried",
+    };
+    journal::append(
+        &tx,
+        till_id,
+        when,
+        kind,
+        event_id,
+        &serde_json::json!({ "note": note }),
+    )?;
+    tx.commit()?;
     Ok(())
 }
 

@@ -283,6 +283,34 @@ pub fn pull_until_empty(
     versapos_payments::sync::pull_until_empty(relay, gateway, &Book::new(till), max_pages)
 }
 
+/// One step of a till following the relay: a long poll, and the pause before the next (see
+/// [`versapos_payments::sync::follow_step`]).
+pub fn follow_step(
+    relay: &Relay<'_>,
+    gateway: &dyn Gateway,
+    till: &dyn TillAccess,
+    wait_secs: u64,
+    backoff: &mut versapos_payments::sync::Backoff,
+) -> (Result<PullReport, SyncError>, std::time::Duration) {
+    versapos_payments::sync::follow_step(relay, gateway, &Book::new(till), wait_secs, backoff)
+}
+
+/// Tries a Stripe event set aside for attention again (someone who may sell): what it came to
+/// once it went through, and it no longer needs attention (journaled); an error, and it stays
+/// set aside, otherwise.
+pub fn retry_event(
+    gateway: &dyn Gateway,
+    till: &dyn TillAccess,
+    event_id: &str,
+) -> Result<Applied, FlowError> {
+    let (_, payload) = ask(till, |t| t.set_aside_event(event_id))?;
+    let applied =
+        versapos_payments::sync::retry_set_aside(gateway, &Book::new(till), event_id, &payload)?;
+    let result = format!("{}: {}", applied.outcome.as_str(), applied.detail);
+    ask(till, |t| t.event_retried(event_id, &result))?;
+    Ok(applied)
+}
+
 /// Where the till is in the relay's stream and how the last pull went.
 pub fn sync_status(till: &dyn TillAccess) -> Result<SyncState, FlowError> {
     versapos_payments::sync::status(&Book::new(till))
@@ -729,5 +757,27 @@ impl CardBook for Ledger<'_> {
 
     fn sync_state(&self) -> Result<SyncState, BookError> {
         self.till.sync_state().map_err(book)
+    }
+
+    fn record_retry_in(&mut self, pause: Option<std::time::Duration>) -> Result<(), BookError> {
+        self.till.record_retry_in(pause).map_err(book)
+    }
+
+    fn note_failed_event(
+        &mut self,
+        failed: &versapos_core::FailedEvent<'_>,
+    ) -> Result<versapos_core::AttentionState, BookError> {
+        self.till.note_failed_event(failed).map_err(book)
+    }
+
+    fn event_attention(
+        &self,
+        event_id: &str,
+    ) -> Result<Option<versapos_core::AttentionState>, BookError> {
+        self.till.event_attention(event_id).map_err(book)
+    }
+
+    fn event_tried_and_applied(&mut self, event_id: &str) -> Result<(), BookError> {
+        self.till.event_tried_and_applied(event_id).map_err(book)
     }
 }

@@ -6,6 +6,7 @@
 //! it. It keeps its records in the store (`versapos-store`): persistence only, which decides
 //! nothing about permissions.
 
+pub use versapos_core::{AttentionState, EventNeedingAttention, FailedEvent};
 pub use versapos_store::catalog::rate_label;
 pub use versapos_store::demo::DEMO_STAFF;
 pub use versapos_store::refunds::{RefundLineView, RefundTenderView};
@@ -1077,6 +1078,82 @@ impl Till {
     /// Notes a pull from the relay that did not go through; the cursor stays.
     pub fn record_sync_error(&self, error: &str) -> Result<()> {
         sync::record_error(&self.conn, error, &self.moment().at)
+    }
+
+    /// Notes when a till following the relay tries again: `pause` from now (None: nothing
+    /// waits).
+    pub fn record_retry_in(&self, pause: Option<std::time::Duration>) -> Result<()> {
+        let at = pause.map(|p| {
+            let later = self.clock.now() + chrono::Duration::from_std(p).unwrap_or_default();
+            later.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        });
+        sync::record_retry_at(&self.conn, at.as_deref())
+    }
+
+    /// Notes a failed try of a Stripe event (see [`sync::note_failed_try`]).
+    pub fn note_failed_event(&mut self, failed: &FailedEvent<'_>) -> Result<AttentionState> {
+        let till = self.shop()?.till_id.to_string();
+        let when = self.settling_moment();
+        sync::note_failed_try(&mut self.conn, &till, failed, &when)
+    }
+
+    /// Where a Stripe event the till could not apply stands, if it is one.
+    pub fn event_attention(&self, event_id: &str) -> Result<Option<AttentionState>> {
+        sync::attention_state(&self.conn, event_id)
+    }
+
+    /// An event that failed before and went through now.
+    pub fn event_tried_and_applied(&self, event_id: &str) -> Result<()> {
+        sync::tried_and_applied(&self.conn, event_id, &self.moment().at)
+    }
+
+    /// The Stripe events set aside because they could not be applied (someone who may sell).
+    pub fn events_needing_attention(&self) -> Result<Vec<EventNeedingAttention>> {
+        self.check(Permission::Sell)?;
+        sync::needing_attention(&self.conn)
+    }
+
+    /// A set-aside event as the relay sent it (type, text), to try it again.
+    pub fn set_aside_event(&self, event_id: &str) -> Result<(String, String)> {
+        self.check(Permission::Sell)?;
+        sync::set_aside_event(&self.conn, event_id)
+    }
+
+    /// A set-aside event that went through when tried again (journaled).
+    pub fn event_retried(&mut self, event_id: &str, result: &str) -> Result<()> {
+        let till = self.shop()?.till_id.to_string();
+        let when = self.authorize(Permission::Sell)?;
+        sync::resolve_set_aside(
+            &mut self.conn,
+            &till,
+            event_id,
+            AttentionState::Applied,
+            result,
+            &when,
+        )
+    }
+
+    /// Dismisses a set-aside event with the reason a manager gives (journaled with who did it):
+    /// the till will not apply it.
+    pub fn dismiss_event(&mut self, event_id: &str, reason: &str) -> Result<()> {
+        self.check(Permission::Refund)?;
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(TillError::invalid(
+                "reason",
+                "say why the event is dismissed (it is kept in the journal)",
+            ));
+        }
+        let till = self.shop()?.till_id.to_string();
+        let when = self.authorize(Permission::Refund)?;
+        sync::resolve_set_aside(
+            &mut self.conn,
+            &till,
+            event_id,
+            AttentionState::Dismissed,
+            reason,
+            &when,
+        )
     }
 
     /// Whether the Stripe event `event_id` was dealt with already.

@@ -408,29 +408,40 @@ pub fn reconcile(desktop: &Desktop, at_start: bool) -> CommandResult<ReconcileRe
     })
 }
 
-/// One long poll of the relay, applying what it brings; None when no relay is set up.
-pub fn pull_from_relay(
+/// One long poll of the relay, applying what it brings, and the pause before the next (longer
+/// after a failure or an event left for later); None when no relay is set up.
+pub fn follow_relay(
     desktop: &Desktop,
     wait_secs: u64,
-) -> CommandResult<Option<versapos_payments::sync::PullReport>> {
-    let Some((relay, _)) = versapos_secrets::Keychain::default()
-        .relay_in_use()
-        .map_err(|e| CommandError::new("relay_unavailable", e.to_string()))?
-    else {
-        return Ok(None);
+    backoff: &mut versapos_payments::sync::Backoff,
+) -> Option<(
+    CommandResult<versapos_payments::sync::PullReport>,
+    std::time::Duration,
+)> {
+    let relay = match versapos_secrets::Keychain::default().relay_in_use() {
+        Ok(Some((relay, _))) => relay,
+        Ok(None) => return None,
+        Err(e) => {
+            let pause = backoff.after_pull(false);
+            return Some((
+                Err(CommandError::new("relay_unavailable", e.to_string())),
+                pause,
+            ));
+        }
     };
-    let gateway = desktop.payments.gateway()?;
-    let report = versapos_till::cards::pull_once(
-        &versapos_payments::sync::Relay {
-            url: &relay.url,
-            token: &relay.token,
-        },
-        &*gateway,
-        desktop,
-        wait_secs,
-    )
-    .map_err(|e| CommandError::new(e.code(), e.to_string()))?;
-    Ok(Some(report))
+    let gateway = match desktop.payments.gateway() {
+        Ok(g) => g,
+        Err(e) => return Some((Err(e), backoff.after_pull(false))),
+    };
+    let relay = versapos_payments::sync::Relay {
+        url: &relay.url,
+        token: &relay.token,
+    };
+    let (pulled, pause) = cards::follow_step(&relay, &*gateway, desktop, wait_secs, backoff);
+    Some((
+        pulled.map_err(|e| CommandError::new(e.code(), e.to_string())),
+        pause,
+    ))
 }
 
 /// Whether the till hears from the webhook relay: set up or not, where it is in the stream, the

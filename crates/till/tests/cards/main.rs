@@ -4,6 +4,7 @@
 
 mod card_refunds;
 mod points;
+mod poison;
 mod stripe_refunds;
 mod support;
 mod sync;

@@ -23,7 +23,7 @@ use crate::support::{gateway_once, shop, Shop};
 
 impl Shop {
     /// A card sale of one COFFEE written at the till, waiting for its card.
-    fn pending(&self) -> PendingCard {
+    pub(crate) fn pending(&self) -> PendingCard {
         let mut till = self.till();
         let mut cart = till.new_cart().expect("cart");
         till.add_to_cart(&mut cart, "COFFEE", 1).expect("add");
@@ -37,7 +37,7 @@ impl Shop {
 
     /// A card sale whose card Stripe has seen (approved: authorised, not captured; or declined)
     /// while the till was not watching: only an event can tell the till.
-    fn card_presented_behind_the_tills_back(
+    pub(crate) fn card_presented_behind_the_tills_back(
         &self,
         gw: &dyn Gateway,
         card: TestCard,
@@ -61,7 +61,7 @@ impl Shop {
         (pending, intent.id)
     }
 
-    fn status(&self, receipt: &str) -> versapos_core::OrderStatus {
+    pub(crate) fn status(&self, receipt: &str) -> versapos_core::OrderStatus {
         self.till().order(receipt).expect("order").status
     }
 
@@ -469,12 +469,12 @@ fn a_refund_arriving_before_the_sales_success_converges_with_points_once() {
 
 /// A relay on loopback serving `pages` (by the `after` cursor asked); answers 401 to any other
 /// token. Returns its address and the requests' paths.
-struct TestRelay {
-    url: String,
+pub(crate) struct TestRelay {
+    pub(crate) url: String,
     seen: Arc<Mutex<Vec<String>>>,
 }
 
-const TOKEN: &str = "till-token-0001";
+pub(crate) const TOKEN: &str = "till-token-0001";
 
 fn entry(cursor: i64, e: Value) -> Value {
     json!({ "cursor": cursor, "id": e["id"], "type": e["type"],
@@ -483,6 +483,17 @@ fn entry(cursor: i64, e: Value) -> Value {
 }
 
 fn serve_relay(pages: Vec<(i64, Value)>) -> TestRelay {
+    serve_raw_relay(
+        pages
+            .into_iter()
+            .map(|(after, page)| (after, page.to_string()))
+            .collect(),
+    )
+}
+
+/// [`serve_relay`] with each page as the text the relay sends, byte for byte (it may hold an
+/// event no JSON reader takes).
+pub(crate) fn serve_raw_relay(pages: Vec<(i64, String)>) -> TestRelay {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let url = format!("http://{}", listener.local_addr().expect("addr"));
     let seen = Arc::new(Mutex::new(Vec::new()));
@@ -496,7 +507,7 @@ fn serve_relay(pages: Vec<(i64, Value)>) -> TestRelay {
     TestRelay { url, seen }
 }
 
-fn answer(mut stream: TcpStream, pages: &[(i64, Value)], log: &Mutex<Vec<String>>) {
+fn answer(mut stream: TcpStream, pages: &[(i64, String)], log: &Mutex<Vec<String>>) {
     let mut reader = BufReader::new(stream.try_clone().expect("clone stream"));
     let mut request = String::new();
     if reader.read_line(&mut request).is_err() {
@@ -526,16 +537,18 @@ fn answer(mut stream: TcpStream, pages: &[(i64, Value)], log: &Mutex<Vec<String>
         .and_then(|v| v.parse().ok())
         .unwrap_or(-1);
     let (status, body) = if !authorised {
-        ("401 Unauthorized", json!({ "error": "bad token" }))
+        (
+            "401 Unauthorized",
+            json!({ "error": "bad token" }).to_string(),
+        )
     } else {
         let page = pages
             .iter()
             .find(|(a, _)| *a == after)
             .map(|(_, p)| p.clone())
-            .unwrap_or_else(|| json!({ "events": [], "cursor": after }));
+            .unwrap_or_else(|| json!({ "events": [], "cursor": after }).to_string());
         ("200 OK", page)
     };
-    let body = body.to_string();
     let _ = write!(
         stream,
         "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
@@ -614,10 +627,11 @@ fn pulling_two_pages_applies_every_event_and_saves_the_cursor() {
     assert_eq!(
         seen,
         vec![
-            "/v1/events?after=0&wait=0",
-            "/v1/events?after=2&wait=0",
-            "/v1/events?after=4&wait=0",
-        ]
+            "/v1/events?after=0&wait=0&max_bytes=4194304",
+            "/v1/events?after=2&wait=0&max_bytes=4194304",
+            "/v1/events?after=4&wait=0&max_bytes=4194304",
+        ],
+        "pages asked for by count and by bytes"
     );
 }
 
