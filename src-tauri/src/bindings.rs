@@ -115,6 +115,9 @@ pub fn render_all() -> Result<Vec<(String, String)>, ExportError> {
     render::<payments::PaymentsStatus>(&mut f)?;
     render::<payments::InDoubtPayment>(&mut f)?;
     render::<payments::SyncStatus>(&mut f)?;
+    render::<payments::EventRetried>(&mut f)?;
+    render::<versapos_till::EventNeedingAttention>(&mut f)?;
+    render::<versapos_till::AttentionState>(&mut f)?;
     render::<CardProgress>(&mut f)?;
     render::<CardStage>(&mut f)?;
     render::<SettledAs>(&mut f)?;

@@ -17,7 +17,7 @@ use versapos_payments::flow::{CardProgress, Terminal, Timing};
 use versapos_payments::reconcile::ReconcileReport;
 use versapos_payments::{GatewayMode, Location, Reader, ReaderState, TestCard};
 use versapos_till::cards::{self, CardOutcome};
-use versapos_till::{CartView, PendingCard, Sale, Till, TillError};
+use versapos_till::{CartView, EventNeedingAttention, PendingCard, Sale, Till, TillError};
 
 /// A card reader as the Payments screen lists it.
 #[derive(Clone, Debug, Serialize, TS)]
@@ -458,6 +458,10 @@ pub struct SyncStatus {
     pub applied_events: i64,
     /// Events the relay still held for the till after its last pull.
     pub backlog: i64,
+    /// When the till tries again after a pull that failed or left an event for later.
+    pub retry_at: Option<String>,
+    /// Stripe events set aside for a manager: they could not be applied.
+    pub needs_attention: i64,
 }
 
 #[tauri::command]
@@ -483,6 +487,60 @@ impl SyncStatus {
             last_error: state.last_error,
             applied_events: state.applied_events,
             backlog: state.backlog,
+            retry_at: state.retry_at,
+            needs_attention: state.needs_attention,
         }
     }
+}
+
+/// The Stripe events set aside because they could not be applied, oldest first, for a manager
+/// to retry or dismiss.
+#[tauri::command(async)]
+#[tracing::instrument(skip(state), err)]
+pub fn events_needing_attention(
+    state: tauri::State<'_, Desktop>,
+) -> CommandResult<Vec<EventNeedingAttention>> {
+    Ok(state.register()?.till.events_needing_attention()?)
+}
+
+/// What a set-aside event came to when it was tried again and went through.
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct EventRetried {
+    pub event_id: String,
+    /// `paid`, `refunded`, `unchanged`, `skipped`, …
+    pub outcome: String,
+    pub receipt: Option<String>,
+    pub detail: String,
+}
+
+/// Tries a set-aside Stripe event again (after fixing what stopped it, e.g. the Stripe key).
+#[tauri::command]
+#[tracing::instrument(skip(app), err)]
+pub async fn retry_event<R: Runtime>(
+    app: AppHandle<R>,
+    event_id: String,
+) -> CommandResult<EventRetried> {
+    blocking(app, move |desktop| {
+        let gateway = desktop.payments.gateway()?;
+        let a = cards::retry_event(&*gateway, desktop, &event_id)?;
+        Ok(EventRetried {
+            event_id: a.event_id,
+            outcome: a.outcome.as_str().to_string(),
+            receipt: a.receipt,
+            detail: a.detail,
+        })
+    })
+    .await
+}
+
+/// Dismisses a set-aside Stripe event with the manager's reason (journaled): the till will not
+/// apply it.
+#[tauri::command(async)]
+#[tracing::instrument(skip(state), err)]
+pub fn dismiss_event(
+    state: tauri::State<'_, Desktop>,
+    event_id: String,
+    reason: String,
+) -> CommandResult<()> {
+    Ok(state.register()?.till.dismiss_event(&event_id, &reason)?)
 }

@@ -855,6 +855,7 @@ fn permission_table() -> Vec<Row> {
     use Permission::*;
     const SET_UP: Allowed = Fails("already_set_up", "the demo till is set up already");
     const NO_UPDATES: Allowed = Fails("update_failed", "nothing listens at the tests' updates");
+    const NOT_SET_ASIDE: Allowed = Fails("invalid_input", "no Stripe event is set aside");
     const NO_PCSC: Allowed =
         AnswersOr(&["nfc_service_unavailable"], "no PC/SC service may run where the tests do");
     vec![
@@ -959,6 +960,12 @@ fn permission_table() -> Vec<Row> {
         call("payments_in_doubt",    To(Sell),           Answers, |_| json!({})),
         call("reconcile_payments",   To(Sell),           Answers, |_| json!({})),
         call("sync_status",          To(Sell),           Answers, |_| json!({})),
+        call("events_needing_attention", To(Sell),       Answers, |_| json!({})),
+        // No event is set aside on the walk's till: let through, it says so.
+        call("retry_event",          To(Sell),           NOT_SET_ASIDE, |_| json!({
+            "eventId": "evt_walk"})),
+        call("dismiss_event",        To(Refund),         NOT_SET_ASIDE, |_| json!({
+            "eventId": "evt_walk", "reason": "walked"})),
         // Setting up the card readers is an admin's.
         call("locations_list",       To(ChangeSettings), Answers, |_| json!({})),
         call("register_reader",      To(ChangeSettings), Answers, |f| json!({

@@ -257,6 +257,9 @@ export const checkSetup = () => call("check_setup");
 export const syncStatus = () => call("sync_status");
 export const paymentsInDoubt = () => call("payments_in_doubt");
 export const reconcilePayments = () => call("reconcile_payments");
+export const eventsNeedingAttention = () => call("events_needing_attention");
+export const retryEvent = (eventId: string) => call("retry_event", { eventId });
+export const dismissEvent = (eventId: string, reason: string) => call("dismiss_event", { eventId, reason });
 
 // --- updates -----------------------------------------------------------------------------------
 

@@ -6,6 +6,8 @@ import type {
   CardOutcome,
   CardProgress,
   CardStage,
+  EventNeedingAttention,
+  EventRetried,
   GatewayMode,
   InDoubtPayment,
   LocationView,
@@ -25,6 +27,8 @@ export type {
   CardOutcome,
   CardProgress,
   CardStage,
+  EventNeedingAttention,
+  EventRetried,
   InDoubtPayment,
   LocationView,
   PaymentsStatus,
@@ -204,10 +208,17 @@ export function syncSummary(s: SyncStatus | null): string {
   const waiting = s.backlog > 0 ? `${events(s.backlog)} waiting at the relay` : "";
   if (s.last_error) {
     const known = waiting ? ` At the last pull, ${waiting}.` : "";
-    return `The last pull from the relay failed: ${s.last_error}. The till tries again by itself.${known}`;
+    const when = s.retry_at ? ` at ${s.retry_at}` : " by itself";
+    return `The last pull from the relay failed: ${s.last_error}. The till tries again${when}.${known}`;
   }
   if (!s.last_pull_at) return `Set up with ${s.relay_url ?? "the relay"}; the till has not pulled from it yet.`;
   const last = s.last_event_at ? `last event ${s.last_event_at}` : "no events yet";
   const backlog = waiting ? `catching up, ${waiting}` : "up to date";
   return `Connected to ${s.relay_url ?? "the relay"}: ${events(s.applied_events)} applied, ${last}; ${backlog}.`;
+}
+
+/** What the Payments tab says of a Stripe event set aside: its type, how long it waits, why. */
+export function attentionLine(e: EventNeedingAttention): string {
+  const tries = e.tries === 1 ? "1 try" : `${e.tries} tries`;
+  return `${e.kind || "an event without a type"} · set aside ${e.last_at} after ${tries}: ${e.reason}`;
 }

@@ -2,7 +2,7 @@
 // The back office's card payments tab against a stubbed till: readers, choosing one, adding one,
 // and "Check setup".
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { ReaderView, SetupReport } from "../../lib/payments";
+import type { EventNeedingAttention, ReaderView, SetupReport } from "../../lib/payments";
 import { $, $$, choose, cleanupScreen, click, input, mountScreen, resetMocks, settle, submit, testShop, text, type } from "../../test/screen";
 
 const api = vi.hoisted(() => ({
@@ -13,6 +13,9 @@ const api = vi.hoisted(() => ({
   registerReader: vi.fn(),
   checkSetup: vi.fn(),
   syncStatus: vi.fn(),
+  eventsNeedingAttention: vi.fn(),
+  retryEvent: vi.fn(),
+  dismissEvent: vi.fn(),
 }));
 vi.mock("../../lib/api", () => api);
 const { default: Payments } = await import("./Payments.svelte");
@@ -33,11 +36,67 @@ beforeEach(() => {
     { id: "tml_back", display_name: "Back room" },
   ]);
   api.paymentsStatus.mockResolvedValue({ mode: "test", reader: null, problem: null, in_doubt: 0 });
+  api.eventsNeedingAttention.mockResolvedValue([]);
   api.syncStatus.mockResolvedValue({
-    configured: false, relay_url: null, cursor: 0, last_event_at: null, last_pull_at: null, last_error: null, applied_events: 0, backlog: 0,
+    configured: false, relay_url: null, cursor: 0, last_event_at: null, last_pull_at: null, last_error: null, applied_events: 0, backlog: 0, retry_at: null, needs_attention: 0,
   });
 });
 afterEach(cleanupScreen);
+
+const setAside = (id: string, reason: string): EventNeedingAttention => ({
+  event_id: id, kind: "payment_intent.succeeded", reason, tries: 3, state: "set_aside",
+  first_at: "2026-11-28T10:00:00Z", last_at: "2026-11-28T10:01:00Z",
+});
+
+describe("Stripe events that need attention", () => {
+  beforeEach(() => {
+    api.eventsNeedingAttention.mockResolvedValue([
+      setAside("evt_404", "Stripe does not know PaymentIntent pi_1"),
+      setAside("evt_odd", "the event cannot be read: number out of range"),
+    ]);
+  });
+
+  it("lists each with why it was set aside, and none when nothing waits", async () => {
+    await start();
+    expect($$("[data-testid=attention-row]").map((r) => r.dataset.eventId)).toEqual(["evt_404", "evt_odd"]);
+    expect(text("[data-testid=attention-row][data-event-id=evt_404] [data-testid=attention-detail]")).toBe(
+      "payment_intent.succeeded · set aside 2026-11-28T10:01:00Z after 3 tries: Stripe does not know PaymentIntent pi_1",
+    );
+    cleanupScreen();
+    api.eventsNeedingAttention.mockResolvedValue([]);
+    await start();
+    expect($("[data-testid=attention]")).toBeNull();
+  });
+
+  it("retries one: it leaves the list once it goes through, or says why not", async () => {
+    await start();
+    api.retryEvent.mockRejectedValueOnce({ code: "card_unavailable", message: "no Stripe key is set up" });
+    await click("[data-testid=attention-row][data-event-id=evt_404] [data-testid=attention-retry]");
+    expect(text("[data-testid=attention-row][data-event-id=evt_404] [data-testid=attention-error]")).toBe("no Stripe key is set up");
+    api.retryEvent.mockResolvedValue({ event_id: "evt_404", outcome: "paid", receipt: "T1-000042", detail: "booked" });
+    api.eventsNeedingAttention.mockResolvedValue([setAside("evt_odd", "the event cannot be read")]);
+    await click("[data-testid=attention-row][data-event-id=evt_404] [data-testid=attention-retry]");
+    expect(api.retryEvent).toHaveBeenLastCalledWith("evt_404");
+    expect(text("[data-testid=attention-notice]")).toBe("evt_404 went through: paid (T1-000042).");
+    expect($$("[data-testid=attention-row]").map((r) => r.dataset.eventId)).toEqual(["evt_odd"]);
+  });
+
+  it("dismisses one only with a reason, which goes to the till", async () => {
+    await start();
+    await click("[data-testid=attention-row][data-event-id=evt_odd] [data-testid=attention-dismiss]");
+    await submit("[data-testid=dismiss-form]");
+    expect(text("[data-testid=dismiss-error]")).toContain("Say why");
+    expect(api.dismissEvent).not.toHaveBeenCalled();
+    expect(document.activeElement).toBe($("[data-testid=dismiss-reason]"));
+    api.dismissEvent.mockResolvedValue(null);
+    api.eventsNeedingAttention.mockResolvedValue([setAside("evt_404", "Stripe does not know PaymentIntent pi_1")]);
+    await type("[data-testid=dismiss-reason]", "  a test event sent by hand ");
+    await submit("[data-testid=dismiss-form]");
+    expect(api.dismissEvent).toHaveBeenCalledWith("evt_odd", "a test event sent by hand");
+    expect(text("[data-testid=attention-notice]")).toBe("evt_odd was dismissed.");
+    expect($$("[data-testid=attention-row]").map((r) => r.dataset.eventId)).toEqual(["evt_404"]);
+  });
+});
 
 const start = (canChange = true) => mountScreen(Payments, { shop: testShop(), canChange });
 const row = (id: string) => `[data-testid=reader-row][data-reader-id=${id}]`;
@@ -49,7 +108,7 @@ describe("Payments tab", () => {
     cleanupScreen();
     api.syncStatus.mockResolvedValue({
       configured: true, relay_url: "https://relay.example", cursor: 42, last_event_at: "2026-11-28T10:00:00Z",
-      last_pull_at: "2026-11-28T10:00:05Z", last_error: null, applied_events: 17, backlog: 0,
+      last_pull_at: "2026-11-28T10:00:05Z", last_error: null, applied_events: 17, backlog: 0, retry_at: null, needs_attention: 0,
     });
     await start();
     expect(text("[data-testid=sync-status]")).toBe(
@@ -60,10 +119,11 @@ describe("Payments tab", () => {
     api.syncStatus.mockResolvedValue({
       configured: true, relay_url: "https://relay.example", cursor: 42, last_event_at: null,
       last_pull_at: "2026-11-28T10:00:05Z", last_error: "the relay refused this till's token", applied_events: 0,
-      backlog: 0,
+      backlog: 0, retry_at: "2026-11-28T10:00:35Z", needs_attention: 0,
     });
     await start();
     expect(text("[data-testid=sync-status]")).toContain("refused this till's token");
+    expect(text("[data-testid=sync-status]")).toContain("tries again at 2026-11-28T10:00:35Z");
   });
 
   it("shows the backlog while the till catches up, and follows it as it shrinks", async () => {
@@ -71,7 +131,7 @@ describe("Payments tab", () => {
     try {
       api.syncStatus.mockResolvedValue({
         configured: true, relay_url: "https://relay.example", cursor: 500, last_event_at: "2026-11-28T10:00:00Z",
-        last_pull_at: "2026-11-28T10:00:05Z", last_error: null, applied_events: 500, backlog: 9500,
+        last_pull_at: "2026-11-28T10:00:05Z", last_error: null, applied_events: 500, backlog: 9500, retry_at: null, needs_attention: 0,
       });
       await start();
       expect(text("[data-testid=sync-status]")).toBe(
@@ -80,7 +140,7 @@ describe("Payments tab", () => {
       );
       api.syncStatus.mockResolvedValue({
         configured: true, relay_url: "https://relay.example", cursor: 10000, last_event_at: "2026-11-28T10:00:09Z",
-        last_pull_at: "2026-11-28T10:00:10Z", last_error: null, applied_events: 10000, backlog: 0,
+        last_pull_at: "2026-11-28T10:00:10Z", last_error: null, applied_events: 10000, backlog: 0, retry_at: null, needs_attention: 0,
       });
       await vi.advanceTimersByTimeAsync(5_000);
       expect(text("[data-testid=sync-status]")).toBe(

@@ -12,4 +12,12 @@ relay_url: string | null, cursor: number, last_event_at: string | null, last_pul
 /**
  * Events the relay still held for the till after its last pull.
  */
-backlog: number, };
+backlog: number, 
+/**
+ * When the till tries again after a pull that failed or left an event for later.
+ */
+retry_at: string | null, 
+/**
+ * Stripe events set aside for a manager: they could not be applied.
+ */
+needs_attention: number, };

@@ -9,6 +9,8 @@ import type { CardProgress } from "./CardProgress";
 import type { CartView } from "./CartView";
 import type { Customer } from "./Customer";
 import type { CustomerDetail } from "./CustomerDetail";
+import type { EventNeedingAttention } from "./EventNeedingAttention";
+import type { EventRetried } from "./EventRetried";
 import type { ImportOutcome } from "./ImportOutcome";
 import type { InDoubtPayment } from "./InDoubtPayment";
 import type { LocationView } from "./LocationView";
@@ -98,6 +100,9 @@ export type CommandArgs = {
   add_staff: { staff: NewStaffInput };
   change_staff: { name: string; change: StaffChangeRequest };
   sync_status: Record<string, never>;
+  events_needing_attention: Record<string, never>;
+  retry_event: { eventId: string };
+  dismiss_event: { eventId: string; reason: string };
   payments_status: Record<string, never>;
   card_checkout: { tenders: TenderInput[]; progress: Channel<CardProgress> };
   retry_card_payment: { paymentId: string; progress: Channel<CardProgress> };
@@ -172,6 +177,9 @@ export type CommandAnswers = {
   add_staff: StaffMember;
   change_staff: StaffMember;
   sync_status: SyncStatus;
+  events_needing_attention: EventNeedingAttention[];
+  retry_event: EventRetried;
+  dismiss_event: null;
   payments_status: PaymentsStatus;
   card_checkout: CardOutcome;
   retry_card_payment: CardOutcome;
