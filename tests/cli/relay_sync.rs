@@ -723,3 +723,113 @@ fn relay_sync_a_card_being_taken_is_left_alone_by_reconcile_and_sync_in_other_pr
     );
     assert_eq!(text(&t.order(&receipt), "status"), "paid");
 }
+
+/// A week's backlog of Stripe-sized events (25 KB each, large metadata): the relay hands them
+/// out in pages the till reads whole (by bytes as well as by count), so the till catches up
+/// instead of stalling on a page too big to read.
+#[test]
+fn relay_sync_a_backlog_of_2000_events_of_25_kb_each_is_caught_up() {
+    let relay = Relay::new(&[CORNER]);
+    let t = relay.till(CORNER, "T1");
+    let sale = relay.card_sale_in_doubt(&t);
+    let notes = "n".repeat(25 * 1024);
+    let mut payloads: Vec<String> = (0..2_000)
+        .map(|n| {
+            stripe_event(
+                &format!("evt_big_{n:04}"),
+                "customer.updated",
+                json!({ "id": format!("cus_{n}"), "object": "customer",
+                        "metadata": { "notes": notes } }),
+            )
+        })
+        .collect();
+    payloads[1_234] = authorised("evt_sale_authorised", &sale);
+    relay.deliver_all(CORNER, &payloads);
+
+    let (status, page) = relay.server.events(&t.token, 0, 0);
+    assert_eq!(status, 200);
+    let first_page = array(&page, "events").len();
+    assert!(
+        (100..500).contains(&first_page),
+        "a page is cut at 4 MiB, not at 500 events: {first_page}"
+    );
+
+    let report = t.sync_once();
+    assert_eq!(array(&report, "events").len(), 2_000, "every event pulled");
+    assert_eq!(outcomes(&report)["evt_sale_authorised"], "paid");
+    assert_eq!(int(&report, "cursor"), 2_000);
+    t.assert_paid_once(&sale, &relay.stripe);
+    let status = t.sync_status();
+    assert_eq!(int(&status, "applied_events"), 2_000, "{status}");
+    assert_eq!(status["last_error"], Value::Null, "{status}");
+}
+
+/// An event Stripe answers 404 for (the till's keys were switched to another account) is tried
+/// three times, then set aside so the events behind it are applied; `sync --status` lists it and
+/// exits 1 until a manager retries it (with the right keys: it goes through) or dismisses it.
+#[test]
+fn relay_sync_an_event_stripe_does_not_know_is_set_aside_then_retried() {
+    let relay = Relay::new(&[CORNER]);
+    let t = relay.till(CORNER, "T1");
+    let sale = relay.card_sale_in_doubt(&t);
+    let mut payloads = vec![authorised("evt_sale_authorised", &sale)];
+    payloads.extend((0..20).map(|n| other_event("after", n)));
+    relay.deliver_all(CORNER, &payloads);
+    // Two events that can never be applied are refused at the relay's door.
+    let agent = crate::support::http_agent(Duration::from_secs(10));
+    for odd in [
+        r#"{"id":"evt_no_type","object":"event","data":{"object":{"id":"pi_x"}}}"#,
+        r#"{"id":"evt_no_object","object":"event","type":"payment_intent.succeeded","data":{}}"#,
+    ] {
+        let status = relay
+            .server
+            .deliver(&agent, CORNER.name, CORNER.secret, odd);
+        assert_eq!(status, 400, "{odd}");
+    }
+
+    let elsewhere = FakeStripe::start();
+    let elsewhere_api = elsewhere.url();
+    let wrong = [
+        ("VERSAPOS_STRIPE_KEY", TEST_KEY),
+        ("VERSAPOS_STRIPE_API", elsewhere_api.as_str()),
+    ];
+    for try_no in 1..=3 {
+        let r = t.till.run_with_env(&wrong, &["--json", "sync", "--once"]);
+        assert_eq!(r.code, Some(1), "try {try_no}: {r:?}");
+        let report: Value = serde_json::from_str(&r.stdout).expect("the report is JSON");
+        let expected = if try_no < 3 { "deferred" } else { "set_aside" };
+        assert_eq!(
+            outcomes(&report)["evt_sale_authorised"],
+            expected,
+            "try {try_no}: {report}"
+        );
+    }
+    let r = t.till.run(&["--json", "sync", "--status"]);
+    assert_eq!(r.code, Some(1), "events wait for a manager: {r:?}");
+    let status: Value = serde_json::from_str(&r.stdout).expect("the status is JSON");
+    assert_eq!(
+        int(&status, "applied_events"),
+        20,
+        "the events behind it were applied"
+    );
+    let waiting = array(&status, "needs_attention");
+    assert_eq!(waiting.len(), 1, "{status}");
+    assert_eq!(text(&waiting[0], "event_id"), "evt_sale_authorised");
+    assert_eq!(int(&waiting[0], "tries"), 3);
+    assert_eq!(text(&t.order(&sale.receipt), "status"), "payment_pending");
+
+    // Still the wrong keys: it stays set aside.
+    let r = t
+        .till
+        .run_with_env(&wrong, &["--json", "sync", "retry", "evt_sale_authorised"]);
+    assert_eq!(r.code, Some(2), "{r:?}");
+    // The right keys: it goes through and the sale is booked, once.
+    let retried = t
+        .till
+        .json_with_env(&t.stripe_env(), &["sync", "retry", "evt_sale_authorised"]);
+    assert_eq!(text(&retried, "outcome"), "paid", "{retried}");
+    t.assert_paid_once(&sale, &relay.stripe);
+    let status = t.sync_status();
+    assert_eq!(array(&status, "needs_attention").len(), 0, "{status}");
+    t.till.ok(&["journal", "verify"]);
+}

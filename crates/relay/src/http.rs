@@ -320,7 +320,8 @@ async fn events(
         .ok_or(RelayError::Unauthorized)?;
     let query = parse_events_query(raw.as_deref())?;
     let mut found = wait_for_events(&state, shop, query).await?;
-    let full = found.len() >= PAGE as usize || fit_in(&mut found, query.max_bytes);
+    let cut = fit_in(&mut found, query.max_bytes);
+    let full = cut || found.len() >= PAGE as usize;
     state.metrics.served(found.len());
     // The till resumes from the last event served, else from where it asked.
     let cursor = found.last().map_or(query.after, |e| e.seq);
