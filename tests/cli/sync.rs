@@ -116,31 +116,44 @@ fn relay_set_show_remove_keeps_the_token_out_of_sight() {
 #[test]
 fn sync_once_applies_the_relays_events_flags_a_dispute_and_saves_the_cursor() {
     let till = Till::gbp_with_catalog();
-    let sale = till.json(&[
-        "sale",
-        "--item",
-        "TEA",
-        "--pay",
-        "card",
-        "--test-card",
-        "approved",
-    ]);
+    // Stripe test mode on the fake, which keeps the card holder's dispute.
+    let stripe = versapos_stripe_fake::FakeStripe::start();
+    let api = stripe.url();
+    let env = [
+        ("VERSAPOS_STRIPE_KEY", versapos_stripe_fake::TEST_KEY),
+        ("VERSAPOS_STRIPE_API", api.as_str()),
+    ];
+    let sale = till.json_with_env(
+        &env,
+        &[
+            "sale",
+            "--item",
+            "TEA",
+            "--pay",
+            "card",
+            "--test-card",
+            "approved",
+        ],
+    );
     let receipt = text(&sale, "receipt").to_string();
     let intent = sale["payments"][0]["intent_id"]
         .as_str()
         .expect("a card payment has its PaymentIntent")
         .to_string();
+    let dispute = stripe
+        .with_sim(|s| s.create_dispute(&intent, "fraudulent"))
+        .expect("the card holder disputes");
     let url = relay(json!({
         "events": [
             entry(1, "evt_dp", "charge.dispute.created",
-                  json!({ "id": "dp_1", "payment_intent": intent, "reason": "fraudulent" })),
+                  json!({ "id": dispute.id, "payment_intent": intent, "reason": "fraudulent" })),
             entry(2, "evt_rd", "terminal.reader.action_succeeded", json!({ "id": "tmr_1" })),
             entry(3, "evt_cu", "customer.created", json!({ "id": "cus_1" })),
         ],
         "cursor": 3,
     }));
     set_relay(&till, &url, TOKEN);
-    let r = till.json(&["sync", "--once"]);
+    let r = till.json_with_env(&env, &["sync", "--once"]);
     let outcomes: Vec<(&str, &str)> = r["events"]
         .as_array()
         .expect("events")
@@ -166,8 +179,14 @@ fn sync_once_applies_the_relays_events_flags_a_dispute_and_saves_the_cursor() {
     assert_eq!(s["relay"]["configured"], Value::Bool(true));
     assert_eq!(s["relay"]["url"], Value::from(url.as_str()));
     assert_eq!(s["last_event_at"], Value::from("2025-03-14T10:00:00Z"));
+    let order = till.json(&["orders", "show", &receipt]);
+    assert_eq!(order["dispute"]["status"], "open", "{order}");
+    assert_eq!(
+        order["status"], "paid",
+        "a dispute opened moves no money: {order}"
+    );
     // Pulling again finds nothing new and changes nothing.
-    let again = till.json(&["sync", "--once"]);
+    let again = till.json_with_env(&env, &["sync", "--once"]);
     assert_eq!(again["events"], json!([]));
     assert_eq!(int(&again, "cursor"), 3);
     till.ok(&["journal", "verify"]);

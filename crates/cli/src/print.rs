@@ -173,6 +173,18 @@ impl Out {
         if o.status.is_unpaid() {
             outln!("*** NOT PAID ({}) ***", o.status.as_str().replace('_', " "));
         }
+        if let Some(d) = &o.dispute {
+            let what = match d.status.as_str() {
+                "open" => "open, no money moved yet",
+                "won" => "won",
+                "lost" => "lost, Stripe took the money back",
+                other => other,
+            };
+            outln!(
+                "*** DISPUTED by the card holder ({}): {what} ***",
+                d.reason.as_deref().unwrap_or("no reason given")
+            );
+        }
         if let Some(staff) = &o.staff {
             outln!("Served by {staff}");
         }

@@ -86,13 +86,13 @@ pub trait CardBook {
     fn card_payment(&self, payment_id: &str) -> Result<Option<CardPaymentRef>, BookError>;
     /// A card payment of this till by its PaymentIntent.
     fn card_payment_by_intent(&self, intent_id: &str) -> Result<Option<CardPaymentRef>, BookError>;
-    /// Flags the order paid through `intent_id` as disputed; None when the till has no such
-    /// payment.
-    fn flag_dispute(
+    /// Notes where the card holder's dispute of the payment made on its PaymentIntent stands, as
+    /// Stripe has it; a lost one is booked as money taken back at Stripe (once, by the dispute's
+    /// id). None when the till has no such payment.
+    fn record_dispute(
         &mut self,
-        intent_id: &str,
-        reason: &str,
-    ) -> Result<Option<CardPaymentRef>, BookError>;
+        dispute: &crate::gateway::Dispute,
+    ) -> Result<Option<DisputeNoted>, BookError>;
     /// The error for a card payment this till does not know.
     fn unknown_payment(&self, payment_id: &str) -> BookError;
 
@@ -164,6 +164,16 @@ pub trait CardBook {
     /// An event that failed before went through now.
     fn event_tried_and_applied(&mut self, event_id: &str) -> Result<(), BookError>;
     fn sync_state(&self) -> Result<SyncState, BookError>;
+}
+
+/// What noting a dispute came to at the till.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DisputeNoted {
+    pub receipt: String,
+    /// Whether the order's dispute changed (a first notice, or closed now).
+    pub changed: bool,
+    /// A lost dispute: the amount Stripe took back, booked now.
+    pub taken_back: Option<String>,
 }
 
 /// What booking a refund made at Stripe came to.

@@ -125,6 +125,10 @@ impl Gateway for DemoGateway {
             .collect())
     }
 
+    fn dispute(&self, id: &str) -> GatewayResult<crate::gateway::Dispute> {
+        self.sim().dispute(id)
+    }
+
     fn refunds_since(&self, since: i64) -> GatewayResult<Vec<Refund>> {
         Ok(self
             .sim()

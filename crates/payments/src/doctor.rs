@@ -834,6 +834,9 @@ mod tests {
         fn refunds_since(&self, since: i64) -> GatewayResult<Vec<Refund>> {
             self.inner.refunds_since(since)
         }
+        fn dispute(&self, id: &str) -> GatewayResult<crate::gateway::Dispute> {
+            self.inner.dispute(id)
+        }
         fn create_customer(
             &self,
             name: &str,

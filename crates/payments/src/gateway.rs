@@ -189,6 +189,55 @@ pub struct Refund {
     pub created: i64,
 }
 
+/// Where a card holder's dispute of a payment stands at Stripe.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum DisputeStatus {
+    /// Opened, waiting for evidence or under review: no money has moved for good.
+    Open,
+    /// Closed in the shop's favour.
+    Won,
+    /// Closed in the card holder's favour: Stripe took the disputed amount back.
+    Lost,
+}
+
+impl DisputeStatus {
+    /// Stripe's status (`needs_response`, `under_review`, `won`, `lost`, `warning_closed`, …).
+    pub fn from_stripe(s: &str) -> Option<DisputeStatus> {
+        Some(match s {
+            "lost" => DisputeStatus::Lost,
+            "won" | "warning_closed" => DisputeStatus::Won,
+            "warning_needs_response"
+            | "warning_under_review"
+            | "needs_response"
+            | "under_review"
+            | "prevented" => DisputeStatus::Open,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            DisputeStatus::Open => "open",
+            DisputeStatus::Won => "won",
+            DisputeStatus::Lost => "lost",
+        }
+    }
+}
+
+/// A card holder's dispute of a payment, as Stripe has it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Dispute {
+    /// `dp_…`
+    pub id: String,
+    pub intent: Option<String>,
+    /// The disputed amount, in minor units.
+    pub amount: i64,
+    pub status: DisputeStatus,
+    /// Stripe's reason (`fraudulent`, `product_not_received`, …).
+    pub reason: Option<String>,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum ReaderStatus {
@@ -452,6 +501,8 @@ pub trait Gateway: Send + Sync {
     fn refunds_of(&self, intent: &str) -> GatewayResult<Vec<Refund>>;
     /// The refunds of any PaymentIntent created at or after `since` (Unix seconds).
     fn refunds_since(&self, since: i64) -> GatewayResult<Vec<Refund>>;
+    /// A card holder's dispute, as Stripe has it now.
+    fn dispute(&self, id: &str) -> GatewayResult<Dispute>;
 
     fn create_customer(&self, name: &str, email: Option<&str>) -> GatewayResult<StripeCustomer>;
 

@@ -11,9 +11,9 @@
 use std::collections::{BTreeMap, HashMap};
 
 use crate::gateway::{
-    ActionStatus, Address, Channel, Decline, GatewayError, GatewayResult, Intent, IntentRequest,
-    IntentStatus, Location, Reader, ReaderAction, ReaderStatus, Refund, RefundStatus,
-    StripeCustomer, TestCard,
+    ActionStatus, Address, Channel, Decline, Dispute, DisputeStatus, GatewayError, GatewayResult,
+    Intent, IntentRequest, IntentStatus, Location, Reader, ReaderAction, ReaderStatus, Refund,
+    RefundStatus, StripeCustomer, TestCard,
 };
 
 /// The registration code that registers a new simulated reader (as in Stripe's test mode).
@@ -274,6 +274,7 @@ pub struct Simulator {
     intents: BTreeMap<String, SimIntent>,
     intent_order: Vec<String>,
     refunds: BTreeMap<String, SimRefund>,
+    disputes: BTreeMap<String, Dispute>,
     customers: BTreeMap<String, SimCustomer>,
     customer_order: Vec<String>,
     locations: Vec<SimLocation>,
@@ -293,6 +294,7 @@ impl Simulator {
             intents: BTreeMap::new(),
             intent_order: Vec::new(),
             refunds: BTreeMap::new(),
+            disputes: BTreeMap::new(),
             customers: BTreeMap::new(),
             customer_order: Vec::new(),
             locations: Vec::new(),
@@ -764,6 +766,43 @@ impl Simulator {
             self.remember_key("refund", key, fingerprint, &id);
         }
         Ok(refund)
+    }
+
+    /// A card holder disputes a paid PaymentIntent with their bank: a dispute of the amount
+    /// received, open (`needs_response`).
+    pub fn create_dispute(&mut self, intent_id: &str, reason: &str) -> GatewayResult<Dispute> {
+        let intent = self.intent(intent_id)?;
+        if intent.amount_received == 0 {
+            return Err(GatewayError::NotFound(format!(
+                "a charge of PaymentIntent {intent_id}"
+            )));
+        }
+        let dispute = Dispute {
+            id: self.new_id("dp"),
+            intent: Some(intent_id.to_string()),
+            amount: intent.amount_received,
+            status: DisputeStatus::Open,
+            reason: Some(reason.to_string()),
+        };
+        self.disputes.insert(dispute.id.clone(), dispute.clone());
+        Ok(dispute)
+    }
+
+    /// Closes a dispute, won or lost.
+    pub fn close_dispute(&mut self, id: &str, status: DisputeStatus) -> GatewayResult<Dispute> {
+        let dispute = self
+            .disputes
+            .get_mut(id)
+            .ok_or_else(|| GatewayError::NotFound(format!("dispute {id}")))?;
+        dispute.status = status;
+        Ok(dispute.clone())
+    }
+
+    pub fn dispute(&self, id: &str) -> GatewayResult<Dispute> {
+        self.disputes
+            .get(id)
+            .cloned()
+            .ok_or_else(|| GatewayError::NotFound(format!("dispute {id}")))
     }
 
     /// Every refund, newest first (as Stripe lists them), of `intent` when given.

@@ -17,6 +17,7 @@ use ::stripe::{IdempotencyKey, RequestStrategy, StripeError, StripeRequest};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use stripe_core::customer::CreateCustomer;
+use stripe_core::dispute::RetrieveDispute;
 use stripe_core::payment_intent::{
     CancelPaymentIntent, CapturePaymentIntent, ConfirmPaymentIntent, CreatePaymentIntent,
     RetrievePaymentIntent, UpdatePaymentIntent,
@@ -35,9 +36,9 @@ use stripe_terminal::terminal_reader::{
 use versapos_secrets::{Mode, StripeKey};
 
 use crate::gateway::{
-    ActionStatus, Address, Channel, Decline, Gateway, GatewayError, GatewayMode, GatewayResult,
-    Intent, IntentRequest, IntentStatus, Location, Ping, Reader, ReaderAction, ReaderStatus,
-    Refund, RefundRequest, RefundStatus, StripeCustomer, TestCard,
+    ActionStatus, Address, Channel, Decline, Dispute, DisputeStatus, Gateway, GatewayError,
+    GatewayMode, GatewayResult, Intent, IntentRequest, IntentStatus, Location, Ping, Reader,
+    ReaderAction, ReaderStatus, Refund, RefundRequest, RefundStatus, StripeCustomer, TestCard,
 };
 
 /// Stripe's own address, used when no other base URL is given.
@@ -313,6 +314,20 @@ impl Gateway for StripeGateway {
             }
         })?;
         wire.into_iter().map(|r| r.into_refund(0)).collect()
+    }
+
+    fn dispute(&self, id: &str) -> GatewayResult<Dispute> {
+        let wire: WireDispute =
+            self.send(&RetrieveDispute::new(id), None, &format!("dispute {id}"))?;
+        let status = DisputeStatus::from_stripe(&wire.status)
+            .ok_or_else(|| unexpected("dispute status", &wire.status))?;
+        Ok(Dispute {
+            id: wire.id,
+            intent: wire.payment_intent,
+            amount: wire.amount,
+            status,
+            reason: wire.reason,
+        })
     }
 
     fn refunds_since(&self, since: i64) -> GatewayResult<Vec<Refund>> {
@@ -761,6 +776,17 @@ impl WireIntent {
             card_last4,
         })
     }
+}
+
+#[derive(Deserialize)]
+struct WireDispute {
+    id: String,
+    #[serde(default)]
+    payment_intent: Option<String>,
+    amount: i64,
+    status: String,
+    #[serde(default)]
+    reason: Option<String>,
 }
 
 #[derive(Deserialize)]

@@ -9,7 +9,7 @@
 
 use crate::book::{on, BookAccess, FlowError};
 use crate::flow::{card_ending, settle_authorised, CardEnd};
-use crate::gateway::{Gateway, IntentStatus};
+use crate::gateway::{DisputeStatus, Gateway, IntentStatus};
 use crate::reconcile::SettledAs;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -229,8 +229,8 @@ pub fn apply(
         .unwrap_or(&Value::Null);
     let applied = if kind.starts_with("payment_intent.") {
         apply_intent_event(gateway, till, object)?
-    } else if kind == "charge.dispute.created" {
-        apply_dispute(till, object)?
+    } else if kind.starts_with("charge.dispute.") {
+        apply_dispute(gateway, till, object)?
     } else if matches!(
         kind,
         "charge.refunded"
@@ -340,28 +340,69 @@ fn deferred_busy(receipt: &str) -> Settlement {
     )
 }
 
-fn apply_dispute(till: &dyn BookAccess, object: &Value) -> Result<Settlement, FlowError> {
+/// A dispute event: the dispute as Stripe has it now (never the event's body) noted on its
+/// order; a lost one books the money Stripe took back.
+fn apply_dispute(
+    gateway: &dyn Gateway,
+    till: &dyn BookAccess,
+    object: &Value,
+) -> Result<Settlement, FlowError> {
     let Some(intent_id) = text(object, &["payment_intent"]) else {
         return Ok(skipped("the dispute names no PaymentIntent"));
     };
-    let reason = text(object, &["reason"]).unwrap_or("no reason given");
-    let before = on(till, |t| t.card_payment_by_intent(intent_id))?;
-    match before {
-        None => Ok(skipped("not a card payment of this till")),
-        Some(p) if p.disputed => Ok(settled(
-            Outcome::Unchanged,
-            &p.receipt,
-            "the order is already flagged as disputed",
-        )),
-        Some(_) => match on(till, |t| t.flag_dispute(intent_id, reason))? {
-            Some(p) => Ok(settled(
-                Outcome::Disputed,
-                &p.receipt,
-                format!("the card holder disputed the payment ({reason})"),
-            )),
-            None => Ok(skipped("not a card payment of this till")),
-        },
+    if on(till, |t| t.card_payment_by_intent(intent_id))?.is_none() {
+        return Ok(skipped("not a card payment of this till"));
     }
+    let Some(dispute_id) = text(object, &["id"]) else {
+        return Ok(skipped("the event names no dispute"));
+    };
+    let dispute = match gateway.dispute(dispute_id) {
+        Ok(d) => d,
+        Err(e) if e.is_retryable() => {
+            let receipt = on(till, |t| t.card_payment_by_intent(intent_id))?
+                .map(|p| p.receipt)
+                .unwrap_or_default();
+            return Ok(settled(Outcome::Deferred, &receipt, e.to_string()));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    if dispute.intent.as_deref() != Some(intent_id) {
+        return Ok(skipped(format!(
+            "Stripe's {dispute_id} is not about PaymentIntent {intent_id}"
+        )));
+    }
+    let reason = dispute
+        .reason
+        .clone()
+        .unwrap_or_else(|| "no reason given".into());
+    Ok(match on(till, |t| t.record_dispute(&dispute))? {
+        None => skipped("not a card payment of this till"),
+        Some(noted) => match (&noted.taken_back, noted.changed, dispute.status) {
+            (Some(amount), _, _) => settled(
+                Outcome::Disputed,
+                &noted.receipt,
+                format!("the dispute was lost ({reason}): Stripe took back {amount}, booked"),
+            ),
+            (None, false, _) => settled(
+                Outcome::Unchanged,
+                &noted.receipt,
+                format!(
+                    "the order's dispute is already noted as {}",
+                    dispute.status.as_str()
+                ),
+            ),
+            (None, true, DisputeStatus::Open) => settled(
+                Outcome::Disputed,
+                &noted.receipt,
+                format!("the card holder disputed the payment ({reason})"),
+            ),
+            (None, true, status) => settled(
+                Outcome::Disputed,
+                &noted.receipt,
+                format!("the dispute was closed: {}", status.as_str()),
+            ),
+        },
+    })
 }
 
 /// A refund event (of a charge, or of a refund): the refunds of its PaymentIntent as Stripe has

@@ -68,6 +68,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0012_events_needing_attention",
         include_str!("../../../migrations/0012_events_needing_attention.sql"),
     ),
+    (
+        13,
+        "0013_dispute_outcome",
+        include_str!("../../../migrations/0013_dispute_outcome.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

@@ -148,6 +148,18 @@ pub struct OrderView {
     pub payments: Vec<PaymentView>,
     pub tax_breakdown: Vec<TaxLineView>,
     pub refunds: Vec<RefundSummary>,
+    /// The card holder's dispute of the order's card payment, if there is one.
+    pub dispute: Option<DisputeView>,
+}
+
+/// Where a card holder's dispute stands, as Stripe last said.
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct DisputeView {
+    /// `open` (no money moved for good), `won`, or `lost` (Stripe took the amount back).
+    pub status: String,
+    pub reason: Option<String>,
+    /// Stripe's id for it (`dp_…`), once known.
+    pub dispute_id: Option<String>,
 }
 
 /// Commits a sale paid without a card (cash, points). Returns its receipt.
@@ -665,6 +677,7 @@ fn write_order(
         lines: line_views,
         payments: payment_views,
         refunds: Vec::new(),
+        dispute: None,
     };
     let booking = Booking {
         order_id,
@@ -918,7 +931,8 @@ pub fn order(conn: &Connection, shop: &Shop, id: &str) -> Result<OrderView> {
                  discount_total, order_discount, tax_total, total, cash_rounding, change_given,
                  refunded_total, customer_id, {EARNED}, points_redeemed, points_reversed,
                  created_at, (SELECT name FROM staff WHERE id = orders.staff_id),
-                 (SELECT name FROM staff WHERE id = orders.voided_by)
+                 (SELECT name FROM staff WHERE id = orders.voided_by), dispute_status,
+                 dispute_reason, dispute_id
              FROM orders WHERE id = ?1"
         ))?
         .query_row([id], |r| {
@@ -954,6 +968,14 @@ pub fn order(conn: &Connection, shop: &Shop, id: &str) -> Result<OrderView> {
                 payments: Vec::new(),
                 tax_breakdown: Vec::new(),
                 refunds: Vec::new(),
+                dispute: match r.get::<_, Option<String>>(22)? {
+                    Some(status) => Some(DisputeView {
+                        status,
+                        reason: r.get(23)?,
+                        dispute_id: r.get(24)?,
+                    }),
+                    None => None,
+                },
             })
         })
         .optional()?

@@ -377,40 +377,61 @@ pub fn card_payment(conn: &Connection, payment_id: &str) -> Result<Option<CardPa
         .optional()?)
 }
 
-/// Flags the order paid on `intent_id` as disputed by the card holder, with an `order_disputed`
-/// journal entry. None when no card payment of this till was made on it; flagging an order
-/// already flagged changes nothing and journals nothing.
+/// Flags the order paid on `intent_id` as disputed by the card holder (open), with an
+/// `order_disputed` journal entry. None when no card payment of this till was made on it;
+/// flagging an order already flagged changes nothing and journals nothing.
 pub fn flag_dispute(
     conn: &mut Connection,
     intent_id: &str,
     reason: &str,
     when: &Moment,
 ) -> Result<Option<CardPaymentRef>> {
+    Ok(record_dispute(conn, intent_id, None, "open", reason, when)?.map(|(found, _)| found))
+}
+
+/// Notes where a dispute of the order paid on `intent_id` stands (`open`, `won`, `lost`), with
+/// an `order_disputed` journal entry when it changed. None when no card payment of this till was
+/// made on it; otherwise the payment and whether anything changed.
+pub fn record_dispute(
+    conn: &mut Connection,
+    intent_id: &str,
+    dispute_id: Option<&str>,
+    status: &str,
+    reason: &str,
+    when: &Moment,
+) -> Result<Option<(CardPaymentRef, bool)>> {
     let tx = crate::db::write(conn)?;
     let Some(mut found) = card_payment_by_intent(&tx, intent_id)? else {
         return Ok(None);
     };
-    if found.disputed {
-        return Ok(Some(found));
+    let before: Option<String> = tx
+        .prepare_cached("SELECT dispute_status FROM orders WHERE id = ?1")?
+        .query_row([&found.order_id], |r| r.get(0))?;
+    // Once closed, a dispute stays as Stripe closed it; an open one is noted once.
+    let settled = matches!(before.as_deref(), Some("won" | "lost"));
+    if settled || before.as_deref() == Some(status) {
+        return Ok(Some((found, false)));
     }
-    tx.prepare_cached("UPDATE orders SET disputed = 1, dispute_reason = ?2 WHERE id = ?1")?
-        .execute(params![found.order_id, reason])?;
+    tx.prepare_cached(
+        "UPDATE orders SET disputed = 1, dispute_reason = ?2, dispute_status = ?3,
+             dispute_id = coalesce(?4, dispute_id)
+         WHERE id = ?1",
+    )?
+    .execute(params![found.order_id, reason, status, dispute_id])?;
     let till: String = tx
         .prepare_cached("SELECT till_id FROM orders WHERE id = ?1")?
         .query_row([&found.order_id], |r| r.get(0))?;
-    journal::append(
-        &tx,
-        &till,
-        when,
-        "order_disputed",
-        &found.order_id,
-        &serde_json::json!({
-            "payment_id": found.payment_id, "intent_id": intent_id, "reason": reason,
-        }),
-    )?;
+    let mut entry = serde_json::json!({
+        "payment_id": found.payment_id, "intent_id": intent_id, "reason": reason,
+    });
+    if status != "open" || dispute_id.is_some() {
+        entry["status"] = serde_json::json!(status);
+        entry["dispute_id"] = serde_json::json!(dispute_id);
+    }
+    journal::append(&tx, &till, when, "order_disputed", &found.order_id, &entry)?;
     tx.commit()?;
     found.disputed = true;
-    Ok(Some(found))
+    Ok(Some((found, true)))
 }
 
 /// Why an order was disputed, if it was.

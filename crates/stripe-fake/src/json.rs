@@ -138,6 +138,21 @@ pub fn intent(intent: &SimIntent, expand: Expand) -> Value {
     })
 }
 
+pub fn dispute(dispute: &versapos_payments::Dispute) -> Value {
+    json!({
+        "id": dispute.id,
+        "object": "dispute",
+        "amount": dispute.amount,
+        "payment_intent": dispute.intent,
+        "reason": dispute.reason,
+        "status": match dispute.status {
+            versapos_payments::DisputeStatus::Open => "needs_response",
+            versapos_payments::DisputeStatus::Won => "won",
+            versapos_payments::DisputeStatus::Lost => "lost",
+        },
+    })
+}
+
 pub fn refund(refund: &SimRefund) -> Value {
     json!({
         "id": refund.id,

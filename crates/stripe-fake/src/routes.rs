@@ -225,6 +225,9 @@ pub fn route(shared: &Shared, request: &HttpRequest, params: &[(String, String)]
                 .collect();
             Ok(Ok(page(&form, "/v1/refunds", items)?))
         })(),
+        ("GET", ["v1", "disputes", id]) => read(&form, &["expand"], || {
+            sim.dispute(id).map(|d| json::dispute(&d))
+        }),
         ("GET", ["v1", "refunds", id]) => read(&form, &["expand"], || {
             sim.refund(id).map(|r| json::refund(&r))
         }),

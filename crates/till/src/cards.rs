@@ -14,7 +14,7 @@ use versapos_core::{
     CardCharge, CardPaymentRef, PendingCard, PendingRefund, RefundRequest, SyncState,
 };
 use versapos_core::{Permission, SetupCheck};
-use versapos_payments::book::{self, BookError, CardBook, FlowError, RefundAtStripe};
+use versapos_payments::book::{self, BookError, CardBook, DisputeNoted, FlowError, RefundAtStripe};
 use versapos_payments::doctor::SetupReport;
 use versapos_payments::flow::{CardEnd, CardProgress, Terminal};
 use versapos_payments::reconcile::{ReconcileLine, ReconcileReport, SettledAs};
@@ -633,12 +633,45 @@ impl CardBook for Ledger<'_> {
         self.till.card_payment_by_intent(intent_id).map_err(book)
     }
 
-    fn flag_dispute(
+    fn record_dispute(
         &mut self,
-        intent_id: &str,
-        reason: &str,
-    ) -> Result<Option<CardPaymentRef>, BookError> {
-        self.till.flag_dispute(intent_id, reason).map_err(book)
+        dispute: &versapos_payments::Dispute,
+    ) -> Result<Option<DisputeNoted>, BookError> {
+        use versapos_payments::DisputeStatus;
+        let Some(intent) = dispute.intent.as_deref() else {
+            return Ok(None);
+        };
+        let reason = dispute.reason.as_deref().unwrap_or("no reason given");
+        let noted = self
+            .till
+            .record_dispute(intent, &dispute.id, dispute.status.as_str(), reason)
+            .map_err(book)?;
+        let Some((payment, changed)) = noted else {
+            return Ok(None);
+        };
+        let mut taken_back = None;
+        if dispute.status == DisputeStatus::Lost {
+            // Stripe took the money back: booked once, by the dispute's id, like a refund made
+            // at Stripe (so a crash between the two steps books it on the next event).
+            let refund = versapos_payments::Refund {
+                id: dispute.id.clone(),
+                intent: Some(intent.to_string()),
+                amount: dispute.amount,
+                status: versapos_payments::RefundStatus::Succeeded,
+                refund_key: None,
+                created: 0,
+            };
+            if let RefundAtStripe::Booked { amount, .. } =
+                self.book_refund_at_stripe(intent, &refund)?
+            {
+                taken_back = Some(amount);
+            }
+        }
+        Ok(Some(DisputeNoted {
+            receipt: payment.receipt,
+            changed: changed || taken_back.is_some(),
+            taken_back,
+        }))
     }
 
     fn unknown_payment(&self, payment_id: &str) -> BookError {

@@ -13,7 +13,9 @@ pub use versapos_store::refunds::{RefundLineView, RefundTenderView};
 pub use versapos_store::reports::{
     amt, write_csv, PeriodRow, ProductRow, ReportRows, StaffRow, TenderRow, Totals,
 };
-pub use versapos_store::sales::{LineView, ParkedItem, PaymentView, RefundSummary, TaxLineView};
+pub use versapos_store::sales::{
+    DisputeView, LineView, ParkedItem, PaymentView, RefundSummary, TaxLineView,
+};
 pub use versapos_store::staff::Change as StaffChange;
 pub use versapos_store::{parse_card_uid, Actor, AppliedEvent};
 pub use versapos_store::{
@@ -1190,6 +1192,26 @@ impl Till {
     ) -> Result<Option<CardPaymentRef>> {
         let when = self.settling_moment();
         sync::flag_dispute(&mut self.conn, intent_id, reason, &when)
+    }
+
+    /// Notes where a dispute of the order paid on a PaymentIntent stands (`open`, `won`,
+    /// `lost`), journaled when it changed; None when no card payment of this till was made on it.
+    pub fn record_dispute(
+        &mut self,
+        intent_id: &str,
+        dispute_id: &str,
+        status: &str,
+        reason: &str,
+    ) -> Result<Option<(CardPaymentRef, bool)>> {
+        let when = self.settling_moment();
+        sync::record_dispute(
+            &mut self.conn,
+            intent_id,
+            Some(dispute_id),
+            status,
+            reason,
+            &when,
+        )
     }
 
     /// Why an order was disputed, if it was.

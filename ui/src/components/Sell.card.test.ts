@@ -39,7 +39,7 @@ const paidOrder = {
   id: "o1", staff: null, voided_by: null, number: 7, receipt: "T1-000007", till_id: "T1", status: "paid", currency: "GBP",
   tax_mode: "inclusive", rounding_rule: "half_even", subtotal: 450, discount_total: 0, order_discount: null, tax: 75, total: 450,
   cash_rounding: 0, paid: 450, change: 0, refunded_total: 0, customer_id: null, points_earned: 0, points_redeemed: 0,
-  points_reversed: 0, created_at: "2026-11-28", demo: false, lines: [], tax_breakdown: [], refunds: [],
+  points_reversed: 0, created_at: "2026-11-28", demo: false, lines: [], tax_breakdown: [], refunds: [], dispute: null,
   payments: [{
     id: "p1", tender: "card", status: "succeeded", amount: 450, tendered: null, change: 0, points: 0, refunded: 0,
     mode: "demo", card_brand: "visa", card_last4: "4242", intent_id: "pi_1",

@@ -197,7 +197,7 @@ describe("Sell screen", () => {
       id: "o1", staff: null, voided_by: null, number: 1, receipt: "T1-000001", till_id: "T1", status: "paid", currency: "GBP", tax_mode: "inclusive",
       rounding_rule: "half_even", subtotal: 150, discount_total: 0, order_discount: null, tax: 25, total: 150, cash_rounding: 0,
       paid: 150, change: 50, refunded_total: 0, customer_id: null, points_earned: 0, points_redeemed: 0, points_reversed: 0,
-      created_at: "2026-11-28", demo: true, lines: [], payments: [], tax_breakdown: [], refunds: [],
+      created_at: "2026-11-28", demo: true, lines: [], payments: [], tax_breakdown: [], refunds: [], dispute: null,
     } satisfies OrderView;
     api.checkout.mockResolvedValue(order);
     await start();

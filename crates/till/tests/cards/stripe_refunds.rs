@@ -246,3 +246,108 @@ fn a_refund_at_stripe_whose_event_was_lost_is_found_by_reconciliation() {
     assert_eq!(after.refunded_total, pence(&shop, "4.00"));
     assert_eq!(points_ledger(&shop, ada), vec![14, -4]);
 }
+
+fn dispute_event(id: &str, kind: &str, dispute: &str, intent: &str) -> Value {
+    // What the event claims is not read: the till asks Stripe for the dispute itself.
+    json!({ "id": id, "object": "event", "type": kind,
+            "data": { "object": { "id": dispute, "object": "dispute", "payment_intent": intent,
+                                   "status": "lost", "amount": 999_999 } } })
+}
+
+#[test]
+fn a_dispute_marks_the_order_and_a_lost_one_books_what_stripe_took_back_once() {
+    let fake = FakeStripe::start();
+    let gw = gateway_once(&fake);
+    let shop = shop();
+    let ada = vip(&shop);
+    let sale = sold(&shop, &gw, ada);
+    let intent = intent_of(&sale);
+    let dp = fake
+        .with_sim(|s| s.create_dispute(&intent, "product_not_received"))
+        .expect("disputed");
+
+    // Opened: the order is marked, no money moves (whatever the event's body says).
+    let a = apply(
+        &gw,
+        &shop.till,
+        &dispute_event("evt_o", "charge.dispute.created", &dp.id, &intent),
+    )
+    .expect("apply");
+    assert_eq!(a.outcome, Outcome::Disputed, "{a:?}");
+    let after = shop.order(&sale.receipt);
+    assert_eq!(after.status.as_str(), "paid");
+    assert_eq!(after.refunded_total, 0);
+    assert_eq!(
+        after
+            .dispute
+            .as_ref()
+            .map(|d| (d.status.as_str(), d.reason.as_deref())),
+        Some(("open", Some("product_not_received")))
+    );
+
+    // Lost: Stripe took the money back; booked once, points taken back.
+    fake.with_sim(|s| s.close_dispute(&dp.id, versapos_payments::DisputeStatus::Lost))
+        .expect("closed");
+    for n in 0..2 {
+        let a = apply(
+            &gw,
+            &shop.till,
+            &dispute_event(
+                &format!("evt_c{n}"),
+                "charge.dispute.closed",
+                &dp.id,
+                &intent,
+            ),
+        )
+        .expect("apply");
+        let expected = if n == 0 {
+            Outcome::Disputed
+        } else {
+            Outcome::Unchanged
+        };
+        assert_eq!(a.outcome, expected, "{a:?}");
+    }
+    let after = shop.order(&sale.receipt);
+    assert_eq!(
+        (after.status.as_str(), after.refunded_total),
+        ("refunded", sale.total)
+    );
+    assert_eq!(after.refunds.len(), 1);
+    assert_eq!(after.refunds[0].at_stripe.as_deref(), Some(dp.id.as_str()));
+    assert_eq!(
+        after.dispute.as_ref().map(|d| d.status.as_str()),
+        Some("lost")
+    );
+    assert_eq!(shop.till().customer(ada).expect("vip").points_balance, 0);
+    let journal = shop.till().verify_journal().expect("verify");
+    assert!(journal.ok(), "{journal:?}");
+}
+
+#[test]
+fn a_won_dispute_moves_no_money() {
+    let fake = FakeStripe::start();
+    let gw = gateway_once(&fake);
+    let shop = shop();
+    let ada = vip(&shop);
+    let sale = sold(&shop, &gw, ada);
+    let intent = intent_of(&sale);
+    let dp = fake
+        .with_sim(|s| s.create_dispute(&intent, "fraudulent"))
+        .expect("disputed");
+    fake.with_sim(|s| s.close_dispute(&dp.id, versapos_payments::DisputeStatus::Won))
+        .expect("closed");
+    let a = apply(
+        &gw,
+        &shop.till,
+        &dispute_event("evt_w", "charge.dispute.closed", &dp.id, &intent),
+    )
+    .expect("apply");
+    assert_eq!(a.outcome, Outcome::Disputed, "{a:?}");
+    let after = shop.order(&sale.receipt);
+    assert_eq!((after.status.as_str(), after.refunded_total), ("paid", 0));
+    assert_eq!(
+        after.dispute.as_ref().map(|d| d.status.as_str()),
+        Some("won")
+    );
+    assert_eq!(shop.till().customer(ada).expect("vip").points_balance, 14);
+}

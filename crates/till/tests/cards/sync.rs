@@ -281,13 +281,17 @@ fn a_payment_being_taken_is_deferred_then_applied_by_a_later_pull() {
 #[test]
 fn a_dispute_flags_the_order_and_reader_and_unknown_events_are_noted_only() {
     let shop = shop();
-    let demo = DemoGateway::new();
+    let fake = FakeStripe::start();
+    let demo = gateway_once(&fake);
     let sold = shop.card_sale(&demo, &[("COFFEE", 1)]);
     let intent = sold.payments[0].intent_id.clone().expect("intent");
+    let opened = fake
+        .with_sim(|s| s.create_dispute(&intent, "fraudulent"))
+        .expect("the card holder disputes");
     let dispute = event(
         "evt_dp",
         "charge.dispute.created",
-        json!({ "id": "dp_1", "object": "dispute", "charge": "ch_1",
+        json!({ "id": opened.id, "object": "dispute", "charge": "ch_1",
                 "payment_intent": intent, "reason": "fraudulent", "amount": 1200 }),
     );
     let a = apply(&demo, &shop.till, &dispute).expect("apply");

@@ -209,7 +209,9 @@ fn upgrading_a_schema_1_store_fills_the_monthly_product_rollup() {
         // Put the file back the way schema 1 left it.
         let raw = t.raw();
         raw.execute_batch(
-            "DROP TABLE sync_attention;
+            "ALTER TABLE orders DROP COLUMN dispute_status;
+             ALTER TABLE orders DROP COLUMN dispute_id;
+             DROP TABLE sync_attention;
              ALTER TABLE sync_state DROP COLUMN retry_at;
              DROP INDEX refunds_at_stripe;
              ALTER TABLE refunds DROP COLUMN stripe_refund_id;

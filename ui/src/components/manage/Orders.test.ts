@@ -45,6 +45,7 @@ function orderView(over: Partial<OrderView> = {}): OrderView {
       mode: null, card_brand: null, card_last4: null, intent_id: null }],
     tax_breakdown: [{ name: "standard", basis_points: 2000, net: 583, tax: 117, gross: 700 }],
     refunds: [],
+    dispute: null,
     ...over,
   };
 }
@@ -269,6 +270,19 @@ describe("A refund made at Stripe", () => {
     await openFirstOrder(refunded);
     expect(text("[data-testid=refund-at-stripe]")).toBe("Refunded outside the till, at Stripe");
     expect(text("[data-testid=order-refund]")).toContain("re_123");
+  });
+});
+
+describe("A disputed order", () => {
+  it("says the card holder disputed it, and how it ended", async () => {
+    await openFirstOrder(orderView({ dispute: { status: "open", reason: "product_not_received", dispute_id: "dp_1" } }));
+    expect(text("[data-testid=order-dispute]")).toBe("Disputed by the card holder: no money moved yet (product not received)");
+    cleanupScreen();
+    await openFirstOrder(orderView({ dispute: { status: "lost", reason: "fraudulent", dispute_id: "dp_1" } }));
+    expect(text("[data-testid=order-dispute]")).toBe("Dispute lost: Stripe took the money back (fraudulent)");
+    cleanupScreen();
+    await openFirstOrder();
+    expect($("[data-testid=order-dispute]")).toBeNull();
   });
 });
 

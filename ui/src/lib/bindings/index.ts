@@ -13,6 +13,7 @@ export type { CheckStatus } from "./CheckStatus";
 export type { CommandError } from "./CommandError";
 export type { Customer } from "./Customer";
 export type { CustomerDetail } from "./CustomerDetail";
+export type { DisputeView } from "./DisputeView";
 export type { EventNeedingAttention } from "./EventNeedingAttention";
 export type { EventRetried } from "./EventRetried";
 export type { GatewayMode } from "./GatewayMode";
