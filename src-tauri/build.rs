@@ -73,6 +73,7 @@ const COMMANDS: &[&str] = &[
     "events_needing_attention",
     "retry_event",
     "dismiss_event",
+    "changes_at_stripe",
     "nfc_readers",
     "nfc_checks",
     "choose_nfc_reader",

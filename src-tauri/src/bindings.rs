@@ -118,6 +118,7 @@ pub fn render_all() -> Result<Vec<(String, String)>, ExportError> {
     render::<payments::EventRetried>(&mut f)?;
     render::<versapos_till::EventNeedingAttention>(&mut f)?;
     render::<versapos_till::DisputeView>(&mut f)?;
+    render::<versapos_till::ChangeAtStripe>(&mut f)?;
     render::<versapos_till::AttentionState>(&mut f)?;
     render::<CardProgress>(&mut f)?;
     render::<CardStage>(&mut f)?;

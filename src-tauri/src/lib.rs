@@ -82,6 +82,7 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         payments::events_needing_attention,
         payments::retry_event,
         payments::dismiss_event,
+        payments::changes_at_stripe,
         payments::payments_status,
         payments::card_checkout,
         payments::retry_card_payment,

@@ -19,6 +19,7 @@ pub const EVENTS: &[&str] = &[
     "charge.refunded",
     "charge.refund.updated",
     "charge.dispute.created",
+    "charge.dispute.closed",
     "terminal.reader.action_succeeded",
     "terminal.reader.action_failed",
 ];

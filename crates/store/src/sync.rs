@@ -442,3 +442,56 @@ pub fn dispute_reason(conn: &Connection, order_id: &str) -> Result<Option<String
         .optional()?
         .flatten())
 }
+
+/// Money moved, or a payment questioned, at Stripe rather than at the till: a refund made at
+/// Stripe (the Dashboard, Stripe's support, a lost dispute) or a card holder's dispute.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+pub struct ChangeAtStripe {
+    pub order_id: String,
+    pub receipt: String,
+    /// `refund` or `dispute`.
+    pub kind: String,
+    /// A refund: the amount given back, in minor units; a dispute: none.
+    pub amount: Option<i64>,
+    pub currency: String,
+    /// A dispute: `open`, `won` or `lost`; a refund: none.
+    pub status: Option<String>,
+    pub reason: Option<String>,
+    /// Stripe's id for it (`re_…`, `dp_…`).
+    pub stripe_id: Option<String>,
+    /// When the till booked it (a refund), or when the order was sold (a dispute).
+    pub at: String,
+}
+
+/// The newest `limit` changes made at Stripe, newest first.
+pub fn changes_at_stripe(conn: &Connection, limit: i64) -> Result<Vec<ChangeAtStripe>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT * FROM (
+             SELECT o.id, o.till_id, o.number, 'refund', r.amount, o.currency, NULL,
+                 CASE WHEN r.stripe_refund_id LIKE 'dp_%' THEN 'dispute lost'
+                      ELSE 'refunded at Stripe' END,
+                 r.stripe_refund_id, r.created_at AS at
+             FROM refunds r JOIN orders o ON o.id = r.order_id
+             WHERE r.stripe_refund_id IS NOT NULL
+             UNION ALL
+             SELECT o.id, o.till_id, o.number, 'dispute', NULL, o.currency, o.dispute_status,
+                 o.dispute_reason, o.dispute_id, o.created_at AS at
+             FROM orders o WHERE o.dispute_status IS NOT NULL)
+         ORDER BY at DESC LIMIT ?1",
+    )?;
+    let rows = stmt.query_map([limit.clamp(1, 1000)], |r| {
+        let till: String = r.get(1)?;
+        Ok(ChangeAtStripe {
+            order_id: r.get(0)?,
+            receipt: stored_receipt(&till, r.get(2)?),
+            kind: r.get(3)?,
+            amount: r.get(4)?,
+            currency: r.get(5)?,
+            status: r.get(6)?,
+            reason: r.get(7)?,
+            stripe_id: r.get(8)?,
+            at: r.get(9)?,
+        })
+    })?;
+    Ok(rows.collect::<std::result::Result<_, _>>()?)
+}

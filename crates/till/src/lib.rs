@@ -17,6 +17,7 @@ pub use versapos_store::sales::{
     DisputeView, LineView, ParkedItem, PaymentView, RefundSummary, TaxLineView,
 };
 pub use versapos_store::staff::Change as StaffChange;
+pub use versapos_store::sync::ChangeAtStripe;
 pub use versapos_store::{parse_card_uid, Actor, AppliedEvent};
 pub use versapos_store::{
     restore, BackupFile, BlockedCard, CardCharge, CardLookup, CardPaymentRef, CardRefundPart,
@@ -1212,6 +1213,13 @@ impl Till {
             reason,
             &when,
         )
+    }
+
+    /// The newest changes made at Stripe rather than at the till (refunds made at Stripe,
+    /// disputes), for a manager.
+    pub fn changes_at_stripe(&self, limit: i64) -> Result<Vec<sync::ChangeAtStripe>> {
+        self.check(Permission::ReadReports)?;
+        sync::changes_at_stripe(&self.conn, limit)
     }
 
     /// Why an order was disputed, if it was.

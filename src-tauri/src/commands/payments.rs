@@ -544,3 +544,13 @@ pub fn dismiss_event(
 ) -> CommandResult<()> {
     Ok(state.register()?.till.dismiss_event(&event_id, &reason)?)
 }
+
+/// The newest changes made at Stripe rather than at the till (refunds made at Stripe, disputes),
+/// for a manager to see.
+#[tauri::command(async)]
+#[tracing::instrument(skip(state), err)]
+pub fn changes_at_stripe(
+    state: tauri::State<'_, Desktop>,
+) -> CommandResult<Vec<versapos_till::ChangeAtStripe>> {
+    Ok(state.register()?.till.changes_at_stripe(50)?)
+}

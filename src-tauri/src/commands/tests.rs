@@ -966,6 +966,7 @@ fn permission_table() -> Vec<Row> {
             "eventId": "evt_walk"})),
         call("dismiss_event",        To(Refund),         NOT_SET_ASIDE, |_| json!({
             "eventId": "evt_walk", "reason": "walked"})),
+        call("changes_at_stripe",    To(ReadReports),    Answers, |_| json!({})),
         // Setting up the card readers is an admin's.
         call("locations_list",       To(ChangeSettings), Answers, |_| json!({})),
         call("register_reader",      To(ChangeSettings), Answers, |f| json!({

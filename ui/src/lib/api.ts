@@ -260,6 +260,7 @@ export const reconcilePayments = () => call("reconcile_payments");
 export const eventsNeedingAttention = () => call("events_needing_attention");
 export const retryEvent = (eventId: string) => call("retry_event", { eventId });
 export const dismissEvent = (eventId: string, reason: string) => call("dismiss_event", { eventId, reason });
+export const changesAtStripe = () => call("changes_at_stripe");
 
 // --- updates -----------------------------------------------------------------------------------
 

@@ -4,6 +4,7 @@
 
 import type {
   CardOutcome,
+  ChangeAtStripe,
   CardProgress,
   CardStage,
   EventNeedingAttention,
@@ -25,6 +26,7 @@ import type { PaymentView, TenderInput } from "./types";
 
 export type {
   CardOutcome,
+  ChangeAtStripe,
   CardProgress,
   CardStage,
   EventNeedingAttention,
@@ -221,4 +223,16 @@ export function syncSummary(s: SyncStatus | null): string {
 export function attentionLine(e: EventNeedingAttention): string {
   const tries = e.tries === 1 ? "1 try" : `${e.tries} tries`;
   return `${e.kind || "an event without a type"} · set aside ${e.last_at} after ${tries}: ${e.reason}`;
+}
+
+/** What a change made at Stripe was, in the shop's words; `money` formats an amount. */
+export function changeAtStripeLine(c: ChangeAtStripe, money: (minor: number) => string): string {
+  const reason = c.reason ? c.reason.replace(/_/g, " ") : null;
+  if (c.kind === "refund") {
+    const amount = c.amount === null ? "" : ` ${money(c.amount)}`;
+    const why = c.reason === "dispute lost" ? "taken back by Stripe: dispute lost" : "refunded outside the till, at Stripe";
+    return `${amount.trim()} ${why}`.trim();
+  }
+  const how = c.status === "lost" ? "dispute lost" : c.status === "won" ? "dispute won" : "disputed by the card holder";
+  return reason ? `${how} (${reason})` : how;
 }

@@ -319,6 +319,18 @@ fn a_dispute_marks_the_order_and_a_lost_one_books_what_stripe_took_back_once() {
         Some("lost")
     );
     assert_eq!(shop.till().customer(ada).expect("vip").points_balance, 0);
+    // The manager sees both on the Payments tab: the dispute and the money taken back.
+    let changes = shop.till().changes_at_stripe(10).expect("changes");
+    let seen: Vec<String> = changes
+        .iter()
+        .map(|c| format!("{} {:?} {:?} {:?}", c.kind, c.status, c.amount, c.stripe_id))
+        .collect();
+    let refund = format!("refund None Some({}) Some({:?})", sale.total, dp.id);
+    let dispute = format!("dispute Some(\"lost\") None Some({:?})", dp.id);
+    assert!(
+        seen.contains(&refund) && seen.contains(&dispute),
+        "{seen:?}"
+    );
     let journal = shop.till().verify_journal().expect("verify");
     assert!(journal.ok(), "{journal:?}");
 }

@@ -16,6 +16,7 @@ const api = vi.hoisted(() => ({
   eventsNeedingAttention: vi.fn(),
   retryEvent: vi.fn(),
   dismissEvent: vi.fn(),
+  changesAtStripe: vi.fn(),
 }));
 vi.mock("../../lib/api", () => api);
 const { default: Payments } = await import("./Payments.svelte");
@@ -37,6 +38,7 @@ beforeEach(() => {
   ]);
   api.paymentsStatus.mockResolvedValue({ mode: "test", reader: null, problem: null, in_doubt: 0 });
   api.eventsNeedingAttention.mockResolvedValue([]);
+  api.changesAtStripe.mockResolvedValue([]);
   api.syncStatus.mockResolvedValue({
     configured: false, relay_url: null, cursor: 0, last_event_at: null, last_pull_at: null, last_error: null, applied_events: 0, backlog: 0, retry_at: null, needs_attention: 0,
   });
@@ -46,6 +48,31 @@ afterEach(cleanupScreen);
 const setAside = (id: string, reason: string): EventNeedingAttention => ({
   event_id: id, kind: "payment_intent.succeeded", reason, tries: 3, state: "set_aside",
   first_at: "2026-11-28T10:00:00Z", last_at: "2026-11-28T10:01:00Z",
+});
+
+describe("Changes made at Stripe", () => {
+  it("lists refunds made outside the till and disputes for the manager", async () => {
+    api.changesAtStripe.mockResolvedValue([
+      { order_id: "o2", receipt: "T1-000002", kind: "refund", amount: 700, currency: "GBP", status: null,
+        reason: "refunded at Stripe", stripe_id: "re_1", at: "2026-11-28T11:00:00Z" },
+      { order_id: "o3", receipt: "T1-000003", kind: "dispute", amount: null, currency: "GBP", status: "open",
+        reason: "product_not_received", stripe_id: "dp_1", at: "2026-11-28T10:00:00Z" },
+      { order_id: "o4", receipt: "T1-000004", kind: "refund", amount: 1245, currency: "GBP", status: null,
+        reason: "dispute lost", stripe_id: "dp_2", at: "2026-11-28T09:00:00Z" },
+    ]);
+    await start();
+    expect($$("[data-testid=change-what]").map((c) => c.textContent?.trim())).toEqual([
+      "7.00 refunded outside the till, at Stripe",
+      "disputed by the card holder (product not received)",
+      "12.45 taken back by Stripe: dispute lost",
+    ]);
+    expect(text("[data-testid=change-receipt]")).toBe("T1-000002");
+  });
+
+  it("is not shown when nothing changed at Stripe", async () => {
+    await start();
+    expect($("[data-testid=changes-at-stripe]")).toBeNull();
+  });
 });
 
 describe("Stripe events that need attention", () => {

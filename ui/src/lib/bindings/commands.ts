@@ -7,6 +7,7 @@ import type { CardLookup } from "./CardLookup";
 import type { CardOutcome } from "./CardOutcome";
 import type { CardProgress } from "./CardProgress";
 import type { CartView } from "./CartView";
+import type { ChangeAtStripe } from "./ChangeAtStripe";
 import type { Customer } from "./Customer";
 import type { CustomerDetail } from "./CustomerDetail";
 import type { EventNeedingAttention } from "./EventNeedingAttention";
@@ -103,6 +104,7 @@ export type CommandArgs = {
   events_needing_attention: Record<string, never>;
   retry_event: { eventId: string };
   dismiss_event: { eventId: string; reason: string };
+  changes_at_stripe: Record<string, never>;
   payments_status: Record<string, never>;
   card_checkout: { tenders: TenderInput[]; progress: Channel<CardProgress> };
   retry_card_payment: { paymentId: string; progress: Channel<CardProgress> };
@@ -180,6 +182,7 @@ export type CommandAnswers = {
   events_needing_attention: EventNeedingAttention[];
   retry_event: EventRetried;
   dismiss_event: null;
+  changes_at_stripe: ChangeAtStripe[];
   payments_status: PaymentsStatus;
   card_checkout: CardOutcome;
   retry_card_payment: CardOutcome;

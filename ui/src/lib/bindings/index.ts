@@ -9,6 +9,7 @@ export type { CardProgress } from "./CardProgress";
 export type { CardStage } from "./CardStage";
 export type { CartLineView } from "./CartLineView";
 export type { CartView } from "./CartView";
+export type { ChangeAtStripe } from "./ChangeAtStripe";
 export type { CheckStatus } from "./CheckStatus";
 export type { CommandError } from "./CommandError";
 export type { Customer } from "./Customer";
