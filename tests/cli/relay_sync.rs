@@ -772,7 +772,11 @@ fn relay_sync_an_event_stripe_does_not_know_is_set_aside_then_retried() {
     let relay = Relay::new(&[CORNER]);
     let t = relay.till(CORNER, "T1");
     let sale = relay.card_sale_in_doubt(&t);
-    let mut payloads = vec![authorised("evt_sale_authorised", &sale)];
+    let other_sale = relay.card_sale_in_doubt(&t);
+    let mut payloads = vec![
+        authorised("evt_sale_authorised", &sale),
+        authorised("evt_other_sale", &other_sale),
+    ];
     payloads.extend((0..20).map(|n| other_event("after", n)));
     relay.deliver_all(CORNER, &payloads);
     // Two events that can never be applied are refused at the relay's door.
@@ -813,7 +817,7 @@ fn relay_sync_an_event_stripe_does_not_know_is_set_aside_then_retried() {
         "the events behind it were applied"
     );
     let waiting = array(&status, "needs_attention");
-    assert_eq!(waiting.len(), 1, "{status}");
+    assert_eq!(waiting.len(), 2, "{status}");
     assert_eq!(text(&waiting[0], "event_id"), "evt_sale_authorised");
     assert_eq!(int(&waiting[0], "tries"), 3);
     assert_eq!(text(&t.order(&sale.receipt), "status"), "payment_pending");
@@ -829,7 +833,28 @@ fn relay_sync_an_event_stripe_does_not_know_is_set_aside_then_retried() {
         .json_with_env(&t.stripe_env(), &["sync", "retry", "evt_sale_authorised"]);
     assert_eq!(text(&retried, "outcome"), "paid", "{retried}");
     t.assert_paid_once(&sale, &relay.stripe);
+    // The other one a manager dismisses, saying why (a reason is required).
+    let r = t.till.run(&["--json", "sync", "dismiss", "evt_other_sale"]);
+    assert_eq!(r.code, Some(2), "--reason is required: {r:?}");
+    let dismissed = t.till.json(&[
+        "sync",
+        "dismiss",
+        "evt_other_sale",
+        "--reason",
+        "sale settled by hand with the customer",
+    ]);
+    assert_eq!(dismissed["dismissed"], Value::Bool(true), "{dismissed}");
     let status = t.sync_status();
     assert_eq!(array(&status, "needs_attention").len(), 0, "{status}");
     t.till.ok(&["journal", "verify"]);
+    let journal = t.till.sqlite();
+    let dismissals: i64 = journal
+        .query_row(
+            "SELECT count(*) FROM journal WHERE kind = 'event_dismissed'
+             AND payload LIKE '%settled by hand%'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("journal");
+    assert_eq!(dismissals, 1, "the dismissal is journaled with its reason");
 }
