@@ -255,6 +255,13 @@ impl Pcscd {
     /// pcscd stopped and started again: every reader goes and comes back.
     pub fn restart(&mut self) {
         self.stop();
+        // The stopped pcscd's vpcd port may still be held by its lingering connections; a pcscd
+        // started before it is free answers but its vpcd never listens (as in `ensure`).
+        wait_until(
+            "vpcd's port is free again",
+            Duration::from_secs(120),
+            vpcd_port_free,
+        );
         self.start();
     }
 }
