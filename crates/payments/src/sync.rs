@@ -627,9 +627,8 @@ fn take_in(
         receipt: None,
         detail,
     };
-    if let Some(AttentionState::SetAside | AttentionState::Dismissed) =
-        on(till, |t| t.event_attention(&event_id))?
-    {
+    let attention = on(till, |t| t.event_attention(&event_id))?;
+    if let Some(AttentionState::SetAside | AttentionState::Dismissed) = attention {
         return Ok(applied(
             Outcome::SetAside,
             "set aside earlier for a manager".into(),
@@ -644,7 +643,10 @@ fn take_in(
         ),
         Ok(event) => match apply(gateway, till, &event) {
             Ok(a) => {
-                if a.outcome.is_final() || a.outcome == Outcome::Duplicate {
+                // Only an event that failed before needs its record closed: no write for the
+                // others, however long the backlog.
+                let was_trying = attention == Some(AttentionState::Trying);
+                if was_trying && (a.outcome.is_final() || a.outcome == Outcome::Duplicate) {
                     on(till, |t| t.event_tried_and_applied(&a.event_id))?;
                 }
                 return Ok(a);

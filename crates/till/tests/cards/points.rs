@@ -6,21 +6,12 @@ use versapos_core::{Money, TenderRequest};
 use versapos_payments::demo::DemoGateway;
 use versapos_payments::TestCard;
 use versapos_till::cards::{self, CardOutcome};
-use versapos_till::NewCustomer;
 
 #[test]
 fn a_declined_vip_card_sale_earns_no_points_and_its_void_takes_none_back() {
     let shop = shop();
     let demo = DemoGateway::new();
-    let vip = shop
-        .till()
-        .add_customer(&NewCustomer {
-            name: "Ada Lovelace".into(),
-            email: None,
-            phone: None,
-        })
-        .expect("customer")
-        .id;
+    let vip = shop.add_vip("Ada Lovelace");
     // Points from an earlier cash sale, so a wrong reversal would have something to take.
     let cash_order = {
         let mut till = shop.till();
@@ -83,15 +74,7 @@ fn a_declined_vip_card_sale_earns_no_points_and_its_void_takes_none_back() {
 fn a_paid_vip_card_sale_shows_the_points_it_earned() {
     let shop = shop();
     let demo = DemoGateway::new();
-    let vip = shop
-        .till()
-        .add_customer(&NewCustomer {
-            name: "Grace Hopper".into(),
-            email: None,
-            phone: None,
-        })
-        .expect("customer")
-        .id;
+    let vip = shop.add_vip("Grace Hopper");
     let paid = shop.card_sale_for(&demo, &[("COFFEE", 1)], Some(vip));
     assert!(paid.points_earned > 0);
     assert_eq!(

@@ -10,19 +10,19 @@ use versapos_payments::stripe::StripeGateway;
 use versapos_payments::sync::Outcome;
 use versapos_stripe_fake::FakeStripe;
 use versapos_till::cards::{self, apply_event as apply, refund_order};
-use versapos_till::{NewCustomer, OrderView};
+use versapos_till::OrderView;
 
 use crate::support::{gateway_once, shop, Shop};
 
-fn vip(shop: &Shop) -> CustomerId {
-    shop.till()
-        .add_customer(&NewCustomer {
-            name: "Ada Lovelace".into(),
-            email: None,
-            phone: None,
-        })
-        .expect("customer")
-        .id
+/// A VIP's card sale of COFFEE and MILK (14.10), paid through the product's gateway on a fresh
+/// fake Stripe: the fake, the gateway, the shop, the VIP and the order.
+fn a_vip_card_sale() -> (FakeStripe, StripeGateway, Shop, CustomerId, OrderView) {
+    let fake = FakeStripe::start();
+    let gw = gateway_once(&fake);
+    let shop = shop();
+    let ada = shop.add_vip("Ada Lovelace");
+    let sale = sold(&shop, &gw, ada);
+    (fake, gw, shop, ada, sale)
 }
 
 /// A card sale of COFFEE and MILK (14.10) for a VIP, paid.
@@ -69,11 +69,7 @@ fn pence(shop: &Shop, major: &str) -> i64 {
 
 #[test]
 fn a_partial_then_a_full_refund_at_stripe_are_booked_once_with_points_taken_back_once() {
-    let fake = FakeStripe::start();
-    let gw = gateway_once(&fake);
-    let shop = shop();
-    let ada = vip(&shop);
-    let sale = sold(&shop, &gw, ada);
+    let (fake, gw, shop, ada, sale) = a_vip_card_sale();
     let earned = sale.points_earned;
     assert_eq!(earned, 14);
     let intent = intent_of(&sale);
@@ -125,11 +121,7 @@ fn a_partial_then_a_full_refund_at_stripe_are_booked_once_with_points_taken_back
 
 #[test]
 fn two_refunds_at_stripe_behind_one_event_are_both_booked() {
-    let fake = FakeStripe::start();
-    let gw = gateway_once(&fake);
-    let shop = shop();
-    let ada = vip(&shop);
-    let sale = sold(&shop, &gw, ada);
+    let (fake, gw, shop, _, sale) = a_vip_card_sale();
     let intent = intent_of(&sale);
     refund_at_stripe(&fake, &intent, Some(pence(&shop, "1.00")));
     refund_at_stripe(&fake, &intent, Some(pence(&shop, "2.50")));
@@ -149,11 +141,7 @@ fn two_refunds_at_stripe_behind_one_event_are_both_booked() {
 
 #[test]
 fn a_refund_at_stripe_after_the_tills_own_refund_books_only_what_stripe_added() {
-    let fake = FakeStripe::start();
-    let gw = gateway_once(&fake);
-    let shop = shop();
-    let ada = vip(&shop);
-    let sale = sold(&shop, &gw, ada);
+    let (fake, gw, shop, ada, sale) = a_vip_card_sale();
     let intent = intent_of(&sale);
     // The till refunds the MILK (2.10) on the card itself.
     let milk = vec![(versapos_core::Sku::parse("MILK").expect("sku"), 1)];
@@ -192,7 +180,7 @@ fn each_refund_event_is_recorded_against_its_own_order() {
     let fake = FakeStripe::start();
     let gw = gateway_once(&fake);
     let shop = shop();
-    let ada = vip(&shop);
+    let ada = shop.add_vip("Ada Lovelace");
     let first = sold(&shop, &gw, ada);
     let second = sold(&shop, &gw, ada);
     refund_at_stripe(&fake, &intent_of(&second), Some(pence(&shop, "2.00")));
@@ -221,11 +209,7 @@ fn each_refund_event_is_recorded_against_its_own_order() {
 
 #[test]
 fn a_refund_at_stripe_whose_event_was_lost_is_found_by_reconciliation() {
-    let fake = FakeStripe::start();
-    let gw = gateway_once(&fake);
-    let shop = shop();
-    let ada = vip(&shop);
-    let sale = sold(&shop, &gw, ada);
+    let (fake, gw, shop, ada, sale) = a_vip_card_sale();
     let re = refund_at_stripe(&fake, &intent_of(&sale), Some(pence(&shop, "4.00")));
     for round in 0..2 {
         let report = cards::reconcile(&gw, &shop.till).expect("reconcile");
@@ -256,11 +240,7 @@ fn dispute_event(id: &str, kind: &str, dispute: &str, intent: &str) -> Value {
 
 #[test]
 fn a_dispute_marks_the_order_and_a_lost_one_books_what_stripe_took_back_once() {
-    let fake = FakeStripe::start();
-    let gw = gateway_once(&fake);
-    let shop = shop();
-    let ada = vip(&shop);
-    let sale = sold(&shop, &gw, ada);
+    let (fake, gw, shop, ada, sale) = a_vip_card_sale();
     let intent = intent_of(&sale);
     let dp = fake
         .with_sim(|s| s.create_dispute(&intent, "product_not_received"))
@@ -337,11 +317,7 @@ fn a_dispute_marks_the_order_and_a_lost_one_books_what_stripe_took_back_once() {
 
 #[test]
 fn a_won_dispute_moves_no_money() {
-    let fake = FakeStripe::start();
-    let gw = gateway_once(&fake);
-    let shop = shop();
-    let ada = vip(&shop);
-    let sale = sold(&shop, &gw, ada);
+    let (fake, gw, shop, ada, sale) = a_vip_card_sale();
     let intent = intent_of(&sale);
     let dp = fake
         .with_sim(|s| s.create_dispute(&intent, "fraudulent"))

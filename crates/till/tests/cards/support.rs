@@ -13,7 +13,7 @@ use versapos_payments::{Gateway, TestCard};
 use versapos_secrets::StripeKey;
 use versapos_stripe_fake::{FakeStripe, TEST_KEY};
 use versapos_till::cards::{self, CardOutcome};
-use versapos_till::{NewProduct, OrderView, ShopSetup, Till};
+use versapos_till::{NewCustomer, NewProduct, OrderView, ShopSetup, Till};
 
 pub struct Shop {
     _dir: TempDir,
@@ -115,6 +115,18 @@ impl Shop {
             &|_| {},
         )
         .expect("pay")
+    }
+
+    /// A new VIP customer (no email, no phone).
+    pub fn add_vip(&self, name: &str) -> CustomerId {
+        self.till()
+            .add_customer(&NewCustomer {
+                name: name.into(),
+                email: None,
+                phone: None,
+            })
+            .expect("customer")
+            .id
     }
 
     pub fn order(&self, receipt: &str) -> OrderView {

@@ -17,7 +17,7 @@ use versapos_secrets::RelayToken;
 use versapos_stripe_fake::FakeStripe;
 use versapos_till::cards::refund_order;
 use versapos_till::cards::{apply_event as apply, pull_once, pull_until_empty};
-use versapos_till::{NewCustomer, PendingCard};
+use versapos_till::PendingCard;
 
 use crate::support::{gateway_once, shop, Shop};
 
@@ -416,15 +416,7 @@ fn a_refund_arriving_before_the_sales_success_converges_with_points_once() {
         let fake = FakeStripe::start();
         let gw = gateway_once(&fake);
         let shop = shop();
-        let vip = shop
-            .till()
-            .add_customer(&NewCustomer {
-                name: "Ada Lovelace".into(),
-                email: None,
-                phone: None,
-            })
-            .expect("customer")
-            .id;
+        let vip = shop.add_vip("Ada Lovelace");
         let sold = shop.card_sale_for(&gw, &[("COFFEE", 1), ("MILK", 1)], Some(vip));
         let earned = shop.till().customer(vip).expect("vip").points_balance;
         assert!(earned > 0, "the paid sale earned points");
