@@ -107,8 +107,10 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
 
 /// Opens (creating if needed) the store in `data_dir` and manages it as the app's state.
 pub fn open_store<R: Runtime, M: Manager<R>>(app: &M, data_dir: &Path) -> Result<(), String> {
-    std::fs::create_dir_all(data_dir)
+    // The data folder holds the store, its backups and updates: the user's alone.
+    versapos_till::files::create_private_dir(data_dir)
         .map_err(|e| format!("cannot create the data folder {}: {e}", data_dir.display()))?;
+    versapos_till::files::make_private(data_dir);
     open_store_at(app, &data_dir.join(STORE_FILE))
 }
 
@@ -151,8 +153,10 @@ fn store_override() -> Option<std::path::PathBuf> {
 /// comes from `VERSAPOS_LOG` (default `info`). The guard flushes the file on drop.
 fn start_logging(log_dir: &Path) -> Result<WorkerGuard, String> {
     use tracing_subscriber::{fmt, layer::SubscriberExt, util::SubscriberInitExt, EnvFilter};
-    std::fs::create_dir_all(log_dir)
+    // What the log quotes (names, order numbers, errors) is for this user alone.
+    versapos_till::files::create_private_dir(log_dir)
         .map_err(|e| format!("cannot create the log folder {}: {e}", log_dir.display()))?;
+    versapos_till::files::make_private(log_dir);
     let (file, guard) =
         tracing_appender::non_blocking(tracing_appender::rolling::daily(log_dir, "versapos.log"));
     let filter = EnvFilter::try_from_env("VERSAPOS_LOG").unwrap_or_else(|_| EnvFilter::new("info"));

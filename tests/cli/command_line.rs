@@ -1,7 +1,7 @@
 //! The command line itself: the exit code and JSON error of a malformed command, and where the
 //! store is found.
 
-use crate::support::{text, Till};
+use crate::support::{path_str, text, Till};
 
 #[test]
 fn a_malformed_command_line_with_json_exits_2_with_the_error_as_json() {
@@ -121,4 +121,200 @@ fn a_bad_tax_rate_or_order_status_is_refused_naming_its_argument() {
         rates + 1,
         "a good rate is added"
     );
+}
+
+/// Numbers typed on the command line are bounded where they are read: no page, limit or count
+/// can overflow, and a stock figure stays within ±1,000,000,000 so no sale or refund can push
+/// it past what the store keeps.
+#[test]
+fn numbers_beyond_what_a_shop_counts_are_refused_naming_the_flag() {
+    let till = Till::gbp_with_catalog();
+    for (args, names) in [
+        (
+            vec!["products", "list", "--page", "9223372036854775807"],
+            "--page",
+        ),
+        (vec!["products", "list", "--page", "0"], "--page"),
+        (
+            vec!["products", "list", "--per-page", "10001"],
+            "--per-page",
+        ),
+        (
+            vec!["products", "find", "tea", "--limit", "99999999999"],
+            "--limit",
+        ),
+        (vec!["orders", "list", "--limit=-1"], "--limit"),
+        (vec!["orders", "list", "--offset=-5"], "--offset"),
+        (vec!["customers", "list", "--limit", "0"], "--limit"),
+        (
+            vec!["products", "set-stock", "TEA", "9223372036854775807"],
+            "stock",
+        ),
+        (vec!["products", "set-stock", "TEA", "1000000001"], "stock"),
+        (
+            vec![
+                "products",
+                "add",
+                "--sku",
+                "BIG",
+                "--name",
+                "Big",
+                "--price",
+                "1.00",
+                "--stock",
+                "1000000001",
+            ],
+            "stock",
+        ),
+    ] {
+        let r = till.refused(&args);
+        assert!(r.message.contains(names), "{args:?}: {}", r.message);
+        assert!(!r.stderr.contains("panicked"), "{args:?}: {}", r.stderr);
+    }
+    assert_eq!(till.stock("TEA"), 10, "nothing changed");
+    till.json(&["products", "set-stock", "TEA", "1000000000"]);
+    till.json(&["sale", "--item", "TEA", "--pay", "cash"]);
+    assert_eq!(till.stock("TEA"), 999_999_999);
+    let page = till.json(&["products", "list", "--page", "1000000"]);
+    assert_eq!(page["products"].as_array().map(Vec::len), Some(0), "{page}");
+}
+
+/// `--pay cash:` with nothing after the colon is a slip of the keyboard, not "exact cash".
+#[test]
+fn a_tender_with_an_empty_amount_is_refused() {
+    let till = Till::gbp_with_catalog();
+    for pay in ["cash:", "cash: ", "card:"] {
+        let r = till.refused(&["sale", "--item", "TEA", "--pay", pay]);
+        assert!(
+            r.message.contains("--pay") && r.message.contains("empty"),
+            "{pay}: {}",
+            r.message
+        );
+    }
+    assert!(till.orders().is_empty(), "no sale was made");
+}
+
+/// Control characters, terminal escapes and invisible text-direction marks are refused in every
+/// name the till keeps, whichever door it comes in by: none can forge a receipt line, recolour a
+/// terminal or reverse how a name reads.
+#[test]
+fn names_with_escapes_or_direction_marks_are_refused_at_every_door() {
+    let till = Till::gbp_with_catalog();
+    till.add_the_staff();
+    let hostile = [
+        "Tea\u{1b}[2J",
+        "Tea\u{1b}]8;;http://x\u{7}",
+        "Line\nbreak",
+        "gnp.\u{202E}exe",
+        "Sam\u{2066}",
+    ];
+    for name in hostile {
+        for args in [
+            vec![
+                "products", "add", "--sku", "X1", "--name", name, "--price", "1.00",
+            ],
+            vec!["customers", "add", "--name", name],
+            vec!["settings", "set", "shop-name", name],
+            vec![
+                "products",
+                "add",
+                "--sku",
+                "X2",
+                "--name",
+                "Fine",
+                "--price",
+                "1.00",
+                "--category",
+                name,
+            ],
+        ] {
+            let r = till.refused(&args);
+            assert!(
+                r.message.contains("control characters") && r.message.contains("U+"),
+                "{args:?}: {}",
+                r.message
+            );
+            assert!(
+                !r.stderr.contains('\u{1b}') && !r.stderr.contains('\u{202E}'),
+                "{args:?}: the message quotes nothing raw: {:?}",
+                r.stderr
+            );
+        }
+        let r = till.run_with_new_pin(
+            "4321",
+            &[
+                "--json", "staff", "add", "--name", name, "--role", "cashier",
+            ],
+        );
+        assert_eq!(r.code, Some(2), "staff {name:?}: {}", r.stderr);
+        assert!(r.stdout.contains("control characters"), "{}", r.stdout);
+    }
+    let csv = "sku,name,price\nOK1,Fine,1.00\nBAD,Tea\u{1b}[31mred,1.00\n";
+    let file = till.write("hostile.csv", csv.as_bytes());
+    let r = till.refused(&["products", "import", path_str(&file)]);
+    assert!(r.message.contains("line 3"), "{}", r.message);
+    assert_eq!(till.product_count(), 3, "nothing imported");
+    let names: Vec<String> = till
+        .sqlite()
+        .prepare(
+            "SELECT name FROM products UNION ALL SELECT name FROM customers
+             UNION ALL SELECT name FROM staff
+             UNION ALL SELECT value FROM settings WHERE key = 'shop_name'",
+        )
+        .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+        .expect("names");
+    assert!(
+        names
+            .iter()
+            .all(|n| versapos_core::text::hidden_character(n).is_none()),
+        "{names:?}"
+    );
+}
+
+/// A mistyped `--db` must not answer "no orders" from a new, empty store made on the spot.
+#[test]
+fn a_store_path_that_does_not_exist_is_refused_unless_the_command_makes_a_store() {
+    let till = Till::gbp();
+    let typo = till.dir.path().join("stroe.db");
+    let versapos = |args: &[&str]| {
+        std::process::Command::new(crate::support::BIN)
+            .env_remove("VERSAPOS_DB")
+            .env("HOME", till.dir.path())
+            .env("XDG_DATA_HOME", till.dir.path().join("data"))
+            .arg("--db")
+            .arg(&typo)
+            .args(args)
+            .output()
+            .expect("run versapos")
+    };
+    for args in [
+        vec!["--json", "orders", "list"],
+        vec!["--json", "status"],
+        vec!["--json", "products", "list"],
+    ] {
+        let out = versapos(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            stdout.contains("--db") && stdout.contains("stroe.db") && stdout.contains("init"),
+            "{args:?}: {stdout}"
+        );
+        assert!(!typo.exists(), "{args:?}: no store was made");
+    }
+    let out = versapos(&[
+        "init",
+        "--shop",
+        "Second",
+        "--currency",
+        "EUR",
+        "--till",
+        "T2",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(typo.exists(), "init makes the store");
 }

@@ -86,15 +86,28 @@ fn verify_fails(till: &Till, what: &str) -> Vec<String> {
     problems
 }
 
-/// Tampers with the store file as an attacker would: straight SQL, triggers out of the way.
+/// Tampers with the store file as an attacker would: straight SQL, the append-only triggers out
+/// of the way and then put back as they were (a store whose schema differs from the till's is
+/// not opened at all).
 fn tamper(till: &Till, sql: &str) {
     let conn = till.sqlite();
+    let triggers: Vec<String> = conn
+        .prepare(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger'
+             AND name IN ('journal_no_update', 'journal_no_delete')",
+        )
+        .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+        .expect("read the append-only triggers");
+    assert_eq!(triggers.len(), 2);
     conn.execute_batch(
         "DROP TRIGGER journal_no_update;
          DROP TRIGGER journal_no_delete;",
     )
     .expect("drop the append-only triggers");
     conn.execute_batch(sql).expect("tamper with the journal");
+    for trigger in triggers {
+        conn.execute_batch(&trigger).expect("put the trigger back");
+    }
 }
 
 fn sale_seq(till: &Till, number: i64) -> i64 {

@@ -126,8 +126,9 @@ pub struct NfcWatchArgs {
     /// Exit after the first tap.
     #[arg(long)]
     pub once: bool,
-    /// With --once: exit 1 if no card is tapped within this many seconds.
-    #[arg(long, value_name = "SECONDS", requires = "once")]
+    /// With --once: exit 1 if no card is tapped within this many seconds (1 to 86400).
+    #[arg(long, value_name = "SECONDS", requires = "once",
+          value_parser = clap::value_parser!(u64).range(1..=86_400))]
     pub timeout: Option<u64>,
     /// Watch only this reader (its name as `versapos nfc readers` prints it).
     #[arg(long, value_name = "NAME")]
@@ -296,16 +297,19 @@ pub enum ProductsCmd {
     List {
         #[arg(long)]
         category: Option<String>,
-        #[arg(long, default_value_t = 1)]
+        /// Page 1 to 1000000.
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(i64).range(1..=1_000_000))]
         page: i64,
-        #[arg(long, default_value_t = 50)]
+        /// Products per page, 1 to 10000.
+        #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(i64).range(1..=10_000))]
         per_page: i64,
     },
     /// Find products by name, SKU or barcode.
     Find {
         text: String,
-        #[arg(long, default_value_t = 20)]
-        limit: usize,
+        /// At most this many, 1 to 1000.
+        #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u16).range(1..=1000))]
+        limit: u16,
     },
     /// Show one product.
     Show { sku: String },
@@ -425,9 +429,11 @@ pub enum OrdersCmd {
         /// open, payment_pending, payment_failed, paid, partially_refunded, refunded, voided.
         #[arg(long)]
         status: Option<String>,
-        #[arg(long, default_value_t = 50)]
+        /// At most this many, 1 to 10000.
+        #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(i64).range(1..=10_000))]
         limit: i64,
-        #[arg(long, default_value_t = 0)]
+        /// Skip this many of the newest first.
+        #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(i64).range(0..))]
         offset: i64,
     },
     /// One order by id or receipt number (T1-000042 or 42).
@@ -469,7 +475,8 @@ pub enum CustomersCmd {
     List {
         #[arg(long)]
         search: Option<String>,
-        #[arg(long, default_value_t = 100)]
+        /// At most this many, 1 to 10000.
+        #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(i64).range(1..=10_000))]
         limit: i64,
     },
     /// A customer with their points balance and history.
@@ -522,8 +529,8 @@ pub struct ReportArgs {
     /// CSV instead of a table.
     #[arg(long)]
     pub csv: bool,
-    /// At most this many rows (e.g. top 20 products).
-    #[arg(long)]
+    /// At most this many rows (e.g. top 20 products), 1 to 100000.
+    #[arg(long, value_parser = clap::value_parser!(i64).range(1..=100_000))]
     pub limit: Option<i64>,
 }
 

@@ -17,7 +17,7 @@ pub fn run(till: &mut Till, cmd: ProductsCmd, out: &print::Out) -> Result<()> {
             per_page,
         } => list(till, category.as_deref(), page, per_page, out)?,
         ProductsCmd::Find { text, limit } => {
-            out.products(&till.find_products(&text, limit.clamp(1, 1000))?, None);
+            out.products(&till.find_products(&text, usize::from(limit))?, None);
         }
         ProductsCmd::Show { sku } => out.product(&till.product(&sku)?),
         ProductsCmd::Add(a) => out.product(&till.add_product_as_asked(&a.into(), Fields::Flags)?),
@@ -79,12 +79,12 @@ fn list(
     per_page: i64,
     out: &print::Out,
 ) -> Result<()> {
-    if page < 1 || !(1..=10_000).contains(&per_page) {
-        return Err(usage(
-            "--page must be 1 or more and --per-page from 1 to 10000",
-        ));
-    }
-    let list = till.products(category, (page - 1) * per_page, per_page)?;
+    // Both bounded where they are parsed (args.rs): the offset fits in an i64.
+    let offset = page
+        .checked_sub(1)
+        .and_then(|p| p.checked_mul(per_page))
+        .ok_or_else(|| usage("--page: too far"))?;
+    let list = till.products(category, offset, per_page)?;
     out.products(&list, Some(till.product_count()?));
     Ok(())
 }

@@ -157,7 +157,19 @@ fn run(cli: Cli) -> Result<()> {
     if let Command::Nfc(cmd) = &cli.command {
         return nfc::run(cmd, &out);
     }
-    let path = store_path(cli.db)?;
+    let (path, from) = store_path(cli.db)?;
+    // A mistyped path must not answer "no orders" from a new empty store: only the commands
+    // that make a store (or put one back) may start from nothing.
+    let makes_a_store = matches!(
+        cli.command,
+        Command::Init(_) | Command::Demo | Command::Restore(_)
+    );
+    if !makes_a_store && !path.exists() {
+        return Err(usage(format!(
+            "{from}: there is no store at {} (create one with `versapos init` or `versapos demo`, or check the path)",
+            path.display()
+        )));
+    }
     let mut till = Till::open(&path)?;
     // Once the till has staff, every command acts as someone signed in by PIN; the first admin
     // is added with nobody signed in.
@@ -195,15 +207,15 @@ fn run(cli: Cli) -> Result<()> {
     }
 }
 
-/// `--db`, else $VERSAPOS_DB, else the app's data folder. Read here rather than by clap: an
-/// empty VERSAPOS_DB means unset, and clap would refuse it as an empty --db even when --db is
-/// given.
-fn store_path(db: Option<PathBuf>) -> Result<PathBuf> {
+/// `--db`, else $VERSAPOS_DB, else the app's data folder, with where it came from. Read here
+/// rather than by clap: an empty VERSAPOS_DB means unset, and clap would refuse it as an empty
+/// --db even when --db is given.
+fn store_path(db: Option<PathBuf>) -> Result<(PathBuf, &'static str)> {
     match db {
-        Some(p) => Ok(p),
+        Some(p) => Ok((p, "--db")),
         None => match std::env::var_os("VERSAPOS_DB") {
-            Some(p) if !p.is_empty() => Ok(PathBuf::from(p)),
-            _ => default_db(),
+            Some(p) if !p.is_empty() => Ok((PathBuf::from(p), "VERSAPOS_DB")),
+            _ => Ok((default_db()?, "the app's store")),
         },
     }
 }

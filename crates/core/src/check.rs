@@ -40,7 +40,7 @@ impl PartialEq<&str> for CheckStatus {
 pub struct SetupCheck {
     /// Stable, for scripts and the UI: `key`, `key_format`, `key_env`, `api`, `mode`,
     /// `key_kind`, `stripe`, `clock`, `reader`, `live`, `relay`, `webhook`, `nfc_service`,
-    /// `nfc_readers`.
+    /// `nfc_readers`, `store_files`.
     pub id: String,
     pub title: String,
     pub status: CheckStatus,

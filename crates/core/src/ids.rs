@@ -15,8 +15,12 @@ pub enum IdError {
     EmptyName,
     #[error("is {0} characters long; a product's name is at most {max}", max = ProductName::MAX_CHARS)]
     NameTooLong(usize),
-    #[error("must not contain control characters (tabs, line breaks, escapes)")]
-    NameCharacters,
+    #[error("{}", crate::text::hidden_character_message(*.0))]
+    NameCharacters(char),
+    #[error("{0} is out of range: stock is counted from -{max} to {max}", max = MAX_STOCK)]
+    StockOutOfRange(i64),
+    #[error("is {0} characters long; a category is at most 64")]
+    CategoryTooLong(usize),
     #[error("barcode '{0}' must be 4 to 32 digits or letters")]
     Barcode(String),
     #[error("till id '{0}' must be 1 to 32 letters, digits, '-' or '_'")]
@@ -128,8 +132,8 @@ impl ProductName {
             Err(IdError::EmptyName)
         } else if chars > Self::MAX_CHARS {
             Err(IdError::NameTooLong(chars))
-        } else if s.chars().any(char::is_control) {
-            Err(IdError::NameCharacters)
+        } else if let Some(c) = crate::text::hidden_character(s) {
+            Err(IdError::NameCharacters(c))
         } else {
             Ok(ProductName(s.to_string()))
         }
@@ -138,6 +142,35 @@ impl ProductName {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// The most (and, negated, the least) stock a product can be counted at: far beyond any shop's
+/// shelf, and far enough from the integer's limits that no sale, refund or count can overflow.
+pub const MAX_STOCK: i64 = 1_000_000_000;
+
+/// A stock figure as counted or imported: within ±[`MAX_STOCK`].
+pub fn stock_in_range(stock: i64) -> Result<i64, IdError> {
+    if (-MAX_STOCK..=MAX_STOCK).contains(&stock) {
+        Ok(stock)
+    } else {
+        Err(IdError::StockOutOfRange(stock))
+    }
+}
+
+/// A product category as typed (blank: none): trimmed, at most 64 characters, nothing hidden.
+pub fn category_name(s: &str) -> Result<Option<String>, IdError> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    let chars = s.chars().count();
+    if chars > 64 {
+        return Err(IdError::CategoryTooLong(chars));
+    }
+    if let Some(c) = crate::text::hidden_character(s) {
+        return Err(IdError::NameCharacters(c));
+    }
+    Ok(Some(s.to_string()))
 }
 
 /// A scannable code printed on the product (EAN-13, UPC-A, or a shop's own code).

@@ -188,6 +188,8 @@ pub enum StaffError {
     EmptyName,
     #[error("a staff name is at most 64 characters")]
     NameTooLong,
+    #[error("a staff name {}", crate::text::hidden_character_message(*.0))]
+    NameCharacters(char),
     #[error("unknown role '{0}' (expected cashier, manager or admin)")]
     UnknownRole(String),
 }
@@ -219,7 +221,8 @@ impl fmt::Debug for Pin {
     }
 }
 
-/// A staff member's display name: trimmed, 1 to 64 characters.
+/// A staff member's display name: trimmed, 1 to 64 characters, none of them hidden
+/// ([`crate::text::hidden_character`]).
 pub fn staff_name(s: &str) -> Result<String, StaffError> {
     let s = s.trim();
     if s.is_empty() {
@@ -227,6 +230,9 @@ pub fn staff_name(s: &str) -> Result<String, StaffError> {
     }
     if s.chars().count() > 64 {
         return Err(StaffError::NameTooLong);
+    }
+    if let Some(c) = crate::text::hidden_character(s) {
+        return Err(StaffError::NameCharacters(c));
     }
     Ok(s.to_string())
 }
@@ -299,6 +305,10 @@ mod tests {
         assert_eq!(staff_name("  Ana  ").as_deref(), Ok("Ana"));
         assert_eq!(staff_name(" "), Err(StaffError::EmptyName));
         assert_eq!(staff_name(&"x".repeat(65)), Err(StaffError::NameTooLong));
+        assert_eq!(
+            staff_name("Casey\u{1b}[31m"),
+            Err(StaffError::NameCharacters('\u{1b}'))
+        );
         assert_eq!(Role::parse(" Manager "), Some(Role::Manager));
         assert_eq!(Role::parse("boss"), None);
     }

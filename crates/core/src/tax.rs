@@ -24,6 +24,8 @@ pub struct TaxRate {
 pub enum TaxError {
     #[error("tax rate name must not be empty")]
     EmptyName,
+    #[error("tax rate name {}", crate::text::hidden_character_message(*.0))]
+    NameCharacters(char),
     #[error("tax rate '{0}' must be between 0 % and 100 %")]
     OutOfRange(String),
     #[error("'{0}' is not a tax percentage (expected e.g. 20 or 5.5)")]
@@ -35,6 +37,9 @@ impl TaxRate {
         let name = name.trim();
         if name.is_empty() {
             return Err(TaxError::EmptyName);
+        }
+        if let Some(c) = crate::text::hidden_character(name) {
+            return Err(TaxError::NameCharacters(c));
         }
         if basis_points > BPS_WHOLE {
             return Err(TaxError::OutOfRange(name.to_string()));

@@ -45,6 +45,35 @@ fn is_plain_number(cell: &str) -> bool {
         })
 }
 
+/// The first character a name may not contain, if any: control characters (tabs, line breaks,
+/// terminal escapes) and the invisible marks that reorder or break what is shown around them
+/// (the bidirectional overrides, isolates and marks, line and paragraph separators). One rule
+/// for every name the till keeps (products, customers, staff, tax rates, the shop), whichever
+/// door it came in by, so no name can rewrite a receipt, a report or a terminal.
+pub fn hidden_character(name: &str) -> Option<char> {
+    name.chars().find(|&c| {
+        c.is_control()
+            || matches!(
+                c,
+                '\u{061C}'
+                    | '\u{200E}'
+                    | '\u{200F}'
+                    | '\u{202A}'..='\u{202E}'
+                    | '\u{2028}'
+                    | '\u{2029}'
+                    | '\u{2066}'..='\u{2069}'
+            )
+    })
+}
+
+/// What a name with a [`hidden_character`] is told: the character, by its code point.
+pub fn hidden_character_message(c: char) -> String {
+    format!(
+        "must not contain control characters or invisible text-direction marks (found U+{:04X})",
+        c as u32
+    )
+}
+
 /// Text from a file or a request as a message may quote it: control characters (an ANSI escape,
 /// a carriage return, a bell) are shown escaped (`\u{1b}`), never passed to the terminal or the
 /// screen that prints the message.
@@ -78,6 +107,38 @@ fn escape_controls(text: &str, escaped: impl Fn(char) -> bool) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_with_escapes_or_direction_overrides_are_found_out() {
+        for bad in [
+            "Tea\u{1b}[2J",
+            "Line\nbreak",
+            "Tab\tbed",
+            "Bell\u{7}",
+            "C1\u{9b}31m",
+            "gnp.\u{202E}exe",
+            "iso\u{2066}late",
+            "mark\u{200F}",
+            "arabic mark\u{061C}",
+            "para\u{2029}graph",
+        ] {
+            assert!(hidden_character(bad).is_some(), "{bad:?}");
+        }
+        for good in [
+            "Café crème",
+            "Smørrebrød",
+            "جبنة",
+            "חלב",
+            "お茶",
+            "O'Brien & Sons – 50%",
+        ] {
+            assert_eq!(hidden_character(good), None, "{good:?}");
+        }
+        assert_eq!(
+            hidden_character_message('\u{202E}'),
+            "must not contain control characters or invisible text-direction marks (found U+202E)"
+        );
+    }
 
     #[test]
     fn cells_that_start_a_formula_are_escaped_and_come_back_as_they_were() {

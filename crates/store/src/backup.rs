@@ -5,8 +5,8 @@
 //! included), written to a temporary file in the destination's folder, synced, then renamed into
 //! place, so a file with a backup's name is always a whole backup.
 
-use crate::db;
 use crate::error::{Result, TillError};
+use crate::{db, files};
 use rusqlite::{Connection, OpenFlags};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -101,6 +101,46 @@ fn remove_if_there(path: &Path) -> std::io::Result<()> {
     }
 }
 
+/// How long a copy's temporary file may go unwritten before it is taken for the leftover of a
+/// copy that was stopped (a killed `versapos backup`, a power cut): a copy in progress writes to
+/// its file all the time and renames it the moment it is done.
+const LEFTOVER_AFTER: Duration = Duration::from_secs(10 * 60);
+
+/// Removes the temporary files of stopped copies from `dir` ([`temp_in`]'s names, untouched for
+/// [`LEFTOVER_AFTER`]). Best effort.
+fn sweep_leftovers(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.filter_map(|e| e.ok()) {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !is_temp_name(&name) {
+            continue;
+        }
+        let idle = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|m| m.elapsed().ok());
+        if idle.is_some_and(|idle| idle >= LEFTOVER_AFTER) {
+            for suffix in ["", "-journal", "-wal", "-shm"] {
+                let _ = remove_if_there(&sidecar(&entry.path(), suffix));
+            }
+        }
+    }
+}
+
+/// `.{name}.{pid}.{nanos}.tmp`, as [`temp_in`] names them.
+fn is_temp_name(name: &str) -> bool {
+    let Some(rest) = name.strip_prefix('.').and_then(|n| n.strip_suffix(".tmp")) else {
+        return false;
+    };
+    let mut parts = rest.rsplitn(3, '.');
+    let digits =
+        |p: Option<&str>| p.is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    digits(parts.next()) && digits(parts.next()) && parts.next().is_some_and(|n| !n.is_empty())
+}
+
 /// A temporary file in `dir` for a copy on its way to its final name.
 fn temp_in(dir: &Path, name: &str) -> PathBuf {
     let nanos = std::time::SystemTime::now()
@@ -119,9 +159,10 @@ fn utf8(path: &Path) -> Result<&str> {
     })
 }
 
-/// Writes a consistent snapshot of `conn`'s store to `tmp` and syncs it.
+/// Writes a consistent snapshot of `conn`'s store to `tmp` (owner-only) and syncs it.
 fn snapshot(conn: &Connection, tmp: &Path) -> Result<u64> {
     remove_if_there(tmp)?;
+    files::create_private(tmp)?;
     conn.execute("VACUUM INTO ?1", [utf8(tmp)?])?;
     let file = std::fs::File::open(tmp)?;
     file.sync_all()?;
@@ -135,6 +176,7 @@ fn copy_to(conn: &Connection, dest: &Path, overwrite: bool) -> Result<u64> {
     if exists() {
         return Err(TillError::BackupExists(dest.display().to_string()));
     }
+    sweep_leftovers(&dir);
     let tmp = temp_in(&dir, &file_name(dest));
     let written = snapshot(conn, &tmp).and_then(|bytes| {
         if exists() {
@@ -162,12 +204,12 @@ pub fn to_file(
         Some(d) => d.to_path_buf(),
         None => {
             let dir = backups_dir(store);
-            std::fs::create_dir_all(&dir)?;
+            files::create_private_dir(&dir)?;
             free_name(&dir, &format!("{}.{}", file_name(store), stamp()))
         }
     };
     let dir = folder_of(&path);
-    std::fs::create_dir_all(&dir)?;
+    files::create_private_dir(&dir)?;
     let bytes = copy_to(conn, &path, overwrite)?;
     Ok(BackupFile {
         path,
@@ -186,7 +228,7 @@ pub(crate) fn before_upgrade(conn: &Connection, store: &Path, version: i64) -> R
         path: path.display().to_string(),
         reason,
     };
-    std::fs::create_dir_all(&dir).map_err(|e| failed(&dir, e.to_string()))?;
+    files::create_private_dir(&dir).map_err(|e| failed(&dir, e.to_string()))?;
     let path = free_name(&dir, &format!("{prefix}{version}.{}", stamp()));
     copy_to(conn, &path, false).map_err(|e| failed(&path, e.to_string()))?;
     prune_upgrade_backups(&dir, &prefix);
@@ -209,7 +251,7 @@ pub(crate) fn upgrade_lock(store: &Path) -> Result<UpgradeLock> {
         path: path.display().to_string(),
         reason: format!("cannot take the upgrade lock: {e}"),
     };
-    std::fs::create_dir_all(&dir).map_err(failed)?;
+    files::create_private_dir(&dir).map_err(failed)?;
     let file = std::fs::OpenOptions::new()
         .create(true)
         .truncate(false)
@@ -267,7 +309,8 @@ pub fn restore(store: &Path, from: &Path) -> Result<Restored> {
         return Err(bad("there is no such file".into()));
     }
     let dir = folder_of(store);
-    std::fs::create_dir_all(&dir)?;
+    files::create_private_dir(&dir)?;
+    sweep_leftovers(&dir);
     let tmp = temp_in(&dir, &file_name(store));
     let checked = checked_copy(from, &tmp, &bad);
     let backup_schema_version = match checked {
@@ -299,6 +342,9 @@ fn checked_copy(from: &Path, tmp: &Path, bad: &dyn Fn(String) -> TillError) -> R
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
     .map_err(|e| bad(format!("it cannot be opened ({e})")))?;
+    // What the file's schema says is not trusted while it is looked at.
+    src.pragma_update(None, "trusted_schema", "OFF")
+        .map_err(|e| bad(format!("it cannot be opened ({e})")))?;
     let version = db::schema_version(&src).map_err(|e| match e {
         TillError::Database(rusqlite::Error::SqliteFailure(f, _))
             if f.code == rusqlite::ErrorCode::NotADatabase =>
@@ -323,6 +369,15 @@ fn checked_copy(from: &Path, tmp: &Path, bad: &dyn Fn(String) -> TillError) -> R
         .map_err(|e| bad(format!("it cannot be read ({e})")))?;
     if version < 1 || tables != 4 {
         return Err(bad("it is not a VersaTalent POS store".into()));
+    }
+    // Nothing is copied or run until the backup is known to hold exactly what the migrations of
+    // its version make: a trigger or view of its own would run inside the till once restored.
+    if let Some(found) = crate::schema::foreign_object(&src, version)
+        .map_err(|e| bad(format!("it cannot be read ({e})")))?
+    {
+        return Err(bad(format!(
+            "it holds {found}: it was changed outside VersaTalent POS"
+        )));
     }
     snapshot(&src, tmp).map_err(|e| bad(format!("it cannot be copied ({e})")))?;
     drop(src);
@@ -384,7 +439,7 @@ fn swap_in(store: &Path, tmp: &Path) -> Result<Option<PathBuf>> {
             Err(_) => {}
         }
         let backups = backups_dir(store);
-        std::fs::create_dir_all(&backups)?;
+        files::create_private_dir(&backups)?;
         let aside = free_name(
             &backups,
             &format!("{}.before-restore.{}", file_name(store), stamp()),
@@ -393,10 +448,12 @@ fn swap_in(store: &Path, tmp: &Path) -> Result<Option<PathBuf>> {
             std::fs::copy(store, &aside)?;
             std::fs::File::open(&aside)?.sync_all()?;
         }
+        files::make_private(&aside);
         for suffix in ["-wal", "-shm"] {
             let side = sidecar(store, suffix);
             if side.exists() {
                 std::fs::copy(&side, sidecar(&aside, suffix))?;
+                files::make_private(&sidecar(&aside, suffix));
             }
         }
         sync_dir(&backups);

@@ -373,6 +373,16 @@ fn blank_to_none(s: &Option<String>) -> Option<String> {
         .map(str::to_string)
 }
 
+fn checked_stock(stock: i64) -> Result<i64> {
+    versapos_core::ids::stock_in_range(stock)
+        .map_err(|e| TillError::invalid("stock", e.to_string()))
+}
+
+fn checked_category(c: &Option<String>) -> Result<Option<String>> {
+    versapos_core::ids::category_name(c.as_deref().unwrap_or(""))
+        .map_err(|e| TillError::invalid("category", e.to_string()))
+}
+
 /// A barcode as typed (blank: none), checked as a scanner would send it.
 fn checked_barcode(b: &Option<String>) -> Result<Option<String>> {
     blank_to_none(b)
@@ -406,8 +416,9 @@ pub fn add(conn: &mut Connection, shop: &Shop, p: &NewProduct, when: &Moment) ->
     if p.stock < 0 {
         return Err(TillError::invalid("stock", "must not be negative"));
     }
+    checked_stock(p.stock)?;
     let barcode = checked_barcode(&p.barcode)?;
-    let category = blank_to_none(&p.category);
+    let category = checked_category(&p.category)?;
     let rate = match blank_to_none(&p.tax_rate) {
         Some(r) => shop.tax_rate(&r)?.name.clone(),
         None => shop.default_tax_rate.clone(),
@@ -496,6 +507,7 @@ pub fn set_stock(
             "a counted stock must not be negative",
         ));
     }
+    checked_stock(stock)?;
     let before = product_by_sku(conn, shop, sku)?;
     let tx = crate::db::write(conn)?;
     tx.execute(
@@ -549,7 +561,7 @@ pub fn update_details(
     let name = product_name(&d.name)?;
     let name = name.as_str();
     let barcode = checked_barcode(&d.barcode)?;
-    let category = blank_to_none(&d.category);
+    let category = checked_category(&d.category)?;
     if d.reorder_level.is_some_and(|l| l < 0) {
         return Err(TillError::invalid("reorder_level", "must not be negative"));
     }

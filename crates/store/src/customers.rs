@@ -72,6 +72,12 @@ pub fn validate(c: &NewCustomer) -> Result<NewCustomer> {
     if name.chars().count() > 200 {
         return Err(TillError::invalid("name", "is longer than 200 characters"));
     }
+    if let Some(c) = versapos_core::text::hidden_character(&name) {
+        return Err(TillError::invalid(
+            "name",
+            versapos_core::text::hidden_character_message(c),
+        ));
+    }
     let email = clean(&c.email);
     if let Some(e) = &email {
         let ok = e.split_once('@').is_some_and(|(local, domain)| {
@@ -80,6 +86,7 @@ pub fn validate(c: &NewCustomer) -> Result<NewCustomer> {
                 && !domain.starts_with('.')
                 && !domain.ends_with('.')
                 && !e.chars().any(char::is_whitespace)
+                && versapos_core::text::hidden_character(e).is_none()
         });
         if !ok {
             return Err(TillError::invalid(

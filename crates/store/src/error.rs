@@ -74,8 +74,9 @@ pub enum TillError {
     UnknownStaff(String),
     #[error("{0}'s account is disabled")]
     StaffDisabled(String),
-    #[error("wrong PIN for {name}: {left} more wrong PIN(s) and the account locks")]
-    WrongPin { name: String, left: i64 },
+    /// The same for a name that is no staff member's, so that guessing tells nothing.
+    #[error("wrong name or PIN for '{name}' (five wrong PINs in a row lock the account)")]
+    WrongPin { name: String },
     #[error("{name}'s account is locked after too many wrong PINs until {until} (an admin can unlock it)")]
     StaffLocked { name: String, until: String },
     #[error("{file}: {} problem(s), nothing imported:\n{}", problems.len(), list_problems(problems))]
@@ -97,6 +98,10 @@ pub enum TillError {
     BadBackup { file: String, reason: String },
     #[error("the store {0} is in use: close the till app (and any other `versapos` command) and try again")]
     StoreInUse(String),
+    /// The store holds a trigger, view, index or table the till did not make, or a table not as
+    /// the till made it: changed outside VersaTalent POS, so it is not used.
+    #[error("the store {path} holds {found}: it was changed outside VersaTalent POS and is not opened (restore a backup, or have it checked)")]
+    StoreTampered { path: String, found: String },
     #[error(transparent)]
     Cart(#[from] CartError),
     #[error(transparent)]
@@ -177,6 +182,7 @@ impl TillError {
             TillError::BackupExists(_) => "backup_exists",
             TillError::BadBackup { .. } => "bad_backup",
             TillError::StoreInUse(_) => "store_in_use",
+            TillError::StoreTampered { .. } => "store_tampered",
             TillError::Cart(CartError::Money(MoneyError::Overflow) | CartError::TooLarge(_))
             | TillError::Money(MoneyError::Overflow) => "amount_overflow",
             TillError::Cart(_) => "cart_invalid",
@@ -204,6 +210,7 @@ impl TillError {
                 | TillError::SchemaTooNew { .. }
                 | TillError::BackupFailed { .. }
                 | TillError::StoreInUse(_)
+                | TillError::StoreTampered { .. }
                 | TillError::CardUnavailable
         )
     }

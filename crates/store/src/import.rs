@@ -221,9 +221,23 @@ pub fn parse_products_csv(
         };
         let stock = match stock.map(|s| s.parse::<i64>()) {
             None => None,
-            Some(Ok(n)) if (-1_000_000_000..=1_000_000_000).contains(&n) => Some(n),
-            Some(_) => {
+            Some(Ok(n)) => match versapos_core::ids::stock_in_range(n) {
+                Ok(n) => Some(n),
+                Err(e) => {
+                    problems.push(problem(line, "stock", &e.to_string()));
+                    None
+                }
+            },
+            Some(Err(_)) => {
                 problems.push(problem(line, "stock", "must be a whole number"));
+                None
+            }
+        };
+        let category = match category.map(|c| versapos_core::ids::category_name(&c)) {
+            None => None,
+            Some(Ok(c)) => c,
+            Some(Err(e)) => {
+                problems.push(problem(line, "category", &e.to_string()));
                 None
             }
         };

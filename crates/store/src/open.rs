@@ -1,21 +1,38 @@
 //! Opening the store: the file made if it is new, an older one copied aside (once, whoever opens
 //! it first) before its migrations run.
 
-use crate::error::Result;
-use crate::{backup, db};
+use crate::error::{Result, TillError};
+use crate::{backup, db, files, schema};
 use rusqlite::Connection;
 use std::path::Path;
 
-/// Opens (creating if needed) the store at `path` and brings its schema up to date.
+/// Opens (creating if needed) the store at `path` and brings its schema up to date. A store
+/// holding anything its migrations did not make is refused ([`schema::foreign_object`]).
 pub fn open(path: &Path) -> Result<Connection> {
     if let Some(dir) = path.parent() {
         if !dir.as_os_str().is_empty() {
-            std::fs::create_dir_all(dir)?;
+            files::create_private_dir(dir)?;
         }
     }
+    // Owner-only from the first byte; SQLite gives the WAL and shared memory the same.
+    files::create_private(path)?;
     let mut conn = Connection::open(path)?;
     db::configure(&conn)?;
+    // A store (and backups folder) made by an older build, with the umask's permissions.
+    for file in files::store_files(path) {
+        files::make_private(&file);
+    }
+    files::make_private(&backup::backups_dir(path));
     let current = db::schema_version(&conn)?;
+    // Checked before anything is written: a foreign trigger would fire on the migrations too.
+    if current <= db::SCHEMA_VERSION {
+        if let Some(found) = schema::foreign_object(&conn, current)? {
+            return Err(TillError::StoreTampered {
+                path: path.display().to_string(),
+                found,
+            });
+        }
+    }
     // A store written by an older build is copied aside before any migration touches it; a
     // brand-new file (version 0) has nothing to lose. One opener at a time does it: another
     // waits for the lock, then finds the store migrated and copies nothing.

@@ -290,6 +290,12 @@ pub fn init(conn: &mut Connection, setup: &ShopSetup, when: &Moment) -> Result<S
     if name.is_empty() {
         return Err(TillError::invalid("shop name", "must not be empty"));
     }
+    if let Some(c) = versapos_core::text::hidden_character(name) {
+        return Err(TillError::invalid(
+            "shop name",
+            versapos_core::text::hidden_character_message(c),
+        ));
+    }
     let rates = if setup.tax_rates.is_empty() {
         vec![
             TaxRate::new("standard", 2000)
@@ -376,6 +382,9 @@ pub fn set(
             let v = value.trim();
             if v.is_empty() {
                 return Err(bad("must not be empty"));
+            }
+            if let Some(c) = versapos_core::text::hidden_character(v) {
+                return Err(bad(&versapos_core::text::hidden_character_message(c)));
             }
             ("shop_name", v.to_string())
         }

@@ -95,14 +95,6 @@ fn hash_pin(pin: &Pin) -> Result<String> {
         .map_err(|e| TillError::Corrupt(format!("could not hash a PIN: {e}")))
 }
 
-fn pin_matches(pin: &Pin, stored: &str) -> Result<bool> {
-    let hash = PasswordHash::new(stored)
-        .map_err(|e| TillError::Corrupt(format!("a staff PIN hash is unreadable: {e}")))?;
-    Ok(Argon2::default()
-        .verify_password(pin.expose().as_bytes(), &hash)
-        .is_ok())
-}
-
 fn active_admins(conn: &Connection) -> Result<i64> {
     Ok(conn
         .prepare_cached("SELECT count(*) FROM staff WHERE role = 'admin' AND active = 1")?
@@ -147,9 +139,17 @@ pub fn add(
     by_id(conn, id)
 }
 
-/// Checks a PIN: the account's actor when it is right. A wrong PIN is counted (and locks the
-/// account from the fifth in a row, journaled); a locked or disabled account is refused without
-/// looking at the PIN.
+/// A hash of no PIN anyone has, with the cost of a real one: an unknown name is checked against
+/// it so that it takes as long as a wrong PIN and gets the same answer.
+const NOBODYS_PIN: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$/MGGLolUpiGWqnxX5tVgsg$F1QmZAuelnQEaH7qYI2y6mNCHXU9ZDX9+NQxBQdmqYQ";
+
+/// Checks a PIN: the account's actor when it is right. A disabled or locked account is refused
+/// without looking at the PIN. Otherwise the try is counted *before* the PIN is checked, in the
+/// write transaction that reads the count, and the fifth wrong try in a row locks the account
+/// (journaled): however many processes guess at once, no more than five guesses in a row are
+/// ever checked. The right PIN clears the count. An unknown name costs as much as a wrong PIN
+/// and gets the same answer.
 pub fn verify(
     conn: &mut Connection,
     till: &str,
@@ -158,7 +158,67 @@ pub fn verify(
     now: DateTime<FixedOffset>,
     when: &Moment,
 ) -> Result<Actor> {
-    let member = by_name(conn, name)?;
+    let Some(tried) = count_a_try(conn, name, now)? else {
+        pin_right(pin, NOBODYS_PIN)?;
+        return Err(TillError::WrongPin {
+            name: name.trim().to_string(),
+        });
+    };
+    if pin_right(pin, &tried.pin_hash)? {
+        let tx = crate::db::write(conn)?;
+        tx.execute(
+            "UPDATE staff SET wrong_pins = 0, locked_until = NULL WHERE id = ?1",
+            [tried.member.id],
+        )?;
+        tx.commit()?;
+        return Ok(tried.member.actor());
+    }
+    let member = tried.member;
+    match tried.locks_until {
+        None => Err(TillError::WrongPin { name: member.name }),
+        Some(until) => {
+            let tx = crate::db::write(conn)?;
+            journal::append(
+                &tx,
+                till,
+                when,
+                "staff_locked",
+                &member.id.to_string(),
+                &serde_json::json!({ "id": member.id, "name": member.name,
+                                     "wrong_pins": tried.tries, "until": until }),
+            )?;
+            tx.commit()?;
+            Err(TillError::StaffLocked {
+                name: member.name,
+                until,
+            })
+        }
+    }
+}
+
+/// A try at an account's PIN, counted before the PIN is checked.
+struct Try {
+    member: StaffMember,
+    pin_hash: String,
+    /// Wrong tries in a row, this one included.
+    tries: i64,
+    /// When this try turns out wrong, the account is locked until then.
+    locks_until: Option<String>,
+}
+
+/// Counts a try at `name`'s PIN in one write transaction, refusing a disabled or locked account
+/// (not counted); `None` for a name that is not a staff member's.
+fn count_a_try(
+    conn: &mut Connection,
+    name: &str,
+    now: DateTime<FixedOffset>,
+) -> Result<Option<Try>> {
+    let tx = crate::db::write(conn)?;
+    let member = match by_name(&tx, name) {
+        Ok(m) => m,
+        Err(TillError::UnknownStaff(_)) => return Ok(None),
+        Err(e) => return Err(e),
+    };
     if !member.active {
         return Err(TillError::StaffDisabled(member.name));
     }
@@ -170,56 +230,42 @@ pub fn verify(
             });
         }
     }
-    let stored: String = conn
+    let pin_hash: String = tx
         .prepare_cached("SELECT pin_hash FROM staff WHERE id = ?1")?
         .query_row([member.id], |r| r.get(0))?;
-    // A PIN of the wrong shape is a wrong PIN like any other (it still counts).
-    let right = match Pin::parse(pin) {
-        Ok(p) => pin_matches(&p, &stored)?,
-        Err(_) => false,
-    };
-    let tx = crate::db::write(conn)?;
-    if right {
-        tx.execute(
-            "UPDATE staff SET wrong_pins = 0, locked_until = NULL WHERE id = ?1",
-            [member.id],
-        )?;
-        tx.commit()?;
-        return Ok(member.actor());
-    }
-    let wrong = member.wrong_pins + 1;
-    let lock = lock_for(u32::try_from(wrong).unwrap_or(u32::MAX));
-    let until = lock.map(|d| {
+    let tries = member.wrong_pins.saturating_add(1);
+    let locks_until = lock_for(u32::try_from(tries).unwrap_or(u32::MAX)).map(|d| {
         (now + chrono::Duration::from_std(d).unwrap_or(chrono::Duration::days(1)))
             .to_rfc3339_opts(SecondsFormat::Millis, false)
     });
     tx.execute(
         "UPDATE staff SET wrong_pins = ?1, locked_until = coalesce(?2, locked_until)
          WHERE id = ?3",
-        params![wrong, until, member.id],
+        params![tries, locks_until, member.id],
     )?;
-    if let Some(until) = &until {
-        journal::append(
-            &tx,
-            till,
-            when,
-            "staff_locked",
-            &member.id.to_string(),
-            &serde_json::json!({ "id": member.id, "name": member.name, "wrong_pins": wrong,
-                                 "until": until }),
-        )?;
-    }
     tx.commit()?;
-    match until {
-        Some(until) => Err(TillError::StaffLocked {
-            name: member.name,
-            until,
-        }),
-        None => Err(TillError::WrongPin {
-            name: member.name,
-            left: versapos_core::staff::MAX_WRONG_PINS as i64 - wrong,
-        }),
-    }
+    Ok(Some(Try {
+        member,
+        pin_hash,
+        tries,
+        locks_until,
+    }))
+}
+
+/// Whether `pin` is the one hashed in `stored`; a PIN of the wrong shape is checked like any
+/// other (it costs the same, and it is wrong).
+fn pin_right(pin: &str, stored: &str) -> Result<bool> {
+    let shaped = Pin::parse(pin);
+    let candidate = match &shaped {
+        Ok(p) => p.expose(),
+        Err(_) => pin,
+    };
+    let hash = PasswordHash::new(stored)
+        .map_err(|e| TillError::Corrupt(format!("a staff PIN hash is unreadable: {e}")))?;
+    let matches = Argon2::default()
+        .verify_password(candidate.as_bytes(), &hash)
+        .is_ok();
+    Ok(matches && shaped.is_ok())
 }
 
 fn locked_until(m: &StaffMember) -> Option<DateTime<FixedOffset>> {

@@ -420,12 +420,14 @@ pub fn check_setup(
     keychain: &Keychain,
     now: std::time::SystemTime,
 ) -> Result<SetupReport, FlowError> {
-    let chosen = ask(till, |t| {
+    let (chosen, store_files) = ask(till, |t| {
         t.check(Permission::Sell)?;
-        Ok(t.shop().ok().and_then(|s| s.card_reader.clone()))
+        let reader = t.shop().ok().and_then(|s| s.card_reader.clone());
+        Ok((reader, t.store_files_check()))
     })?;
     let mut report = versapos_payments::doctor::check(keychain, chosen.as_deref(), now);
     report.checks.extend(vip_card_reader_checks());
+    report.checks.push(store_files);
     Ok(report)
 }
 

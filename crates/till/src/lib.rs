@@ -18,7 +18,7 @@ pub use versapos_store::sales::{
 };
 pub use versapos_store::staff::Change as StaffChange;
 pub use versapos_store::sync::ChangeAtStripe;
-pub use versapos_store::{parse_card_uid, Actor, AppliedEvent};
+pub use versapos_store::{files, parse_card_uid, Actor, AppliedEvent};
 pub use versapos_store::{
     restore, BackupFile, BlockedCard, CardCharge, CardLookup, CardPaymentRef, CardRefundPart,
     Customer, ImportProblem, ImportSummary, JournalProblem, JournalReport, Moment, NewCustomer,
@@ -1431,6 +1431,56 @@ impl Till {
     pub fn backup(&self, dest: Option<&Path>, overwrite: bool) -> Result<BackupFile> {
         self.check(Permission::ChangeSettings)?;
         backup::to_file(&self.conn, &self.path, dest, overwrite)
+    }
+
+    /// Whether the store's files (the store, its WAL and shared memory, its backups) are its
+    /// owner's alone: the setup check `store_files`. A store made by this build is; one made
+    /// by an older build is made so when opened, but backups taken before stay as they were.
+    pub fn store_files_check(&self) -> versapos_core::SetupCheck {
+        use versapos_store::files;
+        let mut open: Vec<String> = files::store_files(&self.path)
+            .into_iter()
+            .chain(std::iter::once(backup::backups_dir(&self.path)))
+            .chain(
+                std::fs::read_dir(backup::backups_dir(&self.path))
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|e| e.ok().map(|e| e.path())),
+            )
+            .filter_map(|p| files::too_open(&p).map(|mode| format!("{} ({mode})", p.display())))
+            .collect();
+        open.sort();
+        let title = "Store files".to_string();
+        if open.is_empty() {
+            return versapos_core::SetupCheck {
+                id: "store_files".into(),
+                title,
+                status: versapos_core::CheckStatus::Ok,
+                detail: if cfg!(unix) {
+                    format!(
+                        "{} and its backups are readable by their owner only",
+                        self.path.display()
+                    )
+                } else {
+                    format!("{} is kept in the user's profile", self.path.display())
+                },
+                fix: None,
+            };
+        }
+        versapos_core::SetupCheck {
+            id: "store_files".into(),
+            title,
+            status: versapos_core::CheckStatus::Warn,
+            detail: format!(
+                "other users of this computer can read {} file(s) holding sales and staff PIN hashes: {}",
+                open.len(),
+                open.join(", ")
+            ),
+            fix: Some(
+                "make them the owner's alone: chmod 600 on each file and chmod 700 on the backups folder"
+                    .into(),
+            ),
+        }
     }
 
     /// SQLite's own integrity check: "ok" or the problems it found.

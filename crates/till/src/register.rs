@@ -130,9 +130,19 @@ pub fn view(shop: &Shop, cart: &Cart, customer: Option<Customer>) -> Result<Cart
 }
 
 /// A tender as the cashier gives it: `cash` with what was handed over (major units, or None for
-/// exactly what is due), `card` with an amount (None: the rest), `points` with a number.
+/// exactly what is due), `card` with an amount (None: the rest), `points` with a number. A
+/// value given but blank (`cash:`) is refused: it is a slip, not "exactly what is due".
 pub fn tender(shop: &Shop, kind: &str, value: Option<&str>) -> Result<TenderRequest> {
-    let value = value.map(str::trim).filter(|v| !v.is_empty());
+    let value = value.map(str::trim);
+    if value == Some("") {
+        return Err(TillError::invalid(
+            "amount",
+            format!(
+                "is empty: give an amount ({k}:20.00), or just '{k}' for what is due",
+                k = kind.trim()
+            ),
+        ));
+    }
     let amount = |v: &str| {
         Money::parse(v, shop.currency).map_err(|e| TillError::invalid("amount", e.to_string()))
     };

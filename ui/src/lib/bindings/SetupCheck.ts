@@ -8,7 +8,7 @@ export type SetupCheck = {
 /**
  * Stable, for scripts and the UI: `key`, `key_format`, `key_env`, `api`, `mode`,
  * `key_kind`, `stripe`, `clock`, `reader`, `live`, `relay`, `webhook`, `nfc_service`,
- * `nfc_readers`.
+ * `nfc_readers`, `store_files`.
  */
 id: string, title: string, status: CheckStatus, detail: string, 
 /**
