@@ -40,7 +40,7 @@ impl Shop {
     fn new() -> Shop {
         let mut relay = RelayServer::new();
         relay.admin(&["shops", "add", SHOP]);
-        relay.admin(&["secrets", "add", SHOP, WEBHOOK_SECRET]);
+        relay.add_secret(SHOP, WEBHOOK_SECRET);
         let token = relay
             .admin(&["tills", "add", SHOP, "T1"])
             .trim()

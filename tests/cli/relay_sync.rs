@@ -64,7 +64,7 @@ impl Relay {
         let mut server = RelayServer::new();
         for shop in shops {
             server.admin(&["shops", "add", shop.name]);
-            server.admin(&["secrets", "add", shop.name, shop.secret]);
+            server.add_secret(shop.name, shop.secret);
         }
         server.serve();
         Relay {

@@ -463,8 +463,24 @@ impl RelayServer {
             .args(args)
             .env("VERSAPOS_RELAY_MASTER_KEY", RELAY_MASTER_KEY)
             .env_remove("VERSAPOS_RELAY_DB")
+            .env_remove("VERSAPOS_RELAY_SECRET")
             .stdin(Stdio::null());
         cmd
+    }
+
+    /// Adds a shop's webhook signing secret, given as an admin gives it: in
+    /// `VERSAPOS_RELAY_SECRET` (the relay takes none on its command line).
+    pub fn add_secret(&self, shop: &str, secret: &str) {
+        let mut cmd = self.command(&["secrets", "add", shop]);
+        cmd.env("VERSAPOS_RELAY_SECRET", secret);
+        let r = Run::from_output(cmd.output().expect("run versapos-relay"));
+        assert_eq!(
+            r.code,
+            Some(0),
+            "`versapos-relay secrets add {shop}` should succeed\nstdout: {}\nstderr: {}",
+            r.stdout,
+            r.stderr
+        );
     }
 
     /// Runs an admin subcommand that must succeed; returns its stdout.

@@ -1,16 +1,22 @@
 //! The relay's HTTP errors and the one place they become statuses and bodies. Store failures
-//! are logged here and answered with a bare 500: internals never reach a response.
+//! are logged here and answered with a bare 500: internals never reach a response. Every
+//! refusal is `{"error":{"code","message"}}`, the router's own (no such route, wrong method)
+//! included.
 
-use crate::metrics::Rejection;
+use crate::metrics::{PollCap, Rejection};
 use crate::sealed::UnsealError;
 use crate::signature::SignatureError;
 use crate::store::StoreError;
-use axum::http::{header, StatusCode};
+use axum::body::Body;
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 
 /// Webhook bodies above this size are refused with 413.
 pub const BODY_LIMIT: usize = 1024 * 1024;
+/// Webhook events nested deeper than this (objects and arrays) are refused: Stripe's are about
+/// ten deep, and a till parses events with recursive code.
+pub const NESTING_LIMIT: usize = 64;
 
 #[derive(Debug, thiserror::Error)]
 pub enum RelayError {
@@ -24,6 +30,8 @@ pub enum RelayError {
     BadSignature(#[from] SignatureError),
     #[error("the body is not a Stripe event with an id, a type and its object (data.object)")]
     MalformedEvent,
+    #[error("the event nests objects and arrays more than {NESTING_LIMIT} levels deep")]
+    NestedTooDeep,
     #[error("a valid till token is required (Authorization: Bearer …)")]
     Unauthorized,
     #[error("query parameter {field}: {reason}")]
@@ -37,6 +45,16 @@ pub enum RelayError {
     Unseal(#[from] UnsealError),
     #[error("a storage task stopped before it answered")]
     TaskFailed,
+    #[error("no such route")]
+    NoRoute,
+    #[error("the request took longer than {secs} s")]
+    RequestTimeout { secs: u64 },
+    #[error("the request target is longer than {limit} bytes")]
+    UriTooLong { limit: usize },
+    #[error("the request has more than {lines} header lines or {bytes} bytes of headers")]
+    HeadersTooLarge { lines: usize, bytes: usize },
+    #[error("this {} already has {limit} long polls open, the most it may", per.label())]
+    TooManyLongPolls { per: PollCap, limit: usize },
 }
 
 impl RelayError {
@@ -47,11 +65,17 @@ impl RelayError {
             RelayError::UnreadableBody
             | RelayError::BadSignature(_)
             | RelayError::MalformedEvent
+            | RelayError::NestedTooDeep
             | RelayError::BadQuery { .. } => StatusCode::BAD_REQUEST,
             RelayError::Unauthorized => StatusCode::UNAUTHORIZED,
             RelayError::Store(_) | RelayError::Unseal(_) | RelayError::TaskFailed => {
                 StatusCode::INTERNAL_SERVER_ERROR
             }
+            RelayError::NoRoute => StatusCode::NOT_FOUND,
+            RelayError::RequestTimeout { .. } => StatusCode::REQUEST_TIMEOUT,
+            RelayError::UriTooLong { .. } => StatusCode::URI_TOO_LONG,
+            RelayError::HeadersTooLarge { .. } => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            RelayError::TooManyLongPolls { .. } => StatusCode::TOO_MANY_REQUESTS,
         }
     }
 
@@ -61,10 +85,15 @@ impl RelayError {
             RelayError::PayloadTooLarge => "payload_too_large",
             RelayError::UnreadableBody => "unreadable_body",
             RelayError::BadSignature(_) => "bad_signature",
-            RelayError::MalformedEvent => "malformed_event",
+            RelayError::MalformedEvent | RelayError::NestedTooDeep => "malformed_event",
             RelayError::Unauthorized => "unauthorized",
             RelayError::BadQuery { .. } => "bad_query",
             RelayError::Store(_) | RelayError::Unseal(_) | RelayError::TaskFailed => "internal",
+            RelayError::NoRoute => "not_found",
+            RelayError::RequestTimeout { .. } => "request_timeout",
+            RelayError::UriTooLong { .. } => "uri_too_long",
+            RelayError::HeadersTooLarge { .. } => "headers_too_large",
+            RelayError::TooManyLongPolls { .. } => "too_many_long_polls",
         }
     }
 
@@ -76,8 +105,14 @@ impl RelayError {
             RelayError::BadSignature(_) => Rejection::Signature,
             RelayError::UnreadableBody
             | RelayError::MalformedEvent
+            | RelayError::NestedTooDeep
             | RelayError::Unauthorized
-            | RelayError::BadQuery { .. } => Rejection::Malformed,
+            | RelayError::BadQuery { .. }
+            | RelayError::NoRoute
+            | RelayError::RequestTimeout { .. }
+            | RelayError::UriTooLong { .. }
+            | RelayError::HeadersTooLarge { .. }
+            | RelayError::TooManyLongPolls { .. } => Rejection::Malformed,
             RelayError::Store(_) | RelayError::Unseal(_) | RelayError::TaskFailed => {
                 Rejection::Internal
             }
@@ -97,10 +132,55 @@ impl IntoResponse for RelayError {
         let body = Json(serde_json::json!({
             "error": { "code": self.code(), "message": message }
         }));
-        if status == StatusCode::UNAUTHORIZED {
-            (status, [(header::WWW_AUTHENTICATE, "Bearer")], body).into_response()
-        } else {
-            (status, body).into_response()
+        match status {
+            StatusCode::UNAUTHORIZED => {
+                (status, [(header::WWW_AUTHENTICATE, "Bearer")], body).into_response()
+            }
+            // A till's long polls end within the wait it asked for: one is free again by then.
+            StatusCode::TOO_MANY_REQUESTS => {
+                (status, [(header::RETRY_AFTER, "5")], body).into_response()
+            }
+            _ => (status, body).into_response(),
         }
     }
+}
+
+/// Gives an error answered by the HTTP layers under the relay's handlers (a method a route does
+/// not take, a path that does not decode) the relay's JSON shape, keeping its status and
+/// headers.
+pub async fn json_errors(response: Response) -> Response {
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return response;
+    }
+    let code = match status {
+        StatusCode::BAD_REQUEST => "bad_request",
+        StatusCode::NOT_FOUND => "not_found",
+        StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
+        StatusCode::PAYLOAD_TOO_LARGE => "payload_too_large",
+        StatusCode::URI_TOO_LONG => "uri_too_long",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
+        StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE => "headers_too_large",
+        s if s.is_server_error() => "internal",
+        _ => "bad_request",
+    };
+    let message = match status {
+        StatusCode::METHOD_NOT_ALLOWED => "this route does not take that method".to_string(),
+        s => s
+            .canonical_reason()
+            .unwrap_or("the request was refused")
+            .to_lowercase(),
+    };
+    let (mut parts, _) = response.into_parts();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    let body = serde_json::json!({ "error": { "code": code, "message": message } });
+    Response::from_parts(parts, Body::from(body.to_string()))
 }

@@ -1,6 +1,9 @@
 //! The relay's HTTP surface: Stripe delivers webhooks in, tills long-poll their shop's events out.
 
-use crate::error::{RelayError, BODY_LIMIT};
+use crate::connections;
+use crate::error::{json_errors, RelayError, BODY_LIMIT, NESTING_LIMIT};
+use crate::limits::Limits;
+use crate::long_polls::LongPolls;
 use crate::metrics::Metrics;
 use crate::names::{ShopName, TokenHash, WebhookSecret};
 use crate::sealed::MasterKey;
@@ -10,6 +13,7 @@ use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, Path, RawQuery, State};
 use axum::http::{header, HeaderMap, StatusCode};
+use axum::middleware::map_response;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -26,6 +30,9 @@ use tokio::time::Instant;
 pub const SIGNATURE_TOLERANCE_SECS: i64 = 300;
 /// The longest a till's request is held open waiting for events.
 pub const MAX_WAIT_SECS: u64 = 30;
+/// How often the relay looks for till tokens revoked (by the admin command, in another
+/// process), so that a revoked till's open long poll ends.
+pub const REVOCATION_CHECK: Duration = Duration::from_secs(1);
 /// The most events one answer carries; the till asks again from the returned cursor.
 pub const PAGE: u32 = 500;
 /// The most bytes of events one answer carries unless the till asks for fewer (`max_bytes`):
@@ -54,12 +61,18 @@ pub struct AppState {
     clock: Clock,
     /// Opens the shop's sealed signing secrets for each delivery; they are never cached.
     key: Arc<MasterKey>,
+    /// Moves when a till has been revoked; long-polls wake and check their token again.
+    revocations: Arc<watch::Sender<u64>>,
+    long_polls: Arc<LongPolls>,
+    /// The longest a long poll waits: 30 s, or less when the request timeout is shorter.
+    max_wait: Duration,
 }
 
 impl AppState {
     pub fn new(
         store: Arc<dyn EventStore>,
         key: Arc<MasterKey>,
+        limits: Limits,
         stopping: watch::Receiver<bool>,
         clock: Clock,
     ) -> Self {
@@ -70,10 +83,49 @@ impl AppState {
         AppState {
             store,
             key,
-            metrics: Arc::new(Metrics::default()),
+            metrics: Arc::new(Metrics::new(limits)),
             newest,
             stopping,
             clock,
+            revocations: Arc::new(watch::Sender::new(0)),
+            long_polls: Arc::new(LongPolls::new(
+                limits.long_polls_per_till,
+                limits.long_polls_per_shop,
+            )),
+            max_wait: Duration::from_secs(MAX_WAIT_SECS).min(
+                limits
+                    .request_timeout
+                    .saturating_sub(Duration::from_secs(1)),
+            ),
+        }
+    }
+
+    /// Watches the store for revoked tills until the relay stops.
+    fn watch_revocations(&self) -> impl Future<Output = ()> + Send + 'static {
+        let (store, revocations) = (Arc::clone(&self.store), Arc::clone(&self.revocations));
+        let mut stopping = self.stopping.clone();
+        async move {
+            let mut seen = None;
+            let mut tick = tokio::time::interval(REVOCATION_CHECK);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tokio::select! {
+                    _ = tick.tick() => {}
+                    _ = stopping.wait_for(|stop| *stop) => return,
+                }
+                let store = Arc::clone(&store);
+                let counted = tokio::task::spawn_blocking(move || store.revoked_tills()).await;
+                match counted {
+                    Ok(Ok(now)) => {
+                        if seen.is_some_and(|before| before != now) {
+                            revocations.send_modify(|n| *n = n.wrapping_add(1));
+                        }
+                        seen = Some(now);
+                    }
+                    Ok(Err(e)) => tracing::warn!(error = %e, "cannot check for revoked tills"),
+                    Err(_) => {}
+                }
+            }
         }
     }
 }
@@ -85,25 +137,32 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/events", get(events))
         .route("/healthz", get(|| async { "ok" }))
         .route("/metrics", get(metrics))
+        .fallback(|| async { RelayError::NoRoute })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(map_response(json_errors))
         .with_state(state)
 }
 
-/// Serves the relay on `listener` until `shutdown` completes, then drains in-flight requests.
+/// Serves the relay on `listener` within `limits` until `shutdown` completes, then answers the
+/// open long polls and what is in flight, and returns within the shutdown timeout.
 pub async fn serve(
     listener: TcpListener,
     store: Arc<dyn EventStore>,
     key: Arc<MasterKey>,
+    limits: Limits,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let (stop, stopping) = watch::channel(false);
-    let app = router(AppState::new(store, key, stopping, system_clock));
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async move {
-            shutdown.await;
-            stop.send_replace(true);
-        })
-        .await
+    let state = AppState::new(store, key, limits, stopping.clone(), system_clock);
+    let metrics = Arc::clone(&state.metrics);
+    tokio::spawn(state.watch_revocations());
+    tokio::spawn(async move {
+        shutdown.await;
+        stop.send_replace(true);
+        // Kept until the server is gone, so that nobody reads the channel as closed.
+        std::future::pending::<()>().await;
+    });
+    connections::run(listener, router(state), limits, metrics, stopping).await
 }
 
 /// Runs store work on the blocking pool: SQLite calls block, and appends wait for an fsync.
@@ -136,7 +195,8 @@ async fn webhook_for_shop(
     receive(&state, &shop, &headers, body).await
 }
 
-#[tracing::instrument(skip_all, fields(shop = %shop))]
+// The shop name comes from the URL: logged quoted and escaped (`?`), never raw.
+#[tracing::instrument(skip_all, fields(shop = ?shop))]
 async fn receive(
     state: &AppState,
     shop: &str,
@@ -232,6 +292,11 @@ async fn store_delivery(
     let now = (state.clock)();
     signature::verify(header, &body, &secrets, now, SIGNATURE_TOLERANCE_SECS)?;
 
+    // Counted before parsing: serde_json skips what the relay does not read (most of an event)
+    // without its recursion limit, so a deep event would otherwise be stored for the tills.
+    if nests_deeper_than(&body, NESTING_LIMIT) {
+        return Err(RelayError::NestedTooDeep);
+    }
     let envelope: Envelope =
         serde_json::from_slice(&body).map_err(|_| RelayError::MalformedEvent)?;
     let has_object = envelope.data.is_some_and(|d| d.object.is_some());
@@ -249,6 +314,36 @@ async fn store_delivery(
     blocking(state, move |store| store.append(event)).await
 }
 
+/// Whether `json` nests objects and arrays more than `limit` deep (brackets inside strings do
+/// not count).
+fn nests_deeper_than(json: &[u8], limit: usize) -> bool {
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for &b in json {
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == b'"' {
+                in_string = false;
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'{' | b'[' => {
+                depth += 1;
+                if depth > limit {
+                    return true;
+                }
+            }
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    false
+}
+
 fn bearer(headers: &HeaderMap) -> Option<&str> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let token = value.strip_prefix("Bearer ")?.trim();
@@ -263,7 +358,7 @@ struct EventsQuery {
     max_bytes: usize,
 }
 
-fn parse_events_query(raw: Option<&str>) -> Result<EventsQuery, RelayError> {
+fn parse_events_query(raw: Option<&str>, max_wait: Duration) -> Result<EventsQuery, RelayError> {
     let mut query = EventsQuery {
         after: 0,
         wait: Duration::ZERO,
@@ -288,7 +383,7 @@ fn parse_events_query(raw: Option<&str>) -> Result<EventsQuery, RelayError> {
                     field: "wait",
                     reason: "must be whole seconds, 0 or more",
                 })?;
-                query.wait = Duration::from_secs(secs.min(MAX_WAIT_SECS));
+                query.wait = Duration::from_secs(secs).min(max_wait);
             }
             "max_bytes" => {
                 let bytes: usize =
@@ -315,11 +410,15 @@ async fn events(
     RawQuery(raw): RawQuery,
 ) -> Result<Response, RelayError> {
     let hash = TokenHash::of(bearer(&headers).ok_or(RelayError::Unauthorized)?);
-    let shop = blocking(&state, move |store| store.till_shop(&hash))
+    // Subscribed before the token is checked: a revocation after the check still wakes the
+    // long poll below.
+    let revocations = state.revocations.subscribe();
+    let shop = till_shop(&state, &hash)
         .await?
         .ok_or(RelayError::Unauthorized)?;
-    let query = parse_events_query(raw.as_deref())?;
-    let mut found = wait_for_events(&state, shop, query).await?;
+    let query = parse_events_query(raw.as_deref(), state.max_wait)?;
+    let till = Till { hash, shop };
+    let mut found = wait_for_events(&state, &till, revocations, query).await?;
     let cut = fit_in(&mut found, query.max_bytes);
     let full = cut || found.len() >= PAGE as usize;
     state.metrics.served(found.len());
@@ -339,26 +438,56 @@ async fn events(
         .into_response())
 }
 
+async fn till_shop(state: &AppState, hash: &TokenHash) -> Result<Option<ShopId>, RelayError> {
+    let hash = hash.clone();
+    blocking(state, move |store| store.till_shop(&hash)).await
+}
+
+/// The till asking, by its token, and its shop.
+struct Till {
+    hash: TokenHash,
+    shop: ShopId,
+}
+
 async fn wait_for_events(
     state: &AppState,
-    shop: ShopId,
+    till: &Till,
+    mut revocations: watch::Receiver<u64>,
     query: EventsQuery,
 ) -> Result<Vec<StoredEvent>, RelayError> {
     let deadline = Instant::now() + query.wait;
     // Subscribed before the first read, so an event stored in between still wakes us.
     let mut newest = state.newest.subscribe();
     let mut stopping = state.stopping.clone();
-    let mut open = None;
-    let after = query.after;
+    // This poll's place among its till's and shop's, and its count in the metrics.
+    let mut held = None;
+    let (shop, after) = (till.shop, query.after);
     loop {
         let found = blocking(state, move |store| store.events_after(shop, after, PAGE)).await?;
         if !found.is_empty() || Instant::now() >= deadline || *stopping.borrow() {
             return Ok(found);
         }
-        open.get_or_insert_with(|| state.metrics.long_poll());
+        if held.is_none() {
+            let place = state.long_polls.take(&till.hash, shop).map_err(|per| {
+                state.metrics.long_poll_refused(per);
+                RelayError::TooManyLongPolls {
+                    per,
+                    limit: state.long_polls.cap(per),
+                }
+            })?;
+            held = Some((place, state.metrics.long_poll()));
+        }
         tokio::select! {
             changed = newest.changed() => if changed.is_err() { return Ok(found) },
             stopped = stopping.changed() => if stopped.is_err() { return Ok(found) },
+            revoked = revocations.changed() => {
+                if revoked.is_err() {
+                    return Ok(found);
+                }
+                if till_shop(state, &till.hash).await? != Some(shop) {
+                    return Err(RelayError::Unauthorized);
+                }
+            }
             () = tokio::time::sleep_until(deadline) => {}
         }
     }

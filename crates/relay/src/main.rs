@@ -3,18 +3,24 @@
 //! Exit codes: 0 success, 2 bad input (the message names the field), 1 anything else.
 //!
 //! Webhook signing secrets are stored sealed with the master key in `VERSAPOS_RELAY_MASTER_KEY`;
-//! the commands that touch them (`serve`, `secrets …`) refuse to run without it.
+//! the commands that touch them (`serve`, `secrets …`) refuse to run without it. A signing
+//! secret is read from `VERSAPOS_RELAY_SECRET` or stdin, never from the command line (where `ps`
+//! and the shell's history would show it).
 
 use clap::{Parser, Subcommand};
+use std::io::{BufRead, IsTerminal};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Duration;
 use versapos_relay::names::{InvalidInput, ShopName, TillName, TillToken, WebhookSecret};
 use versapos_relay::postgresql::{is_postgres_url, PostgresStore};
 use versapos_relay::sealed::{MasterKey, MasterKeyError, UnsealError};
 use versapos_relay::sqlite::SqliteStore;
 use versapos_relay::store::{EventStore, SecretRow, StoreError};
+use versapos_relay::Limits;
+use zeroize::Zeroizing;
 
 #[derive(Parser)]
 #[command(
@@ -38,6 +44,8 @@ enum Command {
     Serve {
         #[arg(long, default_value = "127.0.0.1:8787")]
         listen: SocketAddr,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// Shops, each with its own webhook endpoint.
     #[command(subcommand)]
@@ -50,6 +58,61 @@ enum Command {
     Secrets(SecretsCommand),
     /// Prints a fresh master key to put in the service's environment as VERSAPOS_RELAY_MASTER_KEY.
     MasterKey,
+}
+
+/// `serve`'s limits on its clients (see `Limits`); each also from its environment variable.
+#[derive(clap::Args)]
+struct LimitArgs {
+    /// The most client connections open at once (lowered to fit the open-file limit).
+    #[arg(long, env = "VERSAPOS_RELAY_MAX_CONNECTIONS", value_name = "N",
+          default_value_t = Limits::DEFAULT_MAX_CONNECTIONS as u64,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    max_connections: u64,
+    /// Seconds a request's head (request line and headers) may take to arrive.
+    #[arg(long, env = "VERSAPOS_RELAY_HEADER_TIMEOUT", value_name = "SECONDS",
+          default_value_t = Limits::DEFAULT_HEADER_TIMEOUT_SECS,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    header_timeout: u64,
+    /// Seconds a kept-alive connection may wait for its next request.
+    #[arg(long, env = "VERSAPOS_RELAY_IDLE_TIMEOUT", value_name = "SECONDS",
+          default_value_t = Limits::DEFAULT_IDLE_TIMEOUT_SECS,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    idle_timeout: u64,
+    /// Seconds one request may take, its body included (long polls wait less than this).
+    #[arg(long, env = "VERSAPOS_RELAY_REQUEST_TIMEOUT", value_name = "SECONDS",
+          default_value_t = Limits::DEFAULT_REQUEST_TIMEOUT_SECS,
+          value_parser = clap::value_parser!(u64).range(2..))]
+    request_timeout: u64,
+    /// The most long polls one till holds open at once.
+    #[arg(long, env = "VERSAPOS_RELAY_LONG_POLLS_PER_TILL", value_name = "N",
+          default_value_t = Limits::DEFAULT_LONG_POLLS_PER_TILL as u64,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    long_polls_per_till: u64,
+    /// The most long polls one shop's tills hold open at once.
+    #[arg(long, env = "VERSAPOS_RELAY_LONG_POLLS_PER_SHOP", value_name = "N",
+          default_value_t = Limits::DEFAULT_LONG_POLLS_PER_SHOP as u64,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    long_polls_per_shop: u64,
+    /// Seconds a stopping relay waits for requests in flight before it exits anyway.
+    #[arg(long, env = "VERSAPOS_RELAY_SHUTDOWN_TIMEOUT", value_name = "SECONDS",
+          default_value_t = Limits::DEFAULT_SHUTDOWN_TIMEOUT_SECS,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    shutdown_timeout: u64,
+}
+
+impl LimitArgs {
+    fn limits(&self) -> Limits {
+        let count = |n: u64| usize::try_from(n).unwrap_or(usize::MAX);
+        Limits {
+            max_connections: count(self.max_connections),
+            header_timeout: Duration::from_secs(self.header_timeout),
+            idle_timeout: Duration::from_secs(self.idle_timeout),
+            request_timeout: Duration::from_secs(self.request_timeout),
+            long_polls_per_till: count(self.long_polls_per_till),
+            long_polls_per_shop: count(self.long_polls_per_shop),
+            shutdown_timeout: Duration::from_secs(self.shutdown_timeout),
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -71,16 +134,23 @@ enum TillsCommand {
     },
 }
 
+/// Where a signing secret is read from, instead of the command line.
+const SECRET_VAR: &str = "VERSAPOS_RELAY_SECRET";
+
 #[derive(Subcommand)]
 enum SecretsCommand {
+    /// Adds a shop's signing secret, read from VERSAPOS_RELAY_SECRET or else one line of stdin.
     Add {
         shop: String,
-        secret: String,
+        /// Refused: a secret on the command line shows in `ps` and the shell's history.
+        #[arg(hide = true)]
+        secret: Option<String>,
     },
-    /// Retires the active secret with this exact value.
+    /// Retires the active secret with this exact value, read like `add`'s.
     Retire {
         shop: String,
-        secret: String,
+        #[arg(hide = true)]
+        secret: Option<String>,
     },
     /// Every shop's secrets by their last four characters, active or retired.
     List,
@@ -105,12 +175,27 @@ enum CliError {
     },
     #[error("the server stopped: {0}")]
     Serve(std::io::Error),
+    #[error(
+        "secret: not taken on the command line, where `ps` and the shell's history show it; \
+         pipe it on stdin (`printf '%s\\n' \"$SECRET\" | versapos-relay secrets add SHOP`) \
+         or set {SECRET_VAR}"
+    )]
+    SecretOnCommandLine,
+    #[error("secret: none given; pipe it on stdin or set {SECRET_VAR}")]
+    NoSecret,
+    #[error("secret: stdin could not be read: {0}")]
+    ReadSecret(std::io::Error),
 }
 
 impl CliError {
     fn exit_code(&self) -> ExitCode {
         let bad_input = match self {
-            CliError::Invalid(_) | CliError::NoDatabase | CliError::MasterKey(_) => true,
+            CliError::Invalid(_)
+            | CliError::NoDatabase
+            | CliError::MasterKey(_)
+            | CliError::SecretOnCommandLine
+            | CliError::NoSecret
+            | CliError::ReadSecret(_) => true,
             CliError::Store(e) => e.field().is_some(),
             CliError::Unseal(_) | CliError::Listen { .. } | CliError::Serve(_) => false,
         };
@@ -149,12 +234,13 @@ fn run(cli: Cli) -> Result<(), CliError> {
             println!("{}", MasterKey::generate().expose_hex().as_str());
             Ok(())
         }
-        Command::Serve { listen } => {
+        Command::Serve { listen, limits } => {
             let (db, key) = (db()?, MasterKey::from_env()?);
-            init_logging();
+            versapos_relay::logging::init();
+            let limits = fit_open_files(limits.limits());
             let store = open_store(db)?;
             open_all(store.as_ref(), &key)?;
-            serve(store, Arc::new(key), listen)
+            serve(store, Arc::new(key), listen, limits)
         }
         Command::Shops(ShopsCommand::Add { name }) => {
             let name = ShopName::parse(&name)?;
@@ -190,8 +276,9 @@ fn run(cli: Cli) -> Result<(), CliError> {
             Ok(())
         }
         Command::Secrets(SecretsCommand::Add { shop, secret }) => {
-            let (shop, secret) = (ShopName::parse(&shop)?, WebhookSecret::parse(&secret)?);
-            let (db, key) = (db()?, MasterKey::from_env()?);
+            refuse_on_command_line(secret)?;
+            let (shop, key) = (ShopName::parse(&shop)?, MasterKey::from_env()?);
+            let (secret, db) = (read_secret()?, db()?);
             let store = open_store(db)?;
             // One database, one master key: refuse to seal under a key that cannot open the rest.
             open_all(store.as_ref(), &key)?;
@@ -200,8 +287,9 @@ fn run(cli: Cli) -> Result<(), CliError> {
             Ok(())
         }
         Command::Secrets(SecretsCommand::Retire { shop, secret }) => {
-            let (shop, secret) = (ShopName::parse(&shop)?, WebhookSecret::parse(&secret)?);
-            let (db, key) = (db()?, MasterKey::from_env()?);
+            refuse_on_command_line(secret)?;
+            let (shop, key) = (ShopName::parse(&shop)?, MasterKey::from_env()?);
+            let (secret, db) = (read_secret()?, db()?);
             let store = open_store(db)?;
             // Under another key the fingerprint would match nothing; say why instead.
             open_all(store.as_ref(), &key)?;
@@ -232,6 +320,89 @@ fn run(cli: Cli) -> Result<(), CliError> {
     }
 }
 
+/// A secret given as an argument is refused, and not echoed; what was typed is wiped.
+fn refuse_on_command_line(secret: Option<String>) -> Result<(), CliError> {
+    match secret.map(Zeroizing::new) {
+        Some(_) => Err(CliError::SecretOnCommandLine),
+        None => Ok(()),
+    }
+}
+
+/// The signing secret from `VERSAPOS_RELAY_SECRET`, else the first line of stdin, trimmed.
+fn read_secret() -> Result<WebhookSecret, CliError> {
+    let given = std::env::var(SECRET_VAR)
+        .ok()
+        .map(Zeroizing::new)
+        .filter(|v| !v.trim().is_empty());
+    let text = match given {
+        Some(text) => text,
+        None => {
+            let stdin = std::io::stdin();
+            if stdin.is_terminal() {
+                eprint!("the signing secret (whsec_…): ");
+            }
+            let mut line = Zeroizing::new(String::new());
+            stdin
+                .lock()
+                .read_line(&mut line)
+                .map_err(CliError::ReadSecret)?;
+            line
+        }
+    };
+    match text.trim() {
+        "" => Err(CliError::NoSecret),
+        secret => Ok(WebhookSecret::parse(secret)?),
+    }
+}
+
+/// Descriptors the relay needs beside its client connections: connections waiting for a place,
+/// the database's files and connections, the log, the listener.
+#[cfg(unix)]
+const SPARE_FILES: u64 = 128;
+
+/// Raises the open-file limit to what `limits` needs when the system allows it, else lowers the
+/// connection cap to fit: running out of descriptors would stop the relay accepting anyone.
+#[cfg(unix)]
+fn fit_open_files(mut limits: Limits) -> Limits {
+    use rustix::process::{getrlimit, setrlimit, Resource, Rlimit};
+    let connections = u64::try_from(limits.max_connections).unwrap_or(u64::MAX);
+    let wanted = connections.saturating_add(SPARE_FILES);
+    let now = getrlimit(Resource::Nofile);
+    let Some(soft) = now.current else {
+        return limits;
+    };
+    if soft >= wanted {
+        return limits;
+    }
+    let raised = now.maximum.map_or(wanted, |hard| hard.min(wanted));
+    if raised > soft {
+        let _ = setrlimit(
+            Resource::Nofile,
+            Rlimit {
+                current: Some(raised),
+                maximum: now.maximum,
+            },
+        );
+    }
+    let soft = getrlimit(Resource::Nofile).current.unwrap_or(wanted);
+    if soft < wanted {
+        let fits = soft.saturating_sub(SPARE_FILES).max(1);
+        tracing::warn!(
+            asked = connections,
+            open_files = soft,
+            max_connections = fits,
+            "the open-file limit is too low for --max-connections; taking fewer connections"
+        );
+        limits.max_connections = usize::try_from(fits).unwrap_or(1);
+    }
+    limits
+}
+
+#[cfg(not(unix))]
+fn fit_open_files(limits: Limits) -> Limits {
+    limits
+}
+
 /// The store `db` names: a PostgreSQL URL, else a SQLite file.
 fn open_store(db: &Path) -> Result<Arc<dyn EventStore>, CliError> {
     Ok(match db.to_str().filter(|db| is_postgres_url(db)) {
@@ -256,19 +427,11 @@ fn open_all(
         .collect()
 }
 
-fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .init();
-}
-
 fn serve(
     store: Arc<dyn EventStore>,
     key: Arc<MasterKey>,
     addr: SocketAddr,
+    limits: Limits,
 ) -> Result<(), CliError> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -285,14 +448,15 @@ fn serve(
             .map_err(|source| CliError::Listen { addr, source })?;
         // Scripts and tests read the bound address (the port may have been 0) from this line.
         println!("listening on {bound}");
-        tracing::info!(%bound, "relay listening");
-        versapos_relay::serve(listener, store, key, shutdown_signal())
+        tracing::info!(%bound, ?limits, "relay listening");
+        versapos_relay::serve(listener, store, key, limits, shutdown_signal())
             .await
             .map_err(CliError::Serve)
     });
     // The last reference to the store is dropped here, outside the async runtime: PostgreSQL
-    // connections run their own I/O and cannot be closed from inside it.
-    drop(runtime);
+    // connections run their own I/O and cannot be closed from inside it. A store call still
+    // running (a database that stopped answering) is not waited for past the deadline.
+    runtime.shutdown_timeout(Duration::from_secs(1));
     drop(store);
     outcome
 }

@@ -539,6 +539,16 @@ impl EventStore for PostgresStore {
         })
     }
 
+    fn revoked_tills(&self) -> Result<i64, StoreError> {
+        self.with_reader(|client| {
+            let row = client.query_one(
+                "SELECT count(*) FROM tills WHERE revoked_at IS NOT NULL",
+                &[],
+            )?;
+            col(&row, 0)
+        })
+    }
+
     fn append(&self, event: NewEvent) -> Result<Stored, StoreError> {
         let (reply, answer) = mpsc::sync_channel(1);
         lock(&self.pending)?.push((event, reply));

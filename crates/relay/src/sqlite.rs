@@ -51,6 +51,11 @@ impl SqliteStore {
             path: path.display().to_string(),
             source,
         };
+        #[cfg(unix)]
+        owner_only(path).map_err(|source| StoreError::File {
+            path: path.display().to_string(),
+            source,
+        })?;
         let mut writer = Connection::open(path).map_err(open_error)?;
         // secure_delete: pages freed by a delete or a dropped table are zeroed, so what the
         // relay removes (such as the clear secrets before 0002) does not linger in the file.
@@ -92,6 +97,38 @@ impl SqliteStore {
         .map(ShopId)
         .ok_or_else(|| StoreError::UnknownShop(shop.as_str().to_string()))
     }
+}
+
+/// The database holds sealed secrets and token hashes: it is made readable and writable by its
+/// owner only before SQLite opens it, and SQLite gives the -wal and -shm it makes beside it the
+/// database file's mode. Files an older relay made with the umask's mode are narrowed too.
+#[cfg(unix)]
+fn owner_only(path: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .mode(0o600)
+        .open(path)?;
+    let narrow = |meta: &std::fs::Metadata| meta.permissions().mode() & 0o077 != 0;
+    if narrow(&file.metadata()?) {
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    }
+    for suffix in ["-wal", "-shm", "-journal"] {
+        let mut side = path.as_os_str().to_owned();
+        side.push(suffix);
+        match std::fs::metadata(&side) {
+            Ok(meta) if narrow(&meta) => {
+                std::fs::set_permissions(&side, std::fs::Permissions::from_mode(0o600))?;
+            }
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
 }
 
 fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
@@ -370,6 +407,14 @@ impl EventStore for SqliteStore {
             .query_row([token.as_str()], |row| row.get(0))
             .optional()?
             .map(ShopId))
+    }
+
+    fn revoked_tills(&self) -> Result<i64, StoreError> {
+        let conn = lock(&self.reader)?;
+        let n = conn
+            .prepare_cached("SELECT count(*) FROM tills WHERE revoked_at IS NOT NULL")?
+            .query_row([], |row| row.get(0))?;
+        Ok(n)
     }
 
     fn append(&self, event: NewEvent) -> Result<Stored, StoreError> {

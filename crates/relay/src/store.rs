@@ -81,6 +81,12 @@ pub enum StoreError {
         path: String,
         source: rusqlite::Error,
     },
+    /// The file could not be made (or kept) readable by its owner only.
+    #[error("the database {path} could not be opened: {source}")]
+    File {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("migration {name} could not be applied: {source}")]
     Migration {
         name: &'static str,
@@ -137,6 +143,7 @@ impl StoreError {
             StoreError::BadUrl(_) => Some("--db"),
             StoreError::Tls(_) => Some("VERSAPOS_RELAY_DB_CA"),
             StoreError::Open { .. }
+            | StoreError::File { .. }
             | StoreError::Migration { .. }
             | StoreError::Connect { .. }
             | StoreError::PostgresMigration { .. }
@@ -197,6 +204,9 @@ pub trait EventStore: Send + Sync + 'static {
     fn revoke_till(&self, shop: &ShopName, till: &TillName, now: i64) -> Result<(), StoreError>;
     /// The shop of the live till holding this token.
     fn till_shop(&self, token: &TokenHash) -> Result<Option<ShopId>, StoreError>;
+    /// How many tills have ever been revoked: a cheap number that changes whenever one is, so
+    /// that a relay notices revocations made by the admin command or another instance.
+    fn revoked_tills(&self) -> Result<i64, StoreError>;
     /// Stores the event once per (shop, event id), durably, before returning.
     fn append(&self, event: NewEvent) -> Result<Stored, StoreError>;
     /// The shop's events with a cursor above `after`, in cursor order, at most `limit`.

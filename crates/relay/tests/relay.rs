@@ -12,9 +12,11 @@ use cluster::Cluster;
 
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdout, Command, Output, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -26,6 +28,8 @@ const SECRET_B: &str = "whsec_shopBsecret0123456789efgh";
 const SECRET_DEFAULT: &str = "whsec_defaultsecret0123456789ijkl";
 const ALL_SECRETS: [&str; 4] = [SECRET_A, SECRET_A2, SECRET_B, SECRET_DEFAULT];
 const KEY_VAR: &str = "VERSAPOS_RELAY_MASTER_KEY";
+/// Where `secrets add` and `secrets retire` take the secret from when stdin does not give it.
+const SECRET_VAR: &str = "VERSAPOS_RELAY_SECRET";
 /// The master key every test relay runs with.
 const MASTER_KEY: &str = "5f3c1a9e07b24d68e1f0a2c3b4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f7";
 const OTHER_KEY: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
@@ -62,8 +66,66 @@ fn relay_command(db: &str, args: &[&str]) -> Command {
         .arg("--db")
         .arg(db)
         .args(args)
-        .env(KEY_VAR, MASTER_KEY);
+        .env(KEY_VAR, MASTER_KEY)
+        .env_remove(SECRET_VAR);
     command
+}
+
+/// `versapos-relay --db DB ARGS…` run by `sh` after `shell` (`ulimit -n 1024`, `umask 000`).
+fn shell_command(shell: &str, db: &str, args: &[&str]) -> Command {
+    let mut command = Command::new("sh");
+    command
+        .arg("-c")
+        .arg(format!("{shell}; exec \"$0\" \"$@\""))
+        .arg(BIN)
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env(KEY_VAR, MASTER_KEY)
+        .env_remove(SECRET_VAR);
+    command
+}
+
+/// Runs `command` with `input` on its stdin.
+fn with_stdin(mut command: Command, input: &str) -> Output {
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the relay binary runs");
+    let mut stdin = child.stdin.take().expect("piped stdin");
+    std::io::Write::write_all(&mut stdin, input.as_bytes()).expect("stdin takes the input");
+    drop(stdin);
+    child.wait_with_output().expect("the relay binary ends")
+}
+
+/// `secrets add|retire` with the secret piped on stdin, as an admin gives it:
+/// `printf '%s\n' "$SECRET" | versapos-relay secrets add SHOP`.
+fn admin_piped(db: &str, args: &[&str], secret: &str) -> Output {
+    with_stdin(relay_command(db, args), &format!("{secret}\n"))
+}
+
+fn admin_piped_ok(db: &str, args: &[&str], secret: &str) -> String {
+    succeeded(admin_piped(db, args, secret), args)
+}
+
+/// Like `admin_with_key`, with the secret in `VERSAPOS_RELAY_SECRET` when there is one.
+fn admin_with_key_and_secret(
+    db: &str,
+    key: Option<&str>,
+    secret: Option<&str>,
+    args: &[&str],
+) -> Output {
+    let mut command = relay_command(db, args);
+    match key {
+        Some(key) => command.env(KEY_VAR, key),
+        None => command.env_remove(KEY_VAR),
+    };
+    if let Some(secret) = secret {
+        command.env(SECRET_VAR, secret);
+    }
+    command.output().expect("the relay binary runs")
 }
 
 fn admin(db: &str, args: &[&str]) -> Output {
@@ -83,7 +145,10 @@ fn admin_with_key(db: &str, key: Option<&str>, args: &[&str]) -> Output {
 }
 
 fn admin_ok(db: &str, args: &[&str]) -> String {
-    let out = admin(db, args);
+    succeeded(admin(db, args), args)
+}
+
+fn succeeded(out: Output, args: &[&str]) -> String {
     assert!(
         out.status.success(),
         "`{}` failed: {}",
@@ -121,7 +186,7 @@ impl Setup {
             ("default", SECRET_DEFAULT),
         ] {
             admin_ok(&setup.db, &["shops", "add", shop]);
-            admin_ok(&setup.db, &["secrets", "add", shop, secret]);
+            admin_piped_ok(&setup.db, &["secrets", "add", shop], secret);
             tokens.push(
                 admin_ok(&setup.db, &["tills", "add", shop, "till-1"])
                     .trim()
@@ -231,9 +296,38 @@ impl Relay {
 
     /// Starts the relay with `env` added to its environment.
     fn start_with_env(db: &str, log: &Path, env: &[(&str, &str)]) -> Self {
+        Relay::launch(
+            db,
+            log,
+            &Launch {
+                env,
+                ..Launch::default()
+            },
+        )
+    }
+
+    /// Starts the relay on the test's database with `args` added to `serve`'s.
+    fn start_with(setup: &Setup, args: &[&str]) -> Self {
+        Relay::launch(
+            &setup.db,
+            &setup.log_path(),
+            &Launch {
+                args,
+                ..Launch::default()
+            },
+        )
+    }
+
+    fn launch(db: &str, log: &Path, launch: &Launch<'_>) -> Self {
         let log = std::fs::File::create(log).expect("the relay's log file");
-        let mut child = relay_command(db, &["serve", "--listen", "127.0.0.1:0"])
-            .envs(env.iter().copied())
+        let mut args = vec!["serve", "--listen", "127.0.0.1:0"];
+        args.extend_from_slice(launch.args);
+        let mut command = match launch.shell {
+            Some(shell) => shell_command(shell, db, &args),
+            None => relay_command(db, &args),
+        };
+        let mut child = command
+            .envs(launch.env.iter().copied())
             .env("RUST_LOG", "debug")
             .stdout(Stdio::piped())
             .stderr(log)
@@ -306,6 +400,168 @@ impl Relay {
         let (status, body) = self.get("/metrics", None);
         assert_eq!(status, 200, "GET /metrics");
         body
+    }
+
+    /// `host:port`, for raw connections.
+    fn addr(&self) -> &str {
+        self.base.strip_prefix("http://").expect("an http:// base")
+    }
+
+    /// Sends SIGTERM, as a service manager stops the relay.
+    fn terminate(&self) {
+        let kill = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(kill.success(), "SIGTERM the relay");
+    }
+
+    /// Waits up to `limit` for the relay to exit; its status, or `None` if it is still running.
+    fn exit_within(&mut self, limit: Duration) -> Option<std::process::ExitStatus> {
+        let deadline = Instant::now() + limit;
+        loop {
+            if let Some(status) = self.child.try_wait().expect("the relay's status") {
+                return Some(status);
+            }
+            if Instant::now() >= deadline {
+                return None;
+            }
+            thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+/// How a test relay is started beyond the defaults.
+#[derive(Default)]
+struct Launch<'a> {
+    env: &'a [(&'a str, &'a str)],
+    /// Added to `serve --listen 127.0.0.1:0`.
+    args: &'a [&'a str],
+    /// Run by `sh` before the relay replaces it (`ulimit -n 1024`).
+    shell: Option<&'a str>,
+}
+
+/// An answer read raw: its status, its headers (names in lower case) and its body.
+#[derive(Debug)]
+struct RawAnswer {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl RawAnswer {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The `{"error":{"code","message"}}` answer's code, after checking its shape.
+    fn error_code(&self) -> String {
+        assert_eq!(
+            self.header("content-type"),
+            Some("application/json"),
+            "a JSON answer: {self:?}"
+        );
+        let json: serde_json::Value =
+            serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {self:?}"));
+        let error = json["error"].as_object().expect("an error object");
+        assert_eq!(error.len(), 2, "code and message only: {json}");
+        assert!(
+            !error["message"].as_str().expect("a message").is_empty(),
+            "{json}"
+        );
+        error["code"].as_str().expect("a code").to_string()
+    }
+}
+
+/// Parses an HTTP/1.1 answer read whole.
+fn parse_answer(raw: &[u8]) -> RawAnswer {
+    let text = String::from_utf8_lossy(raw);
+    let (head, body) = text
+        .split_once("\r\n\r\n")
+        .unwrap_or_else(|| panic!("no whole head in {text:?}"));
+    let mut lines = head.split("\r\n");
+    let status = lines
+        .next()
+        .and_then(|l| l.split(' ').nth(1))
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("no status line in {head:?}"));
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_lowercase(), v.trim().to_string()))
+        .collect();
+    RawAnswer {
+        status,
+        headers,
+        body: body.to_string(),
+    }
+}
+
+/// Writes `request` on a connection of its own and reads the answer until the relay closes it
+/// (requests say `Connection: close`), or `None` when nothing whole came within `limit`.
+fn raw_request_within(addr: &str, request: &[u8], limit: Duration) -> Option<RawAnswer> {
+    let mut stream = TcpStream::connect(addr).ok()?;
+    stream.set_read_timeout(Some(limit)).ok()?;
+    stream.write_all(request).ok()?;
+    let mut raw = Vec::new();
+    // A reset after the answer (the relay closing with request bytes unread) ends the read.
+    let _ = stream.read_to_end(&mut raw);
+    let whole = memchr::memmem::find(&raw, b"\r\n\r\n").is_some();
+    whole.then(|| parse_answer(&raw))
+}
+
+fn raw_request(addr: &str, request: &[u8]) -> RawAnswer {
+    raw_request_within(addr, request, Duration::from_secs(20))
+        .unwrap_or_else(|| panic!("no answer to {:?}", String::from_utf8_lossy(request)))
+}
+
+fn raw_get(addr: &str, path: &str) -> RawAnswer {
+    raw_request(
+        addr,
+        format!("GET {path} HTTP/1.1\r\nHost: relay\r\nConnection: close\r\n\r\n").as_bytes(),
+    )
+}
+
+/// Reads from `stream` until the relay closes it; how long that took, or `None` if it stayed
+/// open for `limit`.
+fn closed_within(stream: &mut TcpStream, limit: Duration) -> Option<Duration> {
+    let started = Instant::now();
+    stream
+        .set_read_timeout(Some(Duration::from_millis(100)))
+        .expect("a read timeout");
+    let mut buf = [0u8; 4096];
+    while started.elapsed() < limit {
+        match stream.read(&mut buf) {
+            Ok(0) => return Some(started.elapsed()),
+            Ok(_) => {}
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) => {}
+            Err(_) => return Some(started.elapsed()),
+        }
+    }
+    None
+}
+
+/// Raises this process's open-file limit to `wanted` when it is lower (the tests open many
+/// connections of their own).
+fn open_files_at_least(wanted: u64) {
+    use rustix::process::{getrlimit, setrlimit, Resource, Rlimit};
+    let now = getrlimit(Resource::Nofile);
+    if now.current.is_some_and(|soft| soft < wanted) {
+        let raised = now.maximum.map_or(wanted, |hard| hard.min(wanted));
+        setrlimit(
+            Resource::Nofile,
+            Rlimit {
+                current: Some(raised),
+                maximum: now.maximum,
+            },
+        )
+        .expect("the open-file limit raised");
     }
 }
 
@@ -616,7 +872,7 @@ fn missing_unknown_and_revoked_tokens_get_401(store: Store) {
 fn rotated_secrets_both_verify_and_a_retired_one_no_longer_does(store: Store) {
     let setup = Setup::new(store);
     let relay = Relay::start(&setup);
-    admin_ok(&setup.db(), &["secrets", "add", "a", SECRET_A2]);
+    admin_piped_ok(&setup.db(), &["secrets", "add", "a"], SECRET_A2);
     for (secret, id) in [(SECRET_A, "evt_old_key"), (SECRET_A2, "evt_new_key")] {
         let (status, body) = relay.deliver(
             "/webhooks/stripe/a",
@@ -625,7 +881,7 @@ fn rotated_secrets_both_verify_and_a_retired_one_no_longer_does(store: Store) {
         );
         assert_eq!(status, 200, "{id}: {body}");
     }
-    admin_ok(&setup.db(), &["secrets", "retire", "a", SECRET_A]);
+    admin_piped_ok(&setup.db(), &["secrets", "retire", "a"], SECRET_A);
     let payload = event_json("evt_retired_key", "charge.updated");
     assert_eq!(
         relay.deliver("/webhooks/stripe/a", SECRET_A, &payload).0,
@@ -733,19 +989,19 @@ fn the_admin_cli_exits_2_on_bad_input_naming_the_field(store: Store) {
         "unknown till",
     );
     assert_exit(
-        &admin(&db, &["secrets", "add", "a", "sk_live_123456789"]),
+        &admin_piped(&db, &["secrets", "add", "a"], "sk_live_123456789"),
         2,
         "secret",
         "not whsec_",
     );
     assert_exit(
-        &admin(&db, &["secrets", "add", "a", SECRET_A]),
+        &admin_piped(&db, &["secrets", "add", "a"], SECRET_A),
         2,
         "secret",
         "already active",
     );
     assert_exit(
-        &admin(&db, &["secrets", "retire", "a", "whsec_notthere0000"]),
+        &admin_piped(&db, &["secrets", "retire", "a"], "whsec_notthere0000"),
         2,
         "secret",
         "retiring an unknown secret",
@@ -794,15 +1050,15 @@ fn the_admin_cli_exits_2_on_bad_input_naming_the_field(store: Store) {
 fn the_admin_cli_shows_secrets_by_their_last_four_and_tokens_once(store: Store) {
     let setup = Setup::new(store);
     let db = setup.db();
-    let added = admin_ok(&db, &["secrets", "add", "a", SECRET_A2]);
+    let added = admin_piped_ok(&db, &["secrets", "add", "a"], SECRET_A2);
     assert!(added.contains("wxyz"), "last four shown: {added}");
     assert!(
         !added.contains(SECRET_A2),
         "the whole secret never shown: {added}"
     );
-    let retired = admin_ok(&db, &["secrets", "retire", "a", SECRET_A2]);
+    let retired = admin_piped_ok(&db, &["secrets", "retire", "a"], SECRET_A2);
     assert!(!retired.contains(SECRET_A2), "{retired}");
-    admin_ok(&db, &["secrets", "add", "a", SECRET_A2]);
+    admin_piped_ok(&db, &["secrets", "add", "a"], SECRET_A2);
 
     let token = admin_ok(&db, &["tills", "add", "a", "till-2"]);
     let token = token.trim();
@@ -858,7 +1114,7 @@ fn signing_secrets_never_reach_the_database_or_its_wal_in_the_clear(store: Store
     let setup = Setup::new(store);
     let db = setup.db();
     let relay = Relay::start(&setup);
-    admin_ok(&db, &["secrets", "add", "a", SECRET_A2]);
+    admin_piped_ok(&db, &["secrets", "add", "a"], SECRET_A2);
     for (path, secret, id) in [
         ("/webhooks/stripe/a", SECRET_A, "evt_clear_a"),
         ("/webhooks/stripe/a", SECRET_A2, "evt_clear_a2"),
@@ -868,7 +1124,7 @@ fn signing_secrets_never_reach_the_database_or_its_wal_in_the_clear(store: Store
         let (status, body) = relay.deliver(path, secret, &event_json(id, "charge.updated"));
         assert_eq!(status, 200, "{id}: {body}");
     }
-    admin_ok(&db, &["secrets", "retire", "a", SECRET_A]);
+    admin_piped_ok(&db, &["secrets", "retire", "a"], SECRET_A);
     if store == Store::Sqlite {
         let wal = Path::new(&db).with_file_name("relay.db-wal");
         assert!(wal.exists(), "the running relay has a WAL to look into");
@@ -901,12 +1157,12 @@ fn commands_that_need_secrets_refuse_a_missing_or_malformed_master_key_with_exit
     let malformed = "not-a-key-but-should-never-be-echoed";
     for args in [
         &["serve", "--listen", "127.0.0.1:0"][..],
-        &["secrets", "add", "a", SECRET_A],
-        &["secrets", "retire", "a", SECRET_A],
+        &["secrets", "add", "a"],
+        &["secrets", "retire", "a"],
         &["secrets", "list"],
     ] {
         let what = args.join(" ");
-        let missing = admin_with_key(&db, None, args);
+        let missing = admin_with_key_and_secret(&db, None, Some(SECRET_A), args);
         assert_exit(&missing, 2, KEY_VAR, &format!("{what} without the key"));
         assert!(
             String::from_utf8_lossy(&missing.stderr).contains("master-key"),
@@ -917,7 +1173,7 @@ fn commands_that_need_secrets_refuse_a_missing_or_malformed_master_key_with_exit
             &MASTER_KEY[..62],
             &format!("{}zz", &MASTER_KEY[..62]),
         ] {
-            let out = admin_with_key(&db, Some(bad), args);
+            let out = admin_with_key_and_secret(&db, Some(bad), Some(SECRET_A), args);
             assert_exit(&out, 2, KEY_VAR, &format!("{what} with a malformed key"));
             let stderr = String::from_utf8_lossy(&out.stderr);
             assert!(
@@ -936,14 +1192,14 @@ fn commands_that_need_secrets_refuse_a_missing_or_malformed_master_key_with_exit
 fn a_wrong_master_key_is_refused_with_exit_1_naming_the_shop_never_the_secret(store: Store) {
     let setup = Setup::new(store);
     let db = setup.db();
-    for args in [
-        &["secrets", "list"][..],
-        &["secrets", "add", "a", SECRET_A2],
-        &["secrets", "retire", "a", SECRET_A],
-        &["serve", "--listen", "127.0.0.1:0"],
+    for (args, secret) in [
+        (&["secrets", "list"][..], None),
+        (&["secrets", "add", "a"], Some(SECRET_A2)),
+        (&["secrets", "retire", "a"], Some(SECRET_A)),
+        (&["serve", "--listen", "127.0.0.1:0"], None),
     ] {
         let what = args.join(" ");
-        let out = admin_with_key(&db, Some(OTHER_KEY), args);
+        let out = admin_with_key_and_secret(&db, Some(OTHER_KEY), secret, args);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_exit(&out, 1, "shop \"a\"", &format!("{what} under another key"));
         assert!(
@@ -967,8 +1223,8 @@ fn secrets_rotate_and_list_by_last_four_under_the_master_key(store: Store) {
     let setup = Setup::new(store);
     let db = setup.db();
     let relay = Relay::start(&setup);
-    admin_ok(&db, &["secrets", "add", "a", SECRET_A2]);
-    admin_ok(&db, &["secrets", "retire", "a", SECRET_A]);
+    admin_piped_ok(&db, &["secrets", "add", "a"], SECRET_A2);
+    admin_piped_ok(&db, &["secrets", "retire", "a"], SECRET_A);
     let list = admin_ok(&db, &["secrets", "list"]);
     let shop_a: Vec<&str> = list.lines().filter(|l| l.starts_with("a\t")).collect();
     assert_eq!(shop_a.len(), 2, "{list}");
@@ -994,7 +1250,7 @@ fn secrets_rotate_and_list_by_last_four_under_the_master_key(store: Store) {
     );
 
     // A retired secret added again verifies again, on the running relay.
-    admin_ok(&db, &["secrets", "add", "a", SECRET_A]);
+    admin_piped_ok(&db, &["secrets", "add", "a"], SECRET_A);
     let again = event_json("evt_old_key_back", "charge.updated");
     assert_eq!(relay.deliver("/webhooks/stripe/a", SECRET_A, &again).0, 200);
     drop(relay);
@@ -1038,10 +1294,10 @@ fn the_master_key_never_appears_in_output_or_the_log(store: Store) {
         400
     );
     let mut outputs = vec![
-        admin(&db, &["secrets", "add", "a", SECRET_A2]),
-        admin(&db, &["secrets", "add", "a", SECRET_A2]),
+        admin_piped(&db, &["secrets", "add", "a"], SECRET_A2),
+        admin_piped(&db, &["secrets", "add", "a"], SECRET_A2),
         admin(&db, &["secrets", "list"]),
-        admin(&db, &["secrets", "retire", "a", SECRET_A2]),
+        admin_piped(&db, &["secrets", "retire", "a"], SECRET_A2),
         admin(&db, &["shops", "list"]),
     ];
     outputs.push(admin_with_key(&db, Some(OTHER_KEY), &["secrets", "list"]));
@@ -1208,9 +1464,12 @@ fn on_postgres_over_tls_the_relay_checks_the_servers_certificate_against_the_ca_
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(run(&with_ca, &["secrets", "add", "a", SECRET_A])
-        .status
-        .success());
+    assert!(run(
+        &[(SECRET_VAR, SECRET_A), with_ca[0]],
+        &["secrets", "add", "a"]
+    )
+    .status
+    .success());
     let out = run(&with_ca, &["tills", "add", "a", "till-1"]);
     assert!(
         out.status.success(),
@@ -1291,6 +1550,727 @@ fn on_postgres_over_tls_the_relay_checks_the_servers_certificate_against_the_ca_
     assert!(String::from_utf8_lossy(&out.stderr).contains("VERSAPOS_RELAY_DB_CA"));
 }
 
+/// Slowloris: more connections than the relay has file descriptors, each sending a request's
+/// head a byte at a time. The relay caps its connections below its open-file limit, makes room
+/// for newcomers by closing the longest-waiting of them, and keeps answering health probes.
+fn slow_header_connections_past_the_open_file_limit_leave_health_probes_answered(store: Store) {
+    open_files_at_least(4096);
+    let setup = Setup::new(store);
+    let relay = Relay::launch(
+        &setup.db,
+        &setup.log_path(),
+        &Launch {
+            shell: Some("ulimit -n 1024"),
+            ..Launch::default()
+        },
+    );
+    let addr = relay.addr().to_string();
+    let limit = metric(
+        &raw_get(&addr, "/metrics").body,
+        "versapos_relay_connections_limit",
+    );
+    assert!(
+        (800..=1000).contains(&limit),
+        "the cap is lowered to fit 1024 open files: {limit}"
+    );
+    let stop = AtomicBool::new(false);
+    thread::scope(|scope| {
+        let attack = scope.spawn(|| {
+            let mut slow: Vec<TcpStream> = (0..1100)
+                .filter_map(|_| {
+                    let stream = TcpStream::connect(&addr).ok()?;
+                    let mut stream = stream;
+                    stream
+                        .write_all(b"GET /healthz HTTP/1.1\r\nX-Slow: ")
+                        .ok()?;
+                    Some(stream)
+                })
+                .collect();
+            let opened = slow.len();
+            while !stop.load(Ordering::Relaxed) {
+                for stream in &mut slow {
+                    let _ = stream.write(b"a");
+                }
+                thread::sleep(Duration::from_millis(200));
+            }
+            opened
+        });
+        // Until the relay holds as many as it takes.
+        let filled = Instant::now();
+        loop {
+            let open = metric(
+                &raw_get(&addr, "/metrics").body,
+                "versapos_relay_connections_open",
+            );
+            if open + 5 >= limit {
+                break;
+            }
+            assert!(
+                filled.elapsed() < Duration::from_secs(8),
+                "the slow connections did not fill the relay: {open} of {limit}"
+            );
+            thread::sleep(Duration::from_millis(100));
+        }
+        for probe in 0..10 {
+            let started = Instant::now();
+            let answer = raw_request_within(
+                &addr,
+                b"GET /healthz HTTP/1.1\r\nHost: relay\r\nConnection: close\r\n\r\n",
+                Duration::from_secs(2),
+            );
+            let took = started.elapsed();
+            let answer = answer.unwrap_or_else(|| panic!("probe {probe}: no answer in {took:?}"));
+            assert_eq!(
+                (answer.status, answer.body.as_str()),
+                (200, "ok"),
+                "probe {probe}"
+            );
+            assert!(
+                took < Duration::from_secs(2),
+                "probe {probe} answered in {took:?}"
+            );
+            thread::sleep(Duration::from_millis(100));
+        }
+        stop.store(true, Ordering::Relaxed);
+        assert_eq!(attack.join().expect("the attack"), 1100, "all connected");
+    });
+    let metrics = raw_get(&addr, "/metrics").body;
+    assert!(
+        metric(
+            &metrics,
+            "versapos_relay_connections_closed_total{reason=\"shed\"}"
+        ) > 0,
+        "room was made by closing waiting connections: {metrics}"
+    );
+    assert!(metric(&metrics, "versapos_relay_connections_open") <= limit);
+    assert_eq!(
+        metric(&metrics, "versapos_relay_accept_errors_total"),
+        0,
+        "the relay never ran out of descriptors"
+    );
+    drop(relay);
+    let log = std::fs::read_to_string(setup.log_path()).expect("the relay's log");
+    assert!(
+        !log.contains("Too many open files"),
+        "no accept errors: {}",
+        log.lines()
+            .filter(|l| l.contains("Too many"))
+            .take(5)
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    assert!(
+        log.contains("open-file limit is too low"),
+        "the lowered cap is logged"
+    );
+}
+
+/// SIGTERM with a client sending its request's head a byte at a time, another whose request
+/// body never ends, and a long poll open: the long poll is answered at once, the slow head's
+/// connection is closed at once, and the relay exits within its shutdown timeout.
+fn sigterm_exits_within_the_shutdown_timeout_whatever_clients_hold_open(store: Store) {
+    let setup = Setup::new(store);
+    let mut relay = Relay::start_with(&setup, &["--shutdown-timeout", "2"]);
+    let addr = relay.addr().to_string();
+    let mut slow_head = TcpStream::connect(&addr).expect("a connection");
+    slow_head
+        .write_all(b"GET /healthz HTTP/1.1\r\nHo")
+        .expect("the head's start");
+    let mut dribbler = slow_head.try_clone().expect("a handle");
+    let dribble = thread::spawn(move || {
+        for _ in 0..50 {
+            if dribbler.write_all(b"s").is_err() {
+                break;
+            }
+            thread::sleep(Duration::from_millis(100));
+        }
+    });
+    let mut stalled = TcpStream::connect(&addr).expect("a connection");
+    stalled
+        .write_all(
+            b"POST /webhooks/stripe/a HTTP/1.1\r\nHost: relay\r\nContent-Length: 1000\r\n\r\n{\"id\"",
+        )
+        .expect("the body's start");
+    let (agent, base, token) = (
+        relay.agent.clone(),
+        relay.base.clone(),
+        setup.token_a.clone(),
+    );
+    let poll = thread::spawn(move || {
+        let mut response = agent
+            .get(format!("{base}/v1/events?after=0&wait=30"))
+            .header("Authorization", format!("Bearer {token}"))
+            .call()
+            .expect("the relay answers");
+        let _ = response.body_mut().read_to_string();
+        (response.status().as_u16(), Instant::now())
+    });
+    thread::sleep(Duration::from_millis(700));
+    let sent = Instant::now();
+    relay.terminate();
+    let (status, answered) = poll.join().expect("the long-poll thread");
+    assert_eq!(status, 200, "the open long poll is answered");
+    assert!(
+        answered.duration_since(sent) < Duration::from_secs(1),
+        "answered at once: {:?}",
+        answered.duration_since(sent)
+    );
+    let closed = closed_within(&mut slow_head, Duration::from_secs(5));
+    assert!(
+        closed.is_some() && sent.elapsed() < Duration::from_millis(1500),
+        "the slow head's connection is closed at once: {:?} after SIGTERM",
+        sent.elapsed()
+    );
+    let exit = relay
+        .exit_within(Duration::from_secs(6))
+        .expect("the relay exits despite the stalled request");
+    let took = sent.elapsed();
+    assert!(exit.success(), "a clean exit: {exit:?}");
+    assert!(
+        took < Duration::from_millis(3500),
+        "exited {took:?} after SIGTERM, with a 2 s shutdown timeout"
+    );
+    dribble.join().expect("the dribbling thread");
+    drop(stalled);
+}
+
+/// `tills revoke` (another process, on the same database) ends the till's open long poll.
+fn a_revoked_tills_open_long_poll_ends_with_401_within_two_seconds(store: Store) {
+    let setup = Setup::new(store);
+    let relay = Relay::start(&setup);
+    thread::scope(|scope| {
+        let poll = scope.spawn(|| {
+            let answer = relay.get("/v1/events?after=0&wait=30", Some(&setup.token_a));
+            (answer, Instant::now())
+        });
+        thread::sleep(Duration::from_millis(700));
+        assert_eq!(
+            metric(&relay.metrics(), "versapos_relay_long_polls_open"),
+            1
+        );
+        admin_ok(&setup.db(), &["tills", "revoke", "a", "till-1"]);
+        let revoked = Instant::now();
+        let ((status, body), answered) = poll.join().expect("the long-poll thread");
+        assert_eq!(status, 401, "the revoked till's poll is refused: {body}");
+        assert!(body.contains("\"unauthorized\""), "{body}");
+        let lag = answered.saturating_duration_since(revoked);
+        assert!(
+            lag < Duration::from_secs(2),
+            "ended {lag:?} after the revoke"
+        );
+    });
+    assert_eq!(
+        metric(&relay.metrics(), "versapos_relay_long_polls_open"),
+        0
+    );
+    assert_eq!(
+        relay.get("/v1/events?after=0", Some(&setup.token_b)).0,
+        200,
+        "other tills read on"
+    );
+}
+
+/// A shop name from the URL with a line break, a forged log line and a terminal escape: the log
+/// keeps it on its own line, escaped, and has no escape byte at all (no colours either: the log
+/// is a file, not a terminal).
+fn a_shop_name_in_the_url_cannot_forge_log_lines_or_drive_the_terminal(store: Store) {
+    let setup = Setup::new(store);
+    let relay = Relay::start(&setup);
+    let forged = "2026-01-01T00:00:00.000000Z ERROR versapos_relay: forged";
+    let path = "/webhooks/stripe/x%0A2026-01-01T00:00:00.000000Z%20ERROR%20versapos_relay:%20forged%1B%5B2J%0D";
+    let payload = event_json("evt_forge", "payment_intent.succeeded");
+    let (status, body) = relay.deliver(path, SECRET_A, &payload);
+    assert_eq!(status, 404, "no such shop: {body}");
+    assert_eq!(relay.get("/v1/events?after=0", Some(&setup.token_a)).0, 200);
+    drop(relay);
+    let log = std::fs::read(setup.log_path()).expect("the relay's log");
+    assert!(!log.contains(&0x1b), "no escape byte in the log");
+    assert!(!log.contains(&b'\r'), "no carriage return in the log");
+    let log = String::from_utf8(log).expect("a UTF-8 log");
+    assert!(
+        log.lines().all(|l| !l.starts_with(forged)),
+        "no forged line: {log}"
+    );
+    assert!(
+        log.contains(
+            r#"shop="x\n2026-01-01T00:00:00.000000Z ERROR versapos_relay: forged\u{1b}[2J\r""#
+        ),
+        "the shop name logged escaped: {log}"
+    );
+}
+
+/// Every refusal has the documented `{"error":{"code","message"}}` body: the router's own (no
+/// such route, wrong method, a path that does not decode) and the limits on heads and bodies.
+fn every_refusal_is_answered_in_the_json_error_shape(store: Store) {
+    let setup = Setup::new(store);
+    let relay = Relay::start(&setup);
+    let addr = relay.addr().to_string();
+    let request = |line: &str, headers: &str, body: &str| {
+        raw_request(
+            &addr,
+            format!(
+                "{line} HTTP/1.1\r\nHost: relay\r\nConnection: close\r\n{headers}\
+                 Content-Length: {}\r\n\r\n{body}",
+                body.len()
+            )
+            .as_bytes(),
+        )
+    };
+    let cases = [
+        (
+            "no such route",
+            request("GET /nowhere", "", ""),
+            404,
+            "not_found",
+        ),
+        (
+            "a route that does not take GET",
+            request("GET /webhooks/stripe/a", "", ""),
+            405,
+            "method_not_allowed",
+        ),
+        (
+            "a route that does not take POST",
+            request("POST /v1/events", "", ""),
+            405,
+            "method_not_allowed",
+        ),
+        (
+            "a shop name that is not UTF-8",
+            request("POST /webhooks/stripe/%FF", "", "{}"),
+            400,
+            "bad_request",
+        ),
+        (
+            "a 9 KiB request target",
+            request(
+                &format!("GET /v1/events?pad={}", "x".repeat(9 * 1024)),
+                "",
+                "",
+            ),
+            414,
+            "uri_too_long",
+        ),
+        (
+            "20 KiB of headers",
+            request(
+                "GET /healthz",
+                &format!("X-Big: {}\r\n", "x".repeat(20 * 1024)),
+                "",
+            ),
+            431,
+            "headers_too_large",
+        ),
+        (
+            "100 header lines",
+            request(
+                "GET /healthz",
+                &(0..100)
+                    .map(|i| format!("X-Line-{i}: x\r\n"))
+                    .collect::<String>(),
+                "",
+            ),
+            431,
+            "headers_too_large",
+        ),
+        (
+            "a body over 1 MiB",
+            request("POST /webhooks/stripe/a", "", &"x".repeat(1024 * 1024 + 1)),
+            413,
+            "payload_too_large",
+        ),
+        (
+            "no token",
+            request("GET /v1/events", "", ""),
+            401,
+            "unauthorized",
+        ),
+    ];
+    for (what, answer, status, code) in cases {
+        assert_eq!(answer.status, status, "{what}: {answer:?}");
+        assert_eq!(answer.error_code(), code, "{what}");
+    }
+    let wrong_method = request("GET /webhooks/stripe/a", "", "");
+    assert_eq!(
+        wrong_method.header("allow"),
+        Some("POST"),
+        "405 still names the method"
+    );
+}
+
+/// An object `depth` levels deep in all (the event, `data`, `data.object` and arrays inside).
+fn nested_event(id: &str, depth: usize) -> String {
+    let arrays = depth - 3;
+    format!(
+        r#"{{"id":"{id}","type":"payment_intent.succeeded","data":{{"object":{{"id":"pi_1","deep":{}{}}}}}}}"#,
+        "[".repeat(arrays),
+        "]".repeat(arrays)
+    )
+}
+
+/// A signed event nested 10,000 levels deep (or just past 64) is refused before it is stored;
+/// 64 levels, or brackets inside strings, are stored.
+fn an_event_nested_past_64_levels_is_refused_as_malformed_and_not_stored(store: Store) {
+    let setup = Setup::new(store);
+    let relay = Relay::start(&setup);
+    for (id, depth) in [("evt_deep_10000", 10_000), ("evt_deep_65", 65)] {
+        let (status, body) =
+            relay.deliver("/webhooks/stripe/a", SECRET_A, &nested_event(id, depth));
+        assert_eq!(status, 400, "{depth} deep: {body}");
+        assert!(body.contains("\"malformed_event\""), "{depth} deep: {body}");
+        assert!(body.contains("64 levels"), "the message says why: {body}");
+    }
+    let (status, body) = relay.deliver(
+        "/webhooks/stripe/a",
+        SECRET_A,
+        &nested_event("evt_deep_64", 64),
+    );
+    assert_eq!(status, 200, "64 deep: {body}");
+    let brackets = format!(
+        r#"{{"id":"evt_brackets","type":"charge.updated","data":{{"object":{{"note":"{}\"{}"}}}}}}"#,
+        "[{".repeat(100),
+        "[".repeat(100)
+    );
+    let (status, body) = relay.deliver("/webhooks/stripe/a", SECRET_A, &brackets);
+    assert_eq!(status, 200, "brackets in a string: {body}");
+    assert_eq!(
+        ids(&relay.events(&setup.token_a, "after=0")),
+        ["evt_deep_64", "evt_brackets"],
+        "nothing refused was stored"
+    );
+    assert_eq!(
+        metric(
+            &relay.metrics(),
+            "versapos_relay_webhooks_rejected_total{reason=\"malformed\"}"
+        ),
+        2
+    );
+}
+
+/// A secret on the command line shows in `ps` and the shell's history: refused (exit 2, saying
+/// how to pass it, never echoing it); taken from stdin (one line, trimmed) or the environment.
+fn a_signing_secret_is_refused_on_the_command_line_and_read_from_stdin_or_the_environment(
+    store: Store,
+) {
+    let setup = Setup::empty(store);
+    let db = setup.db();
+    admin_ok(&db, &["shops", "add", "a"]);
+    for verb in ["add", "retire"] {
+        let out = admin(&db, &["secrets", verb, "a", SECRET_A]);
+        assert_exit(
+            &out,
+            2,
+            "secret",
+            &format!("secrets {verb} with the secret as an argument"),
+        );
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("stdin") && stderr.contains(SECRET_VAR),
+            "says how to pass it: {stderr}"
+        );
+        assert!(!stderr.contains(SECRET_A), "never echoed: {stderr}");
+        assert!(out.stdout.is_empty());
+    }
+    assert!(
+        admin_ok(&db, &["secrets", "list"]).is_empty(),
+        "nothing was added"
+    );
+
+    let added = admin_piped_ok(
+        &db,
+        &["secrets", "add", "a"],
+        &format!("  {SECRET_A}  \nwhsec_secondlineisignored00\n"),
+    );
+    assert!(added.contains("…abcd"), "{added}");
+    let out = admin_with_key_and_secret(
+        &db,
+        Some(MASTER_KEY),
+        Some(SECRET_A2),
+        &["secrets", "add", "a"],
+    );
+    assert!(
+        out.status.success(),
+        "from {SECRET_VAR}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let list = admin_ok(&db, &["secrets", "list"]);
+    assert_eq!(list.lines().count(), 2, "{list}");
+    assert!(!list.contains("ignored"), "one line only: {list}");
+
+    assert_exit(
+        &admin_piped(&db, &["secrets", "add", "a"], ""),
+        2,
+        "secret",
+        "nothing on stdin",
+    );
+    admin_piped_ok(&db, &["secrets", "retire", "a"], SECRET_A);
+    let out = admin_with_key_and_secret(
+        &db,
+        Some(MASTER_KEY),
+        Some(SECRET_A2),
+        &["secrets", "retire", "a"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let list = admin_ok(&db, &["secrets", "list"]);
+    assert!(
+        list.lines().all(|l| l.contains("retired_at=")),
+        "both retired: {list}"
+    );
+}
+
+/// One till may hold a few long polls, one shop a few more: past either cap a long poll is
+/// answered 429 `too_many_long_polls` at once; requests that do not wait, and other shops, go on.
+fn long_polls_past_a_tills_or_a_shops_cap_are_answered_429(store: Store) {
+    let setup = Setup::new(store);
+    let db = setup.db();
+    let token_2 = admin_ok(&db, &["tills", "add", "a", "till-2"])
+        .trim()
+        .to_string();
+    let token_3 = admin_ok(&db, &["tills", "add", "a", "till-3"])
+        .trim()
+        .to_string();
+    let relay = Relay::start_with(
+        &setup,
+        &["--long-polls-per-till", "1", "--long-polls-per-shop", "2"],
+    );
+    let metrics = relay.metrics();
+    assert_eq!(
+        metric(&metrics, "versapos_relay_long_polls_limit{per=\"till\"}"),
+        1
+    );
+    assert_eq!(
+        metric(&metrics, "versapos_relay_long_polls_limit{per=\"shop\"}"),
+        2
+    );
+    thread::scope(|scope| {
+        let first = scope.spawn(|| relay.get("/v1/events?after=0&wait=4", Some(&setup.token_a)));
+        thread::sleep(Duration::from_millis(500));
+        let started = Instant::now();
+        let (status, body) = relay.get("/v1/events?after=0&wait=4", Some(&setup.token_a));
+        assert_eq!(status, 429, "the till's second long poll: {body}");
+        assert!(
+            body.contains("\"too_many_long_polls\"") && body.contains("till"),
+            "{body}"
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(1),
+            "refused at once"
+        );
+        assert_eq!(
+            relay.get("/v1/events?after=0", Some(&setup.token_a)).0,
+            200,
+            "a request that does not wait"
+        );
+        let second = scope.spawn(|| relay.get("/v1/events?after=0&wait=4", Some(&token_2)));
+        thread::sleep(Duration::from_millis(500));
+        let (status, body) = relay.get("/v1/events?after=0&wait=4", Some(&token_3));
+        assert_eq!(status, 429, "the shop's third long poll: {body}");
+        assert!(
+            body.contains("\"too_many_long_polls\"") && body.contains("shop"),
+            "{body}"
+        );
+        assert_eq!(
+            relay
+                .get("/v1/events?after=0&wait=1", Some(&setup.token_b))
+                .0,
+            200,
+            "another shop's till"
+        );
+        let metrics = relay.metrics();
+        assert_eq!(metric(&metrics, "versapos_relay_long_polls_open"), 2);
+        assert_eq!(
+            metric(
+                &metrics,
+                "versapos_relay_long_polls_refused_total{per=\"till\"}"
+            ),
+            1
+        );
+        assert_eq!(
+            metric(
+                &metrics,
+                "versapos_relay_long_polls_refused_total{per=\"shop\"}"
+            ),
+            1
+        );
+        assert_eq!(first.join().expect("first").0, 200);
+        assert_eq!(second.join().expect("second").0, 200);
+    });
+    assert_eq!(
+        relay.get("/v1/events?after=0&wait=1", Some(&token_3)).0,
+        200,
+        "places are given back when polls end"
+    );
+}
+
+/// A connection that sends nothing, or a request's head too slowly, is closed at the header
+/// timeout; a kept-alive one at the idle timeout (not the header timeout); a request whose body
+/// never ends is answered 408 at the request timeout; a long poll is not cut by it.
+fn slow_heads_idle_connections_and_slow_bodies_are_cut_at_their_timeouts(store: Store) {
+    let setup = Setup::new(store);
+    let relay = Relay::start_with(
+        &setup,
+        &[
+            "--header-timeout",
+            "1",
+            "--idle-timeout",
+            "3",
+            "--request-timeout",
+            "4",
+        ],
+    );
+    let addr = relay.addr().to_string();
+    thread::scope(|scope| {
+        let silent = scope.spawn(|| {
+            let mut stream = TcpStream::connect(&addr).expect("a connection");
+            closed_within(&mut stream, Duration::from_secs(5))
+        });
+        let slow = scope.spawn(|| {
+            let mut stream = TcpStream::connect(&addr).expect("a connection");
+            let mut writer = stream.try_clone().expect("a handle");
+            let dribble = thread::spawn(move || {
+                for b in
+                    b"GET /healthz HTTP/1.1\r\nHost: relay\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+                {
+                    if writer.write_all(&[*b]).is_err() {
+                        break;
+                    }
+                    thread::sleep(Duration::from_millis(100));
+                }
+            });
+            let closed = closed_within(&mut stream, Duration::from_secs(5));
+            let _ = dribble.join();
+            closed
+        });
+        let idle = scope.spawn(|| {
+            let mut stream = TcpStream::connect(&addr).expect("a connection");
+            stream
+                .write_all(b"GET /healthz HTTP/1.1\r\nHost: relay\r\n\r\n")
+                .expect("a request");
+            let mut buf = [0u8; 512];
+            let n = stream.read(&mut buf).expect("the answer");
+            assert!(buf[..n].starts_with(b"HTTP/1.1 200"), "answered");
+            closed_within(&mut stream, Duration::from_secs(8))
+        });
+        let stalled = scope.spawn(|| {
+            let started = Instant::now();
+            let answer = raw_request(
+                &addr,
+                b"POST /webhooks/stripe/a HTTP/1.1\r\nHost: relay\r\nContent-Length: 100\r\n\r\n{\"id\":",
+            );
+            (answer, started.elapsed())
+        });
+        let poll = scope.spawn(|| {
+            let started = Instant::now();
+            let answer = relay.get("/v1/events?after=0&wait=30", Some(&setup.token_a));
+            (answer, started.elapsed())
+        });
+
+        let silent = silent.join().expect("silent").expect("closed");
+        assert!(
+            (Duration::from_millis(800)..Duration::from_millis(2500)).contains(&silent),
+            "a silent connection is closed at the header timeout: {silent:?}"
+        );
+        let slow = slow.join().expect("slow").expect("closed");
+        assert!(
+            (Duration::from_millis(800)..Duration::from_millis(2500)).contains(&slow),
+            "a slow head is closed at the header timeout: {slow:?}"
+        );
+        let idle = idle.join().expect("idle").expect("closed");
+        assert!(
+            (Duration::from_millis(2500)..Duration::from_millis(4500)).contains(&idle),
+            "an idle connection is closed at the idle timeout: {idle:?}"
+        );
+        let (answer, took) = stalled.join().expect("stalled");
+        assert_eq!(answer.status, 408, "{answer:?}");
+        assert_eq!(answer.error_code(), "request_timeout");
+        assert!(
+            (Duration::from_millis(3500)..Duration::from_millis(6000)).contains(&took),
+            "at the request timeout: {took:?}"
+        );
+        let ((status, body), took) = poll.join().expect("poll");
+        assert_eq!(status, 200, "the long poll is answered, not cut: {body}");
+        assert!(
+            took < Duration::from_secs(4),
+            "a long poll waits less than the request timeout: {took:?}"
+        );
+    });
+    let metrics = relay.metrics();
+    assert!(
+        metric(
+            &metrics,
+            "versapos_relay_connections_closed_total{reason=\"header_timeout\"}"
+        ) >= 2,
+        "{metrics}"
+    );
+    assert!(
+        metric(
+            &metrics,
+            "versapos_relay_connections_closed_total{reason=\"idle_timeout\"}"
+        ) >= 1,
+        "{metrics}"
+    );
+}
+
+/// The database holds sealed secrets and token hashes: relay.db, its -wal and its -shm are
+/// readable by their owner only whatever the umask, and an older database is narrowed.
+#[test]
+fn relay_db_and_its_wal_and_shm_are_readable_by_their_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let setup = Setup::empty(Store::Sqlite);
+    let db = setup.db();
+    let mode = |path: &Path| {
+        std::fs::metadata(path)
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+            .permissions()
+            .mode()
+            & 0o777
+    };
+    let out = shell_command("umask 000", &db, &["shops", "add", "a"])
+        .output()
+        .expect("the relay binary runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let relay = Relay::launch(
+        &db,
+        &setup.log_path(),
+        &Launch {
+            shell: Some("umask 000"),
+            ..Launch::default()
+        },
+    );
+    let out = shell_command("umask 000", &db, &["tills", "add", "a", "till-1"])
+        .output()
+        .expect("the relay binary runs");
+    assert!(out.status.success());
+    let main = PathBuf::from(&db);
+    let wal = main.with_file_name("relay.db-wal");
+    let shm = main.with_file_name("relay.db-shm");
+    for path in [&main, &wal, &shm] {
+        assert_eq!(mode(path), 0o600, "{} under umask 000", path.display());
+    }
+    drop(relay);
+
+    for path in [&main, &wal, &shm] {
+        if path.exists() {
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o644))
+                .expect("widened");
+        }
+    }
+    admin_ok(&db, &["shops", "list"]);
+    for path in [&main, &wal, &shm] {
+        if path.exists() {
+            assert_eq!(mode(path), 0o600, "{} narrowed on open", path.display());
+        }
+    }
+}
+
 /// Runs each test above once per store: `on_sqlite::NAME` and `on_postgres::NAME`.
 macro_rules! on_both_stores {
     ($($(#[$attr:meta])* $name:ident),* $(,)?) => {
@@ -1327,4 +2307,13 @@ on_both_stores!(
     a_wrong_master_key_is_refused_with_exit_1_naming_the_shop_never_the_secret,
     secrets_rotate_and_list_by_last_four_under_the_master_key,
     the_master_key_never_appears_in_output_or_the_log,
+    slow_header_connections_past_the_open_file_limit_leave_health_probes_answered,
+    sigterm_exits_within_the_shutdown_timeout_whatever_clients_hold_open,
+    a_revoked_tills_open_long_poll_ends_with_401_within_two_seconds,
+    a_shop_name_in_the_url_cannot_forge_log_lines_or_drive_the_terminal,
+    every_refusal_is_answered_in_the_json_error_shape,
+    an_event_nested_past_64_levels_is_refused_as_malformed_and_not_stored,
+    a_signing_secret_is_refused_on_the_command_line_and_read_from_stdin_or_the_environment,
+    long_polls_past_a_tills_or_a_shops_cap_are_answered_429,
+    slow_heads_idle_connections_and_slow_bodies_are_cut_at_their_timeouts,
 );
