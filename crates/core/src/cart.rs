@@ -366,7 +366,70 @@ pub struct PricedCart {
     pub tax_breakdown: Vec<TaxBreakdown>,
 }
 
+/// A discount more than the shop lets a cashier give alone, and what it was measured against.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DiscountBeyondLimit {
+    /// Line `index`'s discount, of that line's price × quantity.
+    Line {
+        index: usize,
+        discount: Money,
+        of: Money,
+    },
+    /// The order discount, of the sale after its line discounts.
+    Order { discount: Money, of: Money },
+    /// All the sale's discounts together, of the sale before discounts.
+    Together { discount: Money, of: Money },
+}
+
+impl DiscountBeyondLimit {
+    /// The discount, and what it is taken off.
+    pub fn amounts(&self) -> (Money, Money) {
+        match self {
+            DiscountBeyondLimit::Line { discount, of, .. }
+            | DiscountBeyondLimit::Order { discount, of }
+            | DiscountBeyondLimit::Together { discount, of } => (*discount, *of),
+        }
+    }
+}
+
+/// Whether `discount` is more than `limit` basis points of `of` (anything off nothing is).
+fn beyond(discount: Money, of: Money, limit: u32) -> bool {
+    let (d, o) = (i128::from(discount.minor()), i128::from(of.minor()));
+    d > 0 && d * 10_000 > i128::from(limit) * o
+}
+
 impl PricedCart {
+    /// The first discount on this sale above `limit` (basis points: 1000 is 10 %) of what it
+    /// is taken off: each line discount of its line, the order discount of the sale after the
+    /// line discounts, and all of them together of the sale before discounts. `None` when a
+    /// cashier may give every one of them alone.
+    pub fn discount_beyond(&self, limit: u32) -> Option<DiscountBeyondLimit> {
+        for (index, l) in self.lines.iter().enumerate() {
+            if beyond(l.line_discount, l.extended, limit) {
+                return Some(DiscountBeyondLimit::Line {
+                    index,
+                    discount: l.line_discount,
+                    of: l.extended,
+                });
+            }
+        }
+        let line_discounts = self.discount_total.minor() - self.order_discount.minor();
+        let after_lines = Money::from_minor(self.subtotal.minor() - line_discounts, self.currency);
+        if beyond(self.order_discount, after_lines, limit) {
+            return Some(DiscountBeyondLimit::Order {
+                discount: self.order_discount,
+                of: after_lines,
+            });
+        }
+        if beyond(self.discount_total, self.subtotal, limit) {
+            return Some(DiscountBeyondLimit::Together {
+                discount: self.discount_total,
+                of: self.subtotal,
+            });
+        }
+        None
+    }
+
     fn from_lines(
         cur: Currency,
         mode: TaxMode,

@@ -887,7 +887,7 @@ fn book_sale(
         &b.order_id,
         &serde_json::json!({
             "number": b.number, "currency": shop.currency.code(), "total": b.total,
-            "tax": b.tax, "cash_rounding": b.cash_rounding,
+            "discounts": b.discounts, "tax": b.tax, "cash_rounding": b.cash_rounding,
             "payments": payments, "customer_id": b.customer.map(|c| c.0),
             "points_earned": b.points_earned, "points_redeemed": b.points_redeemed,
         }),

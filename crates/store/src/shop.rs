@@ -30,8 +30,9 @@ pub struct Shop {
     pub low_stock_level: i64,
     /// Minutes without a touch or a key before the till's screen locks (0: never).
     pub lock_minutes: i64,
-    /// The largest discount a cashier may give on their own, in basis points of the sale
-    /// (1000: 10 %); more needs a manager.
+    /// The largest discount a cashier may give on their own, in basis points (1000: 10 %) of
+    /// what it is taken off: each line discount of its line, the order discount of the sale, and
+    /// all of a sale's discounts together of the sale before discounts; more needs a manager.
     pub discount_limit: u32,
     /// The Stripe Terminal reader this till takes cards on (`tmr_…`), once one is chosen.
     pub card_reader: Option<String>,

@@ -225,13 +225,17 @@ impl Till {
         self.check(p).map(|_| ())
     }
 
-    /// Whether the cart's discounts are more than a cashier may give alone (the shop's discount
-    /// limit, a share of the sale before discounts).
+    /// Whether the cart holds a discount more than a cashier may give alone: the shop's discount
+    /// limit, held to each line discount (of its line), the order discount (of the sale after
+    /// line discounts) and all of them together (of the sale before discounts).
     fn large_discount(&self, cart: &Cart) -> Result<bool> {
-        let view = self.cart_view(cart)?;
-        let limit = i128::from(self.shop()?.discount_limit);
-        Ok(view.subtotal > 0
-            && i128::from(view.discount_total) * 10_000 > limit * i128::from(view.subtotal))
+        self.check(Permission::Sell)?;
+        if cart.lines.is_empty() {
+            return Ok(false);
+        }
+        let shop = self.shop()?;
+        let priced = cart.price(shop.tax_mode)?;
+        Ok(priced.discount_beyond(shop.discount_limit).is_some())
     }
 
     /// Sells line `index` at `price` (major units) instead of the catalog's price: a manager's

@@ -588,6 +588,130 @@ fn a_discount_above_the_limit_needs_a_managers_pin_at_the_till() {
     assert!(t.till.set_setting("discount-limit", "120").is_err());
 }
 
+/// The limit is held to each discount, not only to the sale: 100 % off a croissant in a bigger
+/// sale (1.20 of 16.10) or 20 % off one line is beyond a 10 % limit, though both are well under
+/// 10 % of the sale. Approved, the sale's journal entry records who approved it and how much.
+#[test]
+fn a_cashiers_limit_holds_for_each_line_the_order_discount_and_the_total() {
+    let mut t = staffed();
+    t.till.sign_in("Ada", "9999").expect("admin");
+    t.add_product("CROISSANT", "Croissant", "1.20", "reduced", 10);
+    t.till.sign_in("Sam", "1111").expect("cashier");
+    let base = t.cart(&[("COFFEE", 1), ("CROISSANT", 1), ("MILK", 1), ("SWEET", 40)]);
+    let line_of = |sku: &str| {
+        base.lines
+            .iter()
+            .position(|l| l.sku.as_str() == sku)
+            .expect("line")
+    };
+    for (what, sku, discount) in [
+        ("the croissant given away", "CROISSANT", "100%"),
+        ("20 % off one line", "MILK", "20%"),
+        ("an amount over 10 % of its line", "COFFEE", "1.30"),
+    ] {
+        let mut cart = base.clone();
+        assert_eq!(
+            denied(
+                t.till
+                    .set_line_discount(&mut cart, line_of(sku), Some(discount))
+            ),
+            Some(Permission::LargeDiscount),
+            "{what}"
+        );
+        assert_eq!(cart, base, "{what}: refused, the cart is as it was");
+    }
+    // Within the limit line by line and on the order, but over it together.
+    let mut cart = base.clone();
+    t.till
+        .set_line_discount(&mut cart, line_of("COFFEE"), Some("10%"))
+        .expect("10 % of a line");
+    t.till
+        .set_line_discount(&mut cart, line_of("MILK"), Some("10%"))
+        .expect("10 % of another");
+    assert_eq!(
+        denied(t.till.set_order_discount(&mut cart, Some("10%"))),
+        Some(Permission::LargeDiscount),
+        "10 % on top of 10 % is 19 % of the sale"
+    );
+    let mut cart = base.clone();
+    t.till
+        .set_order_discount(&mut cart, Some("1.61"))
+        .expect("10 % of 16.10");
+    assert_eq!(
+        denied(t.till.set_order_discount(&mut cart, Some("1.62"))),
+        Some(Permission::LargeDiscount)
+    );
+
+    // With a manager's PIN the croissant goes free, and the journal says so.
+    let mut cart = base.clone();
+    t.till
+        .approve("Morgan", "2222", Permission::LargeDiscount)
+        .expect("approve");
+    t.till
+        .set_line_discount(&mut cart, line_of("CROISSANT"), Some("100%"))
+        .expect("approved");
+    let order = t.till.checkout(&cart, &[exact_cash()]).expect("sold");
+    assert_eq!(order.discount_total, 120);
+    let payload = t
+        .text(&format!(
+            "SELECT payload FROM journal WHERE ref_id = '{}' AND kind = 'sale'",
+            order.id
+        ))
+        .expect("sale entry");
+    assert!(
+        payload.contains("\"approved_by\":{") && payload.contains("Morgan"),
+        "{payload}"
+    );
+    assert!(payload.contains("\"discounts\":120"), "{payload}");
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(24))]
+
+    /// Whatever discounts a cashier tries on whatever cart, the sales the till lets them make
+    /// alone are never discounted beyond the limit on any line, on the order, or in total.
+    #[test]
+    fn no_cashier_only_sale_is_discounted_beyond_the_limit(
+        items in proptest::collection::vec((0usize..4, 1i64..5), 1..6),
+        tries in proptest::collection::vec(
+            (proptest::option::of(0usize..6), 0u32..=100, proptest::bool::ANY, 1i64..2000),
+            1..8,
+        ),
+        limit in 0u32..=30,
+    ) {
+        let mut t = staffed();
+        t.till.sign_in("Ada", "9999").expect("admin");
+        t.till.set_setting("discount-limit", &limit.to_string()).expect("limit");
+        t.till.sign_in("Sam", "1111").expect("cashier");
+        const SKUS: [&str; 4] = ["COFFEE", "MILK", "BOOK", "SWEET"];
+        let picked: Vec<(&str, i64)> = items.iter().map(|(i, q)| (SKUS[*i], *q)).collect();
+        let mut cart = t.cart(&picked);
+        for (line, percent, as_percent, minor) in tries {
+            let typed = if as_percent {
+                format!("{percent}%")
+            } else {
+                format!("{}.{:02}", minor / 100, minor % 100)
+            };
+            // Refused or not, the cart is only ever one the till accepted.
+            let _ = match line {
+                Some(i) if i < cart.lines.len() => t.till.set_line_discount(&mut cart, i, Some(&typed)),
+                _ => t.till.set_order_discount(&mut cart, Some(&typed)),
+            };
+        }
+        let order = t.till.checkout(&cart, &[exact_cash()]).expect("a cashier's own sale");
+        let allowed = |discount: i64, of: i64| i128::from(discount) * 100 <= i128::from(limit) * i128::from(of);
+        let priced = cart.price(versapos_core::TaxMode::Inclusive).expect("price");
+        for l in &priced.lines {
+            proptest::prop_assert!(allowed(l.line_discount.minor(), l.extended.minor()),
+                "line {} off {} at a {limit} % limit", l.line_discount, l.extended);
+        }
+        let line_total: i64 = priced.lines.iter().map(|l| l.line_discount.minor()).sum();
+        proptest::prop_assert!(allowed(priced.order_discount.minor(), priced.subtotal.minor() - line_total));
+        proptest::prop_assert!(allowed(order.discount_total, order.subtotal),
+            "{} off {} at a {limit} % limit", order.discount_total, order.subtotal);
+    }
+}
+
 #[test]
 fn a_price_override_needs_a_manager_and_the_sale_records_the_approval() {
     let mut t = staffed();

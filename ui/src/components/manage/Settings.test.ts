@@ -98,7 +98,7 @@ describe("Settings screen", () => {
     type(input("[data-testid=setting-input-discount-limit]"), "12.5");
     await click("[data-testid=setting-save-discount-limit]");
     expect(api.changeSetting).toHaveBeenCalledWith("discount-limit", "12.5");
-    expect($("[data-testid=setting-saved-discount-limit]")?.textContent).toBe("Saved: 12.5 % of the sale");
+    expect($("[data-testid=setting-saved-discount-limit]")?.textContent).toBe("Saved: 12.5 % off a line or the sale");
   });
 
   it("puts the till's refusal next to the setting and keeps what was typed", async () => {

@@ -25,8 +25,9 @@ cash_rounding: number, loyalty: LoyaltyRules, tax_rates: Array<TaxRate>, default
  */
 lock_minutes: number, 
 /**
- * The largest discount a cashier may give on their own, in basis points of the sale
- * (1000: 10 %); more needs a manager.
+ * The largest discount a cashier may give on their own, in basis points (1000: 10 %) of
+ * what it is taken off: each line discount of its line, the order discount of the sale, and
+ * all of a sale's discounts together of the sale before discounts; more needs a manager.
  */
 discount_limit: number, 
 /**
