@@ -226,3 +226,172 @@ fn journal_verify_fails_when_a_forged_entry_is_inserted() {
         "the head does not know the forged entry: {problems:?}"
     );
 }
+
+/// Entry `seq`'s hash as the till computes it: SHA-256 over its parts, each length-prefixed.
+fn entry_hash(
+    prev: &str,
+    till: &str,
+    seq: i64,
+    at: &str,
+    kind: &str,
+    ref_id: &str,
+    payload: &str,
+) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    for part in [prev, till, &seq.to_string(), at, kind, ref_id, payload] {
+        h.update((part.len() as u64).to_be_bytes());
+        h.update(part.as_bytes());
+    }
+    hex::encode(h.finalize())
+}
+
+/// What someone who can write the store file but does not hold the journal key can do at best:
+/// change a sale, then recompute every hash after it and move the head, so the chain is whole.
+fn rewrite_chain_from(till: &Till, seq: i64, change: &str) {
+    tamper(
+        till,
+        &format!("UPDATE journal SET payload = {change} WHERE seq = {seq}"),
+    );
+    let conn = till.sqlite();
+    let triggers: Vec<String> = conn
+        .prepare("SELECT sql FROM sqlite_master WHERE name IN ('journal_no_update', 'journal_no_delete')")
+        .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+        .expect("triggers");
+    conn.execute_batch("DROP TRIGGER journal_no_update; DROP TRIGGER journal_no_delete;")
+        .expect("drop");
+    let rows: Vec<(i64, String, String, String, String, String)> = conn
+        .prepare("SELECT seq, till_id, at, kind, coalesce(ref_id, ''), payload FROM journal ORDER BY seq")
+        .and_then(|mut s| {
+            s.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?
+                .collect()
+        })
+        .expect("entries");
+    let mut prev = "0".repeat(64);
+    for (seq, till_id, at, kind, ref_id, payload) in rows {
+        let hash = entry_hash(&prev, &till_id, seq, &at, &kind, &ref_id, &payload);
+        conn.execute(
+            "UPDATE journal SET prev_hash = ?1, hash = ?2 WHERE seq = ?3",
+            rusqlite::params![prev, hash, seq],
+        )
+        .expect("rehash");
+        conn.execute(
+            "UPDATE journal_head SET hash = ?1 WHERE till_id = ?2",
+            rusqlite::params![hash, till_id],
+        )
+        .expect("head");
+        prev = hash;
+    }
+    for trigger in triggers {
+        conn.execute_batch(&trigger).expect("put the trigger back");
+    }
+}
+
+/// The chain alone cannot tell a careful rewrite from the truth; the signed head can. Without
+/// the key, the attacker can neither make the old signature fit nor sign the new head.
+#[test]
+fn a_rewritten_chain_with_every_hash_recomputed_is_caught_by_the_signed_head() {
+    let till = honest_store();
+    let report = till.json(&["journal", "verify"]);
+    assert_eq!(report["ok"].as_bool(), Some(true), "{report}");
+    let signed = array(&report, "signed");
+    assert_eq!(signed.len(), 1, "{report}");
+    assert_eq!(
+        int(&signed[0], "seq"),
+        7,
+        "the newest entry is signed: {report}"
+    );
+    assert!(till
+        .ok(&["journal", "verify"])
+        .contains("heads signed (T1 at entry 7)"));
+
+    let seq = sale_seq(&till, 2);
+    rewrite_chain_from(
+        &till,
+        seq,
+        "replace(payload, '\"total\":270', '\"total\":1')",
+    );
+    let problems = verify_fails(&till, "rewritten chain");
+    assert!(
+        !any_contains(&problems, "changed after it was written")
+            && !any_contains(&problems, "does not chain"),
+        "the chain itself is whole again: {problems:?}"
+    );
+    assert!(
+        any_contains(&problems, "the journal was rewritten"),
+        "the signed head no longer matches: {problems:?}"
+    );
+
+    // Moving the signed head's hash along does not help: the signature is of the old one.
+    till.sqlite()
+        .execute_batch("UPDATE journal_anchor SET hash = (SELECT hash FROM journal_head)")
+        .expect("move the signed head");
+    let problems = verify_fails(&till, "signed head moved");
+    assert!(
+        any_contains(&problems, "signature of the head does not match"),
+        "{problems:?}"
+    );
+}
+
+/// Entries written by a till that does not hold the store's key (another computer's keychain,
+/// someone's own copy of the program) are not signed, and the store's own till does not sign
+/// over them later: they stay reported. A head signed with another key is reported as such.
+#[test]
+fn entries_written_without_the_stores_journal_key_stay_reported() {
+    let till = honest_store();
+    let elsewhere = [(
+        "VERSAPOS_KEYCHAIN_SERVICE",
+        "com.versatalent.pos.test.elsewhere",
+    )];
+    let other = till.run_with_env(&elsewhere, &["--json", "journal", "verify"]);
+    assert_eq!(other.code, Some(1), "{}", other.stderr);
+    assert!(
+        other
+            .stdout
+            .contains("keychain does not hold the store's journal key"),
+        "{}",
+        other.stdout
+    );
+    till.json_with_env(&elsewhere, &["sale", "--item", "TEA", "--pay", "cash"]);
+    let problems = verify_fails(&till, "written elsewhere");
+    assert!(
+        any_contains(
+            &problems,
+            "entries 8..8 were written without the store's journal key"
+        ),
+        "{problems:?}"
+    );
+    till.json(&["sale", "--item", "TEA", "--pay", "cash"]);
+    let problems = verify_fails(&till, "written elsewhere, then here");
+    assert!(
+        any_contains(
+            &problems,
+            "entries 8..9 were written without the store's journal key"
+        ),
+        "not signed over: {problems:?}"
+    );
+
+    // A signed head copied from another store (its own key) is named as another key's.
+    let second = honest_store();
+    let (public_key, signature): (String, String) = second
+        .sqlite()
+        .query_row(
+            "SELECT public_key, signature FROM journal_anchor",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("the other store's signed head");
+    let third = honest_store();
+    third
+        .sqlite()
+        .execute(
+            "UPDATE journal_anchor SET public_key = ?1, signature = ?2",
+            rusqlite::params![public_key, signature],
+        )
+        .expect("swap the signature");
+    let problems = verify_fails(&third, "another store's key");
+    assert!(
+        any_contains(&problems, "signed with another key"),
+        "{problems:?}"
+    );
+}

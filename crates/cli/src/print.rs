@@ -732,16 +732,32 @@ impl Out {
 
     pub fn journal(&self, r: &JournalReport) {
         if self.json {
+            let signed: Vec<serde_json::Value> = r
+                .signed
+                .iter()
+                .map(|h| serde_json::json!({ "till_id": h.till_id, "seq": h.seq, "key": h.key_fingerprint() }))
+                .collect();
             json(
-                &serde_json::json!({ "ok": r.ok(), "entries": r.entries, "tills": r.tills, "problems": r.problems }),
+                &serde_json::json!({ "ok": r.ok(), "entries": r.entries, "tills": r.tills,
+                                     "problems": r.problems, "signed": signed }),
             );
             return;
         }
         if r.ok() {
+            let signed: Vec<String> = r
+                .signed
+                .iter()
+                .map(|h| format!("{} at entry {}", h.till_id, h.seq))
+                .collect();
             outln!(
-                "journal ok: {} entries on {} till(s), chain intact",
+                "journal ok: {} entries on {} till(s), chain intact{}",
                 r.entries,
-                r.tills.len()
+                r.tills.len(),
+                if signed.is_empty() {
+                    String::new()
+                } else {
+                    format!(", heads signed ({})", signed.join(", "))
+                }
             );
         } else {
             outln!("journal FAILED: {} problem(s)", r.problems.len());

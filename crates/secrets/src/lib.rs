@@ -6,6 +6,8 @@
 
 use std::fmt;
 
+pub mod journal_key;
+
 /// A value that must not be printed: `Debug` and `Display` show `[redacted]`.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Sensitive<T>(T);

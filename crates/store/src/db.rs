@@ -73,6 +73,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0013_dispute_outcome",
         include_str!("../../../migrations/0013_dispute_outcome.sql"),
     ),
+    (
+        14,
+        "0014_journal_anchor",
+        include_str!("../../../migrations/0014_journal_anchor.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

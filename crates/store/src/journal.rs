@@ -3,6 +3,12 @@
 //! Entry n stores the hash of entry n-1; its own hash covers its till, sequence, time, kind,
 //! reference and payload. `journal_head` remembers the last entry so that deleting the newest
 //! rows is noticed too. Verification also checks that every order and refund has its entry.
+//!
+//! The chain alone is only as safe as the file: whoever can write it can recompute every hash.
+//! So each till's newest entry is also signed (`journal_anchor`) with the store's journal key,
+//! which the till keeps in the OS keychain ([`JournalSigner`]); [`verify_signed`] checks the
+//! signature against the keychain's key, and the till sends the signed head to its relay for
+//! a copy the file cannot rewrite.
 
 use crate::error::Result;
 use crate::moment::Moment;
@@ -75,7 +81,278 @@ pub fn append(
          ON CONFLICT (till_id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
     )?
     .execute(params![till, seq, hash])?;
+    if let Some(signer) = &when.signer {
+        sign_next_head(tx, signer.as_ref(), till, seq, &hash)?;
+    }
     Ok(seq)
+}
+
+/// Signs the head `seq` when it extends a chain already signed with the same key up to the entry
+/// before it (or starts the till's chain). After entries written without the key (another
+/// computer's keychain, a keychain that refused) nothing more is signed, so they stay reported
+/// by `journal verify` instead of being signed over.
+fn sign_next_head(
+    tx: &Transaction<'_>,
+    signer: &dyn JournalSigner,
+    till: &str,
+    seq: i64,
+    hash: &str,
+) -> Result<()> {
+    let anchor: Option<(i64, String)> = tx
+        .prepare_cached("SELECT seq, public_key FROM journal_anchor WHERE till_id = ?1")?
+        .query_row([till], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let Some(key_id) = key_id(tx)? else {
+        return Ok(());
+    };
+    let message = head_message(&key_id, till, seq, hash);
+    let Some((public_key, signature)) = signer.sign(&key_id, &message) else {
+        return Ok(());
+    };
+    let follows = match &anchor {
+        None => seq == 1,
+        Some((signed_seq, signed_by)) => {
+            *signed_seq == seq - 1 && *signed_by == hex::encode(public_key)
+        }
+    };
+    if follows {
+        store_anchor(tx, till, seq, hash, &public_key, &signature)?;
+    }
+    Ok(())
+}
+
+fn store_anchor(
+    tx: &Transaction<'_>,
+    till: &str,
+    seq: i64,
+    hash: &str,
+    public_key: &[u8; 32],
+    signature: &[u8; 64],
+) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO journal_anchor (till_id, seq, hash, public_key, signature)
+         VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (till_id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash,
+             public_key = excluded.public_key, signature = excluded.signature",
+    )?
+    .execute(params![
+        till,
+        seq,
+        hash,
+        hex::encode(public_key),
+        hex::encode(signature)
+    ])?;
+    Ok(())
+}
+
+/// Signs the journal's heads with a key the store never holds: the till's, in the OS keychain.
+pub trait JournalSigner: Send + Sync + std::fmt::Debug {
+    /// `message` signed with the journal key of the store `key_id` (made the first time):
+    /// the key's public half and the signature. `None` when no key can be had (the keychain
+    /// refused): the entry stays unsigned, and `journal verify` says so.
+    fn sign(&self, key_id: &str, message: &[u8]) -> Option<([u8; 32], [u8; 64])>;
+    /// The public half of the store's journal key, when this till's keychain holds it.
+    fn public_key(&self, key_id: &str) -> Option<[u8; 32]>;
+    /// Whether `signature` is `public_key`'s signature of `message`.
+    fn signed_by(&self, public_key: &[u8; 32], message: &[u8], signature: &[u8; 64]) -> bool;
+}
+
+/// What is signed for a till's head: the store's key id, the till, the entry's sequence number
+/// and hash, each length-prefixed.
+pub fn head_message(key_id: &str, till: &str, seq: i64, hash: &str) -> Vec<u8> {
+    let mut m = b"VersaTalent POS journal head\n".to_vec();
+    for part in [key_id, till, &seq.to_string(), hash] {
+        m.extend_from_slice(&(part.len() as u64).to_be_bytes());
+        m.extend_from_slice(part.as_bytes());
+    }
+    m
+}
+
+/// The id that names this store's journal key in the keychain.
+pub fn key_id(conn: &Connection) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT value FROM settings WHERE key = 'journal_key_id'")?
+        .query_row([], |r| r.get(0))
+        .optional()?)
+}
+
+/// Signs the head `seq` as it stands (the heads found at an upgrade).
+fn sign_head(
+    tx: &Transaction<'_>,
+    signer: &dyn JournalSigner,
+    till: &str,
+    seq: i64,
+    hash: &str,
+) -> Result<()> {
+    let Some(key_id) = key_id(tx)? else {
+        return Ok(());
+    };
+    if let Some((public_key, signature)) =
+        signer.sign(&key_id, &head_message(&key_id, till, seq, hash))
+    {
+        store_anchor(tx, till, seq, hash, &public_key, &signature)?;
+    }
+    Ok(())
+}
+
+/// The schema version that began signing the journal's heads.
+pub const SIGNED_SINCE_SCHEMA: i64 = 14;
+
+/// Signs each till's head that was never signed, as it stands: for a store upgraded from a build
+/// before heads were signed, by the till that upgrades it (never later, when an unsigned head
+/// could be one written without the key).
+pub fn sign_heads_at_upgrade(conn: &mut Connection, signer: &dyn JournalSigner) -> Result<()> {
+    let tx = crate::db::write(conn)?;
+    let unsigned: Vec<(String, i64, String)> = tx
+        .prepare(
+            "SELECT h.till_id, h.seq, h.hash FROM journal_head h
+             WHERE NOT EXISTS (SELECT 1 FROM journal_anchor a WHERE a.till_id = h.till_id)",
+        )?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<std::result::Result<_, _>>()?;
+    for (till, seq, hash) in unsigned {
+        sign_head(&tx, signer, &till, seq, &hash)?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+/// A till's signed head as the store keeps it (and as the till sends it to its relay).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct SignedHead {
+    pub key_id: String,
+    pub till_id: String,
+    pub seq: i64,
+    pub hash: String,
+    /// Hex.
+    pub public_key: String,
+    /// Hex.
+    pub signature: String,
+}
+
+impl SignedHead {
+    /// Whether the signature is this head's, by `public_key`.
+    pub fn signed_by(&self, signer: &dyn JournalSigner, public_key: &[u8; 32]) -> bool {
+        let mut signature = [0u8; 64];
+        hex::decode_to_slice(&self.signature, &mut signature).is_ok()
+            && signer.signed_by(
+                public_key,
+                &head_message(&self.key_id, &self.till_id, self.seq, &self.hash),
+                &signature,
+            )
+    }
+
+    /// The public key's first eight bytes in hex, to tell keys apart in a message.
+    pub fn key_fingerprint(&self) -> &str {
+        self.public_key.get(..16).unwrap_or(&self.public_key)
+    }
+}
+
+/// Every till's signed head in this store.
+pub fn signed_heads(conn: &Connection) -> Result<Vec<SignedHead>> {
+    let key_id = key_id(conn)?.unwrap_or_default();
+    let mut stmt = conn.prepare(
+        "SELECT till_id, seq, hash, public_key, signature FROM journal_anchor ORDER BY till_id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(SignedHead {
+            key_id: key_id.clone(),
+            till_id: r.get(0)?,
+            seq: r.get(1)?,
+            hash: r.get(2)?,
+            public_key: r.get(3)?,
+            signature: r.get(4)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Checks each till's journal against its signed head: the head must be signed by the store's
+/// journal key as this till's keychain holds it, must be an entry of the chain as it is now, and
+/// must be the newest entry (what came after was written without the key). The chain itself is
+/// [`verify`]'s.
+pub fn verify_signed(conn: &Connection, signer: &dyn JournalSigner) -> Result<Vec<JournalProblem>> {
+    let mut problems = Vec::new();
+    let heads: Vec<(String, i64)> = conn
+        .prepare("SELECT till_id, seq FROM journal_head ORDER BY till_id")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    if heads.is_empty() {
+        return Ok(problems);
+    }
+    let Some(key_id) = key_id(conn)? else {
+        return Ok(vec![JournalProblem {
+            till_id: "-".into(),
+            seq: None,
+            problem: "the store has no journal key id: its journal was never signed".into(),
+        }]);
+    };
+    let Some(public_key) = signer.public_key(&key_id) else {
+        return Ok(vec![JournalProblem {
+            till_id: "-".into(),
+            seq: None,
+            problem: format!(
+                "the signatures cannot be checked: this computer's keychain does not hold the \
+                 store's journal key (journal-key:{key_id}); verify on the till that wrote it"
+            ),
+        }]);
+    };
+    let signed = signed_heads(conn)?;
+    for (till, newest) in heads {
+        let mut prob = |seq: Option<i64>, p: String| {
+            problems.push(JournalProblem {
+                till_id: till.clone(),
+                seq,
+                problem: p,
+            })
+        };
+        let Some(head) = signed.iter().find(|h| h.till_id == till) else {
+            prob(
+                None,
+                "no entry is signed: the journal's head was never signed".into(),
+            );
+            continue;
+        };
+        if head.public_key != hex::encode(public_key) {
+            prob(
+                Some(head.seq),
+                format!(
+                    "the head is signed with another key ({}…), not the store's journal key",
+                    head.key_fingerprint()
+                ),
+            );
+            continue;
+        }
+        if !head.signed_by(signer, &public_key) {
+            prob(
+                Some(head.seq),
+                "the signature of the head does not match it: the signed head was changed".into(),
+            );
+            continue;
+        }
+        let hash_then: Option<String> = conn
+            .query_row(
+                "SELECT hash FROM journal WHERE till_id = ?1 AND seq = ?2",
+                params![till, head.seq],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if hash_then.as_deref() != Some(head.hash.as_str()) {
+            prob(
+                Some(head.seq),
+                "entry no longer is the one that was signed: the journal was rewritten".into(),
+            );
+        } else if head.seq < newest {
+            prob(
+                Some(newest),
+                format!(
+                    "entries {}..{newest} were written without the store's journal key",
+                    head.seq + 1
+                ),
+            );
+        }
+    }
+    Ok(problems)
 }
 
 /// One thing wrong with the journal.
@@ -92,6 +369,8 @@ pub struct JournalReport {
     pub entries: i64,
     pub tills: Vec<String>,
     pub problems: Vec<JournalProblem>,
+    /// Each till's signed head, as the store holds it.
+    pub signed: Vec<SignedHead>,
 }
 
 impl JournalReport {
@@ -285,5 +564,6 @@ pub fn verify(conn: &Connection) -> Result<JournalReport> {
         entries,
         tills,
         problems,
+        signed: Vec::new(),
     })
 }

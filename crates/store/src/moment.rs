@@ -25,6 +25,9 @@ pub struct Moment {
     pub staff: Option<Actor>,
     /// The manager whose PIN approved this one action, when it needed one.
     pub approved_by: Option<Actor>,
+    /// Signs the journal's new head, when the till holds a key for it (see
+    /// [`crate::journal::JournalSigner`]); none leaves the entry unsigned.
+    pub signer: Option<std::sync::Arc<dyn crate::journal::JournalSigner>>,
 }
 
 impl Moment {
@@ -35,6 +38,7 @@ impl Moment {
             hour: now.hour(),
             staff: None,
             approved_by: None,
+            signer: None,
         }
     }
 

@@ -9,6 +9,12 @@ use std::path::Path;
 /// Opens (creating if needed) the store at `path` and brings its schema up to date. A store
 /// holding anything its migrations did not make is refused ([`schema::foreign_object`]).
 pub fn open(path: &Path) -> Result<Connection> {
+    Ok(open_migrating(path)?.0)
+}
+
+/// As [`open`], with the schema version this opener migrated the store from, when it was the one
+/// that did (another opener of the same store at the same moment finds it migrated).
+pub fn open_migrating(path: &Path) -> Result<(Connection, Option<i64>)> {
     if let Some(dir) = path.parent() {
         if !dir.as_os_str().is_empty() {
             files::create_private_dir(dir)?;
@@ -39,12 +45,13 @@ pub fn open(path: &Path) -> Result<Connection> {
     if current > 0 && current < db::SCHEMA_VERSION {
         let _upgrading = backup::upgrade_lock(path)?;
         let current = db::schema_version(&conn)?;
-        if current < db::SCHEMA_VERSION {
+        let migrating = current < db::SCHEMA_VERSION;
+        if migrating {
             backup::before_upgrade(&conn, path, current)?;
         }
         db::migrate(&mut conn, &path.display().to_string())?;
-        return Ok(conn);
+        return Ok((conn, migrating.then_some(current)));
     }
     db::migrate(&mut conn, &path.display().to_string())?;
-    Ok(conn)
+    Ok((conn, None))
 }

@@ -294,6 +294,7 @@ pub fn complete_card_sale(
         hour: booking.hour,
         staff: when.staff.clone(),
         approved_by: when.approved_by.clone(),
+        signer: when.signer.clone(),
     };
     book_sale(&tx, shop, &booking, &rung_up, parked)?;
     tx.commit()?;

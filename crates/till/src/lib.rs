@@ -28,6 +28,7 @@ pub use versapos_store::{
 };
 
 pub mod cards;
+pub mod journal_key;
 pub mod register;
 pub mod requests;
 
@@ -89,6 +90,8 @@ pub struct Till {
     signed_in: Option<Actor>,
     /// A manager's approval of one action the signed-in person may not do alone.
     approval: Option<(Permission, Actor)>,
+    /// Signs each head the journal reaches with the store's key in the OS keychain.
+    signer: std::sync::Arc<dyn journal::JournalSigner>,
 }
 
 impl Till {
@@ -98,7 +101,11 @@ impl Till {
     }
 
     pub fn open_with_clock(path: &Path, clock: Box<dyn Clock>) -> Result<Till> {
-        let conn = open::open(path)?;
+        let (mut conn, migrated_from) = open::open_migrating(path)?;
+        let signer = journal_key::KeychainSigner::shared();
+        if migrated_from.is_some_and(|v| v < journal::SIGNED_SINCE_SCHEMA) {
+            journal::sign_heads_at_upgrade(&mut conn, signer.as_ref())?;
+        }
         let shop = shop::load(&conn)?;
         Ok(Till {
             conn,
@@ -107,6 +114,7 @@ impl Till {
             clock,
             signed_in: None,
             approval: None,
+            signer,
         })
     }
 
@@ -131,7 +139,9 @@ impl Till {
     }
 
     fn moment(&self) -> Moment {
-        Moment::new(self.clock.now())
+        let mut when = Moment::new(self.clock.now());
+        when.signer = Some(self.signer.clone());
+        when
     }
 
     // Staff: who is signed in, and what they may do.
@@ -1424,9 +1434,16 @@ impl Till {
         reports::report(&self.conn, self.shop()?, from, to, by, limit)
     }
 
+    /// The journal's chain, and each till's head checked against its signature by the store's
+    /// journal key in this computer's keychain.
     pub fn verify_journal(&self) -> Result<JournalReport> {
         self.check(Permission::ReadReports)?;
-        journal::verify(&self.conn)
+        let mut report = journal::verify(&self.conn)?;
+        report
+            .problems
+            .extend(journal::verify_signed(&self.conn, self.signer.as_ref())?);
+        report.signed = journal::signed_heads(&self.conn)?;
+        Ok(report)
     }
 
     /// A consistent copy of the store, taken while the till runs (an admin's): into `dest`, or
