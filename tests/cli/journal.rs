@@ -395,3 +395,41 @@ fn entries_written_without_the_stores_journal_key_stay_reported() {
         "{problems:?}"
     );
 }
+
+/// A till whose keychain forgets at a restart (the Linux kernel keyring) keeps its journal key in
+/// VERSAPOS_JOURNAL_KEY instead: the heads are signed with it, and checked with it.
+#[test]
+fn the_journal_key_can_come_from_the_environment() {
+    let till = Till::empty();
+    let key = [("VERSAPOS_JOURNAL_KEY", "7f".repeat(32))];
+    let key: Vec<(&str, &str)> = key.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    till.ok_with_env(
+        &key,
+        &[
+            "init",
+            "--shop",
+            "Corner Shop",
+            "--currency",
+            "GBP",
+            "--till",
+            "T1",
+        ],
+    );
+    till.json_with_env(
+        &key,
+        &[
+            "products", "add", "--sku", "TEA", "--name", "Tea", "--price", "2.49",
+        ],
+    );
+    let report = till.json_with_env(&key, &["journal", "verify"]);
+    assert_eq!(report["ok"].as_bool(), Some(true), "{report}");
+    assert_eq!(array(&report, "signed").len(), 1, "{report}");
+    // Without it, this keychain holds no key for the store: nothing can be checked here.
+    let without = till.run(&["--json", "journal", "verify"]);
+    assert_eq!(without.code, Some(1), "{}", without.stdout);
+    let bad = till.run_with_env(
+        &[("VERSAPOS_JOURNAL_KEY", "not-a-key")],
+        &["--json", "journal", "verify"],
+    );
+    assert_eq!(bad.code, Some(1), "{}", bad.stdout);
+}

@@ -94,6 +94,7 @@ impl Till {
             .env_remove("VERSAPOS_NEW_PIN")
             .env_remove("VERSAPOS_STRIPE_KEY")
             .env_remove("VERSAPOS_NEW_KEY")
+            .env_remove("VERSAPOS_JOURNAL_KEY")
             // A keychain entry of this store's own: tests never touch the machine's.
             .env(
                 "VERSAPOS_KEYCHAIN_SERVICE",

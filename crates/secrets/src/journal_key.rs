@@ -11,6 +11,24 @@ fn account(key_id: &str) -> String {
     format!("journal-key:{key_id}")
 }
 
+/// The environment variable that stands in for the keychain's journal keys on a till whose
+/// keychain does not keep secrets across a restart (the Linux kernel keyring): 64 hex digits
+/// (`openssl rand -hex 32`), from the service manager's protected environment. It signs every
+/// store's journal on that till.
+pub const JOURNAL_KEY_ENV: &str = "VERSAPOS_JOURNAL_KEY";
+
+fn parse_seed(text: &str, source: &str) -> Result<JournalKey, KeyError> {
+    let mut seed = [0u8; 32];
+    hex::decode_to_slice(text.trim(), &mut seed).map_err(|_| {
+        KeyError::Keychain(format!(
+            "the journal key in {source} is not a key (expected 64 hex digits)"
+        ))
+    })?;
+    let key = JournalKey(SigningKey::from_bytes(&seed));
+    seed.fill(0);
+    Ok(key)
+}
+
 /// The journal keys in the OS keychain (the till's service, or `VERSAPOS_KEYCHAIN_SERVICE`).
 pub struct JournalKeys {
     service: String,
@@ -47,19 +65,14 @@ impl JournalKeys {
     }
 
     fn read(&self, key_id: &str) -> Result<Option<JournalKey>, KeyError> {
+        if let Some(text) = std::env::var(JOURNAL_KEY_ENV)
+            .ok()
+            .filter(|v| !v.trim().is_empty())
+        {
+            return parse_seed(&text, JOURNAL_KEY_ENV).map(Some);
+        }
         match self.entry(key_id)?.get_password() {
-            Ok(text) => {
-                let mut seed = [0u8; 32];
-                hex::decode_to_slice(text.trim(), &mut seed).map_err(|_| {
-                    KeyError::Keychain(format!(
-                        "the journal key {} in the keychain is not a key",
-                        account(key_id)
-                    ))
-                })?;
-                let key = JournalKey(SigningKey::from_bytes(&seed));
-                seed.fill(0);
-                Ok(Some(key))
-            }
+            Ok(text) => parse_seed(&text, &account(key_id)).map(Some),
             Err(keyring::Error::NoEntry) => Ok(None),
             Err(e) => Err(KeyError::Keychain(e.to_string())),
         }
