@@ -858,3 +858,67 @@ fn relay_sync_an_event_stripe_does_not_know_is_set_aside_then_retried() {
         .expect("journal");
     assert_eq!(dismissals, 1, "the dismissal is journaled with its reason");
 }
+
+/// Each sync sends the till's signed journal head to the relay, which keeps the newest;
+/// `journal verify --relay` compares the store with it. A store put back to an older copy no
+/// longer matches, and the relay refuses the older head it then sends.
+#[test]
+fn relay_sync_the_relay_keeps_the_signed_journal_head_and_catches_a_store_put_back() {
+    let relay = Relay::new(&[CORNER]);
+    let t = relay.till(CORNER, "T1");
+    let verify = |t: &ShopTill| {
+        t.till
+            .run_with_env(&t.stripe_env(), &["--json", "journal", "verify", "--relay"])
+    };
+    let before = verify(&t);
+    assert_eq!(before.code, Some(1), "{}", before.stderr);
+    assert!(before.stdout.contains("holds no copy"), "{}", before.stdout);
+
+    t.sync_once();
+    let checked = verify(&t);
+    assert_eq!(
+        checked.code,
+        Some(0),
+        "{}\n{}",
+        checked.stdout,
+        checked.stderr
+    );
+    let report: Value = serde_json::from_str(&checked.stdout).expect("JSON");
+    let signed = array(&report, "signed");
+    assert_eq!(
+        int(&report["relay"], "seq"),
+        int(&signed[0], "seq"),
+        "{report}"
+    );
+
+    let copy = t.till.dir.path().join("monday.bak");
+    t.till
+        .json(&["backup", "--out", copy.to_str().expect("utf-8")]);
+    t.till.json(&["sale", "--item", "TEA", "--pay", "cash"]);
+    t.till.json(&["sale", "--item", "TEA", "--pay", "cash"]);
+    t.sync_once();
+    assert_eq!(verify(&t).code, Some(0));
+
+    // The store put back to Monday's copy: two sales gone, though its own chain is whole.
+    t.till
+        .json(&["restore", copy.to_str().expect("utf-8"), "--yes"]);
+    assert_eq!(t.till.json(&["journal", "verify"])["ok"], true);
+    let rolled_back = verify(&t);
+    assert_eq!(rolled_back.code, Some(1), "{}", rolled_back.stdout);
+    assert!(
+        rolled_back.stdout.contains("were taken out"),
+        "{}",
+        rolled_back.stdout
+    );
+    let sync = t
+        .till
+        .run_with_env(&t.stripe_env(), &["--json", "sync", "--once"]);
+    assert_eq!(sync.code, Some(1), "{}", sync.stderr);
+    assert!(
+        sync.stderr
+            .contains("did not keep this till's signed journal head")
+            && sync.stderr.contains("behind"),
+        "{}",
+        sync.stderr
+    );
+}

@@ -536,6 +536,12 @@ pub struct ReportArgs {
 
 #[derive(Subcommand, Debug)]
 pub enum JournalCmd {
-    /// Check the journal's chain and that every order and refund is in it.
-    Verify,
+    /// Check the journal's chain, that every order and refund is in it, and each till's signed
+    /// head against the store's journal key in the OS keychain.
+    Verify {
+        /// Also compare with the copy of this till's signed head kept by the webhook relay (a
+        /// store put back to an older copy, or rewritten, no longer matches it).
+        #[arg(long)]
+        relay: bool,
+    },
 }

@@ -203,7 +203,8 @@ fn run(cli: Cli) -> Result<()> {
         Command::Backup(a) => backup::backup(&till, &a, &out),
         Command::Restore(a) => backup::restore(till, &path, &a, &out),
         Command::Status => status(&till, &path, &out),
-        Command::Journal(JournalCmd::Verify) => verify_journal(&till, &out),
+        Command::Journal(JournalCmd::Verify { relay: false }) => verify_journal(&till, &out),
+        Command::Journal(JournalCmd::Verify { relay: true }) => sync::verify_journal(till, &out),
     }
 }
 
@@ -312,8 +313,12 @@ fn status(till: &Till, path: &Path, out: &print::Out) -> Result<()> {
 }
 
 fn verify_journal(till: &Till, out: &print::Out) -> Result<()> {
-    let r = till.verify_journal()?;
-    out.journal(&r);
+    journal_verified(&till.verify_journal()?, out)
+}
+
+/// Prints a journal report; exit 1 when it found a problem.
+pub(crate) fn journal_verified(r: &versapos_till::JournalReport, out: &print::Out) -> Result<()> {
+    out.journal(r);
     if !r.ok() {
         return Err(CliError::Failed(format!(
             "the journal has {} problem(s): it has been tampered with or damaged",

@@ -737,9 +737,12 @@ impl Out {
                 .iter()
                 .map(|h| serde_json::json!({ "till_id": h.till_id, "seq": h.seq, "key": h.key_fingerprint() }))
                 .collect();
+            let relay = r.relay.as_ref().map(
+                |h| serde_json::json!({ "till_id": h.till_id, "seq": h.seq, "key": h.key_fingerprint() }),
+            );
             json(
                 &serde_json::json!({ "ok": r.ok(), "entries": r.entries, "tills": r.tills,
-                                     "problems": r.problems, "signed": signed }),
+                                     "problems": r.problems, "signed": signed, "relay": relay }),
             );
             return;
         }
@@ -759,6 +762,13 @@ impl Out {
                     format!(", heads signed ({})", signed.join(", "))
                 }
             );
+            if let Some(h) = &r.relay {
+                outln!(
+                    "matches the relay's copy of the signed head ({} at entry {})",
+                    h.till_id,
+                    h.seq
+                );
+            }
         } else {
             outln!("journal FAILED: {} problem(s)", r.problems.len());
             for p in &r.problems {

@@ -60,6 +60,14 @@ fn pull(
 ) -> Result<()> {
     let report = cards::pull_until_empty(relay, gateway, till, MAX_PAGES)?;
     print_report(&report, out);
+    // The relay keeps a copy of the journal's signed head that the store file cannot rewrite;
+    // one it refuses (behind its copy, another key) is a journal to look into.
+    if let Err(e) = cards::send_journal_head(relay, till) {
+        return Err(CliError::Failed(format!(
+            "the relay did not keep this till's signed journal head: {e}; run `versapos journal \
+             verify --relay`"
+        )));
+    }
     if report.deferred > 0 {
         return Err(CliError::Failed(format!(
             "{} event(s) could not be applied now: run `versapos sync --once` again (the cursor \
@@ -319,4 +327,20 @@ fn shown(out: &print::Out, relay: Option<(&str, &RelayToken)>, source: &str) {
             "source": source,
         }),
     );
+}
+
+/// `journal verify --relay`: the journal checked, and compared with the relay's copy of this
+/// till's signed head.
+pub fn verify_journal(till: Till, out: &print::Out) -> Result<()> {
+    let chain = Keychain::default();
+    let (relay, _) = chain.relay_in_use().map_err(relay_error)?.ok_or_else(|| {
+        usage("--relay: no relay is set up (`versapos relay set --url URL` first)")
+    })?;
+    let relay = Relay {
+        url: &relay.url,
+        token: &relay.token,
+    };
+    let till = std::sync::Mutex::new(till);
+    let report = cards::verify_journal_with_relay(&relay, &till)?;
+    crate::journal_verified(&report, out)
 }

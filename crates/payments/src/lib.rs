@@ -15,6 +15,7 @@ pub mod demo;
 pub mod doctor;
 pub mod flow;
 pub mod gateway;
+pub mod journal_head;
 pub mod reconcile;
 pub mod refunds;
 pub mod relay_doctor;

@@ -55,6 +55,16 @@ pub enum RelayError {
     HeadersTooLarge { lines: usize, bytes: usize },
     #[error("this {} already has {limit} long polls open, the most it may", per.label())]
     TooManyLongPolls { per: PollCap, limit: usize },
+    #[error(transparent)]
+    BadJournalHead(#[from] crate::journal_heads::BadHead),
+    #[error("this till's journal head is entry {held}; entry {sent} is behind it: the till's journal went backwards (its store put back to an older copy?)")]
+    JournalHeadBehind { held: i64, sent: i64 },
+    #[error("entry {held} of this till's journal was sent before with another hash: the journal was rewritten")]
+    JournalHeadDiffers { held: i64 },
+    #[error("this till's journal heads so far were signed with another key")]
+    JournalKeyChanged,
+    #[error("this till has sent no journal head yet")]
+    NoJournalHead,
 }
 
 impl RelayError {
@@ -76,6 +86,11 @@ impl RelayError {
             RelayError::UriTooLong { .. } => StatusCode::URI_TOO_LONG,
             RelayError::HeadersTooLarge { .. } => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
             RelayError::TooManyLongPolls { .. } => StatusCode::TOO_MANY_REQUESTS,
+            RelayError::BadJournalHead(_) => StatusCode::BAD_REQUEST,
+            RelayError::JournalHeadBehind { .. }
+            | RelayError::JournalHeadDiffers { .. }
+            | RelayError::JournalKeyChanged => StatusCode::CONFLICT,
+            RelayError::NoJournalHead => StatusCode::NOT_FOUND,
         }
     }
 
@@ -94,6 +109,11 @@ impl RelayError {
             RelayError::UriTooLong { .. } => "uri_too_long",
             RelayError::HeadersTooLarge { .. } => "headers_too_large",
             RelayError::TooManyLongPolls { .. } => "too_many_long_polls",
+            RelayError::BadJournalHead(_) => "bad_journal_head",
+            RelayError::JournalHeadBehind { .. } => "journal_head_behind",
+            RelayError::JournalHeadDiffers { .. } => "journal_head_differs",
+            RelayError::JournalKeyChanged => "journal_key_changed",
+            RelayError::NoJournalHead => "no_journal_head",
         }
     }
 
@@ -112,7 +132,12 @@ impl RelayError {
             | RelayError::RequestTimeout { .. }
             | RelayError::UriTooLong { .. }
             | RelayError::HeadersTooLarge { .. }
-            | RelayError::TooManyLongPolls { .. } => Rejection::Malformed,
+            | RelayError::TooManyLongPolls { .. }
+            | RelayError::BadJournalHead(_)
+            | RelayError::JournalHeadBehind { .. }
+            | RelayError::JournalHeadDiffers { .. }
+            | RelayError::JournalKeyChanged
+            | RelayError::NoJournalHead => Rejection::Malformed,
             RelayError::Store(_) | RelayError::Unseal(_) | RelayError::TaskFailed => {
                 Rejection::Internal
             }

@@ -8,7 +8,7 @@ use crate::metrics::Metrics;
 use crate::names::{ShopName, TokenHash, WebhookSecret};
 use crate::sealed::MasterKey;
 use crate::signature;
-use crate::store::{EventStore, NewEvent, ShopId, StoreError, Stored, StoredEvent};
+use crate::store::{EventStore, HeadKept, NewEvent, ShopId, StoreError, Stored, StoredEvent};
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, Path, RawQuery, State};
@@ -135,6 +135,7 @@ pub fn router(state: AppState) -> Router {
         .route("/webhooks/stripe", post(webhook_for_default_shop))
         .route("/webhooks/stripe/{shop}", post(webhook_for_shop))
         .route("/v1/events", get(events))
+        .route("/v1/journal-head", get(journal_head).put(keep_journal_head))
         .route("/healthz", get(|| async { "ok" }))
         .route("/metrics", get(metrics))
         .fallback(|| async { RelayError::NoRoute })
@@ -537,4 +538,40 @@ async fn metrics(State(state): State<AppState>) -> Response {
         state.metrics.render(),
     )
         .into_response()
+}
+
+/// The newest signed journal head the calling till sent (404 `no_journal_head` before its first).
+async fn journal_head(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, RelayError> {
+    let hash = TokenHash::of(bearer(&headers).ok_or(RelayError::Unauthorized)?);
+    if till_shop(&state, &hash).await?.is_none() {
+        return Err(RelayError::Unauthorized);
+    }
+    let head = blocking(&state, move |store| store.journal_head(&hash))
+        .await?
+        .ok_or(RelayError::NoJournalHead)?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], head.body).into_response())
+}
+
+/// Keeps the calling till's signed journal head when it is the newest under the same key.
+async fn keep_journal_head(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<serde_json::Value>, RelayError> {
+    let hash = TokenHash::of(bearer(&headers).ok_or(RelayError::Unauthorized)?);
+    let body = body.map_err(|_| RelayError::UnreadableBody)?;
+    let head = crate::journal_heads::read(&body, (state.clock)())?;
+    let sent = head.seq;
+    let kept = blocking(&state, move |store| store.keep_journal_head(&hash, &head))
+        .await?
+        .ok_or(RelayError::Unauthorized)?;
+    match kept {
+        HeadKept::Kept => Ok(Json(serde_json::json!({ "kept": true, "seq": sent }))),
+        HeadKept::Behind { held } => Err(RelayError::JournalHeadBehind { held, sent }),
+        HeadKept::Differs { held } => Err(RelayError::JournalHeadDiffers { held }),
+        HeadKept::OtherKey => Err(RelayError::JournalKeyChanged),
+    }
 }

@@ -4,6 +4,7 @@
 mod connections;
 pub mod error;
 mod http;
+mod journal_heads;
 pub mod limits;
 pub mod logging;
 mod long_polls;

@@ -10,8 +10,8 @@ use crate::names::{ShopName, TillName, TokenHash};
 use crate::pg_tls::Connector;
 use crate::sealed::SealedSecret;
 use crate::store::{
-    EventStore, NewEvent, SecretRow, ShopId, ShopSecrets, ShopSummary, StoreError, Stored,
-    StoredEvent, Wake,
+    EventStore, HeadKept, HeldHead, JournalHeadRow, NewEvent, SecretRow, ShopId, ShopSecrets,
+    ShopSummary, StoreError, Stored, StoredEvent, Wake,
 };
 use postgres::error::SqlState;
 use postgres::fallible_iterator::FallibleIterator;
@@ -23,10 +23,16 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 /// Forward-only; a migration's position is its version. Never edit one that has shipped.
-const MIGRATIONS: &[(&str, &str)] = &[(
-    "0001_init",
-    include_str!("../migrations/postgres/0001_init.sql"),
-)];
+const MIGRATIONS: &[(&str, &str)] = &[
+    (
+        "0001_init",
+        include_str!("../migrations/postgres/0001_init.sql"),
+    ),
+    (
+        "0002_journal_heads",
+        include_str!("../migrations/postgres/0002_journal_heads.sql"),
+    ),
+];
 
 /// The channel a commit that stored events notifies.
 const CHANNEL: &str = "versapos_relay_events";
@@ -535,6 +541,78 @@ impl EventStore for PostgresStore {
                     &[&token.as_str()],
                 )?
                 .map(|row| Ok(ShopId(col(&row, 0)?)))
+                .transpose()
+        })
+    }
+
+    fn keep_journal_head(
+        &self,
+        token: &TokenHash,
+        head: &JournalHeadRow,
+    ) -> Result<Option<HeadKept>, StoreError> {
+        self.in_transaction(|tx| {
+            // The till's row locked: two relay instances keeping its heads take turns.
+            let Some(till) = tx.query_opt(
+                "SELECT id FROM tills WHERE token_hash = $1 AND revoked_at IS NULL FOR UPDATE",
+                &[&token.as_str()],
+            )?
+            else {
+                return Ok(None);
+            };
+            let till: i64 = col(&till, 0)?;
+            let held = tx
+                .query_opt(
+                    "SELECT seq, hash, public_key FROM journal_heads WHERE till = $1",
+                    &[&till],
+                )?
+                .map(|row| {
+                    Ok::<_, StoreError>(HeldHead {
+                        seq: col(&row, 0)?,
+                        hash: col(&row, 1)?,
+                        public_key: col(&row, 2)?,
+                    })
+                })
+                .transpose()?;
+            let kept = HeadKept::judge(held.as_ref(), head);
+            if kept == HeadKept::Kept {
+                tx.execute(
+                    "INSERT INTO journal_heads (till, seq, hash, public_key, body, received_at)
+                     VALUES ($1, $2, $3, $4, $5, $6)
+                     ON CONFLICT (till) DO UPDATE SET seq = excluded.seq, hash = excluded.hash,
+                         public_key = excluded.public_key, body = excluded.body,
+                         received_at = excluded.received_at",
+                    &[
+                        &till,
+                        &head.seq,
+                        &head.hash,
+                        &head.public_key,
+                        &head.body,
+                        &head.received_at,
+                    ],
+                )?;
+            }
+            Ok(Some(kept))
+        })
+    }
+
+    fn journal_head(&self, token: &TokenHash) -> Result<Option<JournalHeadRow>, StoreError> {
+        self.with_reader(|client| {
+            client
+                .query_opt(
+                    "SELECT h.seq, h.hash, h.public_key, h.body, h.received_at
+                     FROM journal_heads h JOIN tills t ON t.id = h.till
+                     WHERE t.token_hash = $1 AND t.revoked_at IS NULL",
+                    &[&token.as_str()],
+                )?
+                .map(|row| {
+                    Ok(JournalHeadRow {
+                        seq: col(&row, 0)?,
+                        hash: col(&row, 1)?,
+                        public_key: col(&row, 2)?,
+                        body: col(&row, 3)?,
+                        received_at: col(&row, 4)?,
+                    })
+                })
                 .transpose()
         })
     }

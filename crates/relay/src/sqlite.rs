@@ -8,8 +8,8 @@
 use crate::names::{ShopName, TillName, TokenHash};
 use crate::sealed::SealedSecret;
 use crate::store::{
-    EventStore, NewEvent, SecretRow, ShopId, ShopSecrets, ShopSummary, StoreError, Stored,
-    StoredEvent,
+    EventStore, HeadKept, HeldHead, JournalHeadRow, NewEvent, SecretRow, ShopId, ShopSecrets,
+    ShopSummary, StoreError, Stored, StoredEvent,
 };
 use rusqlite::{params, Connection, ErrorCode, OpenFlags, OptionalExtension, TransactionBehavior};
 use std::path::Path;
@@ -23,6 +23,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0002_sealed_secrets",
         include_str!("../migrations/0002_sealed_secrets.sql"),
+    ),
+    (
+        "0003_journal_heads",
+        include_str!("../migrations/0003_journal_heads.sql"),
     ),
 ];
 
@@ -407,6 +411,78 @@ impl EventStore for SqliteStore {
             .query_row([token.as_str()], |row| row.get(0))
             .optional()?
             .map(ShopId))
+    }
+
+    fn keep_journal_head(
+        &self,
+        token: &TokenHash,
+        head: &JournalHeadRow,
+    ) -> Result<Option<HeadKept>, StoreError> {
+        let mut conn = lock(&self.writer)?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let Some(till) = tx
+            .query_row(
+                "SELECT id FROM tills WHERE token_hash = ?1 AND revoked_at IS NULL",
+                [token.as_str()],
+                |r| r.get::<_, i64>(0),
+            )
+            .optional()?
+        else {
+            return Ok(None);
+        };
+        let held = tx
+            .query_row(
+                "SELECT seq, hash, public_key FROM journal_heads WHERE till = ?1",
+                [till],
+                |r| {
+                    Ok(HeldHead {
+                        seq: r.get(0)?,
+                        hash: r.get(1)?,
+                        public_key: r.get(2)?,
+                    })
+                },
+            )
+            .optional()?;
+        let kept = HeadKept::judge(held.as_ref(), head);
+        if kept == HeadKept::Kept {
+            tx.execute(
+                "INSERT INTO journal_heads (till, seq, hash, public_key, body, received_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (till) DO UPDATE SET seq = excluded.seq, hash = excluded.hash,
+                     public_key = excluded.public_key, body = excluded.body,
+                     received_at = excluded.received_at",
+                params![
+                    till,
+                    head.seq,
+                    head.hash,
+                    head.public_key,
+                    head.body,
+                    head.received_at
+                ],
+            )?;
+            tx.commit()?;
+        }
+        Ok(Some(kept))
+    }
+
+    fn journal_head(&self, token: &TokenHash) -> Result<Option<JournalHeadRow>, StoreError> {
+        let conn = lock(&self.reader)?;
+        let mut stmt = conn.prepare_cached(
+            "SELECT h.seq, h.hash, h.public_key, h.body, h.received_at
+             FROM journal_heads h JOIN tills t ON t.id = h.till
+             WHERE t.token_hash = ?1 AND t.revoked_at IS NULL",
+        )?;
+        Ok(stmt
+            .query_row([token.as_str()], |r| {
+                Ok(JournalHeadRow {
+                    seq: r.get(0)?,
+                    hash: r.get(1)?,
+                    public_key: r.get(2)?,
+                    body: r.get(3)?,
+                    received_at: r.get(4)?,
+                })
+            })
+            .optional()?)
     }
 
     fn revoked_tills(&self) -> Result<i64, StoreError> {

@@ -164,6 +164,57 @@ impl From<postgres::Error> for StoreError {
     }
 }
 
+/// A till's signed journal head as the relay keeps it: the till's body as sent, with what is
+/// compared when the next one comes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JournalHeadRow {
+    pub seq: i64,
+    pub hash: String,
+    pub public_key: String,
+    /// The head as the till sent it (JSON).
+    pub body: String,
+    pub received_at: i64,
+}
+
+/// The head held for a till, as far as the next one is judged by it.
+#[derive(Debug, Clone)]
+pub struct HeldHead {
+    pub seq: i64,
+    pub hash: String,
+    pub public_key: String,
+}
+
+/// What became of a head a till sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HeadKept {
+    /// The newest: kept (or the same one again).
+    Kept,
+    /// Behind the one held: the till's journal went backwards (a store put back to an older copy).
+    Behind { held: i64 },
+    /// The same entry with another hash: the journal was rewritten and signed again.
+    Differs { held: i64 },
+    /// Signed with another key than the till's heads so far.
+    OtherKey,
+}
+
+impl HeadKept {
+    /// Whether `head` may replace `held`: the same key, and a later entry (or the same one).
+    pub fn judge(held: Option<&HeldHead>, head: &JournalHeadRow) -> HeadKept {
+        let Some(held) = held else {
+            return HeadKept::Kept;
+        };
+        if held.public_key != head.public_key {
+            HeadKept::OtherKey
+        } else if head.seq < held.seq {
+            HeadKept::Behind { held: held.seq }
+        } else if head.seq == held.seq && head.hash != held.hash {
+            HeadKept::Differs { held: held.seq }
+        } else {
+            HeadKept::Kept
+        }
+    }
+}
+
 /// Called when events may have been stored, by this relay or another one sharing the store.
 pub type Wake = Box<dyn Fn() + Send + Sync>;
 
@@ -204,6 +255,15 @@ pub trait EventStore: Send + Sync + 'static {
     fn revoke_till(&self, shop: &ShopName, till: &TillName, now: i64) -> Result<(), StoreError>;
     /// The shop of the live till holding this token.
     fn till_shop(&self, token: &TokenHash) -> Result<Option<ShopId>, StoreError>;
+    /// Keeps `head` as the newest signed journal head of the live till holding `token` when
+    /// [`HeadKept::judge`] allows it; `None` when no live till holds the token.
+    fn keep_journal_head(
+        &self,
+        token: &TokenHash,
+        head: &JournalHeadRow,
+    ) -> Result<Option<HeadKept>, StoreError>;
+    /// The newest signed journal head the live till holding `token` sent.
+    fn journal_head(&self, token: &TokenHash) -> Result<Option<JournalHeadRow>, StoreError>;
     /// How many tills have ever been revoked: a cheap number that changes whenever one is, so
     /// that a relay notices revocations made by the admin command or another instance.
     fn revoked_tills(&self) -> Result<i64, StoreError>;

@@ -267,6 +267,77 @@ pub fn signed_heads(conn: &Connection) -> Result<Vec<SignedHead>> {
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// Checks the store's journal against a copy of one till's signed head kept off the till (by the
+/// webhook relay): the copy must be signed with the store's journal key, and the entry it names
+/// must still be in the chain as it was signed. A store put back to an older copy, or a chain
+/// rewritten and signed again by someone holding the key, no longer matches.
+pub fn compare_with_copy(
+    conn: &Connection,
+    signer: &dyn JournalSigner,
+    copy: &SignedHead,
+) -> Result<Vec<JournalProblem>> {
+    let problem = |seq: Option<i64>, p: String| {
+        vec![JournalProblem {
+            till_id: copy.till_id.clone(),
+            seq,
+            problem: p,
+        }]
+    };
+    let key_id = key_id(conn)?.unwrap_or_default();
+    if copy.key_id != key_id {
+        return Ok(problem(
+            None,
+            format!(
+                "the relay's copy is of another store's journal (key id {})",
+                copy.key_id
+            ),
+        ));
+    }
+    let Some(public_key) = signer.public_key(&key_id) else {
+        return Ok(problem(
+            None,
+            "the relay's copy cannot be checked: this computer's keychain does not hold the \
+             store's journal key"
+                .into(),
+        ));
+    };
+    if copy.public_key != hex::encode(public_key) || !copy.signed_by(signer, &public_key) {
+        return Ok(problem(
+            Some(copy.seq),
+            "the relay's copy of the head is not signed with the store's journal key".into(),
+        ));
+    }
+    let newest: Option<i64> = conn
+        .query_row(
+            "SELECT seq FROM journal_head WHERE till_id = ?1",
+            [&copy.till_id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let hash_here: Option<String> = conn
+        .query_row(
+            "SELECT hash FROM journal WHERE till_id = ?1 AND seq = ?2",
+            params![copy.till_id, copy.seq],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(match hash_here {
+        Some(h) if h == copy.hash => Vec::new(),
+        Some(_) => problem(
+            Some(copy.seq),
+            "entry is not the one the relay holds, signed: the journal was rewritten".into(),
+        ),
+        None => problem(
+            Some(copy.seq),
+            format!(
+                "the relay holds this entry, signed, but the store's journal ends at {}: entries \
+                 were taken out (the store was put back to an older copy?)",
+                newest.unwrap_or(0)
+            ),
+        ),
+    })
+}
+
 /// Checks each till's journal against its signed head: the head must be signed by the store's
 /// journal key as this till's keychain holds it, must be an entry of the chain as it is now, and
 /// must be the newest entry (what came after was written without the key). The chain itself is
@@ -371,6 +442,8 @@ pub struct JournalReport {
     pub problems: Vec<JournalProblem>,
     /// Each till's signed head, as the store holds it.
     pub signed: Vec<SignedHead>,
+    /// The copy of this till's signed head the relay holds, when it was compared.
+    pub relay: Option<SignedHead>,
 }
 
 impl JournalReport {
@@ -565,5 +638,6 @@ pub fn verify(conn: &Connection) -> Result<JournalReport> {
         tills,
         problems,
         signed: Vec::new(),
+        relay: None,
     })
 }

@@ -292,7 +292,84 @@ pub fn follow_step(
     wait_secs: u64,
     backoff: &mut versapos_payments::sync::Backoff,
 ) -> (Result<PullReport, SyncError>, std::time::Duration) {
-    versapos_payments::sync::follow_step(relay, gateway, &Book::new(till), wait_secs, backoff)
+    let step =
+        versapos_payments::sync::follow_step(relay, gateway, &Book::new(till), wait_secs, backoff);
+    if step.0.is_ok() {
+        // Best effort: the copy is sent again at the next step that is due.
+        let _ = send_journal_head_when_due(relay, till);
+    }
+    step
+}
+
+/// How often a till following the relay sends it its signed journal head.
+pub const JOURNAL_HEAD_EVERY: std::time::Duration = std::time::Duration::from_secs(5 * 60);
+
+/// Sends this till's signed journal head to the relay when it has changed and the last one went
+/// more than [`JOURNAL_HEAD_EVERY`] ago (per process): the relay's copy is what a rolled-back or
+/// rewritten store is compared with (`journal verify --relay`).
+pub fn send_journal_head_when_due(
+    relay: &Relay<'_>,
+    till: &dyn TillAccess,
+) -> Result<bool, SyncError> {
+    static LAST: Mutex<Option<(std::time::Instant, i64, String)>> = Mutex::new(None);
+    let Some(head) = ask(till, |t| t.own_signed_head())? else {
+        return Ok(false);
+    };
+    if let Ok(last) = LAST.lock() {
+        if let Some((at, seq, key)) = &*last {
+            let same = *seq == head.seq && *key == head.key_id;
+            if same || at.elapsed() < JOURNAL_HEAD_EVERY {
+                return Ok(false);
+            }
+        }
+    }
+    send_journal_head(relay, till)?;
+    if let Ok(mut last) = LAST.lock() {
+        *last = Some((std::time::Instant::now(), head.seq, head.key_id));
+    }
+    Ok(true)
+}
+
+/// Sends this till's signed journal head to the relay now (none before its first signed entry).
+pub fn send_journal_head(relay: &Relay<'_>, till: &dyn TillAccess) -> Result<bool, SyncError> {
+    let Some(head) = ask(till, |t| t.own_signed_head())? else {
+        return Ok(false);
+    };
+    versapos_payments::journal_head::send(relay, &to_relay(head))?;
+    Ok(true)
+}
+
+/// The journal checked, and compared with the relay's copy of this till's signed head (someone
+/// who may read reports).
+pub fn verify_journal_with_relay(
+    relay: &Relay<'_>,
+    till: &dyn TillAccess,
+) -> Result<crate::JournalReport, SyncError> {
+    allowed(till, Permission::ReadReports)?;
+    let copy = versapos_payments::journal_head::at_relay(relay)?.map(from_relay);
+    Ok(ask(till, |t| t.verify_journal_against(copy))?)
+}
+
+fn to_relay(h: crate::SignedHead) -> versapos_payments::journal_head::JournalHead {
+    versapos_payments::journal_head::JournalHead {
+        key_id: h.key_id,
+        till_id: h.till_id,
+        seq: h.seq,
+        hash: h.hash,
+        public_key: h.public_key,
+        signature: h.signature,
+    }
+}
+
+fn from_relay(h: versapos_payments::journal_head::JournalHead) -> crate::SignedHead {
+    crate::SignedHead {
+        key_id: h.key_id,
+        till_id: h.till_id,
+        seq: h.seq,
+        hash: h.hash,
+        public_key: h.public_key,
+        signature: h.signature,
+    }
 }
 
 /// Tries a Stripe event set aside for attention again (someone who may sell): what it came to

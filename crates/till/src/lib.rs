@@ -9,6 +9,7 @@
 pub use versapos_core::{AttentionState, EventNeedingAttention, FailedEvent};
 pub use versapos_store::catalog::rate_label;
 pub use versapos_store::demo::DEMO_STAFF;
+pub use versapos_store::journal::SignedHead;
 pub use versapos_store::refunds::{RefundLineView, RefundTenderView};
 pub use versapos_store::reports::{
     amt, write_csv, PeriodRow, ProductRow, ReportRows, StaffRow, TenderRow, Totals,
@@ -1444,6 +1445,44 @@ impl Till {
             .extend(journal::verify_signed(&self.conn, self.signer.as_ref())?);
         report.signed = journal::signed_heads(&self.conn)?;
         Ok(report)
+    }
+
+    /// As [`Till::verify_journal`], and this till's journal compared with the copy of its signed
+    /// head kept off the till (the relay's; `None` when it holds none yet, which is a problem
+    /// only once the till has a signed head to send).
+    pub fn verify_journal_against(&self, copy: Option<SignedHead>) -> Result<JournalReport> {
+        let mut report = self.verify_journal()?;
+        let till = self.shop()?.till_id.as_str().to_string();
+        match &copy {
+            Some(copy) => report.problems.extend(journal::compare_with_copy(
+                &self.conn,
+                self.signer.as_ref(),
+                copy,
+            )?),
+            None if report.signed.iter().any(|h| h.till_id == till) => {
+                report.problems.push(versapos_store::JournalProblem {
+                    till_id: till,
+                    seq: None,
+                    problem: "the relay holds no copy of this till's signed head yet: it is sent \
+                              every few minutes while the till follows the relay (`versapos sync \
+                              --follow`, or the desktop till)"
+                        .into(),
+                })
+            }
+            None => {}
+        }
+        report.relay = copy;
+        Ok(report)
+    }
+
+    /// This till's signed journal head, to send to the relay (none before its first signed
+    /// entry). Anyone who may sell sends it, as they pull Stripe's events.
+    pub fn own_signed_head(&self) -> Result<Option<SignedHead>> {
+        self.check(Permission::Sell)?;
+        let till = self.shop()?.till_id.as_str().to_string();
+        Ok(journal::signed_heads(&self.conn)?
+            .into_iter()
+            .find(|h| h.till_id == till))
     }
 
     /// A consistent copy of the store, taken while the till runs (an admin's): into `dest`, or

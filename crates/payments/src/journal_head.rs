@@ -1,0 +1,128 @@
+//! The till's signed journal head, sent to the webhook relay for a copy that the store file
+//! cannot rewrite (`PUT {relay}/v1/journal-head`), and read back to compare
+//! (`GET {relay}/v1/journal-head`). The relay keeps the newest head each till sent and refuses
+//! one that goes backwards or is signed with another key.
+
+use crate::sync::{Relay, SyncError};
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+
+/// A till's newest journal entry, signed with the store's journal key (hex), as the relay keeps it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JournalHead {
+    pub key_id: String,
+    pub till_id: String,
+    pub seq: i64,
+    pub hash: String,
+    pub public_key: String,
+    pub signature: String,
+}
+
+/// The most the till reads of the relay's answer.
+const READ_LIMIT: u64 = 64 * 1024;
+
+fn agent() -> ureq::Agent {
+    let config = ureq::Agent::config_builder()
+        .timeout_connect(Some(Duration::from_secs(5)))
+        .timeout_global(Some(Duration::from_secs(15)))
+        .http_status_as_error(false)
+        .build();
+    ureq::Agent::new_with_config(config)
+}
+
+fn answer(
+    relay: &str,
+    response: Result<ureq::http::Response<ureq::Body>, ureq::Error>,
+) -> Result<(u16, String), SyncError> {
+    let mut response = response.map_err(|e| SyncError::Unreachable {
+        relay: relay.to_string(),
+        reason: e.to_string(),
+    })?;
+    let status = response.status().as_u16();
+    let body = response
+        .body_mut()
+        .with_config()
+        .limit(READ_LIMIT)
+        .read_to_string()
+        .map_err(|e| SyncError::Unreachable {
+            relay: relay.to_string(),
+            reason: format!("the answer was cut: {e}"),
+        })?;
+    if status == 401 || status == 403 {
+        return Err(SyncError::TokenRefused {
+            relay: relay.to_string(),
+            status,
+        });
+    }
+    Ok((status, body))
+}
+
+/// The code of the relay's `{"error":{"code","message"}}`.
+fn code(body: &str) -> String {
+    serde_json::from_str::<serde_json::Value>(body)
+        .ok()
+        .and_then(|v| v["error"]["code"].as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// The message of the relay's `{"error":{"code","message"}}`, or the start of its answer.
+fn refusal(body: &str) -> String {
+    serde_json::from_str::<serde_json::Value>(body)
+        .ok()
+        .and_then(|v| v["error"]["message"].as_str().map(str::to_string))
+        .unwrap_or_else(|| body.chars().take(200).collect())
+}
+
+/// Sends the till's signed head; the relay refusing it (a head behind the one it holds, another
+/// key) is an error naming why.
+pub fn send(relay: &Relay<'_>, head: &JournalHead) -> Result<(), SyncError> {
+    let base = relay.url.trim_end_matches('/');
+    let body = serde_json::to_string(head).map_err(|e| SyncError::Relay {
+        relay: base.to_string(),
+        status: 0,
+        message: e.to_string(),
+    })?;
+    let (status, text) = answer(
+        base,
+        agent()
+            .put(&format!("{base}/v1/journal-head"))
+            .header("Authorization", &format!("Bearer {}", relay.token.expose()))
+            .header("Content-Type", "application/json")
+            .send(body.as_str()),
+    )?;
+    match status {
+        200..=299 => Ok(()),
+        _ => Err(SyncError::Relay {
+            relay: base.to_string(),
+            status,
+            message: refusal(&text),
+        }),
+    }
+}
+
+/// The newest head the relay holds for this till, if it holds one.
+pub fn at_relay(relay: &Relay<'_>) -> Result<Option<JournalHead>, SyncError> {
+    let base = relay.url.trim_end_matches('/');
+    let (status, text) = answer(
+        base,
+        agent()
+            .get(&format!("{base}/v1/journal-head"))
+            .header("Authorization", &format!("Bearer {}", relay.token.expose()))
+            .call(),
+    )?;
+    match status {
+        200 => serde_json::from_str(&text)
+            .map(Some)
+            .map_err(|e| SyncError::BadPage {
+                relay: base.to_string(),
+                reason: e.to_string(),
+            }),
+        // The relay holds none yet; a relay too old to keep heads answers 404 for the route.
+        404 if code(&text) == "no_journal_head" => Ok(None),
+        _ => Err(SyncError::Relay {
+            relay: base.to_string(),
+            status,
+            message: refusal(&text),
+        }),
+    }
+}

@@ -1,0 +1,10 @@
+-- Each till's newest signed journal head, as the till sent it: a copy of where its journal stood
+-- that the till's store file cannot rewrite. Only ever moves forward, under the same key.
+CREATE TABLE journal_heads (
+    till        BIGINT PRIMARY KEY REFERENCES tills(id),
+    seq         BIGINT NOT NULL,
+    hash        TEXT   NOT NULL,
+    public_key  TEXT   NOT NULL,
+    body        TEXT   NOT NULL,
+    received_at BIGINT NOT NULL
+);
