@@ -41,14 +41,14 @@ describe("ApprovalDialog", () => {
   });
 
   it("keeps a wrong PIN in the dialog and lets them try again", async () => {
-    api.approve.mockRejectedValueOnce({ code: "wrong_pin", message: "Wrong PIN: 4 tries left" }).mockResolvedValueOnce({ id: 2, name: "Morgan", role: "manager" });
+    api.approve.mockRejectedValueOnce({ code: "wrong_pin", message: "wrong name or PIN for 'Casey' (five wrong PINs in a row lock the account)" }).mockResolvedValueOnce({ id: 2, name: "Morgan", role: "manager" });
     const action = vi.fn().mockRejectedValueOnce(refusal).mockResolvedValueOnce("ok");
     const result = withApproval(action);
     await settle();
     await click("[data-testid=approval-approver][data-name=Morgan]");
     type("[data-testid=approval-pin]", "1111");
     await click("[data-testid=approval-approve]");
-    expect(text("[data-testid=approval-error]")).toBe("Wrong PIN: 4 tries left");
+    expect(text("[data-testid=approval-error]")).toBe("wrong name or PIN for 'Casey' (five wrong PINs in a row lock the account)");
     expect(action).toHaveBeenCalledTimes(1);
     type("[data-testid=approval-pin]", "2000");
     await click("[data-testid=approval-approve]");

@@ -49,14 +49,14 @@ describe("LockScreen", () => {
   });
 
   it("signs in with a typed PIN and Enter, and shows a wrong PIN plainly", async () => {
-    api.signIn.mockRejectedValue({ code: "wrong_pin", message: "Wrong PIN: 4 tries left" });
+    api.signIn.mockRejectedValue({ code: "wrong_pin", message: "wrong name or PIN for 'Casey' (five wrong PINs in a row lock the account)" });
     await start();
     await click("[data-testid=lock-staff][data-name=Morgan]");
     expect(document.activeElement).toBe($("[data-testid=lock-pin]"));
     type("[data-testid=lock-pin]", "1111");
     await submit("[data-testid=lock-pin-form]");
     expect(api.signIn).toHaveBeenCalledWith("Morgan", "1111");
-    expect(text("[data-testid=lock-error]")).toBe("Wrong PIN: 4 tries left");
+    expect(text("[data-testid=lock-error]")).toBe("wrong name or PIN for 'Casey' (five wrong PINs in a row lock the account)");
     expect(input("[data-testid=lock-pin]").value).toBe("");
     expect(onsignedin).not.toHaveBeenCalled();
   });
