@@ -318,3 +318,24 @@ fn a_store_path_that_does_not_exist_is_refused_unless_the_command_makes_a_store(
     );
     assert!(typo.exists(), "init makes the store");
 }
+
+/// A name written before names were checked (an old store, a file edited by hand) is printed
+/// with its escapes and direction marks shown as text, never passed to the terminal.
+#[test]
+fn names_already_in_a_store_never_drive_the_terminal() {
+    let till = Till::gbp_with_catalog();
+    till.sqlite()
+        .execute(
+            "UPDATE products SET name = 'Tea' || char(27) || '[2J' || char(8238) || 'eur' WHERE sku = 'TEA'",
+            [],
+        )
+        .expect("an old name");
+    for args in [vec!["products", "list"], vec!["products", "show", "TEA"]] {
+        let out = till.ok(&args);
+        assert!(
+            !out.contains('\u{1b}') && !out.contains('\u{202E}'),
+            "{args:?}: {out:?}"
+        );
+        assert!(out.contains("Tea\\u{1b}[2J\\u{202e}eur"), "{args:?}: {out}");
+    }
+}

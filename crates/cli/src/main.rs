@@ -137,7 +137,7 @@ fn main() -> ExitCode {
             // What a message quotes of a file or an argument never drives the terminal.
             eprintln!(
                 "versapos: {}",
-                versapos_core::text::printable_lines(&e.to_string())
+                versapos_core::text::for_terminal(&e.to_string())
             );
             ExitCode::from(e.exit_code())
         }

@@ -20,10 +20,12 @@ macro_rules! outln {
     ($($t:tt)*) => { $crate::print::emit(format!($($t)*)) };
 }
 
+/// Writes a line on stdout; what it quotes from the store (a name written before names were
+/// checked) never drives the terminal ([`versapos_core::text::for_terminal`]).
 pub fn emit(line: String) {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
-    if let Err(e) = writeln!(out, "{line}") {
+    if let Err(e) = writeln!(out, "{}", versapos_core::text::for_terminal(&line)) {
         if e.kind() == std::io::ErrorKind::BrokenPipe {
             std::process::exit(0);
         }

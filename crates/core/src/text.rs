@@ -86,6 +86,27 @@ pub fn printable_lines(text: &str) -> Cow<'_, str> {
     escape_controls(text, |c| c != '\n')
 }
 
+/// Lines for a terminal: as [`printable_lines`], and the invisible text-direction marks a name
+/// could carry from a store written before names were checked (`U+202E` shown as `\u{202e}`), so
+/// nothing the till prints can reorder or recolour what is around it.
+pub fn for_terminal(text: &str) -> Cow<'_, str> {
+    let hidden = |c: char| c != '\n' && hidden_character(c.encode_utf8(&mut [0; 4])).is_some();
+    if !text.chars().any(hidden) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.chars()
+            .map(|c| {
+                if hidden(c) {
+                    format!("\\u{{{:x}}}", c as u32)
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect(),
+    )
+}
+
 fn escape_controls(text: &str, escaped: impl Fn(char) -> bool) -> Cow<'_, str> {
     let escape = |c: char| c.is_control() && escaped(c);
     if !text.chars().any(escape) {
@@ -107,6 +128,15 @@ fn escape_controls(text: &str, escaped: impl Fn(char) -> bool) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn what_goes_to_a_terminal_shows_escapes_and_direction_marks_as_text() {
+        assert_eq!(
+            for_terminal("Tea\u{1b}[2J\nnext gnp.\u{202E}exe"),
+            "Tea\\u{1b}[2J\nnext gnp.\\u{202e}exe"
+        );
+        assert!(matches!(for_terminal("Café crème\n"), Cow::Borrowed(_)));
+    }
 
     #[test]
     fn names_with_escapes_or_direction_overrides_are_found_out() {
