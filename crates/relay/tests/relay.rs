@@ -2215,6 +2215,61 @@ fn slow_heads_idle_connections_and_slow_bodies_are_cut_at_their_timeouts(store: 
     );
 }
 
+/// With far too few file descriptors for the connections asked for (`ulimit -n 40`), the relay
+/// takes what fits, answers the rest 503 at once instead of running out of descriptors (and
+/// then failing to accept anyone, logging it over and over), and serves again once the crowd
+/// is gone.
+#[test]
+fn with_far_too_few_open_files_the_relay_refuses_what_it_cannot_hold_and_never_runs_out() {
+    let setup = Setup::new(Store::Sqlite);
+    let relay = Relay::launch(
+        &setup.db,
+        &setup.log_path(),
+        &Launch {
+            shell: Some("ulimit -n 40"),
+            args: &["--max-connections", "1000"],
+            ..Launch::default()
+        },
+    );
+    let addr = relay.addr().to_string();
+    let held: Vec<TcpStream> = (0..150)
+        .filter_map(|_| TcpStream::connect(&addr).ok())
+        .collect();
+    thread::sleep(Duration::from_secs(2));
+    drop(held);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let metrics = loop {
+        if let Some(answer) = raw_request_within(
+            &addr,
+            b"GET /metrics HTTP/1.1\r\nHost: relay\r\nConnection: close\r\n\r\n",
+            Duration::from_secs(2),
+        )
+        .filter(|a| a.status == 200)
+        {
+            break answer.body;
+        }
+        assert!(Instant::now() < deadline, "the relay serves again");
+        thread::sleep(Duration::from_millis(200));
+    };
+    assert_eq!(
+        metric(&metrics, "versapos_relay_connections_limit"),
+        1,
+        "the cap fits the open-file limit"
+    );
+    assert!(
+        metric(&metrics, "versapos_relay_connections_refused_total") > 0,
+        "the rest were refused: {metrics}"
+    );
+    assert_eq!(
+        metric(&metrics, "versapos_relay_accept_errors_total"),
+        0,
+        "never out of descriptors"
+    );
+    drop(relay);
+    let log = std::fs::read_to_string(setup.log_path()).expect("the relay's log");
+    assert!(!log.contains("cannot accept connections"), "{log}");
+}
+
 /// The database holds sealed secrets and token hashes: relay.db, its -wal and its -shm are
 /// readable by their owner only whatever the umask, and an older database is narrowed.
 #[test]
