@@ -331,6 +331,16 @@ fn a_rewritten_chain_with_every_hash_recomputed_is_caught_by_the_signed_head() {
         any_contains(&problems, "signature of the head does not match"),
         "{problems:?}"
     );
+    // Nor can an admin sign over a rewritten journal.
+    till.sqlite()
+        .execute_batch("UPDATE journal_anchor SET hash = 'f00d'")
+        .expect("put it back out of line");
+    let refused = till.refused(&["journal", "sign"]);
+    assert!(
+        refused.message.contains("not signed over"),
+        "{}",
+        refused.message
+    );
 }
 
 /// Entries written by a till that does not hold the store's key (another computer's keychain,
@@ -370,6 +380,32 @@ fn entries_written_without_the_stores_journal_key_stay_reported() {
         ),
         "not signed over: {problems:?}"
     );
+
+    // An admin who has looked at them signs over them; the acceptance is itself an entry.
+    let signed = till.json(&["journal", "sign"]);
+    let over = array(&signed, "signed_over");
+    assert_eq!(over.len(), 1, "{signed}");
+    assert_eq!(
+        (int(&over[0], "from"), int(&over[0], "to")),
+        (8, 9),
+        "{signed}"
+    );
+    let report = till.json(&["journal", "verify"]);
+    assert_eq!(report["ok"].as_bool(), Some(true), "{report}");
+    let accepted: String = till
+        .sqlite()
+        .query_row(
+            "SELECT payload FROM journal WHERE kind = 'journal_signed'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("the acceptance is journaled");
+    assert!(
+        accepted.contains("\"entries_from\":8") && accepted.contains("\"entries_to\":9"),
+        "{accepted}"
+    );
+    let again = till.json(&["journal", "sign"]);
+    assert!(array(&again, "signed_over").is_empty(), "{again}");
 
     // A signed head copied from another store (its own key) is named as another key's.
     let second = honest_store();
@@ -432,4 +468,29 @@ fn the_journal_key_can_come_from_the_environment() {
         &["--json", "journal", "verify"],
     );
     assert_eq!(bad.code, Some(1), "{}", bad.stdout);
+}
+
+/// An admin cannot sign over a rewritten entry that nothing else cross-checks (a price change):
+/// the signed head still tells, and `journal sign` refuses.
+#[test]
+fn a_rewritten_entry_is_never_signed_over() {
+    let till = honest_store();
+    let newest: i64 = till
+        .sqlite()
+        .query_row("SELECT max(seq) FROM journal", [], |r| r.get(0))
+        .expect("newest");
+    rewrite_chain_from(&till, newest, "replace(payload, '259', '1')");
+    let problems = verify_fails(&till, "price change rewritten");
+    assert!(
+        any_contains(&problems, "the journal was rewritten"),
+        "{problems:?}"
+    );
+    let refused = till.refused(&["journal", "sign"]);
+    assert!(
+        refused
+            .message
+            .contains("rewritten journal is not signed over"),
+        "{}",
+        refused.message
+    );
 }

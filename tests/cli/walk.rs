@@ -310,6 +310,7 @@ fn cases(s: &Shop, who: &str) -> Vec<Case> {
             &["report", "--from", "today", "--to", "today"],
         ),
         case(P(Permission::ReadReports), &["journal", "verify"]),
+        case(P(Permission::ChangeSettings), &["journal", "sign"]),
         case(P(Permission::ManageCashiers), &["staff", "list"]),
         case(
             P(Permission::ManageCashiers),

@@ -544,4 +544,8 @@ pub enum JournalCmd {
         #[arg(long)]
         relay: bool,
     },
+    /// Sign over entries written without the store's journal key (an admin's, after looking at
+    /// them): the acceptance is itself a journal entry. Refused while the chain has problems or
+    /// a signed entry was rewritten.
+    Sign,
 }

@@ -205,6 +205,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Status => status(&till, &path, &out),
         Command::Journal(JournalCmd::Verify { relay: false }) => verify_journal(&till, &out),
         Command::Journal(JournalCmd::Verify { relay: true }) => sync::verify_journal(till, &out),
+        Command::Journal(JournalCmd::Sign) => sign_journal(&mut till, &out),
     }
 }
 
@@ -314,6 +315,25 @@ fn status(till: &Till, path: &Path, out: &print::Out) -> Result<()> {
 
 fn verify_journal(till: &Till, out: &print::Out) -> Result<()> {
     journal_verified(&till.verify_journal()?, out)
+}
+
+fn sign_journal(till: &mut Till, out: &print::Out) -> Result<()> {
+    let done = till.sign_journal_over_unsigned()?;
+    let text = if done.is_empty() {
+        "every till's newest entry is already signed: nothing to sign over".to_string()
+    } else {
+        done.iter()
+            .map(|d| {
+                format!(
+                    "till {}: entries {}..{} accepted unsigned, signed at entry {}",
+                    d.till_id, d.from, d.to, d.signed
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    out.message(&text, serde_json::json!({ "signed_over": done }));
+    Ok(())
 }
 
 /// Prints a journal report; exit 1 when it found a problem.

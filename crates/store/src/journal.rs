@@ -217,6 +217,103 @@ pub fn sign_heads_at_upgrade(conn: &mut Connection, signer: &dyn JournalSigner) 
     Ok(())
 }
 
+/// What `journal sign` did for one till: entries `from..=to` were accepted unsigned, and the
+/// acceptance (entry `signed`) is signed with the store's key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SignedOver {
+    pub till_id: String,
+    pub from: i64,
+    pub to: i64,
+    pub signed: i64,
+}
+
+/// After someone allowed to has looked at entries written without the store's journal key (a
+/// keychain that refused for a while, a head signed elsewhere), signs over them: for each till
+/// whose newest entries are unsigned, an entry `journal_signed` names them and who accepted
+/// them, and its head is signed. A chain whose signed entry was rewritten is never signed over.
+pub fn sign_over_unsigned(
+    conn: &mut Connection,
+    signer: &dyn JournalSigner,
+    when: &Moment,
+) -> Result<Vec<SignedOver>> {
+    let tx = crate::db::write(conn)?;
+    let Some(key_id) = key_id(&tx)? else {
+        return Ok(Vec::new());
+    };
+    let Some(public_key) = signer.public_key(&key_id) else {
+        return Err(crate::error::TillError::invalid(
+            "journal key",
+            format!(
+                "this computer's keychain does not hold the store's journal key \
+                 (journal-key:{key_id}): sign on the till that wrote the store"
+            ),
+        ));
+    };
+    let ours = hex::encode(public_key);
+    let heads: Vec<(String, i64)> = tx
+        .prepare("SELECT till_id, seq FROM journal_head ORDER BY till_id")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<std::result::Result<_, _>>()?;
+    let signed = signed_heads(&tx)?;
+    let mut done = Vec::new();
+    let unsigned_moment = Moment {
+        signer: None,
+        ..when.clone()
+    };
+    for (till, newest) in heads {
+        let anchor = signed.iter().find(|h| h.till_id == till);
+        let from = match anchor {
+            Some(a) if a.public_key == ours => {
+                let hash_then: Option<String> = tx
+                    .query_row(
+                        "SELECT hash FROM journal WHERE till_id = ?1 AND seq = ?2",
+                        params![till, a.seq],
+                        |r| r.get(0),
+                    )
+                    .optional()?;
+                if hash_then.as_deref() != Some(a.hash.as_str()) {
+                    return Err(crate::error::TillError::invalid(
+                        "journal",
+                        format!(
+                            "till {till}'s entry {} is no longer the one that was signed: a \
+                             rewritten journal is not signed over",
+                            a.seq
+                        ),
+                    ));
+                }
+                if a.seq >= newest {
+                    continue;
+                }
+                a.seq + 1
+            }
+            _ => 1,
+        };
+        let seq = append(
+            &tx,
+            &till,
+            &unsigned_moment,
+            "journal_signed",
+            &till,
+            &serde_json::json!({ "entries_from": from, "entries_to": newest,
+                                 "signed_before_with": anchor.map(|a| a.key_fingerprint().to_string()) }),
+        )?;
+        let hash: String = tx.query_row(
+            "SELECT hash FROM journal WHERE till_id = ?1 AND seq = ?2",
+            params![till, seq],
+            |r| r.get(0),
+        )?;
+        sign_head(&tx, signer, &till, seq, &hash)?;
+        done.push(SignedOver {
+            till_id: till,
+            from,
+            to: newest,
+            signed: seq,
+        });
+    }
+    tx.commit()?;
+    Ok(done)
+}
+
 /// A till's signed head as the store keeps it (and as the till sends it to its relay).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct SignedHead {

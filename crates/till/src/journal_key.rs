@@ -6,11 +6,16 @@ use std::sync::{Arc, Mutex, OnceLock};
 use versapos_secrets::journal_key::{signed_by, JournalKey, JournalKeys};
 use versapos_store::journal::JournalSigner;
 
+/// How long a keychain that refused is left alone before it is asked again (a sale never waits
+/// on a keychain that keeps refusing).
+const ASK_AGAIN_AFTER: std::time::Duration = std::time::Duration::from_secs(60);
+
 /// Signs with the keychain's journal keys, each read once per process.
 #[derive(Default)]
 pub struct KeychainSigner {
     keys: JournalKeys,
     read: Mutex<HashMap<String, Arc<JournalKey>>>,
+    refused: Mutex<Option<std::time::Instant>>,
 }
 
 impl std::fmt::Debug for KeychainSigner {
@@ -33,9 +38,24 @@ impl KeychainSigner {
         }
         // A keychain that refuses leaves the entry unsigned: a sale is never stopped for it,
         // and `journal verify` reports the unsigned entries.
-        let key = Arc::new(self.keys.key(key_id).ok()?);
-        read.insert(key_id.to_string(), Arc::clone(&key));
-        Some(key)
+        if let Ok(refused) = self.refused.lock() {
+            if refused.is_some_and(|at| at.elapsed() < ASK_AGAIN_AFTER) {
+                return None;
+            }
+        }
+        match self.keys.key(key_id) {
+            Ok(key) => {
+                let key = Arc::new(key);
+                read.insert(key_id.to_string(), Arc::clone(&key));
+                Some(key)
+            }
+            Err(_) => {
+                if let Ok(mut refused) = self.refused.lock() {
+                    *refused = Some(std::time::Instant::now());
+                }
+                None
+            }
+        }
     }
 }
 

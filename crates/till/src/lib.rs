@@ -1475,6 +1475,28 @@ impl Till {
         Ok(report)
     }
 
+    /// Signs over entries written without the store's journal key, once an admin has looked at
+    /// them (`versapos journal sign`): refused while the chain itself has problems. The
+    /// acceptance is journaled, naming the entries and who accepted them.
+    pub fn sign_journal_over_unsigned(&mut self) -> Result<Vec<journal::SignedOver>> {
+        let when = self.authorize(Permission::ChangeSettings)?;
+        let chain = journal::verify(&self.conn)?;
+        if let Some(first) = chain.problems.first() {
+            return Err(TillError::invalid(
+                "journal",
+                format!(
+                    "its chain has {} problem(s) (the first in till {}: {}): it is not signed over",
+                    chain.problems.len(),
+                    first.till_id,
+                    first.problem
+                ),
+            ));
+        }
+        let mut when = when;
+        when.signer = Some(self.signer.clone());
+        journal::sign_over_unsigned(&mut self.conn, self.signer.as_ref(), &when)
+    }
+
     /// This till's signed journal head, to send to the relay (none before its first signed
     /// entry). Anyone who may sell sends it, as they pull Stripe's events.
     pub fn own_signed_head(&self) -> Result<Option<SignedHead>> {
