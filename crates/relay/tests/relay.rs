@@ -2326,6 +2326,136 @@ fn relay_db_and_its_wal_and_shm_are_readable_by_their_owner_only() {
     }
 }
 
+impl Relay {
+    /// `PUT path` with the till's token and a JSON body.
+    fn put(&self, path: &str, token: Option<&str>, body: &str) -> (u16, String) {
+        let mut req = self
+            .agent
+            .put(format!("{}{path}", self.base))
+            .header("Content-Type", "application/json");
+        if let Some(token) = token {
+            req = req.header("Authorization", format!("Bearer {token}"));
+        }
+        let mut response = req.send(body).expect("the relay answers");
+        let body = response
+            .body_mut()
+            .read_to_string()
+            .expect("a readable body");
+        (response.status().as_u16(), body)
+    }
+}
+
+/// A till's journal head for entry `seq` with `hash`, signed by `key` as the till signs it.
+fn journal_head(key: &ed25519_dalek::SigningKey, seq: i64, hash: &str, signed_seq: i64) -> String {
+    use ed25519_dalek::Signer;
+    let mut message = b"VersaTalent POS journal head\n".to_vec();
+    for part in ["store-1", "T1", &signed_seq.to_string(), hash] {
+        message.extend_from_slice(&(part.len() as u64).to_be_bytes());
+        message.extend_from_slice(part.as_bytes());
+    }
+    serde_json::json!({
+        "key_id": "store-1", "till_id": "T1", "seq": seq, "hash": hash,
+        "public_key": hex::encode(key.verifying_key().to_bytes()),
+        "signature": hex::encode(key.sign(&message).to_bytes()),
+    })
+    .to_string()
+}
+
+fn error_code(body: &str) -> String {
+    let v: serde_json::Value = serde_json::from_str(body).unwrap_or_default();
+    v["error"]["code"].as_str().unwrap_or_default().to_string()
+}
+
+/// The relay keeps each till's newest signed journal head, only ever forward and under the key
+/// the till started with: a head behind it (a store put back to an older copy), the same entry
+/// with another hash (a rewritten journal) or another key is refused with 409, and a signature
+/// that does not verify with 400. Each till reads its own.
+fn a_tills_signed_journal_head_is_kept_only_forward_under_its_key(store: Store) {
+    let setup = Setup::new(store);
+    let relay = Relay::start(&setup);
+    let key = ed25519_dalek::SigningKey::from_bytes(&[7u8; 32]);
+    let other = ed25519_dalek::SigningKey::from_bytes(&[8u8; 32]);
+    let (h5, h6) = ("5".repeat(64), "6".repeat(64));
+    let head = "/v1/journal-head";
+    let token = Some(setup.token_a.as_str());
+
+    let (status, body) = relay.get(head, token);
+    assert_eq!(
+        (status, error_code(&body)),
+        (404, "no_journal_head".into()),
+        "{body}"
+    );
+    let (status, body) = relay.put(head, token, &journal_head(&key, 5, &h5, 5));
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = relay.get(head, token);
+    assert_eq!(status, 200, "{body}");
+    let kept: serde_json::Value = serde_json::from_str(&body).expect("JSON");
+    assert_eq!(
+        (kept["seq"].as_i64(), kept["hash"].as_str()),
+        (Some(5), Some(h5.as_str()))
+    );
+
+    for (what, sent, status, code) in [
+        (
+            "behind",
+            journal_head(&key, 4, &h5, 4),
+            409,
+            "journal_head_behind",
+        ),
+        (
+            "rewritten",
+            journal_head(&key, 5, &h6, 5),
+            409,
+            "journal_head_differs",
+        ),
+        (
+            "another key",
+            journal_head(&other, 6, &h6, 6),
+            409,
+            "journal_key_changed",
+        ),
+        (
+            "a signature of another entry",
+            journal_head(&key, 6, &h6, 7),
+            400,
+            "bad_journal_head",
+        ),
+        (
+            "not a head",
+            "{\"seq\":6}".to_string(),
+            400,
+            "bad_journal_head",
+        ),
+    ] {
+        let (got, body) = relay.put(head, token, &sent);
+        assert_eq!(
+            (got, error_code(&body)),
+            (status, code.to_string()),
+            "{what}: {body}"
+        );
+    }
+    let (status, body) = relay.put(head, token, &journal_head(&key, 5, &h5, 5));
+    assert_eq!(status, 200, "the same head again: {body}");
+    let (status, body) = relay.put(head, token, &journal_head(&key, 6, &h6, 6));
+    assert_eq!(status, 200, "{body}");
+    let kept: serde_json::Value = serde_json::from_str(&relay.get(head, token).1).expect("JSON");
+    assert_eq!(kept["seq"].as_i64(), Some(6));
+
+    let (status, _) = relay.get(head, Some(&setup.token_b));
+    assert_eq!(status, 404, "another till reads its own");
+    assert_eq!(relay.put(head, None, &journal_head(&key, 7, &h6, 7)).0, 401);
+    admin_ok(&setup.db(), &["tills", "revoke", "a", "till-1"]);
+    assert_eq!(
+        relay.get(head, token).0,
+        401,
+        "a revoked till reads nothing"
+    );
+    assert_eq!(
+        relay.put(head, token, &journal_head(&key, 7, &h6, 7)).0,
+        401
+    );
+}
+
 /// Runs each test above once per store: `on_sqlite::NAME` and `on_postgres::NAME`.
 macro_rules! on_both_stores {
     ($($(#[$attr:meta])* $name:ident),* $(,)?) => {
@@ -2371,4 +2501,5 @@ on_both_stores!(
     a_signing_secret_is_refused_on_the_command_line_and_read_from_stdin_or_the_environment,
     long_polls_past_a_tills_or_a_shops_cap_are_answered_429,
     slow_heads_idle_connections_and_slow_bodies_are_cut_at_their_timeouts,
+    a_tills_signed_journal_head_is_kept_only_forward_under_its_key,
 );
