@@ -27,7 +27,7 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{watch, Notify, OwnedSemaphorePermit, Semaphore};
+use tokio::sync::{oneshot, watch, Notify, OwnedSemaphorePermit, Semaphore};
 use tokio::task::JoinSet;
 use tokio::time::Instant;
 use tower::ServiceExt;
@@ -85,6 +85,9 @@ struct Conn {
     exchanges: AtomicUsize,
     /// Set when the connection is picked to make room for a new one.
     shed: AtomicBool,
+    /// The new connection its place goes to when it closes, once it has been picked: handed
+    /// over, so that no other newcomer takes it first.
+    heir: Mutex<Option<oneshot::Sender<OwnedSemaphorePermit>>>,
     changed: Notify,
     start: Instant,
 }
@@ -96,6 +99,7 @@ impl Conn {
             since: AtomicU64::new(0),
             exchanges: AtomicUsize::new(0),
             shed: AtomicBool::new(false),
+            heir: Mutex::new(None),
             changed: Notify::new(),
             start,
         };
@@ -146,6 +150,11 @@ impl Conn {
     /// Whether it may be closed to make room: no request in hand.
     fn waiting(&self) -> bool {
         self.phase() != Phase::Active
+    }
+
+    fn heir(&self) -> MutexGuard<'_, Option<oneshot::Sender<OwnedSemaphorePermit>>> {
+        // A slot that is set or taken whole: still sound if a holder panicked.
+        self.heir.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
@@ -259,54 +268,56 @@ impl Connections {
     }
 
     /// Picks the connection that has waited longest without a request in hand and tells it to
-    /// close; whether there was one.
-    fn shed_one(&self) -> bool {
+    /// close; its place, once it has closed, or `None` when there is no such connection.
+    fn shed_one(&self) -> Option<oneshot::Receiver<OwnedSemaphorePermit>> {
         let open = self.open();
         let oldest = open
             .values()
             .filter(|c| c.waiting() && !c.shed.load(Ordering::Relaxed))
-            .min_by_key(|c| c.since.load(Ordering::Relaxed));
-        match oldest {
-            Some(conn) => {
-                conn.shed.store(true, Ordering::Relaxed);
-                conn.changed.notify_one();
-                true
-            }
-            None => false,
-        }
+            .min_by_key(|c| c.since.load(Ordering::Relaxed))?;
+        let (heir, place) = oneshot::channel();
+        *oldest.heir() = Some(heir);
+        oldest.shed.store(true, Ordering::Relaxed);
+        oldest.changed.notify_one();
+        Some(place)
     }
 
     /// Answers 503 and closes: every place is busy with a request.
-    fn refuse(&self, stream: TcpStream) {
+    fn refuse(&self, stream: TcpStream, why: &'static str) {
+        tracing::debug!(why, "connection refused");
         self.metrics.connection_refused();
         // Best effort and never waited for: a client that does not read loses the answer.
         let _ = stream.try_write(&self.busy);
     }
 
     /// Serves an accepted connection now, or once a waiting one has made room for it.
-    fn admit(self: &Arc<Self>, stream: TcpStream, tasks: &mut JoinSet<()>) {
+    async fn admit(self: &Arc<Self>, stream: TcpStream, tasks: &mut JoinSet<()>) {
         if let Ok(place) = Arc::clone(&self.places).try_acquire_owned() {
             let this = Arc::clone(self);
             tasks.spawn(async move { this.serve(stream, place).await });
             return;
         }
-        let Ok(waiting) = Arc::clone(&self.waiting).try_acquire_owned() else {
-            self.refuse(stream);
+        // A burst of newcomers could outrun the connections closing to make room for them:
+        // accepting pauses (the rest wait in the kernel's queue, holding no descriptor of ours)
+        // until one of the waiting turns is free, rather than turning them away.
+        let waiting =
+            tokio::time::timeout(WAIT_FOR_PLACE, Arc::clone(&self.waiting).acquire_owned()).await;
+        let Ok(Ok(waiting)) = waiting else {
+            self.refuse(stream, "too many waiting for a place");
             return;
         };
-        if !self.shed_one() {
-            self.refuse(stream);
+        let Some(handed) = self.shed_one() else {
+            self.refuse(stream, "every connection is busy with a request");
             return;
-        }
+        };
         let this = Arc::clone(self);
         tasks.spawn(async move {
-            let place =
-                tokio::time::timeout(WAIT_FOR_PLACE, Arc::clone(&this.places).acquire_owned())
-                    .await;
+            // The picked connection may have taken a request meanwhile: then it keeps its place.
+            let place = tokio::time::timeout(WAIT_FOR_PLACE, handed).await;
             drop(waiting);
             match place {
                 Ok(Ok(place)) => this.serve(stream, place).await,
-                _ => this.refuse(stream),
+                _ => this.refuse(stream, "no place was freed in time"),
             }
         });
     }
@@ -318,7 +329,11 @@ impl Connections {
         self.open().insert(id, Arc::clone(&conn));
         self.watch(stream, &conn).await;
         self.open().remove(&id);
-        drop(place);
+        let heir = conn.heir().take();
+        if let Some(heir) = heir {
+            // Gone already (it waited too long): the place goes back to everyone.
+            let _ = heir.send(place);
+        }
     }
 
     /// Runs the HTTP connection until it ends, its time is up, it is shed, or the relay stops.
@@ -497,7 +512,7 @@ pub async fn run(
         match accepted {
             Ok((stream, _)) => {
                 backoff = Duration::ZERO;
-                connections.admit(stream, &mut tasks);
+                connections.admit(stream, &mut tasks).await;
             }
             Err(e) if only_this_connection(&e) => {}
             Err(e) => {

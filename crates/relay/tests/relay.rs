@@ -547,6 +547,15 @@ fn closed_within(stream: &mut TcpStream, limit: Duration) -> Option<Duration> {
     None
 }
 
+/// Sets its flag when dropped, on a panic too.
+struct SetOnDrop<'a>(&'a AtomicBool);
+
+impl Drop for SetOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+}
+
 /// Raises this process's open-file limit to `wanted` when it is lower (the tests open many
 /// connections of their own).
 fn open_files_at_least(wanted: u64) {
@@ -1595,6 +1604,8 @@ fn slow_header_connections_past_the_open_file_limit_leave_health_probes_answered
             }
             opened
         });
+        // A failed assertion below still ends the attack, or the scope would wait for it forever.
+        let _stop = SetOnDrop(&stop);
         // Until the relay holds as many as it takes.
         let filled = Instant::now();
         loop {
@@ -1631,7 +1642,7 @@ fn slow_header_connections_past_the_open_file_limit_leave_health_probes_answered
             );
             thread::sleep(Duration::from_millis(100));
         }
-        stop.store(true, Ordering::Relaxed);
+        drop(_stop);
         assert_eq!(attack.join().expect("the attack"), 1100, "all connected");
     });
     let metrics = raw_get(&addr, "/metrics").body;
