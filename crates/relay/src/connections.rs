@@ -282,7 +282,7 @@ impl Connections {
         Some(place)
     }
 
-    /// Answers 503 and closes: every place is busy with a request.
+    /// Answers 503 and closes: no place could be made for this connection (`why`).
     fn refuse(&self, stream: TcpStream, why: &'static str) {
         tracing::debug!(why, "connection refused");
         self.metrics.connection_refused();
