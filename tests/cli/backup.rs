@@ -2,7 +2,7 @@
 //! with the store as it was kept aside; bad files refused (exit 2) by name; an admin's only.
 
 use crate::support::{int, path_str, text, Till};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 fn order_count(db: &Path) -> i64 {
     rusqlite::Connection::open(db)
@@ -291,11 +291,11 @@ fn the_store_and_its_backups_are_readable_by_their_owner_only() {
         .expect("read");
     till.json(&["sale", "--item", "TEA", "--pay", "cash"]);
     for suffix in ["", "-wal", "-shm"] {
-        let file = PathBuf::from(format!("{}{suffix}", till.db.display()));
+        let file = std::path::PathBuf::from(format!("{}{suffix}", till.db.display()));
         assert_eq!(mode(&file), 0o600, "{}", file.display());
     }
     let made = till.json(&["backup"]);
-    let backup = PathBuf::from(text(&made, "path"));
+    let backup = std::path::PathBuf::from(text(&made, "path"));
     assert_eq!(mode(&backup), 0o600);
     assert_eq!(mode(&till.dir.path().join("backups")), 0o700);
     let out = till.dir.path().join("out.bak");
