@@ -339,14 +339,19 @@ fn read_secret() -> Result<WebhookSecret, CliError> {
         None => {
             let stdin = std::io::stdin();
             if stdin.is_terminal() {
-                eprint!("the signing secret (whsec_…): ");
+                // Typed at a terminal: not shown while it is typed.
+                Zeroizing::new(
+                    rpassword::prompt_password("the signing secret (whsec_…): ")
+                        .map_err(CliError::ReadSecret)?,
+                )
+            } else {
+                let mut line = Zeroizing::new(String::new());
+                stdin
+                    .lock()
+                    .read_line(&mut line)
+                    .map_err(CliError::ReadSecret)?;
+                line
             }
-            let mut line = Zeroizing::new(String::new());
-            stdin
-                .lock()
-                .read_line(&mut line)
-                .map_err(CliError::ReadSecret)?;
-            line
         }
     };
     match text.trim() {

@@ -159,7 +159,17 @@ pub fn verify(
     when: &Moment,
 ) -> Result<Actor> {
     let Some(tried) = count_a_try(conn, name, now)? else {
+        // The same work as a wrong PIN: the PIN checked, and a try counted (the shop's count of
+        // tries at names that are no one's), so neither the answer nor its time tells.
         pin_right(pin, NOBODYS_PIN)?;
+        let tx = crate::db::write(conn)?;
+        tx.execute(
+            "INSERT INTO settings (key, value) VALUES ('tries_at_unknown_names', '1')
+             ON CONFLICT (key) DO UPDATE
+                 SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)",
+            [],
+        )?;
+        tx.commit()?;
         return Err(TillError::WrongPin {
             name: name.trim().to_string(),
         });

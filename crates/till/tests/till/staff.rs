@@ -361,6 +361,12 @@ fn an_unknown_name_gets_the_wrong_pin_answer_and_takes_as_long() {
     t.till
         .sign_in("Sam", "1111")
         .expect("the right PIN clears the count");
+    assert_eq!(
+        t.text("SELECT value FROM settings WHERE key = 'tries_at_unknown_names'")
+            .as_deref(),
+        Some("8"),
+        "each try at a name that is no one's is counted, as a wrong PIN is"
+    );
     unknown.sort();
     wrong.sort();
     let (unknown, wrong) = (unknown[unknown.len() / 2], wrong[wrong.len() / 2]);
