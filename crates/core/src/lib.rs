@@ -10,6 +10,7 @@ pub mod check;
 pub mod clock;
 pub mod gateway_mode;
 pub mod ids;
+pub mod journal;
 pub mod loyalty;
 pub mod money;
 pub mod order;

@@ -3,20 +3,9 @@
 //! (`GET {relay}/v1/journal-head`). The relay keeps the newest head each till sent and refuses
 //! one that goes backwards or is signed with another key.
 
-use crate::sync::{Relay, SyncError};
-use serde::{Deserialize, Serialize};
+use crate::sync::{answer, Relay, SyncError};
 use std::time::Duration;
-
-/// A till's newest journal entry, signed with the store's journal key (hex), as the relay keeps it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct JournalHead {
-    pub key_id: String,
-    pub till_id: String,
-    pub seq: i64,
-    pub hash: String,
-    pub public_key: String,
-    pub signature: String,
-}
+use versapos_core::journal::SignedHead;
 
 /// The most the till reads of the relay's answer.
 const READ_LIMIT: u64 = 64 * 1024;
@@ -28,33 +17,6 @@ fn agent() -> ureq::Agent {
         .http_status_as_error(false)
         .build();
     ureq::Agent::new_with_config(config)
-}
-
-fn answer(
-    relay: &str,
-    response: Result<ureq::http::Response<ureq::Body>, ureq::Error>,
-) -> Result<(u16, String), SyncError> {
-    let mut response = response.map_err(|e| SyncError::Unreachable {
-        relay: relay.to_string(),
-        reason: e.to_string(),
-    })?;
-    let status = response.status().as_u16();
-    let body = response
-        .body_mut()
-        .with_config()
-        .limit(READ_LIMIT)
-        .read_to_string()
-        .map_err(|e| SyncError::Unreachable {
-            relay: relay.to_string(),
-            reason: format!("the answer was cut: {e}"),
-        })?;
-    if status == 401 || status == 403 {
-        return Err(SyncError::TokenRefused {
-            relay: relay.to_string(),
-            status,
-        });
-    }
-    Ok((status, body))
 }
 
 /// The code of the relay's `{"error":{"code","message"}}`.
@@ -75,7 +37,7 @@ fn refusal(body: &str) -> String {
 
 /// Sends the till's signed head; the relay refusing it (a head behind the one it holds, another
 /// key) is an error naming why.
-pub fn send(relay: &Relay<'_>, head: &JournalHead) -> Result<(), SyncError> {
+pub fn send(relay: &Relay<'_>, head: &SignedHead) -> Result<(), SyncError> {
     let base = relay.url.trim_end_matches('/');
     let body = serde_json::to_string(head).map_err(|e| SyncError::Relay {
         relay: base.to_string(),
@@ -89,6 +51,7 @@ pub fn send(relay: &Relay<'_>, head: &JournalHead) -> Result<(), SyncError> {
             .header("Authorization", &format!("Bearer {}", relay.token.expose()))
             .header("Content-Type", "application/json")
             .send(body.as_str()),
+        READ_LIMIT,
     )?;
     match status {
         200..=299 => Ok(()),
@@ -101,7 +64,7 @@ pub fn send(relay: &Relay<'_>, head: &JournalHead) -> Result<(), SyncError> {
 }
 
 /// The newest head the relay holds for this till, if it holds one.
-pub fn at_relay(relay: &Relay<'_>) -> Result<Option<JournalHead>, SyncError> {
+pub fn at_relay(relay: &Relay<'_>) -> Result<Option<SignedHead>, SyncError> {
     let base = relay.url.trim_end_matches('/');
     let (status, text) = answer(
         base,
@@ -109,6 +72,7 @@ pub fn at_relay(relay: &Relay<'_>) -> Result<Option<JournalHead>, SyncError> {
             .get(&format!("{base}/v1/journal-head"))
             .header("Authorization", &format!("Bearer {}", relay.token.expose()))
             .call(),
+        READ_LIMIT,
     )?;
     match status {
         200 => serde_json::from_str(&text)

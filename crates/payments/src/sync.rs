@@ -792,32 +792,18 @@ fn fetch(relay: &Relay<'_>, after: i64, wait_secs: u64) -> Result<Page, SyncErro
         .build();
     let agent = ureq::Agent::new_with_config(config);
     let url = format!("{base}/v1/events?after={after}&wait={wait_secs}&max_bytes={PAGE_BYTES}");
-    let mut response = agent
-        .get(&url)
-        .header("Authorization", &format!("Bearer {}", relay.token.expose()))
-        .call()
-        .map_err(|e| SyncError::Unreachable {
-            relay: base.to_string(),
-            reason: e.to_string(),
-        })?;
-    let status = response.status().as_u16();
-    let body = response
-        .body_mut()
-        .with_config()
-        .limit(READ_LIMIT)
-        .read_to_string()
-        .map_err(|e| SyncError::Unreachable {
-            relay: base.to_string(),
-            reason: format!("the answer was cut: {e}"),
-        })?;
+    let (status, body) = answer(
+        base,
+        agent
+            .get(&url)
+            .header("Authorization", &format!("Bearer {}", relay.token.expose()))
+            .call(),
+        READ_LIMIT,
+    )?;
     match status {
         200..=299 => serde_json::from_str(&body).map_err(|e| SyncError::BadPage {
             relay: base.to_string(),
             reason: e.to_string(),
-        }),
-        401 | 403 => Err(SyncError::TokenRefused {
-            relay: base.to_string(),
-            status,
         }),
         _ => Err(SyncError::Relay {
             relay: base.to_string(),
@@ -825,6 +811,37 @@ fn fetch(relay: &Relay<'_>, after: i64, wait_secs: u64) -> Result<Page, SyncErro
             message: body.chars().take(200).collect(),
         }),
     }
+}
+
+/// The relay's answer to a till's request, read up to `limit` bytes: its status and body. The
+/// relay unreachable or the answer cut is [`SyncError::Unreachable`]; the till's token refused
+/// (401, 403) is [`SyncError::TokenRefused`].
+pub(crate) fn answer(
+    relay: &str,
+    response: Result<ureq::http::Response<ureq::Body>, ureq::Error>,
+    limit: u64,
+) -> Result<(u16, String), SyncError> {
+    let mut response = response.map_err(|e| SyncError::Unreachable {
+        relay: relay.to_string(),
+        reason: e.to_string(),
+    })?;
+    let status = response.status().as_u16();
+    let body = response
+        .body_mut()
+        .with_config()
+        .limit(limit)
+        .read_to_string()
+        .map_err(|e| SyncError::Unreachable {
+            relay: relay.to_string(),
+            reason: format!("the answer was cut: {e}"),
+        })?;
+    if status == 401 || status == 403 {
+        return Err(SyncError::TokenRefused {
+            relay: relay.to_string(),
+            status,
+        });
+    }
+    Ok((status, body))
 }
 
 #[cfg(test)]

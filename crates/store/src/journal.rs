@@ -15,6 +15,7 @@ use crate::moment::Moment;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+pub use versapos_core::journal::{head_message, SignedHead};
 
 const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -157,17 +158,6 @@ pub trait JournalSigner: Send + Sync + std::fmt::Debug {
     fn signed_by(&self, public_key: &[u8; 32], message: &[u8], signature: &[u8; 64]) -> bool;
 }
 
-/// What is signed for a till's head: the store's key id, the till, the entry's sequence number
-/// and hash, each length-prefixed.
-pub fn head_message(key_id: &str, till: &str, seq: i64, hash: &str) -> Vec<u8> {
-    let mut m = b"VersaTalent POS journal head\n".to_vec();
-    for part in [key_id, till, &seq.to_string(), hash] {
-        m.extend_from_slice(&(part.len() as u64).to_be_bytes());
-        m.extend_from_slice(part.as_bytes());
-    }
-    m
-}
-
 /// The id that names this store's journal key in the keychain.
 pub fn key_id(conn: &Connection) -> Result<Option<String>> {
     Ok(conn
@@ -264,13 +254,7 @@ pub fn sign_over_unsigned(
         let anchor = signed.iter().find(|h| h.till_id == till);
         let from = match anchor {
             Some(a) if a.public_key == ours => {
-                let hash_then: Option<String> = tx
-                    .query_row(
-                        "SELECT hash FROM journal WHERE till_id = ?1 AND seq = ?2",
-                        params![till, a.seq],
-                        |r| r.get(0),
-                    )
-                    .optional()?;
+                let hash_then: Option<String> = hash_at(&tx, &till, a.seq)?;
                 if hash_then.as_deref() != Some(a.hash.as_str()) {
                     return Err(crate::error::TillError::invalid(
                         "journal",
@@ -297,11 +281,7 @@ pub fn sign_over_unsigned(
             &serde_json::json!({ "entries_from": from, "entries_to": newest,
                                  "signed_before_with": anchor.map(|a| a.key_fingerprint().to_string()) }),
         )?;
-        let hash: String = tx.query_row(
-            "SELECT hash FROM journal WHERE till_id = ?1 AND seq = ?2",
-            params![till, seq],
-            |r| r.get(0),
-        )?;
+        let hash = hash_at(&tx, &till, seq)?.unwrap_or_default();
         sign_head(&tx, signer, &till, seq, &hash)?;
         done.push(SignedOver {
             till_id: till,
@@ -314,35 +294,19 @@ pub fn sign_over_unsigned(
     Ok(done)
 }
 
-/// A till's signed head as the store keeps it (and as the till sends it to its relay).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
-pub struct SignedHead {
-    pub key_id: String,
-    pub till_id: String,
-    pub seq: i64,
-    pub hash: String,
-    /// Hex.
-    pub public_key: String,
-    /// Hex.
-    pub signature: String,
+/// Whether `head`'s signature is `public_key`'s.
+fn signed_by(head: &SignedHead, signer: &dyn JournalSigner, public_key: &[u8; 32]) -> bool {
+    let mut signature = [0u8; 64];
+    hex::decode_to_slice(&head.signature, &mut signature).is_ok()
+        && signer.signed_by(public_key, &head.message(), &signature)
 }
 
-impl SignedHead {
-    /// Whether the signature is this head's, by `public_key`.
-    pub fn signed_by(&self, signer: &dyn JournalSigner, public_key: &[u8; 32]) -> bool {
-        let mut signature = [0u8; 64];
-        hex::decode_to_slice(&self.signature, &mut signature).is_ok()
-            && signer.signed_by(
-                public_key,
-                &head_message(&self.key_id, &self.till_id, self.seq, &self.hash),
-                &signature,
-            )
-    }
-
-    /// The public key's first eight bytes in hex, to tell keys apart in a message.
-    pub fn key_fingerprint(&self) -> &str {
-        self.public_key.get(..16).unwrap_or(&self.public_key)
-    }
+/// The hash of till `till`'s entry `seq`, if there is one.
+fn hash_at(conn: &Connection, till: &str, seq: i64) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT hash FROM journal WHERE till_id = ?1 AND seq = ?2")?
+        .query_row(params![till, seq], |r| r.get(0))
+        .optional()?)
 }
 
 /// Every till's signed head in this store.
@@ -398,7 +362,7 @@ pub fn compare_with_copy(
                 .into(),
         ));
     };
-    if copy.public_key != hex::encode(public_key) || !copy.signed_by(signer, &public_key) {
+    if copy.public_key != hex::encode(public_key) || !signed_by(copy, signer, &public_key) {
         return Ok(problem(
             Some(copy.seq),
             "the relay's copy of the head is not signed with the store's journal key".into(),
@@ -411,13 +375,7 @@ pub fn compare_with_copy(
             |r| r.get(0),
         )
         .optional()?;
-    let hash_here: Option<String> = conn
-        .query_row(
-            "SELECT hash FROM journal WHERE till_id = ?1 AND seq = ?2",
-            params![copy.till_id, copy.seq],
-            |r| r.get(0),
-        )
-        .optional()?;
+    let hash_here: Option<String> = hash_at(conn, &copy.till_id, copy.seq)?;
     Ok(match hash_here {
         Some(h) if h == copy.hash => Vec::new(),
         Some(_) => problem(
@@ -491,20 +449,14 @@ pub fn verify_signed(conn: &Connection, signer: &dyn JournalSigner) -> Result<Ve
             );
             continue;
         }
-        if !head.signed_by(signer, &public_key) {
+        if !signed_by(head, signer, &public_key) {
             prob(
                 Some(head.seq),
                 "the signature of the head does not match it: the signed head was changed".into(),
             );
             continue;
         }
-        let hash_then: Option<String> = conn
-            .query_row(
-                "SELECT hash FROM journal WHERE till_id = ?1 AND seq = ?2",
-                params![till, head.seq],
-                |r| r.get(0),
-            )
-            .optional()?;
+        let hash_then: Option<String> = hash_at(conn, &till, head.seq)?;
         if hash_then.as_deref() != Some(head.hash.as_str()) {
             prob(
                 Some(head.seq),

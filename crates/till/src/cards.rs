@@ -335,7 +335,7 @@ pub fn send_journal_head(relay: &Relay<'_>, till: &dyn TillAccess) -> Result<boo
     let Some(head) = ask(till, |t| t.own_signed_head())? else {
         return Ok(false);
     };
-    versapos_payments::journal_head::send(relay, &to_relay(head))?;
+    versapos_payments::journal_head::send(relay, &head)?;
     Ok(true)
 }
 
@@ -346,30 +346,8 @@ pub fn verify_journal_with_relay(
     till: &dyn TillAccess,
 ) -> Result<crate::JournalReport, SyncError> {
     allowed(till, Permission::ReadReports)?;
-    let copy = versapos_payments::journal_head::at_relay(relay)?.map(from_relay);
+    let copy = versapos_payments::journal_head::at_relay(relay)?;
     Ok(ask(till, |t| t.verify_journal_against(copy))?)
-}
-
-fn to_relay(h: crate::SignedHead) -> versapos_payments::journal_head::JournalHead {
-    versapos_payments::journal_head::JournalHead {
-        key_id: h.key_id,
-        till_id: h.till_id,
-        seq: h.seq,
-        hash: h.hash,
-        public_key: h.public_key,
-        signature: h.signature,
-    }
-}
-
-fn from_relay(h: versapos_payments::journal_head::JournalHead) -> crate::SignedHead {
-    crate::SignedHead {
-        key_id: h.key_id,
-        till_id: h.till_id,
-        seq: h.seq,
-        hash: h.hash,
-        public_key: h.public_key,
-        signature: h.signature,
-    }
 }
 
 /// Tries a Stripe event set aside for attention again (someone who may sell): what it came to
