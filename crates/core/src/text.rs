@@ -90,26 +90,18 @@ pub fn printable_lines(text: &str) -> Cow<'_, str> {
 /// could carry from a store written before names were checked (`U+202E` shown as `\u{202e}`), so
 /// nothing the till prints can reorder or recolour what is around it.
 pub fn for_terminal(text: &str) -> Cow<'_, str> {
-    let hidden = |c: char| c != '\n' && hidden_character(c.encode_utf8(&mut [0; 4])).is_some();
-    if !text.chars().any(hidden) {
-        return Cow::Borrowed(text);
-    }
-    Cow::Owned(
-        text.chars()
-            .map(|c| {
-                if hidden(c) {
-                    format!("\\u{{{:x}}}", c as u32)
-                } else {
-                    c.to_string()
-                }
-            })
-            .collect(),
-    )
+    escape_where(text, |c| {
+        c != '\n' && hidden_character(c.encode_utf8(&mut [0; 4])).is_some()
+    })
 }
 
 fn escape_controls(text: &str, escaped: impl Fn(char) -> bool) -> Cow<'_, str> {
-    let escape = |c: char| c.is_control() && escaped(c);
-    if !text.chars().any(escape) {
+    escape_where(text, |c| c.is_control() && escaped(c))
+}
+
+/// `text` with each character `escape` picks shown as `\u{…}`.
+fn escape_where(text: &str, escape: impl Fn(char) -> bool) -> Cow<'_, str> {
+    if !text.chars().any(&escape) {
         return Cow::Borrowed(text);
     }
     Cow::Owned(

@@ -103,11 +103,7 @@ fn sign_next_head(
         .prepare_cached("SELECT seq, public_key FROM journal_anchor WHERE till_id = ?1")?
         .query_row([till], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
-    let Some(key_id) = key_id(tx)? else {
-        return Ok(());
-    };
-    let message = head_message(&key_id, till, seq, hash);
-    let Some((public_key, signature)) = signer.sign(&key_id, &message) else {
+    let Some((public_key, signature)) = signature_of(tx, signer, till, seq, hash)? else {
         return Ok(());
     };
     let follows = match &anchor {
@@ -174,15 +170,25 @@ fn sign_head(
     seq: i64,
     hash: &str,
 ) -> Result<()> {
-    let Some(key_id) = key_id(tx)? else {
-        return Ok(());
-    };
-    if let Some((public_key, signature)) =
-        signer.sign(&key_id, &head_message(&key_id, till, seq, hash))
-    {
+    if let Some((public_key, signature)) = signature_of(tx, signer, till, seq, hash)? {
         store_anchor(tx, till, seq, hash, &public_key, &signature)?;
     }
     Ok(())
+}
+
+/// The head `seq` of `till` signed with the store's journal key: its public half and the
+/// signature; `None` for a store without a key id or a keychain that refused.
+fn signature_of(
+    tx: &Transaction<'_>,
+    signer: &dyn JournalSigner,
+    till: &str,
+    seq: i64,
+    hash: &str,
+) -> Result<Option<([u8; 32], [u8; 64])>> {
+    Ok(
+        key_id(tx)?
+            .and_then(|key_id| signer.sign(&key_id, &head_message(&key_id, till, seq, hash))),
+    )
 }
 
 /// The schema version that began signing the journal's heads.
