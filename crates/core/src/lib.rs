@@ -14,6 +14,7 @@ pub mod journal;
 pub mod loyalty;
 pub mod money;
 pub mod order;
+pub mod receipt;
 pub mod refund;
 pub mod staff;
 pub mod tax;
