@@ -143,16 +143,17 @@ fn serial(given: &str, rest: &str) -> Result<Address, AddressError> {
     for pair in query.into_iter().flat_map(|q| q.split('&')) {
         match pair.split_once('=') {
             Some(("baud", value)) => {
-                baud =
-                    match value.parse::<u32>() {
-                        Ok(n) if (300..=4_000_000).contains(&n) => n,
-                        _ => return Err(bad(
+                baud = match value.parse::<u32>() {
+                    Ok(n) if (300..=4_000_000).contains(&n) => n,
+                    _ => {
+                        return Err(bad(
                             given,
                             format!(
                                 "'{value}' is not a baud rate (e.g. 9600, 19200, 38400, 115200)"
                             ),
-                        )),
+                        ))
                     }
+                }
             }
             _ => {
                 return Err(bad(

@@ -43,6 +43,19 @@ pub fn status_byte(state: FakeState, n: u8) -> Option<u8> {
     Some(FIXED | bits)
 }
 
+/// Ways to drive the fake from outside (the `fake-printer` example binary uses them).
+#[derive(Default)]
+pub struct Hooks {
+    /// Asked before each status query is answered; `None` keeps the state set with
+    /// [`FakePrinter::set_state`].
+    #[allow(clippy::type_complexity)]
+    pub state: Option<Box<dyn Fn() -> Option<FakeState> + Send + Sync>>,
+    /// Called with each chunk of bytes as it arrives, in arrival order (under the recorder's
+    /// lock, so chunks of concurrent connections never interleave inside a call).
+    #[allow(clippy::type_complexity)]
+    pub on_bytes: Option<Box<dyn Fn(&[u8]) + Send + Sync>>,
+}
+
 #[derive(Default)]
 struct Shared {
     state: FakeState,
@@ -74,17 +87,14 @@ impl FakePrinter {
     /// # Panics
     /// When no loopback port can be bound (test support: the test cannot go on).
     pub fn start() -> FakePrinter {
-        FakePrinter::start_with(|_state| None)
+        FakePrinter::start_with(Hooks::default())
     }
 
-    /// Like [`FakePrinter::start`], but asks `state_of` for the state before answering each
-    /// status query (`None` keeps the one set with [`FakePrinter::set_state`]).
+    /// Like [`FakePrinter::start`], with [`Hooks`] to drive it from outside the process.
     ///
     /// # Panics
     /// When no loopback port can be bound.
-    pub fn start_with(
-        state_of: impl Fn(FakeState) -> Option<FakeState> + Send + Sync + 'static,
-    ) -> FakePrinter {
+    pub fn start_with(hooks: Hooks) -> FakePrinter {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
         let port = listener.local_addr().expect("local address").port();
         let inner = Arc::new(Inner {
@@ -92,7 +102,7 @@ impl FakePrinter {
             changed: Condvar::new(),
             stop: AtomicBool::new(false),
         });
-        let state_of = Arc::new(state_of);
+        let hooks = Arc::new(hooks);
         let thread = {
             let inner = inner.clone();
             std::thread::spawn(move || {
@@ -106,8 +116,8 @@ impl FakePrinter {
                         continue;
                     }
                     let inner = inner.clone();
-                    let state_of = state_of.clone();
-                    std::thread::spawn(move || serve(stream, &inner, &*state_of));
+                    let hooks = hooks.clone();
+                    std::thread::spawn(move || serve(stream, &inner, &hooks));
                 }
             })
         };
@@ -180,11 +190,7 @@ impl Drop for FakePrinter {
 }
 
 /// Records one connection and answers its status queries, until the peer closes.
-fn serve(
-    mut stream: TcpStream,
-    inner: &Inner,
-    state_of: &(dyn Fn(FakeState) -> Option<FakeState> + Send + Sync),
-) {
+fn serve(mut stream: TcpStream, inner: &Inner, hooks: &Hooks) {
     let job = {
         let mut shared = inner.lock();
         shared.jobs.push(Vec::new());
@@ -201,6 +207,9 @@ fn serve(
         let state = {
             let mut shared = inner.lock();
             shared.jobs[job].extend_from_slice(&buf[..n]);
+            if let Some(on_bytes) = &hooks.on_bytes {
+                on_bytes(&buf[..n]);
+            }
             inner.changed.notify_all();
             shared.state
         };
@@ -209,7 +218,7 @@ fn serve(
         let mut i = 0;
         while i + 2 < tail.len() {
             if tail[i] == 0x10 && tail[i + 1] == 0x04 {
-                let state = state_of(state).unwrap_or(state);
+                let state = hooks.state.as_ref().and_then(|f| f()).unwrap_or(state);
                 answers.extend(status_byte(state, tail[i + 2]));
                 i += 3;
             } else {
