@@ -22,6 +22,8 @@ mod transport;
 use std::fmt;
 use std::str::FromStr;
 
+use serde::{Deserialize, Serialize};
+
 pub use address::{Address, AddressError, DEFAULT_BAUD, DEFAULT_TCP_PORT};
 pub use codepage::{CodePage, CodePageError};
 pub use encode::{encode, kick, kick_now};
@@ -107,7 +109,8 @@ pub struct Job<'a> {
 }
 
 /// The paper roll as the printer's sensors see it.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Paper {
     #[default]
     Ok,
@@ -117,7 +120,7 @@ pub enum Paper {
 }
 
 /// What the printer says about itself.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Status {
     pub online: bool,
     pub paper: Paper,
@@ -138,7 +141,7 @@ impl Status {
 }
 
 /// A printer this machine can see.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Found {
     /// An [`Address`] string, ready for the settings.
     pub address: String,
@@ -245,5 +248,83 @@ fn offline(address: &Address) -> PrintError {
     PrintError::Offline {
         address: address.to_string(),
         reason: "it reports that it is offline".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn drawer_pins_parse_from_2_and_5_and_nothing_else() {
+        assert_eq!("2".parse(), Ok(DrawerPin::Pin2));
+        assert_eq!(" pin5 ".parse(), Ok(DrawerPin::Pin5));
+        assert_eq!(DrawerPin::Pin5.to_string().parse(), Ok(DrawerPin::Pin5));
+        let err = "3".parse::<DrawerPin>().expect_err("no pin 3");
+        assert_eq!(
+            err.to_string(),
+            "'3' is not a drawer pin; the drawer is on pin 2 or pin 5"
+        );
+    }
+
+    #[test]
+    fn new_settings_are_80_mm_pc858_drawer_on_pin_2_without_a_logo() {
+        let s = Settings::new(Address::Cups {
+            queue: "receipt".into(),
+        });
+        assert_eq!(
+            (s.columns, s.code_page, s.drawer_pin, s.logo),
+            (48, CodePage::Pc858, DrawerPin::Pin2, None)
+        );
+    }
+
+    #[test]
+    fn every_error_has_its_code_and_a_message_for_the_cashier() {
+        let address = "tcp://10.0.0.9:9100".to_string();
+        let cases = [
+            (
+                PrintError::Offline {
+                    address: address.clone(),
+                    reason: "it refused the connection".into(),
+                },
+                "printer_offline",
+            ),
+            (PrintError::PaperOut, "paper_out"),
+            (PrintError::CoverOpen, "cover_open"),
+            (
+                PrintError::NotAnswering {
+                    address: address.clone(),
+                    seconds: 3,
+                },
+                "printer_not_answering",
+            ),
+            (
+                PrintError::Unsupported {
+                    what: "the Windows print spooler".into(),
+                },
+                "printer_unsupported",
+            ),
+            (
+                PrintError::Refused {
+                    address: "cups://receipt".into(),
+                    reason: "lp: The printer or class does not exist.".into(),
+                },
+                "printer_refused",
+            ),
+        ];
+        for (err, code) in cases {
+            assert_eq!(err.code(), code);
+            assert!(err.to_string().ends_with('.'), "{err}");
+        }
+        let msg = PrintError::NotAnswering {
+            address,
+            seconds: 3,
+        }
+        .to_string();
+        assert_eq!(
+            msg,
+            "The printer at tcp://10.0.0.9:9100 does not answer: no reply within 3 seconds. \
+             Check it is on and connected."
+        );
     }
 }

@@ -54,7 +54,12 @@ impl Usb {
         let claimed = device
             .detach_and_claim_interface(number)
             .wait()
-            .map_err(|e| offline(format!("it is in use by another program ({e})")))?;
+            .map_err(|e| {
+                offline(format!(
+                    "it cannot be used for printing ({e}); another program may hold it, or on \
+                     Linux the till's user may lack access to it"
+                ))
+            })?;
         let out_addr = out_addr.ok_or_else(|| offline("it has no way to receive data".into()))?;
         let mut out = claimed
             .endpoint::<Bulk, Out>(out_addr)
