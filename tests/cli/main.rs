@@ -15,6 +15,7 @@ mod journal;
 mod keys;
 #[cfg(target_os = "linux")]
 mod nfc;
+mod printing;
 mod products;
 mod refunds;
 #[cfg(unix)]

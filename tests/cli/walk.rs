@@ -79,6 +79,9 @@ const GROUPS: &[&str] = &[
     "relay",
     "nfc",
     "sync",
+    "printer",
+    "print",
+    "drawer",
 ];
 
 /// Groups that also run on their own, with flags: `sync --once`, `sync --status`.
@@ -133,12 +136,16 @@ struct Shop {
     backup: String,
     location: String,
     reader: String,
+    /// The receipt printer every process of the walk prints on.
+    printer: versapos_printer::fake::FakePrinter,
 }
 
 fn shop() -> Shop {
     let stripe = FakeStripe::start();
     let till = Till::gbp_with_catalog();
     till.add_the_staff();
+    let printer = versapos_printer::fake::FakePrinter::start();
+    till.ok(&["printer", "set", &printer.address()]);
     let r = till.run_with_new_pin(
         "4444",
         &["staff", "add", "--name", "Kim", "--role", "cashier"],
@@ -190,6 +197,7 @@ fn shop() -> Shop {
         .expect("the demo reader")
         .to_string();
     Shop {
+        printer,
         paid,
         to_void,
         parked,
@@ -378,6 +386,21 @@ fn cases(s: &Shop, who: &str) -> Vec<Case> {
             "vtr_walk0123456789abcdefghijklmnopqrstuv",
         ),
         case(P(Permission::ManageKeys), &["relay", "remove"]),
+        case(
+            P(Permission::ChangeSettings),
+            &["printer", "set", &s.printer.address(), "--paper", "58mm"],
+        ),
+        case(SignedIn, &["printer", "list"]),
+        case(SignedIn, &["printer", "show"]).ends(0, "paper"),
+        case(SignedIn, &["printer", "test"]).ends(0, "printed"),
+        case(
+            P(Permission::Sell),
+            &["print", "receipt", &s.paid, "--preview"],
+        )
+        .ends(0, "REPRINT"),
+        case(P(Permission::Sell), &["print", "receipt", &s.paid]).ends(0, "printed"),
+        case(P(Permission::NoSale), &["drawer", "open"]).ends(0, "no_sale"),
+        case(P(Permission::ChangeSettings), &["printer", "remove"]),
         case(
             P(Permission::ChangeSettings),
             &["backup", "--out", &format!("{}.{who}", s.backup)],

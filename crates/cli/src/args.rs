@@ -89,6 +89,67 @@ pub enum Command {
     /// Replace the store with a backup (an admin's). The backup is checked first; the store as
     /// it was is kept in the `backups` folder. Close the till app first.
     Restore(RestoreArgs),
+    /// The receipt printer (an admin's): set it up by its address, list the printers this
+    /// computer can reach, show it, print a test page, remove it.
+    #[command(subcommand)]
+    Printer(PrinterCmd),
+    /// Print a receipt again (marked REPRINT), or write it as text (--preview).
+    #[command(subcommand)]
+    Print(PrintCmd),
+    /// The cash drawer: open it with no sale (a manager's; journaled).
+    #[command(subcommand)]
+    Drawer(DrawerCmd),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PrinterCmd {
+    /// Set up the receipt printer by its address: tcp://192.168.1.50:9100,
+    /// serial:///dev/ttyUSB0?baud=38400 (serial://COM3?baud=38400), usb://04b8:0e15,
+    /// spooler://EPSON TM-T20III (Windows) or cups://receipt (macOS, Linux).
+    Set {
+        address: String,
+        /// 80mm (48 characters across), 80mm-42 (42) or 58mm (32).
+        #[arg(long)]
+        paper: Option<String>,
+        /// The printer's character table: pc858 (the default: £ and €), pc437, pc850, wpc1252,
+        /// pc866…
+        #[arg(long)]
+        code_page: Option<String>,
+        /// The pin of the drawer's connector the printer pulses: 2 (most drawers) or 5.
+        #[arg(long)]
+        drawer_pin: Option<String>,
+    },
+    /// The printers this computer can reach: the system's printers, serial ports, USB printers.
+    List,
+    /// The receipt printer set up on this till, and whether it is ready.
+    Show,
+    /// Print a test page (and say what the printer reports).
+    Test,
+    /// Take the receipt printer off this till (receipts then go through the print dialog).
+    Remove,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PrintCmd {
+    /// Print an order's receipt again, marked REPRINT (or a refund's receipt with --refund).
+    Receipt {
+        /// The order's receipt number (T1-000042) or id.
+        order: String,
+        /// Write the receipt as text to stdout, as wide as the printer's paper, instead of
+        /// printing it.
+        #[arg(long)]
+        preview: bool,
+        /// The receipt of this refund of the order (its id, as `versapos orders show` lists it).
+        #[arg(long, value_name = "REFUND_ID")]
+        refund: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DrawerCmd {
+    /// Open the cash drawer with no sale: the `no_sale` permission (a manager's; a cashier
+    /// cannot), journaled with who opened it.
+    Open,
 }
 
 #[derive(Args, Debug)]

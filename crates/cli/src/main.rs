@@ -8,6 +8,7 @@ mod customers;
 mod doctor;
 mod nfc;
 mod print;
+mod printing;
 mod sell;
 mod sync;
 
@@ -203,6 +204,9 @@ fn run(cli: Cli) -> Result<()> {
         Command::Backup(a) => backup::backup(&till, &a, &out),
         Command::Restore(a) => backup::restore(till, &path, &a, &out),
         Command::Status => status(&till, &path, &out),
+        Command::Printer(cmd) => printing::printer(&mut till, cmd, &out),
+        Command::Print(cmd) => printing::print(&mut till, cmd, &out),
+        Command::Drawer(cmd) => printing::drawer(&mut till, cmd, &out),
         Command::Journal(JournalCmd::Verify { relay: false }) => verify_journal(&till, &out),
         Command::Journal(JournalCmd::Verify { relay: true }) => sync::verify_journal(till, &out),
         Command::Journal(JournalCmd::Sign) => sign_journal(&mut till, &out),

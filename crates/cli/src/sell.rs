@@ -28,7 +28,10 @@ pub fn sale(mut till: Till, a: &SaleArgs, out: &print::Out) -> Result<()> {
             "--test-card: the sale has no card tender (--pay card)",
         ));
     }
-    out.order(&till.checkout(&cart, &tenders)?);
+    let order = till.checkout(&cart, &tenders)?;
+    out.order(&order);
+    let p = till.printout_after_sale(&order.id);
+    crate::printing::after_sale(&mut till, p);
     Ok(())
 }
 
@@ -50,7 +53,10 @@ pub fn resume(till: &mut Till, a: &ResumeArgs, out: &print::Out) -> Result<()> {
         out.message(&text, serde_json::json!({ "discarded": a.id }));
     } else {
         let tenders = parse_tenders(till, &a.pay)?;
-        out.order(&till.checkout_parked(a.id, &tenders)?);
+        let order = till.checkout_parked(a.id, &tenders)?;
+        out.order(&order);
+        let p = till.printout_after_sale(&order.id);
+        crate::printing::after_sale(till, p);
     }
     Ok(())
 }
@@ -75,6 +81,9 @@ pub fn refund(till: Till, a: &RefundArgs, out: &print::Out) -> Result<()> {
     let till = Mutex::new(till);
     let refund = cards::refund_as_asked(&connect, &till, &a.order, &asked, Fields::Flags)?;
     out.refund(&refund);
+    let mut till = till.into_inner().unwrap_or_else(|e| e.into_inner());
+    let p = till.printout_after_refund(&refund.order_id, &refund.id);
+    crate::printing::after_sale(&mut till, p);
     Ok(())
 }
 
@@ -136,6 +145,9 @@ fn card_outcome(
     match outcome {
         CardOutcome::Paid { order } => {
             out.order(&order);
+            let mut till = till.lock().unwrap_or_else(|e| e.into_inner());
+            let p = till.printout_after_sale(&order.id);
+            crate::printing::after_sale(&mut till, p);
             Ok(())
         }
         CardOutcome::Declined {

@@ -227,26 +227,22 @@ impl Document {
         out
     }
 
-    /// The receipt as plain text lines, `columns` wide: what `--preview` writes. A barcode or QR
+    /// The receipt as plain text lines, `columns` wide: what `--preview` writes. Text printed
+    /// twice as wide is laid out as ordinary text (a terminal cannot widen it); a barcode or QR
     /// code shows as its data between brackets, the logo as `[logo]`, centred.
     pub fn plain_text(&self, columns: usize) -> Vec<String> {
         let columns = columns.max(8);
-        self.layout(columns)
+        let mut narrow = self.clone();
+        for block in &mut narrow.blocks {
+            if let Block::Text { style, .. } | Block::Pair { style, .. } = block {
+                style.wide = false;
+            }
+        }
+        narrow
+            .layout(columns)
             .into_iter()
             .map(|line| match line {
-                Line::Text { text, style } => {
-                    if style.wide {
-                        // Twice as wide on paper: spaced out so the columns still match.
-                        let mut s = String::new();
-                        for c in text.chars() {
-                            s.push(c);
-                            s.push(' ');
-                        }
-                        s.trim_end().to_string()
-                    } else {
-                        text
-                    }
-                }
+                Line::Text { text, .. } => text,
                 Line::Barcode { data } => place(&format!("[|| {data} ||]"), Align::Center, columns),
                 Line::Qr { data } => place(&format!("[QR {data}]"), Align::Center, columns),
                 Line::Logo => place("[logo]", Align::Center, columns),
@@ -255,8 +251,17 @@ impl Document {
     }
 }
 
-/// Breaks `text` into lines of at most `width` characters, between words where it can.
+/// Breaks `text` into lines of at most `width` characters, between words where it can; a
+/// paragraph's leading spaces indent each of its lines.
 fn wrap(text: &str, width: usize) -> Vec<String> {
+    let indent = text.len() - text.trim_start_matches(' ').len();
+    if indent > 0 && indent < width / 2 {
+        let pad = " ".repeat(indent);
+        return wrap(text.trim_start_matches(' '), width - indent)
+            .into_iter()
+            .map(|l| if l.is_empty() { l } else { format!("{pad}{l}") })
+            .collect();
+    }
     let width = width.max(1);
     let mut lines = Vec::new();
     let mut line = String::new();
@@ -378,6 +383,29 @@ mod tests {
         assert_eq!(text[1], "-".repeat(32));
         assert_eq!(text[2], "");
         assert_eq!(text[3].trim(), "[|| T1-000042 ||]");
+    }
+
+    #[test]
+    fn plain_text_shows_wide_text_as_ordinary_text_across_the_same_paper() {
+        let mut d = Document::new();
+        d.text("Corner Shop", Align::Center, Style::LARGE)
+            .pair_styled("TOTAL", "GBP 2.49", Style::LARGE);
+        let text = d.plain_text(32);
+        assert_eq!(text[0], format!("{}Corner Shop", " ".repeat(10)));
+        assert_eq!(text[1].chars().count(), 32);
+        assert!(text[1].starts_with("TOTAL") && text[1].ends_with("GBP 2.49"));
+    }
+
+    #[test]
+    fn an_indented_paragraph_keeps_its_indent_on_every_line() {
+        let mut d = Document::new();
+        d.text(
+            "  2 x 3.60 (price changed, was 4.00)",
+            Align::Left,
+            Style::PLAIN,
+        );
+        let lines = texts(&d, 20);
+        assert_eq!(lines, vec!["  2 x 3.60 (price", "  changed, was 4.00)"]);
     }
 
     #[test]

@@ -99,10 +99,12 @@ pub enum Permission {
     ChangeSettings,
     /// Set up payment keys.
     ManageKeys,
+    /// Open the cash drawer with no sale.
+    NoSale,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 16] = [
+    pub const ALL: [Permission; 17] = [
         Permission::Sell,
         Permission::TakeCash,
         Permission::LinkCustomer,
@@ -119,6 +121,7 @@ impl Permission {
         Permission::ManageManagers,
         Permission::ChangeSettings,
         Permission::ManageKeys,
+        Permission::NoSale,
     ];
 
     /// The permission's name in messages and on the CLI: "refund", "read_reports".
@@ -140,6 +143,7 @@ impl Permission {
             Permission::ManageManagers => "manage_managers",
             Permission::ChangeSettings => "change_settings",
             Permission::ManageKeys => "manage_keys",
+            Permission::NoSale => "no_sale",
         }
     }
 
@@ -162,6 +166,7 @@ impl Permission {
             Permission::ManageManagers => "manage managers and admins",
             Permission::ChangeSettings => "change the shop's settings",
             Permission::ManageKeys => "set up payment keys",
+            Permission::NoSale => "open the cash drawer with no sale",
         }
     }
 

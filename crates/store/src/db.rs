@@ -78,6 +78,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0014_journal_anchor",
         include_str!("../../../migrations/0014_journal_anchor.sql"),
     ),
+    (
+        15,
+        "0015_receipts_and_drawer",
+        include_str!("../../../migrations/0015_receipts_and_drawer.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

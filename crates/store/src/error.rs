@@ -102,6 +102,12 @@ pub enum TillError {
     /// the till made it: changed outside VersaTalent POS, so it is not used.
     #[error("the store {path} holds {found}: it was changed outside VersaTalent POS and is not opened (restore a backup, or have it checked)")]
     StoreTampered { path: String, found: String },
+    #[error("no receipt printer is set up on this till: set one up in Settings → Printer (or `versapos printer set ADDRESS`); the cash drawer opens through it")]
+    NoPrinter,
+    /// The receipt printer could not print or open the drawer (offline, out of paper, cover
+    /// open…); `code` says which, the message what to do. Nothing was lost: print again.
+    #[error("{message}")]
+    Printer { code: &'static str, message: String },
     #[error(transparent)]
     Cart(#[from] CartError),
     #[error(transparent)]
@@ -183,6 +189,8 @@ impl TillError {
             TillError::BadBackup { .. } => "bad_backup",
             TillError::StoreInUse(_) => "store_in_use",
             TillError::StoreTampered { .. } => "store_tampered",
+            TillError::NoPrinter => "no_printer",
+            TillError::Printer { code, .. } => code,
             TillError::Cart(CartError::Money(MoneyError::Overflow) | CartError::TooLarge(_))
             | TillError::Money(MoneyError::Overflow) => "amount_overflow",
             TillError::Cart(_) => "cart_invalid",
@@ -212,6 +220,7 @@ impl TillError {
                 | TillError::StoreInUse(_)
                 | TillError::StoreTampered { .. }
                 | TillError::CardUnavailable
+                | TillError::Printer { .. }
         )
     }
 }

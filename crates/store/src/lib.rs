@@ -13,6 +13,7 @@ pub mod catalog;
 pub mod customers;
 pub mod db;
 pub mod demo;
+pub mod drawer;
 pub mod error;
 pub mod files;
 pub mod import;

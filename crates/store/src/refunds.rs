@@ -989,6 +989,11 @@ pub fn pending_card_refunds(conn: &Connection) -> Result<Vec<PendingRefund>> {
 }
 
 /// A committed refund read back from the store.
+/// One refund as it was made, by its id.
+pub fn refund_view(tx: &Connection, shop: &Shop, refund_id: &str) -> Result<RefundView> {
+    stored_view(tx, shop, refund_id)
+}
+
 fn stored_view(tx: &Connection, shop: &Shop, refund_id: &str) -> Result<RefundView> {
     #[allow(clippy::type_complexity)]
     let (order_id, amount, tax, cash_rounding, points_reversed, points_shortfall, restock): (

@@ -67,6 +67,8 @@ pub struct LineView {
     pub gross: i64,
     pub refunded_quantity: i64,
     pub refunded_amount: i64,
+    /// The catalog's unit price when the line was sold at another one (a price override).
+    pub catalog_price: Option<i64>,
 }
 
 #[derive(Clone, Debug, Serialize, TS)]
@@ -558,8 +560,8 @@ fn write_order(
     let mut line_stmt = tx.prepare_cached(
         "INSERT INTO order_lines (order_id, line_no, product_id, sku, name, unit_price,
              quantity, line_discount, discount_label, order_discount_share, tax_rate_name,
-             tax_basis_points, net, tax, gross)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+             tax_basis_points, net, tax, gross, catalog_price)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
     )?;
     for (i, l) in priced.lines.iter().enumerate() {
         line_stmt.execute(params![
@@ -578,6 +580,7 @@ fn write_order(
             l.net.minor(),
             l.tax.minor(),
             l.gross.minor(),
+            l.line.catalog_price.map(|p| p.minor()),
         ])?;
         lines.push(BookedLine {
             product_id: l.line.product_id.0,
@@ -601,6 +604,7 @@ fn write_order(
             gross: l.gross.minor(),
             refunded_quantity: 0,
             refunded_amount: 0,
+            catalog_price: l.line.catalog_price.map(|p| p.minor()),
         });
     }
     let mut pay_stmt = tx.prepare_cached(
@@ -985,7 +989,7 @@ pub fn order(conn: &Connection, shop: &Shop, id: &str) -> Result<OrderView> {
     let mut stmt = conn.prepare_cached(
         "SELECT line_no, sku, name, quantity, unit_price, line_discount, discount_label,
              order_discount_share, tax_rate_name, tax_basis_points, net, tax, gross,
-             refunded_quantity, refunded_amount
+             refunded_quantity, refunded_amount, catalog_price
          FROM order_lines WHERE order_id = ?1 ORDER BY line_no",
     )?;
     o.lines = stmt
@@ -1006,6 +1010,7 @@ pub fn order(conn: &Connection, shop: &Shop, id: &str) -> Result<OrderView> {
                 gross: r.get(12)?,
                 refunded_quantity: r.get(13)?,
                 refunded_amount: r.get(14)?,
+                catalog_price: r.get(15)?,
             })
         })?
         .collect::<Result<_, _>>()?;

@@ -43,7 +43,134 @@ pub struct Shop {
     /// Where this till looks for updates (the address of the release manifest); None: the
     /// addresses built into the app.
     pub update_url: Option<String>,
+    /// What the receipt says about the shop, and when it prints.
+    pub receipt: ReceiptSettings,
+    /// The receipt printer this till prints on and kicks the drawer through; None: receipts go
+    /// through the print dialog (or a PDF) and no drawer opens.
+    pub printer: Option<PrinterSetup>,
     pub demo: bool,
+}
+
+/// What a receipt says about the shop (all optional) and when it is printed.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, TS)]
+pub struct ReceiptSettings {
+    /// Up to four lines.
+    pub address: Option<String>,
+    pub phone: Option<String>,
+    /// The shop's tax (VAT) registration number.
+    pub tax_number: Option<String>,
+    /// Up to four lines printed at the bottom (returns policy, opening hours…).
+    pub footer: Option<String>,
+    pub auto_print: AutoPrint,
+}
+
+/// Whether a receipt prints after each sale on its own.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum AutoPrint {
+    /// Every sale's receipt prints (the default).
+    #[default]
+    Always,
+    /// The till asks the cashier whether the customer wants one.
+    Ask,
+    /// Only when someone presses Print.
+    Never,
+}
+
+impl AutoPrint {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            AutoPrint::Always => "always",
+            AutoPrint::Ask => "ask",
+            AutoPrint::Never => "never",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<AutoPrint> {
+        match s.trim() {
+            "always" => Some(AutoPrint::Always),
+            "ask" => Some(AutoPrint::Ask),
+            "never" => Some(AutoPrint::Never),
+            _ => None,
+        }
+    }
+}
+
+/// The receipt printer as set up on this till. The address and code page are checked by the
+/// printer crate before they are stored (see the till's `set_printer`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+pub struct PrinterSetup {
+    /// `tcp://192.168.1.50:9100`, `serial:///dev/ttyUSB0?baud=38400`, `usb://04b8:0e15`,
+    /// `spooler://EPSON TM-T20III` or `cups://receipt`.
+    pub address: String,
+    /// `58mm` (32 characters across), `80mm` (48) or `80mm-42` (42).
+    pub paper: String,
+    /// Characters across the paper.
+    pub columns: u8,
+    /// The printer's character table, e.g. `pc858`.
+    pub code_page: String,
+    /// The drawer's connector pin the printer pulses: 2 (most drawers) or 5.
+    pub drawer_pin: u8,
+}
+
+/// The paper widths a receipt printer takes: the setting's name and the characters across.
+pub const PAPERS: [(&str, u8); 3] = [("80mm", 48), ("80mm-42", 42), ("58mm", 32)];
+
+/// Characters across for a paper name.
+pub fn paper_columns(paper: &str) -> Option<u8> {
+    PAPERS
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case(paper.trim()))
+        .map(|(_, columns)| *columns)
+}
+
+/// Checks lines of receipt text (the address, the footer): at most `max_lines` lines of at most
+/// 48 characters, no hidden characters. Returns the text with each line trimmed; "" clears it.
+fn receipt_lines(value: &str, max_lines: usize) -> std::result::Result<String, String> {
+    // A literal "\n" typed on a command line is a line break too.
+    let value = value.replace("\\n", "\n");
+    let lines: Vec<&str> = value.lines().map(str::trim).collect();
+    let lines: Vec<&str> = lines
+        .iter()
+        .copied()
+        .skip_while(|l| l.is_empty())
+        .collect::<Vec<_>>();
+    let end = lines
+        .iter()
+        .rposition(|l| !l.is_empty())
+        .map_or(0, |i| i + 1);
+    let lines = &lines[..end];
+    if lines.len() > max_lines {
+        return Err(format!(
+            "at most {max_lines} lines (this has {})",
+            lines.len()
+        ));
+    }
+    for (i, line) in lines.iter().enumerate() {
+        if line.chars().count() > 48 {
+            return Err(format!("line {} is longer than 48 characters", i + 1));
+        }
+        if let Some(c) = versapos_core::text::hidden_character(line) {
+            return Err(format!(
+                "line {}: {}",
+                i + 1,
+                versapos_core::text::hidden_character_message(c)
+            ));
+        }
+    }
+    Ok(lines.join("\n"))
+}
+
+/// Checks a one-line receipt detail (phone, tax number): at most `max` characters.
+fn receipt_detail(value: &str, max: usize) -> std::result::Result<String, String> {
+    let v = value.trim();
+    if v.chars().count() > max {
+        return Err(format!("at most {max} characters"));
+    }
+    if let Some(c) = versapos_core::text::hidden_character(v) {
+        return Err(versapos_core::text::hidden_character_message(c));
+    }
+    Ok(v.to_string())
 }
 
 /// When the till installs an update it has downloaded and verified. An update never interrupts
@@ -151,6 +278,15 @@ pub const SETTING_KEYS: &[&str] = &[
     "nfc-reader",
     "update-install",
     "update-url",
+    "shop-address",
+    "shop-phone",
+    "tax-number",
+    "receipt-footer",
+    "auto-print",
+    "printer",
+    "paper",
+    "code-page",
+    "drawer-pin",
 ];
 
 /// An update address must be an https URL (plain http only to this machine, for a local mirror
@@ -280,6 +416,40 @@ pub fn load(conn: &Connection) -> Result<Option<Shop>> {
             None => UpdateInstall::default(),
         },
         update_url: get(conn, "update_url")?.filter(|u| !u.is_empty()),
+        receipt: ReceiptSettings {
+            address: get(conn, "shop_address")?.filter(|v| !v.is_empty()),
+            phone: get(conn, "shop_phone")?.filter(|v| !v.is_empty()),
+            tax_number: get(conn, "tax_number")?.filter(|v| !v.is_empty()),
+            footer: get(conn, "receipt_footer")?.filter(|v| !v.is_empty()),
+            auto_print: match get(conn, "auto_print")? {
+                Some(v) => AutoPrint::parse(&v)
+                    .ok_or_else(|| TillError::Corrupt(format!("setting 'auto_print' is '{v}'")))?,
+                None => AutoPrint::default(),
+            },
+        },
+        printer: match get(conn, "printer")?.filter(|v| !v.is_empty()) {
+            None => None,
+            Some(address) => {
+                let paper = get(conn, "printer_paper")?.unwrap_or_else(|| "80mm".into());
+                Some(PrinterSetup {
+                    address,
+                    columns: paper_columns(&paper).ok_or_else(|| {
+                        TillError::Corrupt(format!("setting 'printer_paper' is '{paper}'"))
+                    })?,
+                    paper,
+                    code_page: get(conn, "printer_code_page")?.unwrap_or_else(|| "pc858".into()),
+                    drawer_pin: match get(conn, "printer_drawer_pin")?.as_deref() {
+                        None | Some("2") => 2,
+                        Some("5") => 5,
+                        Some(v) => {
+                            return Err(TillError::Corrupt(format!(
+                                "setting 'printer_drawer_pin' is '{v}'"
+                            )))
+                        }
+                    },
+                })
+            }
+        },
         demo: need(conn, "demo")? == "1",
     }))
 }
@@ -480,6 +650,61 @@ pub fn set(
                 check_update_url(v).map_err(|e| bad(&e))?;
             }
             ("update_url", v.to_string())
+        }
+        "shop-address" => (
+            "shop_address",
+            receipt_lines(value, 4).map_err(|e| bad(&e))?,
+        ),
+        "receipt-footer" => (
+            "receipt_footer",
+            receipt_lines(value, 4).map_err(|e| bad(&e))?,
+        ),
+        "shop-phone" => (
+            "shop_phone",
+            receipt_detail(value, 40).map_err(|e| bad(&e))?,
+        ),
+        "tax-number" => (
+            "tax_number",
+            receipt_detail(value, 40).map_err(|e| bad(&e))?,
+        ),
+        "auto-print" => {
+            let a = AutoPrint::parse(value).ok_or_else(|| bad("expected always, ask or never"))?;
+            ("auto_print", a.as_str().to_string())
+        }
+        // The printer's address and code page arrive checked by the printer crate (the till's
+        // `set_printer`); the store only refuses what could never be one.
+        "printer" => {
+            let v = value.trim();
+            let v = if v.eq_ignore_ascii_case("none") {
+                ""
+            } else {
+                v
+            };
+            if v.chars().count() > 300 || v.chars().any(char::is_control) {
+                return Err(bad(
+                    "expected a printer address such as tcp://192.168.1.50:9100",
+                ));
+            }
+            ("printer", v.to_string())
+        }
+        "paper" => {
+            let v = value.trim().to_ascii_lowercase();
+            paper_columns(&v).ok_or_else(|| bad("expected 80mm, 80mm-42 or 58mm"))?;
+            ("printer_paper", v)
+        }
+        "code-page" => {
+            let v = value.trim().to_ascii_lowercase();
+            if v.is_empty() || v.len() > 20 || !v.chars().all(|c| c.is_ascii_alphanumeric()) {
+                return Err(bad("expected a code page such as pc858"));
+            }
+            ("printer_code_page", v)
+        }
+        "drawer-pin" => {
+            let v = value.trim();
+            if !matches!(v, "2" | "5") {
+                return Err(bad("expected 2 or 5 (the drawer connector's pin)"));
+            }
+            ("printer_drawer_pin", v.to_string())
         }
         "default-tax-rate" => {
             let r = shop.tax_rate(value)?;

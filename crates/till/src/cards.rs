@@ -475,14 +475,18 @@ pub fn check_setup(
     keychain: &Keychain,
     now: std::time::SystemTime,
 ) -> Result<SetupReport, FlowError> {
-    let (chosen, store_files) = ask(till, |t| {
+    let (chosen, store_files, printer) = ask(till, |t| {
         t.check(Permission::Sell)?;
         let reader = t.shop().ok().and_then(|s| s.card_reader.clone());
-        Ok((reader, t.store_files_check()))
+        let printer = t.shop().ok().and_then(|s| s.printer.clone());
+        Ok((reader, t.store_files_check(), printer))
     })?;
     let mut report = versapos_payments::doctor::check(keychain, chosen.as_deref(), now);
     report.checks.extend(vip_card_reader_checks());
     report.checks.push(store_files);
+    report
+        .checks
+        .push(crate::printing::check_printer(printer.as_ref()));
     Ok(report)
 }
 

@@ -17,6 +17,7 @@ pub use versapos_store::reports::{
 pub use versapos_store::sales::{
     DisputeView, LineView, ParkedItem, PaymentView, RefundSummary, TaxLineView,
 };
+pub use versapos_store::shop::{AutoPrint, PrinterSetup, ReceiptSettings};
 pub use versapos_store::staff::Change as StaffChange;
 pub use versapos_store::sync::ChangeAtStripe;
 pub use versapos_store::{files, parse_card_uid, Actor, AppliedEvent};
@@ -30,6 +31,8 @@ pub use versapos_store::{
 
 pub mod cards;
 pub mod journal_key;
+pub mod printing;
+pub mod receipt;
 pub mod register;
 pub mod requests;
 
@@ -510,6 +513,29 @@ impl Till {
     }
 
     pub fn set_setting(&mut self, key: &str, value: &str) -> Result<&Shop> {
+        // What the printer crate reads is checked by it, and stored as it writes it.
+        let checked;
+        let value = match key {
+            "printer" if !matches!(value.trim(), "" | "none") => {
+                let address: versapos_printer::Address =
+                    value
+                        .trim()
+                        .parse()
+                        .map_err(|e: versapos_printer::AddressError| {
+                            TillError::invalid("printer", e.to_string())
+                        })?;
+                checked = address.to_string();
+                checked.as_str()
+            }
+            "code-page" => {
+                let page: versapos_printer::CodePage = value.trim().parse().map_err(|_| {
+                    TillError::invalid("code-page", format!("unknown code page '{}'", value.trim()))
+                })?;
+                checked = page.to_string();
+                checked.as_str()
+            }
+            _ => value,
+        };
         let at = self.authorize(Permission::ChangeSettings)?;
         let current = self.shop()?.clone();
         let shop = shop::set(&mut self.conn, &current, key, value, &at)?;

@@ -48,6 +48,7 @@ const WHAT: Record<Permission, string> = {
   manage_managers: "managing managers and admins",
   change_settings: "changing the shop's settings",
   manage_keys: "setting up payment keys",
+  no_sale: "opening the cash drawer with no sale",
 };
 
 /** What a permission lets someone do, in shop-floor words. */

@@ -11,6 +11,7 @@ mod manager;
 mod migrations;
 mod parked;
 mod points;
+mod receipts;
 mod refunds;
 mod reports;
 mod requests;

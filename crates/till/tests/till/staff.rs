@@ -152,6 +152,12 @@ fn every_role_can_do_exactly_what_the_permission_table_says() {
             denied(till.override_price(&mut cart.clone(), 0, "0.50")),
         );
         expect(Permission::ManageKeys, denied(till.may_manage_keys()));
+        // Checked before the printer is looked for (this till has none).
+        let no_sale = match till.no_sale_printout() {
+            Err(TillError::NoPrinter) => Ok(()),
+            other => other.map(|_| ()),
+        };
+        expect(Permission::NoSale, denied(no_sale));
         seen.push(Permission::TakeCash);
         let mut all = Permission::ALL.to_vec();
         all.sort();

@@ -1,0 +1,440 @@
+//! Receipts on the thermal printer and the cash drawer, through the till: what the paper says
+//! (read back from the bytes the in-repo fake network printer received), when the drawer opens,
+//! a printer problem in words with a Retry that prints once, and No sale.
+
+use crate::support::*;
+use versapos_core::{CardCharge, GatewayMode, Permission, TenderRequest};
+use versapos_printer::decode::{decode, Paper, Printed};
+use versapos_printer::fake::{FakePrinter, FakeState};
+use versapos_printer::{CodePage, DrawerPin};
+use versapos_till::printing::{self, DrawerReason};
+use versapos_till::receipt::ReceiptCopy;
+use versapos_till::TillError;
+
+/// A GBP shop with its receipt details and the fake printer set up on 80 mm paper.
+fn shop_with_printer() -> (TestTill, FakePrinter) {
+    let mut t = gbp_shop();
+    let printer = FakePrinter::start();
+    t.till
+        .set_printer(&printer.address(), Some("80mm"), None, None)
+        .expect("set up the printer");
+    for (key, value) in [
+        ("shop-address", "1 High Street\nLeeds LS1 1AA"),
+        ("shop-phone", "0113 496 0000"),
+        ("tax-number", "GB123456789"),
+        ("receipt-footer", "Returns within 30 days with this receipt"),
+    ] {
+        t.till.set_setting(key, value).expect("receipt setting");
+    }
+    (t, printer)
+}
+
+fn paper(printer: &FakePrinter) -> Paper {
+    decode(&printer.received(), CodePage::Pc858).expect("the printer's bytes decode")
+}
+
+fn has_line(paper: &Paper, needle: &str) -> bool {
+    paper.text().iter().any(|l| l.contains(needle))
+}
+
+#[test]
+fn a_cash_sale_prints_a_receipt_a_customer_can_read_and_opens_the_drawer_once() {
+    let (mut t, printer) = shop_with_printer();
+    let cart = t.cart(&[("COFFEE", 2), ("MILK", 1)]);
+    let order = t
+        .till
+        .checkout(&cart, &[t.cash("30.00")])
+        .expect("cash sale");
+    let p = t
+        .till
+        .printout_after_sale(&order.id)
+        .expect("printout")
+        .expect("a receipt prints after every sale by default");
+    assert_eq!(
+        p.drawer,
+        Some(DrawerReason::Sale {
+            order_id: order.id.clone()
+        })
+    );
+    let printed = t.till.print_now(&p).expect("printed");
+    assert!(printed.drawer_opened);
+
+    let paper = paper(&printer);
+    let text = paper.text();
+    assert!(text[0].contains("Corner Shop"), "{text:#?}");
+    for expected in [
+        "1 High Street",
+        "Leeds LS1 1AA",
+        "Tel 0113 496 0000",
+        "VAT no. GB123456789",
+        "Fri 14 Mar 2025 10:15",
+        "Till T1",
+        "Coffee Beans 1kg",
+        "2 x 12.00",
+        "Oat Milk",
+        "Returns within 30 days",
+        "Thank you",
+    ] {
+        assert!(has_line(&paper, expected), "no '{expected}' in {text:#?}");
+    }
+    let line = |label: &str| {
+        text.iter()
+            .find(|l| l.trim_start().starts_with(label))
+            .unwrap_or_else(|| panic!("no {label} line in {text:#?}"))
+            .clone()
+    };
+    assert!(line("Receipt").ends_with(&order.receipt));
+    assert!(line("Cash").ends_with("30.00"));
+    assert!(line("Change").ends_with("3.90"));
+    assert!(line("standard 20%").ends_with("24.00"));
+    assert!(
+        text.iter().all(|l| l.chars().count() <= 48),
+        "a line is wider than 80 mm paper: {text:#?}"
+    );
+    // The barcode is the receipt number, which the till's search finds (returns).
+    assert_eq!(paper.barcodes, vec![order.receipt.clone()]);
+    assert_eq!(
+        t.till
+            .order(&paper.barcodes[0])
+            .expect("found by its barcode")
+            .id,
+        order.id
+    );
+    // The drawer opens once, before the paper is cut.
+    assert_eq!(paper.kicks, vec![DrawerPin::Pin2]);
+    let kick = paper
+        .items
+        .iter()
+        .position(|i| matches!(i, Printed::Kick(_)));
+    let cut = paper.items.iter().position(|i| matches!(i, Printed::Cut));
+    assert!(kick < cut, "{:?}", paper.items);
+
+    // Printing the sale's receipt again does not open the drawer again; a reprint says so.
+    printer.clear();
+    let again = t
+        .till
+        .printout(&order.id, &ReceiptCopy::Sale)
+        .expect("printout");
+    assert_eq!(
+        again.drawer, None,
+        "the drawer opened for this sale already"
+    );
+    let reprint = t
+        .till
+        .printout(&order.receipt, &ReceiptCopy::Reprint)
+        .expect("reprint");
+    t.till.print_now(&reprint).expect("reprinted");
+    let paper = self::paper(&printer);
+    assert!(has_line(&paper, "REPRINT"), "{:#?}", paper.text());
+    assert!(paper.kicks.is_empty());
+    assert_eq!(t.till.drawer_openings_today().expect("counts").sales, 1);
+}
+
+#[test]
+fn a_card_sale_prints_its_card_without_opening_the_drawer() {
+    let (mut t, printer) = shop_with_printer();
+    let cart = t.cart(&[("BOOK", 1)]);
+    let pending = t
+        .till
+        .begin_card_sale(&cart, &[TenderRequest::Card { amount: None }])
+        .expect("card sale begins");
+    let order = t
+        .till
+        .complete_card_sale(
+            &pending.payment_id,
+            &CardCharge {
+                intent_id: "pi_receipt".into(),
+                mode: GatewayMode::Test,
+                brand: Some("visa".into()),
+                last4: Some("4242".into()),
+            },
+            None,
+        )
+        .expect("card sale paid");
+    let p = t
+        .till
+        .printout_after_sale(&order.id)
+        .expect("printout")
+        .expect("prints");
+    assert_eq!(p.drawer, None, "no cash: the drawer stays shut");
+    t.till.print_now(&p).expect("printed");
+    let paper = paper(&printer);
+    assert!(paper.kicks.is_empty());
+    assert!(has_line(&paper, "Visa **** 4242"), "{:#?}", paper.text());
+    assert!(has_line(&paper, "TEST card"), "{:#?}", paper.text());
+    assert!(!has_line(&paper, "Change"));
+}
+
+#[test]
+fn paper_out_is_said_in_words_nothing_prints_and_retry_prints_once() {
+    let (mut t, printer) = shop_with_printer();
+    let order = t.cash_sale(&[("COFFEE", 1)]);
+    printer.set_state(FakeState::PaperOut);
+    let p = t
+        .till
+        .printout_after_sale(&order.id)
+        .expect("printout")
+        .expect("prints");
+    let err = printing::send(&p).expect_err("no paper");
+    assert_eq!(err.code(), "paper_out");
+    assert!(err.to_string().contains("out of paper"), "{err}");
+    // The sale is booked whatever the printer says, and nothing of the receipt was sent.
+    assert_eq!(
+        t.till.order(&order.id).expect("booked").status.as_str(),
+        "paid"
+    );
+    let sent = paper(&printer);
+    assert!(sent.lines.is_empty() && sent.kicks.is_empty(), "{sent:?}");
+    assert_eq!(t.till.drawer_openings_today().expect("counts").sales, 0);
+
+    printer.set_state(FakeState::CoverOpen);
+    let err = printing::send(&p).expect_err("cover open");
+    assert_eq!(err.code(), "cover_open");
+
+    // Retry, once the roll is in: one receipt, one kick.
+    printer.set_state(FakeState::Ready);
+    t.till.print_now(&p).expect("retry prints");
+    let paper = paper(&printer);
+    assert_eq!(paper.barcodes, vec![order.receipt.clone()]);
+    assert_eq!(paper.kicks.len(), 1);
+    assert_eq!(paper.cuts, 1);
+    assert_eq!(t.till.drawer_openings_today().expect("counts").sales, 1);
+}
+
+#[test]
+fn an_offline_printer_is_named_and_the_sale_stands() {
+    let (mut t, printer) = shop_with_printer();
+    let order = t.cash_sale(&[("MILK", 1)]);
+    printer.set_state(FakeState::Offline);
+    let p = t
+        .till
+        .printout_after_sale(&order.id)
+        .expect("printout")
+        .expect("prints");
+    let started = std::time::Instant::now();
+    let err = printing::send(&p).expect_err("offline");
+    assert_eq!(err.code(), "printer_offline", "{err}");
+    assert!(err.to_string().contains("127.0.0.1"), "{err}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    assert_eq!(
+        t.till.order(&order.id).expect("booked").status.as_str(),
+        "paid"
+    );
+}
+
+#[test]
+fn with_auto_print_never_a_cash_sale_only_opens_the_drawer() {
+    let (mut t, printer) = shop_with_printer();
+    t.till.set_setting("auto-print", "never").expect("never");
+    let cash = t.cash_sale(&[("MILK", 1)]);
+    let p = t
+        .till
+        .printout_after_sale(&cash.id)
+        .expect("printout")
+        .expect("the drawer still opens for cash");
+    assert!(p.lines.is_empty());
+    t.till.print_now(&p).expect("kick");
+    let paper = paper(&printer);
+    assert!(paper.lines.is_empty(), "{:?}", paper.text());
+    assert_eq!(paper.kicks.len(), 1);
+    // A points-only sale with auto-print off: nothing at all.
+    let customer = t.customer_with_points("Ann", 500);
+    let cart = t.cart_for(customer.id, &[("MILK", 1)]);
+    let points = t
+        .till
+        .checkout(&cart, &[TenderRequest::Points { points: 210 }])
+        .expect("points sale");
+    assert!(t
+        .till
+        .printout_after_sale(&points.id)
+        .expect("printout")
+        .is_none());
+}
+
+#[test]
+fn no_sale_needs_a_managers_pin_and_is_journaled_and_counted() {
+    let (mut t, printer) = shop_with_printer();
+    t.add_the_staff();
+    t.till.sign_in("Sam", "1111").expect("cashier");
+    match t.till.no_sale_printout() {
+        Err(TillError::NotPermitted { permission, .. }) => {
+            assert_eq!(permission, Permission::NoSale)
+        }
+        other => panic!("a cashier opened the drawer alone: {other:?}"),
+    }
+    assert!(printer.received().is_empty());
+    t.till
+        .approve("Morgan", "2222", Permission::NoSale)
+        .expect("manager approves");
+    let p = t.till.no_sale_printout().expect("approved");
+    t.till.print_now(&p).expect("drawer opens");
+    assert_eq!(paper(&printer).kicks, vec![DrawerPin::Pin2]);
+    assert!(matches!(
+        t.till.drawer_openings_today(),
+        Err(TillError::NotPermitted { .. })
+    ));
+    // The approval was for one opening.
+    assert!(t.till.no_sale_printout().is_err());
+    let (staff, approver): (i64, i64) = t
+        .raw()
+        .query_row(
+            "SELECT staff_id, approved_by FROM drawer_openings WHERE reason = 'no_sale'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("one no-sale opening");
+    assert_ne!(staff, approver);
+    let journaled =
+        t.text("SELECT payload FROM journal WHERE kind = 'no_sale' ORDER BY seq DESC LIMIT 1");
+    let journaled = journaled.expect("No sale is journaled");
+    assert!(
+        journaled.contains("Sam") && journaled.contains("Morgan"),
+        "{journaled}"
+    );
+    t.till.sign_out();
+    t.till.sign_in("Morgan", "2222").expect("manager");
+    assert_eq!(t.till.drawer_openings_today().expect("counts").no_sales, 1);
+    let p = t.till.no_sale_printout().expect("a manager may");
+    t.till.print_now(&p).expect("opens");
+    assert_eq!(t.till.drawer_openings_today().expect("counts").no_sales, 2);
+}
+
+#[test]
+fn a_cash_refund_prints_a_refund_receipt_and_opens_the_drawer() {
+    let (mut t, printer) = shop_with_printer();
+    let order = t.cash_sale(&[("COFFEE", 1), ("MILK", 1)]);
+    t.till
+        .print_now(
+            &t.till
+                .printout_after_sale(&order.id)
+                .expect("printout")
+                .expect("prints"),
+        )
+        .expect("sale receipt");
+    printer.clear();
+    let refund = t
+        .till
+        .refund(
+            &order.receipt,
+            &versapos_core::RefundRequest::Lines(vec![(sku("MILK"), 1)]),
+            true,
+        )
+        .expect("refund the milk");
+    let p = t
+        .till
+        .printout_after_refund(&order.id, &refund.id)
+        .expect("printout")
+        .expect("prints");
+    t.till.print_now(&p).expect("printed");
+    let paper = paper(&printer);
+    assert!(has_line(&paper, "REFUND"), "{:#?}", paper.text());
+    assert!(has_line(&paper, "Oat Milk"), "{:#?}", paper.text());
+    assert!(has_line(&paper, "Cash given back"), "{:#?}", paper.text());
+    assert!(!has_line(&paper, "Coffee Beans"), "{:#?}", paper.text());
+    assert_eq!(paper.kicks.len(), 1);
+    assert_eq!(t.till.drawer_openings_today().expect("counts").refunds, 1);
+}
+
+#[test]
+fn a_price_override_and_discounts_are_on_the_receipt() {
+    let (mut t, _printer) = shop_with_printer();
+    let mut cart = t.cart(&[("COFFEE", 1), ("MILK", 2)]);
+    t.till
+        .override_price(&mut cart, 0, "10.00")
+        .expect("override (no staff: allowed)");
+    t.till
+        .set_line_discount(&mut cart, 1, Some("10%"))
+        .expect("line discount");
+    t.till
+        .set_order_discount(&mut cart, Some("1.00"))
+        .expect("order discount");
+    let order = t.till.checkout(&cart, &[t.cash("20.00")]).expect("sale");
+    let view = t
+        .till
+        .receipt(&order.receipt, &ReceiptCopy::Sale)
+        .expect("receipt");
+    let text = view.text.join("\n");
+    assert!(
+        text.contains("1 x 10.00 (price changed, was 12.00)"),
+        "{text}"
+    );
+    assert!(text.contains("Discount 10%"), "{text}");
+    assert!(text.contains("Order discount"), "{text}");
+    assert_eq!(view.columns, 48);
+}
+
+#[test]
+fn a_name_holding_printer_commands_prints_as_text_and_never_opens_the_drawer() {
+    let (mut t, printer) = shop_with_printer();
+    // Written straight into the file (before names were checked, or by another program): ESC p
+    // would open the drawer, GS V would cut.
+    t.raw()
+        .execute(
+            "UPDATE products SET name = 'Cookbook' || char(27) || 'p' || char(0) || char(25) || char(250) || char(29) || 'V' || char(0) WHERE sku = 'BOOK'",
+            [],
+        )
+        .expect("hostile name");
+    let customer = t.customer_with_points("Ann", 2_000);
+    let cart = t.cart_for(customer.id, &[("BOOK", 1)]);
+    let order = t
+        .till
+        .checkout(&cart, &[TenderRequest::Points { points: 899 }])
+        .expect("points sale: no cash, no kick");
+    let p = t
+        .till
+        .printout_after_sale(&order.id)
+        .expect("printout")
+        .expect("prints");
+    t.till.print_now(&p).expect("printed");
+    let paper = paper(&printer);
+    assert!(paper.kicks.is_empty(), "the name opened the drawer");
+    assert_eq!(paper.cuts, 1, "the name cut the paper");
+    assert!(has_line(&paper, "Cookbook"), "{:#?}", paper.text());
+    assert!(has_line(&paper, "Ann"), "{:#?}", paper.text());
+    assert!(has_line(&paper, "Points balance"), "{:#?}", paper.text());
+}
+
+#[test]
+fn a_bad_printer_address_is_refused_by_field_and_nothing_is_stored() {
+    let (mut t, printer) = shop_with_printer();
+    for (address, paper, pin) in [
+        ("usb://04b8", None, None),
+        ("ftp://printer", None, None),
+        ("tcp://", None, None),
+        (printer.address().as_str(), Some("A4"), None),
+        (printer.address().as_str(), None, Some("3")),
+    ] {
+        let err = t
+            .till
+            .set_printer(address, paper, None, pin)
+            .expect_err("refused");
+        assert_eq!(err.code(), "invalid_input", "{address}: {err}");
+    }
+    let err = t
+        .till
+        .set_printer(&printer.address(), None, Some("klingon"), None)
+        .expect_err("unknown code page");
+    assert!(err.to_string().starts_with("code-page"), "{err}");
+    let setup = t.till.printer().expect("read").expect("still set up");
+    assert_eq!(setup.address, printer.address());
+    assert_eq!(setup.columns, 48);
+    assert_eq!(setup.drawer_pin, 2);
+}
+
+#[test]
+fn receipt_settings_refuse_hidden_characters_and_too_many_lines() {
+    let (mut t, _printer) = shop_with_printer();
+    for (key, value) in [
+        ("shop-address", "a\nb\nc\nd\ne"),
+        ("receipt-footer", "x".repeat(49).as_str()),
+        ("shop-phone", "0113\u{202e}999"),
+        ("auto-print", "sometimes"),
+        ("paper", "A4"),
+        ("drawer-pin", "7"),
+    ] {
+        let err = t.till.set_setting(key, value).expect_err("refused");
+        assert!(err.to_string().starts_with(key), "{key}: {err}");
+    }
+    let shop = t.till.shop().expect("shop");
+    assert_eq!(shop.receipt.phone.as_deref(), Some("0113 496 0000"));
+}
