@@ -3,6 +3,54 @@
 
 use crate::PrintError;
 
+/// How long `lp` may take to hand a job to CUPS, and `lpstat` to list the queues: a scheduler
+/// that hangs must not hang the till.
+#[cfg(unix)]
+const LP_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(15);
+#[cfg(unix)]
+const LPSTAT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Waits for `child` for at most `limit`, collecting its output; kills it (by its own pid)
+/// and gives `None` when it takes longer.
+#[cfg(unix)]
+fn finish_within(
+    mut child: std::process::Child,
+    limit: std::time::Duration,
+) -> Option<std::process::Output> {
+    use std::io::Read;
+
+    fn drain(pipe: Option<impl Read + Send + 'static>) -> std::thread::JoinHandle<Vec<u8>> {
+        std::thread::spawn(move || {
+            let mut all = Vec::new();
+            if let Some(mut pipe) = pipe {
+                let _ = pipe.read_to_end(&mut all);
+            }
+            all
+        })
+    }
+    let stdout = drain(child.stdout.take());
+    let stderr = drain(child.stderr.take());
+    let deadline = std::time::Instant::now() + limit;
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(2));
+            }
+            _ => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return None;
+            }
+        }
+    };
+    Some(std::process::Output {
+        status,
+        stdout: stdout.join().unwrap_or_default(),
+        stderr: stderr.join().unwrap_or_default(),
+    })
+}
+
 #[cfg(unix)]
 pub(crate) fn send(queue: &str, bytes: &[u8]) -> Result<(), PrintError> {
     use std::io::Write;
@@ -28,9 +76,9 @@ pub(crate) fn send(queue: &str, bytes: &[u8]) -> Result<(), PrintError> {
         Some(mut stdin) => stdin.write_all(bytes),
         None => Ok(()),
     };
-    let output = child.wait_with_output().map_err(|e| PrintError::Refused {
+    let output = finish_within(child, LP_TIMEOUT).ok_or_else(|| PrintError::NotAnswering {
         address: address.clone(),
-        reason: format!("lp failed: {e}"),
+        seconds: LP_TIMEOUT.as_secs(),
     })?;
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr).trim().to_string();
@@ -66,9 +114,11 @@ pub(crate) fn list() -> Vec<(String, String)> {
             .args(args)
             .env("LC_ALL", "C")
             .stdin(Stdio::null())
+            .stdout(Stdio::piped())
             .stderr(Stdio::null())
-            .output()
+            .spawn()
             .ok()
+            .and_then(|child| finish_within(child, LPSTAT_TIMEOUT))
             .filter(|o| o.status.success())
             .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
             .unwrap_or_default()
