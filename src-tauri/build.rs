@@ -80,6 +80,16 @@ const COMMANDS: &[&str] = &[
     "update_status",
     "check_for_updates",
     "install_update",
+    "receipt",
+    "print_receipt",
+    "print_after_sale",
+    "print_after_refund",
+    "open_drawer",
+    "printer_choices",
+    "set_printer",
+    "remove_printer",
+    "test_printer",
+    "printer_status",
 ];
 
 fn main() {

@@ -7,6 +7,7 @@ use crate::error::CommandError;
 use crate::updates::{UpdateState, UpdateStatus};
 use std::path::PathBuf;
 use ts_rs::{Config, ExportError, TS};
+use versapos_core::receipt::{Align, Block, Document, Line, Style};
 use versapos_core::{
     CheckStatus, LoyaltyRules, OrderStatus, Permission, Role, SetupCheck, TaxMode, TaxRate,
 };
@@ -16,6 +17,8 @@ use versapos_payments::flow::{CardProgress, CardStage};
 use versapos_payments::reconcile::{ReconcileLine, ReconcileReport, SettledAs};
 use versapos_payments::{GatewayMode, ReaderState, TestCard};
 use versapos_till::cards::CardOutcome;
+use versapos_till::printing::{FoundPrinter, Printed, PrinterChoices};
+use versapos_till::receipt::{ReceiptCopy, ReceiptView};
 use versapos_till::{
     Actor, BlockedCard, CardLookup, CartLineView, CartView, Customer, ImportProblem, ImportSummary,
     LineView, OrderSummary, OrderView, ParkedCart, ParkedItem, PaymentView, PeriodRow, PointsEntry,
@@ -23,6 +26,7 @@ use versapos_till::{
     ReportBy, ReportRows, Shop, StaffMember, StaffRow, TaxLineView, TenderRow, Totals,
     UpdateInstall,
 };
+use versapos_till::{AutoPrint, PrinterSetup, ReceiptSettings};
 
 /// Where the bindings live, relative to the repository root.
 pub const DIR: &str = "ui/src/lib/bindings";
@@ -52,6 +56,20 @@ pub fn render_all() -> Result<Vec<(String, String)>, ExportError> {
     // The store's views.
     render::<Shop>(&mut f)?;
     render::<UpdateInstall>(&mut f)?;
+    render::<ReceiptSettings>(&mut f)?;
+    render::<AutoPrint>(&mut f)?;
+    render::<PrinterSetup>(&mut f)?;
+    // Receipts and the printer.
+    render::<ReceiptView>(&mut f)?;
+    render::<ReceiptCopy>(&mut f)?;
+    render::<Document>(&mut f)?;
+    render::<Block>(&mut f)?;
+    render::<Line>(&mut f)?;
+    render::<Style>(&mut f)?;
+    render::<Align>(&mut f)?;
+    render::<Printed>(&mut f)?;
+    render::<PrinterChoices>(&mut f)?;
+    render::<FoundPrinter>(&mut f)?;
     render::<UpdateStatus>(&mut f)?;
     render::<UpdateState>(&mut f)?;
     render::<TaxRate>(&mut f)?;

@@ -25,7 +25,8 @@ pub const STORE_FILE: &str = "store.db";
 /// Registers every command on a builder; shared by the app and the tests' mock app.
 pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     use commands::{
-        catalog, customers, nfc, orders, payments, register, reports, shop, staff, updates,
+        catalog, customers, nfc, orders, payments, printing, register, reports, shop, staff,
+        updates,
     };
     builder.invoke_handler(tauri::generate_handler![
         shop::app_status,
@@ -102,6 +103,16 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         updates::update_status,
         updates::check_for_updates,
         updates::install_update,
+        printing::receipt,
+        printing::print_receipt,
+        printing::print_after_sale,
+        printing::print_after_refund,
+        printing::open_drawer,
+        printing::printer_choices,
+        printing::set_printer,
+        printing::remove_printer,
+        printing::test_printer,
+        printing::printer_status,
     ])
 }
 

@@ -94,9 +94,24 @@ pub fn send(p: &Printout) -> Result<Printed> {
 }
 
 impl crate::Till {
-    /// The receipt printer set up on this till, if one is.
+    /// The receipt printer set up on this till, if one is (anyone who sells may see it).
     pub fn printer(&self) -> Result<Option<PrinterSetup>> {
+        self.check(versapos_core::Permission::Sell)?;
         Ok(self.shop()?.printer.clone())
+    }
+
+    /// What the printer's set-up offers (an admin's screen): papers, code pages and the
+    /// printers this computer can reach (asks the OS: a moment).
+    pub fn printer_choices(&self) -> Result<PrinterChoices> {
+        self.check(versapos_core::Permission::ChangeSettings)?;
+        Ok(PrinterChoices {
+            papers: versapos_store::shop::PAPERS
+                .iter()
+                .map(|(name, _)| name.to_string())
+                .collect(),
+            code_pages: CodePage::ALL.iter().map(|c| c.to_string()).collect(),
+            found: Vec::new(),
+        })
     }
 
     /// Sets up the receipt printer (an admin's work): its address, and optionally the paper,
@@ -158,6 +173,21 @@ impl crate::Till {
         }
         self.printer()?
             .ok_or_else(|| TillError::Corrupt("the printer just set up is missing".into()))
+    }
+
+    /// A test page for the till's printer: anyone signed in may print one (after changing the
+    /// roll, say).
+    pub fn test_printout(&self) -> Result<Printout> {
+        self.check(versapos_core::Permission::Sell)?;
+        let shop = self.shop()?;
+        let setup = shop.printer.clone().ok_or(TillError::NoPrinter)?;
+        let settings = settings(&setup)?;
+        Ok(Printout {
+            lines: test_page(shop, &setup).layout(settings.columns),
+            settings,
+            drawer: None,
+            receipt: None,
+        })
     }
 
     /// Takes the receipt printer off this till: receipts go back to the print dialog.
@@ -362,6 +392,17 @@ impl crate::Till {
         let day = self.today().format("%Y-%m-%d").to_string();
         versapos_store::drawer::openings_on(&self.conn, shop.till_id.as_str(), &day)
     }
+}
+
+/// What the printer settings offer to choose from.
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct PrinterChoices {
+    /// `80mm`, `80mm-42`, `58mm`.
+    pub papers: Vec<String>,
+    /// `pc858`, `pc437`…
+    pub code_pages: Vec<String>,
+    /// The printers this computer can reach.
+    pub found: Vec<FoundPrinter>,
 }
 
 /// A printer this computer can reach, by the address that sets it up.

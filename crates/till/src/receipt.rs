@@ -8,14 +8,14 @@
 //! voided sale say so in words.
 
 use crate::{OrderView, RefundView, Shop};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use versapos_core::receipt::{Align, Block, Document, Style};
 use versapos_core::tax::format_percent;
 use versapos_store::reports::amt;
 
 /// Which copy of a receipt is printed.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ReceiptCopy {
     /// The customer's receipt, as the sale is finished.

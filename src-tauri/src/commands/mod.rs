@@ -6,6 +6,7 @@ pub mod customers;
 pub mod nfc;
 pub mod orders;
 pub mod payments;
+pub mod printing;
 pub mod register;
 pub mod reports;
 pub mod shop;

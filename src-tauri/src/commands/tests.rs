@@ -985,6 +985,23 @@ fn permission_table() -> Vec<Row> {
         call("update_status",        Anyone,             Answers, |_| json!({})),
         call("check_for_updates",    To(ChangeSettings), NO_UPDATES, |_| json!({})),
         call("install_update",       To(ChangeSettings), Answers, |_| json!({})),
+        // Receipts and the drawer: the receipt in hand is anyone's who sells, as is a test page;
+        // No sale is a manager's; the printer's set-up an admin's.
+        call("receipt",              To(Sell),           Answers, |f| json!({
+            "reference": f.paid, "copy": {"kind": "reprint"}})),
+        call("print_receipt",        To(Sell),           Answers, |f| json!({
+            "reference": f.paid, "copy": {"kind": "reprint"}})),
+        call("print_after_sale",     To(Sell),           Answers, |f| json!({"orderId": f.paid})),
+        call("print_after_refund",   To(Sell),           Answers, |f| json!({
+            "orderId": f.refunded.0, "refundId": f.refunded.1})),
+        call("open_drawer",          To(NoSale),         Answers, |_| json!({})),
+        call("printer_status",       To(Sell),           Answers, |_| json!({})),
+        call("test_printer",         To(Sell),           Answers, |_| json!({})),
+        call("printer_choices",      To(ChangeSettings), Answers, |_| json!({})),
+        call("set_printer",          To(ChangeSettings), Answers, |f| json!({
+            "address": f.printer.address(), "paper": "58mm", "codePage": "pc437",
+            "drawerPin": "5"})),
+        call("remove_printer",       To(ChangeSettings), Answers, |_| json!({})),
         // Staff: the lock screen's names and signing in and out are anyone's; asking for a
         // manager's approval is whoever is signed in; accounts are managed by their role.
         call("staff_status",         Anyone,             Answers, |_| json!({})),
@@ -1007,8 +1024,11 @@ fn permission_table() -> Vec<Row> {
 /// What the walk's calls work on, made by the demo's admin before the walk: sales to refund and
 /// void, VIP customers, a parked sale, two declined card payments held for the cashier, and the
 /// demo reader chosen for the till; HOT-0003 is left on the register.
-#[derive(Default)]
 struct Fixtures {
+    /// The receipt printer the walk's till prints on.
+    printer: versapos_printer::fake::FakePrinter,
+    /// A cash refund: `{order_id, refund_id}` of its receipt.
+    refunded: (Value, Value),
     paid: Value,
     to_void: Value,
     vip: Value,
@@ -1029,8 +1049,23 @@ fn fixtures(till: &TestTill) -> Fixtures {
         let tenders = json!({"tenders": [{"kind": "cash", "value": null}]});
         till.ok("checkout", tenders)["receipt"].clone()
     };
+    let printer = versapos_printer::fake::FakePrinter::start();
+    till.ok(
+        "set_printer",
+        json!({"address": printer.address(), "paper": "80mm",
+        "codePage": "pc858", "drawerPin": "2"}),
+    );
     let paid = cash_sale("HOT-0001");
     let to_void = cash_sale("HOT-0002");
+    let refunded = {
+        let receipt = cash_sale("HOT-0004");
+        let refund = till.ok(
+            "refund_order",
+            json!({"reference": receipt,
+            "refund": {"amount": null, "lines": [], "restock": false}}),
+        );
+        (refund["order_id"].clone(), refund["id"].clone())
+    };
     let customer = |name: &str, card: Option<&str>| {
         let new = json!({"name": name, "email": null, "phone": null, "card_uid": card});
         till.ok("add_customer", json!({"customer": new}))["id"].clone()
@@ -1059,6 +1094,8 @@ fn fixtures(till: &TestTill) -> Fixtures {
     let to_abandon = declined("HOT-0002");
     till.ok("cart_add", json!({"code": "HOT-0003", "quantity": 1}));
     Fixtures {
+        printer,
+        refunded,
         paid,
         to_void,
         vip,

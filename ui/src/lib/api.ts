@@ -53,7 +53,7 @@ import type {
   TestCard,
   SyncStatus,
 } from "./payments";
-import type { UpdateStatus } from "./bindings";
+import type { ReceiptCopy, UpdateStatus } from "./bindings";
 import type { CommandAnswers, CommandArgs } from "./bindings/commands";
 
 /** Any rejection as a CommandError: the shell's own `{code, message}`, or a wrapped oddity. */
@@ -270,3 +270,24 @@ export const updateStatus = () => call("update_status");
 export const checkForUpdates = () => call("check_for_updates");
 /** Installs the waiting update and restarts the till (the version installed; null: none was waiting). */
 export const installUpdate = () => call("install_update");
+
+// --- receipts, the receipt printer and the cash drawer ----------------------------------------
+/** A receipt as the printer (or the print dialog) shows it: `reference` is an id or receipt number. */
+export const receipt = (reference: string, copy: ReceiptCopy) => call("receipt", { reference, copy });
+/** Prints a receipt on the till's printer (the sale's own opens the drawer for its cash, once). */
+export const printReceipt = (reference: string, copy: ReceiptCopy) => call("print_receipt", { reference, copy });
+/** After a sale: its receipt and the drawer, as the shop's settings say (null: nothing to do). */
+export const printAfterSale = (orderId: string) => call("print_after_sale", { orderId });
+/** After a refund: its receipt and the drawer for cash given back (null: nothing to do). */
+export const printAfterRefund = (orderId: string, refundId: string) =>
+  call("print_after_refund", { orderId, refundId });
+/** No sale: opens the cash drawer (a manager's, or a manager's approval). */
+export const openDrawer = () => call("open_drawer");
+/** Papers, code pages and the printers this computer can reach. */
+export const printerChoices = () => call("printer_choices");
+export const setPrinter = (address: string, paper: string, codePage: string, drawerPin: string) =>
+  call("set_printer", { address, paper, codePage, drawerPin });
+export const removePrinter = () => call("remove_printer");
+export const testPrinter = () => call("test_printer");
+/** The printer's state in words (ready, out of paper, cover open, offline). */
+export const printerStatus = () => call("printer_status");

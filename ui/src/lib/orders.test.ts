@@ -26,7 +26,7 @@ import type { LineView, OrderSummary, OrderView } from "./types";
 const line = (line_no: number, sku: string, quantity: number, refunded_quantity = 0): LineView => ({
   line_no, sku, name: sku.toLowerCase(), quantity, unit_price: 100, line_discount: 0, discount: null,
   order_discount_share: 0, tax_rate: "standard", tax_basis_points: 2000, net: 0, tax: 0, gross: quantity * 100,
-  refunded_quantity, refunded_amount: refunded_quantity * 100,
+  refunded_quantity, refunded_amount: refunded_quantity * 100, catalog_price: null,
 });
 
 const order = (lines: LineView[]) => ({ lines });

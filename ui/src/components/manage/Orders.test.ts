@@ -37,9 +37,9 @@ function orderView(over: Partial<OrderView> = {}): OrderView {
     points_reversed: 0, created_at: "2025-03-12T14:05:09.123+00:00", demo: false,
     lines: [
       { line_no: 1, sku: "MILK", name: "Milk", quantity: 3, unit_price: 100, line_discount: 0, discount: null, order_discount_share: 0,
-        tax_rate: "standard", tax_basis_points: 2000, net: 250, tax: 50, gross: 300, refunded_quantity: 1, refunded_amount: 100 },
+        tax_rate: "standard", tax_basis_points: 2000, net: 250, tax: 50, gross: 300, refunded_quantity: 1, refunded_amount: 100, catalog_price: null },
       { line_no: 2, sku: "BREAD", name: "Bread", quantity: 1, unit_price: 400, line_discount: 0, discount: null, order_discount_share: 0,
-        tax_rate: "standard", tax_basis_points: 2000, net: 333, tax: 67, gross: 400, refunded_quantity: 0, refunded_amount: 0 },
+        tax_rate: "standard", tax_basis_points: 2000, net: 333, tax: 67, gross: 400, refunded_quantity: 0, refunded_amount: 0, catalog_price: null },
     ],
     payments: [{ id: "p1", tender: "cash", status: "succeeded", amount: 700, tendered: 1000, change: 300, points: 0, refunded: 0,
       mode: null, card_brand: null, card_last4: null, intent_id: null }],

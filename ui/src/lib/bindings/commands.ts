@@ -25,10 +25,15 @@ import type { OrderView } from "./OrderView";
 import type { ParkedCart } from "./ParkedCart";
 import type { PaymentsStatus } from "./PaymentsStatus";
 import type { Permission } from "./Permission";
+import type { Printed } from "./Printed";
+import type { PrinterChoices } from "./PrinterChoices";
+import type { PrinterSetup } from "./PrinterSetup";
 import type { Product } from "./Product";
 import type { ProductDetailsInput } from "./ProductDetailsInput";
 import type { ProductPage } from "./ProductPage";
 import type { ReaderView } from "./ReaderView";
+import type { ReceiptCopy } from "./ReceiptCopy";
+import type { ReceiptView } from "./ReceiptView";
 import type { ReconcileReport } from "./ReconcileReport";
 import type { RefundInput } from "./RefundInput";
 import type { RefundView } from "./RefundView";
@@ -124,6 +129,16 @@ export type CommandArgs = {
   update_status: Record<string, never>;
   check_for_updates: Record<string, never>;
   install_update: Record<string, never>;
+  receipt: { reference: string; copy: ReceiptCopy };
+  print_receipt: { reference: string; copy: ReceiptCopy };
+  print_after_sale: { orderId: string };
+  print_after_refund: { orderId: string; refundId: string };
+  open_drawer: Record<string, never>;
+  printer_choices: Record<string, never>;
+  set_printer: { address: string; paper: string; codePage: string; drawerPin: string };
+  remove_printer: Record<string, never>;
+  test_printer: Record<string, never>;
+  printer_status: Record<string, never>;
 };
 
 /** What each command answers (a failure rejects with a CommandError). */
@@ -202,4 +217,14 @@ export type CommandAnswers = {
   update_status: UpdateStatus;
   check_for_updates: UpdateStatus;
   install_update: string | null;
+  receipt: ReceiptView;
+  print_receipt: Printed;
+  print_after_sale: Printed | null;
+  print_after_refund: Printed | null;
+  open_drawer: Printed;
+  printer_choices: PrinterChoices;
+  set_printer: PrinterSetup;
+  remove_printer: null;
+  test_printer: null;
+  printer_status: SetupCheck;
 };
