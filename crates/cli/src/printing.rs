@@ -63,20 +63,12 @@ pub fn printer(till: &mut Till, cmd: PrinterCmd, out: &Out) -> Result<()> {
             Ok(())
         }
         PrinterCmd::Test => {
-            let shop = till.shop()?.clone();
-            let setup = till.printer()?.ok_or(versapos_till::TillError::NoPrinter)?;
-            let settings = printing::settings(&setup)?;
-            let doc = printing::test_page(&shop, &setup);
-            let p = Printout {
-                lines: doc.layout(settings.columns),
-                settings,
-                drawer: None,
-                receipt: None,
-            };
+            let p = till.test_printout()?;
+            let address = till.printer()?.map(|s| s.address).unwrap_or_default();
             printing::send(&p)?;
             out.message(
-                &format!("Test page sent to {}.", setup.address),
-                serde_json::json!({ "printed": true, "printer": setup.address }),
+                &format!("Test page sent to {address}."),
+                serde_json::json!({ "printed": true, "printer": address }),
             );
             Ok(())
         }
