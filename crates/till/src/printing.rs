@@ -243,6 +243,7 @@ impl crate::Till {
             receipt: order.receipt.clone(),
             copy: copy.clone(),
             columns,
+            lines: document.layout(usize::from(columns)),
             text: document.plain_text(usize::from(columns)),
             document,
         })

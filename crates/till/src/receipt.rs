@@ -56,6 +56,8 @@ pub struct ReceiptView {
     /// Characters across the paper (48 when no printer is set up).
     pub columns: u8,
     pub document: Document,
+    /// The document laid out `columns` wide, with each line's style: what the paper shows.
+    pub lines: Vec<versapos_core::receipt::Line>,
     /// The document laid out `columns` wide as plain text, one string per line.
     pub text: Vec<String>,
 }
