@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { flushSync } from "svelte";
 import type { CartView, OrderView, Product } from "../lib/types";
 import {
-  $, $$, cleanupScreen, click, fakeTimeouts, installDialogPolyfill, mountScreen, press, resetMocks, settle,
+  $, $$, cleanupScreen, click, deferred, fakeTimeouts, installDialogPolyfill, mountScreen, press, resetMocks, settle,
   testShop, type,
 } from "../test/screen";
 
@@ -20,10 +20,15 @@ const api = vi.hoisted(() => ({
   checkout: vi.fn(),
   parkedCarts: vi.fn(),
   findCustomers: vi.fn(),
+  receipt: vi.fn(),
+  printAfterSale: vi.fn(),
+  printReceipt: vi.fn(),
+  openDrawer: vi.fn(),
 }));
 vi.mock("../lib/api", () => api);
 
 const { default: Sell } = await import("./Sell.svelte");
+const { provideApprovals } = await import("../lib/staff");
 
 const shop = testShop();
 
@@ -213,5 +218,133 @@ describe("Sell screen", () => {
     await click("[data-testid=new-sale]");
     expect($("[data-testid=receipt]")).toBeNull();
     expect($("[data-testid=cart-total]")?.textContent).toBe("GBP 0.00");
+  });
+});
+
+describe("Sell screen with a receipt printer", () => {
+  const printer = { address: "tcp://127.0.0.1:9100", paper: "80mm", columns: 48, code_page: "pc858", drawer_pin: 2 };
+  const printerShop = (auto_print: "always" | "ask" | "never" = "always") =>
+    testShop({ printer, receipt: { address: null, phone: null, tax_number: null, footer: null, auto_print } });
+  const sold = {
+    id: "o1", staff: null, voided_by: null, number: 1, receipt: "T1-000001", till_id: "T1", status: "paid", currency: "GBP", tax_mode: "inclusive",
+    rounding_rule: "half_even", subtotal: 150, discount_total: 0, order_discount: null, tax: 25, total: 150, cash_rounding: 0,
+    paid: 150, change: 50, refunded_total: 0, customer_id: null, points_earned: 0, points_redeemed: 0, points_reversed: 0,
+    created_at: "2026-11-28T15:27:03.683+00:00", demo: false, lines: [], tax_breakdown: [], refunds: [], dispute: null,
+    payments: [{ id: "p1", tender: "cash", status: "succeeded", amount: 150, tendered: 200, change: 50, points: 0, refunded: 0,
+      mode: null, card_brand: null, card_last4: null, intent_id: null }],
+  } satisfies OrderView;
+  const paperOut = { code: "paper_out", message: "The printer is out of paper: put a new roll in" };
+
+  /** Pays the sale on the register in cash by keyboard, on a till whose shop is `s`. */
+  async function sell(s = printerShop()) {
+    api.checkout.mockResolvedValue(sold);
+    api.receipt.mockRejectedValue({ code: "internal", message: "not needed here" });
+    await mountScreen(Sell, { shop: s });
+    press("Enter", window, { ctrlKey: true });
+    await settle();
+    await click("[data-testid=pay-confirm]");
+  }
+
+  it("prints the receipt once it is on screen, and says it printed", async () => {
+    const later = deferred<{ receipt: string | null; drawer_opened: boolean } | null>();
+    api.printAfterSale.mockReturnValue(later.promise);
+    await sell();
+    expect($("[data-testid=receipt]")).not.toBeNull();
+    expect(api.printAfterSale).toHaveBeenCalledWith("o1");
+    expect($("[data-testid=print-status]")?.textContent).toBe("Printing…");
+    expect(document.activeElement, "New sale is ready while it prints").toBe($("[data-testid=new-sale]"));
+    later.resolve({ receipt: "T1-000001", drawer_opened: true });
+    await settle();
+    expect($("[data-testid=print-status]")?.textContent).toBe("Printed · drawer opened");
+  });
+
+  it("keeps the print dialog and never calls the printer without one", async () => {
+    await sell(testShop());
+    expect($("[data-testid=receipt]")).not.toBeNull();
+    expect(api.printAfterSale).not.toHaveBeenCalled();
+    expect($("[data-testid=print-status]")).toBeNull();
+    const print = vi.spyOn(window, "print").mockImplementation(() => {});
+    await click("[data-testid=print-button]");
+    expect(print).toHaveBeenCalledTimes(1);
+    print.mockRestore();
+  });
+
+  it("shows a printer problem in words; Retry prints the sale's receipt once", async () => {
+    api.printAfterSale.mockRejectedValue(paperOut);
+    await sell();
+    expect($("[data-testid=print-error]")?.textContent).toContain("The printer is out of paper: put a new roll in");
+    api.printReceipt.mockResolvedValue({ receipt: "T1-000001", drawer_opened: true });
+    await click("[data-testid=print-retry]");
+    expect(api.printReceipt).toHaveBeenCalledTimes(1);
+    expect(api.printReceipt).toHaveBeenCalledWith("o1", { kind: "sale" });
+    expect($("[data-testid=print-error]")).toBeNull();
+    expect($("[data-testid=print-status]")?.textContent).toBe("Printed · drawer opened");
+  });
+
+  it("offers the print dialog when the printer fails", async () => {
+    api.printAfterSale.mockRejectedValue(paperOut);
+    await sell();
+    const print = vi.spyOn(window, "print").mockImplementation(() => {});
+    await click("[data-testid=print-dialog]");
+    expect(print).toHaveBeenCalledTimes(1);
+    expect(api.printReceipt).not.toHaveBeenCalled();
+    print.mockRestore();
+  });
+
+  it("asks 'Print receipt?' with 'ask': Yes prints the sale's receipt", async () => {
+    api.printAfterSale.mockResolvedValue({ receipt: null, drawer_opened: true });
+    await sell(printerShop("ask"));
+    expect(api.printAfterSale).toHaveBeenCalledWith("o1");
+    expect($("[data-testid=print-ask-yes]")).not.toBeNull();
+    api.printReceipt.mockResolvedValue({ receipt: "T1-000001", drawer_opened: false });
+    await click("[data-testid=print-ask-yes]");
+    expect(api.printReceipt).toHaveBeenCalledWith("o1", { kind: "sale" });
+    expect($("[data-testid=print-ask-yes]")).toBeNull();
+    expect($("[data-testid=print-status]")?.textContent).toBe("Printed");
+  });
+
+  it("asks 'Print receipt?' with 'ask': No prints nothing", async () => {
+    api.printAfterSale.mockResolvedValue(null);
+    await sell(printerShop("ask"));
+    await click("[data-testid=print-ask-no]");
+    expect($("[data-testid=print-ask-yes]")).toBeNull();
+    expect(api.printReceipt).not.toHaveBeenCalled();
+  });
+
+  it("offers No sale only with a printer", async () => {
+    await mountScreen(Sell, { shop: testShop() });
+    expect(($("[data-testid=no-sale]") as HTMLButtonElement).disabled).toBe(true);
+    cleanupScreen();
+    await mountScreen(Sell, { shop: printerShop() });
+    expect(($("[data-testid=no-sale]") as HTMLButtonElement).disabled).toBe(false);
+  });
+
+  it("No sale asks a manager's approval for a cashier, then opens the drawer", async () => {
+    const asked: string[] = [];
+    const stop = provideApprovals(async (permission) => {
+      asked.push(permission);
+      return true;
+    });
+    try {
+      api.openDrawer
+        .mockRejectedValueOnce({ code: "not_permitted", message: "No sale is a manager's", permission: "no_sale" })
+        .mockResolvedValueOnce({ receipt: null, drawer_opened: true });
+      await mountScreen(Sell, { shop: printerShop() });
+      await click("[data-testid=no-sale]");
+      expect(asked).toEqual(["no_sale"]);
+      expect(api.openDrawer).toHaveBeenCalledTimes(2);
+      expect($("[data-testid=no-sale-note]")?.textContent).toBe("Drawer opened");
+      expect($("[data-testid=sell-error]")).toBeNull();
+    } finally {
+      stop();
+    }
+  });
+
+  it("No sale shows why the drawer did not open", async () => {
+    api.openDrawer.mockRejectedValue({ code: "cover_open", message: "The printer's cover is open: close it" });
+    await mountScreen(Sell, { shop: printerShop() });
+    await click("[data-testid=no-sale]");
+    expect($("[data-testid=sell-error]")?.textContent).toBe("The printer's cover is open: close it");
+    expect($("[data-testid=no-sale-note]")).toBeNull();
   });
 });

@@ -8,6 +8,7 @@ import { latestSearch } from "./latest";
 import { listenNfc } from "./nfc";
 import { formatMinor } from "./money";
 import { modeMark, type PaymentsStatus } from "./payments";
+import { printedNote, ReceiptPrint } from "./printing.svelte";
 import { moveHighlight } from "./shortcuts";
 import { withApproval } from "./staff";
 import type { CardLookup, CartLineView, CartView, CommandError, Customer, NfcEvent, OrderView, Product, Shop, TenderInput } from "./types";
@@ -54,6 +55,12 @@ export class Register {
   order = $state<OrderView | null>(null);
   /** The receipt's customer, kept from the cart: the till's order has only their id. */
   orderCustomer = $state<string | null>(null);
+  /** The sale's receipt on its way to the till's printer; null without a printer. */
+  printing = $state<ReceiptPrint | null>(null);
+  /** No sale: the drawer is being opened. */
+  openingDrawer = $state(false);
+  /** What No sale did, in words ("Drawer opened"), until the next thing the cashier does. */
+  drawerNote = $state<string | null>(null);
   payments = $state<PaymentsStatus | null>(null);
   /** What the card dialog is running: the tenders, and the amount shown to the cashier. */
   cardTenders = $state<TenderInput[]>([]);
@@ -94,6 +101,8 @@ export class Register {
   readonly vip = $derived(this.cart?.customer && this.cart.customer.id === this.tappedVip ? this.cart.customer : null);
   /** What the card dialog is taking, as the cashier reads it ("GBP 4.50"). */
   readonly cardDue = $derived(`${this.currency} ${this.money(this.cardAmount)}`);
+  /** The till has a receipt printer (which also opens the cash drawer). */
+  readonly hasPrinter = $derived.by(() => this.#shop().printer !== null);
 
   #searches = latestSearch(SEARCH_PAUSE_MS, (text) => api.findProducts(text, SEARCH_ROWS), {
     answer: (found) => {
@@ -127,6 +136,7 @@ export class Register {
     try {
       this.cart = await p;
       this.error = null;
+      this.drawerNote = null;
       return true;
     } catch (e) {
       this.error = e as CommandError;
@@ -363,6 +373,16 @@ export class Register {
     this.order = done;
     this.dialog = null;
     this.error = null;
+    this.drawerNote = null;
+    this.printing = null;
+    const shop = this.#shop();
+    if (shop.printer !== null) {
+      // The sale is booked: its receipt (and the drawer, for cash) goes to the printer while the
+      // receipt is on screen. Nothing waits for it, not even New sale.
+      const job = new ReceiptPrint(done.id, { kind: "sale" });
+      this.printing = job;
+      void job.after(() => api.printAfterSale(done.id), shop.receipt.auto_print);
+    }
   }
 
   /** The card was given up: the sale is on the register as it was, for another tender. */
@@ -383,8 +403,28 @@ export class Register {
     this.blockedTap = false;
     this.order = null;
     this.orderCustomer = null;
+    this.printing = null;
     await this.#update(api.currentCart());
     queueMicrotask(this.#backToSearch);
+  }
+
+  // --- No sale ------------------------------------------------------------------------------
+
+  /** Opens the cash drawer with no sale (a manager's: a cashier asks a manager's PIN first). */
+  async noSale() {
+    if (!this.hasPrinter || this.openingDrawer) return;
+    this.openingDrawer = true;
+    this.drawerNote = null;
+    try {
+      const done = await withApproval(() => api.openDrawer());
+      this.drawerNote = printedNote(done) ?? "Drawer opened";
+      this.error = null;
+    } catch (e) {
+      this.error = e as CommandError;
+    } finally {
+      this.openingDrawer = false;
+      queueMicrotask(this.#backToSearch);
+    }
   }
 
   // --- VIP cards: a tap on the NFC reader ----------------------------------------------------
