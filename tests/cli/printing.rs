@@ -135,3 +135,44 @@ fn printer_show_reports_a_printer_that_is_offline_and_exits_1() {
     assert_eq!(r.code, Some(1), "{}\n{}", r.stdout, r.stderr);
     assert!(r.stdout.contains("58mm"), "{}", r.stdout);
 }
+
+#[test]
+fn the_doctor_checks_the_printer() {
+    let (till, printer) = till_with_printer();
+    let check = |till: &Till| {
+        let r = till.run(&["--json", "doctor"]);
+        let report: serde_json::Value =
+            serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{e}: {}", r.stdout));
+        report["checks"]
+            .as_array()
+            .expect("checks")
+            .iter()
+            .find(|c| c["id"] == "printer")
+            .cloned()
+            .unwrap_or_else(|| panic!("no printer check: {report}"))
+    };
+    let ready = check(&till);
+    assert_eq!(ready["status"], "ok", "{ready}");
+    printer.set_state(FakeState::PaperOut);
+    let out = check(&till);
+    assert_eq!(out["status"], "fail", "{out}");
+    assert!(
+        out["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("out of paper")),
+        "{out}"
+    );
+    printer.set_state(FakeState::NearEnd);
+    assert_eq!(check(&till)["status"], "warn");
+}
+
+#[test]
+fn settings_show_names_the_receipt_details_and_the_printer() {
+    let (till, printer) = till_with_printer();
+    till.ok(&["settings", "set", "shop-address", "1 High Street\\nLeeds"]);
+    till.ok(&["settings", "set", "auto-print", "ask"]);
+    let shown = till.ok(&["settings", "show"]);
+    assert!(shown.contains("1 High Street / Leeds"), "{shown}");
+    assert!(shown.contains("auto-print       ask"), "{shown}");
+    assert!(shown.contains(&printer.address()), "{shown}");
+}

@@ -95,6 +95,23 @@ impl Out {
                 .as_deref()
                 .unwrap_or("the app's built-in address")
         );
+        let r = &s.receipt;
+        let one_line = |v: &Option<String>| v.as_deref().unwrap_or("-").replace('\n', " / ");
+        outln!("  receipt address  {}", one_line(&r.address));
+        outln!("  receipt phone    {}", one_line(&r.phone));
+        outln!("  tax number       {}", one_line(&r.tax_number));
+        outln!("  receipt footer   {}", one_line(&r.footer));
+        outln!("  auto-print       {}", r.auto_print.as_str());
+        match &s.printer {
+            Some(p) => outln!(
+                "  printer          {} ({}, code page {}, drawer pin {})",
+                p.address,
+                p.paper,
+                p.code_page,
+                p.drawer_pin
+            ),
+            None => outln!("  printer          none (receipts through the print dialog)"),
+        }
     }
 
     pub fn demo(&self, s: &Shop, summary: &ImportSummary, path: &Path) {

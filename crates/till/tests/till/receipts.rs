@@ -438,3 +438,135 @@ fn receipt_settings_refuse_hidden_characters_and_too_many_lines() {
     let shop = t.till.shop().expect("shop");
     assert_eq!(shop.receipt.phone.as_deref(), Some("0113 496 0000"));
 }
+
+/// The printed receipt as a picture (SVG) drawn from what the printer's bytes decode to: each
+/// text line in its weight and size, the barcode's place with its number under it, the drawer
+/// kick and the cut marked. The README shows these.
+fn picture(paper: &Paper, columns: usize) -> String {
+    const CHAR: f64 = 9.6; // monospace advance at 16 px
+    const LINE: f64 = 20.0;
+    let width = columns as f64 * CHAR + 40.0;
+    let mut body = String::new();
+    let mut y = 30.0;
+    let escape = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    };
+    for item in &paper.items {
+        match item {
+            Printed::Text(line) => {
+                let tall = line.style.tall;
+                let cell = if line.style.wide { 2.0 } else { 1.0 };
+                y += if tall { LINE * 2.0 } else { LINE };
+                let text = line.text.trim_end();
+                if text.is_empty() {
+                    continue;
+                }
+                let length = text.chars().count() as f64 * CHAR * cell;
+                body.push_str(&format!(
+                    "  <text x=\"20\" y=\"{y}\" font-size=\"{}\" font-weight=\"{}\" textLength=\"{length:.1}\" lengthAdjust=\"spacingAndGlyphs\" xml:space=\"preserve\">{}</text>\n",
+                    if tall { 32 } else { 16 },
+                    if line.style.bold { 700 } else { 400 },
+                    escape(text)
+                ));
+            }
+            Printed::Barcode(data) => {
+                let bars = (data.len() * 11 + 35) as f64 * 2.0;
+                let x = (width - bars) / 2.0;
+                body.push_str(&format!(
+                    "  <rect x=\"{x:.1}\" y=\"{:.1}\" width=\"{bars:.1}\" height=\"60\" fill=\"url(#bars)\"/>\n",
+                    y + 10.0
+                ));
+                y += 90.0;
+                body.push_str(&format!(
+                    "  <text x=\"{:.1}\" y=\"{y}\" font-size=\"14\" text-anchor=\"middle\">{}</text>\n",
+                    width / 2.0,
+                    escape(data)
+                ));
+            }
+            Printed::Qr(data) => {
+                body.push_str(&format!(
+                    "  <rect x=\"{:.1}\" y=\"{:.1}\" width=\"120\" height=\"120\" fill=\"url(#bars)\"/><!-- QR {} -->\n",
+                    width / 2.0 - 60.0,
+                    y + 10.0,
+                    escape(data)
+                ));
+                y += 140.0;
+            }
+            Printed::Image {
+                width: w,
+                height: h,
+            } => {
+                body.push_str(&format!(
+                    "  <rect x=\"{:.1}\" y=\"{:.1}\" width=\"{w}\" height=\"{h}\" fill=\"#ccc\"/>\n",
+                    (width - *w as f64) / 2.0,
+                    y + 10.0
+                ));
+                y += *h as f64 + 20.0;
+            }
+            Printed::Kick(pin) => {
+                y += LINE;
+                body.push_str(&format!(
+                    "  <text x=\"{:.1}\" y=\"{y}\" font-size=\"12\" fill=\"#b45309\" text-anchor=\"middle\">[cash drawer opens: pin {pin}]</text>\n",
+                    width / 2.0
+                ));
+            }
+            Printed::Cut => {
+                y += LINE;
+                body.push_str(&format!(
+                    "  <line x1=\"0\" y1=\"{y}\" x2=\"{width:.1}\" y2=\"{y}\" stroke=\"#999\" stroke-dasharray=\"6 4\"/>\n"
+                ));
+            }
+        }
+    }
+    let height = y + 20.0;
+    format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width:.0}\" height=\"{height:.0}\" viewBox=\"0 0 {width:.1} {height:.1}\" font-family=\"DejaVu Sans Mono, Menlo, Consolas, monospace\">\n  <!-- Drawn by crates/till/tests/till/receipts.rs from the bytes the fake printer received. -->\n  <defs><pattern id=\"bars\" width=\"6\" height=\"10\" patternUnits=\"userSpaceOnUse\"><rect width=\"2\" height=\"10\" fill=\"#111\"/><rect x=\"3\" width=\"1\" height=\"10\" fill=\"#111\"/></pattern></defs>\n  <rect width=\"100%\" height=\"100%\" fill=\"#fffef8\"/>\n{body}</svg>\n"
+    )
+}
+
+#[test]
+fn the_readme_pictures_of_the_printed_receipt_are_drawn_from_the_printers_bytes() {
+    for (paper_name, columns, file) in [
+        ("80mm", 48, "receipt-80mm.svg"),
+        ("58mm", 32, "receipt-58mm.svg"),
+    ] {
+        let (mut t, printer) = shop_with_printer();
+        t.till
+            .set_printer(&printer.address(), Some(paper_name), None, None)
+            .expect("paper");
+        let customer = t.customer_with_points("Ann Example", 300);
+        let mut cart = t.cart_for(customer.id, &[("COFFEE", 1), ("MILK", 2), ("BOOK", 1)]);
+        t.till
+            .set_line_discount(&mut cart, 1, Some("10%"))
+            .expect("line discount");
+        let order = t
+            .till
+            .checkout(
+                &cart,
+                &[TenderRequest::Points { points: 200 }, t.cash("25.00")],
+            )
+            .expect("sale");
+        let p = t
+            .till
+            .printout_after_sale(&order.id)
+            .expect("printout")
+            .expect("prints");
+        t.till.print_now(&p).expect("printed");
+        let paper = paper(&printer);
+        let drawn = picture(&paper, columns);
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../docs/screenshots")
+            .join(file);
+        if std::env::var_os("VERSAPOS_BLESS").is_some() {
+            std::fs::write(&path, &drawn).expect("write the picture");
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == drawn,
+            "{} is not what the printer prints now: rerun with VERSAPOS_BLESS=1 and commit it",
+            path.display()
+        );
+    }
+}
