@@ -17,7 +17,19 @@ export type SettingKey =
   | "lock-minutes"
   | "discount-limit"
   | "update-install"
-  | "update-url";
+  | "update-url"
+  | "shop-address"
+  | "shop-phone"
+  | "tax-number"
+  | "receipt-footer"
+  | "auto-print";
+
+/** When a receipt prints after a sale, as the till spells it for `auto-print`. */
+export const AUTO_PRINT: readonly { value: string; label: string; hint: string }[] = [
+  { value: "always", label: "Always", hint: "Every sale's receipt prints as soon as the sale is paid." },
+  { value: "ask", label: "Ask each time", hint: "The till asks \"Print receipt?\" after each sale." },
+  { value: "never", label: "Never", hint: "Receipts print only when asked for; the drawer still opens for cash." },
+];
 
 /** A rate in basis points as a manager types it, without the % sign: 2000 → "20", 550 → "5.5". */
 export function percentInput(basisPoints: number): string {

@@ -19,6 +19,11 @@ const api = vi.hoisted(() => ({
   updateStatus: vi.fn(),
   checkForUpdates: vi.fn(),
   installUpdate: vi.fn(),
+  printerStatus: vi.fn(),
+  printerChoices: vi.fn(),
+  setPrinter: vi.fn(),
+  removePrinter: vi.fn(),
+  testPrinter: vi.fn(),
 }));
 vi.mock("../../lib/api", () => api);
 
@@ -44,6 +49,8 @@ beforeEach(() => {
   nfc = null;
   api.nfcReaders.mockResolvedValue([]);
   api.nfcChecks.mockResolvedValue([]);
+  api.printerStatus.mockResolvedValue({ id: "printer", title: "Receipt printer", status: "skip", detail: "none set up", fix: null });
+  api.printerChoices.mockResolvedValue({ papers: ["80mm", "80mm-42", "58mm"], code_pages: ["pc437", "pc858"], found: [] });
   api.updateStatus.mockResolvedValue({
     current_version: "0.1.0", state: "up_to_date", version: null, notes: null, checked_at: null, problem: null,
   });
