@@ -83,7 +83,7 @@ export class ReceiptPrint {
   }
 
   #failed(e: unknown) {
-    this.error = api.toCommandError(e);
+    this.error = e as CommandError;
     this.state = "failed";
   }
 }
