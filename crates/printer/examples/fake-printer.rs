@@ -5,6 +5,9 @@
 //! `--out`, and before answering each status query reads `--state`: one of `ready`,
 //! `paper_out`, `near_end`, `cover_open`, `silent` (never answers) or `offline` (closes new
 //! connections); a missing file means `ready`. It runs until killed.
+//!
+//! `fake-printer --decode FILE` reads what a run recorded and prints what the paper shows as
+//! JSON: `{"lines": [...], "barcodes": [...], "kicks": N, "cuts": N}` (code page pc858).
 
 use std::fs::OpenOptions;
 use std::io::Write;
@@ -28,7 +31,40 @@ fn read_state(path: &Option<PathBuf>) -> FakeState {
     }
 }
 
+/// What the recorded bytes print, as JSON on stdout.
+fn decode(path: &str) -> ExitCode {
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("fake-printer: cannot read {path}: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    match versapos_printer::decode::decode(&bytes, versapos_printer::CodePage::Pc858) {
+        Ok(paper) => {
+            let json = serde_json::json!({
+                "lines": paper.text(),
+                "barcodes": paper.barcodes,
+                "kicks": paper.kicks.len(),
+                "cuts": paper.cuts,
+            });
+            println!("{json}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("fake-printer: {path}: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
 fn main() -> ExitCode {
+    let all: Vec<String> = std::env::args().skip(1).collect();
+    if let [flag, path] = all.as_slice() {
+        if flag == "--decode" {
+            return decode(path);
+        }
+    }
     let mut out = None;
     let mut state = None;
     let mut args = std::env::args().skip(1);

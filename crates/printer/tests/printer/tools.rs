@@ -84,4 +84,18 @@ fn the_fake_printer_binary_prints_its_address_records_bytes_and_reads_its_state_
     assert_eq!(paper.cuts, 1, "one receipt printed, the second refused");
     assert_eq!(paper.kicks, vec![DrawerPin::Pin2]);
     drop(child);
+
+    // `--decode` tells another language's test what the paper shows.
+    let decoded = Command::new(example_binary())
+        .arg("--decode")
+        .arg(&out)
+        .output()
+        .expect("fake-printer --decode");
+    assert!(decoded.status.success(), "{decoded:?}");
+    let json: serde_json::Value =
+        serde_json::from_slice(&decoded.stdout).expect("--decode prints JSON");
+    assert_eq!(json["cuts"], 1, "{json}");
+    assert_eq!(json["kicks"], 1, "{json}");
+    let printed: Vec<String> = paper.text();
+    assert_eq!(json["lines"], serde_json::json!(printed), "{json}");
 }
