@@ -21,3 +21,11 @@ CREATE TABLE drawer_openings (
 CREATE UNIQUE INDEX drawer_openings_sale ON drawer_openings (order_id) WHERE reason = 'sale';
 CREATE UNIQUE INDEX drawer_openings_refund ON drawer_openings (refund_id) WHERE reason = 'refund';
 CREATE INDEX drawer_openings_day ON drawer_openings (business_day, till_id);
+
+-- The shop's logo printed at the top of each receipt (a PNG, at most 512 KB), kept in the store so
+-- that a backup holds it.
+CREATE TABLE receipt_logo (
+    id         INTEGER PRIMARY KEY CHECK (id = 1),
+    png        BLOB NOT NULL CHECK (length(png) BETWEEN 1 AND 524288),
+    updated_at TEXT NOT NULL
+) STRICT;

@@ -90,6 +90,8 @@ const COMMANDS: &[&str] = &[
     "remove_printer",
     "test_printer",
     "printer_status",
+    "set_receipt_logo",
+    "receipt_logo",
 ];
 
 fn main() {

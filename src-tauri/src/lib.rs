@@ -113,6 +113,8 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         printing::remove_printer,
         printing::test_printer,
         printing::printer_status,
+        printing::set_receipt_logo,
+        printing::receipt_logo,
     ])
 }
 

@@ -176,3 +176,15 @@ fn settings_show_names_the_receipt_details_and_the_printer() {
     assert!(shown.contains("auto-print       ask"), "{shown}");
     assert!(shown.contains(&printer.address()), "{shown}");
 }
+
+#[test]
+fn a_logo_that_is_not_a_png_is_refused_naming_the_file() {
+    let (till, _printer) = till_with_printer();
+    let file = till.write("logo.png", b"<svg>not a png</svg>");
+    let r = till.refused(&["printer", "logo", crate::support::path_str(&file)]);
+    assert!(r.message.contains("logo.png"), "{}", r.message);
+    let r = till.refused(&["printer", "logo", "/no/such/logo.png"]);
+    assert!(r.message.contains("/no/such/logo.png"), "{}", r.message);
+    let v = till.json(&["settings", "show"]);
+    assert_eq!(v["receipt"]["has_logo"], false, "{v}");
+}

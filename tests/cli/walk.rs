@@ -400,6 +400,7 @@ fn cases(s: &Shop, who: &str) -> Vec<Case> {
         .ends(0, "REPRINT"),
         case(P(Permission::Sell), &["print", "receipt", &s.paid]).ends(0, "printed"),
         case(P(Permission::NoSale), &["drawer", "open"]).ends(0, "no_sale"),
+        case(P(Permission::ChangeSettings), &["printer", "logo", "none"]),
         case(P(Permission::ChangeSettings), &["printer", "remove"]),
         case(
             P(Permission::ChangeSettings),

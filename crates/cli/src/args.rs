@@ -125,6 +125,12 @@ pub enum PrinterCmd {
     Show,
     /// Print a test page (and say what the printer reports).
     Test,
+    /// The shop's logo at the top of each receipt (an admin's): a PNG file (at most 512 KB,
+    /// printed in black and white, scaled to the paper), or `none` to take it away.
+    Logo {
+        /// The PNG file, or `none`.
+        file: PathBuf,
+    },
     /// Take the receipt printer off this till (receipts then go through the print dialog).
     Remove,
 }

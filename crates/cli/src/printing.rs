@@ -72,6 +72,31 @@ pub fn printer(till: &mut Till, cmd: PrinterCmd, out: &Out) -> Result<()> {
             );
             Ok(())
         }
+        PrinterCmd::Logo { file } => {
+            if file.as_os_str() == "none" {
+                till.set_receipt_logo(None)?;
+                out.message("Receipt logo removed.", serde_json::json!({ "logo": null }));
+                return Ok(());
+            }
+            let png = std::fs::read(&file).map_err(|e| {
+                crate::usage(format!("{}: cannot read the logo: {e}", file.display()))
+            })?;
+            till.set_receipt_logo(Some(&png)).map_err(|e| match e {
+                versapos_till::TillError::Invalid { message, .. } => {
+                    crate::usage(format!("{}: {message}", file.display()))
+                }
+                e => e.into(),
+            })?;
+            out.message(
+                &format!(
+                    "Receipt logo set from {} ({} bytes).",
+                    file.display(),
+                    png.len()
+                ),
+                serde_json::json!({ "logo": { "bytes": png.len() } }),
+            );
+            Ok(())
+        }
         PrinterCmd::Remove => {
             till.remove_printer()?;
             out.message(

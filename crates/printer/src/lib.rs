@@ -75,6 +75,21 @@ impl FromStr for DrawerPin {
     }
 }
 
+/// Checks a logo before it is kept: a PNG this crate can print, at most 512 KB. Returns the
+/// size it prints at on 80 mm paper, in dots (width, height).
+pub fn check_logo(png: &[u8]) -> Result<(usize, usize), PrintError> {
+    if png.len() > 512 * 1024 {
+        return Err(PrintError::Logo {
+            reason: format!(
+                "the file is {} KB; a logo is at most 512 KB",
+                png.len() / 1024
+            ),
+        });
+    }
+    let r = logo::raster(png, 576)?;
+    Ok((r.width_bytes * 8, r.height))
+}
+
 /// How the till's printer is set up.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Settings {

@@ -62,6 +62,8 @@ pub struct ReceiptSettings {
     /// Up to four lines printed at the bottom (returns policy, opening hours…).
     pub footer: Option<String>,
     pub auto_print: AutoPrint,
+    /// Whether the shop has a logo printed at the top of its receipts ([`logo`]).
+    pub has_logo: bool,
 }
 
 /// Whether a receipt prints after each sale on its own.
@@ -421,6 +423,9 @@ pub fn load(conn: &Connection) -> Result<Option<Shop>> {
             phone: get(conn, "shop_phone")?.filter(|v| !v.is_empty()),
             tax_number: get(conn, "tax_number")?.filter(|v| !v.is_empty()),
             footer: get(conn, "receipt_footer")?.filter(|v| !v.is_empty()),
+            has_logo: conn
+                .prepare_cached("SELECT 1 FROM receipt_logo")?
+                .exists([])?,
             auto_print: match get(conn, "auto_print")? {
                 Some(v) => AutoPrint::parse(&v)
                     .ok_or_else(|| TillError::Corrupt(format!("setting 'auto_print' is '{v}'")))?,
@@ -732,6 +737,51 @@ pub fn set(
         "setting_change",
         stored_key,
         &serde_json::json!({ "setting": key, "old": old, "new": stored }),
+    )?;
+    let shop = load(&tx)?.ok_or_else(|| TillError::Corrupt("shop vanished".into()))?;
+    tx.commit()?;
+    Ok(shop)
+}
+
+/// The shop's receipt logo (PNG bytes), if it has one.
+pub fn logo(conn: &Connection) -> Result<Option<Vec<u8>>> {
+    Ok(conn
+        .prepare_cached("SELECT png FROM receipt_logo WHERE id = 1")?
+        .query_row([], |r| r.get(0))
+        .optional()?)
+}
+
+/// Keeps `png` as the receipt logo (checked by the caller: the printer crate reads it), or takes
+/// the logo away (None); journaled with the file's size and SHA-256.
+pub fn set_logo(
+    conn: &mut Connection,
+    shop: &Shop,
+    png: Option<&[u8]>,
+    when: &Moment,
+) -> Result<Shop> {
+    use sha2::Digest;
+    let tx = crate::db::write(conn)?;
+    let new = match png {
+        Some(png) => {
+            tx.execute(
+                "INSERT INTO receipt_logo (id, png, updated_at) VALUES (1, ?1, ?2)
+                 ON CONFLICT (id) DO UPDATE SET png = excluded.png, updated_at = excluded.updated_at",
+                params![png, when.at],
+            )?;
+            serde_json::json!({ "bytes": png.len(), "sha256": hex::encode(sha2::Sha256::digest(png)) })
+        }
+        None => {
+            tx.execute("DELETE FROM receipt_logo", [])?;
+            serde_json::Value::Null
+        }
+    };
+    journal::append(
+        &tx,
+        shop.till_id.as_str(),
+        when,
+        "setting_change",
+        "receipt_logo",
+        &serde_json::json!({ "setting": "receipt-logo", "new": new }),
     )?;
     let shop = load(&tx)?.ok_or_else(|| TillError::Corrupt("shop vanished".into()))?;
     tx.commit()?;

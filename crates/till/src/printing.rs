@@ -175,13 +175,41 @@ impl crate::Till {
             .ok_or_else(|| TillError::Corrupt("the printer just set up is missing".into()))
     }
 
+    /// Sets the shop's logo printed at the top of each receipt (a PNG, at most 512 KB; it is
+    /// checked by decoding it as the printer will), or takes it away (None). An admin's.
+    pub fn set_receipt_logo(&mut self, png: Option<&[u8]>) -> Result<&crate::Shop> {
+        if let Some(png) = png {
+            versapos_printer::check_logo(png)
+                .map_err(|e| TillError::invalid("receipt-logo", e.to_string()))?;
+        }
+        let when = self.authorize(versapos_core::Permission::ChangeSettings)?;
+        let current = self.shop()?.clone();
+        let shop = versapos_store::shop::set_logo(&mut self.conn, &current, png, &when)?;
+        Ok(self.shop.insert(shop))
+    }
+
+    /// The shop's receipt logo (PNG bytes), to show it on screen.
+    pub fn receipt_logo(&self) -> Result<Option<Vec<u8>>> {
+        self.check(versapos_core::Permission::Sell)?;
+        versapos_store::shop::logo(&self.conn)
+    }
+
+    /// The printer's settings with the shop's logo, when it has one.
+    fn printer_settings(&self, setup: &PrinterSetup) -> Result<Settings> {
+        let mut s = settings(setup)?;
+        if self.shop()?.receipt.has_logo {
+            s.logo = versapos_store::shop::logo(&self.conn)?;
+        }
+        Ok(s)
+    }
+
     /// A test page for the till's printer: anyone signed in may print one (after changing the
     /// roll, say).
     pub fn test_printout(&self) -> Result<Printout> {
         self.check(versapos_core::Permission::Sell)?;
         let shop = self.shop()?;
         let setup = shop.printer.clone().ok_or(TillError::NoPrinter)?;
-        let settings = settings(&setup)?;
+        let settings = self.printer_settings(&setup)?;
         Ok(Printout {
             lines: test_page(shop, &setup).layout(settings.columns),
             settings,
@@ -235,7 +263,7 @@ impl crate::Till {
                 name: &c.name,
                 balance: c.points_balance,
             }),
-            false,
+            shop.receipt.has_logo,
         );
         let columns = shop.printer.as_ref().map_or(48, |p| p.columns);
         Ok(crate::receipt::ReceiptView {
@@ -258,7 +286,7 @@ impl crate::Till {
         copy: &crate::receipt::ReceiptCopy,
     ) -> Result<Printout> {
         let setup = self.shop()?.printer.clone().ok_or(TillError::NoPrinter)?;
-        let settings = settings(&setup)?;
+        let settings = self.printer_settings(&setup)?;
         let view = self.receipt(reference, copy)?;
         let drawer = self.drawer_for(&view.order_id, copy)?;
         Ok(Printout {
@@ -429,6 +457,9 @@ pub fn find_printers() -> Vec<FoundPrinter> {
 pub fn test_page(shop: &crate::Shop, setup: &PrinterSetup) -> versapos_core::receipt::Document {
     use versapos_core::receipt::{Align, Block, Document, Style};
     let mut d = Document::new();
+    if shop.receipt.has_logo {
+        d.push(Block::Logo);
+    }
     d.text(&shop.name, Align::Center, Style::LARGE)
         .text("Printer test page", Align::Center, Style::BOLD)
         .rule()

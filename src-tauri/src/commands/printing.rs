@@ -157,3 +157,31 @@ pub async fn printer_status<R: tauri::Runtime>(
     })
     .await
 }
+
+/// Sets the shop's receipt logo from a PNG's bytes (an admin's), or takes it away (null).
+#[tauri::command(async)]
+#[tracing::instrument(skip(state, png), err)]
+pub fn set_receipt_logo(
+    state: State<'_, Desktop>,
+    png: Option<Vec<u8>>,
+) -> CommandResult<versapos_till::Shop> {
+    Ok(state
+        .register()?
+        .till
+        .set_receipt_logo(png.as_deref())?
+        .clone())
+}
+
+/// The shop's receipt logo as a `data:image/png;base64,…` address for the screen; null: none.
+#[tauri::command(async)]
+#[tracing::instrument(skip(state), err)]
+pub fn receipt_logo(state: State<'_, Desktop>) -> CommandResult<Option<String>> {
+    use base64::Engine;
+    let png = state.register()?.till.receipt_logo()?;
+    Ok(png.map(|png| {
+        format!(
+            "data:image/png;base64,{}",
+            base64::engine::general_purpose::STANDARD.encode(png)
+        )
+    }))
+}

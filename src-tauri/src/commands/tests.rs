@@ -1001,6 +1001,8 @@ fn permission_table() -> Vec<Row> {
         call("set_printer",          To(ChangeSettings), Answers, |f| json!({
             "address": f.printer.address(), "paper": "58mm", "codePage": "pc437",
             "drawerPin": "5"})),
+        call("receipt_logo",         To(Sell),           Answers, |_| json!({})),
+        call("set_receipt_logo",     To(ChangeSettings), Answers, |_| json!({"png": null})),
         call("remove_printer",       To(ChangeSettings), Answers, |_| json!({})),
         // Staff: the lock screen's names and signing in and out are anyone's; asking for a
         // manager's approval is whoever is signed in; accounts are managed by their role.

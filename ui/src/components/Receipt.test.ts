@@ -9,6 +9,7 @@ import { $, $$, cleanupScreen, click, deferred, mountScreen, resetMocks, settle,
 
 const api = vi.hoisted(() => ({
   receipt: vi.fn(),
+  receiptLogo: vi.fn(),
   printReceipt: vi.fn(),
   toCommandError: (e: unknown) => e,
 }));
@@ -60,11 +61,29 @@ const start = (over: Record<string, unknown> = {}) =>
 
 beforeEach(() => {
   resetMocks(api);
+  // The shop has no logo unless a test gives it one.
+  api.receiptLogo.mockResolvedValue(null);
   onnewsale.mockReset();
 });
 afterEach(cleanupScreen);
 
 describe("Receipt", () => {
+  it("draws the shop's logo where the till's lines have it, and asks for it only then", async () => {
+    api.receipt.mockResolvedValue(view(LINES));
+    api.receiptLogo.mockResolvedValue("data:image/png;base64,iVBORw0KGgo=");
+    await start();
+    await settle();
+    expect(($("[data-testid=receipt-logo]") as HTMLImageElement).src).toBe("data:image/png;base64,iVBORw0KGgo=");
+  });
+
+  it("asks for no logo when the till's lines have none", async () => {
+    api.receipt.mockResolvedValue(view(LINES.filter((l) => l.kind !== "logo")));
+    await start();
+    await settle();
+    expect($("[data-testid=receipt-logo]")).toBeNull();
+    expect(api.receiptLogo).not.toHaveBeenCalled();
+  });
+
   it("shows the till's lines on a paper exactly as many characters wide as the printer's", async () => {
     api.receipt.mockResolvedValue(view(LINES));
     await start();

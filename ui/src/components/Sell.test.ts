@@ -224,7 +224,7 @@ describe("Sell screen", () => {
 describe("Sell screen with a receipt printer", () => {
   const printer = { address: "tcp://127.0.0.1:9100", paper: "80mm", columns: 48, code_page: "pc858", drawer_pin: 2 };
   const printerShop = (auto_print: "always" | "ask" | "never" = "always") =>
-    testShop({ printer, receipt: { address: null, phone: null, tax_number: null, footer: null, auto_print } });
+    testShop({ printer, receipt: { address: null, phone: null, tax_number: null, footer: null, auto_print, has_logo: false } });
   const sold = {
     id: "o1", staff: null, voided_by: null, number: 1, receipt: "T1-000001", till_id: "T1", status: "paid", currency: "GBP", tax_mode: "inclusive",
     rounding_rule: "half_even", subtotal: 150, discount_total: 0, order_discount: null, tax: 25, total: 150, cash_rounding: 0,

@@ -291,3 +291,7 @@ export const removePrinter = () => call("remove_printer");
 export const testPrinter = () => call("test_printer");
 /** The printer's state in words (ready, out of paper, cover open, offline). */
 export const printerStatus = () => call("printer_status");
+/** Sets the receipt logo from a PNG's bytes (null takes it away); answers the shop as it now is. */
+export const setReceiptLogo = (png: number[] | null) => call("set_receipt_logo", { png });
+/** The receipt logo as a data: address for an <img>; null: the shop has none. */
+export const receiptLogo = () => call("receipt_logo");

@@ -30,7 +30,7 @@ const emptyCart = { lines: [], currency: "GBP", exponent: 2, customer: null } as
 
 /** A register on a till with (or without) a printer, the sale paid in cash. */
 async function paid(autoPrint: AutoPrint, printer: PrinterSetup | null = PRINTER) {
-  const shop = testShop({ printer, receipt: { address: null, phone: null, tax_number: null, footer: null, auto_print: autoPrint } });
+  const shop = testShop({ printer, receipt: { address: null, phone: null, tax_number: null, footer: null, auto_print: autoPrint, has_logo: false } });
   const register = new Register(() => shop);
   await register.start();
   api.checkout.mockResolvedValue(sold);

@@ -209,7 +209,8 @@ fn upgrading_a_schema_1_store_fills_the_monthly_product_rollup() {
         // Put the file back the way schema 1 left it.
         let raw = t.raw();
         raw.execute_batch(
-            "DROP TABLE drawer_openings;
+            "DROP TABLE receipt_logo;
+             DROP TABLE drawer_openings;
              ALTER TABLE order_lines DROP COLUMN catalog_price;
              DROP TABLE journal_anchor;
              ALTER TABLE orders DROP COLUMN dispute_status;

@@ -570,3 +570,83 @@ fn the_readme_pictures_of_the_printed_receipt_are_drawn_from_the_printers_bytes(
         );
     }
 }
+
+/// A small PNG: a dark square on white, `size` pixels across.
+fn logo_png(size: u32) -> Vec<u8> {
+    let mut out = Vec::new();
+    {
+        let mut enc = png::Encoder::new(&mut out, size, size);
+        enc.set_color(png::ColorType::Grayscale);
+        enc.set_depth(png::BitDepth::Eight);
+        let mut w = enc.write_header().expect("PNG header");
+        let data: Vec<u8> = (0..size * size)
+            .map(|i| {
+                let (x, y) = (i % size, i / size);
+                if (size / 4..3 * size / 4).contains(&x) && (size / 4..3 * size / 4).contains(&y) {
+                    0
+                } else {
+                    255
+                }
+            })
+            .collect();
+        w.write_image_data(&data).expect("PNG data");
+    }
+    out
+}
+
+#[test]
+fn the_shops_logo_prints_at_the_top_and_a_file_that_is_not_a_png_is_refused() {
+    let (mut t, printer) = shop_with_printer();
+    let err = t
+        .till
+        .set_receipt_logo(Some(b"GIF89a not a png"))
+        .expect_err("not a PNG");
+    assert!(err.to_string().starts_with("receipt-logo"), "{err}");
+    assert!(!t.till.shop().expect("shop").receipt.has_logo);
+
+    let png = logo_png(64);
+    t.till.set_receipt_logo(Some(&png)).expect("logo");
+    assert!(t.till.shop().expect("shop").receipt.has_logo);
+    assert_eq!(t.till.receipt_logo().expect("logo"), Some(png.clone()));
+    let order = t.cash_sale(&[("MILK", 1)]);
+    let p = t
+        .till
+        .printout_after_sale(&order.id)
+        .expect("printout")
+        .expect("prints");
+    t.till.print_now(&p).expect("printed");
+    let paper = paper(&printer);
+    assert_eq!(paper.images, 1, "the logo prints");
+    assert!(
+        matches!(
+            paper.items.first(),
+            Some(Printed::Image {
+                width: 64,
+                height: 64
+            })
+        ),
+        "the logo comes first, at its size: {:?}",
+        paper.items.first()
+    );
+    let view = t
+        .till
+        .receipt(&order.id, &ReceiptCopy::Reprint)
+        .expect("receipt");
+    assert_eq!(view.text[0].trim(), "[logo]");
+
+    // Taken away: journaled, and the receipt has no picture.
+    t.till.set_receipt_logo(None).expect("removed");
+    printer.clear();
+    t.till
+        .print_now(
+            &t.till
+                .printout(&order.id, &ReceiptCopy::Reprint)
+                .expect("reprint"),
+        )
+        .expect("printed");
+    assert_eq!(self::paper(&printer).images, 0);
+    assert_eq!(
+        t.scalar("SELECT count(*) FROM journal WHERE kind = 'setting_change' AND ref_id = 'receipt_logo'"),
+        2
+    );
+}

@@ -24,7 +24,7 @@ const { default: Orders } = await import("./Orders.svelte");
 
 const printer = { address: "tcp://127.0.0.1:9100", paper: "80mm", columns: 48, code_page: "pc858", drawer_pin: 2 };
 const shopWith = (auto_print: "always" | "ask" | "never" = "always") =>
-  testShop({ printer, receipt: { address: null, phone: null, tax_number: null, footer: null, auto_print } });
+  testShop({ printer, receipt: { address: null, phone: null, tax_number: null, footer: null, auto_print, has_logo: false } });
 
 const summary: OrderSummary = {
   id: "o1", receipt: "T1-000001", status: "paid", currency: "GBP", total: 400, refunded_total: 0, customer_id: null,

@@ -24,6 +24,8 @@ const api = vi.hoisted(() => ({
   setPrinter: vi.fn(),
   removePrinter: vi.fn(),
   testPrinter: vi.fn(),
+  receiptLogo: vi.fn(),
+  setReceiptLogo: vi.fn(),
 }));
 vi.mock("../../lib/api", () => api);
 
@@ -155,7 +157,7 @@ describe("Settings → Receipt printer", () => {
 });
 
 describe("Settings → Receipts", () => {
-  const receipt = { address: "1 High Street\nLeeds LS1 1AA", phone: null, tax_number: "GB123456789", footer: null, auto_print: "always" as const };
+  const receipt = { address: "1 High Street\nLeeds LS1 1AA", phone: null, tax_number: "GB123456789", footer: null, auto_print: "always" as const, has_logo: false };
 
   it("shows what the receipt says about the shop, several lines where it has them", async () => {
     await start(testShop({ receipt }));
@@ -178,7 +180,7 @@ describe("Settings → Receipts", () => {
   });
 
   it("saves when receipts print", async () => {
-    const next = testShop({ receipt: { ...receipt, auto_print: "ask" } });
+    const next = testShop({ receipt: { ...receipt, auto_print: "ask", has_logo: false } });
     api.changeSetting.mockResolvedValue(next);
     await start(testShop({ receipt }));
     await click("[data-testid=setting-option-auto-print-ask]");
@@ -195,5 +197,69 @@ describe("Settings → Receipts", () => {
     expect(text("[data-testid=setting-error-shop-phone]")).toBe("At most 40 characters");
     expect(input("[data-testid=setting-input-shop-phone]").value).toBe("0".repeat(41));
     expect(onshopchange).not.toHaveBeenCalled();
+  });
+});
+
+describe("Settings → the receipt's logo", () => {
+  const LOGO = "data:image/png;base64,iVBORw0KGgo=";
+  const png = (bytes: number[], name = "logo.png") => new File([new Uint8Array(bytes)], name, { type: "image/png" });
+  function chooseFile(file: File) {
+    const el = $("[data-testid=logo-file]") as HTMLInputElement;
+    Object.defineProperty(el, "files", { value: [file], configurable: true });
+    el.dispatchEvent(new Event("change", { bubbles: true }));
+  }
+  /** The file is read (FileReader answers on a later turn), then the till is answered. */
+  async function read() {
+    await new Promise((r) => setTimeout(r, 30));
+    await settle();
+  }
+
+  it("shows the logo a shop has, and none when it has none", async () => {
+    api.receiptLogo.mockResolvedValue(LOGO);
+    await start(testShop({ printer: PRINTER, receipt: { ...testShop().receipt, has_logo: true } }));
+    expect(($("[data-testid=logo-image]") as HTMLImageElement).src).toBe(LOGO);
+    cleanupScreen();
+    api.receiptLogo.mockClear();
+    await start(testShop({ printer: PRINTER }));
+    expect($("[data-testid=logo-none]")).not.toBeNull();
+    expect(api.receiptLogo).not.toHaveBeenCalled();
+  });
+
+  it("sends the chosen PNG's bytes and hands the shop up", async () => {
+    const next = testShop({ printer: PRINTER, receipt: { ...testShop().receipt, has_logo: true } });
+    api.setReceiptLogo.mockResolvedValue(next);
+    api.receiptLogo.mockResolvedValue(LOGO);
+    await start(testShop({ printer: PRINTER }));
+    chooseFile(png([137, 80, 78, 71, 1, 2, 3]));
+    await read();
+    expect(api.setReceiptLogo).toHaveBeenCalledWith([137, 80, 78, 71, 1, 2, 3]);
+    expect(onshopchange).toHaveBeenCalledWith(next);
+  });
+
+  it("shows the till's refusal in words and keeps the shop as it was", async () => {
+    api.setReceiptLogo.mockRejectedValue({ code: "invalid_input", message: "receipt-logo: the file is not a PNG" });
+    await start(testShop({ printer: PRINTER }));
+    chooseFile(png([71, 73, 70], "logo.gif"));
+    await read();
+    expect(text("[data-testid=logo-error]")).toBe("The file is not a PNG");
+    expect(onshopchange).not.toHaveBeenCalled();
+  });
+
+  it("refuses a file over 512 KB before sending it, naming it", async () => {
+    await start(testShop({ printer: PRINTER }));
+    chooseFile(png(new Array(600 * 1024).fill(0), "huge.png"));
+    await settle();
+    expect(api.setReceiptLogo).not.toHaveBeenCalled();
+    expect(text("[data-testid=logo-error]")).toContain("huge.png");
+  });
+
+  it("removes the logo", async () => {
+    const had = testShop({ printer: PRINTER, receipt: { ...testShop().receipt, has_logo: true } });
+    api.receiptLogo.mockResolvedValue(LOGO);
+    api.setReceiptLogo.mockResolvedValue(testShop({ printer: PRINTER }));
+    await start(had);
+    await click("[data-testid=logo-remove]");
+    expect(api.setReceiptLogo).toHaveBeenCalledWith(null);
+    expect(onshopchange).toHaveBeenCalled();
   });
 });

@@ -16,4 +16,8 @@ tax_number: string | null,
 /**
  * Up to four lines printed at the bottom (returns policy, opening hours…).
  */
-footer: string | null, auto_print: AutoPrint, };
+footer: string | null, auto_print: AutoPrint, 
+/**
+ * Whether the shop has a logo printed at the top of its receipts ([`logo`]).
+ */
+has_logo: boolean, };

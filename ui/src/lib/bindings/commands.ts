@@ -139,6 +139,8 @@ export type CommandArgs = {
   remove_printer: Record<string, never>;
   test_printer: Record<string, never>;
   printer_status: Record<string, never>;
+  set_receipt_logo: { png: number[] | null };
+  receipt_logo: Record<string, never>;
 };
 
 /** What each command answers (a failure rejects with a CommandError). */
@@ -227,4 +229,6 @@ export type CommandAnswers = {
   remove_printer: null;
   test_printer: null;
   printer_status: SetupCheck;
+  set_receipt_logo: Shop;
+  receipt_logo: string | null;
 };
