@@ -4,6 +4,9 @@
 -- twice), and each "No sale", with who opened it and the manager who approved it.
 ALTER TABLE order_lines ADD COLUMN catalog_price INTEGER;
 
+-- A card payment's authorisation code from the card's issuer, printed on its receipt.
+ALTER TABLE payments ADD COLUMN authorization_code TEXT;
+
 CREATE TABLE drawer_openings (
     id           INTEGER PRIMARY KEY,
     reason       TEXT NOT NULL CHECK (reason IN ('sale', 'refund', 'no_sale')),

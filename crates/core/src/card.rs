@@ -31,6 +31,8 @@ pub struct CardCharge {
     pub mode: GatewayMode,
     pub brand: Option<String>,
     pub last4: Option<String>,
+    /// The issuer's authorisation code, printed on the receipt.
+    pub authorization_code: Option<String>,
 }
 
 /// A refund whose card part Stripe is being asked for: written, not yet committed.

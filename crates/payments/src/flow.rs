@@ -392,6 +392,7 @@ pub fn settle_authorised(
         mode: gateway.mode(),
         brand: captured.card_brand.clone(),
         last4: captured.card_last4.clone(),
+        authorization_code: captured.card_authorization.clone(),
     };
     on(till, |t| t.complete_card_sale(&pid, &charge, parked))?;
     Ok(CardEnd::Paid {

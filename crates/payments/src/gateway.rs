@@ -139,6 +139,9 @@ pub struct Intent {
     /// The card's brand and last four once one was presented ("visa", "4242").
     pub card_brand: Option<String>,
     pub card_last4: Option<String>,
+    /// The issuer's authorisation code of the charge (`receipt.authorization_code` of a
+    /// card-present charge), once there is one.
+    pub card_authorization: Option<String>,
 }
 
 /// A refund of (part of) a captured PaymentIntent. `refund_key` is the till's own id for this

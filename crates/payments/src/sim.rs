@@ -82,6 +82,14 @@ impl NewIntent {
     }
 }
 
+/// A simulated issuer's authorisation code: six digits, the same for the same PaymentIntent.
+fn authorization_code(intent_id: &str) -> String {
+    let n = intent_id
+        .bytes()
+        .fold(7u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b)));
+    format!("{:06}", n % 1_000_000)
+}
+
 /// The card that paid (or tried to pay) a PaymentIntent.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SimCard {
@@ -92,6 +100,8 @@ pub struct SimCard {
     pub exp_month: i64,
     pub exp_year: i64,
     pub funding: String,
+    /// The issuer's authorisation code on a card-present charge's receipt.
+    pub authorization_code: Option<String>,
 }
 
 /// A PaymentIntent with everything Stripe shows of it.
@@ -140,6 +150,10 @@ impl SimIntent {
             till_id: self.metadata.get("till_id").cloned(),
             card_brand: self.card.as_ref().map(|c| c.brand.clone()),
             card_last4: self.card.as_ref().map(|c| c.last4.clone()),
+            card_authorization: self
+                .card
+                .as_ref()
+                .and_then(|c| c.authorization_code.clone()),
         }
     }
 }
@@ -609,6 +623,7 @@ impl Simulator {
             exp_month: 12,
             exp_year: 2034,
             funding: "credit".to_string(),
+            authorization_code: None,
         };
         self.charge_card(id, sim_card, decline.clone())?;
         match decline {
@@ -1130,6 +1145,8 @@ impl Simulator {
                 2034
             },
             funding: "credit".to_string(),
+            // Six digits, as issuers give them; one per PaymentIntent.
+            authorization_code: decline.is_none().then(|| authorization_code(&intent_id)),
         };
         self.charge_card(&intent_id, sim_card, decline.clone())?;
         let reader = self.reader_mut(reader_id)?;

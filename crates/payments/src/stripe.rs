@@ -664,12 +664,31 @@ struct WireCard {
     brand: Option<String>,
     #[serde(default)]
     last4: Option<String>,
+    /// A card-present charge's receipt fields.
+    #[serde(default)]
+    receipt: Option<WireCardReceipt>,
 }
 
+#[derive(Deserialize, Default)]
+struct WireCardReceipt {
+    #[serde(default)]
+    authorization_code: Option<String>,
+}
+
+/// A card's brand, last four digits and authorisation code.
+type CardFacts = (Option<String>, Option<String>, Option<String>);
+
 impl WireCard {
-    fn brand_last4(&self) -> Option<(Option<String>, Option<String>)> {
-        (self.brand.is_some() || self.last4.is_some())
-            .then(|| (self.brand.clone(), self.last4.clone()))
+    fn brand_last4(&self) -> Option<CardFacts> {
+        (self.brand.is_some() || self.last4.is_some()).then(|| {
+            (
+                self.brand.clone(),
+                self.last4.clone(),
+                self.receipt
+                    .as_ref()
+                    .and_then(|r| r.authorization_code.clone()),
+            )
+        })
     }
 }
 
@@ -692,7 +711,7 @@ impl HasId for WirePaymentMethod {
 }
 
 impl WirePaymentMethod {
-    fn card(&self) -> Option<(Option<String>, Option<String>)> {
+    fn card(&self) -> Option<CardFacts> {
         [&self.card_present, &self.card, &self.interac_present]
             .into_iter()
             .flatten()
@@ -751,7 +770,7 @@ impl WireIntent {
                 Some(Expandable::Object(pm)) => pm.card(),
                 _ => None,
             });
-        let (card_brand, card_last4) = card.unwrap_or((None, None));
+        let (card_brand, card_last4, card_authorization) = card.unwrap_or((None, None, None));
         let last_error = self.last_payment_error.map(|e| Decline {
             message: e
                 .message
@@ -774,6 +793,7 @@ impl WireIntent {
             till_id: metadata.remove("till_id"),
             card_brand,
             card_last4,
+            card_authorization,
         })
     }
 }
@@ -963,13 +983,15 @@ mod tests {
             r#"{"id":"pi_1","status":"requires_capture","amount":1250,"amount_capturable":1250,
             "amount_received":0,"currency":"EUR","metadata":{"payment_id":"p1","order_id":"o1"},
             "latest_charge":{"id":"ch_1","amount":1250,"captured":false,
-            "payment_method_details":{"card_present":{"brand":"visa","last4":"4242"}}}}"#,
+            "payment_method_details":{"card_present":{"brand":"visa","last4":"4242",
+            "receipt":{"authorization_code":"831047","account_type":"credit"}}}}}"#,
         )
         .into_intent()
         .expect("a known status");
         assert_eq!(intent.currency, "eur", "currency is lower case");
         assert_eq!(intent.card_brand.as_deref(), Some("visa"));
         assert_eq!(intent.card_last4.as_deref(), Some("4242"));
+        assert_eq!(intent.card_authorization.as_deref(), Some("831047"));
         assert_eq!(intent.payment_id.as_deref(), Some("p1"));
         assert_eq!(intent.till_id, None);
     }

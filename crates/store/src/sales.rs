@@ -87,6 +87,8 @@ pub struct PaymentView {
     pub card_last4: Option<String>,
     /// The Stripe PaymentIntent (`pi_…`).
     pub intent_id: Option<String>,
+    /// Card payments: the issuer's authorisation code, when Stripe gave one.
+    pub authorization_code: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize, TS)]
@@ -272,7 +274,7 @@ pub fn complete_card_sale(
     }
     tx.prepare_cached(
         "UPDATE payments SET status = 'succeeded', intent_id = ?2, gateway_mode = ?3,
-             card_brand = ?4, card_last4 = ?5, decline = NULL
+             card_brand = ?4, card_last4 = ?5, decline = NULL, authorization_code = ?6
          WHERE id = ?1",
     )?
     .execute(params![
@@ -280,7 +282,8 @@ pub fn complete_card_sale(
         charge.intent_id,
         charge.mode.as_str(),
         charge.brand,
-        charge.last4
+        charge.last4,
+        charge.authorization_code
     ])?;
     tx.prepare_cached(
         "UPDATE payments SET status = 'succeeded' WHERE order_id = ?1 AND status = 'pending'",
@@ -648,6 +651,7 @@ fn write_order(
             card_brand: None,
             card_last4: None,
             intent_id: None,
+            authorization_code: None,
         });
     }
     // The receipt from the values just written, exactly as [`order`] reads them back: a checkout
@@ -1016,7 +1020,7 @@ pub fn order(conn: &Connection, shop: &Shop, id: &str) -> Result<OrderView> {
         .collect::<Result<_, _>>()?;
     let mut stmt = conn.prepare_cached(
         "SELECT id, tender, status, amount, tendered, change_given, points, refunded,
-             gateway_mode, card_brand, card_last4, intent_id
+             gateway_mode, card_brand, card_last4, intent_id, authorization_code
          FROM payments WHERE order_id = ?1 ORDER BY seq",
     )?;
     o.payments = stmt
@@ -1037,6 +1041,7 @@ pub fn order(conn: &Connection, shop: &Shop, id: &str) -> Result<OrderView> {
                 card_brand: r.get(9)?,
                 card_last4: r.get(10)?,
                 intent_id: r.get(11)?,
+                authorization_code: r.get(12)?,
             })
         })?
         .collect::<Result<_, _>>()?;

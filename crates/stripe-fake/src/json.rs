@@ -40,6 +40,13 @@ fn card_details(intent: &SimIntent, for_charge: bool) -> Option<(String, Value)>
         details["incremental_authorization_supported"] = json!(false);
         details["overcapture_supported"] = json!(false);
         details["read_method"] = json!("contactless_emv");
+        if let Some(code) = &card.authorization_code {
+            details["receipt"] = json!({
+                "authorization_code": code,
+                "authorization_response_code": "00",
+                "account_type": "credit",
+            });
+        }
     }
     Some((card.kind.clone(), details))
 }

@@ -274,6 +274,9 @@ fn sale_body(d: &mut Document, order: &OrderView, m: &dyn Fn(i64) -> String) {
                     label.push_str(&format!(" **** {last4}"));
                 }
                 d.pair(label, m(p.amount));
+                if let Some(code) = &p.authorization_code {
+                    d.text(format!("  Auth code {code}"), Align::Left, Style::PLAIN);
+                }
                 match p.mode {
                     Some(versapos_core::GatewayMode::Demo) => {
                         d.text("  DEMO card - no money taken", Align::Left, Style::BOLD);

@@ -28,7 +28,7 @@ function order(over: Partial<OrderView> = {}): OrderView {
     lines: [{ line_no: 1, sku: "TEA", name: "Tea", quantity: 3, unit_price: 150, line_discount: 0, discount: null, order_discount_share: 0,
       tax_rate: "standard", tax_basis_points: 2000, net: 375, tax: 75, gross: 450, refunded_quantity: 0, refunded_amount: 0, catalog_price: null }],
     payments: [{ id: "p1", tender: "cash", status: "succeeded", amount: 450, tendered: 1000, change: 550, points: 0, refunded: 0,
-      mode: null, card_brand: null, card_last4: null, intent_id: null }],
+      mode: null, card_brand: null, card_last4: null, intent_id: null, authorization_code: null }],
     tax_breakdown: [{ name: "standard", basis_points: 2000, net: 375, tax: 75, gross: 450 }],
     refunds: [], dispute: null,
     ...over,

@@ -42,7 +42,7 @@ const paidOrder = {
   points_reversed: 0, created_at: "2026-11-28", demo: false, lines: [], tax_breakdown: [], refunds: [], dispute: null,
   payments: [{
     id: "p1", tender: "card", status: "succeeded", amount: 450, tendered: null, change: 0, points: 0, refunded: 0,
-    mode: "demo", card_brand: "visa", card_last4: "4242", intent_id: "pi_1",
+    mode: "demo", card_brand: "visa", card_last4: "4242", intent_id: "pi_1", authorization_code: null,
   }],
 } as unknown as OrderView; // the card fields are the ones OrderView's payments gain with card payments
 

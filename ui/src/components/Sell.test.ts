@@ -231,7 +231,7 @@ describe("Sell screen with a receipt printer", () => {
     paid: 150, change: 50, refunded_total: 0, customer_id: null, points_earned: 0, points_redeemed: 0, points_reversed: 0,
     created_at: "2026-11-28T15:27:03.683+00:00", demo: false, lines: [], tax_breakdown: [], refunds: [], dispute: null,
     payments: [{ id: "p1", tender: "cash", status: "succeeded", amount: 150, tendered: 200, change: 50, points: 0, refunded: 0,
-      mode: null, card_brand: null, card_last4: null, intent_id: null }],
+      mode: null, card_brand: null, card_last4: null, intent_id: null, authorization_code: null }],
   } satisfies OrderView;
   const paperOut = { code: "paper_out", message: "The printer is out of paper: put a new roll in" };
 

@@ -36,7 +36,7 @@ const status = (over: Partial<PaymentsStatus> = {}): PaymentsStatus => ({
 });
 const payment = (over: Partial<ReceiptPayment> = {}): ReceiptPayment => ({
   id: "p1", tender: "card", status: "succeeded", amount: 450, tendered: null, change: 0, points: 0, refunded: 0,
-  mode: null, card_brand: null, card_last4: null, intent_id: null, ...over,
+  mode: null, card_brand: null, card_last4: null, intent_id: null, authorization_code: null, ...over,
 });
 const check = (id: string, s: SetupCheck["status"]): SetupCheck => ({ id, title: id, status: s, detail: "", fix: null });
 

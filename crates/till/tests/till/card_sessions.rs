@@ -134,6 +134,7 @@ fn a_paid_card_has_no_session_left() {
         mode: versapos_core::GatewayMode::Test,
         brand: None,
         last4: None,
+        authorization_code: None,
     };
     t.till
         .complete_card_sale(&p.payment_id, &charge, None)

@@ -15,6 +15,7 @@ fn charge(intent: &str) -> CardCharge {
         mode: versapos_core::GatewayMode::Test,
         brand: Some("visa".into()),
         last4: Some("4242".into()),
+        authorization_code: None,
     }
 }
 

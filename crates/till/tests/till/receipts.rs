@@ -147,6 +147,7 @@ fn a_card_sale_prints_its_card_without_opening_the_drawer() {
                 mode: GatewayMode::Test,
                 brand: Some("visa".into()),
                 last4: Some("4242".into()),
+                authorization_code: Some("831047".into()),
             },
             None,
         )
@@ -162,6 +163,7 @@ fn a_card_sale_prints_its_card_without_opening_the_drawer() {
     assert!(paper.kicks.is_empty());
     assert!(has_line(&paper, "Visa **** 4242"), "{:#?}", paper.text());
     assert!(has_line(&paper, "TEST card"), "{:#?}", paper.text());
+    assert!(has_line(&paper, "Auth code 831047"), "{:#?}", paper.text());
     assert!(!has_line(&paper, "Change"));
 }
 

@@ -39,7 +39,7 @@ const order: OrderView = {
   lines: [{ line_no: 1, sku: "BREAD", name: "Bread", quantity: 1, unit_price: 400, line_discount: 0, discount: null, order_discount_share: 0,
     tax_rate: "standard", tax_basis_points: 2000, net: 333, tax: 67, gross: 400, refunded_quantity: 0, refunded_amount: 0, catalog_price: null }],
   payments: [{ id: "p1", tender: "cash", status: "succeeded", amount: 400, tendered: 500, change: 100, points: 0, refunded: 0,
-    mode: null, card_brand: null, card_last4: null, intent_id: null }],
+    mode: null, card_brand: null, card_last4: null, intent_id: null, authorization_code: null }],
   tax_breakdown: [{ name: "standard", basis_points: 2000, net: 333, tax: 67, gross: 400 }],
   refunds: [], dispute: null,
 };

@@ -42,7 +42,7 @@ function orderView(over: Partial<OrderView> = {}): OrderView {
         tax_rate: "standard", tax_basis_points: 2000, net: 333, tax: 67, gross: 400, refunded_quantity: 0, refunded_amount: 0, catalog_price: null },
     ],
     payments: [{ id: "p1", tender: "cash", status: "succeeded", amount: 700, tendered: 1000, change: 300, points: 0, refunded: 0,
-      mode: null, card_brand: null, card_last4: null, intent_id: null }],
+      mode: null, card_brand: null, card_last4: null, intent_id: null, authorization_code: null }],
     tax_breakdown: [{ name: "standard", basis_points: 2000, net: 583, tax: 117, gross: 700 }],
     refunds: [],
     dispute: null,
@@ -203,7 +203,7 @@ describe("Order detail", () => {
   it("shows a card payment's brand, last four and its demo or test mark", async () => {
     const card: PaymentView = {
       id: "p2", tender: "card", status: "succeeded", amount: 700, tendered: null, change: 0, points: 0, refunded: 0,
-      mode: "test", card_brand: "visa", card_last4: "4242", intent_id: "pi_1",
+      mode: "test", card_brand: "visa", card_last4: "4242", intent_id: "pi_1", authorization_code: null,
     };
     await openFirstOrder(orderView({ payments: [card], change: 0 }));
     const row = $$("[data-testid=order-payment]")[0];
@@ -291,7 +291,7 @@ describe("Receipt of an unpaid order", () => {
     const declined = orderView({
       status: "payment_failed", paid: 0, change: 0, points_earned: 0,
       payments: [{ id: "p1", tender: "card", status: "canceled", amount: 700, tendered: 700, change: 0, points: 0, refunded: 0,
-        mode: "test", card_brand: null, card_last4: null, intent_id: "pi_1" }],
+        mode: "test", card_brand: null, card_last4: null, intent_id: "pi_1", authorization_code: null }],
     });
     await openFirstOrder(declined);
     await click("[data-testid=reprint-button]");

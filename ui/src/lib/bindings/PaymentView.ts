@@ -9,4 +9,8 @@ mode: GatewayMode | null, card_brand: string | null, card_last4: string | null,
 /**
  * The Stripe PaymentIntent (`pi_…`).
  */
-intent_id: string | null, };
+intent_id: string | null, 
+/**
+ * Card payments: the issuer's authorisation code, when Stripe gave one.
+ */
+authorization_code: string | null, };
