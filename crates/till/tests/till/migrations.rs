@@ -212,6 +212,7 @@ fn upgrading_a_schema_1_store_fills_the_monthly_product_rollup() {
             "DROP TABLE receipt_logo;
              DROP TABLE drawer_openings;
              ALTER TABLE order_lines DROP COLUMN catalog_price;
+             ALTER TABLE payments DROP COLUMN authorization_code;
              DROP TABLE journal_anchor;
              ALTER TABLE orders DROP COLUMN dispute_status;
              ALTER TABLE orders DROP COLUMN dispute_id;
