@@ -13,6 +13,10 @@ use versapos_core::receipt::Line;
 use versapos_printer::{Address, CodePage, DrawerPin, Job, PrintError, Settings};
 pub use versapos_store::drawer::{DrawerCounts, DrawerReason};
 
+/// How long after a sale or refund its receipt still opens the drawer (a printer fixed and
+/// Retry pressed within it); later, only No sale opens it.
+pub const DRAWER_WINDOW: chrono::Duration = chrono::Duration::minutes(15);
+
 /// Something to send to the receipt printer: a receipt's lines (none for a drawer kick alone)
 /// and whether the drawer opens with it.
 #[derive(Clone, Debug)]
@@ -352,7 +356,10 @@ impl crate::Till {
                     .payments
                     .iter()
                     .any(|p| p.tender == "cash" && p.status == "succeeded");
-                if !cash {
+                if !cash
+                    || !self.just_now(&order.created_at)
+                    || order.till_id != shop.till_id.as_str()
+                {
                     return Ok(None);
                 }
                 DrawerReason::Sale {
@@ -361,10 +368,18 @@ impl crate::Till {
             }
             crate::receipt::ReceiptCopy::Refund { refund_id } => {
                 let refund = versapos_store::refunds::refund_view(&self.conn, shop, refund_id)?;
+                let order = versapos_store::sales::order(&self.conn, shop, order_id)?;
+                let made = order
+                    .refunds
+                    .iter()
+                    .find(|r| r.id == *refund_id)
+                    .map(|r| r.created_at.clone())
+                    .unwrap_or_default();
                 if !refund
                     .tenders
                     .iter()
                     .any(|t| t.tender == "cash" && t.amount != 0)
+                    || !self.just_now(&made)
                 {
                     return Ok(None);
                 }
@@ -374,6 +389,19 @@ impl crate::Till {
             }
         };
         Ok((!versapos_store::drawer::already_opened(&self.conn, &reason)?).then_some(reason))
+    }
+
+    /// Whether something stored at `at` was done just now: a sale's (or refund's) receipt opens
+    /// the drawer only within [`DRAWER_WINDOW`] of it, so printing an old sale's receipt again
+    /// (by any door) can never stand in for a No sale.
+    fn just_now(&self, at: &str) -> bool {
+        match chrono::DateTime::parse_from_rfc3339(at) {
+            Ok(t) => {
+                let age = self.clock.now().signed_duration_since(t);
+                age >= -chrono::Duration::minutes(1) && age <= DRAWER_WINDOW
+            }
+            Err(_) => false,
+        }
     }
 
     /// Opens the cash drawer with no sale: the `no_sale` permission (a manager's; a cashier asks

@@ -652,3 +652,32 @@ fn the_shops_logo_prints_at_the_top_and_a_file_that_is_not_a_png_is_refused() {
         2
     );
 }
+
+#[test]
+fn an_old_sales_receipt_never_opens_the_drawer() {
+    let (mut t, printer) = shop_with_printer();
+    // A cash sale whose receipt was never printed (the printer was set up later, or it failed).
+    let old = t.cash_sale(&[("MILK", 1)]);
+    // Sixteen minutes on: printing its receipt as the sale's own is no way round No sale.
+    t.set_time("2025-03-14T10:31:00+00:00");
+    let p = t
+        .till
+        .printout(&old.id, &ReceiptCopy::Sale)
+        .expect("printout");
+    assert_eq!(p.drawer, None);
+    assert!(t
+        .till
+        .printout_after_sale(&old.id)
+        .expect("printout")
+        .is_some_and(|p| p.drawer.is_none()));
+    t.till.print_now(&p).expect("printed");
+    assert!(paper(&printer).kicks.is_empty());
+    // Within fifteen minutes (a printer fixed, Retry pressed) it still opens, once.
+    let fresh = t.cash_sale(&[("MILK", 1)]);
+    t.set_time("2025-03-14T10:45:00+00:00");
+    let p = t
+        .till
+        .printout(&fresh.id, &ReceiptCopy::Sale)
+        .expect("printout");
+    assert!(p.drawer.is_some());
+}
