@@ -681,3 +681,25 @@ fn an_old_sales_receipt_never_opens_the_drawer() {
         .expect("printout");
     assert!(p.drawer.is_some());
 }
+
+#[test]
+fn a_refund_receipt_is_only_had_through_its_own_order() {
+    let (mut t, _printer) = shop_with_printer();
+    let first = t.cash_sale(&[("MILK", 1)]);
+    let second = t.cash_sale(&[("BOOK", 1)]);
+    let refund = t
+        .till
+        .refund(&first.receipt, &versapos_core::RefundRequest::Whole, false)
+        .expect("refund");
+    let copy = ReceiptCopy::Refund {
+        refund_id: refund.id.clone(),
+    };
+    let err = t
+        .till
+        .receipt(&second.receipt, &copy)
+        .expect_err("another order's refund");
+    assert_eq!(err.code(), "invalid_input", "{err}");
+    assert!(t.till.printout(&second.receipt, &copy).is_err());
+    let view = t.till.receipt(&first.receipt, &copy).expect("its own");
+    assert!(view.text.iter().any(|l| l.contains("REFUND")));
+}
