@@ -5,7 +5,7 @@ import { flushSync } from "svelte";
 import type { CartView, OrderView, Product } from "../lib/types";
 import {
   $, $$, cleanupScreen, click, deferred, fakeTimeouts, installDialogPolyfill, mountScreen, press, resetMocks, settle,
-  testShop, type,
+  testShop, text, type,
 } from "../test/screen";
 
 const api = vi.hoisted(() => ({
@@ -24,6 +24,7 @@ const api = vi.hoisted(() => ({
   printAfterSale: vi.fn(),
   printReceipt: vi.fn(),
   openDrawer: vi.fn(),
+  order: vi.fn(),
 }));
 vi.mock("../lib/api", () => api);
 
@@ -346,5 +347,76 @@ describe("Sell screen with a receipt printer", () => {
     await click("[data-testid=no-sale]");
     expect($("[data-testid=sell-error]")?.textContent).toBe("The printer's cover is open: close it");
     expect($("[data-testid=no-sale-note]")).toBeNull();
+  });
+});
+
+describe("Sell screen: a receipt scanned for a return", () => {
+  const sold = {
+    id: "o42", receipt: "T1-000042", created_at: "2026-12-07T10:15:00.000+00:00", currency: "GBP", total: 1250, status: "paid",
+  } as unknown as OrderView;
+
+  /** The scanner types `code` into the search box, then Enter. */
+  async function scan(code: string) {
+    const search = $("[data-testid=search-input]") as HTMLInputElement;
+    let t = 1000;
+    vi.spyOn(KeyboardEvent.prototype, "timeStamp", "get").mockImplementation(() => (t += 5));
+    for (const ch of code) {
+      press(ch, search);
+      type(search, search.value + ch);
+    }
+    press("Enter", search);
+    await settle();
+  }
+
+  beforeEach(() => {
+    api.cartAdd.mockRejectedValue({ code: "unknown_product", message: "no product has the code T1-000042" });
+    api.order.mockResolvedValue(sold);
+  });
+
+  it("shows the sale's receipt number, total and status, offers to open it for a return and leaves the cart alone", async () => {
+    const onopenorder = vi.fn();
+    await mountScreen(Sell, { shop, onopenorder });
+    await scan("T1-000042");
+    expect(api.order).toHaveBeenCalledWith("T1-000042");
+    const summary = text("[data-testid=scanned-receipt-summary]") ?? "";
+    expect(summary).toMatch(/^Receipt T1-000042 — .*2026.*, total GBP 12\.50, paid$/);
+    expect($("[data-testid=sell-error]"), "no 'unknown product' for a receipt found").toBeNull();
+    expect($$("[data-testid=cart-line]")).toHaveLength(1);
+    expect(text("[data-testid=cart-total]")).toBe("GBP 1.50");
+    expect($("[data-testid=scanned-receipt-ask]")).toBeNull();
+    await click("[data-testid=scanned-receipt-open]");
+    expect(onopenorder).toHaveBeenCalledWith("T1-000042");
+  });
+
+  it("puts the notice away with Esc or its Dismiss button", async () => {
+    await mountScreen(Sell, { shop, onopenorder: () => {} });
+    await scan("T1-000042");
+    expect($("[data-testid=scanned-receipt]")).not.toBeNull();
+    const esc = press("Escape", $("[data-testid=search-input]")!);
+    await settle();
+    expect(esc.defaultPrevented).toBe(true);
+    expect($("[data-testid=scanned-receipt]")).toBeNull();
+
+    await scan("T1-000042");
+    await click("[data-testid=scanned-receipt-dismiss]");
+    expect($("[data-testid=scanned-receipt]")).toBeNull();
+    expect(document.activeElement).toBe($("[data-testid=search-input]"));
+  });
+
+  it("tells someone who may not open Orders to ask a manager, with no button", async () => {
+    await mountScreen(Sell, { shop, onopenorder: () => {}, mayOpenOrders: false });
+    await scan("T1-000042");
+    expect(text("[data-testid=scanned-receipt-ask]")).toBe("Returns are made by a manager: ask one to open Orders → T1-000042");
+    expect($("[data-testid=scanned-receipt-open]")).toBeNull();
+    expect($("[data-testid=scanned-receipt-dismiss]")).not.toBeNull();
+  });
+
+  it("says no product or receipt matches a receipt number the till does not know", async () => {
+    api.order.mockRejectedValue({ code: "unknown_order", message: "no order T1-000099" });
+    await mountScreen(Sell, { shop, onopenorder: () => {} });
+    await scan("T1-000099");
+    expect(text("[data-testid=sell-error]")).toBe("No product or receipt matches T1-000099");
+    expect($("[data-testid=scanned-receipt]")).toBeNull();
+    expect($$("[data-testid=cart-line]")).toHaveLength(1);
   });
 });

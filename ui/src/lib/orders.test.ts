@@ -4,12 +4,15 @@ import {
   canRefund,
   canVoid,
   filterProblem,
+  formatDayTime,
   formatWhen,
+  looksLikeReceipt,
   newerOffset,
   newRefundForm,
   olderOffset,
   pageLabel,
   readQuantity,
+  receiptSummary,
   refundErrorField,
   refundKindLabel,
   refundableLines,
@@ -54,6 +57,27 @@ describe("words", () => {
     expect(shown).toBe(new Intl.DateTimeFormat("en-GB", { dateStyle: "short", timeStyle: "short" }).format(new Date(at)));
     expect(shown).not.toContain("T14");
     expect(formatWhen("not a date")).toBe("not a date");
+  });
+
+  it("reads a till timestamp out as a day and a time, and leaves anything else alone", () => {
+    const at = "2025-03-12T14:05:09.123+00:00";
+    const shown = formatDayTime(at, "en-GB");
+    expect(shown).toMatch(/^(Tue|Wed|Thu)\b.*\b1[123] Mar 2025\b.*\b\d\d:\d\d$/); // the punctuation is the locale data's
+    expect(formatDayTime("not a date")).toBe("not a date");
+  });
+});
+
+describe("a receipt number", () => {
+  it("is a till id of letters and digits (up to 16), a dash and the sale's number", () => {
+    for (const code of ["T1-000042", "t1-42", "TILL2-1", "ABCDEFGHIJKLMNOP-123456789"]) expect(looksLikeReceipt(code), code).toBe(true);
+    for (const code of ["", "T1", "000042", "T1-", "-000042", "T1-00A042", "T1_000042", "T 1-000042", "T1-000042 ", "ABCDEFGHIJKLMNOPQ-1", "T1-1234567890", "T-1-2"]) {
+      expect(looksLikeReceipt(code), code).toBe(false);
+    }
+  });
+
+  it("sums its sale up in one line: when, the total with its currency, and the status in words", () => {
+    const sale = { receipt: "T1-000042", created_at: "2026-12-07T10:15:00.000+00:00", currency: "GBP", total: 1250, status: "partially_refunded" as const };
+    expect(receiptSummary(sale, 2)).toBe(`Receipt T1-000042 — ${formatDayTime(sale.created_at)}, total GBP 12.50, partially refunded`);
   });
 });
 

@@ -1,8 +1,9 @@
 // The back office's past orders: words for statuses and tenders, the list's filters and paging,
-// and the refund form turned into what the till is asked for. Amounts, tax, points and what a
+// a receipt number scanned at the till, and the refund form turned into what the till is asked for. Amounts, tax, points and what a
 // refund pays out are the till's; this module only reads and checks what the manager typed.
 
 import { fieldForError } from "./errors";
+import { formatMoney } from "./money";
 import type { CommandError, LineView, OrderFilterInput, OrderSummary, OrderView, RefundInput } from "./types";
 
 // --- words -----------------------------------------------------------------------------------
@@ -46,6 +47,30 @@ export function formatWhen(at: string, locale?: string): string {
   const d = new Date(at);
   if (Number.isNaN(d.getTime())) return at;
   return new Intl.DateTimeFormat(locale, { dateStyle: "short", timeStyle: "short" }).format(d);
+}
+
+/** A till timestamp as a day and time to read out ("Mon 7 Dec 2026, 10:15" here); anything else as it came. */
+export function formatDayTime(at: string, locale?: string): string {
+  const d = new Date(at);
+  if (Number.isNaN(d.getTime())) return at;
+  return new Intl.DateTimeFormat(locale, {
+    weekday: "short", day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit",
+  }).format(d);
+}
+
+// --- a receipt number, as printed under the receipt's barcode --------------------------------
+
+/** The till id (letters and digits, up to 16), a dash and the sale's number: "T1-000042". */
+const RECEIPT_NUMBER = /^[A-Za-z0-9]{1,16}-\d{1,9}$/;
+
+/** Whether a scanned or typed code could be a receipt number (a product's code may look the same). */
+export function looksLikeReceipt(code: string): boolean {
+  return RECEIPT_NUMBER.test(code);
+}
+
+/** A past sale in one line, for the cashier who scanned its receipt: when, how much, what became of it. */
+export function receiptSummary(order: Pick<OrderView, "receipt" | "created_at" | "currency" | "total" | "status">, exponent: number): string {
+  return `Receipt ${order.receipt} — ${formatDayTime(order.created_at)}, total ${formatMoney(order.total, exponent, order.currency)}, ${statusLabel(order.status).toLowerCase()}`;
 }
 
 // --- what can be done to an order -------------------------------------------------------------

@@ -1,12 +1,13 @@
 // The sale at the register as the sell screen shows it: the cart the till holds, the search box
-// and the category tiles, which dialog is open, the receipt of the sale just taken, VIP card taps
-// and whether cards can be taken. Sell.svelte renders it and wires the keyboard and focus to it.
+// and the category tiles, which dialog is open, the receipt of the sale just taken, a past sale
+// found by scanning its receipt, VIP card taps and whether cards can be taken. Sell.svelte renders it and wires the keyboard and focus to it.
 // Every figure comes from the till (CartView / OrderView); nothing is priced here.
 
 import * as api from "./api";
 import { latestSearch } from "./latest";
 import { listenNfc } from "./nfc";
 import { formatMinor } from "./money";
+import { looksLikeReceipt, receiptSummary } from "./orders";
 import { modeMark, type PaymentsStatus } from "./payments";
 import { printedNote, ReceiptPrint } from "./printing.svelte";
 import { moveHighlight } from "./shortcuts";
@@ -61,6 +62,8 @@ export class Register {
   openingDrawer = $state(false);
   /** What No sale did, in words ("Drawer opened"), until the next thing the cashier does. */
   drawerNote = $state<string | null>(null);
+  /** A past sale whose receipt was scanned (for a return), until dismissed or the next thing the cashier does. */
+  scannedReceipt = $state<OrderView | null>(null);
   payments = $state<PaymentsStatus | null>(null);
   /** What the card dialog is running: the tenders, and the amount shown to the cashier. */
   cardTenders = $state<TenderInput[]>([]);
@@ -103,6 +106,8 @@ export class Register {
   readonly cardDue = $derived(`${this.currency} ${this.money(this.cardAmount)}`);
   /** The till has a receipt printer (which also opens the cash drawer). */
   readonly hasPrinter = $derived.by(() => this.#shop().printer !== null);
+  /** The scanned receipt's sale in one line ("Receipt T1-000042 — …, total GBP 12.50, paid"). */
+  readonly scannedSummary = $derived(this.scannedReceipt ? receiptSummary(this.scannedReceipt, this.exponent) : null);
 
   #searches = latestSearch(SEARCH_PAUSE_MS, (text) => api.findProducts(text, SEARCH_ROWS), {
     answer: (found) => {
@@ -137,6 +142,7 @@ export class Register {
       this.cart = await p;
       this.error = null;
       this.drawerNote = null;
+      this.scannedReceipt = null;
       return true;
     } catch (e) {
       this.error = e as CommandError;
@@ -193,9 +199,37 @@ export class Register {
 
   /** Adds one of a product by SKU or barcode. True when the till took it. */
   async add(code: string): Promise<boolean> {
-    const added = await this.#update(api.cartAdd(code, 1));
+    const added = await this.#addCode(code);
     this.#backToSearch();
     return added;
+  }
+
+  /**
+   * Adds one of the product with `code`. A code no product has that reads as a receipt number
+   * ("T1-000042", the barcode printed on every receipt) finds that sale instead, for a return:
+   * the cart is left as it was. True when a product was added.
+   */
+  async #addCode(code: string): Promise<boolean> {
+    this.scannedReceipt = null;
+    const added = await this.#update(api.cartAdd(code, 1));
+    const refused = this.error;
+    if (added || refused?.code !== "unknown_product" || !looksLikeReceipt(code)) return added;
+    try {
+      this.scannedReceipt = await api.order(code);
+      this.error = null;
+    } catch (e) {
+      // Any other refusal (the till could not look) leaves the product's refusal as it was.
+      if ((e as Partial<CommandError> | null)?.code === "unknown_order") {
+        this.error = { ...refused, message: `No product or receipt matches ${code}` };
+      }
+    }
+    return false;
+  }
+
+  /** The scanned receipt's notice is done with. */
+  dismissReceipt() {
+    this.scannedReceipt = null;
+    this.#backToSearch();
   }
 
   /** The search box changed: search once typing pauses; an empty box clears the results. */
@@ -240,7 +274,7 @@ export class Register {
     if (this.dialog !== null) return; // a dialog is open: never change the sale behind it
     if (this.order !== null) await this.newSale();
     this.clearSearch();
-    const added = await this.#update(api.cartAdd(code, 1));
+    const added = await this.#addCode(code);
     if (!added && inSearch && this.error?.code === "unknown_product") {
       // Very fast typing (or a test robot) ending in Enter looks like a scan: keep the words
       // and search for them instead of losing them.

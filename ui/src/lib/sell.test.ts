@@ -24,6 +24,7 @@ const api = vi.hoisted(() => ({
   customerByCard: vi.fn(),
   onNfc: vi.fn(),
   paymentsStatus: vi.fn(),
+  order: vi.fn(),
 }));
 vi.mock("./api", () => api);
 
@@ -548,5 +549,101 @@ describe("VIP cards", () => {
     late.resolve(lateUnlisten);
     await microtasks();
     expect(lateUnlisten).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe("a receipt scanned at the till", () => {
+  const sold = {
+    id: "o42", receipt: "T1-000042", created_at: "2026-12-07T10:15:00.000+00:00", currency: "GBP", total: 1250, status: "paid",
+  } as unknown as OrderView;
+  const unknownReceiptCode = { code: "unknown_product", message: "no product has the code T1-000042" };
+
+  it("finds the sale when no product has the code, and leaves the cart as it was", async () => {
+    const before = cart([["Tea", 2, 150]]);
+    const { register, focused } = await opened(before);
+    api.cartAdd.mockRejectedValueOnce(unknownReceiptCode);
+    api.order.mockResolvedValueOnce(sold);
+    focused.mockClear();
+    await register.scan("T1-000042", false);
+    expect(api.cartAdd).toHaveBeenCalledWith("T1-000042", 1); // the product is tried first
+    expect(api.order).toHaveBeenCalledWith("T1-000042");
+    expect(register.scannedReceipt?.receipt).toBe("T1-000042");
+    expect(register.scannedSummary).toMatch(/^Receipt T1-000042 — .+, total GBP 12\.50, paid$/);
+    expect(register.error, "the product's refusal is not shown for a receipt found").toBeNull();
+    expect(register.cart, "a receipt scan never changes the cart").toBe(before);
+    expect(focused).toHaveBeenCalledTimes(1);
+  });
+
+  it("finds it from the search box too: typed, then Enter, and the typed words are not searched again", async () => {
+    const { register } = await opened();
+    api.cartAdd.mockRejectedValueOnce(unknownReceiptCode);
+    api.order.mockResolvedValueOnce(sold);
+    register.query = "T1-000042";
+    await register.enter();
+    expect(register.scannedReceipt?.receipt).toBe("T1-000042");
+    expect(register.query).toBe("");
+
+    api.cartAdd.mockRejectedValueOnce(unknownReceiptCode);
+    api.order.mockResolvedValueOnce(sold);
+    register.dismissReceipt();
+    await register.scan("T1-000042", true);
+    expect(register.scannedReceipt?.receipt).toBe("T1-000042");
+    expect(register.query, "a receipt found is not searched for as words").toBe("");
+  });
+
+  it("says no product or receipt matches a receipt number the till does not know", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    const { register } = await opened();
+    api.cartAdd.mockRejectedValueOnce(unknownReceiptCode);
+    api.order.mockRejectedValueOnce({ code: "unknown_order", message: "no order T1-000042" });
+    api.findProducts.mockResolvedValue([]);
+    await register.scan("T1-000042", true);
+    expect(register.error).toEqual({ code: "unknown_product", message: "No product or receipt matches T1-000042" });
+    expect(register.scannedReceipt).toBeNull();
+    expect(register.query, "typed into the search box, the words stay to be searched as before").toBe("T1-000042");
+  });
+
+  it("keeps the product's refusal when the till cannot look the receipt up", async () => {
+    const { register } = await opened();
+    api.cartAdd.mockRejectedValueOnce(unknownReceiptCode);
+    api.order.mockRejectedValueOnce({ code: "internal", message: "the store is busy" });
+    await register.scan("T1-000042", false);
+    expect(register.error).toEqual(unknownReceiptCode);
+    expect(register.scannedReceipt).toBeNull();
+  });
+
+  it("adds a product whose code looks like a receipt number, without looking for a receipt", async () => {
+    const { register } = await opened();
+    api.cartAdd.mockResolvedValueOnce(cart([["Tea", 1, 150], ["Bolt", 1, 20]]));
+    await register.scan("M8-25", false);
+    expect(register.cart?.lines.map((l) => l.name)).toEqual(["Tea", "Bolt"]);
+    expect(api.order).not.toHaveBeenCalled();
+    expect(register.scannedReceipt).toBeNull();
+  });
+
+  it("never looks for a receipt for a code that cannot be one", async () => {
+    const { register } = await opened();
+    api.cartAdd.mockRejectedValue(unknownProduct);
+    await register.scan("NOPE", false);
+    await register.scan("T1-00A042", false);
+    await register.scan("ABCDEFGHIJKLMNOPQ-1", false); // a till id has at most 16 characters
+    expect(api.order).not.toHaveBeenCalled();
+    expect(register.error).toEqual(unknownProduct);
+  });
+
+  it("puts the notice away when dismissed, and when the next product is added", async () => {
+    const { register } = await opened();
+    api.cartAdd.mockRejectedValueOnce(unknownReceiptCode);
+    api.order.mockResolvedValue(sold);
+    await register.scan("T1-000042", false);
+    register.dismissReceipt();
+    expect(register.scannedReceipt).toBeNull();
+
+    api.cartAdd.mockRejectedValueOnce(unknownReceiptCode);
+    await register.scan("T1-000042", false);
+    expect(register.scannedReceipt).not.toBeNull();
+    api.cartAdd.mockResolvedValueOnce(cart([["Tea", 2, 150]]));
+    await register.add("TEA");
+    expect(register.scannedReceipt).toBeNull();
   });
 });

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { flushSync } from "svelte";
 import type { OrderSummary, OrderView, PaymentView, RefundView } from "../../lib/types";
 import {
-  $, $$, choose, cleanupScreen, click, fakeTimeouts, installDialogPolyfill, mountScreen, press, resetMocks,
+  $, $$, choose, cleanupScreen, click, fakeTimeouts, input, installDialogPolyfill, mountScreen, press, resetMocks,
   setValue, settle, testShop, text, type,
 } from "../../test/screen";
 
@@ -382,5 +382,54 @@ describe("Refund dialog", () => {
     expect(text("[data-testid=field-error-amount]")).toContain("more than the 6.00");
     expect(amount.value).toBe("99.00");
     expect($("[data-testid=refund-dialog]")).not.toBeNull();
+  });
+});
+
+describe("An order opened from the till (a receipt scanned for a return)", () => {
+  it("opens the order at once, with its row in the list behind it", async () => {
+    api.findOrders.mockResolvedValue([summary(42)]);
+    api.order.mockResolvedValue(orderView({ id: "o42", receipt: "T1-000042" }));
+    await mountScreen(Orders, { shop, reference: "T1-000042" });
+    expect(api.findOrders).toHaveBeenCalledWith({ ...ANY, text: "T1-000042" }, 0, 51);
+    expect(api.order).toHaveBeenCalledTimes(1);
+    expect(api.order).toHaveBeenCalledWith("o42");
+    expect(text("[data-testid=order-receipt]")).toBe("T1-000042");
+    expect(text("[data-testid=order-customer]")).toBe("Customer: Ann Smith");
+    expect($("[data-testid=refund-button]"), "Refund is where it always is").not.toBeNull();
+    await click("[data-testid=order-back]");
+    expect($$("[data-testid=order-row]").map((r) => r.dataset.receipt)).toEqual(["T1-000042"]);
+    expect(input("[data-testid=orders-search]").value).toBe("T1-000042");
+  });
+
+  it("opens it once for a cashier, whose receipt-only list opens a single match itself", async () => {
+    api.findOrders.mockResolvedValue([summary(42)]);
+    api.order.mockResolvedValue(orderView({ id: "o42", receipt: "T1-000042" }));
+    await mountScreen(Orders, { shop, reference: "T1-000042", receiptOnly: true });
+    expect(api.order).toHaveBeenCalledTimes(1);
+    expect(text("[data-testid=order-receipt]")).toBe("T1-000042");
+  });
+
+  it("opens the order by its number when the list does not show it", async () => {
+    api.findOrders.mockResolvedValue([]);
+    api.order.mockResolvedValue(orderView({ id: "o42", receipt: "T1-000042" }));
+    await mountScreen(Orders, { shop, reference: "T1-000042" });
+    expect(api.order).toHaveBeenCalledWith("T1-000042");
+    expect(text("[data-testid=order-receipt]")).toBe("T1-000042");
+  });
+
+  it("is where the back office opens when asked to, on the Orders tab, only the first time", async () => {
+    const { default: Manage } = await import("../Manage.svelte");
+    api.findOrders.mockResolvedValue([summary(42)]);
+    api.order.mockResolvedValue(orderView({ id: "o42", receipt: "T1-000042" }));
+    await mountScreen(Manage, {
+      shop, onback: () => {}, onshopchange: () => {}, actor: { id: 3, name: "Casey", role: "cashier" }, onswitch: () => {},
+      open: { tab: "orders", reference: "T1-000042" },
+    });
+    expect($("[data-testid=tab-orders]")?.getAttribute("aria-selected")).toBe("true");
+    expect(text("[data-testid=order-receipt]")).toBe("T1-000042");
+    await click("[data-testid=tab-reports]");
+    await click("[data-testid=tab-orders]");
+    expect($("[data-testid=order-detail]"), "going back to Orders shows its list, not the order again").toBeNull();
+    expect(api.order).toHaveBeenCalledTimes(1);
   });
 });
