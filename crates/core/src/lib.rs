@@ -8,6 +8,7 @@ pub mod card;
 pub mod cart;
 pub mod check;
 pub mod clock;
+pub mod denomination;
 pub mod gateway_mode;
 pub mod ids;
 pub mod journal;
@@ -16,6 +17,7 @@ pub mod money;
 pub mod order;
 pub mod receipt;
 pub mod refund;
+pub mod shift;
 pub mod staff;
 pub mod tax;
 pub mod tender;
@@ -28,6 +30,7 @@ pub use card::{
 pub use cart::{Cart, CartError, CartLine, Discount, PricedCart, PricedLine, TaxBreakdown};
 pub use check::{CheckStatus, SetupCheck};
 pub use clock::{Clock, FixedClock};
+pub use denomination::{denominations, Denomination, DenominationKind};
 pub use gateway_mode::GatewayMode;
 pub use ids::{
     receipt_label, Barcode, CardUid, CustomerId, IdError, OrderId, ProductId, ProductName, Sku,
@@ -37,6 +40,11 @@ pub use loyalty::{LoyaltyError, LoyaltyRules};
 pub use money::{Currency, Money, MoneyError};
 pub use order::OrderStatus;
 pub use refund::{plan_refund, plan_refund_on_payment, RefundError, RefundPlan, RefundRequest};
+pub use shift::{
+    average_sale, check_take_out, expected_cash, grand_total, judge, CashCount, CashMovement,
+    CloseDecision, CloseNeeds, CloseNote, CloseRequest, CloseRules, CountLine, CountProblem,
+    Reason, ShiftError, ShiftTotals, Variance, ZNumber,
+};
 pub use staff::{Permission, Pin, Role, StaffError};
 pub use tax::{TaxMode, TaxRate, ROUNDING_RULE};
 pub use tender::{
