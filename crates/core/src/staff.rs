@@ -101,10 +101,13 @@ pub enum Permission {
     ManageKeys,
     /// Open the cash drawer with no sale.
     NoSale,
+    /// Pay cash into or out of the drawer, and accept a shift's count over or short by more
+    /// than the shop's second tolerance.
+    ManageCash,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 17] = [
+    pub const ALL: [Permission; 18] = [
         Permission::Sell,
         Permission::TakeCash,
         Permission::LinkCustomer,
@@ -122,6 +125,7 @@ impl Permission {
         Permission::ChangeSettings,
         Permission::ManageKeys,
         Permission::NoSale,
+        Permission::ManageCash,
     ];
 
     /// The permission's name in messages and on the CLI: "refund", "read_reports".
@@ -144,6 +148,7 @@ impl Permission {
             Permission::ChangeSettings => "change_settings",
             Permission::ManageKeys => "manage_keys",
             Permission::NoSale => "no_sale",
+            Permission::ManageCash => "manage_cash",
         }
     }
 
@@ -167,6 +172,7 @@ impl Permission {
             Permission::ChangeSettings => "change the shop's settings",
             Permission::ManageKeys => "set up payment keys",
             Permission::NoSale => "open the cash drawer with no sale",
+            Permission::ManageCash => "pay cash in or out, or accept a drawer over or short",
         }
     }
 

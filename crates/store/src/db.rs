@@ -83,6 +83,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0015_receipts_and_drawer",
         include_str!("../../../migrations/0015_receipts_and_drawer.sql"),
     ),
+    (
+        16,
+        "0016_shifts",
+        include_str!("../../../migrations/0016_shifts.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

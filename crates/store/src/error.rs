@@ -108,6 +108,20 @@ pub enum TillError {
     /// open…); `code` says which, the message what to do. Nothing was lost: print again.
     #[error("{message}")]
     Printer { code: &'static str, message: String },
+    #[error(
+        "a shift is already open at this till (since {opened_at}): close it before opening another"
+    )]
+    ShiftOpen { opened_at: String },
+    #[error("no shift is open at this till: open one with its float first")]
+    NoShiftOpen,
+    #[error("no shift {0}")]
+    UnknownShift(i64),
+    #[error("no Z report number {0} at this till")]
+    UnknownZ(i64),
+    #[error("a card payment is in progress ({0}): finish it or settle it (`versapos reconcile`) before closing the shift")]
+    CardInProgress(String),
+    #[error(transparent)]
+    Shift(#[from] versapos_core::shift::ShiftError),
     #[error(transparent)]
     Cart(#[from] CartError),
     #[error(transparent)]
@@ -190,6 +204,12 @@ impl TillError {
             TillError::StoreInUse(_) => "store_in_use",
             TillError::StoreTampered { .. } => "store_tampered",
             TillError::NoPrinter => "no_printer",
+            TillError::ShiftOpen { .. } => "shift_open",
+            TillError::NoShiftOpen => "no_shift_open",
+            TillError::UnknownShift(_) => "unknown_shift",
+            TillError::UnknownZ(_) => "unknown_z",
+            TillError::CardInProgress(_) => "card_in_progress",
+            TillError::Shift(e) => e.code(),
             TillError::Printer { code, .. } => code,
             TillError::Cart(CartError::Money(MoneyError::Overflow) | CartError::TooLarge(_))
             | TillError::Money(MoneyError::Overflow) => "amount_overflow",

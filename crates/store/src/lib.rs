@@ -24,6 +24,7 @@ pub mod refunds;
 pub mod reports;
 pub mod sales;
 pub mod schema;
+pub mod shifts;
 pub mod shop;
 pub mod staff;
 pub mod sync;

@@ -29,16 +29,22 @@ pub fn open_migrating(path: &Path) -> Result<(Connection, Option<i64>)> {
         files::make_private(&file);
     }
     files::make_private(&backup::backups_dir(path));
-    let current = db::schema_version(&conn)?;
     // Checked before anything is written: a foreign trigger would fire on the migrations too.
-    if current <= db::SCHEMA_VERSION {
-        if let Some(found) = schema::foreign_object(&conn, current)? {
-            return Err(TillError::StoreTampered {
-                path: path.display().to_string(),
-                found,
-            });
+    // The version and the schema are read in one read transaction (one snapshot): another
+    // opener migrating the store at the same moment must not make one look like the other's.
+    let current = {
+        let snapshot = conn.unchecked_transaction()?;
+        let current = db::schema_version(&snapshot)?;
+        if current <= db::SCHEMA_VERSION {
+            if let Some(found) = schema::foreign_object(&snapshot, current)? {
+                return Err(TillError::StoreTampered {
+                    path: path.display().to_string(),
+                    found,
+                });
+            }
         }
-    }
+        current
+    };
     // A store written by an older build is copied aside before any migration touches it; a
     // brand-new file (version 0) has nothing to lose. One opener at a time does it: another
     // waits for the lock, then finds the store migrated and copies nothing.

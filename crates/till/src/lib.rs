@@ -35,6 +35,7 @@ pub mod printing;
 pub mod receipt;
 pub mod register;
 pub mod requests;
+pub mod shifts;
 
 pub use register::{CartLineView, CartView, Sale};
 pub use requests::{
@@ -177,6 +178,8 @@ impl Till {
         let till = self.journal_till();
         let actor = staff::verify(&mut self.conn, &till, name, pin, now, &when)?;
         self.approval = None;
+        // A cashier change within an open shift is part of the shift's record.
+        versapos_store::shifts::note_sign_in(&mut self.conn, &till, actor.id, &when.at)?;
         self.signed_in = Some(actor.clone());
         Ok(actor)
     }
@@ -847,6 +850,7 @@ impl Till {
     /// Who sells this cart, with the manager's approval it needs (a large discount, a price
     /// override).
     fn sale_moment(&mut self, cart: &Cart) -> Result<Moment> {
+        self.need_open_shift()?;
         let mut when = self.authorize(Permission::Sell)?;
         if self.large_discount(cart)? {
             let approved = self.authorize(Permission::LargeDiscount)?;

@@ -49,6 +49,7 @@ const WHAT: Record<Permission, string> = {
   change_settings: "changing the shop's settings",
   manage_keys: "setting up payment keys",
   no_sale: "opening the cash drawer with no sale",
+  manage_cash: "paying cash in or out, or a drawer over or short",
 };
 
 /** What a permission lets someone do, in shop-floor words. */

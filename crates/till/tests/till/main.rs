@@ -16,6 +16,7 @@ mod refunds;
 mod reports;
 mod requests;
 mod sales;
+mod shifts;
 mod staff;
 mod support;
 mod sync;

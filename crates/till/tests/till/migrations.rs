@@ -209,7 +209,29 @@ fn upgrading_a_schema_1_store_fills_the_monthly_product_rollup() {
         // Put the file back the way schema 1 left it.
         let raw = t.raw();
         raw.execute_batch(
-            "DROP TABLE receipt_logo;
+            "DROP TRIGGER orders_in_shift;
+             DROP TRIGGER orders_voided_in_shift;
+             DROP TRIGGER refunds_in_shift;
+             DROP TRIGGER drawer_openings_in_shift;
+             DROP INDEX orders_shift;
+             DROP INDEX orders_not_in_z;
+             DROP INDEX orders_void_not_in_z;
+             DROP INDEX orders_z;
+             DROP INDEX refunds_shift;
+             DROP INDEX refunds_not_in_z;
+             DROP INDEX drawer_openings_shift;
+             ALTER TABLE orders DROP COLUMN shift_id;
+             ALTER TABLE orders DROP COLUMN z_number;
+             ALTER TABLE orders DROP COLUMN void_shift_id;
+             ALTER TABLE orders DROP COLUMN void_z_number;
+             ALTER TABLE refunds DROP COLUMN shift_id;
+             ALTER TABLE refunds DROP COLUMN z_number;
+             ALTER TABLE drawer_openings DROP COLUMN shift_id;
+             DROP TABLE z_reports;
+             DROP TABLE shift_staff;
+             DROP TABLE cash_movements;
+             DROP TABLE shifts;
+             DROP TABLE receipt_logo;
              DROP TABLE drawer_openings;
              ALTER TABLE order_lines DROP COLUMN catalog_price;
              ALTER TABLE payments DROP COLUMN authorization_code;
