@@ -24,6 +24,7 @@ mod relay_e2e;
 mod relay_sync;
 mod reports;
 mod sales;
+mod shifts;
 #[cfg(unix)]
 mod spreadsheet;
 mod staff;

@@ -82,6 +82,7 @@ const GROUPS: &[&str] = &[
     "printer",
     "print",
     "drawer",
+    "shift",
 ];
 
 /// Groups that also run on their own, with flags: `sync --once`, `sync --status`.
@@ -402,6 +403,28 @@ fn cases(s: &Shop, who: &str) -> Vec<Case> {
         case(P(Permission::NoSale), &["drawer", "open"]).ends(0, "no_sale"),
         case(P(Permission::ChangeSettings), &["printer", "logo", "none"]),
         case(P(Permission::ChangeSettings), &["printer", "remove"]),
+        // A shift from its float to its Z: 10 − 1 dropped (+ 1 paid in − 1 paid out where
+        // allowed) leaves 9.00 in the drawer whoever walks it.
+        case(P(Permission::Sell), &["shift", "open", "--float", "10"]),
+        case(P(Permission::Sell), &["shift", "status"]),
+        case(
+            P(Permission::ManageCash),
+            &["shift", "pay-in", "1", "--reason", "walk"],
+        ),
+        case(
+            P(Permission::ManageCash),
+            &["shift", "pay-out", "1", "--reason", "walk"],
+        ),
+        case(P(Permission::Sell), &["shift", "drop", "1"]),
+        case(P(Permission::ReadReports), &["report", "x"]).ends(0, "expected"),
+        case(P(Permission::ReadReports), &["shift", "list"]),
+        case(
+            P(Permission::Sell),
+            &["shift", "close", "--count", "5=1,2=2"],
+        )
+        .ends(0, "z_number"),
+        case(P(Permission::ReadReports), &["report", "z", "1"]).ends(0, "over_short"),
+        case(P(Permission::ReadReports), &["shift", "show", "1"]),
         case(
             P(Permission::ChangeSettings),
             &["backup", "--out", &format!("{}.{who}", s.backup)],

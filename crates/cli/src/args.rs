@@ -99,6 +99,61 @@ pub enum Command {
     /// The cash drawer: open it with no sale (a manager's; journaled).
     #[command(subcommand)]
     Drawer(DrawerCmd),
+    /// Shifts and cash-up: open with a float, pay in and out, drop to the safe, close with the
+    /// drawer counted (the Z report), list and show them.
+    #[command(subcommand)]
+    Shift(ShiftCmd),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ShiftCmd {
+    /// Open a shift with its float: an amount (100.00) or counted by denomination
+    /// (20=4,10=2 — denomination in major units = how many).
+    Open {
+        #[arg(long)]
+        float: String,
+    },
+    /// The open shift: its float, when and by whom it was opened, its cash movements.
+    Status,
+    /// Cash paid into the drawer, with a reason (a manager's).
+    PayIn {
+        amount: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Cash paid out of the drawer, with a reason (a manager's); never more than it holds.
+    PayOut {
+        amount: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Cash taken from the drawer to the safe.
+    Drop { amount: String },
+    /// Close the open shift with the drawer counted (blind: the expected cash is not shown
+    /// first), e.g. --count 50=2,20=3,0.50=1; prints the Z report it makes.
+    Close {
+        /// The drawer counted by denomination: denomination (major units) = how many.
+        #[arg(long)]
+        count: String,
+        /// Why the drawer is over or short (needed beyond the shop's tolerance).
+        #[arg(long)]
+        note: Option<String>,
+        /// The float left in the drawer for the next shift (default: none; the rest is banked).
+        #[arg(long, default_value = "")]
+        float_left: String,
+    },
+    /// Shifts at this till, newest first (a manager's).
+    List {
+        #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(i64).range(1..=500))]
+        limit: i64,
+        #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(i64).range(0..=1_000_000_000))]
+        offset: i64,
+    },
+    /// One shift with its cash movements (a manager's).
+    Show {
+        #[arg(value_parser = clap::value_parser!(i64).range(1..))]
+        id: i64,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -584,12 +639,19 @@ pub enum CustomersCmd {
 
 #[derive(Args, Debug)]
 pub struct ReportArgs {
+    /// `x`: the X report of what is in no Z yet (resets nothing); `z`: a Z report as it was
+    /// printed at its shift's close (the newest, or number N).
+    #[arg(value_parser = ["x", "z"])]
+    pub which: Option<String>,
+    /// The Z report's number (with `z`).
+    #[arg(requires = "which", value_parser = clap::value_parser!(i64).range(1..))]
+    pub number: Option<i64>,
     /// First business day (YYYY-MM-DD, today or yesterday).
-    #[arg(long)]
-    pub from: String,
+    #[arg(long, required_unless_present = "which")]
+    pub from: Option<String>,
     /// Last business day, inclusive.
-    #[arg(long)]
-    pub to: String,
+    #[arg(long, required_unless_present = "which")]
+    pub to: Option<String>,
     /// day, hour, product, tender or staff.
     #[arg(long, default_value = "day")]
     pub by: String,

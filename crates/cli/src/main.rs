@@ -10,6 +10,7 @@ mod nfc;
 mod print;
 mod printing;
 mod sell;
+mod shifts;
 mod sync;
 
 use args::{
@@ -207,6 +208,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Printer(cmd) => printing::printer(&mut till, cmd, &out),
         Command::Print(cmd) => printing::print(&mut till, cmd, &out),
         Command::Drawer(cmd) => printing::drawer(&mut till, cmd, &out),
+        Command::Shift(cmd) => shifts::shift(&mut till, cmd, &out),
         Command::Journal(JournalCmd::Verify { relay: false }) => verify_journal(&till, &out),
         Command::Journal(JournalCmd::Verify { relay: true }) => sync::verify_journal(till, &out),
         Command::Journal(JournalCmd::Sign) => sign_journal(&mut till, &out),
@@ -353,9 +355,15 @@ pub(crate) fn journal_verified(r: &versapos_till::JournalReport, out: &print::Ou
 }
 
 fn report(till: &Till, a: &ReportArgs, out: &print::Out) -> Result<()> {
+    if let Some(which) = &a.which {
+        return shifts::report(till, which, a.number, a.csv, out);
+    }
+    if a.number.is_some() {
+        return Err(usage("a report's number goes with `report z N`"));
+    }
     let query = versapos_till::ReportQuery {
-        from: a.from.clone(),
-        to: a.to.clone(),
+        from: a.from.clone().unwrap_or_default(),
+        to: a.to.clone().unwrap_or_default(),
         by: a.by.clone(),
         limit: a.limit,
     };

@@ -9,8 +9,8 @@ use versapos_core::receipt::{Align, Document, Style};
 use versapos_core::shift::{CashCount, CloseRules, CountLine, ShiftError, ShiftTotals};
 use versapos_core::{Money, Permission};
 use versapos_store::reports::amt;
-use versapos_store::shifts::{self, Close, MovementKind};
-pub use versapos_store::shifts::{MovementView, ShiftSummary, ShiftView, ZReport};
+use versapos_store::shifts::{self, Close};
+pub use versapos_store::shifts::{MovementKind, MovementView, ShiftSummary, ShiftView, ZReport};
 
 /// The paper width a Z report is laid out for when it is stored (80 mm).
 pub const Z_COLUMNS: usize = 48;
@@ -38,6 +38,42 @@ impl crate::Till {
     /// how many), or a plain amount in a currency whose notes and coins the till does not know.
     pub fn parse_count(&self, text: &str) -> Result<CashCount> {
         Ok(CashCount::parse(text, self.shop()?.currency)?)
+    }
+
+    /// A float as a person gives it: counted by denomination (`20=4,10=2`), or an amount
+    /// (`100.00`), taken as the fewest notes and coins that make it.
+    pub fn parse_float(&self, text: &str) -> Result<CashCount> {
+        if text.contains('=') {
+            return self.parse_count(text);
+        }
+        let currency = self.shop()?.currency;
+        let amount = Money::parse(text.trim(), currency)
+            .map_err(|e| TillError::invalid("float", format!("'{}': {e}", text.trim())))?;
+        if amount.minor() < 0 {
+            return Err(TillError::invalid("float", "must not be negative"));
+        }
+        let Some(denominations) = versapos_core::denomination::denominations(currency) else {
+            return Ok(CashCount::plain(amount)?);
+        };
+        let mut left = amount.minor();
+        let mut lines = Vec::new();
+        for d in denominations {
+            let n = left / d.minor;
+            if n > 0 {
+                lines.push(CountLine {
+                    minor: d.minor,
+                    count: n,
+                });
+                left -= n * d.minor;
+            }
+        }
+        if left != 0 {
+            return Err(TillError::invalid(
+                "float",
+                format!("{amount} cannot be made of {currency}'s notes and coins"),
+            ));
+        }
+        Ok(CashCount::from_lines(currency, lines)?)
     }
 
     /// A cash count from the screen's rows (denomination in minor units, how many).
