@@ -92,6 +92,17 @@ const COMMANDS: &[&str] = &[
     "printer_status",
     "set_receipt_logo",
     "receipt_logo",
+    "denominations",
+    "current_shift",
+    "open_shift",
+    "pay_in",
+    "pay_out",
+    "drop_to_safe",
+    "x_report",
+    "close_shift",
+    "z_report",
+    "shifts_list",
+    "shift_detail",
 ];
 
 fn main() {

@@ -7,7 +7,11 @@ use crate::error::CommandError;
 use crate::updates::{UpdateState, UpdateStatus};
 use std::path::PathBuf;
 use ts_rs::{Config, ExportError, TS};
+use versapos_core::denomination::{Denomination, DenominationKind};
 use versapos_core::receipt::{Align, Block, Document, Line, Style};
+use versapos_core::shift::{
+    CardBrandTotal, CountLine, CountValue, ShiftTotals, TaxTotal, TenderTotals,
+};
 use versapos_core::{
     CheckStatus, LoyaltyRules, OrderStatus, Permission, Role, SetupCheck, TaxMode, TaxRate,
 };
@@ -19,6 +23,7 @@ use versapos_payments::{GatewayMode, ReaderState, TestCard};
 use versapos_till::cards::CardOutcome;
 use versapos_till::printing::{FoundPrinter, Printed, PrinterChoices};
 use versapos_till::receipt::{ReceiptCopy, ReceiptView};
+use versapos_till::shifts::{MovementKind, MovementView, ShiftSummary, ShiftView, ZReport};
 use versapos_till::{
     Actor, BlockedCard, CardLookup, CartLineView, CartView, Customer, ImportProblem, ImportSummary,
     LineView, OrderSummary, OrderView, ParkedCart, ParkedItem, PaymentView, PeriodRow, PointsEntry,
@@ -70,6 +75,20 @@ pub fn render_all() -> Result<Vec<(String, String)>, ExportError> {
     render::<Printed>(&mut f)?;
     render::<PrinterChoices>(&mut f)?;
     render::<FoundPrinter>(&mut f)?;
+    // Shifts and cash-up.
+    render::<ShiftView>(&mut f)?;
+    render::<MovementView>(&mut f)?;
+    render::<MovementKind>(&mut f)?;
+    render::<ShiftSummary>(&mut f)?;
+    render::<ZReport>(&mut f)?;
+    render::<ShiftTotals>(&mut f)?;
+    render::<CountLine>(&mut f)?;
+    render::<CountValue>(&mut f)?;
+    render::<TaxTotal>(&mut f)?;
+    render::<CardBrandTotal>(&mut f)?;
+    render::<TenderTotals>(&mut f)?;
+    render::<Denomination>(&mut f)?;
+    render::<DenominationKind>(&mut f)?;
     render::<UpdateStatus>(&mut f)?;
     render::<UpdateState>(&mut f)?;
     render::<TaxRate>(&mut f)?;

@@ -25,8 +25,8 @@ pub const STORE_FILE: &str = "store.db";
 /// Registers every command on a builder; shared by the app and the tests' mock app.
 pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     use commands::{
-        catalog, customers, nfc, orders, payments, printing, register, reports, shop, staff,
-        updates,
+        catalog, customers, nfc, orders, payments, printing, register, reports, shifts, shop,
+        staff, updates,
     };
     builder.invoke_handler(tauri::generate_handler![
         shop::app_status,
@@ -115,6 +115,17 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         printing::printer_status,
         printing::set_receipt_logo,
         printing::receipt_logo,
+        shifts::denominations,
+        shifts::current_shift,
+        shifts::open_shift,
+        shifts::pay_in,
+        shifts::pay_out,
+        shifts::drop_to_safe,
+        shifts::x_report,
+        shifts::close_shift,
+        shifts::z_report,
+        shifts::shifts_list,
+        shifts::shift_detail,
     ])
 }
 

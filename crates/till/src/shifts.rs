@@ -34,6 +34,17 @@ impl crate::Till {
         }
     }
 
+    /// The shop's notes and coins, largest first, for the count screen (empty: its currency is
+    /// counted as a plain total).
+    pub fn denominations(&self) -> Result<Vec<versapos_core::denomination::Denomination>> {
+        self.check(Permission::Sell)?;
+        Ok(
+            versapos_core::denomination::denominations(self.shop()?.currency)
+                .map(<[_]>::to_vec)
+                .unwrap_or_default(),
+        )
+    }
+
     /// A cash count as a person types it: `50=2,20=3,0.50=1` (denomination in major units =
     /// how many), or a plain amount in a currency whose notes and coins the till does not know.
     pub fn parse_count(&self, text: &str) -> Result<CashCount> {

@@ -9,6 +9,7 @@ pub mod payments;
 pub mod printing;
 pub mod register;
 pub mod reports;
+pub mod shifts;
 pub mod shop;
 pub mod staff;
 pub mod updates;

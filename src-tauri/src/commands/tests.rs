@@ -1004,6 +1004,25 @@ fn permission_table() -> Vec<Row> {
         call("receipt_logo",         To(Sell),           Answers, |_| json!({})),
         call("set_receipt_logo",     To(ChangeSettings), Answers, |_| json!({"png": null})),
         call("remove_printer",       To(ChangeSettings), Answers, |_| json!({})),
+        // Shifts: opening, dropping and closing are anyone's who sells; paying in and out a
+        // manager's; the reports and the list a manager's. 10.00 − 1.00 dropped (+1 −1 where
+        // allowed) leaves 9.00 whoever walks it.
+        call("denominations",        To(Sell),           Answers, |_| json!({})),
+        call("current_shift",        To(Sell),           Answers, |_| json!({})),
+        call("open_shift",           To(Sell),           Answers, |_| json!({
+            "count": [{"minor": 1000, "count": 1}]})),
+        call("pay_in",               To(ManageCash),     Answers, |_| json!({
+            "amount": "1.00", "reason": "walk"})),
+        call("pay_out",              To(ManageCash),     Answers, |_| json!({
+            "amount": "1.00", "reason": "walk"})),
+        call("drop_to_safe",         To(Sell),           Answers, |_| json!({"amount": "1.00"})),
+        call("x_report",             To(ReadReports),    Answers, |_| json!({})),
+        call("shifts_list",          To(ReadReports),    Answers, |_| json!({"limit": 20, "offset": 0})),
+        call("shift_detail",         To(ReadReports),    Answers, |_| json!({"id": 1})),
+        call("close_shift",          To(Sell),           Answers, |_| json!({
+            "count": [{"minor": 500, "count": 1}, {"minor": 200, "count": 2}],
+            "floatLeft": "", "note": null})),
+        call("z_report",             To(ReadReports),    Answers, |_| json!({"number": null})),
         // Staff: the lock screen's names and signing in and out are anyone's; asking for a
         // manager's approval is whoever is signed in; accounts are managed by their role.
         call("staff_status",         Anyone,             Answers, |_| json!({})),

@@ -53,7 +53,7 @@ import type {
   TestCard,
   SyncStatus,
 } from "./payments";
-import type { ReceiptCopy, UpdateStatus } from "./bindings";
+import type { CountLine, ReceiptCopy, UpdateStatus } from "./bindings";
 import type { CommandAnswers, CommandArgs } from "./bindings/commands";
 
 /** Any rejection as a CommandError: the shell's own `{code, message}`, or a wrapped oddity. */
@@ -295,3 +295,23 @@ export const printerStatus = () => call("printer_status");
 export const setReceiptLogo = (png: number[] | null) => call("set_receipt_logo", { png });
 /** The receipt logo as a data: address for an <img>; null: the shop has none. */
 export const receiptLogo = () => call("receipt_logo");
+
+// --- shifts and cash-up ------------------------------------------------------------------------
+/** The shop's notes and coins, largest first (empty: counted as a plain total). */
+export const denominations = () => call("denominations");
+/** The shift open at this till, or null. */
+export const currentShift = () => call("current_shift");
+/** Opens a shift with its float counted (denomination in minor units, how many). */
+export const openShift = (count: CountLine[]) => call("open_shift", { count });
+export const payIn = (amount: string, reason: string) => call("pay_in", { amount, reason });
+export const payOut = (amount: string, reason: string) => call("pay_out", { amount, reason });
+export const dropToSafe = (amount: string) => call("drop_to_safe", { amount });
+/** The X report: what is in no Z yet, with the open shift's cash (resets nothing). */
+export const xReport = () => call("x_report");
+/** Closes the open shift with the drawer counted; answers its Z. */
+export const closeShift = (count: CountLine[], floatLeft: string, note: string | null) =>
+  call("close_shift", { count, floatLeft, note });
+/** A Z report as printed (the newest when `number` is null). */
+export const zReport = (number: number | null) => call("z_report", { number });
+export const shiftsList = (limit = 50, offset = 0) => call("shifts_list", { limit, offset });
+export const shiftDetail = (id: number) => call("shift_detail", { id });

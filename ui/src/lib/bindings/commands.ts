@@ -8,8 +8,10 @@ import type { CardOutcome } from "./CardOutcome";
 import type { CardProgress } from "./CardProgress";
 import type { CartView } from "./CartView";
 import type { ChangeAtStripe } from "./ChangeAtStripe";
+import type { CountLine } from "./CountLine";
 import type { Customer } from "./Customer";
 import type { CustomerDetail } from "./CustomerDetail";
+import type { Denomination } from "./Denomination";
 import type { EventNeedingAttention } from "./EventNeedingAttention";
 import type { EventRetried } from "./EventRetried";
 import type { ImportOutcome } from "./ImportOutcome";
@@ -42,6 +44,9 @@ import type { ReportQuery } from "./ReportQuery";
 import type { SavedFile } from "./SavedFile";
 import type { SetupCheck } from "./SetupCheck";
 import type { SetupReport } from "./SetupReport";
+import type { ShiftSummary } from "./ShiftSummary";
+import type { ShiftTotals } from "./ShiftTotals";
+import type { ShiftView } from "./ShiftView";
 import type { Shop } from "./Shop";
 import type { ShopSetupInput } from "./ShopSetupInput";
 import type { StaffChangeRequest } from "./StaffChangeRequest";
@@ -52,6 +57,7 @@ import type { TaxRateInput } from "./TaxRateInput";
 import type { TenderInput } from "./TenderInput";
 import type { TestCard } from "./TestCard";
 import type { UpdateStatus } from "./UpdateStatus";
+import type { ZReport } from "./ZReport";
 
 /** What each command takes, named as `invoke` sends it (camelCase). */
 export type CommandArgs = {
@@ -141,6 +147,17 @@ export type CommandArgs = {
   printer_status: Record<string, never>;
   set_receipt_logo: { png: number[] | null };
   receipt_logo: Record<string, never>;
+  denominations: Record<string, never>;
+  current_shift: Record<string, never>;
+  open_shift: { count: CountLine[] };
+  pay_in: { amount: string; reason: string };
+  pay_out: { amount: string; reason: string };
+  drop_to_safe: { amount: string };
+  x_report: Record<string, never>;
+  close_shift: { count: CountLine[]; floatLeft: string; note: string | null };
+  z_report: { number: number | null };
+  shifts_list: { limit: number; offset: number };
+  shift_detail: { id: number };
 };
 
 /** What each command answers (a failure rejects with a CommandError). */
@@ -231,4 +248,15 @@ export type CommandAnswers = {
   printer_status: SetupCheck;
   set_receipt_logo: Shop;
   receipt_logo: string | null;
+  denominations: Denomination[];
+  current_shift: ShiftView | null;
+  open_shift: ShiftView;
+  pay_in: ShiftView;
+  pay_out: ShiftView;
+  drop_to_safe: ShiftView;
+  x_report: ShiftTotals;
+  close_shift: ZReport;
+  z_report: ZReport;
+  shifts_list: ShiftSummary[];
+  shift_detail: ShiftView;
 };
