@@ -1084,7 +1084,11 @@ pub struct ShiftTotals {
     pub refunds: CountValue,
     pub voids: CountValue,
     pub net: i64,
+    /// VAT per rate of the sales.
     pub tax: Vec<TaxTotal>,
+    /// The VAT in the refunds (given back with them).
+    #[serde(default)]
+    pub refund_tax: i64,
     pub tenders: TenderTotals,
     /// Cash rounding on the cash parts (positive: customers paid a little more).
     pub cash_rounding: i64,
@@ -1122,6 +1126,7 @@ impl ShiftTotals {
             voids: CountValue::default(),
             net: 0,
             tax: Vec::new(),
+            refund_tax: 0,
             tenders: TenderTotals::default(),
             cash_rounding: 0,
             points_earned: 0,

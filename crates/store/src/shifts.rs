@@ -494,12 +494,14 @@ pub fn totals(conn: &Connection, shop: &Shop, shift_id: Option<i64>) -> Result<S
             }),
         }
     }
-    let (count, value): (i64, i64) = conn.query_row(
-        "SELECT count(*), COALESCE(SUM(amount), 0) FROM refunds WHERE z_number IS NULL",
+    let (count, value, refund_tax): (i64, i64, i64) = conn.query_row(
+        "SELECT count(*), COALESCE(SUM(amount), 0), COALESCE(SUM(tax), 0) FROM refunds
+         WHERE z_number IS NULL",
         [],
-        |r| Ok((r.get(0)?, r.get(1)?)),
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
     )?;
     t.refunds = CountValue { count, value };
+    t.refund_tax = refund_tax;
     let (count, value): (i64, i64) = conn.query_row(
         "SELECT count(*), COALESCE(SUM(total), 0) FROM orders
          WHERE till_id = ?1 AND status = 'voided' AND void_z_number IS NULL",

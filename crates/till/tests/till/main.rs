@@ -16,6 +16,7 @@ mod refunds;
 mod reports;
 mod requests;
 mod sales;
+mod shift_properties;
 mod shifts;
 mod staff;
 mod support;

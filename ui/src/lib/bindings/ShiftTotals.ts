@@ -11,7 +11,15 @@ import type { TenderTotals } from "./TenderTotals";
  * As in the sales report: `gross` is what customers were charged (tax included, after
  * discounts), `net` is gross − refunds' value; voided orders are in `voids` only.
  */
-export type ShiftTotals = { currency: string, gross: number, discounts: number, refunds: CountValue, voids: CountValue, net: number, tax: Array<TaxTotal>, tenders: TenderTotals, 
+export type ShiftTotals = { currency: string, gross: number, discounts: number, refunds: CountValue, voids: CountValue, net: number, 
+/**
+ * VAT per rate of the sales.
+ */
+tax: Array<TaxTotal>, 
+/**
+ * The VAT in the refunds (given back with them).
+ */
+refund_tax: number, tenders: TenderTotals, 
 /**
  * Cash rounding on the cash parts (positive: customers paid a little more).
  */
