@@ -10,8 +10,10 @@ import { formatMinor } from "./money";
 import { looksLikeReceipt, receiptSummary } from "./orders";
 import { modeMark, type PaymentsStatus } from "./payments";
 import { printedNote, ReceiptPrint } from "./printing.svelte";
+import { MOVEMENT_NAMES, Shift, type CashMove } from "./shift.svelte";
 import { moveHighlight } from "./shortcuts";
 import { withApproval } from "./staff";
+import type { CountLine } from "./bindings";
 import type { CardLookup, CartLineView, CartView, CommandError, Customer, NfcEvent, OrderView, Product, Shop, TenderInput } from "./types";
 
 export type Dialog =
@@ -25,7 +27,11 @@ export type Dialog =
   | "orderDiscount"
   | "lineDiscount"
   | "linePrice"
-  | "void";
+  | "void"
+  | "openShift"
+  | "cashMove"
+  | "closeShift"
+  | "zReport";
 
 /** Dialogs about the sale itself: there is nothing for them to act on while the cart is empty. */
 const SALE_DIALOGS: readonly Dialog[] = ["pay", "park", "void", "orderDiscount"];
@@ -62,6 +68,14 @@ export class Register {
   openingDrawer = $state(false);
   /** What No sale did, in words ("Drawer opened"), until the next thing the cashier does. */
   drawerNote = $state<string | null>(null);
+  /** The till's shift: open or not, and the cash actions on it. */
+  readonly shift = new Shift();
+  /** What the cash dialog moves: paid in, paid out or a safe drop. */
+  cashMove = $state<CashMove>("paid_in");
+  /** The Open shift dialog was opened because the till refused a sale for want of a shift. */
+  shiftForSale = $state(false);
+  /** What the last cash action did, in words ("Paid out GBP 5.00"), until the next thing the cashier does. */
+  cashNote = $state<string | null>(null);
   /** A past sale whose receipt was scanned (for a return), until dismissed or the next thing the cashier does. */
   scannedReceipt = $state<OrderView | null>(null);
   payments = $state<PaymentsStatus | null>(null);
@@ -142,6 +156,7 @@ export class Register {
       this.cart = await p;
       this.error = null;
       this.drawerNote = null;
+      this.cashNote = null;
       this.scannedReceipt = null;
       return true;
     } catch (e) {
@@ -153,6 +168,7 @@ export class Register {
   /** The screen opens: the card status, the sale on the register, the categories and the first one's tiles. */
   async start() {
     void this.refreshPayments();
+    void this.shift.refresh();
     await this.#update(api.currentCart());
     try {
       this.categories = await api.categories();
@@ -387,8 +403,25 @@ export class Register {
   /** Takes the sale with tenders without a card; a refusal rejects (the Pay dialog shows it). */
   async pay(tenders: TenderInput[]) {
     const name = this.cart?.customer?.name ?? null;
-    const done = await api.checkout(tenders);
+    let done: OrderView;
+    try {
+      done = await api.checkout(tenders);
+    } catch (e) {
+      if ((e as Partial<CommandError> | null)?.code !== "no_shift_open") throw e;
+      this.noShift();
+      return;
+    }
     this.#sold(done, name);
+  }
+
+  /**
+   * The till refused the sale because no shift is open: the Open shift dialog at once. The sale
+   * stays on the register; once the shift is open the cashier presses Pay again.
+   */
+  noShift() {
+    this.shift.closedElsewhere();
+    this.shiftForSale = true;
+    this.#open("openShift");
   }
 
   /** Tenders with a card: the card dialog runs the payment for `amount` (minor units, display only). */
@@ -459,6 +492,51 @@ export class Register {
       this.openingDrawer = false;
       queueMicrotask(this.#backToSearch);
     }
+  }
+
+  // --- the shift and the cash drawer --------------------------------------------------------
+
+  /** Open shift (from the shift line, or after a refused sale). */
+  openShiftDialog() {
+    this.shiftForSale = false;
+    this.#open("openShift");
+  }
+
+  /** Opens a shift with the float counted; rejects with the till's refusal (the dialog shows it). */
+  async openShift(count: CountLine[]) {
+    await this.shift.openWith(count);
+    this.shiftForSale = false;
+    this.closeDialog();
+  }
+
+  /** Pay in, pay out or safe drop: the Cash menu's dialog. */
+  cashDialog(kind: CashMove) {
+    this.cashMove = kind;
+    this.#open("cashMove");
+  }
+
+  /** Moves cash as the dialog says; rejects with the till's refusal (the dialog shows it). */
+  async moveCash(amount: string, reason: string) {
+    await this.shift.move(this.cashMove, amount, reason);
+    this.cashNote = `${MOVEMENT_NAMES[this.cashMove]}: ${this.currency} ${amount.trim()}`;
+    this.closeDialog();
+  }
+
+  closeShiftDialog() {
+    this.#open("closeShift");
+  }
+
+  /** Closes the shift with the drawer counted; on success its Z report is shown. */
+  async closeShift(count: CountLine[], floatLeft: string, note: string | null) {
+    await this.shift.close(count, floatLeft, note);
+    this.cashNote = null;
+    this.#open("zReport");
+  }
+
+  /** The Z report is done with. */
+  zDone() {
+    this.shift.z = null;
+    this.closeDialog();
   }
 
   // --- VIP cards: a tap on the NFC reader ----------------------------------------------------
