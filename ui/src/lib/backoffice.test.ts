@@ -1,8 +1,8 @@
 // Which back-office screens the person signed in may open (Manage's tabs, and the sell screen's way to a past order).
 import { describe, expect, it } from "vitest";
-import { actorMay, mayOpen, type Tab } from "./backoffice";
+import { actorMay, mayOpen, offersTab, type Tab } from "./backoffice";
 
-const TABS: Tab[] = ["reports", "orders", "catalog", "customers", "settings", "staff", "payments"];
+const TABS: Tab[] = ["reports", "orders", "catalog", "customers", "settings", "staff", "payments", "shifts"];
 const open = (role: "cashier" | "manager" | "admin") => TABS.filter((t) => mayOpen({ role }, t));
 
 describe("the back office's screens", () => {
@@ -14,6 +14,12 @@ describe("the back office's screens", () => {
     expect(open("manager")).toEqual(TABS);
     expect(open("admin")).toEqual(TABS);
     expect(TABS.filter((t) => mayOpen(null, t))).toEqual(TABS);
+  });
+
+  it("does not offer a cashier the Shifts tab (the expected cash), and shows other refused tabs", () => {
+    expect(TABS.filter((t) => !offersTab({ role: "cashier" }, t))).toEqual(["shifts"]);
+    expect(offersTab({ role: "manager" }, "shifts")).toBe(true);
+    expect(offersTab(null, "shifts")).toBe(true);
   });
 
   it("says what the person signed in may do as their role allows", () => {

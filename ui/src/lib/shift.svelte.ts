@@ -4,9 +4,10 @@
 
 import * as api from "./api";
 import { fieldOf } from "./errors";
+import { formatBasisPoints, formatMinor } from "./money";
 import { formatWhen } from "./orders";
 import { withApproval } from "./staff";
-import type { CountLine, MovementKind, ShiftView, ZReport } from "./bindings";
+import type { CountLine, MovementKind, ShiftTotals, ShiftView, ZReport } from "./bindings";
 import type { CommandError } from "./types";
 
 /** The cash moved in or out of the drawer during a shift, as the Cash menu offers it. */
@@ -117,4 +118,31 @@ export class Shift {
     this.known = true;
     return z;
   }
+}
+
+/** An X or Z report's figures as label and amount rows, in the order the printed report gives them. */
+export function reportFigures(t: ShiftTotals, exponent: number): { label: string; value: string; strong?: boolean }[] {
+  const m = (minor: number) => formatMinor(minor, exponent);
+  const rows: { label: string; value: string; strong?: boolean }[] = [
+    { label: `Sales (${t.sales})`, value: m(t.gross) },
+    { label: "Discounts", value: m(t.discounts) },
+    { label: `Refunds (${t.refunds.count})`, value: m(t.refunds.value) },
+    { label: "Tax in the refunds", value: m(t.refund_tax) },
+    { label: `Voids (${t.voids.count})`, value: m(t.voids.value) },
+    { label: "Net", value: m(t.net), strong: true },
+    { label: "Average sale", value: m(t.average_sale) },
+    ...t.tax.map((r) => ({ label: `Tax ${r.name} ${formatBasisPoints(r.basis_points)}`, value: m(r.tax) })),
+    { label: `Cash (${t.tenders.cash.count})`, value: m(t.tenders.cash.value) },
+    ...t.tenders.cards.map((c) => ({ label: `Card ${c.brand} (${c.count})`, value: m(c.value) })),
+    { label: `Points (${t.tenders.points.count})`, value: m(t.tenders.points.value) },
+    { label: "Cash rounding", value: m(t.cash_rounding) },
+    { label: "Drawer openings", value: String(t.drawer_openings) },
+    { label: "No sales", value: String(t.no_sales) },
+    { label: `Paid in (${t.paid_in.count})`, value: m(t.paid_in.value) },
+    { label: `Paid out (${t.paid_out.count})`, value: m(t.paid_out.value) },
+    { label: `Safe drops (${t.drops.count})`, value: m(t.drops.value) },
+    { label: "Expected in the drawer", value: m(t.expected), strong: true },
+    { label: "Grand total", value: m(t.grand_total) },
+  ];
+  return rows;
 }
