@@ -186,6 +186,26 @@ describe("Sell screen: the shift", () => {
     }
   });
 
+  it("closes the Cash menu on Esc, focus back on its button, and the Open shift dialog on Esc", async () => {
+    await start();
+    await click("[data-testid=cash-menu]");
+    expect(document.activeElement).toBe($("[data-testid=pay-in]"));
+    press("ArrowDown");
+    expect(document.activeElement).toBe($("[data-testid=pay-out]"));
+    press("Escape");
+    await settle();
+    expect($("[data-testid=pay-in]")).toBeNull();
+    expect(document.activeElement).toBe($("[data-testid=cash-menu]"));
+    cleanupScreen();
+    api.currentShift.mockResolvedValue(null);
+    await start();
+    await click("[data-testid=open-shift]");
+    press("Escape", $("[data-testid=open-shift-dialog]")!);
+    await settle();
+    expect($("[data-testid=open-shift-dialog]")).toBeNull();
+    expect(api.openShift).not.toHaveBeenCalled();
+  });
+
   it("shows a drop above the drawer's cash on the amount, and Esc closes the dialog", async () => {
     api.dropToSafe.mockRejectedValue({ code: "more_than_in_drawer", message: "The drawer should hold only GBP 100.00" });
     await start();
