@@ -103,6 +103,7 @@ const COMMANDS: &[&str] = &[
     "z_report",
     "shifts_list",
     "shift_detail",
+    "print_z",
 ];
 
 fn main() {

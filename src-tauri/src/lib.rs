@@ -126,6 +126,7 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         shifts::z_report,
         shifts::shifts_list,
         shifts::shift_detail,
+        printing::print_z,
     ])
 }
 

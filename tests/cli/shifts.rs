@@ -190,3 +190,32 @@ fn a_close_killed_at_any_point_leaves_the_shift_open_or_closed_with_its_z() {
     assert_eq!(count, i64::from(steps) + 1);
     till.ok(&["journal", "verify"]);
 }
+
+#[test]
+fn the_z_prints_on_the_receipt_printer_at_the_close_and_again_as_it_was() {
+    use versapos_printer::decode::decode;
+    use versapos_printer::fake::FakePrinter;
+    use versapos_printer::CodePage;
+    let till = Till::gbp_with_catalog();
+    let printer = FakePrinter::start();
+    till.ok(&["printer", "set", &printer.address(), "--paper", "58mm"]);
+    till.ok(&["shift", "open", "--float", "10"]);
+    let z = till.json(&["shift", "close", "--count", "10=1"]);
+    let paper = decode(&printer.received(), CodePage::Pc858).expect("decode");
+    let printed: Vec<String> = z["printed"]
+        .as_array()
+        .expect("lines")
+        .iter()
+        .map(|l| l.as_str().unwrap_or_default().to_string())
+        .collect();
+    assert!(
+        printed.iter().all(|l| l.chars().count() <= 32),
+        "laid out for 58 mm: {printed:#?}"
+    );
+    assert_eq!(paper.text(), printed, "the paper shows the Z as stored");
+    assert!(paper.kicks.is_empty());
+    printer.clear();
+    till.ok(&["print", "z", "1"]);
+    let again = decode(&printer.received(), CodePage::Pc858).expect("decode");
+    assert_eq!(again.text(), printed);
+}

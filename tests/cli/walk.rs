@@ -401,8 +401,6 @@ fn cases(s: &Shop, who: &str) -> Vec<Case> {
         .ends(0, "REPRINT"),
         case(P(Permission::Sell), &["print", "receipt", &s.paid]).ends(0, "printed"),
         case(P(Permission::NoSale), &["drawer", "open"]).ends(0, "no_sale"),
-        case(P(Permission::ChangeSettings), &["printer", "logo", "none"]),
-        case(P(Permission::ChangeSettings), &["printer", "remove"]),
         // A shift from its float to its Z: 10 − 1 dropped (+ 1 paid in − 1 paid out where
         // allowed) leaves 9.00 in the drawer whoever walks it.
         case(P(Permission::Sell), &["shift", "open", "--float", "10"]),
@@ -424,6 +422,9 @@ fn cases(s: &Shop, who: &str) -> Vec<Case> {
         )
         .ends(0, "z_number"),
         case(P(Permission::ReadReports), &["report", "z", "1"]).ends(0, "over_short"),
+        case(P(Permission::Sell), &["print", "z"]).ends(0, "Z 1"),
+        case(P(Permission::ChangeSettings), &["printer", "logo", "none"]),
+        case(P(Permission::ChangeSettings), &["printer", "remove"]),
         case(P(Permission::ReadReports), &["shift", "show", "1"]),
         case(
             P(Permission::ChangeSettings),

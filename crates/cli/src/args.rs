@@ -204,6 +204,11 @@ pub enum PrintCmd {
         #[arg(long, value_name = "REFUND_ID")]
         refund: Option<String>,
     },
+    /// Print a Z report again, exactly as it printed at its close (the newest, or number N).
+    Z {
+        #[arg(value_parser = clap::value_parser!(i64).range(1..))]
+        number: Option<i64>,
+    },
 }
 
 #[derive(Subcommand, Debug)]

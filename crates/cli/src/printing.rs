@@ -120,6 +120,16 @@ fn show(s: &versapos_till::PrinterSetup) {
 
 pub fn print(till: &mut Till, cmd: PrintCmd, out: &Out) -> Result<()> {
     match cmd {
+        PrintCmd::Z { number } => {
+            let p = till.z_printout(number)?;
+            till.print_now(&p)?;
+            let printed = p.receipt.unwrap_or_default();
+            out.message(
+                &format!("{printed} printed."),
+                serde_json::json!({ "printed": printed }),
+            );
+            Ok(())
+        }
         PrintCmd::Receipt {
             order,
             preview,
@@ -179,7 +189,10 @@ pub fn after_sale(till: &mut Till, p: versapos_till::Result<Option<Printout>>) {
         }
     };
     if let Err(e) = till.print_now(&p) {
-        let again = match &p.receipt {
+        let again = match p.receipt.as_deref() {
+            Some(z) if z.starts_with("Z ") => {
+                format!(" Print it again with `versapos print z {}`.", &z[2..])
+            }
             Some(r) => format!(" Print it again with `versapos print receipt {r}`."),
             None => String::new(),
         };

@@ -46,6 +46,11 @@ pub fn shift(till: &mut Till, cmd: ShiftCmd, out: &Out) -> Result<()> {
             let count = till.parse_count(&count)?;
             let z = till.close_shift(&count, &float_left, note.as_deref())?;
             show_z(&z, out);
+            // On the receipt printer too, when the till has one.
+            if till.printer()?.is_some() {
+                let p = till.z_printout(Some(z.z_number));
+                crate::printing::after_sale(till, p.map(Some));
+            }
             Ok(())
         }
         ShiftCmd::List { limit, offset } => {

@@ -169,7 +169,12 @@ impl crate::Till {
             .is_some_and(|(p, _)| *p == Permission::ManageCash);
         let rules = CloseRules::for_currency(shop.currency);
         let z_shop = shop.clone();
-        let print = move |z: &ZReport| z_document(&z_shop, z).plain_text(Z_COLUMNS);
+        // Laid out for the till's printer (80 mm when none): kept as it prints.
+        let columns = shop
+            .printer
+            .as_ref()
+            .map_or(Z_COLUMNS, |p| usize::from(p.columns));
+        let print = move |z: &ZReport| z_document(&z_shop, z).plain_text(columns);
         if approved && !manager {
             when.approved_by = self.approval.as_ref().map(|(_, a)| a.clone());
         }
@@ -202,6 +207,36 @@ impl crate::Till {
             }
             Err(e) => Err(e),
         }
+    }
+
+    /// A Z report to print on the till's printer, its lines exactly as stored at the close: the
+    /// newest Z (just closed) by anyone who sells, an older one by whoever may read reports.
+    pub fn z_printout(&self, number: Option<i64>) -> Result<crate::printing::Printout> {
+        self.check(Permission::Sell)?;
+        let till = self.shop()?.till_id.as_str().to_string();
+        let newest = shifts::last_z(&self.conn, &till)?.ok_or(TillError::UnknownZ(0))?;
+        let number = number.unwrap_or(newest);
+        if number == newest {
+            self.check(Permission::Sell)?;
+        } else {
+            self.check(Permission::ReadReports)?;
+        }
+        let z = shifts::z_report(&self.conn, &till, number)?;
+        let setup = self.shop()?.printer.clone().ok_or(TillError::NoPrinter)?;
+        let settings = crate::printing::settings(&setup)?;
+        Ok(crate::printing::Printout {
+            lines: z
+                .printed
+                .iter()
+                .map(|l| versapos_core::receipt::Line::Text {
+                    text: l.clone(),
+                    style: Style::PLAIN,
+                })
+                .collect(),
+            settings,
+            drawer: None,
+            receipt: Some(format!("Z {number}")),
+        })
     }
 
     /// A Z report as it was printed at its close.

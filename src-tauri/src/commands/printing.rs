@@ -185,3 +185,18 @@ pub fn receipt_logo(state: State<'_, Desktop>) -> CommandResult<Option<String>> 
         )
     }))
 }
+
+/// Prints a Z report on the till's printer exactly as it printed at its close (the newest when
+/// `number` is null: the one just closed, anyone who sells; an older one, a manager).
+#[tauri::command]
+#[tracing::instrument(skip(app), err)]
+pub async fn print_z<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
+    number: Option<i64>,
+) -> CommandResult<Printed> {
+    blocking(app, move |desktop| {
+        let p = desktop.register()?.till.z_printout(number)?;
+        send_and_record(desktop, p)
+    })
+    .await
+}

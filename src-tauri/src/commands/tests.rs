@@ -1003,7 +1003,6 @@ fn permission_table() -> Vec<Row> {
             "drawerPin": "5"})),
         call("receipt_logo",         To(Sell),           Answers, |_| json!({})),
         call("set_receipt_logo",     To(ChangeSettings), Answers, |_| json!({"png": null})),
-        call("remove_printer",       To(ChangeSettings), Answers, |_| json!({})),
         // Shifts: opening, dropping and closing are anyone's who sells; paying in and out a
         // manager's; the reports and the list a manager's. 10.00 − 1.00 dropped (+1 −1 where
         // allowed) leaves 9.00 whoever walks it.
@@ -1023,6 +1022,8 @@ fn permission_table() -> Vec<Row> {
             "count": [{"minor": 500, "count": 1}, {"minor": 200, "count": 2}],
             "floatLeft": "", "note": null})),
         call("z_report",             To(ReadReports),    Answers, |_| json!({"number": null})),
+        call("print_z",              To(Sell),           Answers, |_| json!({"number": null})),
+        call("remove_printer",       To(ChangeSettings), Answers, |_| json!({})),
         // Staff: the lock screen's names and signing in and out are anyone's; asking for a
         // manager's approval is whoever is signed in; accounts are managed by their role.
         call("staff_status",         Anyone,             Answers, |_| json!({})),

@@ -315,3 +315,5 @@ export const closeShift = (count: CountLine[], floatLeft: string, note: string |
 export const zReport = (number: number | null) => call("z_report", { number });
 export const shiftsList = (limit = 50, offset = 0) => call("shifts_list", { limit, offset });
 export const shiftDetail = (id: number) => call("shift_detail", { id });
+/** Prints a Z on the till's printer as it printed at its close (null: the newest). */
+export const printZ = (number: number | null) => call("print_z", { number });

@@ -158,6 +158,7 @@ export type CommandArgs = {
   z_report: { number: number | null };
   shifts_list: { limit: number; offset: number };
   shift_detail: { id: number };
+  print_z: { number: number | null };
 };
 
 /** What each command answers (a failure rejects with a CommandError). */
@@ -259,4 +260,5 @@ export type CommandAnswers = {
   z_report: ZReport;
   shifts_list: ShiftSummary[];
   shift_detail: ShiftView;
+  print_z: Printed;
 };
