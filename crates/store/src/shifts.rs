@@ -503,7 +503,7 @@ pub fn totals(conn: &Connection, shop: &Shop, shift_id: Option<i64>) -> Result<S
     t.refunds = CountValue { count, value };
     t.refund_tax = refund_tax;
     let (count, value): (i64, i64) = conn.query_row(
-        "SELECT count(*), COALESCE(SUM(total), 0) FROM orders
+        "SELECT count(*), COALESCE(SUM(total), 0) FROM orders INDEXED BY orders_void_not_in_z
          WHERE till_id = ?1 AND status = 'voided' AND void_z_number IS NULL",
         [till],
         |r| Ok((r.get(0)?, r.get(1)?)),
@@ -709,13 +709,14 @@ fn refuse_card_in_progress(tx: &Transaction<'_>, till: &str) -> Result<()> {
 /// Puts every order, refund and void in no Z yet into Z `z`.
 fn assign_to_z(tx: &Transaction<'_>, till: &str, z: i64) -> Result<()> {
     tx.execute(
-        "UPDATE orders SET z_number = ?2 WHERE till_id = ?1 AND z_number IS NULL
+        "UPDATE orders INDEXED BY orders_not_in_z SET z_number = ?2
+         WHERE till_id = ?1 AND z_number IS NULL
          AND status IN ('paid', 'partially_refunded', 'refunded', 'voided')",
         params![till, z],
     )?;
     tx.execute(
-        "UPDATE orders SET void_z_number = ?2 WHERE till_id = ?1 AND status = 'voided'
-         AND void_z_number IS NULL",
+        "UPDATE orders INDEXED BY orders_void_not_in_z SET void_z_number = ?2
+         WHERE till_id = ?1 AND status = 'voided' AND void_z_number IS NULL",
         params![till, z],
     )?;
     tx.execute(
