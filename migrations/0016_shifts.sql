@@ -104,6 +104,7 @@ ALTER TABLE refunds ADD COLUMN z_number INTEGER;
 ALTER TABLE drawer_openings ADD COLUMN shift_id INTEGER REFERENCES shifts (id);
 
 CREATE INDEX orders_shift ON orders (shift_id);
+CREATE INDEX orders_void_shift ON orders (void_shift_id) WHERE void_shift_id IS NOT NULL;
 CREATE INDEX orders_not_in_z ON orders (till_id) WHERE z_number IS NULL;
 CREATE INDEX orders_void_not_in_z ON orders (till_id) WHERE void_z_number IS NULL AND status = 'voided';
 CREATE INDEX orders_z ON orders (till_id, z_number);

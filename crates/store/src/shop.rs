@@ -43,6 +43,11 @@ pub struct Shop {
     /// Where this till looks for updates (the address of the release manifest); None: the
     /// addresses built into the app.
     pub update_url: Option<String>,
+    /// Over or short at a shift's close by more than this (minor units) needs a note; None: the
+    /// currency's default (one major unit).
+    pub cash_note_over: Option<i64>,
+    /// Over or short by more than this needs a manager's approval; None: ten times the note's.
+    pub cash_approve_over: Option<i64>,
     /// What the receipt says about the shop, and when it prints.
     pub receipt: ReceiptSettings,
     /// The receipt printer this till prints on and kicks the drawer through; None: receipts go
@@ -289,6 +294,8 @@ pub const SETTING_KEYS: &[&str] = &[
     "paper",
     "code-page",
     "drawer-pin",
+    "cash-note-over",
+    "cash-approve-over",
 ];
 
 /// An update address must be an https URL (plain http only to this machine, for a local mirror
@@ -348,6 +355,16 @@ fn put(tx: &Transaction<'_>, key: &str, value: &str) -> Result<()> {
         params![key, value],
     )?;
     Ok(())
+}
+
+fn optional_int(conn: &Connection, key: &str) -> Result<Option<i64>> {
+    match get(conn, key)?.filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) => v
+            .parse()
+            .map(Some)
+            .map_err(|_| TillError::Corrupt(format!("setting '{key}' is not a number"))),
+    }
 }
 
 fn need(conn: &Connection, key: &str) -> Result<String> {
@@ -418,6 +435,8 @@ pub fn load(conn: &Connection) -> Result<Option<Shop>> {
             None => UpdateInstall::default(),
         },
         update_url: get(conn, "update_url")?.filter(|u| !u.is_empty()),
+        cash_note_over: optional_int(conn, "cash_note_over")?,
+        cash_approve_over: optional_int(conn, "cash_approve_over")?,
         receipt: ReceiptSettings {
             address: get(conn, "shop_address")?.filter(|v| !v.is_empty()),
             phone: get(conn, "shop_phone")?.filter(|v| !v.is_empty()),
@@ -703,6 +722,27 @@ pub fn set(
                 return Err(bad("expected a code page such as pc858"));
             }
             ("printer_code_page", v)
+        }
+        "cash-note-over" | "cash-approve-over" => {
+            let v = value.trim();
+            let stored = if v.eq_ignore_ascii_case("default") || v.is_empty() {
+                String::new()
+            } else {
+                let m = versapos_core::Money::parse(v, shop.currency)
+                    .map_err(|e| bad(&format!("'{v}': {e}")))?;
+                if m.minor() < 0 {
+                    return Err(bad("must not be negative"));
+                }
+                m.minor().to_string()
+            };
+            (
+                if key == "cash-note-over" {
+                    "cash_note_over"
+                } else {
+                    "cash_approve_over"
+                },
+                stored,
+            )
         }
         "drawer-pin" => {
             let v = value.trim();

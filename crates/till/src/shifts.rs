@@ -12,6 +12,23 @@ use versapos_store::reports::amt;
 use versapos_store::shifts::{self, Close};
 pub use versapos_store::shifts::{MovementKind, MovementView, ShiftSummary, ShiftView, ZReport};
 
+/// The shop's tolerances at a close: its settings, else the currency's defaults.
+pub fn close_rules(shop: &crate::Shop) -> Result<CloseRules> {
+    let defaults = CloseRules::for_currency(shop.currency);
+    let m = |minor: Option<i64>, default: Money| {
+        minor.map_or(default, |v| Money::from_minor(v, shop.currency))
+    };
+    let note = m(shop.cash_note_over, defaults.note_over());
+    let approve = match shop.cash_approve_over {
+        Some(v) => Money::from_minor(v, shop.currency),
+        None if shop.cash_note_over.is_some() => {
+            Money::from_minor(note.minor().saturating_mul(10), shop.currency)
+        }
+        None => defaults.approve_over(),
+    };
+    Ok(CloseRules::new(note, approve)?)
+}
+
 /// The paper width a Z report is laid out for when it is stored (80 mm).
 pub const Z_COLUMNS: usize = 48;
 
@@ -167,7 +184,7 @@ impl crate::Till {
             .approval
             .as_ref()
             .is_some_and(|(p, _)| *p == Permission::ManageCash);
-        let rules = CloseRules::for_currency(shop.currency);
+        let rules = close_rules(&shop)?;
         let z_shop = shop.clone();
         // Laid out for the till's printer (80 mm when none): kept as it prints.
         let columns = shop

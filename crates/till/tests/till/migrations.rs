@@ -214,6 +214,7 @@ fn upgrading_a_schema_1_store_fills_the_monthly_product_rollup() {
              DROP TRIGGER refunds_in_shift;
              DROP TRIGGER drawer_openings_in_shift;
              DROP INDEX orders_shift;
+             DROP INDEX orders_void_shift;
              DROP INDEX orders_not_in_z;
              DROP INDEX orders_void_not_in_z;
              DROP INDEX orders_z;

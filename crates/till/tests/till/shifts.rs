@@ -273,3 +273,30 @@ fn a_void_gives_its_cash_back_within_the_shift_and_counts_as_a_void() {
     let z = close(&mut t, "10=1", None).expect("Z");
     assert_eq!(z.totals.voids.count, 1);
 }
+
+#[test]
+fn the_shop_sets_its_own_tolerances() {
+    let mut t = gbp_shop();
+    t.till
+        .set_setting("cash-note-over", "0.20")
+        .expect("note tolerance");
+    assert_eq!(
+        t.till
+            .set_setting("cash-approve-over", "-1")
+            .expect_err("negative")
+            .code(),
+        "invalid_input"
+    );
+    open(&mut t, "10=1");
+    // Over by 0.50: above the shop's 0.20, a note is needed (the default would need none).
+    let err = close(&mut t, "10=1, 0.50=1", None).expect_err("note needed");
+    assert_eq!(err.code(), "note_required");
+    let z = close(&mut t, "10=1, 0.50=1", Some("a customer left the change")).expect("closed");
+    assert_eq!(z.variance, 50);
+    // Back to the defaults.
+    t.till
+        .set_setting("cash-note-over", "default")
+        .expect("default");
+    open(&mut t, "10=1");
+    close(&mut t, "10=1, 0.50=1", None).expect("0.50 needs no note by default");
+}

@@ -50,6 +50,15 @@ update_install: UpdateInstall,
  */
 update_url: string | null, 
 /**
+ * Over or short at a shift's close by more than this (minor units) needs a note; None: the
+ * currency's default (one major unit).
+ */
+cash_note_over: number | null, 
+/**
+ * Over or short by more than this needs a manager's approval; None: ten times the note's.
+ */
+cash_approve_over: number | null, 
+/**
  * What the receipt says about the shop, and when it prints.
  */
 receipt: ReceiptSettings, 
