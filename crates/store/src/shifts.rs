@@ -556,9 +556,12 @@ pub fn totals(conn: &Connection, shop: &Shop, shift_id: Option<i64>) -> Result<S
         Money::from_minor(t.net, cur),
     )?
     .minor();
-    t.journal_position = conn.query_row("SELECT COALESCE(MAX(seq), 0) FROM journal", [], |r| {
-        r.get(0)
-    })?;
+    // The till's journal head (its newest entry), not a scan of the journal.
+    t.journal_position = conn
+        .prepare_cached("SELECT seq FROM journal_head WHERE till_id = ?1")?
+        .query_row([till], |r| r.get(0))
+        .optional()?
+        .unwrap_or(0);
     Ok(t)
 }
 
