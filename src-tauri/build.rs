@@ -104,6 +104,7 @@ const COMMANDS: &[&str] = &[
     "shifts_list",
     "shift_detail",
     "print_z",
+    "expected_for_close",
 ];
 
 fn main() {

@@ -127,6 +127,7 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         shifts::shifts_list,
         shifts::shift_detail,
         printing::print_z,
+        shifts::expected_for_close,
     ])
 }
 

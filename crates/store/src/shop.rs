@@ -48,6 +48,9 @@ pub struct Shop {
     pub cash_note_over: Option<i64>,
     /// Over or short by more than this needs a manager's approval; None: ten times the note's.
     pub cash_approve_over: Option<i64>,
+    /// Whether the drawer is counted blind at a shift's close (the default): the cash expected is
+    /// not shown until the count is in.
+    pub blind_count: bool,
     /// What the receipt says about the shop, and when it prints.
     pub receipt: ReceiptSettings,
     /// The receipt printer this till prints on and kicks the drawer through; None: receipts go
@@ -296,6 +299,7 @@ pub const SETTING_KEYS: &[&str] = &[
     "drawer-pin",
     "cash-note-over",
     "cash-approve-over",
+    "blind-count",
 ];
 
 /// An update address must be an https URL (plain http only to this machine, for a local mirror
@@ -437,6 +441,7 @@ pub fn load(conn: &Connection) -> Result<Option<Shop>> {
         update_url: get(conn, "update_url")?.filter(|u| !u.is_empty()),
         cash_note_over: optional_int(conn, "cash_note_over")?,
         cash_approve_over: optional_int(conn, "cash_approve_over")?,
+        blind_count: get(conn, "blind_count")?.as_deref() != Some("no"),
         receipt: ReceiptSettings {
             address: get(conn, "shop_address")?.filter(|v| !v.is_empty()),
             phone: get(conn, "shop_phone")?.filter(|v| !v.is_empty()),
@@ -722,6 +727,18 @@ pub fn set(
                 return Err(bad("expected a code page such as pc858"));
             }
             ("printer_code_page", v)
+        }
+        "blind-count" => {
+            let v = match value.trim() {
+                "yes" | "on" | "true" => "yes",
+                "no" | "off" | "false" => "no",
+                _ => {
+                    return Err(bad(
+                        "expected yes (count blind) or no (show the cash expected)",
+                    ))
+                }
+            };
+            ("blind_count", v.to_string())
         }
         "cash-note-over" | "cash-approve-over" => {
             let v = value.trim();

@@ -151,6 +151,19 @@ impl crate::Till {
         shifts::add_movement(&mut self.conn, &shop, kind, amount, reason, &when)
     }
 
+    /// The cash the drawer should hold, for the close screen: None while the shop counts blind
+    /// (the default; the count comes first), else the figure, to anyone who sells.
+    pub fn expected_for_close(&self) -> Result<Option<i64>> {
+        self.check(Permission::Sell)?;
+        let shop = self.shop()?;
+        if shop.blind_count {
+            return Ok(None);
+        }
+        let id =
+            shifts::open_id(&self.conn, shop.till_id.as_str())?.ok_or(TillError::NoShiftOpen)?;
+        Ok(Some(shifts::expected_cash(&self.conn, shop, id)?.minor()))
+    }
+
     /// The X report: the figures of everything in no Z yet, with the open shift's cash
     /// (expected, paid in and out, drops) — resets nothing. A manager's (it shows the cash the
     /// drawer should hold, which a blind count keeps from the cashier).

@@ -107,3 +107,10 @@ pub fn shifts_list(
 pub fn shift_detail(state: State<'_, Desktop>, id: i64) -> CommandResult<ShiftView> {
     Ok(state.register()?.till.shift_detail(id)?)
 }
+
+/// The cash expected, for the close screen: null while the shop counts blind (the default).
+#[tauri::command(async)]
+#[tracing::instrument(skip(state), err)]
+pub fn expected_for_close(state: State<'_, Desktop>) -> CommandResult<Option<i64>> {
+    Ok(state.register()?.till.expected_for_close()?)
+}

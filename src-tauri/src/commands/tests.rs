@@ -1015,6 +1015,7 @@ fn permission_table() -> Vec<Row> {
         call("pay_out",              To(ManageCash),     Answers, |_| json!({
             "amount": "1.00", "reason": "walk"})),
         call("drop_to_safe",         To(Sell),           Answers, |_| json!({"amount": "1.00"})),
+        call("expected_for_close",   To(Sell),           Answers, |_| json!({})),
         call("x_report",             To(ReadReports),    Answers, |_| json!({})),
         call("shifts_list",          To(ReadReports),    Answers, |_| json!({"limit": 20, "offset": 0})),
         call("shift_detail",         To(ReadReports),    Answers, |_| json!({"id": 1})),

@@ -23,6 +23,7 @@ const api = vi.hoisted(() => ({
   payOut: vi.fn(),
   dropToSafe: vi.fn(),
   closeShift: vi.fn(),
+  expectedForClose: vi.fn(),
   xReport: vi.fn(),
 }));
 vi.mock("../lib/api", () => api);
@@ -67,6 +68,7 @@ const rowInput = (minor: number) => row(minor).querySelector<HTMLInputElement>("
 
 beforeEach(() => {
   resetMocks(api);
+  api.expectedForClose.mockResolvedValue(null);
   installDialogPolyfill();
   api.currentCart.mockResolvedValue(cart(150));
   api.categories.mockResolvedValue([]);
@@ -309,5 +311,26 @@ describe("Sell screen: closing the shift", () => {
     } finally {
       stop();
     }
+  });
+});
+
+describe("Close shift when the shop does not count blind", () => {
+  async function openClose() {
+    await start();
+    await click("[data-testid=cash-menu]");
+    await click("[data-testid=close-shift]");
+  }
+
+  it("shows the cash expected before the count", async () => {
+    api.expectedForClose.mockResolvedValue(12345);
+    await openClose();
+    await settle();
+    expect(text("[data-testid=close-expected]")).toContain("123.45");
+  });
+
+  it("shows nothing expected while the shop counts blind", async () => {
+    await openClose();
+    await settle();
+    expect($("[data-testid=close-expected]")).toBeNull();
   });
 });

@@ -317,3 +317,5 @@ export const shiftsList = (limit = 50, offset = 0) => call("shifts_list", { limi
 export const shiftDetail = (id: number) => call("shift_detail", { id });
 /** Prints a Z on the till's printer as it printed at its close (null: the newest). */
 export const printZ = (number: number | null) => call("print_z", { number });
+/** The cash expected, for the close screen; null while the shop counts blind (the default). */
+export const expectedForClose = () => call("expected_for_close");

@@ -300,3 +300,20 @@ fn the_shop_sets_its_own_tolerances() {
     open(&mut t, "10=1");
     close(&mut t, "10=1, 0.50=1", None).expect("0.50 needs no note by default");
 }
+
+#[test]
+fn the_count_is_blind_unless_the_shop_says_otherwise() {
+    let mut t = gbp_shop();
+    open(&mut t, "10=1");
+    t.cash_sale(&[("MILK", 1)]);
+    assert_eq!(t.till.expected_for_close().expect("blind"), None);
+    t.till.set_setting("blind-count", "no").expect("not blind");
+    assert_eq!(t.till.expected_for_close().expect("shown"), Some(1210));
+    assert_eq!(
+        t.till
+            .set_setting("blind-count", "maybe")
+            .expect_err("yes or no")
+            .code(),
+        "invalid_input"
+    );
+}

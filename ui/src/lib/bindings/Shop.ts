@@ -59,6 +59,11 @@ cash_note_over: number | null,
  */
 cash_approve_over: number | null, 
 /**
+ * Whether the drawer is counted blind at a shift's close (the default): the cash expected is
+ * not shown until the count is in.
+ */
+blind_count: boolean, 
+/**
  * What the receipt says about the shop, and when it prints.
  */
 receipt: ReceiptSettings, 

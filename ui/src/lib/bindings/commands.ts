@@ -159,6 +159,7 @@ export type CommandArgs = {
   shifts_list: { limit: number; offset: number };
   shift_detail: { id: number };
   print_z: { number: number | null };
+  expected_for_close: Record<string, never>;
 };
 
 /** What each command answers (a failure rejects with a CommandError). */
@@ -261,4 +262,5 @@ export type CommandAnswers = {
   shifts_list: ShiftSummary[];
   shift_detail: ShiftView;
   print_z: Printed;
+  expected_for_close: number | null;
 };
