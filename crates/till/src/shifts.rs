@@ -304,6 +304,14 @@ impl crate::Till {
 pub fn z_document(shop: &crate::Shop, z: &ZReport) -> Document {
     let cur = shop.currency.code();
     let m = |minor: i64| amt(minor, cur);
+    // Money taken off: "-2.10", and a plain "0.00" when there was none.
+    let less = |minor: i64| {
+        if minor == 0 {
+            m(0)
+        } else {
+            format!("-{}", m(minor))
+        }
+    };
     let t = &z.totals;
     let mut d = Document::new();
     d.text(&shop.name, Align::Center, Style::LARGE)
@@ -324,7 +332,7 @@ pub fn z_document(shop: &crate::Shop, z: &ZReport) -> Document {
         .pair("Discounts", m(t.discounts))
         .pair(
             format!("Refunds ({})", t.refunds.count),
-            format!("-{}", m(t.refunds.value)),
+            less(t.refunds.value),
         )
         .pair_styled("NET", m(t.net), Style::BOLD)
         .pair(format!("Voids ({})", t.voids.count), m(t.voids.value))
@@ -346,6 +354,7 @@ pub fn z_document(shop: &crate::Shop, z: &ZReport) -> Document {
             Style::PLAIN,
         );
     }
+    d.pair("VAT on refunds", less(t.refund_tax));
     d.rule().text("Tenders", Align::Left, Style::BOLD).pair(
         format!("Cash ({})", t.tenders.cash.count),
         m(t.tenders.cash.value),

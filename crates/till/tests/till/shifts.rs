@@ -63,6 +63,18 @@ fn a_shift_from_its_float_to_its_z() {
         z.printed
     );
     assert!(z.printed.iter().all(|l| l.chars().count() <= 48));
+    let refund_vat = z
+        .printed
+        .iter()
+        .find(|l| l.starts_with("VAT on refunds"))
+        .expect("the VAT given back");
+    assert!(refund_vat.ends_with("-0.10"), "{refund_vat}");
+    let refunds = z
+        .printed
+        .iter()
+        .find(|l| l.starts_with("Refunds (1)"))
+        .expect("refunds");
+    assert!(refunds.ends_with("-2.10"), "{refunds}");
     // Read back exactly as it was stored; the shift is closed.
     assert_eq!(t.till.z_report(None).expect("the last Z"), z);
     assert_eq!(t.till.z_report(Some(1)).expect("Z 1"), z);
