@@ -176,10 +176,10 @@ pub fn drawer(till: &mut Till, cmd: DrawerCmd, out: &Out) -> Result<()> {
     }
 }
 
-/// After a sale or refund is booked: prints its receipt and opens the drawer as the shop's
+/// After a sale, refund or close is booked: prints its receipt (or Z) and opens the drawer as the shop's
 /// settings say. A printer problem does not undo anything: it is said on stderr with how to
 /// print the receipt again, and the command still succeeds.
-pub fn after_sale(till: &mut Till, p: versapos_till::Result<Option<Printout>>) {
+pub fn print_after(till: &mut Till, p: versapos_till::Result<Option<Printout>>) {
     let p = match p {
         Ok(Some(p)) => p,
         Ok(None) => return,

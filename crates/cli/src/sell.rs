@@ -31,7 +31,7 @@ pub fn sale(mut till: Till, a: &SaleArgs, out: &print::Out) -> Result<()> {
     let order = till.checkout(&cart, &tenders)?;
     out.order(&order);
     let p = till.printout_after_sale(&order.id);
-    crate::printing::after_sale(&mut till, p);
+    crate::printing::print_after(&mut till, p);
     Ok(())
 }
 
@@ -56,7 +56,7 @@ pub fn resume(till: &mut Till, a: &ResumeArgs, out: &print::Out) -> Result<()> {
         let order = till.checkout_parked(a.id, &tenders)?;
         out.order(&order);
         let p = till.printout_after_sale(&order.id);
-        crate::printing::after_sale(till, p);
+        crate::printing::print_after(till, p);
     }
     Ok(())
 }
@@ -83,7 +83,7 @@ pub fn refund(till: Till, a: &RefundArgs, out: &print::Out) -> Result<()> {
     out.refund(&refund);
     let mut till = till.into_inner().unwrap_or_else(|e| e.into_inner());
     let p = till.printout_after_refund(&refund.order_id, &refund.id);
-    crate::printing::after_sale(&mut till, p);
+    crate::printing::print_after(&mut till, p);
     Ok(())
 }
 
@@ -147,7 +147,7 @@ fn card_outcome(
             out.order(&order);
             let mut till = till.lock().unwrap_or_else(|e| e.into_inner());
             let p = till.printout_after_sale(&order.id);
-            crate::printing::after_sale(&mut till, p);
+            crate::printing::print_after(&mut till, p);
             Ok(())
         }
         CardOutcome::Declined {

@@ -49,7 +49,7 @@ pub fn shift(till: &mut Till, cmd: ShiftCmd, out: &Out) -> Result<()> {
             // On the receipt printer too, when the till has one.
             if till.printer()?.is_some() {
                 let p = till.z_printout(Some(z.z_number));
-                crate::printing::after_sale(till, p.map(Some));
+                crate::printing::print_after(till, p.map(Some));
             }
             Ok(())
         }
