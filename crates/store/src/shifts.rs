@@ -689,7 +689,9 @@ pub fn close(
 fn refuse_card_in_progress(tx: &Transaction<'_>, till: &str) -> Result<()> {
     let pending: Option<i64> = tx
         .prepare_cached(
-            "SELECT number FROM orders WHERE till_id = ?1 AND status = 'payment_pending' LIMIT 1",
+            // By status: the few payments pending, not the till's every order.
+            "SELECT number FROM orders INDEXED BY orders_status
+             WHERE status = 'payment_pending' AND till_id = ?1 LIMIT 1",
         )?
         .query_row([till], |r| r.get(0))
         .optional()?;
