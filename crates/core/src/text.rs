@@ -212,3 +212,24 @@ mod tests {
         );
     }
 }
+
+/// A stored time (RFC 3339) as people read it, in the offset it was written in:
+/// "Sat 28 Nov 2026 15:27". One that cannot be read is shown as stored.
+pub fn time_for_people(at: &str) -> String {
+    match chrono::DateTime::parse_from_rfc3339(at) {
+        Ok(t) => t.format("%a %-d %b %Y %H:%M").to_string(),
+        Err(_) => at.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod time_tests {
+    #[test]
+    fn a_stored_time_reads_as_people_write_it() {
+        assert_eq!(
+            super::time_for_people("2026-11-28T15:27:03.683+00:00"),
+            "Sat 28 Nov 2026 15:27"
+        );
+        assert_eq!(super::time_for_people("not a time"), "not a time");
+    }
+}

@@ -77,7 +77,10 @@ pub enum TillError {
     /// The same for a name that is no staff member's, so that guessing tells nothing.
     #[error("wrong name or PIN for '{name}' (five wrong PINs in a row lock the account)")]
     WrongPin { name: String },
-    #[error("{name}'s account is locked after too many wrong PINs until {until} (an admin can unlock it)")]
+    #[error(
+        "{name}'s account is locked after too many wrong PINs until {} (an admin can unlock it)",
+        versapos_core::text::time_for_people(until)
+    )]
     StaffLocked { name: String, until: String },
     #[error("{file}: {} problem(s), nothing imported:\n{}", problems.len(), list_problems(problems))]
     Import {

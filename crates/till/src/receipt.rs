@@ -71,10 +71,7 @@ pub struct ReceiptCustomer<'a> {
 /// A date and time as people read them on a receipt, in the till's local time the sale was
 /// made in: "Sat 28 Nov 2026 15:27". A stored time that cannot be read is shown as stored.
 pub fn when_for_people(at: &str) -> String {
-    match chrono::DateTime::parse_from_rfc3339(at) {
-        Ok(t) => t.format("%a %-d %b %Y %H:%M").to_string(),
-        Err(_) => at.to_string(),
-    }
+    versapos_core::text::time_for_people(at)
 }
 
 /// A card's brand as printed: "Visa", "Mastercard", "American Express".

@@ -773,3 +773,16 @@ fn a_price_override_needs_a_manager_and_the_sale_records_the_approval() {
     assert!(!cart.has_price_override());
     assert!(t.till.override_price(&mut cart, 0, "-1").is_err());
 }
+
+#[test]
+fn the_lockout_says_until_when_in_words_not_a_machine_timestamp() {
+    let mut t = staffed();
+    let mut last = None;
+    for _ in 0..5 {
+        last = Some(t.till.sign_in("Sam", "0000"));
+    }
+    let err = last.expect("tried").expect_err("locked");
+    let said = err.to_string();
+    assert!(said.contains("until Fri 14 Mar 2025 10:16"), "{said}");
+    assert!(!said.contains("T10:16"), "{said}");
+}
