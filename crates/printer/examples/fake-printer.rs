@@ -59,17 +59,12 @@ fn decode(path: &str) -> ExitCode {
 }
 
 fn main() -> ExitCode {
-    let all: Vec<String> = std::env::args().skip(1).collect();
-    if let [flag, path] = all.as_slice() {
-        if flag == "--decode" {
-            return decode(path);
-        }
-    }
     let mut out = None;
     let mut state = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match (arg.as_str(), args.next()) {
+            ("--decode", Some(path)) => return decode(&path),
             ("--out", Some(v)) => out = Some(PathBuf::from(v)),
             ("--state", Some(v)) => state = Some(PathBuf::from(v)),
             _ => {

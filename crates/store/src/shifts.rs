@@ -16,8 +16,8 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::Serialize;
 use ts_rs::TS;
 use versapos_core::shift::{
-    self, CardBrandTotal, CashCount, CashMovement, CloseDecision, CloseRequest, CloseRules,
-    CountLine, CountValue, Reason, ShiftTotals, TaxTotal, ZNumber,
+    self, CardBrandTotal, CashCount, CloseDecision, CloseRequest, CloseRules, CountLine,
+    CountValue, Reason, ShiftTotals, TaxTotal, ZNumber,
 };
 use versapos_core::Money;
 
@@ -318,32 +318,20 @@ pub fn expected_cash(conn: &Connection, shop: &Shop, id: i64) -> Result<Money> {
         [id],
         |r| r.get(0),
     )?;
-    let mut movements = vec![
-        CashMovement::Sale { cash: m(sold) },
-        CashMovement::Refund { cash: m(voided) },
-        CashMovement::Refund { cash: m(refunded) },
-    ];
-    let mut stmt = conn.prepare_cached(
-        "SELECT kind, COALESCE(SUM(amount), 0) FROM cash_movements WHERE shift_id = ?1 GROUP BY kind",
+    let (paid_in, taken_out): (i64, i64) = conn.query_row(
+        "SELECT COALESCE(SUM(amount) FILTER (WHERE kind = 'paid_in'), 0),
+                COALESCE(SUM(amount) FILTER (WHERE kind <> 'paid_in'), 0)
+         FROM cash_movements WHERE shift_id = ?1",
+        [id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
-    let rows = stmt.query_map([id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
-    for row in rows {
-        let (kind, amount) = row?;
-        // Sums of checked rows: a reason is not needed to add them up.
-        let reason = Reason::new("sum").map_err(|e| TillError::Corrupt(e.to_string()))?;
-        movements.push(match kind.as_str() {
-            "paid_in" => CashMovement::PaidIn {
-                amount: m(amount),
-                reason,
-            },
-            "paid_out" => CashMovement::PaidOut {
-                amount: m(amount),
-                reason,
-            },
-            _ => CashMovement::Drop { amount: m(amount) },
-        });
-    }
-    Ok(shift::expected_cash(m(float), &movements)?)
+    // float + cash sales − cash of sales voided − cash refunded + paid in − paid out − drops
+    Ok(m(float)
+        .checked_add(m(sold))?
+        .checked_sub(m(voided))?
+        .checked_sub(m(refunded))?
+        .checked_add(m(paid_in))?
+        .checked_sub(m(taken_out))?)
 }
 
 /// Records a paid in, paid out or safe drop in the open shift; journaled. A take-out larger than

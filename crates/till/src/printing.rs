@@ -235,6 +235,19 @@ impl crate::Till {
         reference: &str,
         copy: &crate::receipt::ReceiptCopy,
     ) -> Result<crate::receipt::ReceiptView> {
+        Ok(self.receipt_read(reference, copy)?.0)
+    }
+
+    /// The receipt with the order (and refund) it was made from, read once.
+    fn receipt_read(
+        &self,
+        reference: &str,
+        copy: &crate::receipt::ReceiptCopy,
+    ) -> Result<(
+        crate::receipt::ReceiptView,
+        crate::OrderView,
+        Option<crate::RefundView>,
+    )> {
         self.check(versapos_core::Permission::Sell)?;
         let shop = self.shop()?;
         let id = versapos_store::sales::resolve(&self.conn, shop, reference)?;
@@ -270,7 +283,7 @@ impl crate::Till {
             shop.receipt.has_logo,
         );
         let columns = shop.printer.as_ref().map_or(48, |p| p.columns);
-        Ok(crate::receipt::ReceiptView {
+        let view = crate::receipt::ReceiptView {
             order_id: order.id.clone(),
             receipt: order.receipt.clone(),
             copy: copy.clone(),
@@ -278,7 +291,8 @@ impl crate::Till {
             lines: document.layout(usize::from(columns)),
             text: document.plain_text(usize::from(columns)),
             document,
-        })
+        };
+        Ok((view, order, refund))
     }
 
     /// What to send to the printer for a receipt: the receipt's lines, and the drawer's kick
@@ -291,8 +305,8 @@ impl crate::Till {
     ) -> Result<Printout> {
         let setup = self.shop()?.printer.clone().ok_or(TillError::NoPrinter)?;
         let settings = self.printer_settings(&setup)?;
-        let view = self.receipt(reference, copy)?;
-        let drawer = self.drawer_for(&view.order_id, copy)?;
+        let (view, order, refund) = self.receipt_read(reference, copy)?;
+        let drawer = self.drawer_for(&order, refund.as_ref(), copy)?;
         Ok(Printout {
             lines: view.document.layout(settings.columns),
             settings,
@@ -344,14 +358,13 @@ impl crate::Till {
     /// Whether the drawer opens with this copy of the receipt.
     fn drawer_for(
         &self,
-        order_id: &str,
+        order: &crate::OrderView,
+        refund: Option<&crate::RefundView>,
         copy: &crate::receipt::ReceiptCopy,
     ) -> Result<Option<DrawerReason>> {
         let shop = self.shop()?;
-        let reason = match copy {
-            crate::receipt::ReceiptCopy::Reprint => return Ok(None),
-            crate::receipt::ReceiptCopy::Sale => {
-                let order = versapos_store::sales::order(&self.conn, shop, order_id)?;
+        let reason = match (copy, refund) {
+            (crate::receipt::ReceiptCopy::Sale, _) => {
                 let cash = order
                     .payments
                     .iter()
@@ -363,12 +376,10 @@ impl crate::Till {
                     return Ok(None);
                 }
                 DrawerReason::Sale {
-                    order_id: order_id.to_string(),
+                    order_id: order.id.clone(),
                 }
             }
-            crate::receipt::ReceiptCopy::Refund { refund_id } => {
-                let refund = versapos_store::refunds::refund_view(&self.conn, shop, refund_id)?;
-                let order = versapos_store::sales::order(&self.conn, shop, order_id)?;
+            (crate::receipt::ReceiptCopy::Refund { refund_id }, Some(refund)) => {
                 let made = order
                     .refunds
                     .iter()
@@ -387,6 +398,7 @@ impl crate::Till {
                     refund_id: refund_id.to_string(),
                 }
             }
+            _ => return Ok(None),
         };
         Ok((!versapos_store::drawer::already_opened(&self.conn, &reason)?).then_some(reason))
     }
