@@ -21,5 +21,7 @@ export default defineConfig(({ mode }) => ({
   test: {
     include: ["src/**/*.test.ts"],
     environment: "node",
+    // The stylesheet as written (its colours are tested: src/lib/contrast.test.ts).
+    css: { include: [/app\.css/] },
   },
 }));

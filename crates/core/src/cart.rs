@@ -8,6 +8,7 @@ use crate::ids::{CustomerId, ProductId, Sku};
 use crate::money::{div_round_half_up, to_minor, Currency, Money, MoneyError};
 use crate::tax::{format_percent, line_tax, parse_percent, TaxMode, TaxRate, BPS_WHOLE};
 use serde::{Deserialize, Serialize};
+use std::cmp::Ordering;
 
 /// Largest quantity on one line; beyond this it is a typing mistake, not a sale.
 pub const MAX_QUANTITY: i64 = 1_000_000;
@@ -392,6 +393,67 @@ impl DiscountBeyondLimit {
     }
 }
 
+/// How big a discount is: the share `off` of `of` it takes. Compared as fractions (exactly, with
+/// no rounding), so a manager's approval of one discount can be held to that size: a later,
+/// bigger one needs approving again, the same one on a bigger sale does not.
+#[derive(Clone, Copy, Debug)]
+pub struct DiscountShare {
+    off: i64,
+    of: i64,
+}
+
+impl DiscountShare {
+    /// No discount at all.
+    pub const NONE: DiscountShare = DiscountShare { off: 0, of: 1 };
+
+    fn new(off: Money, of: Money) -> DiscountShare {
+        if off.minor() <= 0 {
+            return DiscountShare::NONE;
+        }
+        // Anything off nothing is the whole of it, and more.
+        DiscountShare {
+            off: off.minor(),
+            of: of.minor().max(0),
+        }
+    }
+
+    /// The share in basis points, rounded up (10 000 is all of it; anything off nothing is more).
+    pub fn basis_points(&self) -> i64 {
+        if self.of == 0 {
+            return if self.off > 0 { i64::MAX } else { 0 };
+        }
+        let (off, of) = (i128::from(self.off), i128::from(self.of));
+        i64::try_from((off * 10_000 + of - 1) / of).unwrap_or(i64::MAX)
+    }
+}
+
+impl PartialEq for DiscountShare {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for DiscountShare {}
+
+impl PartialOrd for DiscountShare {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for DiscountShare {
+    fn cmp(&self, other: &Self) -> Ordering {
+        // off/of against other.off/other.of, with "anything off nothing" above every fraction.
+        match (self.of == 0 && self.off > 0, other.of == 0 && other.off > 0) {
+            (true, true) => Ordering::Equal,
+            (true, false) => Ordering::Greater,
+            (false, true) => Ordering::Less,
+            (false, false) => (i128::from(self.off) * i128::from(other.of))
+                .cmp(&(i128::from(other.off) * i128::from(self.of))),
+        }
+    }
+}
+
 /// Whether `discount` is more than `limit` basis points of `of` (anything off nothing is).
 fn beyond(discount: Money, of: Money, limit: u32) -> bool {
     let (d, o) = (i128::from(discount.minor()), i128::from(of.minor()));
@@ -403,6 +465,23 @@ impl PricedCart {
     /// is taken off: each line discount of its line, the order discount of the sale after the
     /// line discounts, and all of them together of the sale before discounts. `None` when a
     /// cashier may give every one of them alone.
+    /// The largest of this sale's discounts as a share of what it is taken off, measured the way
+    /// [`PricedCart::discount_beyond`] holds them to the limit: each line discount of its line,
+    /// the order discount of the sale after line discounts, all of them of the sale before.
+    pub fn largest_discount(&self) -> DiscountShare {
+        let line_discounts = self.discount_total.minor() - self.order_discount.minor();
+        let after_lines = Money::from_minor(self.subtotal.minor() - line_discounts, self.currency);
+        self.lines
+            .iter()
+            .map(|l| DiscountShare::new(l.line_discount, l.extended))
+            .chain([
+                DiscountShare::new(self.order_discount, after_lines),
+                DiscountShare::new(self.discount_total, self.subtotal),
+            ])
+            .max()
+            .unwrap_or(DiscountShare::NONE)
+    }
+
     pub fn discount_beyond(&self, limit: u32) -> Option<DiscountBeyondLimit> {
         for (index, l) in self.lines.iter().enumerate() {
             if beyond(l.line_discount, l.extended, limit) {
@@ -593,6 +672,40 @@ mod tests {
         assert_eq!(p.lines[1].order_discount_share.minor(), 50);
         assert_eq!(p.total.minor(), 1260);
         assert_eq!(p.discount_total.minor(), 240);
+    }
+
+    /// The size a manager approved is held as a share, not an amount: the same 20 % on a bigger
+    /// sale is the same size; 100 % off one line of it is bigger, though fewer pounds.
+    #[test]
+    fn the_largest_discount_is_a_share_of_what_it_is_taken_off() {
+        let mut c = Cart::new(gbp());
+        c.add(line(1, 1000, 1, 2000)).expect("add");
+        assert_eq!(
+            c.price(TaxMode::Inclusive).expect("p").largest_discount(),
+            DiscountShare::NONE
+        );
+        c.set_order_discount(Some(Discount::parse("20%", gbp()).expect("d")));
+        let twenty = c.price(TaxMode::Inclusive).expect("p").largest_discount();
+        assert_eq!(twenty.basis_points(), 2000);
+        c.add(line(2, 5000, 3, 2000)).expect("add");
+        let bigger_sale = c.price(TaxMode::Inclusive).expect("p").largest_discount();
+        assert_eq!(bigger_sale, twenty, "20 % of more is still 20 %");
+        c.set_order_discount(None);
+        c.set_line_discount(0, Some(Discount::parse("100%", gbp()).expect("d")))
+            .expect("set");
+        let whole_line = c.price(TaxMode::Inclusive).expect("p").largest_discount();
+        assert!(whole_line > twenty);
+        assert_eq!(whole_line.basis_points(), 10_000);
+        // A third rounds up, never under what was given.
+        let third = DiscountShare::new(Money::from_minor(1, gbp()), Money::from_minor(3, gbp()));
+        assert_eq!(third.basis_points(), 3334);
+        assert!(
+            third
+                > DiscountShare::new(
+                    Money::from_minor(3333, gbp()),
+                    Money::from_minor(10_000, gbp())
+                )
+        );
     }
 
     #[test]

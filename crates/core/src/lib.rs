@@ -17,6 +17,7 @@ pub mod money;
 pub mod order;
 pub mod receipt;
 pub mod refund;
+pub mod search;
 pub mod shift;
 pub mod staff;
 pub mod tax;
@@ -27,7 +28,9 @@ pub use card::{
     AttentionState, CardCharge, CardPaymentRef, CardRefundPart, EventNeedingAttention, FailedEvent,
     PendingCard, PendingRefund, SyncState,
 };
-pub use cart::{Cart, CartError, CartLine, Discount, PricedCart, PricedLine, TaxBreakdown};
+pub use cart::{
+    Cart, CartError, CartLine, Discount, DiscountShare, PricedCart, PricedLine, TaxBreakdown,
+};
 pub use check::{CheckStatus, SetupCheck};
 pub use clock::{Clock, FixedClock};
 pub use denomination::{denominations, Denomination, DenominationKind};

@@ -171,7 +171,7 @@ impl Terminal<'_> {
             IntentStatus::Canceled => {
                 return Ok(CardEnd::Declined {
                     payment_id: pid,
-                    message: "This card payment was canceled at Stripe; give the card up and \
+                    message: "This card payment was cancelled at Stripe; give the card up and \
                               start it again."
                         .into(),
                     code: Some("intent_canceled".into()),

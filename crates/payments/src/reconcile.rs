@@ -149,10 +149,10 @@ fn settle_one(
         )),
         IntentStatus::Canceled => {
             on(till, |t| {
-                t.fail_card_sale(&p.payment_id, "PaymentIntent canceled at Stripe")
+                t.fail_card_sale(&p.payment_id, "card payment cancelled at Stripe")
             })?;
             Ok(Settled::Failed(
-                "the PaymentIntent was canceled; the sale was not paid".into(),
+                "the card payment was cancelled at Stripe; the sale was not paid".into(),
             ))
         }
         _ => {

@@ -159,12 +159,12 @@ pub fn settle_payment(
         }
         IntentStatus::Canceled => {
             on(till, |t| {
-                t.fail_card_sale(payment_id, "PaymentIntent canceled at Stripe")
+                t.fail_card_sale(payment_id, "card payment cancelled at Stripe")
             })?;
             Ok(settled(
                 Outcome::Failed,
                 &p.receipt,
-                "the PaymentIntent was canceled; the sale was not paid",
+                "the card payment was cancelled at Stripe; the sale was not paid",
             ))
         }
         IntentStatus::RequiresPaymentMethod if intent.last_error.is_some() => {

@@ -8,6 +8,7 @@ use crate::shop::Shop;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::Serialize;
 use ts_rs::TS;
+use versapos_core::search::{Rank, Typed};
 use versapos_core::text::for_spreadsheet;
 use versapos_core::{tax::format_percent, Currency, Money, ProductId, Sku};
 
@@ -87,9 +88,14 @@ fn fts_query(text: &str, shorten: bool) -> Option<String> {
     }
 }
 
-/// Finds products by name, SKU or barcode: exact codes first, then names starting with the text,
-/// then names containing words starting with it; a near miss (one letter too many at the end of a
-/// word) still finds something.
+/// Finds products by name, SKU or barcode, ranked as a cashier expects
+/// ([`versapos_core::search`]): an exact barcode or SKU first; then names in which every typed
+/// word starts a word (whole words, the more sold lately, the name starting with the first word,
+/// the shorter name first); then the rest (a SKU, barcode or category starting with the text, a
+/// near miss with one letter too many at the end of a word), by name.
+///
+/// Bounded on a big catalog: the candidates are at most a few times `limit` read off the name
+/// index and the full-text index, so the time does not grow with the catalog.
 pub fn find(conn: &Connection, shop: &Shop, text: &str, limit: usize) -> Result<Vec<Product>> {
     let text = text.trim();
     let mut out: Vec<Product> = Vec::new();
@@ -99,25 +105,53 @@ pub fn find(conn: &Connection, shop: &Shop, text: &str, limit: usize) -> Result<
     if let Ok(p) = lookup(conn, shop, text) {
         out.push(p);
     }
-    let limit_i = i64::try_from(limit).unwrap_or(i64::MAX);
+    let typed = Typed::new(text);
+    let wide = i64::try_from(limit.saturating_mul(4)).unwrap_or(i64::MAX);
+    let mut candidates: Vec<Product> = Vec::new();
     // Names starting with the text, straight off the name index.
     let upper = format!("{text}\u{10FFFF}");
     let mut stmt = conn.prepare_cached(&format!(
         "{SELECT} WHERE p.name >= ?1 COLLATE NOCASE AND p.name < ?2 COLLATE NOCASE
          AND p.active = 1 ORDER BY p.name COLLATE NOCASE LIMIT ?3"
     ))?;
-    for p in stmt.query_map(params![text, upper, limit_i], |r| {
-        from_row(r, shop.currency)
-    })? {
-        push_unique(&mut out, p?);
+    for p in stmt.query_map(params![text, upper, wide], |r| from_row(r, shop.currency))? {
+        push_unique(&mut candidates, p?);
     }
-    // Words starting with the text anywhere in the name, SKU, barcode or category: unranked and
-    // bounded, then sorted by name, which stays fast however many products match.
+    // Names with every typed word (of two letters or more: one letter is checked below) as a
+    // whole word but the last, which may be unfinished; then each as the start of a word.
+    for q in [name_query(&typed, true), name_query(&typed, false)]
+        .into_iter()
+        .flatten()
+    {
+        let mut stmt = conn.prepare_cached(&format!(
+            "{SELECT} WHERE p.id IN (SELECT rowid FROM products_fts WHERE products_fts MATCH ?1
+             LIMIT ?2) AND p.active = 1"
+        ))?;
+        for p in stmt.query_map(params![q, wide], |r| from_row(r, shop.currency))? {
+            push_unique(&mut candidates, p?);
+        }
+    }
+    let months = recent_months(conn)?;
+    let mut named: Vec<(Rank, Product)> = Vec::new();
+    let mut rest: Vec<Product> = Vec::new();
+    for p in candidates {
+        let sold = sold_lately(conn, &months, p.id)?;
+        match typed.rank(&p.name, sold) {
+            Some(rank) => named.push((rank, p)),
+            None => rest.push(p),
+        }
+    }
+    named.sort_by(|a, b| a.0.cmp(&b.0));
+    for (_, p) in named {
+        push_unique(&mut out, p);
+    }
+    // The rest: words starting with the text anywhere in the name, SKU, barcode or category;
+    // then a near miss. Unranked and bounded, then by name.
     for shorten in [false, true] {
-        if out.len() >= limit {
+        if out.len() + rest.len() >= limit {
             break;
         }
-        if shorten && !out.is_empty() {
+        if shorten && !(out.is_empty() && rest.is_empty()) {
             break;
         }
         let Some(q) = fts_query(text, shorten) else {
@@ -127,16 +161,78 @@ pub fn find(conn: &Connection, shop: &Shop, text: &str, limit: usize) -> Result<
             "{SELECT} WHERE p.id IN (SELECT rowid FROM products_fts WHERE products_fts MATCH ?1
              LIMIT ?2) AND p.active = 1"
         ))?;
-        let mut found: Vec<Product> = stmt
-            .query_map(params![q, limit_i * 4], |r| from_row(r, shop.currency))?
-            .collect::<Result<_, _>>()?;
-        found.sort_by_key(|p| p.name.to_lowercase());
-        for p in found {
-            push_unique(&mut out, p);
+        for p in stmt.query_map(params![q, wide], |r| from_row(r, shop.currency))? {
+            push_unique(&mut rest, p?);
         }
+    }
+    rest.sort_by_key(|p| p.name.to_lowercase());
+    for p in rest {
+        push_unique(&mut out, p);
     }
     out.truncate(limit);
     Ok(out)
+}
+
+/// The full-text query for names holding every typed word of two letters or more: each as a
+/// whole word but the last (`whole`), or each as the start of a word. None when no word is long
+/// enough to be worth the index (or, for `whole`, when there is only one word).
+fn name_query(typed: &Typed, whole: bool) -> Option<String> {
+    let words: Vec<&String> = typed
+        .words()
+        .iter()
+        .filter(|w| w.chars().count() >= 2)
+        .collect();
+    if words.is_empty() || (whole && words.len() < 2) {
+        return None;
+    }
+    let last = words.len() - 1;
+    let terms: Vec<String> = words
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            let star = if whole && i < last { "" } else { "*" };
+            format!("name : \"{}\"{star}", w.replace('"', "\"\""))
+        })
+        .collect();
+    Some(terms.join(" AND "))
+}
+
+/// The three newest months with sales (the newest first), for "sold lately".
+fn recent_months(conn: &Connection) -> Result<Vec<String>> {
+    let newest: Option<String> = conn
+        .prepare_cached("SELECT max(month) FROM sales_by_product_month")?
+        .query_row([], |r| r.get(0))?;
+    let Some(newest) = newest else {
+        return Ok(Vec::new());
+    };
+    let mut months = vec![newest.clone()];
+    let (mut y, mut m) = match newest.split_once('-') {
+        Some((y, m)) => (y.parse::<i32>().unwrap_or(0), m.parse::<u32>().unwrap_or(1)),
+        None => return Ok(months),
+    };
+    for _ in 0..2 {
+        if m == 1 {
+            y -= 1;
+            m = 12;
+        } else {
+            m -= 1;
+        }
+        months.push(format!("{y:04}-{m:02}"));
+    }
+    Ok(months)
+}
+
+/// Units of a product sold (less those refunded) in `months`: a few primary-key reads.
+fn sold_lately(conn: &Connection, months: &[String], id: ProductId) -> Result<i64> {
+    if months.is_empty() {
+        return Ok(0);
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT coalesce(sum(quantity - refunded_quantity), 0) FROM sales_by_product_month
+         WHERE month IN (?1, ?2, ?3) AND product_id = ?4",
+    )?;
+    let m = |i: usize| months.get(i).unwrap_or(&months[0]).as_str();
+    Ok(stmt.query_row(params![m(0), m(1), m(2), id.0], |r| r.get(0))?)
 }
 
 fn push_unique(out: &mut Vec<Product>, p: Product) {
@@ -354,6 +450,23 @@ pub fn export(conn: &Connection, shop: &Shop, out: &mut dyn std::io::Write) -> R
     }
     w.flush()?;
     Ok(n)
+}
+
+/// A catalog file to fill in: the columns the import reads, and two example products in the
+/// shop's own currency and tax rate, which import as they are (a new shop's first file).
+pub fn template(shop: &Shop, out: &mut dyn std::io::Write) -> Result<u64> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(COLUMNS).map_err(csv_err)?;
+    let price = |minor: i64| Money::from_minor(minor, shop.currency).to_major_string();
+    let examples = [
+        ["EXAMPLE-1", "Latte regular", &price(320), "", &shop.default_tax_rate, "100", "Hot drinks"],
+        ["EXAMPLE-2", "Croissant", &price(180), "5012345678900", &shop.default_tax_rate, "24", "Bakery"],
+    ];
+    for row in &examples {
+        w.write_record(row).map_err(csv_err)?;
+    }
+    w.flush()?;
+    Ok(examples.len() as u64)
 }
 
 /// A product's name by the one rule every door applies ([`versapos_core::ProductName`]).

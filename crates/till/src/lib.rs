@@ -95,6 +95,10 @@ pub struct Till {
     signed_in: Option<Actor>,
     /// A manager's approval of one action the signed-in person may not do alone.
     approval: Option<(Permission, Actor)>,
+    /// How big a discount the waiting large-discount approval covers: the cart's largest
+    /// discount when the approval was first checked against it. A bigger one needs approving
+    /// again (the approval is of that discount, not of any discount).
+    approved_discount: std::cell::Cell<Option<versapos_core::DiscountShare>>,
     /// Signs each head the journal reaches with the store's key in the OS keychain.
     signer: std::sync::Arc<dyn journal::JournalSigner>,
 }
@@ -119,6 +123,7 @@ impl Till {
             clock,
             signed_in: None,
             approval: None,
+            approved_discount: std::cell::Cell::new(None),
             signer,
         })
     }
@@ -178,6 +183,7 @@ impl Till {
         let till = self.journal_till();
         let actor = staff::verify(&mut self.conn, &till, name, pin, now, &when)?;
         self.approval = None;
+        self.approved_discount.set(None);
         // A cashier change within an open shift is part of the shift's record.
         versapos_store::shifts::note_sign_in(&mut self.conn, &till, actor.id, &when.at)?;
         self.signed_in = Some(actor.clone());
@@ -188,6 +194,7 @@ impl Till {
     pub fn sign_out(&mut self) {
         self.signed_in = None;
         self.approval = None;
+        self.approved_discount.set(None);
     }
 
     /// A manager's PIN approving one action `permission` that the signed-in person may not do
@@ -207,6 +214,7 @@ impl Till {
             });
         }
         self.approval = Some((permission, approver.clone()));
+        self.approved_discount.set(None);
         Ok(approver)
     }
 
@@ -274,8 +282,34 @@ impl Till {
     pub fn check_discount(&self, cart: &Cart) -> Result<()> {
         if self.large_discount(cart)? {
             self.check_or_approved(Permission::LargeDiscount)?;
+            self.within_approved_discount(cart)?;
         }
         Ok(())
+    }
+
+    /// Holds a cart to the discount a manager approved for it: the first check after the
+    /// approval fixes its size; a bigger discount afterwards (20 % approved, then made 100 %) is
+    /// refused until approved again. Whoever may give large discounts alone is not held.
+    fn within_approved_discount(&self, cart: &Cart) -> Result<()> {
+        let Some(actor) = self.signed_in.as_ref() else {
+            return Ok(());
+        };
+        if !self.has_staff()? || self.current_actor()?.role.allows(Permission::LargeDiscount) {
+            return Ok(());
+        }
+        let shop = self.shop()?;
+        let size = cart.price(shop.tax_mode)?.largest_discount();
+        match self.approved_discount.get() {
+            None => {
+                self.approved_discount.set(Some(size));
+                Ok(())
+            }
+            Some(approved) if size <= approved => Ok(()),
+            Some(_) => Err(TillError::NotPermitted {
+                permission: Permission::LargeDiscount,
+                role: actor.role,
+            }),
+        }
     }
 
     /// Like [`Till::check`] for an action that changes something: a manager's approval of
@@ -649,6 +683,12 @@ impl Till {
         catalog::export(&self.conn, self.shop()?, out)
     }
 
+    /// A catalog file to fill in (see [`catalog::template`]); anyone who may edit the catalog.
+    pub fn products_template(&self, out: &mut dyn std::io::Write) -> Result<u64> {
+        self.check(Permission::EditCatalog)?;
+        catalog::template(self.shop()?, out)
+    }
+
     pub fn add_product(&mut self, p: &NewProduct) -> Result<Product> {
         let shop = self.shop()?.clone();
         let at = self.authorize(Permission::EditCatalog)?;
@@ -853,7 +893,9 @@ impl Till {
         self.need_open_shift()?;
         let mut when = self.authorize(Permission::Sell)?;
         if self.large_discount(cart)? {
+            self.within_approved_discount(cart)?;
             let approved = self.authorize(Permission::LargeDiscount)?;
+            self.approved_discount.set(None);
             when.approved_by = approved.approved_by;
         }
         if cart.has_price_override() {

@@ -265,6 +265,21 @@ pub fn export_products<R: Runtime>(
     })
 }
 
+/// Saves a catalog file to fill in (the import's columns, two example products) where the
+/// manager chooses. Null when the manager cancels.
+#[tauri::command(async)]
+#[tracing::instrument(skip_all, err)]
+pub fn save_products_template<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, Desktop>,
+) -> CommandResult<Option<SavedFile>> {
+    // Before the dialog: someone who may not edit the catalog never gets to choose a file.
+    state.register()?.till.may_export_catalog()?;
+    save_csv(&app, "products-template.csv", |out| {
+        Ok(state.register()?.till.products_template(out)?)
+    })
+}
+
 /// Saves a CSV file where the manager chooses, through a temp file next to it; None when the
 /// manager cancels.
 pub(crate) fn save_csv<R: Runtime>(

@@ -52,6 +52,20 @@ pub async fn refund_order<R: tauri::Runtime>(
     .await
 }
 
+/// What a refund as asked would pay back, to which tender, and the points it takes back,
+/// without making it: the refund dialog shows it before the manager confirms.
+#[tauri::command(async)]
+#[tracing::instrument(skip(state), err)]
+pub fn refund_preview(
+    state: State<'_, Desktop>,
+    reference: String,
+    refund: RefundInput,
+) -> CommandResult<RefundView> {
+    let till = &mut state.register()?.till;
+    let request = till.refund_request(&refund, Fields::Form)?;
+    Ok(till.refund_preview(&reference, &request, refund.restock)?)
+}
+
 /// Voids a paid order that has not been refunded (a mistake rung up): stock, points and the
 /// day's figures are put back.
 #[tauri::command(async)]

@@ -626,11 +626,16 @@ fn orders_are_found_by_receipt_and_customer_and_refunded_with_points_taken_back(
         "invalid_input"
     );
 
-    let refund = till.ok(
-        "refund_order",
-        json!({"reference": receipt, "refund": {"amount": null,
-            "lines": [{"sku": "HOT-0001", "quantity": 1}], "restock": true}}),
-    );
+    // The dialog shows what the refund would be before it is confirmed; asking writes nothing.
+    let asked = json!({"reference": receipt, "refund": {"amount": null,
+        "lines": [{"sku": "HOT-0001", "quantity": 1}], "restock": true}});
+    let preview = till.ok("refund_preview", asked.clone());
+    let again = till.ok("refund_preview", asked.clone());
+    assert_eq!(preview["amount"], again["amount"], "{preview}");
+    let refund = till.ok("refund_order", asked);
+    assert_eq!(preview["amount"], refund["amount"], "{preview} {refund}");
+    assert_eq!(preview["points_reversed"], refund["points_reversed"]);
+    assert_eq!(preview["order_status"], refund["order_status"]);
     assert_eq!(
         refund["order_status"],
         json!("partially_refunded"),
@@ -891,6 +896,7 @@ fn permission_table() -> Vec<Row> {
         run("import_products",       To(EditCatalog),    Answers, import_catalog),
         run("import_products",       To(EditCatalog),    Answers, import_bad_catalog),
         run("export_products",       To(EditCatalog),    Answers, export_catalog),
+        run("save_products_template", To(EditCatalog),   Answers, save_template),
         // VIP customers: finding, linking and signing up are a cashier's; lost cards a manager's.
         call("find_customers",       To(LinkCustomer),   Answers, |_| json!({"search": null})),
         call("add_customer",         To(AddCustomer),    Answers, |_| json!({"customer": {
@@ -932,6 +938,8 @@ fn permission_table() -> Vec<Row> {
             "status": null, "from": null, "to": null, "text": f.paid}, "offset": 0, "limit": 50})),
         call("find_orders",          To(ReadReports),    Answers, |_| json!({"filter": {
             "status": null, "from": null, "to": null, "text": null}, "offset": 0, "limit": 50})),
+        call("refund_preview",       To(Refund),         Answers, |f| json!({"reference": f.paid,
+            "refund": {"amount": "0.01", "lines": [], "restock": false}})),
         call("refund_order",         To(Refund),         Answers, |f| json!({"reference": f.paid,
             "refund": {"amount": null, "lines": [], "restock": false}})),
         call("void_order",           To(Void),           Answers, |f| json!({
@@ -1275,6 +1283,22 @@ fn export_catalog(w: &Walk) -> Result<Value, Value> {
     assert_saved(&answer, "the catalog is saved");
     if let Ok(saved) = &answer {
         assert!(saved["rows"].as_u64().is_some_and(|r| r > 0), "{saved}");
+    }
+    answer
+}
+
+/// The template a new shop fills in: the import's columns and examples that import as they are.
+fn save_template(w: &Walk) -> Result<Value, Value> {
+    let answer = w.till.call("save_products_template", json!({}));
+    assert_saved(&answer, "the template is saved");
+    if let Ok(saved) = &answer {
+        let path = saved["path"].as_str().unwrap_or_default();
+        let text = std::fs::read_to_string(path).expect("template");
+        assert!(
+            text.starts_with("sku,name,price,barcode,tax_rate,stock,category\n"),
+            "{text}"
+        );
+        assert_eq!(text.lines().count(), 3, "two examples: {text}");
     }
     answer
 }

@@ -40,6 +40,26 @@ describe("ApprovalDialog", () => {
     expect($("[data-testid=approval-dialog]")).toBeNull();
   });
 
+  it("says what is approved, and a PIN typed on a name goes to that person's PIN", async () => {
+    api.approve.mockResolvedValue({ id: 2, name: "Morgan", role: "manager" });
+    const action = vi.fn().mockRejectedValueOnce({ ...refusal, permission: "large_discount" }).mockResolvedValueOnce("ok");
+    const result = withApproval(action, "100% off Flat white, line 2: 3.20 off 3.20");
+    await settle();
+    expect(text("[data-testid=approval-what]")).toBe("100% off Flat white, line 2: 3.20 off 3.20");
+    const morgan = $("[data-testid=approval-approver][data-name=Morgan]")!;
+    morgan.focus();
+    for (const key of "2000") morgan.dispatchEvent(new KeyboardEvent("keydown", { key, bubbles: true, cancelable: true }));
+    await settle();
+    const pin = $("[data-testid=approval-pin]") as HTMLInputElement;
+    expect(document.activeElement).toBe(pin);
+    expect(pin.value).toBe("2000");
+    expect(morgan.getAttribute("aria-checked")).toBe("true");
+    expect(pin.getAttribute("aria-describedby")).toBeNull();
+    pin.form!.requestSubmit();
+    await expect(result).resolves.toBe("ok");
+    expect(api.approve).toHaveBeenCalledWith("Morgan", "2000", "large_discount");
+  });
+
   it("keeps a wrong PIN in the dialog and lets them try again", async () => {
     api.approve.mockRejectedValueOnce({ code: "wrong_pin", message: "wrong name or PIN for 'Casey' (five wrong PINs in a row lock the account)" }).mockResolvedValueOnce({ id: 2, name: "Morgan", role: "manager" });
     const action = vi.fn().mockRejectedValueOnce(refusal).mockResolvedValueOnce("ok");

@@ -51,11 +51,19 @@ describe("FirstRun", () => {
     expect(onready).toHaveBeenCalled();
   });
 
+  it("starts the form in its first field", async () => {
+    await openForm();
+    expect(document.activeElement?.id).toBe("f-shop_name");
+    expect(document.getElementById("f-shop_name")?.getAttribute("aria-describedby")).toBeNull();
+  });
+
   it("shows a field's error next to that field", async () => {
     api.setUpShop.mockRejectedValue({ code: "invalid_input", message: "till_id: till id 'a b' must be 1 to 32 letters" });
     await openForm();
     await click("[data-testid=setup-submit]");
-    expect($("[data-testid=field-error-till_id]")?.textContent).toContain("must be 1 to 32");
+    expect($("[data-testid=field-error-till_id]")?.textContent).toBe("Till id 'a b' must be 1 to 32 letters");
+    expect(document.getElementById("f-till_id")?.getAttribute("aria-describedby")).toBe("f-till_id-error");
+    expect(document.activeElement?.id).toBe("f-till_id");
     expect($("[data-testid=setup-error]")).toBeNull();
     expect(onready).not.toHaveBeenCalled();
   });

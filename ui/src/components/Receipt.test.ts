@@ -126,6 +126,16 @@ describe("Receipt", () => {
     expect($("[data-testid=receipt-reprint]")).toBeNull();
   });
 
+  it("shows no change on a card-only sale", async () => {
+    api.receipt.mockResolvedValue(view(LINES));
+    await start({
+      order: order({ change: 0, payments: [{ id: "p1", tender: "card", status: "succeeded", amount: 450, tendered: null, change: 0, points: 0, refunded: 0,
+        mode: "live", card_brand: "visa", card_last4: "4242", intent_id: "pi_1", authorization_code: "123456" }] }),
+    });
+    expect(text("[data-testid=receipt-total]")).toBe("4.50");
+    expect($("[data-testid=receipt-change]")).toBeNull();
+  });
+
   it("shows the order itself as the receipt while the till's layout comes, then the layout", async () => {
     const later = deferred<ReceiptView>();
     api.receipt.mockReturnValue(later.promise);

@@ -56,6 +56,7 @@ beforeEach(() => {
   api.currentCart.mockResolvedValue(cart([["Tea", 1, 150]]));
   api.categories.mockResolvedValue([]);
   api.listProducts.mockResolvedValue({ products: [], total: 0 });
+  api.findProducts.mockResolvedValue([]);
   installDialogPolyfill();
 });
 
@@ -126,7 +127,7 @@ describe("Sell screen", () => {
     expect(document.activeElement).toBe($("[data-testid=search-input]"));
   });
 
-  it("searches after a pause, moves the highlight with the arrows and adds it with Enter", async () => {
+  it("searches as each key is typed, moves the highlight with the arrows and adds it with Enter", async () => {
     api.findProducts.mockResolvedValue([product(1, "Latte", 320), product(2, "Chai latte", 340)]);
     api.cartAdd.mockResolvedValue(cart([["Tea", 1, 150], ["Chai latte", 1, 340]]));
     await start();
@@ -134,10 +135,8 @@ describe("Sell screen", () => {
     let t = 0;
     vi.spyOn(KeyboardEvent.prototype, "timeStamp", "get").mockImplementation(() => (t += 200));
     type(search, "lat");
-    expect(api.findProducts).not.toHaveBeenCalled();
-    vi.advanceTimersByTime(80);
-    await settle();
     expect(api.findProducts).toHaveBeenCalledWith("lat", 20);
+    await settle();
     expect($$("[data-testid=search-result]")).toHaveLength(2);
     press("ArrowDown", search);
     flushSync();
@@ -418,5 +417,31 @@ describe("Sell screen: a receipt scanned for a return", () => {
     expect(text("[data-testid=sell-error]")).toBe("No product or receipt matches T1-000099");
     expect($("[data-testid=scanned-receipt]")).toBeNull();
     expect($$("[data-testid=cart-line]")).toHaveLength(1);
+  });
+});
+
+describe("Sell screen of a new shop with no products", () => {
+  it("says how to add products, and takes a manager to the catalog", async () => {
+    api.currentCart.mockResolvedValue(cart());
+    const onstartcatalog = vi.fn();
+    await mountScreen(Sell, { shop, onstartcatalog });
+    expect(text("[data-testid=empty-catalog] h2")).toBe("No products yet");
+    await click("[data-testid=empty-catalog-import]");
+    expect(onstartcatalog).toHaveBeenCalledWith("import");
+    await click("[data-testid=empty-catalog-add]");
+    expect(onstartcatalog).toHaveBeenLastCalledWith("add");
+  });
+
+  it("tells a cashier who adds them, with no buttons they cannot use", async () => {
+    api.currentCart.mockResolvedValue(cart());
+    await mountScreen(Sell, { shop });
+    expect(text("[data-testid=empty-catalog]")).toContain("A manager adds the shop's products");
+    expect($("[data-testid=empty-catalog-add]")).toBeNull();
+  });
+
+  it("says nothing of the kind once there are products", async () => {
+    api.listProducts.mockResolvedValue({ products: [product(1, "Tea", 150)], total: 1 });
+    await mountScreen(Sell, { shop, onstartcatalog: vi.fn() });
+    expect($("[data-testid=empty-catalog]")).toBeNull();
   });
 });

@@ -189,11 +189,14 @@ export async function importProducts(
 }
 /** Opens the OS save dialog; null when the manager cancels. */
 export const exportProducts = () => call("export_products");
+export const saveProductsTemplate = () => call("save_products_template");
 
 export const findOrders = (filter: OrderFilterInput, offset = 0, limit = 50) =>
   call("find_orders", { filter, offset, limit });
 export const refundOrder = (reference: string, refund: RefundInput) =>
   call("refund_order", { reference, refund });
+export const refundPreview = (reference: string, refund: RefundInput) =>
+  call("refund_preview", { reference, refund });
 export const voidOrder = (reference: string) => call("void_order", { reference });
 
 export const customerDetail = (id: number) => call("customer_detail", { id });

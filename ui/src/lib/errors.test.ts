@@ -26,3 +26,12 @@ describe("fieldForError", () => {
     expect(fieldForError({ code: "database", message: "disk full" }, FIELDS, byCode)).toBeNull();
   });
 });
+
+describe("messageForField", () => {
+  it("takes off the field name the till puts first, and starts with a capital", async () => {
+    const { messageForField } = await import("./errors");
+    expect(messageForField("till_id: till id 'a b' must be letters, digits and dashes")).toBe("Till id 'a b' must be letters, digits and dashes");
+    expect(messageForField("currency: 'XX' is not a currency code")).toBe("'XX' is not a currency code");
+    expect(messageForField("the shop needs a name")).toBe("The shop needs a name");
+  });
+});

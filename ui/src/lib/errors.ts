@@ -19,3 +19,14 @@ export function fieldForError(
 ): string | null {
   return fieldOf(err.message, fields) ?? byCode[err.code] ?? null;
 }
+
+/**
+ * A message shown next to its field, in words: the "field: " the till puts first for the
+ * machine is taken off, since the field is right there ("till_id: till id 'a b' must be…" reads
+ * "Till id 'a b' must be…").
+ */
+export function messageForField(message: string): string {
+  const m = /^\s*[A-Za-z_][\w .-]*?\s*:\s*(.+)$/s.exec(message);
+  const rest = m ? m[1] : message;
+  return rest.charAt(0).toUpperCase() + rest.slice(1);
+}

@@ -136,3 +136,37 @@ describe("latestSearch", () => {
     expect(answer).not.toHaveBeenCalled();
   });
 });
+
+describe("keystrokeSearch", () => {
+  it("asks at once, never two at a time, skips to the newest text, and Enter can wait for it", async () => {
+    const { keystrokeSearch } = await import("./latest");
+    const asked: string[] = [];
+    const pending: ((rows: string) => void)[] = [];
+    const shown: string[] = [];
+    const s = keystrokeSearch(
+      (text: string) => {
+        asked.push(text);
+        return new Promise<string>((r) => pending.push(r));
+      },
+      { answer: (rows) => shown.push(rows), error: () => {} },
+    );
+    s.typed("f");
+    expect(asked).toEqual(["f"]);
+    s.typed("fl");
+    s.typed("fla");
+    s.typed("flat");
+    expect(asked).toEqual(["f"]);
+    let settled = false;
+    void s.settled().then(() => (settled = true));
+    pending[0]("answer f");
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(asked).toEqual(["f", "flat"]);
+    expect(shown).toEqual(["answer f"]);
+    expect(settled).toBe(false);
+    pending[1]("answer flat");
+    await new Promise((r) => setTimeout(r, 0));
+    expect(shown).toEqual(["answer f", "answer flat"]);
+    expect(settled).toBe(true);
+  });
+});

@@ -83,3 +83,55 @@ export function latestSearch<T>(
     },
   };
 }
+
+/** A search box searched at every keystroke, with no fixed pause: see [`keystrokeSearch`]. */
+export interface KeystrokeSearch {
+  /** Searches for `text`: at once when nothing is in flight, else as soon as the search in
+   * flight answers (only the newest text waits; older ones are skipped). */
+  typed(text: string): void;
+  /** Resolves once the answer for the newest text typed has been shown (or failed). */
+  settled(): Promise<void>;
+  /** Forgets the waiting text and drops the answers to searches in flight. */
+  cancel(): void;
+}
+
+/**
+ * Search as you type without a debounce: each keystroke asks the till at once unless a search is
+ * already on its way, in which case the newest text is asked next. A fast till answers every
+ * keystroke; a slow one is never asked more than one search at a time. Every answer shown is for
+ * text that was typed, and `settled` lets Enter wait for the answer to exactly what is in the box.
+ */
+export function keystrokeSearch<T>(find: (text: string) => Promise<T>, on: { answer: (rows: T) => void; error: (error: unknown) => void }): KeystrokeSearch {
+  const answers = latest();
+  let waiting: string | null = null;
+  let running: Promise<void> | null = null;
+
+  async function pump() {
+    while (waiting !== null) {
+      const text = waiting;
+      waiting = null;
+      const current = answers.begin();
+      try {
+        const rows = await find(text);
+        if (current()) on.answer(rows);
+      } catch (e) {
+        if (current()) on.error(e);
+      }
+    }
+    running = null;
+  }
+
+  return {
+    typed(text) {
+      waiting = text;
+      running ??= pump();
+    },
+    settled() {
+      return running ?? Promise.resolve();
+    },
+    cancel() {
+      waiting = null;
+      answers.drop();
+    },
+  };
+}

@@ -55,3 +55,14 @@ describe("formatBasisPoints", () => {
     expect(formatBasisPoints(0)).toBe("0%");
   });
 });
+
+describe("currencySymbol", () => {
+  it("gives each currency its own sign, not one for all but the pound", async () => {
+    const { currencySymbol } = await import("./money");
+    expect(currencySymbol("GBP", "en-GB")).toBe("£");
+    expect(currencySymbol("EUR", "en-GB")).toBe("€");
+    expect(currencySymbol("USD", "en-US")).toBe("$");
+    expect(currencySymbol("JPY", "en-GB")).toBe("¥");
+    expect(currencySymbol("XYZ1", "en-GB")).toBe("XYZ1");
+  });
+});

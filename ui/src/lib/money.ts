@@ -41,3 +41,13 @@ export function formatBasisPoints(bp: number): string {
   if (rest === 0) return `${whole}%`;
   return `${whole}.${String(rest).padStart(2, "0").replace(/0$/, "")}%`;
 }
+
+/** The currency's own sign as shoppers read it ("£", "$", "€", "¥"), or its code when it has none. */
+export function currencySymbol(currency: string, locale?: string): string {
+  try {
+    const parts = new Intl.NumberFormat(locale, { style: "currency", currency, currencyDisplay: "narrowSymbol" }).formatToParts(0);
+    return parts.find((p) => p.type === "currency")?.value ?? currency;
+  } catch {
+    return currency;
+  }
+}

@@ -29,6 +29,13 @@ export function statusLabel(status: string): string {
   return ORDER_STATUSES.find((s) => s.value === status)?.label ?? sentence(status);
 }
 
+const PAYMENT_STATUSES: Record<string, string> = { succeeded: "paid", pending: "pending", canceled: "cancelled" };
+
+/** A payment's state in words ("cancelled", one spelling everywhere); unknown ones as words. */
+export function paymentStatusLabel(status: string): string {
+  return PAYMENT_STATUSES[status] ?? status.replace(/_/g, " ");
+}
+
 const TENDERS: Record<string, string> = { cash: "Cash", card: "Card", points: "Points" };
 
 export function tenderLabel(tender: string): string {
@@ -164,7 +171,8 @@ export function quantityField(lineNo: number): string {
 
 export function newRefundForm(order: Pick<OrderView, "lines">): RefundForm {
   const quantities: Record<number, string> = {};
-  for (const l of order.lines) quantities[l.line_no] = "0";
+  // Blank, not "0": the cashier types the number to refund (blank is none of that line).
+  for (const l of order.lines) quantities[l.line_no] = "";
   return { mode: "whole", quantities, amount: "", restock: false };
 }
 

@@ -4,7 +4,7 @@
 // Every figure comes from the till (CartView / OrderView); nothing is priced here.
 
 import * as api from "./api";
-import { latestSearch } from "./latest";
+import { keystrokeSearch } from "./latest";
 import { listenNfc } from "./nfc";
 import { formatMinor } from "./money";
 import { looksLikeReceipt, receiptSummary } from "./orders";
@@ -13,6 +13,8 @@ import { printedNote, ReceiptPrint } from "./printing.svelte";
 import { MOVEMENT_NAMES, Shift, type CashMove } from "./shift.svelte";
 import { moveHighlight } from "./shortcuts";
 import { withApproval } from "./staff";
+import { discountApproval, lineForApproval } from "./cart";
+import { count } from "./words";
 import type { CountLine } from "./bindings";
 import type { CardLookup, CartLineView, CartView, CommandError, Customer, NfcEvent, OrderView, Product, Shop, TenderInput } from "./types";
 
@@ -39,8 +41,6 @@ const SALE_DIALOGS: readonly Dialog[] = ["pay", "park", "void", "orderDiscount"]
 /** How often the sell screen asks whether cards can be taken and how many payments are in doubt. */
 export const PAYMENTS_POLL_MS = 30_000;
 
-/** The pause in typing before the search box asks the till. */
-const SEARCH_PAUSE_MS = 80;
 const SEARCH_ROWS = 20;
 /** Tiles per page of a category; "More…" asks for the next page. */
 const TILE_PAGE = 60;
@@ -103,6 +103,8 @@ export class Register {
   products = $state<Product[]>([]);
   /** How many products the category has, to offer "More…" beyond the tiles loaded. */
   productTotal = $state(0);
+  /** The whole catalog is empty (a new shop): the sell screen says how to add products. */
+  catalogEmpty = $state(false);
 
   readonly exponent = $derived(this.cart?.exponent ?? 2);
   // `.by` for the two that read the shop: TypeScript does not know $derived is lazy, and would
@@ -123,7 +125,7 @@ export class Register {
   /** The scanned receipt's sale in one line ("Receipt T1-000042 — …, total GBP 12.50, paid"). */
   readonly scannedSummary = $derived(this.scannedReceipt ? receiptSummary(this.scannedReceipt, this.exponent) : null);
 
-  #searches = latestSearch(SEARCH_PAUSE_MS, (text) => api.findProducts(text, SEARCH_ROWS), {
+  #searches = keystrokeSearch((text) => api.findProducts(text, SEARCH_ROWS), {
     answer: (found) => {
       this.results = found;
       this.highlight = found.length > 0 ? 0 : -1;
@@ -201,6 +203,7 @@ export class Register {
       const page = await api.listProducts(category, offset, TILE_PAGE);
       this.products = offset === 0 ? page.products : [...this.products, ...page.products];
       this.productTotal = page.total;
+      if (category === null && offset === 0) this.catalogEmpty = page.total === 0;
     } catch (e) {
       this.error = e as CommandError;
     }
@@ -255,7 +258,7 @@ export class Register {
       this.clearSearch();
       return;
     }
-    this.#searches.later(text);
+    this.#searches.typed(text);
   }
 
   clearSearch() {
@@ -272,6 +275,8 @@ export class Register {
 
   /** Enter in the search box: adds the highlighted result, else what was typed as a code. */
   async enter() {
+    // The answer for exactly what is in the box: Enter never takes a result of fewer letters.
+    await this.#searches.settled();
     const pick = this.results[this.highlight];
     const code = pick ? pick.sku : this.query.trim();
     if (code === "") return;
@@ -339,10 +344,11 @@ export class Register {
   }
 
   /** Runs a command from a dialog: closes it on success, shows the till's message in it otherwise. */
-  async #fromDialog(p: Promise<CartView> | (() => Promise<CartView>)) {
+  async #fromDialog(p: Promise<CartView> | (() => Promise<CartView>), what?: string) {
     try {
-      // A discount above the cashier limit asks for a manager's PIN, then goes ahead.
-      this.cart = typeof p === "function" ? await withApproval(p) : await p;
+      // A discount above the cashier limit asks for a manager's PIN (showing `what` they
+      // approve), then goes ahead.
+      this.cart = typeof p === "function" ? await withApproval(p, what) : await p;
       this.error = null;
       this.closeDialog();
     } catch (e) {
@@ -368,7 +374,9 @@ export class Register {
 
   /** A discount on the whole sale as typed ("10%", "2.00"; blank: none). */
   discountSale(discount: string) {
-    return this.#fromDialog(() => api.cartOrderDiscount(blankAsNull(discount)));
+    const on = `the whole sale${this.cart && this.cart.items > 0 ? `, ${count(this.cart.items, "item")}` : ""}`;
+    const after = this.cart ? this.cart.subtotal - this.cart.lines.reduce((n, l) => n + l.line_discount, 0) : 0;
+    return this.#fromDialog(() => api.cartOrderDiscount(blankAsNull(discount)), discountApproval(discount, on, after, this.exponent));
   }
 
   clearSaleDiscount() {
@@ -377,7 +385,8 @@ export class Register {
 
   /** A discount on one line as typed ("10%", "0.50"; blank: none). */
   discountLine(line: CartLineView, discount: string) {
-    return this.#fromDialog(() => api.cartLineDiscount(line.index, blankAsNull(discount)));
+    const of = line.unit_price * line.quantity;
+    return this.#fromDialog(() => api.cartLineDiscount(line.index, blankAsNull(discount)), discountApproval(discount, lineForApproval(line, this.exponent), of, this.exponent));
   }
 
   clearLineDiscount(line: CartLineView) {
@@ -386,7 +395,8 @@ export class Register {
 
   /** Sells a line at another price each, as typed (a manager's permission). */
   priceLine(line: CartLineView, price: string) {
-    return this.#fromDialog(() => api.cartLinePrice(line.index, price.trim()));
+    const was = this.money(line.catalog_price ?? line.unit_price);
+    return this.#fromDialog(() => api.cartLinePrice(line.index, price.trim()), `${lineForApproval(line, this.exponent)} at ${price.trim()} each instead of ${was}`);
   }
 
   /** Sells a line at its catalog price again. */

@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { PaymentsStatus } from "./payments";
 import type { CartLineView, CartView, Customer, NfcEvent, OrderView, Product } from "./types";
-import { deferred, resetMocks, testShop } from "../test/screen";
+import { deferred, resetMocks, settle, testShop } from "../test/screen";
 
 const api = vi.hoisted(() => ({
   currentCart: vi.fn(),
@@ -194,15 +194,13 @@ describe("adding to the sale", () => {
     expect(register.query).toBe("");
   });
 
-  it("searches once typing pauses, moves the highlight and adds the highlighted product with Enter", async () => {
-    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+  it("searches at each keystroke with no pause, moves the highlight and adds the highlighted product with Enter", async () => {
     const { register } = await opened();
     api.findProducts.mockResolvedValue([product(1, "Latte", 320), product(2, "Chai latte", 340)]);
     register.query = "lat";
     register.typed();
-    await vi.advanceTimersByTimeAsync(79);
-    expect(api.findProducts).not.toHaveBeenCalled();
-    await vi.advanceTimersByTimeAsync(1);
+    expect(api.findProducts).toHaveBeenCalledWith("lat", 20);
+    await settle();
     expect(register.results).toHaveLength(2);
     expect(register.highlight).toBe(0);
     register.moveHighlight("ArrowDown");
@@ -214,6 +212,27 @@ describe("adding to the sale", () => {
     expect(register.query).toBe("");
     expect(register.results).toEqual([]);
     expect(register.highlight).toBe(-1);
+  });
+
+  it("Enter waits for the answer to what is in the box: it never takes the result of fewer letters", async () => {
+    const { register } = await opened();
+    const large = product(1, "Flat white large", 360);
+    const regular = product(2, "Flat white regular", 320);
+    const second = deferred<Product[]>();
+    api.findProducts.mockResolvedValueOnce([large, regular]).mockReturnValueOnce(second.promise);
+    register.query = "flat white";
+    register.typed();
+    await settle();
+    expect(register.results[0].name).toBe("Flat white large");
+    register.query = "flat white r";
+    register.typed();
+    api.cartAdd.mockResolvedValue(cart([["Flat white regular", 1, 320]]));
+    const entered = register.enter();
+    await settle();
+    expect(api.cartAdd).not.toHaveBeenCalled();
+    second.resolve([regular]);
+    await entered;
+    expect(api.cartAdd).toHaveBeenCalledWith(regular.sku, 1);
   });
 
   it("adds what was typed as a code when nothing is found, and does nothing on a blank box", async () => {

@@ -67,7 +67,7 @@ describe("withApproval", () => {
     stop = provideApprovals(ask);
     const action = vi.fn().mockRejectedValueOnce(refusal).mockResolvedValueOnce("done");
     await expect(withApproval(action)).resolves.toBe("done");
-    expect(ask).toHaveBeenCalledWith("refund");
+    expect(ask).toHaveBeenCalledWith("refund", undefined);
     expect(action).toHaveBeenCalledTimes(2);
   });
 

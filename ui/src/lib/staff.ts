@@ -69,7 +69,7 @@ export function refusedPermission(e: unknown): Permission | null {
  * Asks for an approval of `permission` (the approval dialog does it); resolves true once someone
  * who may has approved it with their PIN, false when it was cancelled.
  */
-export type ApprovalAsker = (permission: Permission) => Promise<boolean>;
+export type ApprovalAsker = (permission: Permission, what?: string) => Promise<boolean>;
 
 let asker: ApprovalAsker | null = null;
 
@@ -83,16 +83,17 @@ export function provideApprovals(a: ApprovalAsker): () => void {
 
 /**
  * Runs `action`; when the till refuses it for a missing permission, asks for a manager's approval
- * and, once approved, runs it again once. A second refusal, a cancelled approval or any other
+ * (showing them `what`: the line, the amount, the percentage being approved) and, once approved,
+ * runs it again once. A second refusal, a cancelled approval or any other
  * failure rejects with the till's error, as the action alone would have.
  */
-export async function withApproval<T>(action: () => Promise<T>): Promise<T> {
+export async function withApproval<T>(action: () => Promise<T>, what?: string): Promise<T> {
   try {
     return await action();
   } catch (e) {
     const permission = refusedPermission(e);
     if (permission === null || asker === null) throw e;
-    const approved = await asker(permission);
+    const approved = await asker(permission, what);
     if (!approved) throw e;
     return await action();
   }

@@ -176,3 +176,28 @@ fn bad_row_in_a_crlf_file_with_blank_lines_is_reported_at_the_line_an_editor_sho
     }
     assert_eq!(t.snapshot(), before, "nothing written");
 }
+
+/// A new shop's first file: the template's columns and examples import as they are, in the
+/// shop's currency (no decimals for yen) and its own default tax rate.
+#[test]
+fn the_template_imports_as_it_is() {
+    for mut t in [
+        gbp_shop(),
+        crate::support::shop("JPY", versapos_core::TaxMode::Inclusive),
+    ] {
+        let mut file = Vec::new();
+        assert_eq!(t.till.products_template(&mut file).expect("template"), 2);
+        let text = String::from_utf8(file.clone()).expect("utf-8");
+        assert!(
+            text.starts_with("sku,name,price,barcode,tax_rate,stock,category\n"),
+            "{text}"
+        );
+        let done = t
+            .till
+            .import_products("products-template.csv", &file, &mut no_progress())
+            .unwrap_or_else(|e| panic!("{e}: {text}"));
+        assert_eq!(done.added, 2, "{text}");
+        let latte = t.till.lookup("EXAMPLE-1").expect("imported");
+        assert_eq!(latte.category.as_deref(), Some("Hot drinks"));
+    }
+}

@@ -16,6 +16,7 @@ mod refunds;
 mod reports;
 mod requests;
 mod sales;
+mod search;
 mod shift_properties;
 mod shifts;
 mod staff;

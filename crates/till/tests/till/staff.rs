@@ -606,6 +606,51 @@ fn a_discount_above_the_limit_needs_a_managers_pin_at_the_till() {
     assert!(t.till.set_setting("discount-limit", "120").is_err());
 }
 
+/// A manager approves the discount they were shown, not any discount: 20 % approved cannot
+/// become 100 % before paying; the same 20 % stays approved as the sale grows.
+#[test]
+fn an_approved_discount_cannot_be_raised_afterwards() {
+    let mut t = staffed();
+    t.till.sign_in("Sam", "1111").expect("cashier");
+    let mut cart = t.cart(&[("COFFEE", 1)]);
+    let twenty = Some(versapos_core::Discount::Percent { basis_points: 2000 });
+    cart.set_order_discount(twenty.clone());
+    assert_eq!(
+        denied(t.till.check_discount(&cart)),
+        Some(Permission::LargeDiscount)
+    );
+    t.till
+        .approve("Morgan", "2222", Permission::LargeDiscount)
+        .expect("approve");
+    t.till.check_discount(&cart).expect("the 20 % approved");
+    let mut raised = cart.clone();
+    raised.set_order_discount(Some(versapos_core::Discount::Percent {
+        basis_points: 10_000,
+    }));
+    assert_eq!(
+        denied(t.till.check_discount(&raised)),
+        Some(Permission::LargeDiscount),
+        "100 % was never approved"
+    );
+    assert_eq!(
+        denied(t.till.checkout(&raised, &[exact_cash()])),
+        Some(Permission::LargeDiscount),
+        "nor can it be paid"
+    );
+    // The approved 20 % on a bigger sale is still the 20 % approved.
+    let mut bigger = t.cart(&[("COFFEE", 3)]);
+    bigger.set_order_discount(twenty);
+    t.till.check_discount(&bigger).expect("same size");
+    t.till
+        .checkout(&bigger, &[exact_cash()])
+        .expect("sold with the approval");
+    // Used up with that sale.
+    assert_eq!(
+        denied(t.till.checkout(&cart, &[exact_cash()])),
+        Some(Permission::LargeDiscount)
+    );
+}
+
 /// The limit is held to each discount, not only to the sale: 100 % off a croissant in a bigger
 /// sale (1.20 of 16.10) or 20 % off one line is beyond a 10 % limit, though both are well under
 /// 10 % of the sale. Approved, the sale's journal entry records who approved it and how much.

@@ -12,6 +12,7 @@ const api = vi.hoisted(() => ({
   findOrders: vi.fn(),
   order: vi.fn(),
   refundOrder: vi.fn(),
+  refundPreview: vi.fn(),
   businessDay: vi.fn(),
   receipt: vi.fn(),
   printReceipt: vi.fn(),

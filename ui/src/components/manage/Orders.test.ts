@@ -5,13 +5,14 @@ import { flushSync } from "svelte";
 import type { OrderSummary, OrderView, PaymentView, RefundView } from "../../lib/types";
 import {
   $, $$, choose, cleanupScreen, click, fakeTimeouts, input, installDialogPolyfill, mountScreen, press, resetMocks,
-  setValue, settle, testShop, text, type,
+  setValue, settle, submit, testShop, text, type,
 } from "../../test/screen";
 
 const api = vi.hoisted(() => ({
   findOrders: vi.fn(),
   order: vi.fn(),
   refundOrder: vi.fn(),
+  refundPreview: vi.fn(),
   voidOrder: vi.fn(),
   businessDay: vi.fn(),
   toCommandError: (e: unknown) => e as { code: string; message: string },
@@ -182,6 +183,33 @@ describe("Orders list", () => {
   });
 });
 
+describe("Enter in the orders search", () => {
+  it("opens the highlighted order, the search run first when it was still waiting", async () => {
+    await start();
+    api.findOrders.mockClear();
+    api.findOrders.mockResolvedValue([summary(42)]);
+    api.order.mockResolvedValue(orderView());
+    const search = $("[data-testid=orders-search]") as HTMLInputElement;
+    type(search, "42");
+    await submit(search.form!);
+    await settle();
+    expect(api.findOrders).toHaveBeenCalledTimes(1);
+    expect(api.findOrders).toHaveBeenCalledWith({ ...ANY, text: "42" }, 0, 51);
+    expect(api.order).toHaveBeenCalledTimes(1);
+    expect($("[data-testid=order-detail]")).not.toBeNull();
+  });
+
+  it("goes down to the list with the arrow key", async () => {
+    api.findOrders.mockResolvedValue([summary(2), summary(1)]);
+    await start();
+    const search = $("[data-testid=orders-search]") as HTMLInputElement;
+    search.focus();
+    press("ArrowDown", search);
+    flushSync();
+    expect(document.activeElement).toBe($$("[data-testid=order-row]")[0]);
+  });
+});
+
 describe("Order detail", () => {
   it("shows lines, payments, points and the customer, with Refund, Reprint and Void for a paid order", async () => {
     await openFirstOrder();
@@ -329,14 +357,21 @@ describe("Refund dialog", () => {
   it("refunds chosen quantities, puts them back in stock, shows what was paid out and refreshes the order", async () => {
     await openRefund("lines");
     const qty = $$("[data-testid=refund-qty]") as HTMLInputElement[];
-    expect(qty.map((q) => q.value)).toEqual(["0", "0"]);
+    expect(qty.map((q) => q.value)).toEqual(["", ""]);
+    expect(text("[data-testid=refund-preview]")).toBe("");
     type(qty[0], "3");
     await submit();
     expect(api.refundOrder).not.toHaveBeenCalled();
     expect(text("[data-testid=field-error-quantity]")).toBe("At most 2 can be refunded.");
     expect(qty[0].value).toBe("3");
 
+    api.refundPreview.mockResolvedValue(refund);
     type(qty[0], "2");
+    await settle();
+    // The amount and where it goes, before Refund is pressed.
+    expect(api.refundPreview).toHaveBeenLastCalledWith("T1-000001", { amount: null, lines: [{ sku: "MILK", quantity: 2 }], restock: false });
+    expect(text("[data-testid=refund-preview]")).toBe("Refund GBP 2.00: 2.00 to cash; 2 points taken back");
+    expect(api.refundOrder).not.toHaveBeenCalled();
     ($("[data-testid=refund-restock]") as HTMLInputElement).click();
     api.refundOrder.mockResolvedValue(refund);
     api.order.mockResolvedValue(orderView({ status: "partially_refunded", refunded_total: 300 }));

@@ -286,7 +286,7 @@ describe("Payments in the back office", () => {
     await mountScreen(Manage, {
       shop: testShop(), onback: () => {}, onshopchange: () => {}, actor: { id: 3, name: "Casey", role: "cashier" }, onswitch: () => {},
     });
-    expect(text("[data-testid=tab-payments]")).toBe("Payments");
+    expect(text("[data-testid=tab-payments]")).toBe("Payments 7");
     window.dispatchEvent(new KeyboardEvent("keydown", { key: "7", altKey: true, bubbles: true, cancelable: true }));
     await settle();
     expect($("[data-testid=tab-payments]")?.getAttribute("aria-selected")).toBe("true");

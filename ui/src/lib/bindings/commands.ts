@@ -77,6 +77,7 @@ export type CommandArgs = {
   set_stock: { sku: string; stock: number };
   import_products: { request: unknown };
   export_products: Record<string, never>;
+  save_products_template: Record<string, never>;
   current_cart: Record<string, never>;
   cart_add: { code: string; quantity: number };
   cart_set_quantity: { line: number; quantity: number };
@@ -100,6 +101,7 @@ export type CommandArgs = {
   order: { reference: string };
   find_orders: { filter: OrderFilterInput; offset: number; limit: number };
   refund_order: { reference: string; refund: RefundInput };
+  refund_preview: { reference: string; refund: RefundInput };
   void_order: { reference: string };
   report: { query: ReportQuery };
   business_day: Record<string, never>;
@@ -180,6 +182,7 @@ export type CommandAnswers = {
   set_stock: Product;
   import_products: ImportOutcome;
   export_products: SavedFile | null;
+  save_products_template: SavedFile | null;
   current_cart: CartView;
   cart_add: CartView;
   cart_set_quantity: CartView;
@@ -203,6 +206,7 @@ export type CommandAnswers = {
   order: OrderView;
   find_orders: OrderSummary[];
   refund_order: RefundView;
+  refund_preview: RefundView;
   void_order: OrderView;
   report: Report;
   business_day: string;
