@@ -42,6 +42,7 @@ beforeEach(() => {
   api.currentCart.mockResolvedValue(cart);
   api.categories.mockResolvedValue([]);
   api.listProducts.mockResolvedValue({ products: [], total: 0 });
+  api.findProducts.mockResolvedValue([]);
   api.cartAdd.mockRejectedValue({ code: "unknown_product", message: "no product has the code T1-000042" });
   api.order.mockResolvedValue(sold);
   api.findOrders.mockResolvedValue([

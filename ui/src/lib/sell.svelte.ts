@@ -76,6 +76,12 @@ export class Register {
   shiftForSale = $state(false);
   /** What the last cash action did, in words ("Paid out GBP 5.00"), until the next thing the cashier does. */
   cashNote = $state<string | null>(null);
+  /** How many sales are parked (the Parked button shows it). */
+  parkedCount = $state(0);
+  /** What parking or resuming just did, in words ("“Table 4” parked · 2 parked sales…"). */
+  parkNote = $state<string | null>(null);
+  /** The note of the parked sale now on the register: kept, and offered again if it is parked again. */
+  parkedNote = $state<string | null>(null);
   /** A past sale whose receipt was scanned (for a return), until dismissed or the next thing the cashier does. */
   scannedReceipt = $state<OrderView | null>(null);
   payments = $state<PaymentsStatus | null>(null);
@@ -171,6 +177,7 @@ export class Register {
   async start() {
     void this.refreshPayments();
     void this.shift.refresh();
+    void this.refreshParked();
     await this.#update(api.currentCart());
     try {
       this.categories = await api.categories();
@@ -344,32 +351,65 @@ export class Register {
   }
 
   /** Runs a command from a dialog: closes it on success, shows the till's message in it otherwise. */
-  async #fromDialog(p: Promise<CartView> | (() => Promise<CartView>), what?: string) {
+  async #fromDialog(p: Promise<CartView> | (() => Promise<CartView>), what?: string): Promise<boolean> {
     try {
       // A discount above the cashier limit asks for a manager's PIN (showing `what` they
       // approve), then goes ahead.
       this.cart = typeof p === "function" ? await withApproval(p, what) : await p;
       this.error = null;
       this.closeDialog();
+      return true;
     } catch (e) {
       this.dialogError = (e as CommandError).message;
+      return false;
     }
   }
 
   /** Links a customer to the sale (null: unlinks); from the customer dialog. */
-  linkCustomer(customerId: number | null) {
+  async linkCustomer(customerId: number | null) {
     this.blockedTap = false;
-    return this.#fromDialog(api.cartLinkCustomer(customerId));
+    await this.#fromDialog(api.cartLinkCustomer(customerId));
   }
 
-  /** Puts a parked sale back on the register. */
-  resume(parkedId: number) {
-    return this.#fromDialog(api.resumeParked(parkedId));
+  /**
+   * Puts a parked sale back on the register, with its note. A sale already on the register is
+   * parked first (never lost, never refused): the cashier sees which.
+   */
+  async resume(parkedId: number, note: string | null = null) {
+    if (!this.empty) {
+      try {
+        await api.cartPark(null);
+      } catch (e) {
+        this.dialogError = (e as CommandError).message;
+        return;
+      }
+    }
+    const resumed = await this.#fromDialog(api.resumeParked(parkedId));
+    if (resumed) {
+      this.parkedNote = note;
+      this.parkNote = note ? `Resumed “${note}”` : "Resumed a parked sale";
+    }
+    void this.refreshParked();
   }
 
-  /** Parks the sale with the cashier's note (blank: none). */
-  park(note: string) {
-    return this.#fromDialog(api.cartPark(blankAsNull(note)));
+  /** Parks the sale with the cashier's note (blank: none), and says so with the count. */
+  async park(note: string) {
+    const parked = await this.#fromDialog(api.cartPark(blankAsNull(note)));
+    await this.refreshParked();
+    if (parked) {
+      const what = note.trim() ? `“${note.trim()}”` : "The sale";
+      this.parkNote = `${what} parked · ${count(this.parkedCount, "parked sale")}: F9 to resume`;
+      this.parkedNote = null;
+    }
+  }
+
+  /** How many sales are parked at this till, for the Parked button. */
+  async refreshParked() {
+    try {
+      this.parkedCount = (await api.parkedCarts()).length;
+    } catch {
+      // The button keeps the last count; the Parked dialog says what went wrong.
+    }
   }
 
   /** A discount on the whole sale as typed ("10%", "2.00"; blank: none). */

@@ -20,6 +20,7 @@ const api = vi.hoisted(() => ({
   cartVoid: vi.fn(),
   cartPark: vi.fn(),
   resumeParked: vi.fn(),
+  parkedCarts: vi.fn(),
   checkout: vi.fn(),
   customerByCard: vi.fn(),
   onNfc: vi.fn(),
@@ -664,5 +665,38 @@ describe("a receipt scanned at the till", () => {
     api.cartAdd.mockResolvedValueOnce(cart([["Tea", 2, 150]]));
     await register.add("TEA");
     expect(register.scannedReceipt).toBeNull();
+  });
+});
+
+describe("parking", () => {
+  const parked = (id: number, note: string | null) => ({ id, note, parked_at: "2026-12-06T18:18:32.323+00:00", currency: "GBP", total: 300, lines: 1, items: [] });
+
+  it("says the sale was parked and how many are waiting, and keeps the note when it comes back", async () => {
+    api.parkedCarts.mockResolvedValue([]);
+    const { register } = await opened(cart([["Tea", 2, 150]]));
+    expect(register.parkedCount).toBe(0);
+    api.cartPark.mockResolvedValue(cart());
+    api.parkedCarts.mockResolvedValue([parked(4, "Table 4"), parked(3, null)]);
+    await register.park(" Table 4 ");
+    expect(api.cartPark).toHaveBeenCalledWith("Table 4");
+    expect(register.parkedCount).toBe(2);
+    expect(register.parkNote).toBe("“Table 4” parked · 2 parked sales: F9 to resume");
+    api.resumeParked.mockResolvedValue(cart([["Tea", 2, 150]]));
+    api.parkedCarts.mockResolvedValue([parked(4, "Table 4"), parked(3, null)]);
+    await register.resume(4, "Table 4");
+    expect(register.parkedNote).toBe("Table 4");
+    expect(register.parkNote).toBe("Resumed “Table 4”");
+  });
+
+  it("parks the sale on the register before resuming another, never refusing and never losing it", async () => {
+    api.parkedCarts.mockResolvedValue([parked(3, "Table 3")]);
+    const { register } = await opened(cart([["Cake", 1, 300]]));
+    api.cartPark.mockResolvedValue(cart());
+    api.resumeParked.mockResolvedValue(cart([["Tea", 1, 150]]));
+    await register.resume(3, "Table 3");
+    expect(api.cartPark).toHaveBeenCalledWith(null);
+    expect(api.resumeParked).toHaveBeenCalledWith(3);
+    expect(api.cartPark.mock.invocationCallOrder[0]).toBeLessThan(api.resumeParked.mock.invocationCallOrder[0]);
+    expect(register.cart?.lines[0].name).toBe("Tea");
   });
 });
