@@ -255,7 +255,8 @@ fn a_cashier_links_cards_but_blocking_and_replacing_them_needs_a_manager() {
         let r = till.refused(&args);
         assert_eq!(r.code, "not_permitted", "{args:?}");
         assert!(
-            r.message.contains("manage_vip_cards"),
+            r.message
+                .contains("may not block or replace a VIP card. A manager or an admin may."),
             "{args:?}: {}",
             r.message
         );

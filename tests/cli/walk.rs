@@ -514,8 +514,8 @@ fn every_subcommand_is_walked_as_each_role_and_as_nobody_signed_in() {
                     assert!(
                         refusal["message"]
                             .as_str()
-                            .is_some_and(|m| m.contains(p.as_str())),
-                        "{name}: `versapos {shown}` names {p}: {refusal}"
+                            .is_some_and(|m| m.contains(p.describe()) && !m.contains('_')),
+                        "{name}: `versapos {shown}` says in words what {p} is: {refusal}"
                     );
                 }
                 (Some(_), _) => unreachable!("refused only for a permission"),

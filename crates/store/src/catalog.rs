@@ -459,8 +459,24 @@ pub fn template(shop: &Shop, out: &mut dyn std::io::Write) -> Result<u64> {
     w.write_record(COLUMNS).map_err(csv_err)?;
     let price = |minor: i64| Money::from_minor(minor, shop.currency).to_major_string();
     let examples = [
-        ["EXAMPLE-1", "Latte regular", &price(320), "", &shop.default_tax_rate, "100", "Hot drinks"],
-        ["EXAMPLE-2", "Croissant", &price(180), "5012345678900", &shop.default_tax_rate, "24", "Bakery"],
+        [
+            "EXAMPLE-1",
+            "Latte regular",
+            &price(320),
+            "",
+            &shop.default_tax_rate,
+            "100",
+            "Hot drinks",
+        ],
+        [
+            "EXAMPLE-2",
+            "Croissant",
+            &price(180),
+            "",
+            &shop.default_tax_rate,
+            "24",
+            "Bakery",
+        ],
     ];
     for row in &examples {
         w.write_record(row).map_err(csv_err)?;

@@ -68,7 +68,7 @@ pub enum TillError {
     CardPaidVoid(String),
     #[error("no staff member is signed in: sign in with your PIN first")]
     NotSignedIn,
-    #[error("{role}s may not {}: this needs the '{permission}' permission (ask a {}{})", permission.describe(), permission.least_role(), if *permission == Permission::ChangeSettings || *permission == Permission::ManageKeys || *permission == Permission::ManageManagers { "" } else { " to approve with their PIN" })]
+    #[error("{}", not_permitted(*permission, *role))]
     NotPermitted { permission: Permission, role: Role },
     #[error("no staff member named '{0}'")]
     UnknownStaff(String),
@@ -249,3 +249,15 @@ impl TillError {
 }
 
 pub type Result<T, E = TillError> = std::result::Result<T, E>;
+
+/// A refusal in shop-floor words, the same at the window and on the command line: what was
+/// refused and who may do it, with no permission's internal name ("cashiers may not refund an
+/// order. A manager or an admin may.").
+fn not_permitted(permission: Permission, role: Role) -> String {
+    let least = permission.least_role();
+    let who = match least {
+        Role::Admin => "An admin".to_string(),
+        r => format!("A {r} or an admin"),
+    };
+    format!("{role}s may not {}. {who} may.", permission.describe())
+}

@@ -486,8 +486,8 @@ fn a_cashier_can_sell_but_the_catalog_settings_and_staff_need_more() {
     assert_eq!(denied(t.till.staff()), Some(Permission::ManageCashiers));
     let e = t.till.set_tax_rate(&rate).expect_err("refused");
     assert!(
-        e.to_string().contains("change_settings") && e.to_string().contains("admin"),
-        "the message names the missing permission and who has it: {e}"
+        e.to_string() == "cashiers may not change the shop's settings. An admin may.",
+        "the message says in words what was refused and who may: {e}"
     );
 }
 
