@@ -15,6 +15,7 @@ export const Key = {
   ArrowDown: "\uE015",
   F2: "\uE032",
   F4: "\uE034",
+  F6: "\uE036",
   F8: "\uE038",
   F9: "\uE039",
   F10: "\uE03A",
