@@ -5,8 +5,10 @@ use crate::import::{ImportRow, COLUMNS};
 use crate::journal;
 use crate::moment::Moment;
 use crate::shop::Shop;
+use chrono::{Months, NaiveDate};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::Serialize;
+use std::collections::HashMap;
 use ts_rs::TS;
 use versapos_core::search::{Rank, Typed};
 use versapos_core::text::for_spreadsheet;
@@ -123,19 +125,13 @@ pub fn find(conn: &Connection, shop: &Shop, text: &str, limit: usize) -> Result<
         .into_iter()
         .flatten()
     {
-        let mut stmt = conn.prepare_cached(&format!(
-            "{SELECT} WHERE p.id IN (SELECT rowid FROM products_fts WHERE products_fts MATCH ?1
-             LIMIT ?2) AND p.active = 1"
-        ))?;
-        for p in stmt.query_map(params![q, wide], |r| from_row(r, shop.currency))? {
-            push_unique(&mut candidates, p?);
-        }
+        fts_matches(conn, shop, &q, wide, &mut candidates)?;
     }
-    let months = recent_months(conn)?;
+    let sold = sold_lately(conn, &candidates)?;
     let mut named: Vec<(Rank, Product)> = Vec::new();
     let mut rest: Vec<Product> = Vec::new();
     for p in candidates {
-        let sold = sold_lately(conn, &months, p.id)?;
+        let sold = sold.get(&p.id.0).copied().unwrap_or(0);
         match typed.rank(&p.name, sold) {
             Some(rank) => named.push((rank, p)),
             None => rest.push(p),
@@ -157,13 +153,7 @@ pub fn find(conn: &Connection, shop: &Shop, text: &str, limit: usize) -> Result<
         let Some(q) = fts_query(text, shorten) else {
             break;
         };
-        let mut stmt = conn.prepare_cached(&format!(
-            "{SELECT} WHERE p.id IN (SELECT rowid FROM products_fts WHERE products_fts MATCH ?1
-             LIMIT ?2) AND p.active = 1"
-        ))?;
-        for p in stmt.query_map(params![q, wide], |r| from_row(r, shop.currency))? {
-            push_unique(&mut rest, p?);
-        }
+        fts_matches(conn, shop, &q, wide, &mut rest)?;
     }
     rest.sort_by_key(|p| p.name.to_lowercase());
     for p in rest {
@@ -197,42 +187,61 @@ fn name_query(typed: &Typed, whole: bool) -> Option<String> {
     Some(terms.join(" AND "))
 }
 
-/// The three newest months with sales (the newest first), for "sold lately".
-fn recent_months(conn: &Connection) -> Result<Vec<String>> {
+/// Adds the active products the full-text query `q` matches (at most `limit` of them, unranked)
+/// to `out`, each once.
+fn fts_matches(
+    conn: &Connection,
+    shop: &Shop,
+    q: &str,
+    limit: i64,
+    out: &mut Vec<Product>,
+) -> Result<()> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "{SELECT} WHERE p.id IN (SELECT rowid FROM products_fts WHERE products_fts MATCH ?1
+         LIMIT ?2) AND p.active = 1"
+    ))?;
+    for p in stmt.query_map(params![q, limit], |r| from_row(r, shop.currency))? {
+        push_unique(out, p?);
+    }
+    Ok(())
+}
+
+/// Units of each of `products` sold (less those refunded) in the three newest months with sales,
+/// by product id: one statement of primary-key reads on the monthly rollup, whatever the count.
+fn sold_lately(conn: &Connection, products: &[Product]) -> Result<HashMap<i64, i64>> {
     let newest: Option<String> = conn
         .prepare_cached("SELECT max(month) FROM sales_by_product_month")?
         .query_row([], |r| r.get(0))?;
-    let Some(newest) = newest else {
-        return Ok(Vec::new());
+    let Some(first) =
+        newest.and_then(|m| NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d").ok())
+    else {
+        return Ok(HashMap::new());
     };
-    let mut months = vec![newest.clone()];
-    let (mut y, mut m) = match newest.split_once('-') {
-        Some((y, m)) => (y.parse::<i32>().unwrap_or(0), m.parse::<u32>().unwrap_or(1)),
-        None => return Ok(months),
+    let month = |back: u32| {
+        first
+            .checked_sub_months(Months::new(back))
+            .unwrap_or(first)
+            .format("%Y-%m")
+            .to_string()
     };
-    for _ in 0..2 {
-        if m == 1 {
-            y -= 1;
-            m = 12;
-        } else {
-            m -= 1;
-        }
-        months.push(format!("{y:04}-{m:02}"));
-    }
-    Ok(months)
-}
-
-/// Units of a product sold (less those refunded) in `months`: a few primary-key reads.
-fn sold_lately(conn: &Connection, months: &[String], id: ProductId) -> Result<i64> {
-    if months.is_empty() {
-        return Ok(0);
-    }
+    // The ids as a JSON array, read back by `json_each`: one statement for any number of them.
+    let ids = format!(
+        "[{}]",
+        products
+            .iter()
+            .map(|p| p.id.0.to_string())
+            .collect::<Vec<_>>()
+            .join(",")
+    );
     let mut stmt = conn.prepare_cached(
-        "SELECT coalesce(sum(quantity - refunded_quantity), 0) FROM sales_by_product_month
-         WHERE month IN (?1, ?2, ?3) AND product_id = ?4",
+        "SELECT product_id, sum(quantity - refunded_quantity) FROM sales_by_product_month
+         WHERE month IN (?1, ?2, ?3) AND product_id IN (SELECT value FROM json_each(?4))
+         GROUP BY product_id",
     )?;
-    let m = |i: usize| months.get(i).unwrap_or(&months[0]).as_str();
-    Ok(stmt.query_row(params![m(0), m(1), m(2), id.0], |r| r.get(0))?)
+    let rows = stmt.query_map(params![month(0), month(1), month(2), ids], |r| {
+        Ok((r.get(0)?, r.get(1)?))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 fn push_unique(out: &mut Vec<Product>, p: Product) {

@@ -54,6 +54,8 @@ function orderView(over: Partial<OrderView> = {}): OrderView {
 beforeEach(() => {
   fakeTimeouts();
   resetMocks(api);
+  // The refund dialog asks what a refund would be as it is filled in: not answered unless a test says.
+  api.refundPreview.mockReturnValue(new Promise(() => {}));
   api.findOrders.mockResolvedValue([summary(1)]);
   api.businessDay.mockResolvedValue("2025-03-12");
   installDialogPolyfill();
