@@ -1,9 +1,49 @@
-// The cashier's minute at the real window: search that ranks whole words and answers exactly what
-// was typed when Enter is pressed; a refund that shows its amount before it is made.
+// The cashier's minute at the real window: a manager's approval from the keyboard alone (Enter on
+// the name, the PIN, Enter), saying what it approves; search that ranks whole words and answers
+// exactly what was typed when Enter is pressed; a refund that shows its amount before it is made.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { DEMO_STAFF, backOffice, fill, freshStore, sellScreen, shot, until, withApp } from "./harness.mjs";
+import { DEMO_STAFF, backOffice, fill, freshStore, sellScreen, shot, until, waitFocus, withApp } from "./harness.mjs";
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 import { Key } from "./webdriver.mjs";
+
+test("a discount above the limit is approved from the keyboard, and the dialog says what it approves", { timeout: 180000 }, async () => {
+  const store = freshStore("window-approval");
+  store.cli("demo");
+  const seen = {};
+  await withApp(store, async (session) => {
+    await sellScreen(session, DEMO_STAFF.cashier);
+    await fill(session, "search-input", "HOT-0001");
+    await session.keys(Key.Enter);
+    await session.waitFor("cart-line", { timeout: 10000 });
+    await session.keys(Key.F6);
+    await waitFocus(session, "order-discount-dialog-input");
+    await (await session.active()).sendKeys("100%");
+    // A person's pause before Enter: four characters and Enter within 30 ms is a scanner's.
+    await sleep(300);
+    await session.keys(Key.Enter);
+    await session.waitFor("approval-dialog", { timeout: 10000 });
+    seen.what = await (await session.find("approval-what")).text();
+    // Keys only: to the manager's name; Enter chooses them and puts focus in the PIN.
+    await waitFocus(session, "approval-approver");
+    await session.keys(Key.Tab);
+    seen.onName = await (await session.active()).attr("data-name");
+    await session.keys(Key.Enter);
+    await waitFocus(session, "approval-pin");
+    await (await session.active()).sendKeys(DEMO_STAFF.manager.pin);
+    await shot(session, "window-approval");
+    await session.keys(Key.Enter);
+    await until("the approval dialog to close", async () => (await session.findAll("approval-dialog")).length === 0);
+    seen.total = await until("the discounted total", async () => {
+      const t = await (await session.find("cart-total")).text();
+      return /0\.00$/.test(t) ? t : null;
+    });
+  });
+  assert.match(seen.what, /^100% off the whole sale, 1 item \(\d+\.\d\d\)$/);
+  assert.equal(seen.onName, "Morgan");
+  assert.match(seen.total, /0\.00$/, "the approved 100 % is on the sale");
+});
 
 test("search ranks whole words first, and Enter takes the answer to exactly what was typed", { timeout: 180000 }, async () => {
   const store = freshStore("window-search");
