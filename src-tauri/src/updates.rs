@@ -107,6 +107,25 @@ impl Problem {
                 version,
                 format!("the release has no package for this kind of till ({e})"),
             ),
+            // The network in words: a till with no internet, or a server that is down, is a
+            // plain fact for a manager, not a transport error.
+            UpdaterError::Reqwest(e) => {
+                let what = if e.is_timeout() {
+                    "the update server did not answer in time".to_string()
+                } else if e.is_connect() {
+                    "the update server could not be reached (no network, or the server is down)"
+                        .to_string()
+                } else if let Some(status) = e.status() {
+                    format!("the update server answered {status}")
+                } else {
+                    "the update could not be downloaded".to_string()
+                };
+                Problem::Failed(version, format!("{what}; the till tries again later"))
+            }
+            UpdaterError::Network(m) => Problem::Failed(
+                version,
+                format!("the update could not be downloaded ({m}); the till tries again later"),
+            ),
             e => Problem::Failed(version, format!("could not get the update: {e}")),
         }
     }

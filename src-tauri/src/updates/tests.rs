@@ -471,4 +471,16 @@ fn no_newer_version_means_up_to_date_and_a_dead_server_a_clear_failure() {
     assert_eq!(e.code, "update_failed", "{e}");
     assert_eq!(shop.updates.status().state, UpdateState::Failed);
     assert!(shop.updates.status().problem.is_some());
+
+    // A server nobody answers at (a port just closed): said in words, not as a transport error.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("port");
+    let url = format!("http://{}/latest.json", closed.local_addr().expect("addr"));
+    drop(closed);
+    let e = tauri::async_runtime::block_on(shop.updates.check(shop.app.handle(), Some(&url)))
+        .expect_err("nobody answers");
+    assert_eq!(e.code, "update_failed", "{e}");
+    assert_eq!(
+        shop.updates.status().problem.as_deref(),
+        Some("the update server could not be reached (no network, or the server is down); the till tries again later")
+    );
 }

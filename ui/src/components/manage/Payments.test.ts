@@ -178,6 +178,12 @@ describe("Payments tab", () => {
     }
   });
 
+  it("does not ask the till for what only an admin may read when a manager opens it", async () => {
+    await start(false);
+    expect(api.readersList).toHaveBeenCalled();
+    expect(api.locationsList).not.toHaveBeenCalled();
+  });
+
   it("lists the readers with their state, location and which one this till uses", async () => {
     await start();
     expect($$("[data-testid=reader-row]").map((r) => r.dataset.readerId)).toEqual(["tmr_a", "tmr_b"]);

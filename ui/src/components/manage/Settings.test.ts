@@ -98,6 +98,25 @@ describe("Settings screen", () => {
     expect(input("[data-testid=setting-input-shop-name]").value).toBe("Corner Shop & Café");
   });
 
+  it("shows a manager the settings to read, and lets them ask an admin only when they choose to change one", async () => {
+    await mountScreen(Settings, { shop, onshopchange, mayChange: false });
+    expect($("[data-testid=settings-read-only]")?.textContent).toContain("Only an admin changes them");
+    const field = input("[data-testid=setting-input-shop-name]");
+    expect(field.value).toBe(shop.name);
+    expect(field.matches(":disabled")).toBe(true);
+    expect(($("[data-testid=setting-save-shop-name]") as HTMLButtonElement).matches(":disabled")).toBe(true);
+    await click("[data-testid=settings-change]");
+    expect(field.matches(":disabled")).toBe(false);
+    await click("[data-testid=settings-done]");
+    expect(field.matches(":disabled")).toBe(true);
+  });
+
+  it("shows an admin no such note", async () => {
+    await start();
+    expect($("[data-testid=settings-read-only]")).toBeNull();
+    expect(input("[data-testid=setting-input-shop-name]").matches(":disabled")).toBe(false);
+  });
+
   it("sets the cashier's discount limit as a percentage", async () => {
     api.changeSetting.mockResolvedValue({ ...shop, discount_limit: 1250 });
     await start();
