@@ -6,7 +6,7 @@
 import * as api from "./api";
 import { keystrokeSearch } from "./latest";
 import { listenNfc } from "./nfc";
-import { formatMinor } from "./money";
+import { formatMinor, formatMoney } from "./money";
 import { looksLikeReceipt, receiptSummary } from "./orders";
 import { modeMark, type PaymentsStatus } from "./payments";
 import { printedNote, ReceiptPrint } from "./printing.svelte";
@@ -76,6 +76,9 @@ export class Register {
   shiftForSale = $state(false);
   /** What the last cash action did, in words ("Paid out GBP 5.00"), until the next thing the cashier does. */
   cashNote = $state<string | null>(null);
+  /** What a screen reader says of the last sale's result ("Paid. Total GBP 4.50, change GBP 5.50."). */
+  // `.by`: TypeScript does not know $derived is lazy (see `currency`).
+  readonly announcement = $derived.by(() => (this.order ? soldWords(this.order, this.exponent) : ""));
   /** How many sales are parked (the Parked button shows it). */
   parkedCount = $state(0);
   /** What parking or resuming just did, in words ("“Table 4” parked · 2 parked sales…"). */
@@ -672,4 +675,11 @@ export class Register {
 function blankAsNull(text: string): string | null {
   const t = text.trim();
   return t === "" ? null : t;
+}
+
+/** A paid sale's result as it is announced: the total, what was handed back, and its receipt. */
+export function soldWords(o: OrderView, exponent: number): string {
+  const money = (m: number) => formatMoney(m, exponent, o.currency);
+  const change = o.change > 0 ? `, change ${money(o.change)}` : "";
+  return `Paid. Total ${money(o.total)}${change}. Receipt ${o.receipt}.`;
 }

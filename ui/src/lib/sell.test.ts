@@ -700,3 +700,20 @@ describe("parking", () => {
     expect(register.cart?.lines[0].name).toBe("Tea");
   });
 });
+
+describe("a paid sale's result for a screen reader", () => {
+  it("says the total, the change and the receipt, and nothing once the next sale starts", async () => {
+    const { register } = await opened(cart([["Tea", 3, 150]]));
+    api.checkout.mockResolvedValue({ receipt: "T1-000007", currency: "GBP", total: 450, change: 550 } as unknown as OrderView);
+    await register.pay([{ kind: "cash", value: "10.00" }]);
+    expect(register.announcement).toBe("Paid. Total GBP 4.50, change GBP 5.50. Receipt T1-000007.");
+    api.currentCart.mockResolvedValue(cart([]));
+    await register.newSale();
+    expect(register.announcement).toBe("");
+  });
+
+  it("says no change for a card", async () => {
+    const { soldWords } = await import("./sell.svelte");
+    expect(soldWords({ receipt: "T1-000008", currency: "EUR", total: 320, change: 0 } as unknown as OrderView, 2)).toBe("Paid. Total EUR 3.20. Receipt T1-000008.");
+  });
+});
