@@ -107,3 +107,62 @@ test("a refund shows what it pays back before it is made, and its quantity box s
   assert.match(seen.preview, /^Refund GBP \d+\.\d\d: \d+\.\d\d to cash/);
   assert.equal(seen.before, "paid", "nothing is refunded until Refund is pressed");
 });
+
+test("a whole café sale from the keyboard alone: 3 items, a discount a manager approves, the card — in at most 25 keys", { timeout: 180000 }, async () => {
+  const store = freshStore("window-keyboard-sale");
+  store.cli("demo");
+  const seen = { keys: 0 };
+  await withApp(store, async (session) => {
+    await sellScreen(session, DEMO_STAFF.cashier);
+    /** A key pressed (counted); `text` typed into the focused field (counted a key a character). */
+    const key = async (k) => {
+      seen.keys += 1;
+      await session.keys(k);
+    };
+    const typed = async (text, { count = true } = {}) => {
+      if (count) seen.keys += [...text].length;
+      await (await session.active()).sendKeys(text);
+      await sleep(300); // a person, not a scanner: the next key comes later than 30 ms
+    };
+    // Three items by name (names are not counted), each taken with Enter.
+    for (const [name, lines] of [["latte", 1], ["flat white", 2], ["almond croissant", 3]]) {
+      await waitFocus(session, "search-input");
+      await typed(name, { count: false });
+      await until(`results for ${name}`, async () => (await session.findAll("search-result")).length > 0);
+      await key(Key.Enter);
+      await session.waitCount("cart-line", lines);
+    }
+    // 20 % off the sale: beyond a cashier's limit, a manager approves at the till.
+    await key(Key.F6);
+    await waitFocus(session, "order-discount-dialog-input");
+    await typed("20%");
+    await key(Key.Enter);
+    await waitFocus(session, "approval-approver");
+    await key(Key.Tab);
+    await key(Key.Enter);
+    await waitFocus(session, "approval-pin");
+    await typed(DEMO_STAFF.manager.pin);
+    await key(Key.Enter);
+    await until("the approval to go through", async () => (await session.findAll("approval-dialog")).length === 0);
+    // The card: F5, and on the demo reader Enter presents the approved test card.
+    await waitFocus(session, "search-input");
+    await key(Key.F5);
+    await session.waitFor("card-dialog");
+    await until("the reader waiting for a card", async () => {
+      for (const el of await session.findAll("test-card")) if (await el.enabled()) return true;
+      return null;
+    });
+    await key(Key.Enter);
+    await session.waitFor("receipt-number", { timeout: 20000 });
+    seen.receipt = await (await session.find("receipt-number")).text();
+    seen.payment = await (await session.find("receipt-payment")).text();
+    await shot(session, "window-keyboard-sale");
+  });
+  const order = store.cli("orders", "show", seen.receipt);
+  assert.equal(order.status, "paid");
+  assert.equal(order.lines.length, 3);
+  assert.ok(order.discount_total > 0, "the approved discount is on the sale");
+  assert.match(seen.payment, /Card/);
+  assert.ok(seen.keys <= 25, `${seen.keys} keys`);
+  console.log(`keyboard-only sale: ${seen.keys} keys`);
+});

@@ -90,6 +90,34 @@ describe("Sell screen with card payments", () => {
     expect(text("[data-testid=pay-card-problem]")).toBe("no reader chosen");
   });
 
+  it("takes the whole sale by card with one key (F5), from the sell screen or from Pay", async () => {
+    api.cardCheckout.mockReturnValue(deferred<CardOutcome>().promise);
+    await start();
+    press("F5", window);
+    await settle();
+    expect($("[data-testid=pay-dialog]")).toBeNull();
+    expect(api.cardCheckout).toHaveBeenCalledWith([{ kind: "card", value: null }], expect.any(Function));
+    expect(text("[data-testid=card-due]")).toBe("GBP 4.50");
+    cleanupScreen();
+    api.cardCheckout.mockClear();
+    await start();
+    await openPay();
+    press("F5", $("[data-testid=cash-input]")!);
+    await settle();
+    expect(api.cardCheckout).toHaveBeenCalledWith([{ kind: "card", value: null }], expect.any(Function));
+  });
+
+  it("offers no card key when cards are off, and says why on the button", async () => {
+    api.paymentsStatus.mockResolvedValue(status({ mode: null, reader: null, problem: "no Stripe key is stored" }));
+    await start();
+    const button = $("[data-testid=card-button]") as HTMLButtonElement;
+    expect(button.disabled).toBe(true);
+    expect(button.title).toBe("no Stripe key is stored");
+    press("F5", window);
+    await settle();
+    expect(api.cardCheckout).not.toHaveBeenCalled();
+  });
+
   it("takes a card through the card dialog and shows the receipt with the card and its DEMO mark", async () => {
     const payment = deferred<CardOutcome>();
     api.cardCheckout.mockReturnValue(payment.promise);

@@ -445,3 +445,41 @@ describe("Sell screen of a new shop with no products", () => {
     expect($("[data-testid=empty-catalog]")).toBeNull();
   });
 });
+
+describe("Sell screen from the keyboard", () => {
+  const tiles = [product(1, "Tea", 150), product(2, "Coffee", 200), product(3, "Cake", 300)];
+
+  it("goes down from the empty search box to the categories and their tiles, across them with the arrows, and keeps focus on a category chosen", async () => {
+    api.categories.mockResolvedValue(["Drinks", "Cakes"]);
+    api.listProducts.mockResolvedValue({ products: tiles, total: 3 });
+    await start();
+    const search = $("[data-testid=search-input]") as HTMLInputElement;
+    search.focus();
+    press("ArrowDown", search);
+    const cats = $$("[data-testid=category]");
+    expect(document.activeElement).toBe(cats[0]);
+    press("ArrowRight", cats[0]);
+    await settle();
+    expect(document.activeElement).toBe($$("[data-testid=category]")[1]);
+    expect(api.listProducts).toHaveBeenLastCalledWith("Cakes", 0, 60);
+    press("ArrowDown", document.activeElement as HTMLElement);
+    const t = $$("[data-testid=product-tile]");
+    expect(document.activeElement).toBe(t[0]);
+    press("ArrowRight", t[0]);
+    expect(document.activeElement).toBe(t[1]);
+    press("End", t[1]);
+    expect(document.activeElement).toBe(t[2]);
+  });
+
+  it("goes to the cart's newest line and back to the search box with F3", async () => {
+    api.currentCart.mockResolvedValue(cart([["Tea", 1, 150], ["Cake", 1, 300]]));
+    await start();
+    press("F3", window);
+    const lines = $$("[data-testid=cart-line]");
+    expect(document.activeElement).toBe(lines[1]);
+    press("ArrowUp", lines[1]);
+    expect(document.activeElement).toBe(lines[0]);
+    press("F3", window);
+    expect(document.activeElement).toBe($("[data-testid=search-input]"));
+  });
+});

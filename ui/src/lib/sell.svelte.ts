@@ -8,7 +8,7 @@ import { keystrokeSearch } from "./latest";
 import { listenNfc } from "./nfc";
 import { formatMinor, formatMoney } from "./money";
 import { looksLikeReceipt, receiptSummary } from "./orders";
-import { modeMark, type PaymentsStatus } from "./payments";
+import { cardUnavailable, modeMark, type PaymentsStatus } from "./payments";
 import { printedNote, ReceiptPrint } from "./printing.svelte";
 import { MOVEMENT_NAMES, Shift, type CashMove } from "./shift.svelte";
 import { moveHighlight } from "./shortcuts";
@@ -475,6 +475,15 @@ export class Register {
     this.shift.closedElsewhere();
     this.shiftForSale = true;
     this.#open("openShift");
+  }
+
+  /** Why a card cannot be taken now (null: it can): the Card button says so. */
+  readonly cardProblem = $derived(this.payments && this.payments.mode !== null ? null : cardUnavailable(this.payments));
+
+  /** F5 / Card: the whole sale by card at once, no Pay dialog in between. */
+  payAllByCard() {
+    if (this.empty || !this.cart || this.cardProblem !== null || this.dialog !== null) return;
+    this.payByCard([{ kind: "card", value: null }], this.cart.total);
   }
 
   /** Tenders with a card: the card dialog runs the payment for `amount` (minor units, display only). */

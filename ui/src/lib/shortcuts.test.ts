@@ -8,6 +8,8 @@ describe("actionFor", () => {
     expect(actionFor({ key: "F8" })).toBe("park");
     expect(actionFor({ key: "F9" })).toBe("parked");
     expect(actionFor({ key: "F12" })).toBe("pay");
+    expect(actionFor({ key: "F5" })).toBe("card");
+    expect(actionFor({ key: "F3" })).toBe("cart");
     expect(actionFor({ key: "Escape" })).toBe("close");
   });
   it("pays on Ctrl+Enter but not on a plain Enter", () => {

@@ -9,6 +9,8 @@ export type Action =
   | "park"
   | "parked"
   | "pay"
+  | "card"
+  | "cart"
   | "manage"
   | "lock"
   | "close";
@@ -29,6 +31,8 @@ export const SHORTCUT_LABELS: Record<Action, string> = {
   park: "F8",
   parked: "F9",
   pay: "F12",
+  card: "F5",
+  cart: "F3",
   manage: "F10",
   lock: "F11",
   close: "Esc",
@@ -54,6 +58,10 @@ export function actionFor(e: KeyLike): Action | null {
       return "parked";
     case "F12":
       return "pay";
+    case "F5":
+      return "card";
+    case "F3":
+      return "cart";
     case "F10":
       return "manage";
     case "F11":
