@@ -104,10 +104,12 @@ pub enum Permission {
     /// Pay cash into or out of the drawer, and accept a shift's count over or short by more
     /// than the shop's second tolerance.
     ManageCash,
+    /// Merge two records of one customer, and erase a customer's personal data.
+    ManageCustomers,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 18] = [
+    pub const ALL: [Permission; 19] = [
         Permission::Sell,
         Permission::TakeCash,
         Permission::LinkCustomer,
@@ -126,6 +128,7 @@ impl Permission {
         Permission::ManageKeys,
         Permission::NoSale,
         Permission::ManageCash,
+        Permission::ManageCustomers,
     ];
 
     /// The permission's name in messages and on the CLI: "refund", "read_reports".
@@ -149,6 +152,7 @@ impl Permission {
             Permission::ManageKeys => "manage_keys",
             Permission::NoSale => "no_sale",
             Permission::ManageCash => "manage_cash",
+            Permission::ManageCustomers => "manage_customers",
         }
     }
 
@@ -173,6 +177,7 @@ impl Permission {
             Permission::ManageKeys => "set up payment keys",
             Permission::NoSale => "open the cash drawer with no sale",
             Permission::ManageCash => "pay cash in or out, or accept a drawer over or short",
+            Permission::ManageCustomers => "merge or erase customers",
         }
     }
 

@@ -18,6 +18,8 @@ pub struct Customer {
     pub card_uid: Option<String>,
     pub points_balance: i64,
     pub created_at: String,
+    /// When their personal data was erased (they are then shown by number alone).
+    pub erased_at: Option<String>,
 }
 
 /// One line of a customer's points history.
@@ -42,7 +44,7 @@ pub struct NewCustomer {
 }
 
 const SELECT: &str =
-    "SELECT id, name, email, phone, card_uid, points_balance, created_at FROM customers";
+    "SELECT id, name, email, phone, card_uid, points_balance, created_at, erased_at FROM customers";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Customer> {
     Ok(Customer {
@@ -53,6 +55,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Customer> {
         card_uid: r.get(4)?,
         points_balance: r.get(5)?,
         created_at: r.get(6)?,
+        erased_at: r.get(7)?,
     })
 }
 
@@ -134,6 +137,209 @@ pub fn add(
     Ok(customer)
 }
 
+/// A customer's details changed: name, email and phone as given (`None`: left as they are; an
+/// empty email or phone takes it off). Checked as a new customer's are; journaled with which
+/// fields changed, never their values (the journal outlives an erasure).
+pub fn edit(
+    conn: &mut Connection,
+    till: &str,
+    id: CustomerId,
+    change: &CustomerChange,
+    when: &Moment,
+) -> Result<Customer> {
+    let tx = crate::db::write(conn)?;
+    let before = live(&tx, id)?;
+    let next = validate(&NewCustomer {
+        name: change.name.clone().unwrap_or_else(|| before.name.clone()),
+        email: change.email.clone().or_else(|| before.email.clone()),
+        phone: change.phone.clone().or_else(|| before.phone.clone()),
+    })?;
+    let mut fields = Vec::new();
+    if next.name != before.name {
+        fields.push("name");
+    }
+    if next.email != before.email {
+        fields.push("email");
+    }
+    if next.phone != before.phone {
+        fields.push("phone");
+    }
+    if !fields.is_empty() {
+        tx.prepare_cached("UPDATE customers SET name = ?1, email = ?2, phone = ?3 WHERE id = ?4")?
+            .execute(params![next.name, next.email, next.phone, id.0])?;
+        journal::append(
+            &tx,
+            till,
+            when,
+            "customer_edit",
+            &id.0.to_string(),
+            &serde_json::json!({ "customer_id": id.0, "fields": fields }),
+        )?;
+    }
+    let customer = get(&tx, id)?;
+    tx.commit()?;
+    Ok(customer)
+}
+
+/// What [`edit`] changes: `None` leaves a field as it is; `Some("")` takes an email or phone off.
+#[derive(Clone, Debug, Default)]
+pub struct CustomerChange {
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+}
+
+/// Two records of one person made one: `other`'s orders, parked sales and points go to `keep`
+/// (the points through two ledger entries, the ledger being append-only), its card too when
+/// `keep` has none (else `other`'s card is blocked: one person, one card), and `other` stays
+/// only as a pointer to `keep`. All or nothing; journaled with the two ids and the points moved.
+pub fn merge(
+    conn: &mut Connection,
+    till: &str,
+    keep: CustomerId,
+    other: CustomerId,
+    when: &Moment,
+) -> Result<Customer> {
+    if keep == other {
+        return Err(TillError::invalid(
+            "other",
+            "a customer cannot be merged into themselves",
+        ));
+    }
+    let tx = crate::db::write(conn)?;
+    let kept = live(&tx, keep)?;
+    let gone = live(&tx, other)?;
+    for table in ["orders", "parked_carts"] {
+        tx.execute(
+            &format!("UPDATE {table} SET customer_id = ?1 WHERE customer_id = ?2"),
+            params![keep.0, other.0],
+        )?;
+    }
+    let points = gone.points_balance;
+    let key = format!("merge:{}:{}", other.0, keep.0);
+    post_points(
+        &tx,
+        other,
+        &format!("{key}:out"),
+        None,
+        "adjust",
+        -points,
+        &when.at,
+    )?;
+    post_points(
+        &tx,
+        keep,
+        &format!("{key}:in"),
+        None,
+        "adjust",
+        points,
+        &when.at,
+    )?;
+    let mut card = gone.card_uid.clone();
+    if let Some(uid) = &gone.card_uid {
+        let uid = parse_card_uid(uid, "card")?;
+        set_card(&tx, other, None)?;
+        if kept.card_uid.is_none() {
+            set_card(&tx, keep, Some(&uid))?;
+        } else {
+            insert_blocked(
+                &tx,
+                &uid,
+                Some(other),
+                Some("merged into another customer"),
+                when,
+            )?;
+            card = None;
+        }
+    }
+    tx.prepare_cached("UPDATE customers SET merged_into = ?1 WHERE id = ?2")?
+        .execute(params![keep.0, other.0])?;
+    journal::append(
+        &tx,
+        till,
+        when,
+        "customer_merge",
+        &keep.0.to_string(),
+        &serde_json::json!({
+            "customer_id": keep.0,
+            "merged": other.0,
+            "points": points,
+            "card_moved": card.is_some(),
+        }),
+    )?;
+    let customer = get(&tx, keep)?;
+    tx.commit()?;
+    Ok(customer)
+}
+
+/// A customer's personal data erased (a right-to-erasure request): name, email and phone go,
+/// their card is blocked (it must never find anyone again), and the record keeps only its id,
+/// points and orders, so every figure and the ledger stay as they were. Journaled with the id
+/// alone. Erasing twice changes nothing more.
+pub fn erase(conn: &mut Connection, till: &str, id: CustomerId, when: &Moment) -> Result<Customer> {
+    let tx = crate::db::write(conn)?;
+    let customer = get(&tx, id)?;
+    if customer.erased_at.is_some() {
+        tx.commit()?;
+        return Ok(customer);
+    }
+    if let Some(uid) = &customer.card_uid {
+        let uid = parse_card_uid(uid, "card")?;
+        set_card(&tx, id, None)?;
+        insert_blocked(&tx, &uid, Some(id), Some("customer erased"), when)?;
+    }
+    tx.prepare_cached(
+        "UPDATE customers SET name = ?1, email = NULL, phone = NULL, erased_at = ?2 WHERE id = ?3",
+    )?
+    .execute(params![erased_name(id), when.at, id.0])?;
+    // A parked sale may hold the name in its cart: the customer is taken off it.
+    tx.prepare_cached("UPDATE parked_carts SET customer_id = NULL WHERE customer_id = ?1")?
+        .execute([id.0])?;
+    journal::append(
+        &tx,
+        till,
+        when,
+        "customer_erase",
+        &id.0.to_string(),
+        &serde_json::json!({ "customer_id": id.0 }),
+    )?;
+    let customer = get(&tx, id)?;
+    tx.commit()?;
+    Ok(customer)
+}
+
+/// The name an erased customer is shown by: their number alone.
+pub fn erased_name(id: CustomerId) -> String {
+    format!("Erased customer {}", id.0)
+}
+
+/// A customer who can still be changed: not merged into another, not erased.
+fn live(conn: &Connection, id: CustomerId) -> Result<Customer> {
+    let c = get(conn, id)?;
+    let merged: Option<i64> = conn
+        .prepare_cached("SELECT merged_into FROM customers WHERE id = ?1")?
+        .query_row([id.0], |r| r.get(0))?;
+    if let Some(into) = merged {
+        return Err(TillError::invalid(
+            "customer",
+            format!(
+                "customer {} was merged into customer {into}: change that one",
+                id.0
+            ),
+        ));
+    }
+    if c.erased_at.is_some() {
+        return Err(TillError::invalid(
+            "customer",
+            format!(
+                "customer {} was erased: nothing about them is kept to change",
+                id.0
+            ),
+        ));
+    }
+    Ok(c)
+}
+
 pub fn get(conn: &Connection, id: CustomerId) -> Result<Customer> {
     conn.prepare_cached(&format!("{SELECT} WHERE id = ?1"))?
         .query_row([id.0], from_row)
@@ -153,8 +359,9 @@ pub fn list(conn: &Connection, text: Option<&str>, limit: i64) -> Result<Vec<Cus
         )
     });
     let mut stmt = conn.prepare_cached(&format!(
-        "{SELECT} WHERE ?1 IS NULL OR name LIKE ?1 ESCAPE '\\' OR email LIKE ?1 ESCAPE '\\'
-         OR phone LIKE ?1 ESCAPE '\\' ORDER BY name COLLATE NOCASE, id LIMIT ?2"
+        "{SELECT} WHERE merged_into IS NULL AND (?1 IS NULL OR name LIKE ?1 ESCAPE '\\'
+         OR email LIKE ?1 ESCAPE '\\' OR phone LIKE ?1 ESCAPE '\\')
+         ORDER BY name COLLATE NOCASE, id LIMIT ?2"
     ))?;
     let rows = stmt.query_map(params![pattern, limit], from_row)?;
     Ok(rows.collect::<Result<_, _>>()?)

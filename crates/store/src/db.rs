@@ -88,6 +88,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0016_shifts",
         include_str!("../../../migrations/0016_shifts.sql"),
     ),
+    (
+        17,
+        "0017_customer_privacy",
+        include_str!("../../../migrations/0017_customer_privacy.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

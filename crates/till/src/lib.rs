@@ -8,6 +8,7 @@
 
 pub use versapos_core::{AttentionState, EventNeedingAttention, FailedEvent};
 pub use versapos_store::catalog::rate_label;
+pub use versapos_store::customers::CustomerChange;
 pub use versapos_store::demo::DEMO_STAFF;
 pub use versapos_store::journal::SignedHead;
 pub use versapos_store::refunds::{RefundLineView, RefundTenderView};
@@ -749,6 +750,30 @@ impl Till {
 
     /// Blocks a lost card (a manager's job): it comes off its customer, who keeps their
     /// points, and never identifies anyone again.
+    /// Changes a customer's name, email or phone (whoever may sign customers up may correct
+    /// them); journaled with which fields changed.
+    pub fn edit_customer(&mut self, id: CustomerId, change: &CustomerChange) -> Result<Customer> {
+        let when = self.authorize(Permission::AddCustomer)?;
+        let till = self.journal_till();
+        customers::edit(&mut self.conn, &till, id, change, &when)
+    }
+
+    /// Makes two records of one person one: `other`'s orders, points and card go to `keep`
+    /// (a manager's job, see [`customers::merge`]).
+    pub fn merge_customers(&mut self, keep: CustomerId, other: CustomerId) -> Result<Customer> {
+        let when = self.authorize(Permission::ManageCustomers)?;
+        let till = self.journal_till();
+        customers::merge(&mut self.conn, &till, keep, other, &when)
+    }
+
+    /// Erases a customer's personal data; their orders, points and ledger stay under their
+    /// number (a manager's job, see [`customers::erase`]).
+    pub fn erase_customer(&mut self, id: CustomerId) -> Result<Customer> {
+        let when = self.authorize(Permission::ManageCustomers)?;
+        let till = self.journal_till();
+        customers::erase(&mut self.conn, &till, id, &when)
+    }
+
     pub fn block_card(&mut self, uid: &CardUid, reason: Option<&str>) -> Result<BlockedCard> {
         let when = self.authorize(Permission::ManageVipCards)?;
         let till = self.journal_till();

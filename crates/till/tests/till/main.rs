@@ -5,6 +5,7 @@ mod bad_input;
 mod card_refunds;
 mod card_sessions;
 mod cards;
+mod customers;
 mod import;
 mod journal;
 mod manager;

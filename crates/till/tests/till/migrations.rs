@@ -209,7 +209,9 @@ fn upgrading_a_schema_1_store_fills_the_monthly_product_rollup() {
         // Put the file back the way schema 1 left it.
         let raw = t.raw();
         raw.execute_batch(
-            "DROP TRIGGER orders_in_shift;
+            "ALTER TABLE customers DROP COLUMN merged_into;
+             ALTER TABLE customers DROP COLUMN erased_at;
+             DROP TRIGGER orders_in_shift;
              DROP TRIGGER orders_voided_in_shift;
              DROP TRIGGER refunds_in_shift;
              DROP TRIGGER drawer_openings_in_shift;

@@ -11,7 +11,7 @@ use versapos_till::{Till, TillError};
 
 const PREVIOUS: i64 = MIGRATIONS[MIGRATIONS.len() - 2].0;
 /// The column the newest migration adds (table, column): absent at the previous schema.
-const NEWEST: (&str, &str) = ("z_reports", "printed");
+const NEWEST: (&str, &str) = ("customers", "erased_at");
 const COUNTED: &[&str] = &[
     "products",
     "customers",
