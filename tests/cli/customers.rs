@@ -266,3 +266,50 @@ fn a_cashier_links_cards_but_blocking_and_replacing_them_needs_a_manager() {
     let blocked = till.json(&["customers", "block-card", "04A1B2C3"]);
     assert_eq!(text(&blocked["blocked"], "blocked_by"), "Morgan");
 }
+
+/// At the command line: edit, merge and erase, with bad input refused (exit 2) and nothing lost.
+#[test]
+fn customers_are_edited_merged_and_erased_at_the_command_line() {
+    let till = Till::gbp_with_catalog();
+    let id = |v: serde_json::Value| v["customer"]["id"].as_i64().expect("id").to_string();
+    let ann = id(till.json(&["customers", "add", "--name", "Ann Le"]));
+    let twin = id(till.json(&[
+        "customers",
+        "add",
+        "--name",
+        "Ann Lee",
+        "--card",
+        "04A1B2C3",
+    ]));
+    let edited = till.json(&[
+        "customers",
+        "edit",
+        &ann,
+        "--name",
+        "Ann Lee",
+        "--email",
+        "ann@example.com",
+    ]);
+    assert_eq!(edited["customer"]["name"], "Ann Lee");
+    let nothing = till.refused(&["customers", "edit", &ann]);
+    assert!(
+        nothing.message.contains("nothing to change"),
+        "{}",
+        nothing.message
+    );
+    let bad = till.refused(&["customers", "edit", &ann, "--email", "nope"]);
+    assert_eq!(bad.code, "invalid_input", "{}", bad.message);
+    let merged = till.json(&["customers", "merge", &ann, &twin]);
+    assert_eq!(merged["customer"]["card_uid"], "04A1B2C3");
+    let refused = till.refused(&["customers", "merge", &ann, &twin]);
+    assert_eq!(refused.code, "invalid_input", "{}", refused.message);
+    let r = till.refused(&["customers", "erase", &ann]);
+    assert!(r.message.contains("--yes"), "{}", r.message);
+    assert_eq!(
+        till.json(&["customers", "show", &ann])["customer"]["name"],
+        "Ann Lee"
+    );
+    let erased = till.json(&["customers", "erase", &ann, "--yes"]);
+    assert_eq!(erased["customer"]["name"], format!("Erased customer {ann}"));
+    assert_eq!(erased["customer"]["email"], serde_json::Value::Null);
+}

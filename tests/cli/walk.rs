@@ -133,6 +133,9 @@ struct Shop {
     parked: (String, String),
     vip: String,
     no_card: String,
+    /// Two records of one person, to merge, and a customer to erase.
+    twins: (String, String),
+    to_erase: String,
     catalog: String,
     backup: String,
     location: String,
@@ -204,6 +207,8 @@ fn shop() -> Shop {
         parked,
         vip,
         no_card: customer("Nora", None),
+        twins: (customer("Pat Doe", None), customer("Pat Doe (2)", None)),
+        to_erase: customer("Erin", None),
         catalog: path_str(&catalog).to_string(),
         backup: path_str(&backup).to_string(),
         location,
@@ -313,6 +318,18 @@ fn cases(s: &Shop, who: &str) -> Vec<Case> {
         case(
             P(Permission::ManageVipCards),
             &["customers", "replace-card", "CAFEBABE", "0A0B0C0D"],
+        ),
+        case(
+            P(Permission::AddCustomer),
+            &["customers", "edit", &s.vip, "--phone", "020 7946 0001"],
+        ),
+        case(
+            P(Permission::ManageCustomers),
+            &["customers", "merge", &s.twins.0, &s.twins.1],
+        ),
+        case(
+            P(Permission::ManageCustomers),
+            &["customers", "erase", &s.to_erase, "--yes"],
         ),
         case(
             P(Permission::ReadReports),

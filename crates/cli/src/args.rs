@@ -640,6 +640,34 @@ pub enum CustomersCmd {
         /// The new card's UID in hex.
         new_uid: String,
     },
+    /// Correct a customer's name, email or phone; an empty --email or --phone takes it off.
+    Edit {
+        /// The customer's id.
+        id: i64,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        email: Option<String>,
+        #[arg(long)]
+        phone: Option<String>,
+    },
+    /// Make two records of one person one (a manager's): OTHER's orders, points and card go to
+    /// KEEP; a second card is blocked. OTHER stays only as a pointer to KEEP.
+    Merge {
+        /// The customer to keep.
+        keep: i64,
+        /// The customer merged into KEEP.
+        other: i64,
+    },
+    /// Erase a customer's personal data for good (a manager's): name, email, phone and card go;
+    /// their orders and points stay under their number. Cannot be undone, hence --yes.
+    Erase {
+        /// The customer's id.
+        id: i64,
+        /// Yes, erase them.
+        #[arg(long)]
+        yes: bool,
+    },
 }
 
 #[derive(Args, Debug)]

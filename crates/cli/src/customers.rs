@@ -1,9 +1,9 @@
 //! `versapos customers`: VIP customers, their points and their NFC cards.
 
 use crate::args::CustomersCmd;
-use crate::{print, CliError, Result};
+use crate::{print, usage, CliError, Result};
 use versapos_core::CustomerId;
-use versapos_till::{parse_card_uid, CardLookup, NewCustomer, Till};
+use versapos_till::{parse_card_uid, CardLookup, CustomerChange, NewCustomer, Till};
 
 pub fn run(till: &mut Till, cmd: CustomersCmd, out: &print::Out) -> Result<()> {
     match cmd {
@@ -38,6 +38,32 @@ pub fn run(till: &mut Till, cmd: CustomersCmd, out: &print::Out) -> Result<()> {
             let old = parse_card_uid(&old_uid, "old_uid")?;
             let new = parse_card_uid(&new_uid, "new_uid")?;
             out.customer(&till.replace_card(&old, &new)?, None);
+        }
+        CustomersCmd::Edit {
+            id,
+            name,
+            email,
+            phone,
+        } => {
+            if name.is_none() && email.is_none() && phone.is_none() {
+                return Err(usage("nothing to change: give --name, --email or --phone"));
+            }
+            let change = CustomerChange { name, email, phone };
+            out.customer(&till.edit_customer(CustomerId(id), &change)?, None);
+        }
+        CustomersCmd::Merge { keep, other } => {
+            out.customer(
+                &till.merge_customers(CustomerId(keep), CustomerId(other))?,
+                None,
+            );
+        }
+        CustomersCmd::Erase { id, yes } => {
+            if !yes {
+                return Err(usage(format!(
+                    "erasing customer {id} cannot be undone: add --yes to erase them"
+                )));
+            }
+            out.customer(&till.erase_customer(CustomerId(id))?, None);
         }
     }
     Ok(())
