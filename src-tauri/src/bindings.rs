@@ -138,6 +138,7 @@ pub fn render_all() -> Result<Vec<(String, String)>, ExportError> {
     render::<catalog::ImportProgress>(&mut f)?;
     render::<catalog::SavedFile>(&mut f)?;
     render::<customers::NewCustomerInput>(&mut f)?;
+    render::<customers::CustomerEdit>(&mut f)?;
     render::<customers::CustomerDetail>(&mut f)?;
     render::<versapos_till::OrderFilterInput>(&mut f)?;
     render::<versapos_till::RefundInput>(&mut f)?;

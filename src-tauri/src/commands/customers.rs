@@ -1,6 +1,7 @@
 //! VIP customers: finding one to link to the sale (by search or a tap of their VIP card),
 //! signing up a new one at the till, a customer's card with their points history, and a
-//! manager blocking or replacing a lost VIP card.
+//! manager blocking or replacing a lost VIP card; a customer's details corrected, two records of
+//! one person merged, a customer's personal data erased.
 
 use crate::error::CommandResult;
 use crate::state::Desktop;
@@ -8,7 +9,9 @@ use serde::{Deserialize, Serialize};
 use tauri::State;
 use ts_rs::TS;
 use versapos_core::CustomerId;
-use versapos_till::{parse_card_uid, BlockedCard, CardLookup, Customer, NewCustomer, PointsEntry};
+use versapos_till::{
+    parse_card_uid, BlockedCard, CardLookup, Customer, CustomerChange, NewCustomer, PointsEntry,
+};
 
 /// How many customers a search shows; the cashier narrows the search rather than scrolls.
 const SEARCH_LIMIT: i64 = 50;
@@ -125,4 +128,53 @@ pub fn replace_card(
     let new = parse_card_uid(&new, "new_uid")?;
     let mut register = state.register()?;
     Ok(register.till.replace_card(&old, &new)?)
+}
+
+/// A customer's corrected details: a field left out (null) stays as it is; an empty email or
+/// phone takes it off.
+#[derive(Clone, Debug, Deserialize, TS)]
+pub struct CustomerEdit {
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+}
+
+// Names, emails and phones are personal data: kept out of the log line.
+#[tauri::command(async)]
+#[tracing::instrument(skip(state, change), err)]
+pub fn edit_customer(
+    state: State<'_, Desktop>,
+    id: i64,
+    change: CustomerEdit,
+) -> CommandResult<Customer> {
+    let change = CustomerChange {
+        name: change.name,
+        email: change.email,
+        phone: change.phone,
+    };
+    Ok(state
+        .register()?
+        .till
+        .edit_customer(CustomerId(id), &change)?)
+}
+
+/// Two records of one person made one (a manager's): `other`'s orders, points and card go to `keep`.
+#[tauri::command(async)]
+#[tracing::instrument(skip(state), err)]
+pub fn merge_customers(
+    state: State<'_, Desktop>,
+    keep: i64,
+    other: i64,
+) -> CommandResult<Customer> {
+    Ok(state
+        .register()?
+        .till
+        .merge_customers(CustomerId(keep), CustomerId(other))?)
+}
+
+/// A customer's personal data erased for good (a manager's); orders and points stay.
+#[tauri::command(async)]
+#[tracing::instrument(skip(state), err)]
+pub fn erase_customer(state: State<'_, Desktop>, id: i64) -> CommandResult<Customer> {
+    Ok(state.register()?.till.erase_customer(CustomerId(id))?)
 }

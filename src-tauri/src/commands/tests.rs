@@ -909,6 +909,11 @@ fn permission_table() -> Vec<Row> {
             "uid": "0B0B0B0B", "reason": "lost"})),
         call("replace_card",         To(ManageVipCards), Answers, |_| json!({
             "old": VIP_CARD, "new": "11223344"})),
+        call("edit_customer",        To(AddCustomer),    Answers, |f| json!({"id": f.plain,
+            "change": {"name": null, "email": "pat@example.com", "phone": null}})),
+        call("merge_customers",      To(ManageCustomers), Answers, |f| json!({
+            "keep": f.twins.0, "other": f.twins.1})),
+        call("erase_customer",       To(ManageCustomers), Answers, |f| json!({"id": f.to_erase})),
         // The register, which the walk finds with the admin's HOT-0003 on it.
         call("current_cart",         To(Sell),           Answers, |_| json!({})),
         call("cart_add",             To(Sell),           Answers, |_| json!({
@@ -1064,6 +1069,8 @@ struct Fixtures {
     to_void: Value,
     vip: Value,
     plain: Value,
+    twins: (Value, Value),
+    to_erase: Value,
     parked: Value,
     to_retry: Value,
     to_abandon: Value,
@@ -1103,6 +1110,8 @@ fn fixtures(till: &TestTill) -> Fixtures {
     };
     let vip = customer("Vic Ip", Some(VIP_CARD));
     let plain = customer("Pat Lain", None);
+    let twins = (customer("Jo Twin", None), customer("Jo Twin (2)", None));
+    let to_erase = customer("Erin Ase", None);
     till.ok("cart_add", json!({"code": "HOT-0002", "quantity": 1}));
     till.ok("cart_park", json!({"note": "walk"}));
     let parked = till.ok("parked_carts", json!({}))[0]["id"].clone();
@@ -1131,6 +1140,8 @@ fn fixtures(till: &TestTill) -> Fixtures {
         to_void,
         vip,
         plain,
+        twins,
+        to_erase,
         parked,
         to_retry,
         to_abandon,

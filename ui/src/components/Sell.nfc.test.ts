@@ -21,7 +21,7 @@ vi.mock("../lib/api", () => api);
 const { default: Sell } = await import("./Sell.svelte");
 
 const customer = (id: number, name: string, points: number, card: string | null = null): Customer => ({
-  id, name, email: null, phone: null, card_uid: card, points_balance: points, created_at: "2025-01-02T09:30:00.000+00:00",
+  id, name, email: null, phone: null, card_uid: card, points_balance: points, created_at: "2025-01-02T09:30:00.000+00:00", erased_at: null,
 });
 const ann = customer(7, "Ann Lee", 120, "04A1B2C3");
 

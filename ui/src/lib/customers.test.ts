@@ -7,7 +7,7 @@ const entry = (kind: string, points: number, balance_after: number): PointsEntry
 });
 
 const customer = (id: number, name: string): Customer => ({
-  id, name, email: null, phone: null, card_uid: null, points_balance: 0, created_at: "2025-01-02T09:00:00+00:00",
+  id, name, email: null, phone: null, card_uid: null, points_balance: 0, created_at: "2025-01-02T09:00:00+00:00", erased_at: null,
 });
 
 describe("kindLabel", () => {

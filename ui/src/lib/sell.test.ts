@@ -33,7 +33,7 @@ const { Register, PAYMENTS_POLL_MS } = await import("./sell.svelte");
 const { provideApprovals } = await import("./staff");
 
 const customer = (id: number, name: string, points: number): Customer => ({
-  id, name, email: null, phone: null, card_uid: null, points_balance: points, created_at: "2025-01-02T09:30:00.000+00:00",
+  id, name, email: null, phone: null, card_uid: null, points_balance: points, created_at: "2025-01-02T09:30:00.000+00:00", erased_at: null,
 });
 const ann = customer(7, "Ann Lee", 120);
 

@@ -4,7 +4,7 @@ import type { Permission } from "./types";
 
 const ALL: Permission[] = [
   "sell", "take_cash", "link_customer", "add_customer", "park_sale", "large_discount", "refund", "void",
-  "override_price", "manage_vip_cards", "read_reports", "edit_catalog", "manage_cashiers", "manage_managers", "change_settings", "manage_keys", "no_sale", "manage_cash",
+  "override_price", "manage_vip_cards", "read_reports", "edit_catalog", "manage_cashiers", "manage_managers", "change_settings", "manage_keys", "no_sale", "manage_cash", "manage_customers",
 ];
 
 describe("roleAllows (the till's permission table)", () => {

@@ -50,6 +50,7 @@ const WHAT: Record<Permission, string> = {
   manage_keys: "setting up payment keys",
   no_sale: "opening the cash drawer with no sale",
   manage_cash: "paying cash in or out, or a drawer over or short",
+  manage_customers: "merging or erasing customers",
 };
 
 /** What a permission lets someone do, in shop-floor words. */

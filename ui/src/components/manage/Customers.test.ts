@@ -25,7 +25,7 @@ const { default: Customers } = await import("./Customers.svelte");
 const shop = testShop({ name: "Corner Shop", till_id: "TILL-1" });
 
 const customer = (id: number, name: string, extra: Partial<Customer> = {}): Customer => ({
-  id, name, email: null, phone: null, card_uid: null, points_balance: 0, created_at: "2025-01-02T09:30:00.000+00:00",
+  id, name, email: null, phone: null, card_uid: null, points_balance: 0, created_at: "2025-01-02T09:30:00.000+00:00", erased_at: null,
   ...extra,
 });
 

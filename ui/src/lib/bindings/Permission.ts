@@ -3,4 +3,4 @@
 /**
  * Something the till does that not everybody may do.
  */
-export type Permission = "sell" | "take_cash" | "link_customer" | "add_customer" | "park_sale" | "large_discount" | "refund" | "void" | "override_price" | "manage_vip_cards" | "read_reports" | "edit_catalog" | "manage_cashiers" | "manage_managers" | "change_settings" | "manage_keys" | "no_sale" | "manage_cash";
+export type Permission = "sell" | "take_cash" | "link_customer" | "add_customer" | "park_sale" | "large_discount" | "refund" | "void" | "override_price" | "manage_vip_cards" | "read_reports" | "edit_catalog" | "manage_cashiers" | "manage_managers" | "change_settings" | "manage_keys" | "no_sale" | "manage_cash" | "manage_customers";

@@ -11,6 +11,7 @@ import type { ChangeAtStripe } from "./ChangeAtStripe";
 import type { CountLine } from "./CountLine";
 import type { Customer } from "./Customer";
 import type { CustomerDetail } from "./CustomerDetail";
+import type { CustomerEdit } from "./CustomerEdit";
 import type { Denomination } from "./Denomination";
 import type { EventNeedingAttention } from "./EventNeedingAttention";
 import type { EventRetried } from "./EventRetried";
@@ -98,6 +99,9 @@ export type CommandArgs = {
   link_card: { customerId: number; uid: string };
   block_card: { uid: string; reason: string | null };
   replace_card: { old: string; new: string };
+  edit_customer: { id: number; change: CustomerEdit };
+  merge_customers: { keep: number; other: number };
+  erase_customer: { id: number };
   order: { reference: string };
   find_orders: { filter: OrderFilterInput; offset: number; limit: number };
   refund_order: { reference: string; refund: RefundInput };
@@ -203,6 +207,9 @@ export type CommandAnswers = {
   link_card: Customer;
   block_card: BlockedCard;
   replace_card: Customer;
+  edit_customer: Customer;
+  merge_customers: Customer;
+  erase_customer: Customer;
   order: OrderView;
   find_orders: OrderSummary[];
   refund_order: RefundView;

@@ -20,6 +20,7 @@ export type { CountLine } from "./CountLine";
 export type { CountValue } from "./CountValue";
 export type { Customer } from "./Customer";
 export type { CustomerDetail } from "./CustomerDetail";
+export type { CustomerEdit } from "./CustomerEdit";
 export type { Denomination } from "./Denomination";
 export type { DenominationKind } from "./DenominationKind";
 export type { DisputeView } from "./DisputeView";
