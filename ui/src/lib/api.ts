@@ -53,7 +53,7 @@ import type {
   TestCard,
   SyncStatus,
 } from "./payments";
-import type { CountLine, ReceiptCopy, UpdateStatus } from "./bindings";
+import type { CountLine, CustomerEdit, ReceiptCopy, UpdateStatus } from "./bindings";
 import type { CommandAnswers, CommandArgs } from "./bindings/commands";
 
 /** Any rejection as a CommandError: the shell's own `{code, message}`, or a wrapped oddity. */
@@ -199,6 +199,9 @@ export const refundPreview = (reference: string, refund: RefundInput) =>
   call("refund_preview", { reference, refund });
 export const voidOrder = (reference: string) => call("void_order", { reference });
 
+export const editCustomer = (id: number, change: CustomerEdit) => call("edit_customer", { id, change });
+export const mergeCustomers = (keep: number, other: number) => call("merge_customers", { keep, other });
+export const eraseCustomer = (id: number) => call("erase_customer", { id });
 export const customerDetail = (id: number) => call("customer_detail", { id });
 
 export const report = (query: ReportQuery) => call("report", { query });

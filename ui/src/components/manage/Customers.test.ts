@@ -16,6 +16,9 @@ const api = vi.hoisted(() => ({
   linkCard: vi.fn(),
   blockCard: vi.fn(),
   replaceCard: vi.fn(),
+  editCustomer: vi.fn(),
+  mergeCustomers: vi.fn(),
+  eraseCustomer: vi.fn(),
   onNfc: vi.fn(),
 }));
 vi.mock("../../lib/api", () => api);
@@ -235,5 +238,61 @@ describe("VIP cards on the customers screen", () => {
     await click("[data-testid=vip-card-confirm]");
     expect(api.linkCard).toHaveBeenCalledWith(2, "0A0B0C0D");
     expect($("[data-testid=vip-card-dialog]")).toBeNull();
+  });
+});
+
+describe("A customer corrected, merged and erased", () => {
+  beforeEach(() => {
+    api.customerDetail.mockImplementation(async (id: number) => ({ customer: id === 1 ? ann : bob, ledger: [] }));
+  });
+
+  async function openAnn() {
+    await mountScreen(Customers, { shop, manageCards: true });
+    $$("[data-testid=customers-open]")[0].click();
+    await settle();
+  }
+
+  it("corrects the details, an emptied phone taken off", async () => {
+    await openAnn();
+    await click("[data-testid=customer-edit]");
+    expect(input("[data-testid=customer-edit-name]").value).toBe("Ann Lee");
+    type(input("[data-testid=customer-edit-name]"), "Ann Leigh");
+    type(input("[data-testid=customer-edit-phone]"), "");
+    api.editCustomer.mockResolvedValue({ ...ann, name: "Ann Leigh", phone: null });
+    await click("[data-testid=customer-edit-save]");
+    expect(api.editCustomer).toHaveBeenCalledWith(1, { name: "Ann Leigh", email: "ann@example.com", phone: "" });
+    expect($("[data-testid=customer-card-status]")?.textContent).toBe("The details are saved.");
+  });
+
+  it("merges a duplicate found by search into this record", async () => {
+    const twin = customer(3, "Ann Lee (old)", { points_balance: 12 });
+    await openAnn();
+    await click("[data-testid=customer-merge]");
+    api.findCustomers.mockResolvedValue([ann, twin]);
+    type(input("[data-testid=merge-search]"), "Ann");
+    input("[data-testid=merge-search]").form!.requestSubmit();
+    await settle();
+    const choices = $$("[data-testid=merge-choice]");
+    expect(choices.map((c) => c.dataset.id)).toEqual(["3"]);
+    expect(($("[data-testid=merge-confirm]") as HTMLButtonElement).disabled).toBe(true);
+    (choices[0] as HTMLInputElement).click();
+    await settle();
+    api.mergeCustomers.mockResolvedValue({ ...ann, points_balance: 69 });
+    await click("[data-testid=merge-confirm]");
+    expect(api.mergeCustomers).toHaveBeenCalledWith(1, 3);
+    expect($("[data-testid=customer-card-status]")?.textContent).toContain("merged into this record");
+  });
+
+  it("erases only once confirmed, and says what stays", async () => {
+    await openAnn();
+    await click("[data-testid=customer-erase]");
+    expect(api.eraseCustomer).not.toHaveBeenCalled();
+    expect($("[data-testid=customer-card]")?.textContent).toContain("57 points stay under number 1");
+    api.eraseCustomer.mockResolvedValue({ ...ann, name: "Erased customer 1", email: null, phone: null, card_uid: null, erased_at: "2026-12-07T09:00:00Z" });
+    api.customerDetail.mockResolvedValue({ customer: { ...ann, name: "Erased customer 1", email: null, phone: null, card_uid: null, erased_at: "2026-12-07T09:00:00Z" }, ledger: [] });
+    await click("[data-testid=erase-confirm]");
+    expect(api.eraseCustomer).toHaveBeenCalledWith(1);
+    expect($("[data-testid=customer-erased]")?.textContent).toContain("Personal data erased");
+    expect($("[data-testid=customer-edit]")).toBeNull();
   });
 });
