@@ -325,6 +325,26 @@ pub fn categories(conn: &Connection) -> Result<Vec<String>> {
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// The shop's categories by their lowercase: a category typed or imported as "Hot drinks" is the
+/// "Hot Drinks" already there, never a second category beside it. A new one keeps the first
+/// spelling it comes with (in a file, for every later row too).
+struct CategorySpellings(HashMap<String, String>);
+
+impl CategorySpellings {
+    fn of(conn: &Connection) -> Result<CategorySpellings> {
+        Ok(CategorySpellings(
+            categories(conn)?
+                .into_iter()
+                .map(|c| (c.to_lowercase(), c))
+                .collect(),
+        ))
+    }
+
+    fn spell(&mut self, category: Option<String>) -> Option<String> {
+        category.map(|c| self.0.entry(c.to_lowercase()).or_insert(c).clone())
+    }
+}
+
 pub fn count(conn: &Connection) -> Result<i64> {
     Ok(
         conn.query_row("SELECT count(*) FROM products WHERE active = 1", [], |r| {
@@ -362,6 +382,7 @@ pub fn import(
     let at = when.at.as_str();
     let tx = crate::db::write(conn)?;
     let mut summary = ImportSummary::default();
+    let mut spellings = CategorySpellings::of(&tx)?;
     {
         let mut exists = tx.prepare("SELECT 1 FROM products WHERE sku = ?1")?;
         let mut upsert = tx.prepare(
@@ -386,7 +407,7 @@ pub fn import(
                 row.price.minor(),
                 rate,
                 row.stock,
-                row.category,
+                spellings.spell(row.category.clone()),
                 at,
                 row.tax_rate,
             ]);
@@ -556,7 +577,7 @@ pub fn add(conn: &mut Connection, shop: &Shop, p: &NewProduct, when: &Moment) ->
     }
     checked_stock(p.stock)?;
     let barcode = checked_barcode(&p.barcode)?;
-    let category = checked_category(&p.category)?;
+    let category = CategorySpellings::of(conn)?.spell(checked_category(&p.category)?);
     let rate = match blank_to_none(&p.tax_rate) {
         Some(r) => shop.tax_rate(&r)?.name.clone(),
         None => shop.default_tax_rate.clone(),
@@ -699,7 +720,7 @@ pub fn update_details(
     let name = product_name(&d.name)?;
     let name = name.as_str();
     let barcode = checked_barcode(&d.barcode)?;
-    let category = checked_category(&d.category)?;
+    let category = CategorySpellings::of(conn)?.spell(checked_category(&d.category)?);
     if d.reorder_level.is_some_and(|l| l < 0) {
         return Err(TillError::invalid("reorder_level", "must not be negative"));
     }

@@ -57,6 +57,32 @@ pub fn parse_products_csv(
         Some(Err(e)) => return Err(vec![csv_problem(&e, 1)]),
         Some(Ok(h)) => h,
     };
+    // A spreadsheet saved with `;` between columns (the usual "CSV" in much of Europe): one
+    // header cell holding the columns' names. Said once, with the fix, not as four problems.
+    if header.len() == 1 {
+        let only = String::from_utf8_lossy(&header[0]).to_ascii_lowercase();
+        for (sep, name) in [(';', "semicolons (;)"), ('\t', "tabs")] {
+            let named = only
+                .split(sep)
+                .filter(|c| {
+                    REQUIRED
+                        .iter()
+                        .chain(OPTIONAL.iter())
+                        .any(|k| *k == c.trim())
+                })
+                .count();
+            if named >= 2 {
+                return Err(vec![ImportProblem {
+                    line: 1,
+                    column: "header".into(),
+                    message: format!(
+                        "this file separates its columns with {name}: save it as comma-separated \
+                         (CSV UTF-8 in a spreadsheet's Save as) and import it again"
+                    ),
+                }]);
+            }
+        }
+    }
     let mut index: HashMap<&'static str, usize> = HashMap::new();
     for (i, raw) in header.iter().enumerate() {
         let col = match std::str::from_utf8(raw) {

@@ -201,3 +201,66 @@ fn the_template_imports_as_it_is() {
         assert_eq!(latte.category.as_deref(), Some("Hot drinks"));
     }
 }
+
+/// A file saved with `;` (or tabs) between columns is told apart in one problem that says how
+/// to fix it, and nothing is imported.
+#[test]
+fn a_semicolon_separated_file_is_named_as_such_with_the_fix() {
+    let mut t = gbp_shop();
+    let before = t.snapshot();
+    for csv in [
+        "sku;name;price;stock\nA1;Apple;0,40;10\n",
+        "sku\tname\tprice\nA1\tApple\t0.40\n",
+    ] {
+        match t
+            .till
+            .import_products("fruit.csv", csv.as_bytes(), &mut no_progress())
+        {
+            Err(TillError::Import { problems, .. }) => {
+                assert_eq!(problems.len(), 1, "{problems:?}");
+                assert_eq!(problems[0].line, 1);
+                assert!(
+                    problems[0].message.contains("save it as comma-separated"),
+                    "{}",
+                    problems[0].message
+                );
+            }
+            other => panic!("refused, not {other:?}"),
+        }
+    }
+    assert_eq!(t.snapshot(), before);
+}
+
+/// "Hot drinks" imported or typed is the "Hot Drinks" the catalog has, not a second category.
+#[test]
+fn categories_are_matched_whatever_their_case() {
+    let mut t = gbp_shop();
+    let csv = "sku,name,price,category\n\
+               T1,Tea,1.50,Hot Drinks\n\
+               T2,Coffee,2.00,hot drinks\n";
+    t.till
+        .import_products("drinks.csv", csv.as_bytes(), &mut no_progress())
+        .expect("import");
+    let again = "sku,name,price,category\nT3,Cocoa,2.20,HOT DRINKS\n";
+    t.till
+        .import_products("more.csv", again.as_bytes(), &mut no_progress())
+        .expect("import");
+    t.till
+        .add_product(&versapos_till::NewProduct {
+            sku: crate::support::sku("T4"),
+            name: "Chai".into(),
+            price: t.money("2.40"),
+            barcode: None,
+            tax_rate: None,
+            stock: 1,
+            category: Some("Hot drinks".into()),
+        })
+        .expect("add");
+    let cats = t.till.categories().expect("categories");
+    assert_eq!(
+        cats.iter()
+            .filter(|c| c.eq_ignore_ascii_case("hot drinks"))
+            .collect::<Vec<_>>(),
+        ["Hot Drinks"]
+    );
+}

@@ -147,8 +147,8 @@ fn the_catalog_browses_by_category_and_pages_the_low_stock_list_lowest_first() {
         .expect("import");
     assert_eq!(
         t.till.categories().expect("categories"),
-        ["Bakery", "bakery", "Drinks"],
-        "each category once, in name order"
+        ["Bakery", "Drinks"],
+        "each category once whatever its case (the first spelling kept), in name order"
     );
     let names = |c: Option<&str>, offset, limit| -> Vec<String> {
         t.till
@@ -158,9 +158,9 @@ fn the_catalog_browses_by_category_and_pages_the_low_stock_list_lowest_first() {
             .map(|p| p.name)
             .collect()
     };
-    assert_eq!(names(Some("Bakery"), 0, 10), ["Apple pie", "bagel"]);
+    assert_eq!(names(Some("Bakery"), 0, 10), ["Apple pie", "bagel", "Brioche"]);
     assert_eq!(names(Some("Bakery"), 1, 1), ["bagel"]);
-    assert_eq!(t.till.product_count_in(Some("Bakery")).expect("count"), 2);
+    assert_eq!(t.till.product_count_in(Some("Bakery")).expect("count"), 3);
     assert_eq!(t.till.product_count_in(None).expect("count"), 9);
     assert_eq!(names(None, 0, 3), ["Apple pie", "bagel", "Brioche"]);
 
@@ -177,7 +177,7 @@ fn the_catalog_browses_by_category_and_pages_the_low_stock_list_lowest_first() {
         [("B-3".into(), 0), ("D-1".into(), 2), ("B-1".into(), 3)]
     );
     assert_eq!(t.till.low_stock_count(None).expect("count"), 3);
-    assert_eq!(t.till.low_stock_count(Some("Bakery")).expect("count"), 1);
+    assert_eq!(t.till.low_stock_count(Some("Bakery")).expect("count"), 2);
     assert_eq!(
         t.till.low_stock(Some("Drinks"), 0, 10).expect("drinks")[0].sku,
         "D-1"
