@@ -52,23 +52,50 @@ struct Sums {
     refund_tax: i64,
 }
 
+/// A row of the report as it prints: orders, items, then gross sales, discounts, refunds, net
+/// sales, tax and total collected.
+type Shown = (i64, i64, [i64; 6]);
+
+const FIGURES: [&str; 6] = [
+    "gross_sales",
+    "discounts",
+    "refunds",
+    "net_sales",
+    "tax",
+    "total_collected",
+];
+
 impl Sums {
-    fn of_row(row: &Value) -> Sums {
-        let s = Sums {
-            orders: int(row, "orders"),
-            items: int(row, "items"),
-            gross: int(row, "gross"),
-            discounts: int(row, "discounts"),
-            tax: int(row, "tax"),
-            refunds: int(row, "refunds"),
-            refund_tax: int(row, "refund_tax"),
-        };
+    /// The report's figures from the orders' own sums: what was collected, the tax in it,
+    /// and net (without tax) with the discounts and refunds added back for gross.
+    fn shown(&self) -> Shown {
+        let collected = self.gross - self.refunds;
+        let tax = self.tax - self.refund_tax;
+        let net = collected - tax;
+        let refunds = self.refunds - self.refund_tax;
+        (
+            self.orders,
+            self.items,
+            [
+                net + self.discounts + refunds,
+                self.discounts,
+                refunds,
+                net,
+                tax,
+                collected,
+            ],
+        )
+    }
+
+    fn of_row(row: &Value) -> Shown {
+        let f = FIGURES.map(|k| int(row, k));
         assert_eq!(
-            int(row, "net"),
-            s.gross - s.refunds,
-            "net = gross - refunds in {row}"
+            f[0] - f[1] - f[2],
+            f[3],
+            "gross − discounts − refunds = net in {row}"
         );
-        s
+        assert_eq!(f[3] + f[4], f[5], "net + tax = total collected in {row}");
+        (int(row, "orders"), int(row, "items"), f)
     }
 }
 
@@ -120,7 +147,7 @@ fn span(orders: &[Value]) -> (String, String) {
     (first, last)
 }
 
-fn period_rows(report: &Value) -> BTreeMap<String, Sums> {
+fn period_rows(report: &Value) -> BTreeMap<String, Shown> {
     array(report, "rows")
         .iter()
         .map(|r| (text(r, "period").to_string(), Sums::of_row(r)))
@@ -136,7 +163,11 @@ fn report_by_day_and_by_hour_equal_the_sums_of_the_orders() {
     for (by, key) in [("day", day as fn(&str) -> String), ("hour", hour)] {
         let report = till.json(&["report", "--from", &from, "--to", &to, "--by", by]);
         let expected = expected_periods(&orders, key);
-        assert_eq!(period_rows(&report), expected, "--by {by}: rows");
+        let shown: BTreeMap<String, Shown> = expected
+            .iter()
+            .map(|(k, s)| (k.clone(), s.shown()))
+            .collect();
+        assert_eq!(period_rows(&report), shown, "--by {by}: rows");
         let total = expected.values().fold(Sums::default(), |a, s| Sums {
             orders: a.orders + s.orders,
             items: a.items + s.items,
@@ -146,7 +177,11 @@ fn report_by_day_and_by_hour_equal_the_sums_of_the_orders() {
             refunds: a.refunds + s.refunds,
             refund_tax: a.refund_tax + s.refund_tax,
         });
-        assert_eq!(Sums::of_row(&report["totals"]), total, "--by {by}: totals");
+        assert_eq!(
+            Sums::of_row(&report["totals"]),
+            total.shown(),
+            "--by {by}: totals"
+        );
         assert_eq!(total.orders, 4);
         assert_eq!(total.refunds, 135 + 50, "a bun and 0.50 were refunded");
         assert!(total.discounts > 0, "discounts were given: {total:?}");
@@ -158,39 +193,58 @@ fn report_by_day_and_by_hour_equal_the_sums_of_the_orders() {
     let mut lines = csv.lines();
     assert_eq!(
         lines.next(),
-        Some("period,orders,items,gross,discounts,tax,refunds,net,currency"),
+        Some("period,orders,items,gross_sales,discounts,refunds,net_sales,tax,total_collected,currency"),
         "CSV header"
     );
-    let from_csv: BTreeMap<String, Sums> = lines
+    let from_csv: BTreeMap<String, Shown> = lines
         .map(|l| {
             let f: Vec<&str> = l.split(',').collect();
-            assert_eq!(f.len(), 9, "nine fields: {l}");
-            assert_eq!(f[8], "GBP", "amounts are in GBP: {l}");
-            let s = Sums {
-                orders: f[1].parse().expect("orders is a whole number"),
-                items: f[2].parse().expect("items is a whole number"),
-                gross: pence(f[3]),
-                discounts: pence(f[4]),
-                tax: pence(f[5]),
-                refunds: pence(f[6]),
-                refund_tax: 0,
-            };
-            assert_eq!(pence(f[7]), s.gross - s.refunds, "net in {l}");
-            (f[0].to_string(), s)
+            assert_eq!(f.len(), 10, "ten fields: {l}");
+            assert_eq!(f[9], "GBP", "amounts are in GBP: {l}");
+            let figures = [3, 4, 5, 6, 7, 8].map(|i| pence(f[i]));
+            (
+                f[0].to_string(),
+                (
+                    f[1].parse().expect("orders is a whole number"),
+                    f[2].parse().expect("items is a whole number"),
+                    figures,
+                ),
+            )
         })
         .collect();
-    let expected: BTreeMap<String, Sums> = expected_periods(&orders, day)
+    let expected: BTreeMap<String, Shown> = expected_periods(&orders, day)
         .into_iter()
-        .map(|(k, s)| (k, Sums { refund_tax: 0, ..s }))
+        .map(|(k, s)| (k, s.shown()))
         .collect();
     assert_eq!(from_csv, expected, "--csv: the same figures in major units");
 
     let plain = till.ok(&["report", "--from", &from, "--to", &to]);
-    let gross: i64 = orders.iter().map(|o| int(o, "total")).sum();
-    let shown = format!("gross {}.{:02}", gross / 100, gross % 100);
+    let totals = till.json(&["report", "--from", &from, "--to", &to]);
+    // Each figure in words, in the conventional order, with what it means.
+    let mut at = 0;
+    for (key, words) in FIGURES.iter().zip([
+        "gross sales",
+        "discounts",
+        "refunds",
+        "net sales",
+        "tax",
+        "total collected",
+    ]) {
+        let v = int(&totals["totals"], key);
+        let line = plain
+            .lines()
+            .find(|l| {
+                l.trim_start().starts_with(words)
+                    && l.contains(&format!("{}.{:02}", v / 100, v % 100))
+            })
+            .unwrap_or_else(|| panic!("the table shows {words} {v}:\n{plain}"));
+        let here = plain.find(line).expect("line");
+        assert!(here > at, "{words} comes after the one before it:\n{plain}");
+        at = here;
+    }
     assert!(
-        plain.contains(&shown),
-        "the table shows `{shown}`:\n{plain}"
+        plain.contains("net sales") && plain.contains("without tax"),
+        "{plain}"
     );
 }
 

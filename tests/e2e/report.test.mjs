@@ -9,8 +9,10 @@ import { backOffice, freshStore, minor, sellScreen, shot, tableRows, until, with
 /** `formatMinor` for the demo shop (GBP, 2 decimals): 12345 → "123.45", -5 → "-0.05". */
 const major = (m) => `${m < 0 ? "-" : ""}${Math.floor(Math.abs(m) / 100)}.${String(Math.abs(m) % 100).padStart(2, "0")}`;
 
-const TOTALS = ["orders", "items", "gross", "discounts", "tax", "refunds", "net"];
-const MONEY = new Set(["gross", "discounts", "tax", "refunds", "net"]);
+const SALES = ["gross_sales", "discounts", "refunds", "net_sales", "tax", "total_collected"];
+const TOTALS = ["orders", "items", ...SALES];
+// The sales terms, and the product rows' gross, refunds and net.
+const MONEY = new Set([...SALES, "gross", "net"]);
 
 /** The screen's text for a CLI figure: counts as they are, money in major units. */
 const shown = (field, value) => (MONEY.has(field) ? major(value) : String(value));
@@ -52,7 +54,7 @@ test("the Reports screen shows the same figures as `versapos report`, by hour an
     // Today at a glance.
     await session.waitFor("today-orders");
     seen.glance = {};
-    for (const f of ["orders", "items", "gross", "refunds", "net"]) seen.glance[f] = await (await session.find(`today-${f}`)).text();
+    for (const f of ["orders", "items", "net_sales", "refunds", "total_collected"]) seen.glance[f] = await (await session.find(`today-${f}`)).text();
     seen.todayBars = await session.execute(
       `return [...document.querySelectorAll('[data-testid=today-hour-chart-bar]')].map((b) => Number(b.dataset.value));`,
     );
@@ -95,12 +97,12 @@ test("the Reports screen shows the same figures as `versapos report`, by hour an
   byHour.rows.forEach((r, i) => {
     const s = seen.hourRows[i];
     assert.equal(s.period, r.period);
-    for (const f of ["orders", "items", "gross", "tax", "refunds", "net"]) assert.equal(s[f], shown(f, r[f]), `${r.period}: ${f}`);
+    for (const f of ["orders", "items", ...SALES]) assert.equal(s[f], shown(f, r[f]), `${r.period}: ${f}`);
   });
-  // The hour chart: a bar for each of the 24 hours, the hours with sales at their net.
+  // The hour chart: a bar for each of the 24 hours, the hours with sales at their net sales.
   assert.equal(seen.hourBars.length, 24);
-  assert.deepEqual(seen.hourBars.filter((v) => v !== 0).toSorted(), byHour.rows.map((r) => r.net).filter((v) => v !== 0).toSorted());
-  assert.equal(seen.hourBars.reduce((a, b) => a + b, 0), byHour.totals.net);
+  assert.deepEqual(seen.hourBars.filter((v) => v !== 0).toSorted(), byHour.rows.map((r) => r.net_sales).filter((v) => v !== 0).toSorted());
+  assert.equal(seen.hourBars.reduce((a, b) => a + b, 0), byHour.totals.net_sales);
 
   // Every product row: the CLI's quantity kept is sold less refunded.
   assert.equal(seen.productRows.length, byProduct.rows.length, JSON.stringify(seen.productRows));
@@ -115,6 +117,6 @@ test("the Reports screen shows the same figures as `versapos report`, by hour an
 
   // Today at a glance is the same day.
   for (const f of ["orders", "items"]) assert.equal(seen.glance[f], String(byHour.totals[f]), `today ${f}`);
-  for (const f of ["gross", "refunds", "net"]) assert.equal(minor(seen.glance[f]), byHour.totals[f], `today ${f}`);
-  assert.equal(seen.todayBars.reduce((a, b) => a + b, 0), byHour.totals.net);
+  for (const f of ["net_sales", "refunds", "total_collected"]) assert.equal(minor(seen.glance[f]), byHour.totals[f], `today ${f}`);
+  assert.equal(seen.todayBars.reduce((a, b) => a + b, 0), byHour.totals.net_sales);
 });

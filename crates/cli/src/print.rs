@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 use std::path::Path;
+use versapos_core::sales_summary::TERMS;
 use versapos_core::tax::format_percent;
 use versapos_core::{CardUid, GatewayMode};
 use versapos_till::rate_label;
@@ -649,38 +650,38 @@ impl Out {
         let c = r.currency.as_str();
         outln!("{} — sales {} to {} ({})", r.shop, r.from, r.to, c);
         let t = &r.totals;
-        outln!(
-            "orders {}  items {}  gross {}  discounts {}  tax {}  refunds {}  net {}",
-            t.orders,
-            t.items,
-            amt(t.gross, c),
-            amt(t.discounts, c),
-            amt(t.tax, c),
-            amt(t.refunds, c),
-            amt(t.net, c)
-        );
+        outln!("orders {}  items {}", t.orders, t.items);
+        // The summary in order, each figure with what it means.
+        for ((_, value), (_, words, meaning)) in t.sales.figures().iter().zip(TERMS) {
+            outln!("  {words:<16} {:>12}   {meaning}", amt(*value, c));
+        }
         match &r.rows {
             ReportRows::Period(rows) => {
                 outln!(
-                    "{:<12} {:>7} {:>7} {:>12} {:>12} {:>12} {:>12}",
+                    "{:<12} {:>7} {:>7} {:>12} {:>12} {:>12} {:>12} {:>12} {:>15}",
                     "period",
                     "orders",
                     "items",
-                    "gross",
-                    "tax",
+                    "gross sales",
+                    "discounts",
                     "refunds",
-                    "net"
+                    "net sales",
+                    "tax",
+                    "total collected"
                 );
                 for x in rows {
+                    let f = x.sales.figures().map(|(_, v)| amt(v, c));
                     outln!(
-                        "{:<12} {:>7} {:>7} {:>12} {:>12} {:>12} {:>12}",
+                        "{:<12} {:>7} {:>7} {:>12} {:>12} {:>12} {:>12} {:>12} {:>15}",
                         x.period,
                         x.orders,
                         x.items,
-                        amt(x.gross, c),
-                        amt(x.tax, c),
-                        amt(x.refunds, c),
-                        amt(x.net, c)
+                        f[0],
+                        f[1],
+                        f[2],
+                        f[3],
+                        f[4],
+                        f[5]
                     );
                 }
             }

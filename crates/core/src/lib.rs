@@ -17,6 +17,7 @@ pub mod money;
 pub mod order;
 pub mod receipt;
 pub mod refund;
+pub mod sales_summary;
 pub mod search;
 pub mod shift;
 pub mod staff;

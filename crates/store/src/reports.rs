@@ -1,8 +1,10 @@
 //! Manager reports, read from the rollups that every sale, refund and void keeps current.
 //!
-//! Figures: `gross` is what customers were charged for sales (tax included, after discounts);
-//! `refunds` is what was given back, counted on the day of the refund; `net` is gross − refunds.
-//! Tender amounts are what went into (or out of) the drawer, so cash includes cash rounding.
+//! Figures: a period's sales as [`SalesSummary`] (gross sales, discounts, refunds, net sales,
+//! tax, total collected; net is without tax). By product, tender and staff: `gross` is what was
+//! charged (tax included, after discounts), `refunds` what was given back (tax included),
+//! counted on the day of the refund, and `net` the two together. Tender amounts are what went
+//! into (or out of) the drawer, so cash includes cash rounding.
 
 use crate::error::{Result, TillError};
 use crate::shop::Shop;
@@ -10,6 +12,7 @@ use chrono::{Datelike, NaiveDate};
 use rusqlite::{params, Connection};
 use serde::Serialize;
 use ts_rs::TS;
+pub use versapos_core::sales_summary::SalesSummary;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -40,12 +43,9 @@ pub struct PeriodRow {
     pub period: String,
     pub orders: i64,
     pub items: i64,
-    pub gross: i64,
-    pub discounts: i64,
-    pub tax: i64,
-    pub refunds: i64,
-    pub refund_tax: i64,
-    pub net: i64,
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub sales: SalesSummary,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
@@ -91,12 +91,9 @@ pub enum ReportRows {
 pub struct Totals {
     pub orders: i64,
     pub items: i64,
-    pub gross: i64,
-    pub discounts: i64,
-    pub tax: i64,
-    pub refunds: i64,
-    pub refund_tax: i64,
-    pub net: i64,
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub sales: SalesSummary,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
@@ -133,17 +130,16 @@ pub fn report(
              FROM sales_by_hour WHERE business_day BETWEEN ?1 AND ?2",
         )?
         .query_row(params![f, t], |r| {
-            let gross: i64 = r.get(2)?;
-            let refunds: i64 = r.get(5)?;
             Ok(Totals {
                 orders: r.get(0)?,
                 items: r.get(1)?,
-                gross,
-                discounts: r.get(3)?,
-                tax: r.get(4)?,
-                refunds,
-                refund_tax: r.get(6)?,
-                net: gross - refunds,
+                sales: SalesSummary::from_rollup(
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                ),
             })
         })?;
     let limit = limit.unwrap_or(-1);
@@ -164,18 +160,17 @@ pub fn report(
             };
             let mut stmt = conn.prepare_cached(&period_sql(key))?;
             let rows = stmt.query_map(params![f, t, limit], |r| {
-                let gross: i64 = r.get(3)?;
-                let refunds: i64 = r.get(6)?;
                 Ok(PeriodRow {
                     period: r.get(0)?,
                     orders: r.get(1)?,
                     items: r.get(2)?,
-                    gross,
-                    discounts: r.get(4)?,
-                    tax: r.get(5)?,
-                    refunds,
-                    refund_tax: r.get(7)?,
-                    net: gross - refunds,
+                    sales: SalesSummary::from_rollup(
+                        r.get(3)?,
+                        r.get(4)?,
+                        r.get(5)?,
+                        r.get(6)?,
+                        r.get(7)?,
+                    ),
                 })
             })?;
             ReportRows::Period(rows.collect::<Result<_, _>>()?)
@@ -365,24 +360,18 @@ pub fn write_csv(r: &Report, out: impl std::io::Write) -> std::io::Result<usize>
                 "period",
                 "orders",
                 "items",
-                "gross",
+                "gross_sales",
                 "discounts",
-                "tax",
                 "refunds",
-                "net",
+                "net_sales",
+                "tax",
+                "total_collected",
             ],
             rows.iter()
                 .map(|x| {
-                    vec![
-                        x.period.clone(),
-                        x.orders.to_string(),
-                        x.items.to_string(),
-                        m(x.gross),
-                        m(x.discounts),
-                        m(x.tax),
-                        m(x.refunds),
-                        m(x.net),
-                    ]
+                    let mut row = vec![x.period.clone(), x.orders.to_string(), x.items.to_string()];
+                    row.extend(x.sales.figures().iter().map(|(_, v)| m(*v)));
+                    row
                 })
                 .collect(),
         ),

@@ -674,7 +674,10 @@ fn the_report_is_the_one_the_cli_prints_and_settings_change() {
         "report",
         json!({"query": {"from": day, "to": "today", "by": "hour", "limit": null}}),
     );
-    assert_eq!(report["totals"]["gross"], order["total"], "{report}");
+    assert_eq!(
+        report["totals"]["total_collected"], order["total"],
+        "{report}"
+    );
     assert_eq!(report["totals"]["orders"], json!(1));
     assert_eq!(
         till.error_code(

@@ -20,7 +20,7 @@ import {
 } from "./reports";
 
 const period = (p: string, net: number): PeriodRow => ({
-  period: p, orders: 1, items: 1, gross: net, discounts: 0, tax: 0, refunds: 0, refund_tax: 0, net,
+  period: p, orders: 1, items: 1, gross_sales: net, discounts: 0, refunds: 0, net_sales: net, tax: 0, total_collected: net,
 });
 
 describe("business days", () => {
@@ -128,8 +128,8 @@ describe("chart series", () => {
 });
 
 describe("columns, as `versapos report` prints them", () => {
-  it("prints period rows without discounts", () => {
-    expect(columnsFor("day").map((c) => c.id)).toEqual(["period", "orders", "items", "gross", "tax", "refunds", "net"]);
+  it("prints period rows in the manager's order and words", () => {
+    expect(columnsFor("day").map((c) => c.id)).toEqual(["period", "orders", "items", "gross_sales", "discounts", "refunds", "net_sales", "tax", "total_collected"]);
     expect(columnsFor("hour")).toBe(columnsFor("day"));
   });
   it("prints products with the quantity kept (sold less refunded)", () => {

@@ -183,13 +183,13 @@ export function averageSale(net: number, orders: number): number | null {
 
 /** Net sales for each of the 24 hours ("00" … "23"): hours with no sales and no refunds are zero. */
 export function hourPoints(rows: PeriodRow[]): ChartPoint[] {
-  const byHour = new Map(rows.map((r) => [r.period, r.net]));
+  const byHour = new Map(rows.map((r) => [r.period, r.net_sales]));
   return HOURS.map((h) => ({ label: h.slice(0, 2), name: h, value: byHour.get(h) ?? 0 }));
 }
 
 /** Net sales for each day of the period: days with no sales and no refunds are zero. */
 export function dayPoints(rows: PeriodRow[], range: DayRange): ChartPoint[] {
-  const byDay = new Map(rows.map((r) => [r.period, r.net]));
+  const byDay = new Map(rows.map((r) => [r.period, r.net_sales]));
   return eachDay(range.from, range.to).map((d) => ({ label: shortDay(d), name: longDay(d), value: byDay.get(d) ?? 0 }));
 }
 
@@ -205,14 +205,27 @@ export interface Column<R> {
   value: (row: R) => string | number;
 }
 
+/**
+ * A period's sales in a manager's words and order, each with what it means (the same words as
+ * `versapos report`): gross sales − discounts − refunds = net sales; net sales + tax = total
+ * collected. Net is without tax.
+ */
+export type SalesFigure = "gross_sales" | "discounts" | "refunds" | "net_sales" | "tax" | "total_collected";
+
+export const SALES_TERMS: { id: SalesFigure; label: string; definition: string }[] = [
+  { id: "gross_sales", label: "Gross sales", definition: "goods at full price, before discounts and refunds, without tax" },
+  { id: "discounts", label: "Discounts", definition: "taken off prices, line and order discounts" },
+  { id: "refunds", label: "Refunds", definition: "given back on the day of the refund, without tax" },
+  { id: "net_sales", label: "Net sales", definition: "gross sales less discounts and refunds: what sales earned, without tax" },
+  { id: "tax", label: "Tax", definition: "collected on sales, less the tax given back with refunds" },
+  { id: "total_collected", label: "Total collected", definition: "what customers paid less what was given back: net sales plus tax" },
+];
+
 export const PERIOD_COLUMNS: Column<PeriodRow>[] = [
   { id: "period", label: "Period", kind: "text", value: (r) => r.period },
   { id: "orders", label: "Orders", kind: "count", value: (r) => r.orders },
   { id: "items", label: "Items", kind: "count", value: (r) => r.items },
-  { id: "gross", label: "Gross", kind: "money", value: (r) => r.gross },
-  { id: "tax", label: "Tax", kind: "money", value: (r) => r.tax },
-  { id: "refunds", label: "Refunds", kind: "money", value: (r) => r.refunds },
-  { id: "net", label: "Net", kind: "money", value: (r) => r.net },
+  ...SALES_TERMS.map((t): Column<PeriodRow> => ({ id: t.id, label: t.label, kind: "money", value: (r) => r[t.id] })),
 ];
 
 export const PRODUCT_COLUMNS: Column<ProductRow>[] = [
@@ -256,13 +269,9 @@ export function columnsFor(by: Breakdown): Column<any>[] {
   }
 }
 
-/** The totals line of `versapos report`, in its order. */
-export const TOTAL_FIELDS: { id: keyof Totals; label: string; kind: "count" | "money" }[] = [
+/** The totals of `versapos report`, in its order: the counts, then the sales terms. */
+export const TOTAL_FIELDS: { id: keyof Totals; label: string; kind: "count" | "money"; definition?: string }[] = [
   { id: "orders", label: "Orders", kind: "count" },
   { id: "items", label: "Items", kind: "count" },
-  { id: "gross", label: "Gross", kind: "money" },
-  { id: "discounts", label: "Discounts", kind: "money" },
-  { id: "tax", label: "Tax", kind: "money" },
-  { id: "refunds", label: "Refunds", kind: "money" },
-  { id: "net", label: "Net", kind: "money" },
+  ...SALES_TERMS.map((t) => ({ id: t.id, label: t.label, kind: "money" as const, definition: t.definition })),
 ];

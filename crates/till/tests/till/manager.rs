@@ -158,7 +158,10 @@ fn the_catalog_browses_by_category_and_pages_the_low_stock_list_lowest_first() {
             .map(|p| p.name)
             .collect()
     };
-    assert_eq!(names(Some("Bakery"), 0, 10), ["Apple pie", "bagel", "Brioche"]);
+    assert_eq!(
+        names(Some("Bakery"), 0, 10),
+        ["Apple pie", "bagel", "Brioche"]
+    );
     assert_eq!(names(Some("Bakery"), 1, 1), ["bagel"]);
     assert_eq!(t.till.product_count_in(Some("Bakery")).expect("count"), 3);
     assert_eq!(t.till.product_count_in(None).expect("count"), 9);

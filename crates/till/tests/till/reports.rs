@@ -3,6 +3,7 @@
 use crate::support::{exact_cash, gbp_shop, sku, TestTill};
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
+use versapos_core::sales_summary::SalesSummary;
 use versapos_core::{RefundRequest, TenderRequest};
 use versapos_till::{OrderView, RefundView, ReportBy, TillError};
 use versapos_till::{PeriodRow, ProductRow, ReportRows, TenderRow};
@@ -65,19 +66,9 @@ fn two_days_of_trading() -> Trading {
     Trading { t, orders, refunds }
 }
 
-fn empty_period(period: &str) -> PeriodRow {
-    PeriodRow {
-        period: period.to_string(),
-        orders: 0,
-        items: 0,
-        gross: 0,
-        discounts: 0,
-        tax: 0,
-        refunds: 0,
-        refund_tax: 0,
-        net: 0,
-    }
-}
+/// What a period's rows are made of, summed from orders and refunds: (orders, items, charged,
+/// discounts, tax, refunded, tax in the refunds).
+type Sums = (i64, i64, i64, i64, i64, i64, i64);
 
 /// Rows by day or by hour as they should be, summed from the orders and refunds.
 fn expected_periods(tr: &Trading, by: ReportBy, days: &[&str]) -> Vec<PeriodRow> {
@@ -85,19 +76,18 @@ fn expected_periods(tr: &Trading, by: ReportBy, days: &[&str]) -> Vec<PeriodRow>
         ReportBy::Day => created_at[..10].to_string(),
         _ => format!("{}:00", &created_at[11..13]),
     };
-    let mut rows: BTreeMap<String, PeriodRow> = BTreeMap::new();
+    let mut rows: BTreeMap<String, Sums> = BTreeMap::new();
     for o in tr
         .orders
         .iter()
         .filter(|o| days.contains(&&o.created_at[..10]))
     {
-        let k = key(&o.created_at);
-        let row = rows.entry(k.clone()).or_insert_with(|| empty_period(&k));
-        row.orders += 1;
-        row.items += o.lines.iter().map(|l| l.quantity).sum::<i64>();
-        row.gross += o.total;
-        row.discounts += o.discount_total;
-        row.tax += o.tax;
+        let row = rows.entry(key(&o.created_at)).or_default();
+        row.0 += 1;
+        row.1 += o.lines.iter().map(|l| l.quantity).sum::<i64>();
+        row.2 += o.total;
+        row.3 += o.discount_total;
+        row.4 += o.tax;
     }
     for o in &tr.orders {
         for r in o
@@ -105,17 +95,20 @@ fn expected_periods(tr: &Trading, by: ReportBy, days: &[&str]) -> Vec<PeriodRow>
             .iter()
             .filter(|r| days.contains(&&r.created_at[..10]))
         {
-            let k = key(&r.created_at);
-            let row = rows.entry(k.clone()).or_insert_with(|| empty_period(&k));
-            row.refunds += r.amount;
-            row.refund_tax += r.tax;
+            let row = rows.entry(key(&r.created_at)).or_default();
+            row.5 += r.amount;
+            row.6 += r.tax;
         }
     }
-    rows.into_values()
-        .map(|mut r| {
-            r.net = r.gross - r.refunds;
-            r
-        })
+    rows.into_iter()
+        .map(
+            |(period, (orders, items, charged, discounts, tax, refunded, refund_tax))| PeriodRow {
+                period,
+                orders,
+                items,
+                sales: SalesSummary::from_rollup(charged, discounts, tax, refunded, refund_tax),
+            },
+        )
         .collect()
 }
 
@@ -145,10 +138,20 @@ fn report_by_day_and_hour_equals_sums_of_the_orders_with_refunds_on_the_refund_d
     );
     assert_eq!(by_day.len(), 2, "one row per trading day");
     assert_eq!(
-        by_day[0].refunds, 0,
+        by_day[0].sales.refunds, 0,
         "Friday's sale refunded on Saturday is not a Friday refund"
     );
-    assert_eq!(by_day[1].refunds, 1200, "the refund counts on Saturday");
+    let refund_tax: i64 = tr
+        .orders
+        .iter()
+        .flat_map(|o| &o.refunds)
+        .map(|r| r.tax)
+        .sum();
+    assert_eq!(
+        by_day[1].sales.refunds,
+        1200 - refund_tax,
+        "the refund counts on Saturday, without its tax"
+    );
     assert_eq!(
         by_day[1].orders, 2,
         "the 00:30 +01:00 sale is on the local business day"
@@ -171,24 +174,33 @@ fn report_by_day_and_hour_equals_sums_of_the_orders_with_refunds_on_the_refund_d
         tr.t.till
             .report(day("2025-03-14"), day("2025-03-15"), ReportBy::Day, None);
     let totals = report.expect("report").totals;
-    let gross: i64 = tr.orders.iter().map(|o| o.total).sum();
+    let charged: i64 = tr.orders.iter().map(|o| o.total).sum();
+    let tax: i64 = tr.orders.iter().map(|o| o.tax).sum();
+    let t = totals.sales;
     assert_eq!(
-        totals.gross, gross,
-        "total gross is the sum of order totals"
-    );
-    assert_eq!(
-        totals.gross,
+        charged,
         1200 + 420 + 1889 + 2400 + 20,
-        "and in figures"
+        "the orders' totals in figures"
     );
-    assert_eq!(totals.refunds, 1200, "total refunds");
     assert_eq!(
-        totals.net,
-        totals.gross - totals.refunds,
-        "net = gross - refunds"
+        t.total_collected,
+        charged - 1200,
+        "total collected: what was charged less what was given back"
+    );
+    assert_eq!(t.tax, tax - refund_tax, "tax less the tax refunded");
+    assert_eq!(
+        t.net_sales,
+        t.total_collected - t.tax,
+        "net sales are without tax"
+    );
+    assert_eq!(t.refunds, 1200 - refund_tax, "refunds without their tax");
+    assert_eq!(t.discounts, 210, "10% off 20.99 is 2.10");
+    assert_eq!(
+        t.gross_sales - t.discounts - t.refunds,
+        t.net_sales,
+        "gross sales less discounts and refunds are net sales"
     );
     assert_eq!(totals.orders, 5);
-    assert_eq!(totals.discounts, 210, "10% off 20.99 is 2.10");
 
     let friday = period_rows(&tr, "2025-03-14", "2025-03-14", ReportBy::Day);
     assert_eq!(
@@ -203,8 +215,8 @@ fn report_by_day_and_hour_equals_sums_of_the_orders_with_refunds_on_the_refund_d
         "Saturday"
     );
     assert_eq!(
-        saturday.iter().map(|r| r.refunds).sum::<i64>(),
-        1200,
+        saturday.iter().map(|r| r.sales.refunds).sum::<i64>(),
+        1200 - refund_tax,
         "Saturday's report has the refund of a Friday sale"
     );
 }

@@ -21,20 +21,23 @@ const shop = testShop({ name: "Corner Café" });
 const TODAY = "2026-11-28";
 
 const totals = (t: Partial<Totals> = {}): Totals => ({
-  orders: 0, items: 0, gross: 0, discounts: 0, tax: 0, refunds: 0, refund_tax: 0, net: 0, ...t,
+  orders: 0, items: 0, gross_sales: 0, discounts: 0, refunds: 0, net_sales: 0, tax: 0, total_collected: 0, ...t,
 });
-const row = (period: string, gross: number, refunds = 0): PeriodRow => ({
-  period, orders: 2, items: 3, gross, discounts: 50, tax: Math.round(gross / 6), refunds, refund_tax: 0, net: gross - refunds,
-});
+/** A period whose sales less refunds are `sold - refunds`, with 0.50 of discounts and tax on top. */
+const row = (period: string, sold: number, refunds = 0): PeriodRow => {
+  const net = sold - refunds;
+  const tax = Math.round(sold / 6);
+  return { period, orders: 2, items: 3, gross_sales: net + 50 + refunds, discounts: 50, refunds, net_sales: net, tax, total_collected: net + tax };
+};
 
 // What the stub till answers: today's sales by hour, and the asked-for period by any breakdown.
 function answer(q: ReportQuery): Report {
   const base = { shop: shop.name, currency: "GBP", from: q.from, to: q.to, by: q.by as Report["by"] };
   if (q.from === TODAY && q.to === TODAY && q.by === "hour") {
-    return { ...base, totals: totals({ orders: 3, items: 7, gross: 4550, discounts: 100, tax: 758, refunds: 550, net: 4000 }),
+    return { ...base, totals: totals({ orders: 3, items: 7, gross_sales: 4650, discounts: 100, refunds: 550, net_sales: 4000, tax: 758, total_collected: 4758 }),
       rows: [row("09:00", 1500), row("13:00", 3050, 550)] };
   }
-  const t = totals({ orders: 12, items: 30, gross: 123456, discounts: 2000, tax: 20576, refunds: 3456, net: 120000 });
+  const t = totals({ orders: 12, items: 30, gross_sales: 125456, discounts: 2000, refunds: 3456, net_sales: 120000, tax: 20576, total_collected: 140576 });
   switch (q.by) {
     case "day":
       return { ...base, totals: t, rows: q.from === q.to ? [row(q.from, 123456, 3456)] : [row(q.from, 100000), row(q.to, 23456, 30000)] };
@@ -81,10 +84,10 @@ describe("Reports screen", () => {
     expect(text("today-date")).toBe("Sat 28 Nov 2026");
     expect(text("today-orders")).toBe("3");
     expect(text("today-items")).toBe("7");
-    expect(text("today-gross")).toBe("45.50");
+    expect(text("today-net_sales")).toBe("40.00");
     expect(text("today-refunds")).toBe("5.50");
-    expect(text("today-net")).toBe("40.00");
-    expect(text("today-average")).toBe("13.33"); // 4000 / 3
+    expect(text("today-total_collected")).toBe("47.58");
+    expect(text("today-average")).toBe("15.86"); // 4758 / 3, what a customer paid on average
     const bars = $$("[data-testid=today-hour-chart-bar]");
     expect(bars).toHaveLength(24);
     expect(bars[9].querySelector("title")?.textContent).toBe("09:00: 15.00 GBP");
@@ -103,17 +106,20 @@ describe("Reports screen", () => {
     expect($("[data-testid=preset-today]")?.getAttribute("aria-pressed")).toBe("true");
     expect(text("report-total-orders")).toBe("12");
     expect(text("report-total-items")).toBe("30");
-    expect(text("report-total-gross")).toBe("1234.56");
+    // The manager's order and words: gross sales → discounts → refunds → net sales → tax → total collected.
+    expect(text("report-total-gross_sales")).toBe("1254.56");
     expect(text("report-total-discounts")).toBe("20.00");
-    expect(text("report-total-tax")).toBe("205.76");
     expect(text("report-total-refunds")).toBe("34.56");
-    expect(text("report-total-net")).toBe("1200.00");
+    expect(text("report-total-net_sales")).toBe("1200.00");
+    expect(text("report-total-tax")).toBe("205.76");
+    expect(text("report-total-total_collected")).toBe("1405.76");
+    expect(text("report-definition-net_sales")).toBe("gross sales less discounts and refunds: what sales earned, without tax");
     const heads = $$("[data-testid=report-table] thead th").map((th) => th.textContent?.trim());
-    expect(heads).toEqual(["Period", "Orders", "Items", "Gross", "Tax", "Refunds", "Net"]);
+    expect(heads).toEqual(["Period", "Orders", "Items", "Gross sales", "Discounts", "Refunds", "Net sales", "Tax", "Total collected"]);
     const rows = $$("[data-testid=report-row]");
     expect(rows).toHaveLength(1);
     expect(cells(rows[0])).toEqual({
-      period: TODAY, orders: "2", items: "3", gross: "1234.56", tax: "205.76", refunds: "34.56", net: "1200.00",
+      period: TODAY, orders: "2", items: "3", gross_sales: "1235.06", discounts: "0.50", refunds: "34.56", net_sales: "1200.00", tax: "205.76", total_collected: "1405.76",
     });
     // One day: no day chart; today's hours are already charted at the top.
     expect($("[data-testid=day-chart]")).toBeNull();
@@ -250,12 +256,12 @@ describe("Reports screen", () => {
     }));
     await start();
     expect(text("today-average")).toBe("no sales");
-    expect(text("today-net")).toBe("0.00");
+    expect(text("today-net_sales")).toBe("0.00");
     const bars = $$("[data-testid=today-hour-chart-bar]");
     expect(bars).toHaveLength(24);
     expect(bars.every((b) => b.getAttribute("height") === "0")).toBe(true);
     expect($("[data-testid=today-hour-chart-svg]")?.getAttribute("aria-label")).toBe("Sales by hour, net sales in GBP: no sales.");
-    expect(text("report-total-net")).toBe("0.00");
+    expect(text("report-total-net_sales")).toBe("0.00");
     expect($("[data-testid=report-empty]")).not.toBeNull();
     expect($$("[data-testid=report-row]")).toHaveLength(0);
   });

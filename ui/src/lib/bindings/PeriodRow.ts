@@ -3,4 +3,30 @@
 /**
  * Sales of one day, or of one hour of the day across the period.
  */
-export type PeriodRow = { period: string, orders: number, items: number, gross: number, discounts: number, tax: number, refunds: number, refund_tax: number, net: number, };
+export type PeriodRow = { period: string, orders: number, items: number, 
+/**
+ * Net sales with the discounts and refunds added back: the goods at their full price,
+ * without the tax collected (in a shop whose prices include tax, the discounts' share of
+ * that tax is in it, as it was taken off the price).
+ */
+gross_sales: number, 
+/**
+ * Taken off prices: line and order discounts, as given.
+ */
+discounts: number, 
+/**
+ * Given back, without the tax in it, counted on the day of the refund.
+ */
+refunds: number, 
+/**
+ * What the shop earned from sales: without tax, after discounts and refunds.
+ */
+net_sales: number, 
+/**
+ * Tax collected on sales less the tax given back with refunds.
+ */
+tax: number, 
+/**
+ * What customers paid, less what was given back: net sales plus tax.
+ */
+total_collected: number, };
