@@ -169,7 +169,7 @@ export function product(store, barcode) {
 }
 
 /** The back office's screens and their Alt+digit shortcuts. */
-export const TABS = { reports: "1", orders: "2", catalog: "3", customers: "4", settings: "5" };
+export const TABS = { reports: "1", orders: "2", catalog: "3", customers: "4", settings: "5", staff: "6", payments: "7", shifts: "8" };
 
 /**
  * Opens the back office from the sell screen with F10 if it is not open yet, then switches to
