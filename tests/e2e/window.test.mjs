@@ -166,3 +166,41 @@ test("a whole café sale from the keyboard alone: 3 items, a discount a manager 
   assert.ok(seen.keys <= 25, `${seen.keys} keys`);
   console.log(`keyboard-only sale: ${seen.keys} keys`);
 });
+
+test("the sell screen fits at 1024×768, 1280×800 and 1920×1080: whole names, a cart that widens", { timeout: 180000 }, async () => {
+  const store = freshStore("window-sizes");
+  store.cli("demo");
+  const seen = {};
+  await withApp(store, async (session) => {
+    await sellScreen(session, DEMO_STAFF.cashier);
+    for (const name of ["english breakfast tea (large)", "english breakfast tea (regular)", "millionaire's shortbread"]) {
+      await fill(session, "search-input", name);
+      await sleep(300);
+      await until(`results for ${name}`, async () => (await session.findAll("search-result")).length > 0);
+      await session.keys(Key.Enter);
+      await sleep(300);
+    }
+    await session.waitCount("cart-line", 3);
+    for (const [width, height] of [[1024, 768], [1280, 800], [1920, 1080]]) {
+      await session.cmd("POST", "/window/rect", { width, height });
+      await session.settle();
+      seen[width] = await session.execute(`
+        const cut = (el) => el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1;
+        const names = [...document.querySelectorAll(".line .name, .tile .name")];
+        return {
+          window: window.innerWidth,
+          cart: document.querySelector("section.right, .right")?.getBoundingClientRect().width ?? 0,
+          names: names.length,
+          cut: names.filter(cut).map((n) => n.textContent),
+          lines: [...document.querySelectorAll("[data-testid=cart-line] .name")].map((n) => n.textContent),
+        };`);
+      await shot(session, `sell-${width}x${height}`);
+    }
+  });
+  for (const w of [1024, 1280, 1920]) {
+    assert.ok(seen[w].names > 3, JSON.stringify(seen[w]));
+    assert.deepEqual(seen[w].cut, [], `${w}: no name cut off`);
+    assert.ok(seen[w].lines.some((l) => /English breakfast tea \(large\)/i.test(l)), JSON.stringify(seen[w].lines));
+  }
+  assert.ok(seen[1920].cart > seen[1024].cart + 100, `the cart widens: ${seen[1024].cart} → ${seen[1920].cart}`);
+});
