@@ -64,8 +64,12 @@ async function openPay() {
 
 describe("Sell screen with card payments", () => {
   it("marks a demo or test card reader in the header, and nothing in live mode", async () => {
-    await start();
+    await mountScreen(Sell, { shop: testShop({ demo: true }) });
     expect(text("[data-testid=payments-mode]")).toBe("DEMO CARD READER");
+    cleanupScreen();
+    // A real shop with no key yet: its practice reader, said as that.
+    await start();
+    expect(text("[data-testid=payments-mode]")).toBe("CARDS NOT SET UP: PRACTICE READER");
     cleanupScreen();
     api.paymentsStatus.mockResolvedValue(status({ mode: "test" }));
     await start();

@@ -50,6 +50,9 @@ describe("mode marks", () => {
     expect(modeMark("test")).toBe("TEST MODE");
     expect(modeMark("live")).toBeNull();
     expect(modeMark(null)).toBeNull();
+    // A real shop with no key yet: the practice reader, never "DEMO" on a real shop.
+    expect(modeMark("demo", false)).toBe("CARDS NOT SET UP: PRACTICE READER");
+    expect(modeMark("test", false)).toBe("TEST MODE");
     expect(paymentModeMark(payment({ mode: "demo" }))).toBe("DEMO");
     expect(paymentModeMark(payment({ mode: "test" }))).toBe("TEST");
     expect(paymentModeMark(payment({ mode: "live" }))).toBeNull();

@@ -56,9 +56,12 @@ export type ReceiptPayment = PaymentView;
 
 // --- words for the screens -------------------------------------------------------------------
 
-/** The pill in the sell screen's header: none in live mode (nor when cards are off). */
-export function modeMark(mode: PaymentsMode | null | undefined): string | null {
-  if (mode === "demo") return "DEMO CARD READER";
+/**
+ * The pill in the sell screen's header: none in live mode (nor when cards are off). A real shop
+ * with no Stripe key yet runs the practice reader: said as that, never as a demo shop.
+ */
+export function modeMark(mode: PaymentsMode | null | undefined, demoShop = true): string | null {
+  if (mode === "demo") return demoShop ? "DEMO CARD READER" : "CARDS NOT SET UP: PRACTICE READER";
   if (mode === "test") return "TEST MODE";
   return null;
 }

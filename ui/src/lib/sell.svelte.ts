@@ -120,7 +120,7 @@ export class Register {
   // take #shop as read before the constructor sets it.
   readonly currency = $derived.by(() => this.cart?.currency ?? this.#shop().currency);
   readonly demo = $derived.by(() => this.#shop().demo || !!this.cart?.demo);
-  readonly cardMark = $derived(modeMark(this.payments?.mode));
+  readonly cardMark = $derived.by(() => modeMark(this.payments?.mode, this.#shop().demo));
   readonly inDoubt = $derived(this.payments?.in_doubt ?? 0);
   readonly empty = $derived(!this.cart || this.cart.lines.length === 0);
   /** Nothing over the sale: no dialog and no receipt, so keys and focus belong to selling. */
