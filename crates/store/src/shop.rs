@@ -30,6 +30,9 @@ pub struct Shop {
     pub low_stock_level: i64,
     /// Minutes without a touch or a key before the till's screen locks (0: never).
     pub lock_minutes: i64,
+    /// How the shop writes dates, times and numbers (a language tag such as "en-GB"); None: as
+    /// the computer is set up.
+    pub locale: Option<String>,
     /// The largest discount a cashier may give on their own, in basis points (1000: 10 %) of
     /// what it is taken off: each line discount of its line, the order discount of the sale, and
     /// all of a sale's discounts together of the sale before discounts; more needs a manager.
@@ -283,6 +286,7 @@ pub const SETTING_KEYS: &[&str] = &[
     "low-stock-level",
     "default-tax-rate",
     "lock-minutes",
+    "locale",
     "discount-limit",
     "card-reader",
     "nfc-reader",
@@ -431,6 +435,7 @@ pub fn load(conn: &Connection) -> Result<Option<Shop>> {
                 .map_err(|_| TillError::Corrupt("setting 'lock_minutes' is not a number".into()))?,
             None => 5,
         },
+        locale: get(conn, "locale")?.filter(|v| !v.is_empty()),
         card_reader: get(conn, "card_reader")?,
         nfc_reader: get(conn, "nfc_reader")?.filter(|r| !r.is_empty()),
         update_install: match get(conn, "update_install")? {
@@ -635,6 +640,15 @@ pub fn set(
                 return Err(bad("must be 0 (never) to 240 minutes"));
             }
             ("lock_minutes", n.to_string())
+        }
+        "locale" => {
+            // "computer" (or nothing): as the computer is set up.
+            let v = value.trim();
+            if v.is_empty() || v.eq_ignore_ascii_case("computer") {
+                ("locale", String::new())
+            } else {
+                ("locale", locale_tag(v).map_err(|e| bad(&e))?)
+            }
         }
         "discount-limit" => {
             let bp = versapos_core::tax::parse_percent(value)
@@ -869,4 +883,41 @@ pub fn set_tax_rate(
     let shop = load(&tx)?.ok_or_else(|| TillError::Corrupt("shop vanished".into()))?;
     tx.commit()?;
     Ok(shop)
+}
+
+/// The locales the till's screens, receipts and command line are written for.
+pub const LOCALES: &[(&str, &str)] = &[
+    ("en-GB", "English (United Kingdom)"),
+    ("en-US", "English (United States)"),
+    ("en-IE", "English (Ireland)"),
+    ("en-AU", "English (Australia)"),
+    ("en-CA", "English (Canada)"),
+    ("de-DE", "Deutsch (Deutschland)"),
+    ("de-AT", "Deutsch (Österreich)"),
+    ("de-CH", "Deutsch (Schweiz)"),
+    ("fr-FR", "Français (France)"),
+    ("fr-CA", "Français (Canada)"),
+    ("es-ES", "Español (España)"),
+    ("it-IT", "Italiano (Italia)"),
+    ("nl-NL", "Nederlands (Nederland)"),
+    ("ja-JP", "日本語 (日本)"),
+];
+
+/// A locale as typed ("en_gb", "EN-GB") as the till keeps it ("en-GB"), when it is one it knows.
+fn locale_tag(v: &str) -> std::result::Result<String, String> {
+    let wanted = v.replace('_', "-");
+    LOCALES
+        .iter()
+        .find(|(tag, _)| tag.eq_ignore_ascii_case(&wanted))
+        .map(|(tag, _)| (*tag).to_string())
+        .ok_or_else(|| {
+            format!(
+                "'{v}' is not a locale the till knows: {} (or computer)",
+                LOCALES
+                    .iter()
+                    .map(|(t, _)| *t)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        })
 }

@@ -54,7 +54,9 @@ describe("words", () => {
   it("formats a till timestamp as a local date and time, and leaves anything else alone", () => {
     const at = "2025-03-12T14:05:09.123+00:00";
     const shown = formatWhen(at, "en-GB");
-    expect(shown).toBe(new Intl.DateTimeFormat("en-GB", { dateStyle: "short", timeStyle: "short" }).format(new Date(at)));
+    // The month in words, so no one reads 12/3 as 3 December.
+    expect(shown).toBe(new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short" }).format(new Date(at)));
+    expect(shown).toMatch(/Mar 2025/);
     expect(shown).not.toContain("T14");
     expect(formatWhen("not a date")).toBe("not a date");
   });
@@ -193,5 +195,17 @@ describe("the refund form", () => {
     expect(refundErrorField({ code: "invalid_input", message: "quantity: must be at least 1" }, "lines")).toBe("lines");
     expect(refundErrorField({ code: "wrong_state", message: "order T1-000001 is refunded and cannot be refunded" }, "whole")).toBeNull();
     expect(refundErrorField({ code: "refund_exceeds_paid", message: "a refund of 9.00 is more than 5.00" }, "whole")).toBeNull();
+  });
+});
+
+describe("the shop's locale", () => {
+  it("writes every date and time as the shop does, whatever the computer's", async () => {
+    const { useLocale } = await import("./locale");
+    const at = "2026-12-06T18:21:00.000+00:00";
+    useLocale("de-DE");
+    expect(formatWhen(at)).toBe(new Intl.DateTimeFormat("de-DE", { dateStyle: "medium", timeStyle: "short" }).format(new Date(at)));
+    useLocale("en-US");
+    expect(formatWhen(at)).toMatch(/^Dec 6, 2026/);
+    useLocale(null);
   });
 });

@@ -3,6 +3,7 @@
 // refund pays out are the till's; this module only reads and checks what the manager typed.
 
 import { fieldForError } from "./errors";
+import { shopLocale } from "./locale";
 import { formatMoney } from "./money";
 import type { CommandError, LineView, OrderFilterInput, OrderSummary, OrderView, RefundInput } from "./types";
 
@@ -50,14 +51,15 @@ export function refundKindLabel(kind: string): string {
 }
 
 /** A till timestamp (RFC 3339) as this computer's local date and time; anything else as it came. */
-export function formatWhen(at: string, locale?: string): string {
+export function formatWhen(at: string, locale: string | undefined = shopLocale()): string {
   const d = new Date(at);
   if (Number.isNaN(d.getTime())) return at;
-  return new Intl.DateTimeFormat(locale, { dateStyle: "short", timeStyle: "short" }).format(d);
+  // The month in words: "6 Dec 2026, 18:21" is never read as 12 June.
+  return new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" }).format(d);
 }
 
 /** A till timestamp as a day and time to read out ("Mon 7 Dec 2026, 10:15" here); anything else as it came. */
-export function formatDayTime(at: string, locale?: string): string {
+export function formatDayTime(at: string, locale: string | undefined = shopLocale()): string {
   const d = new Date(at);
   if (Number.isNaN(d.getTime())) return at;
   return new Intl.DateTimeFormat(locale, {

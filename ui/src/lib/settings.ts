@@ -15,6 +15,7 @@ export type SettingKey =
   | "low-stock-level"
   | "default-tax-rate"
   | "lock-minutes"
+  | "locale"
   | "discount-limit"
   | "update-install"
   | "update-url"

@@ -10,7 +10,7 @@ describe("the shift at the till", () => {
   it("says an opening today by its time, another day's with the date", () => {
     const now = new Date(2026, 11, 8, 15, 0);
     expect(openedLabel(new Date(2026, 11, 8, 9, 2).toISOString(), now, "en-GB")).toBe("09:02");
-    expect(openedLabel(new Date(2026, 11, 7, 9, 2).toISOString(), now, "en-GB")).toBe("07/12/2026, 09:02");
+    expect(openedLabel(new Date(2026, 11, 7, 9, 2).toISOString(), now, "en-GB")).toBe("7 Dec 2026, 09:02");
     expect(openedLabel("not a time", now)).toBe("not a time");
   });
 

@@ -194,3 +194,26 @@ fn the_catalog_browses_by_category_and_pages_the_low_stock_list_lowest_first() {
         .collect();
     assert_eq!(second, ["D-1"]);
 }
+
+/// The shop's locale: one of those the till writes for, as typed in any case or with `_`;
+/// "computer" goes back to the computer's; anything else is refused naming the choices.
+#[test]
+fn the_shop_writes_dates_and_numbers_in_its_chosen_locale() {
+    let mut t = gbp_shop();
+    assert_eq!(
+        t.till.shop().expect("shop").locale,
+        None,
+        "the computer's until set"
+    );
+    let shop = t.till.set_setting("locale", "en_gb").expect("en-GB");
+    assert_eq!(shop.locale.as_deref(), Some("en-GB"));
+    let e = t.till.set_setting("locale", "xx-YY").expect_err("unknown");
+    assert!(e.is_bad_input() && e.to_string().contains("de-DE"), "{e}");
+    assert_eq!(
+        t.till.shop().expect("shop").locale.as_deref(),
+        Some("en-GB"),
+        "unchanged"
+    );
+    let shop = t.till.set_setting("locale", "computer").expect("back");
+    assert_eq!(shop.locale, None);
+}

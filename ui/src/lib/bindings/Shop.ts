@@ -27,6 +27,11 @@ cash_rounding: number, loyalty: LoyaltyRules, tax_rates: Array<TaxRate>, default
  */
 lock_minutes: number, 
 /**
+ * How the shop writes dates, times and numbers (a language tag such as "en-GB"); None: as
+ * the computer is set up.
+ */
+locale: string | null, 
+/**
  * The largest discount a cashier may give on their own, in basis points (1000: 10 %) of
  * what it is taken off: each line discount of its line, the order discount of the sale, and
  * all of a sale's discounts together of the sale before discounts; more needs a manager.
