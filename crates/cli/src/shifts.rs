@@ -59,7 +59,8 @@ pub fn shift(till: &mut Till, cmd: ShiftCmd, out: &Out) -> Result<()> {
                 out.message("", serde_json::json!({ "shifts": list }));
                 return Ok(());
             }
-            let cur = till.shop()?.currency.code().to_string();
+            let shop = till.shop()?.clone();
+            let cur = shop.currency.code().to_string();
             if list.is_empty() {
                 emit("no shifts".into());
             }
@@ -71,7 +72,7 @@ pub fn shift(till: &mut Till, cmd: ShiftCmd, out: &Out) -> Result<()> {
                 emit(format!(
                     "{:>5}  opened {}  {}  {}",
                     s.id,
-                    versapos_till::receipt::when_for_people(&s.opened_at),
+                    versapos_till::receipt::when_in(&shop, &s.opened_at),
                     s.opened_by.as_deref().unwrap_or("-"),
                     state
                 ));
@@ -98,11 +99,12 @@ fn show_shift(till: &Till, s: &ShiftView, out: &Out, title: &str) -> Result<()> 
         out.message("", serde_json::json!({ "shift": s }));
         return Ok(());
     }
-    let cur = till.shop()?.currency.code().to_string();
+    let shop = till.shop()?.clone();
+    let cur = shop.currency.code().to_string();
     emit(format!("{title}: shift {} at till {}", s.id, s.till_id));
     emit(format!(
         "  opened        {}{}",
-        versapos_till::receipt::when_for_people(&s.opened_at),
+        versapos_till::receipt::when_in(&shop, &s.opened_at),
         s.opened_by
             .as_deref()
             .map(|b| format!(" by {b}"))
@@ -128,7 +130,7 @@ fn show_shift(till: &Till, s: &ShiftView, out: &Out, title: &str) -> Result<()> 
     if let (Some(closed), Some(z)) = (&s.closed_at, s.z_number) {
         emit(format!(
             "  closed        {} (Z {z})",
-            versapos_till::receipt::when_for_people(closed)
+            versapos_till::receipt::when_in(&shop, closed)
         ));
     }
     Ok(())

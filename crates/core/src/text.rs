@@ -222,8 +222,103 @@ pub fn time_for_people(at: &str) -> String {
     }
 }
 
+/// A stored time as people read it in the shop's `locale` ("en-GB", "de-DE"; None: the shop has
+/// none, written as [`time_for_people`]): the weekday and month in the locale's words, the day
+/// before the month wherever people write it so, the US's 12-hour clock. Unambiguous in every one.
+pub fn time_in(at: &str, locale: Option<&str>) -> String {
+    let Ok(t) = chrono::DateTime::parse_from_rfc3339(at) else {
+        return at.to_string();
+    };
+    use chrono::{Datelike, Timelike};
+    let lang = locale.and_then(|l| l.split('-').next()).unwrap_or("en");
+    let (weekdays, months): (&[&str; 7], &[&str; 12]) = match lang {
+        "de" => (
+            &["Mo.", "Di.", "Mi.", "Do.", "Fr.", "Sa.", "So."],
+            &[
+                "Jan.", "Feb.", "März", "Apr.", "Mai", "Juni", "Juli", "Aug.", "Sept.", "Okt.",
+                "Nov.", "Dez.",
+            ],
+        ),
+        "fr" => (
+            &["lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."],
+            &[
+                "janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.",
+                "nov.", "déc.",
+            ],
+        ),
+        "es" => (
+            &["lun", "mar", "mié", "jue", "vie", "sáb", "dom"],
+            &[
+                "ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sept", "oct", "nov", "dic",
+            ],
+        ),
+        "it" => (
+            &["lun", "mar", "mer", "gio", "ven", "sab", "dom"],
+            &[
+                "gen", "feb", "mar", "apr", "mag", "giu", "lug", "ago", "set", "ott", "nov", "dic",
+            ],
+        ),
+        "nl" => (
+            &["ma", "di", "wo", "do", "vr", "za", "zo"],
+            &[
+                "jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec",
+            ],
+        ),
+        "ja" => (
+            &["月", "火", "水", "木", "金", "土", "日"],
+            &[
+                "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12",
+            ],
+        ),
+        _ => (
+            &["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
+            &[
+                "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+            ],
+        ),
+    };
+    let wd = weekdays[t.weekday().num_days_from_monday() as usize];
+    let mo = months[t.month0() as usize];
+    let (d, y, h, m) = (t.day(), t.year(), t.hour(), t.minute());
+    match (lang, locale) {
+        ("ja", _) => format!("{y}年{mo}月{d}日({wd}) {h:02}:{m:02}"),
+        ("de", _) => format!("{wd} {d}. {mo} {y} {h:02}:{m:02}"),
+        (_, Some("en-US")) => {
+            let (h12, half) = match h {
+                0 => (12, "AM"),
+                1..=11 => (h, "AM"),
+                12 => (12, "PM"),
+                _ => (h - 12, "PM"),
+            };
+            format!("{wd} {mo} {d} {y} {h12}:{m:02} {half}")
+        }
+        _ => format!("{wd} {d} {mo} {y} {h:02}:{m:02}"),
+    }
+}
+
 #[cfg(test)]
 mod time_tests {
+    #[test]
+    fn a_stored_time_reads_in_the_shops_locale() {
+        let at = "2025-03-14T10:15:00+00:00";
+        let pm = "2025-03-14T22:05:00+00:00";
+        assert_eq!(super::time_in(at, None), "Fri 14 Mar 2025 10:15");
+        assert_eq!(super::time_in(at, Some("en-GB")), "Fri 14 Mar 2025 10:15");
+        assert_eq!(
+            super::time_in(at, Some("en-US")),
+            "Fri Mar 14 2025 10:15 AM"
+        );
+        assert_eq!(
+            super::time_in(pm, Some("en-US")),
+            "Fri Mar 14 2025 10:05 PM"
+        );
+        assert_eq!(super::time_in(at, Some("de-DE")), "Fr. 14. März 2025 10:15");
+        assert_eq!(super::time_in(at, Some("fr-FR")), "ven. 14 mars 2025 10:15");
+        assert_eq!(super::time_in(at, Some("ja-JP")), "2025年3月14日(金) 10:15");
+        assert_eq!(super::time_in("not a time", Some("de-DE")), "not a time");
+        assert_eq!(super::time_in(at, None), super::time_for_people(at));
+    }
+
     #[test]
     fn a_stored_time_reads_as_people_write_it() {
         assert_eq!(

@@ -74,6 +74,11 @@ pub fn when_for_people(at: &str) -> String {
     versapos_core::text::time_for_people(at)
 }
 
+/// The same in the shop's locale (see [`versapos_core::text::time_in`]).
+pub fn when_in(shop: &Shop, at: &str) -> String {
+    versapos_core::text::time_in(at, shop.locale.as_deref())
+}
+
 /// A card's brand as printed: "Visa", "Mastercard", "American Express".
 fn brand(name: &str) -> String {
     match name.to_ascii_lowercase().as_str() {
@@ -160,7 +165,7 @@ pub fn document(
             .map_or(order.created_at.as_str(), |s| s.created_at.as_str()),
         _ => order.created_at.as_str(),
     };
-    d.text(when_for_people(at), Align::Left, Style::PLAIN);
+    d.text(when_in(shop, at), Align::Left, Style::PLAIN);
     let served_by = match (copy, refund) {
         (ReceiptCopy::Refund { .. }, Some(rv)) => order
             .refunds

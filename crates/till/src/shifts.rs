@@ -321,8 +321,8 @@ pub fn z_document(shop: &crate::Shop, z: &ZReport) -> Document {
             Style::LARGE,
         )
         .centred(format!("Till {}", z.till_id))
-        .pair("Opened", crate::receipt::when_for_people(&z.opened_at))
-        .pair("Closed", crate::receipt::when_for_people(&z.closed_at));
+        .pair("Opened", crate::receipt::when_in(shop, &z.opened_at))
+        .pair("Closed", crate::receipt::when_in(shop, &z.closed_at));
     if let Some(by) = &z.closed_by {
         d.pair("Closed by", by);
     }

@@ -703,3 +703,31 @@ fn a_refund_receipt_is_only_had_through_its_own_order() {
     let view = t.till.receipt(&first.receipt, &copy).expect("its own");
     assert!(view.text.iter().any(|l| l.contains("REFUND")));
 }
+
+/// The receipt's date and time are written as the shop's locale writes them.
+#[test]
+fn the_receipt_is_dated_in_the_shops_locale() {
+    let mut t = crate::support::gbp_shop();
+    t.set_time("2025-03-14T22:05:00+00:00");
+    let order = t.cash_sale(&[("MILK", 1)]);
+    let dated = |t: &TestTill| {
+        t.till
+            .receipt(&order.receipt, &ReceiptCopy::Sale)
+            .expect("receipt")
+            .text
+            .join("\n")
+    };
+    assert!(dated(&t).contains("Fri 14 Mar 2025 22:05"), "{}", dated(&t));
+    t.till.set_setting("locale", "en-US").expect("en-US");
+    assert!(
+        dated(&t).contains("Fri Mar 14 2025 10:05 PM"),
+        "{}",
+        dated(&t)
+    );
+    t.till.set_setting("locale", "de-DE").expect("de-DE");
+    assert!(
+        dated(&t).contains("Fr. 14. März 2025 22:05"),
+        "{}",
+        dated(&t)
+    );
+}
