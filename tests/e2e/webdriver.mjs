@@ -21,6 +21,7 @@ export const Key = {
   F8: "\uE038",
   F9: "\uE039",
   F10: "\uE03A",
+  F11: "\uE03B",
   F12: "\uE03C",
 };
 

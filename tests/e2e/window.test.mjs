@@ -3,7 +3,7 @@
 // exactly what was typed when Enter is pressed; a refund that shows its amount before it is made.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { DEMO_STAFF, backOffice, fill, freshStore, sellScreen, shot, until, waitFocus, withApp } from "./harness.mjs";
+import { DEMO_STAFF, backOffice, enterPin, fill, freshStore, sellScreen, shot, until, waitFocus, withApp } from "./harness.mjs";
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 import { Key } from "./webdriver.mjs";
@@ -203,4 +203,43 @@ test("the sell screen fits at 1024×768, 1280×800 and 1920×1080: whole names, 
     assert.ok(seen[w].lines.some((l) => /English breakfast tea \(large\)/i.test(l)), JSON.stringify(seen[w].lines));
   }
   assert.ok(seen[1920].cart > seen[1024].cart + 100, `the cart widens: ${seen[1024].cart} → ${seen[1920].cart}`);
+});
+
+test("parked sales are counted on F9 with their note, and the next person is asked about a sale left on the register", { timeout: 180000 }, async () => {
+  const store = freshStore("window-park");
+  store.cli("demo");
+  const seen = {};
+  await withApp(store, async (session) => {
+    await sellScreen(session, DEMO_STAFF.cashier);
+    await fill(session, "search-input", "HOT-0001");
+    await session.keys(Key.Enter);
+    await session.waitFor("cart-line", { timeout: 10000 });
+    await session.keys(Key.F8);
+    await session.waitFor("park-dialog-input");
+    await (await session.find("park-dialog-input")).sendKeys("Table 4");
+    await (await session.find("park-dialog-ok")).click();
+    seen.note = await (await session.waitFor("park-note")).text();
+    seen.count = await (await session.waitFor("parked-count")).text();
+    // Casey rings up another sale and locks the till with it on the register.
+    await fill(session, "search-input", "HOT-0002");
+    await session.keys(Key.Enter);
+    await session.waitFor("cart-line", { timeout: 10000 });
+    await session.keys(Key.F11);
+    seen.lock = await (await session.waitFor("lock-held-sale", { timeout: 10000 })).text();
+    await (await session.find("lock-back")).click();
+    await enterPin(session, DEMO_STAFF.manager);
+    seen.takeover = await (await session.waitFor("takeover", { timeout: 10000 })).text();
+    await (await session.find("takeover-park")).click();
+    await session.waitFor("search-input", { timeout: 10000 });
+    seen.after = await (await session.waitFor("parked-count")).text();
+    seen.lines = (await session.findAll("cart-line")).length;
+  });
+  assert.match(seen.note, /^“Table 4” parked · 1 parked sale: F9 to resume$/);
+  assert.equal(seen.count, "1");
+  assert.match(seen.lock, /^Casey's sale is on the register: 1 item, GBP \d+\.\d\d$/);
+  assert.match(seen.takeover, /Casey's sale is on the register/);
+  assert.equal(seen.after, "2", "Casey's sale waits for her under F9");
+  assert.equal(seen.lines, 0, "Morgan starts on an empty register");
+  const parked = store.cli("parked").parked;
+  assert.ok(parked.some((p) => p.note === "Casey's sale"), JSON.stringify(parked));
 });
