@@ -124,7 +124,12 @@ export async function waitFocus(session, testid, { timeout = 10000 } = {}) {
   const end = Date.now() + timeout;
   let now;
   for (;;) {
-    now = await (await session.active()).attr("data-testid");
+    // The focused element can be replaced between asking for it and reading it (a dialog
+    // closing): a stale reference is asked again.
+    now = await session
+      .active()
+      .then((el) => el.attr("data-testid"))
+      .catch((e) => (/stale element/.test(e.message) ? null : Promise.reject(e)));
     if (now === testid) return;
     if (Date.now() > end) throw new Error(`focus is on ${now}, not ${testid}`);
     await sleep(100);

@@ -25,7 +25,9 @@ export const LOCALES: readonly { value: string; label: string }[] = [
 /** Uses the shop's locale from now on (null: the computer's). */
 export function useLocale(locale: string | null | undefined) {
   current = locale || undefined;
-  if (typeof document !== "undefined") document.documentElement.lang = current ?? navigator.language ?? "en";
+  // The page's language: the shop's, else as the page was written (never the computer's raw
+  // setting, which can be "c" or "C.UTF-8" and is no language).
+  if (typeof document !== "undefined") document.documentElement.lang = current ?? "en";
 }
 
 /** The shop's locale, or undefined for the computer's (as Intl takes it). */
