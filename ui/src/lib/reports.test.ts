@@ -151,3 +151,16 @@ describe("columns, as `versapos report` prints them", () => {
     expect(cols.map((c) => c.value(row))).toEqual(["Casey", 3, 1200, 200, 1000]);
   });
 });
+
+describe("days in the shop's locale", () => {
+  it("are written as the shop writes them once it has a locale", async () => {
+    const { useLocale } = await import("./locale");
+    const { longDay, shortDay } = await import("./reports");
+    expect(longDay("2026-11-28")).toBe("Sat 28 Nov 2026");
+    useLocale("de-DE");
+    expect(longDay("2026-11-28")).toBe(new Intl.DateTimeFormat("de-DE", { weekday: "short", day: "numeric", month: "short", year: "numeric", timeZone: "UTC" }).format(new Date(Date.UTC(2026, 10, 28))));
+    expect(shortDay("2026-11-28")).toMatch(/28/);
+    useLocale(null);
+    expect(shortDay("2026-11-28")).toBe("28 Nov");
+  });
+});

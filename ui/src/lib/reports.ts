@@ -3,6 +3,7 @@
 // only arithmetic here is for display (the average sale, rounded, and the CLI's net quantity).
 
 import type { ChartPoint } from "./chart";
+import { shopLocale } from "./locale";
 import type { PeriodRow, ProductRow, StaffRow, TenderRow, Totals } from "./types";
 
 export type Breakdown = "day" | "hour" | "product" | "tender" | "staff";
@@ -150,6 +151,8 @@ export function shortDay(day: string): string {
   const t = dayToTime(day);
   if (t === null) return day;
   const d = new Date(t);
+  const locale = shopLocale();
+  if (locale) return new Intl.DateTimeFormat(locale, { day: "numeric", month: "short", timeZone: "UTC" }).format(d);
   return `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]}`;
 }
 
@@ -158,6 +161,12 @@ export function longDay(day: string): string {
   const t = dayToTime(day);
   if (t === null) return day;
   const d = new Date(t);
+  // In the shop's locale when it has one; else day before month with the month in words, which
+  // no one misreads.
+  const locale = shopLocale();
+  if (locale) {
+    return new Intl.DateTimeFormat(locale, { weekday: "short", day: "numeric", month: "short", year: "numeric", timeZone: "UTC" }).format(d);
+  }
   return `${WEEKDAYS[d.getUTCDay()]} ${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
 }
 
