@@ -245,3 +245,40 @@ test("parked sales are counted on F9 with their note, and the next person is ask
   const parked = store.cli("parked").parked;
   assert.ok(parked.some((p) => p.note === "Casey's sale"), JSON.stringify(parked));
 });
+
+test("a new real shop: set-up errors in words, its first admin, then a sell screen that says how to add products and never DEMO", { timeout: 180000 }, async () => {
+  const store = freshStore("window-new-shop");
+  const seen = {};
+  await withApp(store, async (session) => {
+    await (await session.waitFor("setup-button", { timeout: 30000 })).click();
+    await session.waitFor("setup-form");
+    seen.focused = await session.execute("return document.activeElement.id;");
+    await (await session.css("#f-shop_name")).sendKeys("Corner Café");
+    const till = await session.css("#f-till_id");
+    await till.clear();
+    await till.sendKeys("TILL 1");
+    await (await session.find("setup-submit")).click();
+    seen.error = await (await session.waitFor("field-error-till_id", { timeout: 10000 })).text();
+    await till.clear();
+    await till.sendKeys("TILL-1");
+    await (await session.find("setup-submit")).click();
+    await session.waitFor("first-admin", { timeout: 10000 });
+    await (await session.find("first-admin-name")).sendKeys("Ada");
+    await (await session.find("first-admin-pin")).sendKeys("2468");
+    await (await session.find("first-admin-pin-again")).sendKeys("2468");
+    await (await session.find("first-admin-save")).click();
+    seen.empty = await (await session.waitFor("empty-catalog", { timeout: 15000 })).text();
+    seen.banner = (await session.findAll("demo-banner")).length;
+    const mode = await session.findAll("payments-mode");
+    seen.mode = mode.length ? await mode[0].text() : "";
+    await (await session.find("empty-catalog-add")).click();
+    seen.addDialog = (await session.waitFor("product-add-dialog", { timeout: 10000 })) !== null;
+  });
+  assert.equal(seen.focused, "f-shop_name", "the form starts in its first field");
+  assert.doesNotMatch(seen.error, /till_id/, "the field's error is in words");
+  assert.match(seen.error, /^Till id/);
+  assert.match(seen.empty, /No products yet/);
+  assert.equal(seen.banner, 0, "no demo banner on a real shop");
+  assert.doesNotMatch(seen.mode, /DEMO/, `the card reader's mark: ${seen.mode}`);
+  assert.ok(seen.addDialog, "Add a product opens the catalog's add dialog");
+});
