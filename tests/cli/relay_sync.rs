@@ -53,7 +53,8 @@ struct ShopTill {
 /// A card sale the till wrote whose card Stripe authorised while the till was gone: only an
 /// event (or a reconcile) can tell the till.
 struct InDoubt {
-    receipt: String,
+    /// The order's id: its receipt changes from the unpaid sale's name to a number when paid.
+    order_id: String,
     payment_id: String,
     intent_id: String,
     customer: i64,
@@ -136,7 +137,7 @@ impl Relay {
             .expect("the killed sale waits as a payment in doubt");
         let payment = &array(&order, "payments")[0];
         InDoubt {
-            receipt: text(&order, "receipt").to_string(),
+            order_id: text(&order, "id").to_string(),
             payment_id: text(payment, "id").to_string(),
             intent_id: payment["intent_id"]
                 .as_str()
@@ -207,18 +208,18 @@ impl ShopTill {
         }
     }
 
-    /// The order with this receipt, as `orders show --json` prints it.
-    fn order(&self, receipt: &str) -> Value {
+    /// The order with this id, as `orders show --json` prints it.
+    fn order(&self, id: &str) -> Value {
         self.till
             .orders()
             .into_iter()
-            .find(|o| text(o, "receipt") == receipt)
-            .unwrap_or_else(|| panic!("no order {receipt}"))
+            .find(|o| text(o, "id") == id)
+            .unwrap_or_else(|| panic!("no order {id}"))
     }
 
     /// The sale in doubt is paid once: the order, the stock, the VIP's points.
     fn assert_paid_once(&self, sale: &InDoubt, stripe: &FakeStripe) {
-        let order = self.order(&sale.receipt);
+        let order = self.order(&sale.order_id);
         assert_eq!(text(&order, "status"), "paid", "{order}");
         assert_eq!(
             int(&order, "paid"),
@@ -622,7 +623,7 @@ fn relay_sync_a_card_being_taken_is_left_alone_by_reconcile_and_sync_in_other_pr
         .into_iter()
         .find(|o| text(o, "status") == "payment_pending")
         .expect("the card sale is written before the card is taken");
-    let receipt = text(&order, "receipt").to_string();
+    let order_id = text(&order, "id").to_string();
     let payment = &array(&order, "payments")[0];
     let payment_id = text(payment, "id").to_string();
     let intent_id = payment["intent_id"]
@@ -647,7 +648,7 @@ fn relay_sync_a_card_being_taken_is_left_alone_by_reconcile_and_sync_in_other_pr
             "{when}: nothing may cancel or capture the card being taken: {changed:?}"
         );
         assert_eq!(
-            text(&t.order(&receipt), "status"),
+            text(&t.order(&order_id), "status"),
             "payment_pending",
             "{when}: the sale still waits for the customer's card"
         );
@@ -721,7 +722,7 @@ fn relay_sync_a_card_being_taken_is_left_alone_by_reconcile_and_sync_in_other_pr
         Some("unchanged"),
         "{later}"
     );
-    assert_eq!(text(&t.order(&receipt), "status"), "paid");
+    assert_eq!(text(&t.order(&order_id), "status"), "paid");
 }
 
 /// A week's backlog of Stripe-sized events (25 KB each, large metadata): the relay hands them
@@ -820,7 +821,7 @@ fn relay_sync_an_event_stripe_does_not_know_is_set_aside_then_retried() {
     assert_eq!(waiting.len(), 2, "{status}");
     assert_eq!(text(&waiting[0], "event_id"), "evt_sale_authorised");
     assert_eq!(int(&waiting[0], "tries"), 3);
-    assert_eq!(text(&t.order(&sale.receipt), "status"), "payment_pending");
+    assert_eq!(text(&t.order(&sale.order_id), "status"), "payment_pending");
 
     // Still the wrong keys: it stays set aside.
     let r = t

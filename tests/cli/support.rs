@@ -291,7 +291,9 @@ impl Till {
                 self.json(&["orders", "show", id])
             })
             .collect();
-        orders.sort_by_key(|o| int(o, "number"));
+        // Oldest first: ids sort by when the order was first written (a sale not paid has no
+        // receipt number to sort by).
+        orders.sort_by(|a, b| text(a, "id").cmp(text(b, "id")));
         orders
     }
 

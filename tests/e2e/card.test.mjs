@@ -124,3 +124,65 @@ test("card declined, retried on the same payment, approved on the demo reader, t
   const journal = store.cli("journal", "verify");
   assert.equal(journal.ok, true, JSON.stringify(journal));
 });
+
+// A declined card, then cash: the sale keeps one order and takes the next receipt number (the
+// card try used none); the failed try is in the order's payments in the back office, not on the
+// customer's receipt.
+test("a card declined, then cash: one order, the next receipt number, the failed try in its history", { timeout: 180000 }, async () => {
+  const store = freshStore("card-then-cash");
+  store.cli("demo");
+  const before = store.cli("sale", "--item", `${ESPRESSO}:1`, "--pay", "cash");
+  const item = product(store, CARROT_CAKE);
+  const seen = {};
+  await withApp(store, async (session) => {
+    await sellScreen(session);
+    await scan(session, CARROT_CAKE, 1);
+    await waitFocus(session, "search-input");
+    await session.keys(Key.F5);
+    await session.waitFor("card-dialog");
+    const declined = await until("the test cards enabled", async () => {
+      for (const el of await session.findAll("test-card")) {
+        if ((await el.attr("data-card")) === "declined" && (await el.enabled())) return el;
+      }
+      return false;
+    });
+    await declined.click();
+    await session.waitFor("card-outcome", { timeout: 15000 });
+    await (await session.waitFor("card-other")).click();
+    await session.waitFor("pay-dialog");
+    await waitFocus(session, "cash-input");
+    await sleep(200);
+    await session.keys(Key.Enter);
+    await session.waitFor("receipt", { timeout: 15000 });
+    seen.receiptNumber = await (await session.find("receipt-number")).text();
+    seen.payments = await Promise.all((await session.findAll("receipt-payment")).map((p) => p.attr("data-tender")));
+    await session.keys(Key.Enter);
+    await session.waitGone("receipt");
+
+    await backOffice(session, "orders");
+    await fill(session, "orders-search", seen.receiptNumber);
+    await until("the sale listed", async () => {
+      const r = await tableRows(session, "order-row", "order-row-");
+      return r.length === 1 && r[0].data.receipt === seen.receiptNumber;
+    });
+    await (await session.find("order-row-receipt")).click();
+    await session.waitFor("order-detail");
+    seen.history = await Promise.all((await session.findAll("order-payment")).map((p) => p.text()));
+  });
+
+  const next = Number(before.number) + 1;
+  assert.equal(seen.receiptNumber, `${before.till_id}-${String(next).padStart(6, "0")}`, "the next number: the declined card used none");
+  assert.deepEqual(seen.payments, ["cash"], "the customer's receipt shows what paid");
+  assert.equal(seen.history.length, 2, `the card try and the cash: ${JSON.stringify(seen.history)}`);
+  assert.match(seen.history[0], /cancel/i, "the failed card try is kept in the order's history");
+  assert.match(seen.history[1], /cash/i);
+
+  const { orders } = store.cli("orders", "list");
+  assert.equal(orders.length, 2, `two sales, two orders: ${JSON.stringify(orders)}`);
+  const order = store.cli("orders", "show", seen.receiptNumber);
+  assert.equal(order.status, "paid");
+  assert.equal(order.paid, item.price);
+  assert.deepEqual(order.payments.map((p) => [p.tender, p.status]), [["card", "canceled"], ["cash", "succeeded"]]);
+  const journal = store.cli("journal", "verify");
+  assert.equal(journal.ok, true, JSON.stringify(journal));
+});

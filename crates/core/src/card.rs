@@ -65,6 +65,9 @@ pub struct CardPaymentRef {
     pub receipt: String,
     /// The order's status (`payment_pending`, `paid`, …).
     pub order_status: String,
+    /// The payment's own (`pending`, `succeeded`, `canceled`): a card try given up stays
+    /// `canceled` in its order's history when the order is then paid another way.
+    pub payment_status: String,
     pub amount: i64,
     pub disputed: bool,
 }

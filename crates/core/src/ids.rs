@@ -256,9 +256,25 @@ pub fn receipt_label(till: &TillId, number: i64) -> String {
     format!("{till}-{number:06}")
 }
 
+/// Names a sale that is not paid (its card still being taken, or not taken): it has no receipt
+/// number until it is paid, so the end of its order id tells it apart ("T1 sale 3f9a2c").
+pub fn unpaid_label(till: &str, order_id: &str) -> String {
+    let tail = order_id.len().saturating_sub(6);
+    format!("{till} sale {}", order_id.get(tail..).unwrap_or(order_id))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_unpaid_sale_is_named_by_its_till_and_the_end_of_its_id() {
+        assert_eq!(
+            unpaid_label("T1", "0193f2a8-7c1d-7e4b-9a2f-1b2c3d3f9a2c"),
+            "T1 sale 3f9a2c"
+        );
+        assert_eq!(unpaid_label("T1", "ab"), "T1 sale ab");
+    }
 
     #[test]
     fn sku_rules() {

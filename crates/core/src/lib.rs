@@ -37,8 +37,8 @@ pub use clock::{Clock, FixedClock};
 pub use denomination::{denominations, Denomination, DenominationKind};
 pub use gateway_mode::GatewayMode;
 pub use ids::{
-    receipt_label, Barcode, CardUid, CustomerId, IdError, OrderId, ProductId, ProductName, Sku,
-    TillId,
+    receipt_label, unpaid_label, Barcode, CardUid, CustomerId, IdError, OrderId, ProductId,
+    ProductName, Sku, TillId,
 };
 pub use loyalty::{LoyaltyError, LoyaltyRules};
 pub use money::{Currency, Money, MoneyError};

@@ -60,15 +60,12 @@ impl OrderStatus {
         matches!(self, OrderStatus::Paid | OrderStatus::PartiallyRefunded)
     }
 
-    /// A void cancels the order as if it never happened; not once money has been refunded.
+    /// A void cancels the order as if it never happened; not once money has been refunded, and
+    /// not a card sale that was never paid: one waiting for its card may be being paid right
+    /// now (it is settled, not voided), and one whose card was not taken moved nothing to undo
+    /// (its points went back when the card was given up).
     pub fn can_void(&self) -> bool {
-        matches!(
-            self,
-            OrderStatus::Open
-                | OrderStatus::PaymentPending
-                | OrderStatus::PaymentFailed
-                | OrderStatus::Paid
-        )
+        matches!(self, OrderStatus::Open | OrderStatus::Paid)
     }
 }
 
@@ -100,6 +97,8 @@ mod tests {
     #[test]
     fn refunded_orders_cannot_be_voided() {
         assert!(OrderStatus::Paid.can_void());
+        assert!(!OrderStatus::PaymentPending.can_void());
+        assert!(!OrderStatus::PaymentFailed.can_void());
         assert!(!OrderStatus::PartiallyRefunded.can_void());
         assert!(!OrderStatus::Refunded.can_refund());
         assert!(!OrderStatus::Voided.can_refund());

@@ -118,12 +118,14 @@ pub fn settle_payment(
                 on(till, |t| Ok(t.unknown_payment(payment_id))).map_or_else(|e| e, FlowError::Book)
             );
         };
-        let status = found.order_status.clone();
-        return Ok(settled(
-            Outcome::Unchanged,
-            &found.receipt,
-            format!("the order is already {status}"),
-        ));
+        let status = &found.order_status;
+        let detail = match found.payment_status.as_str() {
+            "canceled" | "failed" => {
+                format!("this card try was given up before; its sale is {status}")
+            }
+            _ => format!("the order is already {status}"),
+        };
+        return Ok(settled(Outcome::Unchanged, &found.receipt, detail));
     };
     let Some(intent_id) = p.intent_id.clone() else {
         return Ok(settled(
@@ -144,9 +146,12 @@ pub fn settle_payment(
             match settle_authorised(gateway, till, &p, &intent, None)? {
                 CardEnd::Paid { card_last4, .. } => {
                     let card = card_ending(card_last4.as_deref());
+                    // Paid, so numbered: the receipt it has now, not the name it waited under.
+                    let receipt = on(till, |t| t.card_payment(payment_id))?
+                        .map_or_else(|| p.receipt.clone(), |f| f.receipt);
                     Ok(settled(
                         Outcome::Paid,
-                        &p.receipt,
+                        &receipt,
                         format!("Stripe took the card{card}; the sale is booked"),
                     ))
                 }

@@ -371,7 +371,8 @@ pub fn ledger(conn: &Connection, id: CustomerId) -> Result<Vec<PointsEntry>> {
     get(conn, id)?;
     let mut stmt = conn.prepare_cached(
         "SELECT l.at, l.kind, l.points, l.balance_after, l.order_id, l.note,
-             o.till_id || '-' || printf('%06d', o.number)
+             CASE WHEN o.number IS NULL THEN o.till_id || ' sale ' || substr(o.id, -6)
+                 ELSE o.till_id || '-' || printf('%06d', o.number) END
          FROM points_ledger l LEFT JOIN orders o ON o.id = l.order_id
          WHERE l.customer_id = ?1 ORDER BY l.id",
     )?;

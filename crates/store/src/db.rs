@@ -2,7 +2,7 @@
 //! migrations.
 
 use crate::error::{Result, TillError};
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 use std::time::Duration;
 
 /// The migrations, in order: (version, name, SQL). Forward-only; an applied file is never
@@ -93,6 +93,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0017_customer_privacy",
         include_str!("../../../migrations/0017_customer_privacy.sql"),
     ),
+    (
+        18,
+        "0018_receipt_number_when_paid",
+        include_str!("../../../migrations/0018_receipt_number_when_paid.sql"),
+    ),
 ];
 
 /// The schema version this build writes.
@@ -119,6 +124,10 @@ pub fn write(conn: &mut Connection) -> rusqlite::Result<rusqlite::Transaction<'_
 /// Applies every migration newer than the store's `user_version`, each in its own transaction.
 /// Another process opening the store at the same time (the app and the CLI after an upgrade)
 /// waits, then finds the migrations applied and skips them.
+///
+/// Migrations run with foreign keys off, so that one may rebuild a table others refer to (the
+/// procedure SQLite documents for changes `ALTER TABLE` cannot make); each checks every foreign
+/// key before it commits and is rolled back if one points nowhere.
 pub fn migrate(conn: &mut Connection, path: &str) -> Result<()> {
     let current: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     if current > SCHEMA_VERSION {
@@ -128,13 +137,39 @@ pub fn migrate(conn: &mut Connection, path: &str) -> Result<()> {
             known: SCHEMA_VERSION,
         });
     }
-    for (version, _name, sql) in MIGRATIONS.iter().filter(|m| m.0 > current) {
+    if current == SCHEMA_VERSION {
+        return Ok(());
+    }
+    // Outside any transaction: SQLite ignores this pragma inside one.
+    conn.pragma_update(None, "foreign_keys", "OFF")?;
+    let applied = apply_migrations(conn, path, current);
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    applied
+}
+
+fn apply_migrations(conn: &mut Connection, path: &str, current: i64) -> Result<()> {
+    for (version, name, sql) in MIGRATIONS.iter().filter(|m| m.0 > current) {
         let tx = write(conn)?;
         let now: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
         if now >= *version {
             continue;
         }
         tx.execute_batch(sql)?;
+        let dangling: Option<String> = tx
+            .query_row(
+                "SELECT \"table\" FROM pragma_foreign_key_check LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(table) = dangling {
+            return Err(TillError::UpgradeFailed {
+                path: path.to_string(),
+                reason: format!(
+                    "migration {name} would leave a row of {table} pointing at nothing"
+                ),
+            });
+        }
         tx.pragma_update(None, "user_version", version)?;
         tx.commit()?;
     }

@@ -93,6 +93,8 @@ pub enum TillError {
         found: i64,
         known: i64,
     },
+    #[error("the store {path} could not be upgraded: {reason}; it was left as it was")]
+    UpgradeFailed { path: String, reason: String },
     #[error("could not back up the store to {path} before upgrading it: {reason}; the store was not upgraded (fix this and start the till again)")]
     BackupFailed { path: String, reason: String },
     #[error("{0} already exists: choose another file, or overwrite it (--force)")]
@@ -206,6 +208,7 @@ impl TillError {
             TillError::BadBackup { .. } => "bad_backup",
             TillError::StoreInUse(_) => "store_in_use",
             TillError::StoreTampered { .. } => "store_tampered",
+            TillError::UpgradeFailed { .. } => "upgrade_failed",
             TillError::NoPrinter => "no_printer",
             TillError::ShiftOpen { .. } => "shift_open",
             TillError::NoShiftOpen => "no_shift_open",

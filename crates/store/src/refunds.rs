@@ -20,8 +20,8 @@ use std::collections::HashMap;
 use ts_rs::TS;
 use versapos_core::refund::{RefundPlan, RefundableLine, RefundableOrder, RefundablePayment};
 use versapos_core::{
-    plan_refund, plan_refund_on_payment, receipt_label, CustomerId, Money, OrderStatus,
-    RefundRequest, Sku, TenderKind,
+    plan_refund, plan_refund_on_payment, CustomerId, Money, OrderStatus, RefundRequest, Sku,
+    TenderKind,
 };
 pub use versapos_core::{CardRefundPart, PendingRefund};
 
@@ -69,7 +69,7 @@ pub struct RefundTenderView {
 
 /// An order as a refund needs to see it.
 struct Refundable {
-    number: i64,
+    number: Option<i64>,
     customer: Option<i64>,
     receipt: String,
     /// Each line with its product id (for stock and rollups).
@@ -137,13 +137,24 @@ fn load(tx: &Connection, shop: &Shop, order_id: &str) -> Result<Refundable> {
         earned,
         reversed,
         cash_rounding,
-    ): (String, i64, Option<i64>, i64, i64, i64, i64, i64, i64, i64) = tx.query_row(
+    ): (
+        String,
+        Option<i64>,
+        Option<i64>,
+        i64,
+        i64,
+        i64,
+        i64,
+        i64,
+        i64,
+        i64,
+    ) = tx.query_row(
         "SELECT status, number, customer_id, total, tax_total, refunded_total, refunded_tax,
              points_earned, points_reversed, cash_rounding FROM orders WHERE id = ?1",
         [order_id],
         |r| r.try_into(),
     )?;
-    let receipt = receipt_label(&shop.till_id, number);
+    let receipt = stored_receipt(shop.till_id.as_str(), number, order_id);
     let st = OrderStatus::parse(&status).ok_or_else(|| TillError::Corrupt(status.clone()))?;
     if !st.can_refund() {
         return Err(TillError::WrongState {
@@ -968,7 +979,7 @@ pub fn pending_card_refunds(conn: &Connection) -> Result<Vec<PendingRefund>> {
                 },
                 r.get::<_, String>(2)?,
                 r.get::<_, String>(6)?,
-                r.get::<_, i64>(7)?,
+                r.get::<_, Option<i64>>(7)?,
             ))
         },
     )?;
@@ -978,8 +989,8 @@ pub fn pending_card_refunds(conn: &Connection) -> Result<Vec<PendingRefund>> {
             Some(p) => p.parts.push(part),
             None => out.push(PendingRefund {
                 refund_id,
+                receipt: stored_receipt(&till, number, &order_id),
                 order_id,
-                receipt: stored_receipt(&till, number),
                 till_id: till,
                 parts: vec![part],
             }),
@@ -1017,7 +1028,7 @@ fn stored_view(tx: &Connection, shop: &Shop, refund_id: &str) -> Result<RefundVi
                 "card refund {refund_id} succeeded but its refund is missing"
             ))
         })?;
-    let (till, number, order_status): (String, i64, OrderStatus) = tx.query_row(
+    let (till, number, order_status): (String, Option<i64>, OrderStatus) = tx.query_row(
         "SELECT till_id, number, status FROM orders WHERE id = ?1",
         [&order_id],
         |r| {
@@ -1066,8 +1077,8 @@ fn stored_view(tx: &Connection, shop: &Shop, refund_id: &str) -> Result<RefundVi
         // The till's own card refund: made by the till through Stripe.
         at_stripe: None,
         id: refund_id.to_string(),
+        receipt: stored_receipt(&till, number, &order_id),
         order_id,
-        receipt: stored_receipt(&till, number),
         currency: shop.currency.code().to_string(),
         amount,
         tax,

@@ -14,8 +14,8 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::Serialize;
 use ts_rs::TS;
 use versapos_core::{
-    receipt_label, settle, Cart, CustomerId, GatewayMode, Money, OrderStatus, TaxMode, TenderKind,
-    TenderRequest, ROUNDING_RULE,
+    receipt_label, settle, unpaid_label, Cart, CustomerId, GatewayMode, Money, OrderStatus,
+    TaxMode, TenderKind, TenderRequest, ROUNDING_RULE,
 };
 pub use versapos_core::{CardCharge, PendingCard};
 
@@ -38,11 +38,38 @@ fn unknown_value(i: usize, text: &str) -> rusqlite::Error {
     )
 }
 
-/// The receipt label of a stored order.
-pub(crate) fn stored_receipt(till: &str, number: i64) -> String {
-    versapos_core::TillId::parse(till)
-        .map(|t| receipt_label(&t, number))
-        .unwrap_or_else(|_| format!("{till}-{number:06}"))
+/// The receipt label of a stored order; a sale never paid has no number, and is named by its id.
+pub(crate) fn stored_receipt(till: &str, number: Option<i64>, order_id: &str) -> String {
+    match number {
+        Some(number) => versapos_core::TillId::parse(till)
+            .map(|t| receipt_label(&t, number))
+            .unwrap_or_else(|_| format!("{till}-{number:06}")),
+        None => unpaid_label(till, order_id),
+    }
+}
+
+/// The next receipt number of the till: numbers are given when a sale is paid, so they run
+/// without gaps however many card tries fail.
+fn next_receipt_number(tx: &Connection, till: &str) -> Result<i64> {
+    Ok(tx
+        .prepare_cached(
+            "INSERT INTO receipt_counters (till_id, last_number) VALUES (?1, 1)
+             ON CONFLICT (till_id) DO UPDATE SET last_number = last_number + 1
+             RETURNING last_number",
+        )?
+        .query_row([till], |r| r.get(0))?)
+}
+
+/// The points ledger's key for what one try at paying an order did ("redeem", "return_redeem"):
+/// an order paid on its second try (a card declined, then cash) redeems again under its own key.
+/// `attempt` is the sequence number of the try's first payment; the first try keeps the key
+/// every earlier build wrote.
+fn attempt_key(kind: &str, order_id: &str, attempt: i64) -> String {
+    if attempt <= 1 {
+        format!("{kind}:{order_id}")
+    } else {
+        format!("{kind}:{order_id}:{attempt}")
+    }
 }
 
 /// A new id that sorts by creation time.
@@ -126,7 +153,9 @@ pub struct OrderView {
     pub staff: Option<String>,
     /// Who voided it.
     pub voided_by: Option<String>,
-    pub number: i64,
+    /// The receipt number, given when the sale is paid: none on a sale whose card was not taken.
+    pub number: Option<i64>,
+    /// The receipt ("T1-000042"); a sale never paid is named by its id ("T1 sale 3f9a2c").
     pub receipt: String,
     pub till_id: String,
     pub status: OrderStatus,
@@ -166,7 +195,9 @@ pub struct DisputeView {
     pub dispute_id: Option<String>,
 }
 
-/// Commits a sale paid without a card (cash, points). Returns its receipt.
+/// Commits a sale paid without a card (cash, points). Returns its receipt. `earlier` is the
+/// order a card try for this same sale was written as and did not pay: that order is paid now,
+/// its failed card payment kept in its history, rather than a second order being written.
 pub fn checkout(
     conn: &mut Connection,
     shop: &Shop,
@@ -174,6 +205,7 @@ pub fn checkout(
     tenders: &[TenderRequest],
     when: &Moment,
     parked: Option<i64>,
+    earlier: Option<&str>,
 ) -> Result<OrderView> {
     if tenders
         .iter()
@@ -182,7 +214,7 @@ pub fn checkout(
         return Err(TillError::CardUnavailable);
     }
     let tx = crate::db::write(conn)?;
-    let (booking, receipt) = write_order(&tx, shop, cart, tenders, when, None)?;
+    let (booking, receipt) = write_order(&tx, shop, cart, tenders, when, None, earlier)?;
     book_sale(&tx, shop, &booking, when, parked)?;
     tx.commit()?;
     Ok(receipt)
@@ -190,7 +222,9 @@ pub fn checkout(
 
 /// Writes a card sale before any network call: the order `payment_pending` with its lines, its
 /// payments `pending`, points redeemed on it set aside, and a `card_payment_started` journal
-/// entry. Nothing else moves until [`complete_card_sale`].
+/// entry. Nothing else moves until [`complete_card_sale`]. The order has no receipt number
+/// until it is paid. `earlier` is an order an earlier card try of this sale did not pay: this
+/// try is written on it (see [`checkout`]).
 pub fn begin_card_sale(
     conn: &mut Connection,
     shop: &Shop,
@@ -198,6 +232,7 @@ pub fn begin_card_sale(
     tenders: &[TenderRequest],
     when: &Moment,
     owner: &crate::card_sessions::Owner,
+    earlier: Option<&str>,
 ) -> Result<PendingCard> {
     let cards = tenders
         .iter()
@@ -211,7 +246,7 @@ pub fn begin_card_sale(
     }
     let payment_id = new_id();
     let tx = crate::db::write(conn)?;
-    let (booking, _) = write_order(&tx, shop, cart, tenders, when, Some(&payment_id))?;
+    let (booking, _) = write_order(&tx, shop, cart, tenders, when, Some(&payment_id), earlier)?;
     if let Some(c) = booking.customer {
         redeem_points(&tx, c, &booking, &when.at)?;
     }
@@ -221,7 +256,7 @@ pub fn begin_card_sale(
         .find(|p| p.tender == TenderKind::Card)
         .map(|p| p.amount)
         .ok_or_else(|| TillError::invalid("tenders", "nothing is left to pay by card"))?;
-    let receipt = receipt_label(&shop.till_id, booking.number);
+    let receipt = unpaid_label(shop.till_id.as_str(), &booking.order_id);
     journal::append(
         &tx,
         shop.till_id.as_str(),
@@ -229,8 +264,9 @@ pub fn begin_card_sale(
         "card_payment_started",
         &booking.order_id,
         &serde_json::json!({
-            "payment_id": payment_id, "number": booking.number, "amount": amount,
+            "payment_id": payment_id, "amount": amount,
             "currency": shop.currency.code(), "total": booking.total,
+            "attempt": booking.attempt,
         }),
     )?;
     // Being taken from this moment: no settlement in any process touches it until this
@@ -262,12 +298,19 @@ pub fn complete_card_sale(
     parked: Option<i64>,
 ) -> Result<String> {
     let tx = crate::db::write(conn)?;
-    let (order_id, status) = card_order(&tx, payment_id)?;
+    let (order_id, status, payment_status) = card_order(&tx, payment_id)?;
     // Settled, so nobody's to take any more, whoever held it.
     crate::card_sessions::end(&tx, payment_id)?;
-    if status == OrderStatus::Paid.as_str() {
+    if payment_status == "succeeded" {
         tx.commit()?;
         return Ok(order_id);
+    }
+    if payment_status != "pending" {
+        // Given up: its sale was not paid by it (and may since have been paid another way).
+        return Err(TillError::card_settled(
+            payment_id,
+            OrderStatus::PaymentFailed.as_str(),
+        ));
     }
     if status != OrderStatus::PaymentPending.as_str() {
         return Err(TillError::card_settled(payment_id, &status));
@@ -289,8 +332,16 @@ pub fn complete_card_sale(
         "UPDATE payments SET status = 'succeeded' WHERE order_id = ?1 AND status = 'pending'",
     )?
     .execute([&order_id])?;
-    tx.prepare_cached("UPDATE orders SET status = 'paid' WHERE id = ?1")?
-        .execute([&order_id])?;
+    let (till, number): (String, Option<i64>) = tx
+        .prepare_cached("SELECT till_id, number FROM orders WHERE id = ?1")?
+        .query_row([&order_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    // Paid now, so numbered now (an order written by an earlier build has its number already).
+    let number = match number {
+        Some(n) => n,
+        None => next_receipt_number(&tx, &till)?,
+    };
+    tx.prepare_cached("UPDATE orders SET status = 'paid', number = ?2 WHERE id = ?1")?
+        .execute(params![&order_id, number])?;
     let booking = stored_booking(&tx, &order_id)?;
     // The sale counts on the day and hour it was rung up, whenever Stripe settled it.
     let rung_up = Moment {
@@ -316,15 +367,20 @@ pub fn fail_card_sale(
     when: &Moment,
 ) -> Result<String> {
     let tx = crate::db::write(conn)?;
-    let (order_id, status) = card_order(&tx, payment_id)?;
+    let (order_id, status, payment_status) = card_order(&tx, payment_id)?;
     crate::card_sessions::end(&tx, payment_id)?;
-    if status == OrderStatus::PaymentFailed.as_str() {
+    if payment_status == "canceled" || payment_status == "failed" {
+        // Given up before (its order may have been tried again, or paid another way since).
         tx.commit()?;
         return Ok(order_id);
     }
-    if status != OrderStatus::PaymentPending.as_str() {
+    if payment_status != "pending" || status != OrderStatus::PaymentPending.as_str() {
         return Err(TillError::card_settled(payment_id, &status));
     }
+    // This try's first payment: its points were set aside under the try's own key.
+    let attempt: i64 = tx
+        .prepare_cached("SELECT min(seq) FROM payments WHERE order_id = ?1 AND status = 'pending'")?
+        .query_row([&order_id], |r| r.get(0))?;
     tx.prepare_cached(
         "UPDATE payments SET status = 'canceled' WHERE order_id = ?1 AND status = 'pending'",
     )?
@@ -340,7 +396,7 @@ pub fn fail_card_sale(
         post_points(
             &tx,
             CustomerId(c),
-            &format!("return_redeem:{order_id}"),
+            &attempt_key("return_redeem", &order_id, attempt),
             Some(&order_id),
             "return_redeem",
             redeemed,
@@ -403,6 +459,7 @@ fn pending_cards_where(conn: &Connection, payment_id: Option<&str>) -> Result<Ve
     const SELECT: &str = "SELECT o.id, o.till_id, o.number, p.id, p.amount, o.currency,
              p.intent_id, p.reader_id, o.created_at
          FROM orders o JOIN payments p ON p.order_id = o.id AND p.tender = 'card'
+             AND p.status = 'pending'
          WHERE o.status = 'payment_pending'";
     // Two statements, so the look-up by id uses the payments' primary key.
     let mut stmt = match payment_id {
@@ -411,10 +468,10 @@ fn pending_cards_where(conn: &Connection, payment_id: Option<&str>) -> Result<Ve
     };
     let rows = stmt.query_map(rusqlite::params_from_iter(payment_id), |r| {
         let till: String = r.get(1)?;
-        let number: i64 = r.get(2)?;
+        let order_id: String = r.get(0)?;
         Ok(PendingCard {
-            order_id: r.get(0)?,
-            receipt: stored_receipt(&till, number),
+            receipt: stored_receipt(&till, r.get(2)?, &order_id),
+            order_id,
             till_id: till,
             payment_id: r.get(3)?,
             amount: r.get(4)?,
@@ -433,12 +490,13 @@ pub fn pending_card(conn: &Connection, payment_id: &str) -> Result<PendingCard> 
         .ok_or_else(|| TillError::UnknownPayment(payment_id.to_string()))
 }
 
-fn card_order(tx: &Connection, payment_id: &str) -> Result<(String, String)> {
+/// A card payment's order, the order's status and the payment's own.
+fn card_order(tx: &Connection, payment_id: &str) -> Result<(String, String, String)> {
     tx.prepare_cached(
-        "SELECT o.id, o.status FROM payments p JOIN orders o ON o.id = p.order_id
+        "SELECT o.id, o.status, p.status FROM payments p JOIN orders o ON o.id = p.order_id
          WHERE p.id = ?1 AND p.tender = 'card'",
     )?
-    .query_row([payment_id], |r| Ok((r.get(0)?, r.get(1)?)))
+    .query_row([payment_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
     .optional()?
     .ok_or_else(|| TillError::UnknownPayment(payment_id.to_string()))
 }
@@ -446,7 +504,10 @@ fn card_order(tx: &Connection, payment_id: &str) -> Result<(String, String)> {
 /// What a sale's effects (stock, rollups, points, journal) need, from the cart or from the store.
 struct Booking {
     order_id: String,
-    number: i64,
+    /// None until the sale is paid.
+    number: Option<i64>,
+    /// The sequence number of this try's first payment (see [`attempt_key`]).
+    attempt: i64,
     business_day: String,
     hour: u32,
     customer: Option<CustomerId>,
@@ -473,7 +534,10 @@ struct BookedPayment {
 }
 
 /// Writes the order, its lines and its payments. A sale with a card is written
-/// `payment_pending` with every payment `pending`; any other sale is `paid` at once.
+/// `payment_pending` with every payment `pending` and no receipt number; any other sale is
+/// `paid` and numbered at once. With `earlier` (an order of this sale whose card was not taken)
+/// that order is written over: its lines replaced by the cart's, its given-up payments kept
+/// before the new ones.
 fn write_order(
     tx: &Transaction<'_>,
     shop: &Shop,
@@ -481,6 +545,7 @@ fn write_order(
     tenders: &[TenderRequest],
     when: &Moment,
     card_payment_id: Option<&str>,
+    earlier: Option<&str>,
 ) -> Result<(Booking, OrderView)> {
     if cart.currency != shop.currency {
         return Err(TillError::invalid(
@@ -519,23 +584,18 @@ fn write_order(
     };
 
     let till = shop.till_id.as_str();
-    let number: i64 = tx
-        .prepare_cached(
-            "INSERT INTO receipt_counters (till_id, last_number) VALUES (?1, 1)
-             ON CONFLICT (till_id) DO UPDATE SET last_number = last_number + 1
-             RETURNING last_number",
-        )?
-        .query_row([till], |r| r.get(0))?;
-    let order_id = new_id();
-    tx.prepare_cached(
-        "INSERT INTO orders (id, till_id, number, status, currency, tax_mode, rounding_rule,
-             subtotal, discount_total, order_discount, tax_total, total, cash_rounding,
-             change_given, customer_id, points_earned, points_redeemed, created_at,
-             business_day, hour, staff_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-             ?18, ?19, ?20, ?21)",
-    )?
-    .execute(params![
+    let (order_id, number, attempt) = match earlier {
+        Some(id) => {
+            let (number, attempt) = take_up_again(tx, till, id)?;
+            (id.to_string(), number, attempt)
+        }
+        None => (new_id(), None, 1),
+    };
+    let number = match (number, order_status) {
+        (None, OrderStatus::Paid) => Some(next_receipt_number(tx, till)?),
+        (number, _) => number,
+    };
+    let fields = params![
         order_id,
         till,
         number,
@@ -557,7 +617,30 @@ fn write_order(
         when.business_day,
         when.hour,
         when.staff_id(),
-    ])?;
+    ];
+    if earlier.is_some() {
+        // Rung up again now, in the shift open now.
+        tx.prepare_cached(
+            "UPDATE orders SET number = ?3, status = ?4, currency = ?5, tax_mode = ?6,
+                 rounding_rule = ?7, subtotal = ?8, discount_total = ?9, order_discount = ?10,
+                 tax_total = ?11, total = ?12, cash_rounding = ?13, change_given = ?14,
+                 customer_id = ?15, points_earned = ?16, points_redeemed = ?17, created_at = ?18,
+                 business_day = ?19, hour = ?20, staff_id = ?21,
+                 shift_id = (SELECT id FROM shifts WHERE till_id = ?2 AND closed_at IS NULL)
+             WHERE id = ?1 AND till_id = ?2",
+        )?
+        .execute(fields)?;
+    } else {
+        tx.prepare_cached(
+            "INSERT INTO orders (id, till_id, number, status, currency, tax_mode, rounding_rule,
+                 subtotal, discount_total, order_discount, tax_total, total, cash_rounding,
+                 change_given, customer_id, points_earned, points_redeemed, created_at,
+                 business_day, hour, staff_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+                 ?18, ?19, ?20, ?21)",
+        )?
+        .execute(fields)?;
+    }
     let mut lines = Vec::with_capacity(priced.lines.len());
     let mut line_views = Vec::with_capacity(priced.lines.len());
     let mut line_stmt = tx.prepare_cached(
@@ -625,7 +708,7 @@ fn write_order(
         pay_stmt.execute(params![
             id,
             order_id,
-            i as i64 + 1,
+            attempt + i as i64,
             p.tender.as_str(),
             payment_status,
             p.amount.minor(),
@@ -654,6 +737,10 @@ fn write_order(
             authorization_code: None,
         });
     }
+    if earlier.is_some() {
+        // With the card tries that did not pay it before them.
+        payment_views = order_payments(tx, &order_id)?;
+    }
     // The receipt from the values just written, exactly as [`order`] reads them back: a checkout
     // does not read its own order again.
     let receipt = OrderView {
@@ -661,7 +748,7 @@ fn write_order(
         staff: when.staff.as_ref().map(|s| s.name.clone()),
         voided_by: None,
         number,
-        receipt: receipt_label(&shop.till_id, number),
+        receipt: stored_receipt(till, number, &order_id),
         till_id: till.to_string(),
         status: order_status,
         currency: shop.currency.code().to_string(),
@@ -691,6 +778,7 @@ fn write_order(
     let booking = Booking {
         order_id,
         number,
+        attempt,
         business_day: when.business_day.clone(),
         hour: when.hour,
         customer: cart.customer_id,
@@ -704,6 +792,34 @@ fn write_order(
         payments,
     };
     Ok((booking, receipt))
+}
+
+/// Makes ready to write a sale again on `order_id`, the order an earlier card try of the same
+/// sale was written as: it must be this till's and given up (`payment_failed`), so nothing was
+/// booked for it. Its lines go (the cart is written in their place); its payments stay as its
+/// history. Returns its receipt number, if an earlier build gave it one, and the sequence number
+/// the new payments start at.
+fn take_up_again(tx: &Transaction<'_>, till: &str, order_id: &str) -> Result<(Option<i64>, i64)> {
+    let found: Option<(String, String, Option<i64>)> = tx
+        .prepare_cached("SELECT till_id, status, number FROM orders WHERE id = ?1")?
+        .query_row([order_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?;
+    let Some((order_till, status, number)) = found else {
+        return Err(TillError::UnknownOrder(order_id.to_string()));
+    };
+    if order_till != till || status != OrderStatus::PaymentFailed.as_str() {
+        return Err(TillError::WrongState {
+            receipt: stored_receipt(&order_till, number, order_id),
+            status,
+            action: "paid again",
+        });
+    }
+    tx.prepare_cached("DELETE FROM order_lines WHERE order_id = ?1")?
+        .execute([order_id])?;
+    let last: i64 = tx
+        .prepare_cached("SELECT COALESCE(max(seq), 0) FROM payments WHERE order_id = ?1")?
+        .query_row([order_id], |r| r.get(0))?;
+    Ok((number, last + 1))
 }
 
 /// What an order's payments brought in: the ones that went through.
@@ -741,13 +857,15 @@ fn tax_breakdown(lines: &[LineView]) -> Vec<TaxLineView> {
 fn stored_booking(tx: &Transaction<'_>, order_id: &str) -> Result<Booking> {
     let mut b = tx.query_row(
         "SELECT number, business_day, hour, customer_id, points_earned, points_redeemed, total,
-             tax_total, discount_total, cash_rounding
+             tax_total, discount_total, cash_rounding,
+             (SELECT min(seq) FROM payments WHERE order_id = ?1 AND status = 'succeeded')
          FROM orders WHERE id = ?1",
         [order_id],
         |r| {
             Ok(Booking {
                 order_id: order_id.to_string(),
                 number: r.get(0)?,
+                attempt: r.get::<_, Option<i64>>(10)?.unwrap_or(1),
                 business_day: r.get(1)?,
                 hour: r.get(2)?,
                 customer: r.get::<_, Option<i64>>(3)?.map(CustomerId),
@@ -776,8 +894,11 @@ fn stored_booking(tx: &Transaction<'_>, order_id: &str) -> Result<Booking> {
             })
         })?
         .collect::<std::result::Result<_, _>>()?;
-    let mut stmt =
-        tx.prepare_cached("SELECT tender, amount FROM payments WHERE order_id = ?1 ORDER BY seq")?;
+    // What paid it, not the card tries that did not.
+    let mut stmt = tx.prepare_cached(
+        "SELECT tender, amount FROM payments WHERE order_id = ?1 AND status = 'succeeded'
+         ORDER BY seq",
+    )?;
     let rows: Vec<(String, i64)> = stmt
         .query_map([order_id], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<std::result::Result<_, _>>()?;
@@ -795,7 +916,7 @@ fn redeem_points(tx: &Transaction<'_>, c: CustomerId, b: &Booking, at: &str) -> 
     if b.points_redeemed == 0 {
         return Ok(());
     }
-    let key = format!("redeem:{}", b.order_id);
+    let key = attempt_key("redeem", &b.order_id, b.attempt);
     let posted = post_points(
         tx,
         c,
@@ -870,7 +991,7 @@ fn book_sale(
     ])?;
     if let Some(c) = b.customer {
         // A card sale set its redeemed points aside when it was written; posting is keyed by
-        // order, so this does nothing for it.
+        // the try, so this does nothing for it.
         redeem_points(tx, c, b, &when.at)?;
         let key = format!("earn:{}", b.order_id);
         post_points(
@@ -914,6 +1035,21 @@ pub fn resolve(conn: &Connection, shop: &Shop, reference: &str) -> Result<String
     if let Some(id) = by_id {
         return Ok(id);
     }
+    // A sale by the name the till gives it until it is paid ("T1 sale 3f9a2c"), which stays a
+    // name of that order once it has its receipt number.
+    if let Some((till, tail)) = r.split_once(" sale ") {
+        let found: Vec<String> = conn
+            .prepare_cached(
+                "SELECT id FROM orders WHERE till_id = ?1 AND substr(id, -length(?2)) = ?2
+                 LIMIT 2",
+            )?
+            .query_map(params![till.trim(), tail.trim()], |row| row.get(0))?
+            .collect::<std::result::Result<_, _>>()?;
+        return match <[String; 1]>::try_from(found) {
+            Ok([id]) => Ok(id),
+            Err(_) => Err(TillError::UnknownOrder(r.to_string())),
+        };
+    }
     let (till, num) = match r.rsplit_once('-') {
         Some((t, n)) => (t.to_string(), n),
         None => (shop.till_id.to_string(), r),
@@ -946,7 +1082,7 @@ pub fn order(conn: &Connection, shop: &Shop, id: &str) -> Result<OrderView> {
         ))?
         .query_row([id], |r| {
             let till: String = r.get(2)?;
-            let number: i64 = r.get(1)?;
+            let number: Option<i64> = r.get(1)?;
             Ok(OrderView {
                 id: r.get(0)?,
                 number,
@@ -989,7 +1125,7 @@ pub fn order(conn: &Connection, shop: &Shop, id: &str) -> Result<OrderView> {
         })
         .optional()?
         .ok_or_else(|| TillError::UnknownOrder(id.to_string()))?;
-    o.receipt = stored_receipt(&o.till_id, o.number);
+    o.receipt = stored_receipt(&o.till_id, o.number, &o.id);
     let mut stmt = conn.prepare_cached(
         "SELECT line_no, sku, name, quantity, unit_price, line_discount, discount_label,
              order_discount_share, tax_rate_name, tax_basis_points, net, tax, gross,
@@ -1018,33 +1154,7 @@ pub fn order(conn: &Connection, shop: &Shop, id: &str) -> Result<OrderView> {
             })
         })?
         .collect::<Result<_, _>>()?;
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, tender, status, amount, tendered, change_given, points, refunded,
-             gateway_mode, card_brand, card_last4, intent_id, authorization_code
-         FROM payments WHERE order_id = ?1 ORDER BY seq",
-    )?;
-    o.payments = stmt
-        .query_map([id], |r| {
-            Ok(PaymentView {
-                id: r.get(0)?,
-                tender: r.get(1)?,
-                status: r.get(2)?,
-                amount: r.get(3)?,
-                tendered: r.get(4)?,
-                change: r.get(5)?,
-                points: r.get(6)?,
-                refunded: r.get(7)?,
-                mode: r
-                    .get::<_, Option<String>>(8)?
-                    .map(|m| GatewayMode::parse(&m).ok_or_else(|| unknown_value(8, &m)))
-                    .transpose()?,
-                card_brand: r.get(9)?,
-                card_last4: r.get(10)?,
-                intent_id: r.get(11)?,
-                authorization_code: r.get(12)?,
-            })
-        })?
-        .collect::<Result<_, _>>()?;
+    o.payments = order_payments(conn, id)?;
     o.paid = paid_by(&o.payments);
     o.tax_breakdown = tax_breakdown(&o.lines);
     let mut stmt = conn.prepare_cached(
@@ -1071,6 +1181,39 @@ pub fn order(conn: &Connection, shop: &Shop, id: &str) -> Result<OrderView> {
         })?
         .collect::<Result<_, _>>()?;
     Ok(o)
+}
+
+/// An order's payments in the order they were made: those that went through and, before them,
+/// any card try that did not.
+fn order_payments(conn: &Connection, id: &str) -> Result<Vec<PaymentView>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, tender, status, amount, tendered, change_given, points, refunded,
+             gateway_mode, card_brand, card_last4, intent_id, authorization_code
+         FROM payments WHERE order_id = ?1 ORDER BY seq",
+    )?;
+    let payments = stmt
+        .query_map([id], |r| {
+            Ok(PaymentView {
+                id: r.get(0)?,
+                tender: r.get(1)?,
+                status: r.get(2)?,
+                amount: r.get(3)?,
+                tendered: r.get(4)?,
+                change: r.get(5)?,
+                points: r.get(6)?,
+                refunded: r.get(7)?,
+                mode: r
+                    .get::<_, Option<String>>(8)?
+                    .map(|m| GatewayMode::parse(&m).ok_or_else(|| unknown_value(8, &m)))
+                    .transpose()?,
+                card_brand: r.get(9)?,
+                card_last4: r.get(10)?,
+                intent_id: r.get(11)?,
+                authorization_code: r.get(12)?,
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    Ok(payments)
 }
 
 /// One row of the order list.
@@ -1175,10 +1318,11 @@ pub fn list(
         ],
         |r| {
             let till: String = r.get(1)?;
-            let number: i64 = r.get(2)?;
+            let number: Option<i64> = r.get(2)?;
+            let id: String = r.get(0)?;
             Ok(OrderSummary {
-                id: r.get(0)?,
-                receipt: format!("{till}-{number:06}"),
+                receipt: stored_receipt(&till, number, &id),
+                id,
                 status: stored(r, 3, OrderStatus::parse)?,
                 currency: r.get(4)?,
                 total: r.get(5)?,
@@ -1197,9 +1341,10 @@ pub fn list(
 pub fn void(conn: &mut Connection, shop: &Shop, id: &str, when: &Moment) -> Result<()> {
     let tx = crate::db::write(conn)?;
     // `earned`: the points the customer was given for it, none for a card sale never paid.
+    #[allow(clippy::type_complexity)]
     let (status, number, customer, earned, redeemed, total, tax, discounts, day, hour): (
         String,
-        i64,
+        Option<i64>,
         Option<i64>,
         i64,
         i64,
@@ -1232,7 +1377,7 @@ pub fn void(conn: &mut Connection, shop: &Shop, id: &str, when: &Moment) -> Resu
     let st = OrderStatus::parse(&status).ok_or_else(|| TillError::Corrupt(status.clone()))?;
     if !st.can_void() {
         return Err(TillError::WrongState {
-            receipt: receipt_label(&shop.till_id, number),
+            receipt: stored_receipt(shop.till_id.as_str(), number, id),
             status,
             action: "voided",
         });
@@ -1244,9 +1389,10 @@ pub fn void(conn: &mut Connection, shop: &Shop, id: &str, when: &Moment) -> Resu
         |r| r.get(0),
     )?;
     if card_paid {
-        return Err(TillError::CardPaidVoid(receipt_label(
-            &shop.till_id,
+        return Err(TillError::CardPaidVoid(stored_receipt(
+            shop.till_id.as_str(),
             number,
+            id,
         )));
     }
     let lines: Vec<(i64, i64, i64)> = tx

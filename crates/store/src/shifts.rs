@@ -675,17 +675,18 @@ pub fn close(
 
 /// A card payment or card refund under way at this till: the close waits for it.
 fn refuse_card_in_progress(tx: &Transaction<'_>, till: &str) -> Result<()> {
-    let pending: Option<i64> = tx
+    let pending: Option<(Option<i64>, String)> = tx
         .prepare_cached(
             // By status: the few payments pending, not the till's every order.
-            "SELECT number FROM orders INDEXED BY orders_status
+            "SELECT number, id FROM orders INDEXED BY orders_status
              WHERE status = 'payment_pending' AND till_id = ?1 LIMIT 1",
         )?
-        .query_row([till], |r| r.get(0))
+        .query_row([till], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
-    if let Some(number) = pending {
+    if let Some((number, id)) = pending {
         return Err(TillError::CardInProgress(format!(
-            "sale {till}-{number:06}"
+            "sale {}",
+            crate::sales::stored_receipt(till, number, &id)
         )));
     }
     let refund: Option<String> = tx

@@ -335,18 +335,19 @@ pub fn card_payment_by_intent(
 ) -> Result<Option<CardPaymentRef>> {
     Ok(conn
         .prepare_cached(
-            "SELECT p.id, o.id, o.till_id, o.number, o.status, p.amount, o.disputed
+            "SELECT p.id, o.id, o.till_id, o.number, o.status, p.amount, o.disputed, p.status
              FROM payments p JOIN orders o ON o.id = p.order_id
              WHERE p.intent_id = ?1 AND p.tender = 'card'",
         )?
         .query_row([intent_id], |r| {
             let till: String = r.get(2)?;
-            let number: i64 = r.get(3)?;
+            let order_id: String = r.get(1)?;
             Ok(CardPaymentRef {
                 payment_id: r.get(0)?,
-                order_id: r.get(1)?,
-                receipt: stored_receipt(&till, number),
+                receipt: stored_receipt(&till, r.get(3)?, &order_id),
+                order_id,
                 order_status: r.get(4)?,
+                payment_status: r.get(7)?,
                 amount: r.get(5)?,
                 disputed: r.get::<_, i64>(6)? != 0,
             })
@@ -358,18 +359,19 @@ pub fn card_payment_by_intent(
 pub fn card_payment(conn: &Connection, payment_id: &str) -> Result<Option<CardPaymentRef>> {
     Ok(conn
         .prepare_cached(
-            "SELECT p.id, o.id, o.till_id, o.number, o.status, p.amount, o.disputed
+            "SELECT p.id, o.id, o.till_id, o.number, o.status, p.amount, o.disputed, p.status
              FROM payments p JOIN orders o ON o.id = p.order_id
              WHERE p.id = ?1 AND p.tender = 'card'",
         )?
         .query_row([payment_id], |r| {
             let till: String = r.get(2)?;
-            let number: i64 = r.get(3)?;
+            let order_id: String = r.get(1)?;
             Ok(CardPaymentRef {
                 payment_id: r.get(0)?,
-                order_id: r.get(1)?,
-                receipt: stored_receipt(&till, number),
+                receipt: stored_receipt(&till, r.get(3)?, &order_id),
+                order_id,
                 order_status: r.get(4)?,
+                payment_status: r.get(7)?,
                 amount: r.get(5)?,
                 disputed: r.get::<_, i64>(6)? != 0,
             })
@@ -481,9 +483,10 @@ pub fn changes_at_stripe(conn: &Connection, limit: i64) -> Result<Vec<ChangeAtSt
     )?;
     let rows = stmt.query_map([limit.clamp(1, 1000)], |r| {
         let till: String = r.get(1)?;
+        let order_id: String = r.get(0)?;
         Ok(ChangeAtStripe {
-            order_id: r.get(0)?,
-            receipt: stored_receipt(&till, r.get(2)?),
+            receipt: stored_receipt(&till, r.get(2)?, &order_id),
+            order_id,
             kind: r.get(3)?,
             amount: r.get(4)?,
             currency: r.get(5)?,

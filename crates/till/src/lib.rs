@@ -893,13 +893,13 @@ impl Till {
 
     /// Commits the sale and returns it as the receipt shows it.
     pub fn checkout(&mut self, cart: &Cart, tenders: &[TenderRequest]) -> Result<OrderView> {
-        self.checkout_inner(cart, tenders, None)
+        self.checkout_inner(cart, tenders, None, None)
     }
 
     /// Completes a parked cart; the parked cart goes in the same transaction as the sale.
     pub fn checkout_parked(&mut self, id: i64, tenders: &[TenderRequest]) -> Result<OrderView> {
         let cart = self.resume(id)?;
-        self.checkout_inner(&cart, tenders, Some(id))
+        self.checkout_inner(&cart, tenders, Some(id), None)
     }
 
     fn checkout_inner(
@@ -907,10 +907,11 @@ impl Till {
         cart: &Cart,
         tenders: &[TenderRequest],
         parked: Option<i64>,
+        earlier: Option<&str>,
     ) -> Result<OrderView> {
         let shop = self.shop()?.clone();
         let when = self.sale_moment(cart)?;
-        sales::checkout(&mut self.conn, &shop, cart, tenders, &when, parked)
+        sales::checkout(&mut self.conn, &shop, cart, tenders, &when, parked, earlier)
     }
 
     /// Who sells this cart, with the manager's approval it needs (a large discount, a price
@@ -985,6 +986,7 @@ impl Till {
         *sale = Sale {
             cart: Some(cart),
             resumed_from: Some(id),
+            order: None,
         };
         Ok(())
     }
@@ -1013,9 +1015,24 @@ impl Till {
         tenders: &[TenderRequest],
     ) -> Result<OrderView> {
         let cart = self.sale_cart(sale)?.clone();
-        let order = self.checkout_inner(&cart, tenders, sale.resumed_from)?;
+        let order =
+            self.checkout_inner(&cart, tenders, sale.resumed_from, sale.order.as_deref())?;
         sale.clear();
         Ok(order)
+    }
+
+    /// Writes the sale on the register as a card sale waiting for its card: on the order of an
+    /// earlier card try of the sale that did not pay, if there was one, so the sale keeps one
+    /// order and gets one receipt number whatever tender pays it in the end.
+    pub fn begin_sale_card(
+        &mut self,
+        sale: &mut Sale,
+        tenders: &[TenderRequest],
+    ) -> Result<PendingCard> {
+        let cart = self.sale_cart(sale)?.clone();
+        let pending = self.begin_card_sale_on(&cart, tenders, sale.order.as_deref())?;
+        sale.order = Some(pending.order_id.clone());
+        Ok(pending)
     }
 
     /// Writes a cart as a card sale waiting for its card (see [`sales::begin_card_sale`]); the
@@ -1025,10 +1042,19 @@ impl Till {
         cart: &Cart,
         tenders: &[TenderRequest],
     ) -> Result<PendingCard> {
+        self.begin_card_sale_on(cart, tenders, None)
+    }
+
+    fn begin_card_sale_on(
+        &mut self,
+        cart: &Cart,
+        tenders: &[TenderRequest],
+        earlier: Option<&str>,
+    ) -> Result<PendingCard> {
         let when = self.sale_moment(cart)?;
         let shop = self.shop()?.clone();
         let owner = card_sessions::owner(&self.path)?;
-        sales::begin_card_sale(&mut self.conn, &shop, cart, tenders, &when, &owner)
+        sales::begin_card_sale(&mut self.conn, &shop, cart, tenders, &when, &owner, earlier)
     }
 
     /// Completes a card sale Stripe took: the order is paid and booked. Settling needs nobody

@@ -15,6 +15,10 @@ use versapos_store::{Result, TillError};
 pub struct Sale {
     pub(crate) cart: Option<Cart>,
     pub(crate) resumed_from: Option<i64>,
+    /// The order a card try of this sale was written as, once one was: a try that does not pay
+    /// leaves it unpaid, and the next tender pays that same order (one receipt number, the
+    /// failed try in its history).
+    pub(crate) order: Option<String>,
 }
 
 impl Sale {
@@ -26,6 +30,11 @@ impl Sale {
     /// The parked cart this sale came from, if it was resumed.
     pub fn resumed_from(&self) -> Option<i64> {
         self.resumed_from
+    }
+
+    /// The order a card try of this sale was written as, if one was.
+    pub fn order(&self) -> Option<&str> {
+        self.order.as_deref()
     }
 
     /// Starts a new, empty sale (a resumed cart stays parked).

@@ -172,8 +172,7 @@ pub async fn card_checkout<R: Runtime>(
                 .iter()
                 .map(|t| till.tender(&t.kind, t.value.as_deref()))
                 .collect::<Result<Vec<_>, _>>()?;
-            let cart = till.sale_cart(sale)?.clone();
-            till.begin_card_sale(&cart, &tenders)
+            till.begin_sale_card(sale, &tenders)
         })
     })
     .await

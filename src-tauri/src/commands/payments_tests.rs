@@ -234,6 +234,25 @@ fn a_card_payment_canceled_at_the_reader_and_given_up_fails_the_order_and_keeps_
         "the same sale paid in cash: {cash}"
     );
     assert_eq!(till.ok("current_cart", json!({}))["lines"], json!([]));
+    // One order: the card try given up is in its history, and it took the first receipt number.
+    assert_eq!(
+        cash["id"], all[0]["id"],
+        "paid on the order of the card try"
+    );
+    assert_eq!(cash["receipt"], json!("DEMO1-000001"), "{cash}");
+    let tried: Vec<(&str, &str)> = cash["payments"]
+        .as_array()
+        .expect("payments")
+        .iter()
+        .map(|p| {
+            (
+                p["tender"].as_str().unwrap_or(""),
+                p["status"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(tried, [("card", "canceled"), ("cash", "succeeded")]);
+    assert_eq!(orders(&till).len(), 1, "no second order");
 }
 
 /// A distinctive test key: found anywhere it must not be, it came from here.

@@ -136,6 +136,15 @@ describe("Receipt", () => {
     expect($("[data-testid=receipt-change]")).toBeNull();
   });
 
+  it("shows what paid the sale, not a card try that did not (declined, then cash)", async () => {
+    api.receipt.mockResolvedValue(view(LINES));
+    const card = { id: "p0", tender: "card", status: "canceled", amount: 450, tendered: null, change: 0, points: 0, refunded: 0,
+      mode: "live" as const, card_brand: null, card_last4: null, intent_id: "pi_0", authorization_code: null };
+    await start({ order: order({ payments: [card, ...order().payments] }) });
+    expect($$("[data-testid=receipt-payment]").map((p) => p.dataset.tender)).toEqual(["cash"]);
+    expect(text("[data-testid=receipt-change]")).toBe("5.50");
+  });
+
   it("shows the order itself as the receipt while the till's layout comes, then the layout", async () => {
     const later = deferred<ReceiptView>();
     api.receipt.mockReturnValue(later.promise);

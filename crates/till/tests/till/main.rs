@@ -12,6 +12,7 @@ mod manager;
 mod migrations;
 mod parked;
 mod points;
+mod receipt_numbers;
 mod receipts;
 mod refunds;
 mod reports;

@@ -2,7 +2,7 @@
 //! store written by a newer build.
 
 use crate::support::{empty_store, gbp_shop, TestTill};
-use versapos_store::db::SCHEMA_VERSION;
+use versapos_store::db::{MIGRATIONS, SCHEMA_VERSION};
 use versapos_till::{Till, TillError};
 
 const TABLES: &[&str] = &[
@@ -197,6 +197,41 @@ fn store_with_a_newer_schema_is_refused_and_left_untouched() {
 
 /// A store written before the monthly product rollup existed gets it filled in from its daily
 /// rollup when a newer build opens it.
+/// Undoes migration 18 (which rebuilt `orders`): the table as migrations 1 to 17 left it, with
+/// its rows, indexes and triggers. The columns later migrations added are added back as they
+/// did, so that dropping them leaves schema 1's table word for word.
+fn undo_receipt_number_when_paid() -> String {
+    let first = MIGRATIONS[0].2;
+    let start = first.find("CREATE TABLE orders (").expect("orders in 0001");
+    let end = start + first[start..].find(") STRICT;").expect("its end") + ") STRICT;".len();
+    let rebuilt = MIGRATIONS[17].2;
+    let indexes = &rebuilt[rebuilt
+        .find("CREATE INDEX orders_day")
+        .expect("its indexes")..];
+    format!(
+        "PRAGMA foreign_keys = OFF;
+         PRAGMA legacy_alter_table = ON;
+         ALTER TABLE orders RENAME TO orders_numbered_when_paid;
+         {}
+         ALTER TABLE orders ADD COLUMN staff_id INTEGER;
+         ALTER TABLE orders ADD COLUMN voided_by INTEGER;
+         ALTER TABLE orders ADD COLUMN disputed INTEGER NOT NULL DEFAULT 0 CHECK (disputed IN (0, 1));
+         ALTER TABLE orders ADD COLUMN dispute_reason TEXT;
+         ALTER TABLE orders ADD COLUMN dispute_status TEXT
+             CHECK (dispute_status IN ('open', 'won', 'lost'));
+         ALTER TABLE orders ADD COLUMN dispute_id TEXT;
+         ALTER TABLE orders ADD COLUMN shift_id INTEGER REFERENCES shifts (id);
+         ALTER TABLE orders ADD COLUMN z_number INTEGER;
+         ALTER TABLE orders ADD COLUMN void_shift_id INTEGER REFERENCES shifts (id);
+         ALTER TABLE orders ADD COLUMN void_z_number INTEGER;
+         INSERT INTO orders SELECT * FROM orders_numbered_when_paid;
+         DROP TABLE orders_numbered_when_paid;
+         {indexes}
+         PRAGMA legacy_alter_table = OFF;",
+        &first[start..end]
+    )
+}
+
 #[test]
 fn upgrading_a_schema_1_store_fills_the_monthly_product_rollup() {
     let mut t = gbp_shop();
@@ -208,6 +243,8 @@ fn upgrading_a_schema_1_store_fills_the_monthly_product_rollup() {
     {
         // Put the file back the way schema 1 left it.
         let raw = t.raw();
+        raw.execute_batch(&undo_receipt_number_when_paid())
+            .expect("orders as schema 17 had them");
         raw.execute_batch(
             "ALTER TABLE customers DROP COLUMN merged_into;
              ALTER TABLE customers DROP COLUMN erased_at;

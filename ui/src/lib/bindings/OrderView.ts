@@ -18,7 +18,15 @@ staff: string | null,
 /**
  * Who voided it.
  */
-voided_by: string | null, number: number, receipt: string, till_id: string, status: OrderStatus, currency: string, tax_mode: TaxMode, rounding_rule: string, subtotal: number, discount_total: number, order_discount: string | null, tax: number, total: number, cash_rounding: number, paid: number, change: number, refunded_total: number, customer_id: number | null, points_earned: number, points_redeemed: number, points_reversed: number, created_at: string, demo: boolean, lines: Array<LineView>, payments: Array<PaymentView>, tax_breakdown: Array<TaxLineView>, refunds: Array<RefundSummary>, 
+voided_by: string | null, 
+/**
+ * The receipt number, given when the sale is paid: none on a sale whose card was not taken.
+ */
+number: number | null, 
+/**
+ * The receipt ("T1-000042"); a sale never paid is named by its id ("T1 sale 3f9a2c").
+ */
+receipt: string, till_id: string, status: OrderStatus, currency: string, tax_mode: TaxMode, rounding_rule: string, subtotal: number, discount_total: number, order_discount: string | null, tax: number, total: number, cash_rounding: number, paid: number, change: number, refunded_total: number, customer_id: number | null, points_earned: number, points_redeemed: number, points_reversed: number, created_at: string, demo: boolean, lines: Array<LineView>, payments: Array<PaymentView>, tax_breakdown: Array<TaxLineView>, refunds: Array<RefundSummary>, 
 /**
  * The card holder's dispute of the order's card payment, if there is one.
  */
