@@ -351,3 +351,30 @@ fn park_then_resume_with_cash_completes_the_sale_and_discard_drops_it() {
     }
     assert_eq!(till.orders().len(), 2, "no order from a refused resume");
 }
+
+#[test]
+fn text_output_writes_times_the_shops_way_and_json_keeps_the_stored_form() {
+    let till = Till::gbp_with_catalog();
+    let sale = till.json(&["sale", "--item", "TEA", "--pay", "cash"]);
+    let stored = text(&sale, "created_at").to_string();
+    let listed = till.ok(&["orders", "list"]);
+    assert!(
+        !listed.contains(&stored),
+        "no machine timestamp in the text: {listed}"
+    );
+    // With no locale set: day before month, the month in words ("Fri 14 Mar 2025 10:15").
+    let plain = versapos_core::text::time_in(&stored, None);
+    assert!(listed.contains(&plain), "{plain} in {listed}");
+
+    till.ok(&["settings", "set", "locale", "de-DE"]);
+    let shown = till.ok(&["orders", "show", "T1-000001"]);
+    let german = versapos_core::text::time_in(&stored, Some("de-DE"));
+    assert_ne!(german, plain);
+    assert!(shown.contains(&german), "the German way, {german}: {shown}");
+    let json = till.json(&["orders", "show", "T1-000001"]);
+    assert_eq!(
+        text(&json, "created_at"),
+        stored,
+        "JSON keeps the stored form"
+    );
+}

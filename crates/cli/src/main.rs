@@ -154,7 +154,10 @@ fn default_db() -> Result<PathBuf> {
 }
 
 fn run(cli: Cli) -> Result<()> {
-    let out = print::Out { json: cli.json };
+    let mut out = print::Out {
+        json: cli.json,
+        locale: None,
+    };
     // The NFC readers need no store: nothing is opened (or created) for them.
     if let Command::Nfc(cmd) = &cli.command {
         return nfc::run(cmd, &out);
@@ -173,6 +176,7 @@ fn run(cli: Cli) -> Result<()> {
         )));
     }
     let mut till = Till::open(&path)?;
+    out.locale = till.shop().ok().and_then(|s| s.locale.clone());
     // Once the till has staff, every command acts as someone signed in by PIN; the first admin
     // is added with nobody signed in.
     if till.has_staff()? && !matches!(cli.command, Command::Status) {

@@ -37,6 +37,8 @@ pub fn emit(line: String) {
 
 pub struct Out {
     pub json: bool,
+    /// The shop's locale, once a shop is open: times in text output are written its way.
+    pub locale: Option<String>,
 }
 
 /// Formats minor units of a currency given by code: "12.99".
@@ -50,6 +52,12 @@ fn json<T: Serialize>(v: &T) {
 }
 
 impl Out {
+    /// A stored time as people read it in the shop's locale ("Fri 14 Mar 2025 10:15"); JSON
+    /// keeps the stored form.
+    fn when(&self, at: &str) -> String {
+        versapos_core::text::time_in(at, self.locale.as_deref())
+    }
+
     pub fn message(&self, text: &str, value: serde_json::Value) {
         if self.json {
             json(&value);
@@ -185,9 +193,14 @@ impl Out {
             outln!("*** DEMO — not a real sale ***");
         }
         outln!(
-            "Receipt {}   {}   {}",
+            "{} {}   {}   {}",
+            if o.number.is_some() {
+                "Receipt"
+            } else {
+                "Not paid:"
+            },
             o.receipt,
-            o.created_at,
+            self.when(&o.created_at),
             o.status.as_str().to_uppercase()
         );
         if o.status.is_unpaid() {
@@ -321,7 +334,7 @@ impl Out {
             };
             outln!(
                 "Refund {} {}: {} ({how})",
-                r.created_at,
+                self.when(&r.created_at),
                 r.kind,
                 amt(r.amount, c)
             );
@@ -339,9 +352,9 @@ impl Out {
         }
         for o in list {
             outln!(
-                "{:<14} {:<29} {:<19} {:>12} {}{}",
+                "{:<16} {:<26} {:<19} {:>12} {}{}",
                 o.receipt,
-                o.created_at,
+                self.when(&o.created_at),
                 o.status,
                 amt(o.total, &o.currency),
                 o.currency,
@@ -436,8 +449,8 @@ impl Out {
         if let Some(l) = ledger {
             for e in l {
                 outln!(
-                    "    {}  {:<14} {:>+8}  balance {:>8}  {:<13}{}",
-                    e.at,
+                    "    {}  {:<14} {:>+8}  balance {:>8}  {:<16}{}",
+                    self.when(&e.at),
                     e.kind,
                     e.points,
                     e.balance_after,

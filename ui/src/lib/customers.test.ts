@@ -51,9 +51,13 @@ describe("display helpers", () => {
     expect(signedPoints(-5)).toBe("−5");
     expect(signedPoints(0)).toBe("0");
   });
-  it("shows the till's timestamps as written", () => {
-    expect(formatDay("2025-03-12T14:03:11.123+01:00")).toBe("2025-03-12");
-    expect(formatWhen("2025-03-12T14:03:11.123+01:00")).toBe("2025-03-12 14:03");
+  it("shows the till's timestamps in the shop's way of writing dates", () => {
+    // The shop's way of writing dates, the month in words: never ISO, never 03/12 for 12 March.
+    expect(formatDay("2025-03-12T23:59:11.123+01:00", "en-GB")).toBe("12 Mar 2025");
+    expect(formatDay("2025-03-12T14:03:11.123+01:00", "en-US")).toBe("Mar 12, 2025");
+    expect(formatDay("2025-03-12T14:03:11.123+01:00", "de-DE")).toBe("12.03.2025");
+    expect(formatDay("sometime")).toBe("sometime");
+    expect(formatWhen("2025-03-12T14:03:11.123+00:00", "en-GB")).toMatch(/^12 Mar 2025, \d{2}:\d{2}$/);
     expect(formatWhen("yesterday")).toBe("yesterday");
   });
   it("sends the sign-up form trimmed, with empty contact details left out", () => {

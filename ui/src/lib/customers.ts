@@ -1,6 +1,8 @@
 // The customers screen's display logic: points history in words, its totals, signed points and
 // dates as the till wrote them. Balances come from the till; the totals only sum its history.
 
+import { shopLocale } from "./locale";
+import { formatWhen as formatOrderTime } from "./orders";
 import type { Customer, NewCustomerInput, PointsEntry } from "./types";
 
 /** The most customers one search returns; beyond that the manager narrows the search. */
@@ -48,16 +50,19 @@ export function signedPoints(n: number): string {
   return "0";
 }
 
-/** The day of a till timestamp as written ("2025-03-12T14:03:11.123+00:00" → "2025-03-12"). */
-export function formatDay(at: string): string {
-  const m = /^(\d{4}-\d{2}-\d{2})/.exec(at);
-  return m ? m[1] : at;
+/** The day of a till timestamp in the shop's way of writing dates ("12 Mar 2025" in en-GB): the
+ * month in words, so no one reads 03/12 as 3 December. Anything else as it came. */
+export function formatDay(at: string, locale: string | undefined = shopLocale()): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(at);
+  if (!m) return at;
+  // The day as the till wrote it, whatever this computer's time zone.
+  const day = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: "UTC" }).format(day);
 }
 
-/** A till timestamp to the minute, in the till's local time as written: "2025-03-12 14:03". */
-export function formatWhen(at: string): string {
-  const m = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})/.exec(at);
-  return m ? `${m[1]} ${m[2]}` : at;
+/** A till timestamp to the minute, in the shop's way of writing dates and times. */
+export function formatWhen(at: string, locale: string | undefined = shopLocale()): string {
+  return formatOrderTime(at, locale);
 }
 
 /** The sign-up form as the till takes it: trimmed, empty contact details left out. */

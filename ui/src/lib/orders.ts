@@ -5,6 +5,7 @@
 import { fieldForError } from "./errors";
 import { shopLocale } from "./locale";
 import { formatMoney } from "./money";
+import { cancelled } from "./words";
 import type { CommandError, LineView, OrderFilterInput, OrderSummary, OrderView, RefundInput } from "./types";
 
 // --- words -----------------------------------------------------------------------------------
@@ -30,11 +31,11 @@ export function statusLabel(status: string): string {
   return ORDER_STATUSES.find((s) => s.value === status)?.label ?? sentence(status);
 }
 
-const PAYMENT_STATUSES: Record<string, string> = { succeeded: "paid", pending: "pending", canceled: "cancelled" };
+const PAYMENT_STATUSES: Record<string, () => string> = { succeeded: () => "paid", pending: () => "pending", canceled: () => cancelled() };
 
-/** A payment's state in words ("cancelled", one spelling everywhere); unknown ones as words. */
+/** A payment's state in words ("cancelled", spelled as the shop's locale spells it); unknown ones as words. */
 export function paymentStatusLabel(status: string): string {
-  return PAYMENT_STATUSES[status] ?? status.replace(/_/g, " ");
+  return PAYMENT_STATUSES[status]?.() ?? status.replace(/_/g, " ");
 }
 
 const TENDERS: Record<string, string> = { cash: "Cash", card: "Card", points: "Points" };

@@ -102,7 +102,7 @@ describe("Reports screen", () => {
   it("opens on today by day with the CLI's totals and columns", async () => {
     await start();
     expect(periodQueries()).toContainEqual({ from: TODAY, to: TODAY, by: "day", limit: null });
-    expect((($("[data-testid=report-from]")) as HTMLInputElement).value).toBe(TODAY);
+    expect((($("[data-testid=report-from]")) as HTMLInputElement).dataset.day).toBe(TODAY);
     expect($("[data-testid=preset-today]")?.getAttribute("aria-pressed")).toBe("true");
     expect(text("report-total-orders")).toBe("12");
     expect(text("report-total-items")).toBe("30");
@@ -206,7 +206,7 @@ describe("Reports screen", () => {
     expect(api.report).not.toHaveBeenCalled();
     expect(text("field-error-to")).toBe("to: 2026-11-20 is before from 2026-11-28");
     expect($("[data-testid=field-error-from]")).toBeNull();
-    expect(($("[data-testid=report-to]") as HTMLInputElement).value).toBe("2026-11-20");
+    expect(($("[data-testid=report-to]") as HTMLInputElement).dataset.day).toBe("2026-11-20");
     expect($("[data-testid=report-to]")?.getAttribute("aria-invalid")).toBe("true");
     expect(document.activeElement).toBe($("[data-testid=report-to]"));
   });
