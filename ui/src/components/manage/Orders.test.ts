@@ -201,6 +201,20 @@ describe("Enter in the orders search", () => {
     expect($("[data-testid=order-detail]")).not.toBeNull();
   });
 
+  it("opens the highlighted order on Enter in the search, though the form has other text fields", async () => {
+    await start();
+    api.findOrders.mockClear();
+    api.findOrders.mockResolvedValue([summary(42)]);
+    api.order.mockResolvedValue(orderView());
+    const search = $("[data-testid=orders-search]") as HTMLInputElement;
+    type(search, "42");
+    expect(press("Enter", search).defaultPrevented).toBe(true);
+    await settle();
+    expect(api.findOrders).toHaveBeenCalledTimes(1);
+    expect(api.order).toHaveBeenCalledTimes(1);
+    expect($("[data-testid=order-detail]")).not.toBeNull();
+  });
+
   it("goes down to the list with the arrow key", async () => {
     api.findOrders.mockResolvedValue([summary(2), summary(1)]);
     await start();
