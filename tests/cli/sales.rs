@@ -378,3 +378,25 @@ fn text_output_writes_times_the_shops_way_and_json_keeps_the_stored_form() {
         "JSON keeps the stored form"
     );
 }
+
+#[test]
+fn the_shops_time_zone_is_set_by_name_and_a_wrong_one_exits_2_naming_it() {
+    let till = Till::gbp_with_catalog();
+    let shop = till.json(&["settings", "set", "time-zone", "america/new_york"]);
+    assert_eq!(text(&shop, "time_zone"), "America/New_York", "{shop}");
+    let refused = till.refused(&["settings", "set", "time-zone", "Atlantis/Lost"]);
+    assert!(
+        refused.message.contains("time-zone")
+            && refused
+                .message
+                .contains("'Atlantis/Lost' is not a time zone"),
+        "{}",
+        refused.message
+    );
+    let kept = till.json(&["settings", "show"]);
+    assert_eq!(
+        text(&kept, "time_zone"),
+        "America/New_York",
+        "nothing changed"
+    );
+}

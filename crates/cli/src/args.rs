@@ -403,7 +403,7 @@ pub enum SettingsCmd {
     Show,
     /// Change a setting: shop-name, tax-mode, cash-rounding (none|0.05|0.10), loyalty-earn,
     /// loyalty-redeem, low-stock-level, default-tax-rate, lock-minutes, locale (en-GB, en-US,
-    /// de-DE, fr-FR, ja-JP… or computer), discount-limit,
+    /// de-DE, fr-FR, ja-JP… or computer), time-zone (Europe/London… or computer), discount-limit,
     /// card-reader, nfc-reader (a reader's name as `nfc readers` lists it, or any),
     /// update-install (next-start|when-idle|manager), update-url (an https address of the
     /// release manifest, or default).

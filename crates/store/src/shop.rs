@@ -33,6 +33,10 @@ pub struct Shop {
     /// How the shop writes dates, times and numbers (a language tag such as "en-GB"); None: as
     /// the computer is set up.
     pub locale: Option<String>,
+    /// The shop's time zone (an IANA name such as "Europe/London"): what "today" and each sale's
+    /// business day and hour are on this till, whatever zone its computer is set to. None: the
+    /// computer's.
+    pub time_zone: Option<String>,
     /// The largest discount a cashier may give on their own, in basis points (1000: 10 %) of
     /// what it is taken off: each line discount of its line, the order discount of the sale, and
     /// all of a sale's discounts together of the sale before discounts; more needs a manager.
@@ -287,6 +291,7 @@ pub const SETTING_KEYS: &[&str] = &[
     "default-tax-rate",
     "lock-minutes",
     "locale",
+    "time-zone",
     "discount-limit",
     "card-reader",
     "nfc-reader",
@@ -436,6 +441,7 @@ pub fn load(conn: &Connection) -> Result<Option<Shop>> {
             None => 5,
         },
         locale: get(conn, "locale")?.filter(|v| !v.is_empty()),
+        time_zone: get(conn, "time_zone")?.filter(|v| !v.is_empty()),
         card_reader: get(conn, "card_reader")?,
         nfc_reader: get(conn, "nfc_reader")?.filter(|r| !r.is_empty()),
         update_install: match get(conn, "update_install")? {
@@ -648,6 +654,15 @@ pub fn set(
                 ("locale", String::new())
             } else {
                 ("locale", locale_tag(v).map_err(|e| bad(&e))?)
+            }
+        }
+        "time-zone" => {
+            // "computer" (or nothing): the computer's own time zone.
+            let v = value.trim();
+            if v.is_empty() || v.eq_ignore_ascii_case("computer") {
+                ("time_zone", String::new())
+            } else {
+                ("time_zone", time_zone_name(v).map_err(|e| bad(&e))?)
             }
         }
         "discount-limit" => {
@@ -902,6 +917,24 @@ pub const LOCALES: &[(&str, &str)] = &[
     ("nl-NL", "Nederlands (Nederland)"),
     ("ja-JP", "日本語 (日本)"),
 ];
+
+/// A time zone as typed ("europe/london") by its IANA name ("Europe/London"), when it is one.
+fn time_zone_name(v: &str) -> std::result::Result<String, String> {
+    chrono_tz::Tz::from_str_insensitive(v)
+        .map(|tz| tz.name().to_string())
+        .map_err(|_| {
+            format!(
+                "'{v}' is not a time zone: give its name as in Europe/London, America/New_York \
+                 or Asia/Tokyo (or computer)"
+            )
+        })
+}
+
+/// The shop's time zone, when it has one: "today", a sale's business day and its hour are read
+/// in it. A name the till no longer knows is the computer's zone, not a failure to sell.
+pub fn time_zone(shop: &Shop) -> Option<chrono_tz::Tz> {
+    shop.time_zone.as_deref().and_then(|name| name.parse().ok())
+}
 
 /// A locale as typed ("en_gb", "EN-GB") as the till keeps it ("en-GB"), when it is one it knows.
 fn locale_tag(v: &str) -> std::result::Result<String, String> {

@@ -149,8 +149,18 @@ impl Till {
         &self.conn
     }
 
+    /// Now, in the shop's time zone when it has one (else as the computer's clock gives it): the
+    /// business day and hour of what happens now, and what "today" is.
+    fn shop_now(&self) -> chrono::DateTime<chrono::FixedOffset> {
+        let now = self.clock.now();
+        match self.shop.as_ref().and_then(versapos_store::shop::time_zone) {
+            Some(tz) => now.with_timezone(&tz).fixed_offset(),
+            None => now,
+        }
+    }
+
     fn moment(&self) -> Moment {
-        let mut when = Moment::new(self.clock.now());
+        let mut when = Moment::new(self.shop_now());
         when.signer = Some(self.signer.clone());
         when
     }
@@ -445,9 +455,10 @@ impl Till {
         staff::change(&mut self.conn, &till, name, change, &when)
     }
 
-    /// Today's business day on the till's clock: what "today" means in reports.
+    /// Today's business day on the till's clock, in the shop's time zone: what "today" means in
+    /// reports.
     pub fn today(&self) -> NaiveDate {
-        self.clock.now().date_naive()
+        self.shop_now().date_naive()
     }
 
     /// A business day as a manager types it: "today", "yesterday" or YYYY-MM-DD. `field` names

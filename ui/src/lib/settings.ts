@@ -16,6 +16,7 @@ export type SettingKey =
   | "default-tax-rate"
   | "lock-minutes"
   | "locale"
+  | "time-zone"
   | "discount-limit"
   | "update-install"
   | "update-url"

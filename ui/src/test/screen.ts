@@ -117,7 +117,7 @@ export function testShop(over: Partial<Shop> = {}): Shop {
   return {
     name: "Test shop", currency: "GBP", exponent: 2, till_id: "T1", tax_mode: "inclusive", cash_rounding: 1,
     loyalty: { earn_per_major: 1, redeem_per_major: 100 }, tax_rates: [], default_tax_rate: "standard",
-    low_stock_level: 5, lock_minutes: 5, locale: null, discount_limit: 1000, card_reader: null, nfc_reader: null,
+    low_stock_level: 5, lock_minutes: 5, locale: null, time_zone: null, discount_limit: 1000, card_reader: null, nfc_reader: null,
     update_install: "next_start", update_url: null, demo: false,
     receipt: { address: null, phone: null, tax_number: null, footer: null, auto_print: "always", has_logo: false }, printer: null, cash_note_over: null, cash_approve_over: null, blind_count: true,
     ...over,

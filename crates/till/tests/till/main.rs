@@ -25,6 +25,7 @@ mod staff;
 mod support;
 mod sync;
 mod tenders;
+mod time_zone;
 mod update_settings;
 mod upgrade;
 mod vip_cards;

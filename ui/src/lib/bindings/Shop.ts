@@ -32,6 +32,12 @@ lock_minutes: number,
  */
 locale: string | null, 
 /**
+ * The shop's time zone (an IANA name such as "Europe/London"): what "today" and each sale's
+ * business day and hour are on this till, whatever zone its computer is set to. None: the
+ * computer's.
+ */
+time_zone: string | null, 
+/**
  * The largest discount a cashier may give on their own, in basis points (1000: 10 %) of
  * what it is taken off: each line discount of its line, the order discount of the sale, and
  * all of a sale's discounts together of the sale before discounts; more needs a manager.
