@@ -18,6 +18,7 @@ import {
   shot,
   sleep,
   tableRows,
+  testCard,
   until,
   waitFocus,
   withApp,
@@ -50,12 +51,7 @@ test("card declined, retried on the same payment, approved on the demo reader, t
       return p.length === 1 && /present the card/i.test(await p[0].text());
     });
     seen.due = minor(await (await session.find("card-due")).text());
-    const insufficient = await until("the test cards enabled", async () => {
-      for (const el of await session.findAll("test-card")) {
-        if ((await el.attr("data-card")) === "insufficient_funds" && (await el.enabled())) return el;
-      }
-      return false;
-    });
+    const insufficient = await testCard(session, "insufficient_funds");
     await insufficient.click();
     const outcome = await session.waitFor("card-outcome", { timeout: 15000 });
     seen.declined = await outcome.text();
@@ -140,12 +136,7 @@ test("a card declined, then cash: one order, the next receipt number, the failed
     await waitFocus(session, "search-input");
     await session.keys(Key.F5);
     await session.waitFor("card-dialog");
-    const declined = await until("the test cards enabled", async () => {
-      for (const el of await session.findAll("test-card")) {
-        if ((await el.attr("data-card")) === "declined" && (await el.enabled())) return el;
-      }
-      return false;
-    });
+    const declined = await testCard(session, "declined");
     await declined.click();
     await session.waitFor("card-outcome", { timeout: 15000 });
     await (await session.waitFor("card-other")).click();

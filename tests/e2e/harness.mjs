@@ -154,6 +154,16 @@ export async function until(what, fn, { timeout = 10000 } = {}) {
  * key and can open a gap wider than the scanner's 30 ms). Waits for the cart to show `lines`
  * lines afterwards.
  */
+/** The card dialog's test card `card` ("approved", "declined"…) once the simulated reader takes cards. */
+export async function testCard(session, card) {
+  return until("the test cards enabled", async () => {
+    for (const el of await session.findAll("test-card")) {
+      if ((await el.attr("data-card")) === card && (await el.enabled())) return el;
+    }
+    return false;
+  });
+}
+
 export async function scan(session, barcode, lines) {
   await (await session.active()).sendKeys(barcode + Key.Enter);
   await session.waitCount("cart-line", lines);

@@ -11,7 +11,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { Key } from "./webdriver.mjs";
-import { freshStore, product, scan, sellScreen, shot, sleep, until, waitFocus, withApp } from "./harness.mjs";
+import { freshStore, product, scan, sellScreen, shot, sleep, testCard, until, waitFocus, withApp } from "./harness.mjs";
 
 const FAKE = process.env.E2E_FAKE_PRINTER;
 const ESPRESSO = "5010000010317";
@@ -84,12 +84,7 @@ test("cash opens the drawer, a card does not, paper out is said in words and Ret
       await session.waitFor("pay-dialog");
       await (await session.find("pay-card")).click();
       await session.waitFor("card-dialog");
-      const approved = await until("the test cards enabled", async () => {
-        for (const el of await session.findAll("test-card")) {
-          if ((await el.attr("data-card")) === "approved" && (await el.enabled())) return el;
-        }
-        return false;
-      });
+      const approved = await testCard(session, "approved");
       await approved.click();
       await session.waitFor("receipt", { timeout: 15000 });
       seen.card = await (await session.find("receipt-number")).text();

@@ -5,7 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Key } from "./webdriver.mjs";
-import { DEMO_STAFF, TABS, backOffice, freshStore, sellScreen, scan, sleep, until, waitFocus, withApp } from "./harness.mjs";
+import { DEMO_STAFF, TABS, backOffice, freshStore, sellScreen, scan, sleep, testCard, until, waitFocus, withApp } from "./harness.mjs";
 
 const ESPRESSO = "5010000010317";
 
@@ -24,12 +24,7 @@ test("an American shop's dates and spelling, counted words, no change on a card 
     await waitFocus(session, "search-input");
     await session.keys(Key.F5);
     await session.waitFor("card-dialog");
-    const approved = await until("the test cards enabled", async () => {
-      for (const el of await session.findAll("test-card")) {
-        if ((await el.attr("data-card")) === "approved" && (await el.enabled())) return el;
-      }
-      return false;
-    });
+    const approved = await testCard(session, "approved");
     await approved.click();
     await session.waitFor("receipt", { timeout: 15000 });
     seen.change = (await session.findAll("receipt-change")).length;

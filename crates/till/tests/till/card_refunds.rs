@@ -2,19 +2,9 @@
 //! cash and points parts of the same refund) only once Stripe made the card part, given up
 //! without touching the order when Stripe refused; never two refunds of an order at once.
 
-use crate::support::{gbp_shop, sku, TestTill};
+use crate::support::{card, charge, gbp_shop, sku, TestTill};
 use versapos_core::{Permission, Pin, RefundRequest, Role, TenderRequest};
-use versapos_till::{CardCharge, Customer, OrderView, PendingRefund, RefundView, TillError};
-
-fn charge(intent: &str) -> CardCharge {
-    CardCharge {
-        intent_id: intent.into(),
-        mode: versapos_core::GatewayMode::Test,
-        brand: Some("visa".into()),
-        last4: Some("4242".into()),
-        authorization_code: None,
-    }
-}
+use versapos_till::{Customer, OrderView, PendingRefund, RefundView, TillError};
 
 /// A card sale Stripe took (PaymentIntent `intent`), with these tenders.
 fn card_sale(
@@ -40,10 +30,6 @@ fn card_sale(
 /// A card sale with no customer, all of it on the card.
 fn sold_by_card(t: &mut TestTill, items: &[(&str, i64)], intent: &str) -> OrderView {
     card_sale(t, None, items, &[card()], intent)
-}
-
-fn card() -> TenderRequest {
-    TenderRequest::Card { amount: None }
 }
 
 /// Stripe's refund id for every part, as the card flow hands them over.

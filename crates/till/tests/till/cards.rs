@@ -1,23 +1,9 @@
 //! Card sales in two steps: written before the card is asked for, booked only once Stripe says
 //! the payment succeeded, given up (points back, nothing booked) when it did not.
 
-use crate::support::{exact_cash, gbp_shop};
+use crate::support::{card, charge, exact_cash, gbp_shop};
 use versapos_core::TenderRequest;
-use versapos_till::{CardCharge, TillError};
-
-fn card() -> TenderRequest {
-    TenderRequest::Card { amount: None }
-}
-
-fn charge(intent: &str) -> CardCharge {
-    CardCharge {
-        intent_id: intent.into(),
-        mode: versapos_core::GatewayMode::Test,
-        brand: Some("visa".into()),
-        last4: Some("4242".into()),
-        authorization_code: None,
-    }
-}
+use versapos_till::TillError;
 
 #[test]
 fn a_card_sale_is_written_pending_and_booked_only_when_the_card_is_taken() {

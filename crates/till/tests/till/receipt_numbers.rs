@@ -1,23 +1,9 @@
 //! Receipt numbers are given when a sale is paid: a card try that does not pay uses none, and
 //! the sale's next tender pays the same order, the failed try kept in its history.
 
-use crate::support::{exact_cash, gbp_shop, TestTill};
+use crate::support::{card, charge, exact_cash, gbp_shop, TestTill};
 use versapos_core::{CustomerId, TenderRequest};
-use versapos_till::{CardCharge, Sale, TillError};
-
-fn card() -> TenderRequest {
-    TenderRequest::Card { amount: None }
-}
-
-fn charge(intent: &str) -> CardCharge {
-    CardCharge {
-        intent_id: intent.into(),
-        mode: versapos_core::GatewayMode::Test,
-        brand: Some("visa".into()),
-        last4: Some("4242".into()),
-        authorization_code: None,
-    }
-}
+use versapos_till::{Sale, TillError};
 
 /// A sale on the register with `items` rung up (and the customer, if any).
 fn ring_up(t: &TestTill, items: &[(&str, i64)], customer: Option<CustomerId>) -> Sale {

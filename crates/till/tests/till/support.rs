@@ -362,3 +362,19 @@ const FIGURES: &[(&str, &str)] = &[
     ),
     ("settings", "SELECT count(*) FROM settings"),
 ];
+
+/// A card tender for whatever is left to pay.
+pub fn card() -> TenderRequest {
+    TenderRequest::Card { amount: None }
+}
+
+/// Stripe's word that the card was taken on PaymentIntent `intent` (a test Visa ending 4242).
+pub fn charge(intent: &str) -> versapos_till::CardCharge {
+    versapos_till::CardCharge {
+        intent_id: intent.into(),
+        mode: versapos_core::GatewayMode::Test,
+        brand: Some("visa".into()),
+        last4: Some("4242".into()),
+        authorization_code: None,
+    }
+}
