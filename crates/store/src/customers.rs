@@ -370,20 +370,25 @@ pub fn list(conn: &Connection, text: Option<&str>, limit: i64) -> Result<Vec<Cus
 pub fn ledger(conn: &Connection, id: CustomerId) -> Result<Vec<PointsEntry>> {
     get(conn, id)?;
     let mut stmt = conn.prepare_cached(
-        "SELECT l.at, l.kind, l.points, l.balance_after, l.order_id, l.note,
-             CASE WHEN o.number IS NULL THEN o.till_id || ' sale ' || substr(o.id, -6)
-                 ELSE o.till_id || '-' || printf('%06d', o.number) END
+        "SELECT l.at, l.kind, l.points, l.balance_after, l.order_id, l.note, o.till_id, o.number
          FROM points_ledger l LEFT JOIN orders o ON o.id = l.order_id
          WHERE l.customer_id = ?1 ORDER BY l.id",
     )?;
     let rows = stmt.query_map([id.0], |r| {
+        let order_id: Option<String> = r.get(4)?;
+        let till: Option<String> = r.get(6)?;
+        // The receipt as every other view names it (a sale never paid by its name).
+        let receipt = match (&order_id, &till) {
+            (Some(order), Some(till)) => Some(crate::sales::stored_receipt(till, r.get(7)?, order)),
+            _ => None,
+        };
         Ok(PointsEntry {
             at: r.get(0)?,
             kind: r.get(1)?,
             points: r.get(2)?,
             balance_after: r.get(3)?,
-            order_id: r.get(4)?,
-            receipt: r.get(6)?,
+            order_id,
+            receipt,
             note: r.get(5)?,
         })
     })?;
