@@ -1,5 +1,6 @@
 //! The relay's HTTP errors and the one place they become statuses and bodies. Store failures
-//! are logged here and answered with a bare 500: internals never reach a response. Every
+//! are logged here and answered with a bare 500 (503 when the store did not answer in time):
+//! internals never reach a response. Every
 //! refusal is `{"error":{"code","message"}}`, the router's own (no such route, wrong method)
 //! included.
 
@@ -78,6 +79,7 @@ impl RelayError {
             | RelayError::NestedTooDeep
             | RelayError::BadQuery { .. } => StatusCode::BAD_REQUEST,
             RelayError::Unauthorized => StatusCode::UNAUTHORIZED,
+            RelayError::Store(StoreError::Unavailable(_)) => StatusCode::SERVICE_UNAVAILABLE,
             RelayError::Store(_) | RelayError::Unseal(_) | RelayError::TaskFailed => {
                 StatusCode::INTERNAL_SERVER_ERROR
             }
@@ -103,6 +105,7 @@ impl RelayError {
             RelayError::MalformedEvent | RelayError::NestedTooDeep => "malformed_event",
             RelayError::Unauthorized => "unauthorized",
             RelayError::BadQuery { .. } => "bad_query",
+            RelayError::Store(StoreError::Unavailable(_)) => "store_unavailable",
             RelayError::Store(_) | RelayError::Unseal(_) | RelayError::TaskFailed => "internal",
             RelayError::NoRoute => "not_found",
             RelayError::RequestTimeout { .. } => "request_timeout",
@@ -148,7 +151,10 @@ impl RelayError {
 impl IntoResponse for RelayError {
     fn into_response(self) -> Response {
         let status = self.status();
-        let message = if status.is_server_error() {
+        let message = if status == StatusCode::SERVICE_UNAVAILABLE {
+            tracing::warn!(error = %self, "request failed; the sender may try again");
+            "the relay's storage did not answer in time; try again".to_string()
+        } else if status.is_server_error() {
             tracing::error!(error = %self, "request failed");
             "internal error".to_string()
         } else {

@@ -40,6 +40,36 @@ pub const PAGE: u32 = 500;
 /// at most 1 MiB).
 pub const PAGE_BYTES: usize = 4 * 1024 * 1024;
 
+/// How soon a long poll reads again when its shop's newest event is stored but not yet served
+/// (an earlier commit on another instance is still running); doubled up to
+/// [`HELD_BACK_MOST`] while that lasts.
+const HELD_BACK_FIRST: Duration = Duration::from_millis(5);
+const HELD_BACK_MOST: Duration = Duration::from_millis(100);
+
+/// The newest event stored for each shop, as this relay has heard (from its own appends and
+/// from other instances'), and a count that moves when any shop may have new events.
+#[derive(Debug, Default)]
+pub struct Arrivals {
+    anything: u64,
+    newest: std::collections::HashMap<i64, i64>,
+}
+
+impl Arrivals {
+    fn note(&mut self, shops: &[(ShopId, i64)]) {
+        if shops.is_empty() {
+            self.anything = self.anything.wrapping_add(1);
+        }
+        for (shop, seq) in shops {
+            let newest = self.newest.entry(shop.0).or_insert(*seq);
+            *newest = (*newest).max(*seq);
+        }
+    }
+
+    fn newest(&self, shop: ShopId) -> i64 {
+        self.newest.get(&shop.0).copied().unwrap_or(0)
+    }
+}
+
 /// Unix seconds now; passed in so that tests can pin time.
 pub type Clock = fn() -> i64;
 
@@ -54,12 +84,12 @@ pub fn system_clock() -> i64 {
 pub struct AppState {
     store: Arc<dyn EventStore>,
     metrics: Arc<Metrics>,
-    /// The cursor of the newest stored event; long-polls wake when it moves.
-    newest: Arc<watch::Sender<i64>>,
+    /// Each shop's newest stored event; long-polls wake when their shop's moves.
+    arrivals: Arc<watch::Sender<Arrivals>>,
     /// Turns true at shutdown so long-polls answer at once instead of holding it up.
     stopping: watch::Receiver<bool>,
     clock: Clock,
-    /// Opens the shop's sealed signing secrets for each delivery; they are never cached.
+    /// Opens the shop's sealed signing secrets for each delivery; they are never kept open.
     key: Arc<MasterKey>,
     /// Moves when a till has been revoked; long-polls wake and check their token again.
     revocations: Arc<watch::Sender<u64>>,
@@ -76,15 +106,17 @@ impl AppState {
         stopping: watch::Receiver<bool>,
         clock: Clock,
     ) -> Self {
-        let newest = Arc::new(watch::Sender::new(0));
+        let arrivals = Arc::new(watch::Sender::new(Arrivals::default()));
         // Events stored by other relay instances sharing the store wake long-polls here too.
-        let wake = Arc::clone(&newest);
-        store.on_new_events(Box::new(move || wake.send_modify(|_| {})));
+        let wake = Arc::clone(&arrivals);
+        store.on_new_events(Box::new(move |shops| {
+            wake.send_modify(|arrivals| arrivals.note(shops));
+        }));
         AppState {
             store,
             key,
             metrics: Arc::new(Metrics::new(limits)),
-            newest,
+            arrivals,
             stopping,
             clock,
             revocations: Arc::new(watch::Sender::new(0)),
@@ -206,11 +238,13 @@ async fn receive(
 ) -> Result<Json<serde_json::Value>, RelayError> {
     state.metrics.received();
     match store_delivery(state, shop, headers, body).await {
-        Ok(Stored::New { seq }) => {
+        Ok((shop, Stored::New { seq })) => {
             state.metrics.stored();
-            state.newest.send_replace(seq);
+            state
+                .arrivals
+                .send_modify(|arrivals| arrivals.note(&[(shop, seq)]));
         }
-        Ok(Stored::Duplicate) => state.metrics.duplicate(),
+        Ok((_, Stored::Duplicate)) => state.metrics.duplicate(),
         Err(e) => {
             tracing::info!(error = %e, "webhook rejected");
             state.metrics.rejected(e.rejection());
@@ -268,7 +302,7 @@ async fn store_delivery(
     shop: &str,
     headers: &HeaderMap,
     body: Result<Bytes, BytesRejection>,
-) -> Result<Stored, RelayError> {
+) -> Result<(ShopId, Stored), RelayError> {
     let body = body.map_err(|rejection| {
         if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
             RelayError::PayloadTooLarge
@@ -312,7 +346,9 @@ async fn store_delivery(
         payload,
         received_at: now,
     };
-    blocking(state, move |store| store.append(event)).await
+    let shop = event.shop;
+    let stored = blocking(state, move |store| store.append(event)).await?;
+    Ok((shop, stored))
 }
 
 /// Whether `json` nests objects and arrays more than `limit` deep (brackets inside strings do
@@ -458,12 +494,17 @@ async fn wait_for_events(
 ) -> Result<Vec<StoredEvent>, RelayError> {
     let deadline = Instant::now() + query.wait;
     // Subscribed before the first read, so an event stored in between still wakes us.
-    let mut newest = state.newest.subscribe();
+    let mut arrivals = state.arrivals.subscribe();
     let mut stopping = state.stopping.clone();
     // This poll's place among its till's and shop's, and its count in the metrics.
     let mut held = None;
     let (shop, after) = (till.shop, query.after);
+    let mut held_back = HELD_BACK_FIRST;
     loop {
+        let heard = {
+            let arrivals = arrivals.borrow_and_update();
+            (arrivals.anything, arrivals.newest(shop))
+        };
         let found = blocking(state, move |store| store.events_after(shop, after, PAGE)).await?;
         if !found.is_empty() || Instant::now() >= deadline || *stopping.borrow() {
             return Ok(found);
@@ -478,18 +519,38 @@ async fn wait_for_events(
             })?;
             held = Some((place, state.metrics.long_poll()));
         }
-        tokio::select! {
-            changed = newest.changed() => if changed.is_err() { return Ok(found) },
-            stopped = stopping.changed() => if stopped.is_err() { return Ok(found) },
-            revoked = revocations.changed() => {
-                if revoked.is_err() {
-                    return Ok(found);
+        // Stored, but behind a commit still running elsewhere: read again shortly.
+        let again = if heard.1 > after {
+            let at = Instant::now() + held_back;
+            held_back = (held_back * 2).min(HELD_BACK_MOST);
+            at.min(deadline)
+        } else {
+            held_back = HELD_BACK_FIRST;
+            deadline
+        };
+        // Waits for news of this shop (or of any shop, when that is all that is known).
+        loop {
+            tokio::select! {
+                changed = arrivals.changed() => {
+                    if changed.is_err() {
+                        return Ok(found);
+                    }
+                    let arrivals = arrivals.borrow();
+                    if arrivals.anything != heard.0 || arrivals.newest(shop) > after {
+                        break;
+                    }
                 }
-                if till_shop(state, &till.hash).await? != Some(shop) {
-                    return Err(RelayError::Unauthorized);
+                stopped = stopping.changed() => if stopped.is_err() { return Ok(found) } else { break },
+                revoked = revocations.changed() => {
+                    if revoked.is_err() {
+                        return Ok(found);
+                    }
+                    if till_shop(state, &till.hash).await? != Some(shop) {
+                        return Err(RelayError::Unauthorized);
+                    }
                 }
+                () = tokio::time::sleep_until(again) => break,
             }
-            () = tokio::time::sleep_until(deadline) => {}
         }
     }
 }

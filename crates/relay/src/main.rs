@@ -15,7 +15,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 use versapos_relay::names::{InvalidInput, ShopName, TillName, TillToken, WebhookSecret};
-use versapos_relay::postgresql::{is_postgres_url, PostgresStore};
+use versapos_relay::postgresql::{is_postgres_url, PgSettings, PostgresStore};
 use versapos_relay::sealed::{MasterKey, MasterKeyError, UnsealError};
 use versapos_relay::sqlite::SqliteStore;
 use versapos_relay::store::{EventStore, SecretRow, StoreError};
@@ -34,6 +34,20 @@ struct Cli {
     /// database. Every command but `master-key` needs it.
     #[arg(long, env = "VERSAPOS_RELAY_DB")]
     db: Option<PathBuf>,
+    /// On PostgreSQL: the longest a statement, a lock wait, a transaction left idle, an
+    /// unanswered packet or a wait for a free connection may take. A webhook that hits it is
+    /// answered 503 (Stripe sends it again), and an instance that hangs or loses its network
+    /// holds up the others for no longer.
+    #[arg(long, global = true, env = "VERSAPOS_RELAY_DB_TIMEOUT", value_name = "SECONDS",
+          default_value_t = PgSettings::DEFAULT_TIMEOUT_SECS,
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    db_timeout: u64,
+    /// On PostgreSQL: the most database connections this instance keeps open for requests
+    /// (besides one for storing webhooks and one listening for other instances' news).
+    #[arg(long, global = true, env = "VERSAPOS_RELAY_DB_CONNECTIONS", value_name = "N",
+          default_value_t = PgSettings::DEFAULT_CONNECTIONS as u64,
+          value_parser = clap::value_parser!(u64).range(1..=10_000))]
+    db_connections: u64,
     #[command(subcommand)]
     command: Command,
 }
@@ -227,6 +241,10 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<(), CliError> {
     let now = versapos_relay::system_clock();
     let db = || cli.db.as_deref().ok_or(CliError::NoDatabase);
+    let settings = PgSettings {
+        timeout: Duration::from_secs(cli.db_timeout),
+        connections: usize::try_from(cli.db_connections).unwrap_or(usize::MAX),
+    };
     // Each command checks its input (the master key included) before opening the database, so a
     // typo creates no file.
     match cli.command {
@@ -238,18 +256,18 @@ fn run(cli: Cli) -> Result<(), CliError> {
             let (db, key) = (db()?, MasterKey::from_env()?);
             versapos_relay::logging::init();
             let limits = fit_open_files(limits.limits());
-            let store = open_store(db)?;
+            let store = open_store(db, settings)?;
             open_all(store.as_ref(), &key)?;
             serve(store, Arc::new(key), listen, limits)
         }
         Command::Shops(ShopsCommand::Add { name }) => {
             let name = ShopName::parse(&name)?;
-            open_store(db()?)?.add_shop(&name, now)?;
+            open_store(db()?, settings)?.add_shop(&name, now)?;
             println!("added shop {}", name.as_str());
             Ok(())
         }
         Command::Shops(ShopsCommand::List) => {
-            for shop in open_store(db()?)?.shops()? {
+            for shop in open_store(db()?, settings)?.shops()? {
                 println!(
                     "{}\tsecrets={}\ttills={}\tevents={}",
                     shop.name, shop.active_secrets, shop.live_tills, shop.events
@@ -260,7 +278,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Tills(TillsCommand::Add { shop, name }) => {
             let (shop, till) = (ShopName::parse(&shop)?, TillName::parse(&name)?);
             let token = TillToken::generate();
-            open_store(db()?)?.add_till(&shop, &till, &token.hash(), now)?;
+            open_store(db()?, settings)?.add_till(&shop, &till, &token.hash(), now)?;
             eprintln!(
                 "added till {} to shop {}; its token (shown once):",
                 till.as_str(),
@@ -271,7 +289,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
         }
         Command::Tills(TillsCommand::Revoke { shop, name }) => {
             let (shop, till) = (ShopName::parse(&shop)?, TillName::parse(&name)?);
-            open_store(db()?)?.revoke_till(&shop, &till, now)?;
+            open_store(db()?, settings)?.revoke_till(&shop, &till, now)?;
             println!("revoked till {} of shop {}", till.as_str(), shop.as_str());
             Ok(())
         }
@@ -279,7 +297,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
             refuse_on_command_line(secret)?;
             let (shop, key) = (ShopName::parse(&shop)?, MasterKey::from_env()?);
             let (secret, db) = (read_secret()?, db()?);
-            let store = open_store(db)?;
+            let store = open_store(db, settings)?;
             // One database, one master key: refuse to seal under a key that cannot open the rest.
             open_all(store.as_ref(), &key)?;
             store.add_secret(&shop, &key.seal(&shop, &secret), &secret.last4(), now)?;
@@ -290,7 +308,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
             refuse_on_command_line(secret)?;
             let (shop, key) = (ShopName::parse(&shop)?, MasterKey::from_env()?);
             let (secret, db) = (read_secret()?, db()?);
-            let store = open_store(db)?;
+            let store = open_store(db, settings)?;
             // Under another key the fingerprint would match nothing; say why instead.
             open_all(store.as_ref(), &key)?;
             store.retire_secret(&shop, &key.fingerprint(&secret), &secret.last4(), now)?;
@@ -303,7 +321,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
         }
         Command::Secrets(SecretsCommand::List) => {
             let (db, key) = (db()?, MasterKey::from_env()?);
-            for (row, secret) in open_all(open_store(db)?.as_ref(), &key)? {
+            for (row, secret) in open_all(open_store(db, settings)?.as_ref(), &key)? {
                 let state = match row.retired_at {
                     Some(at) if !row.active => format!("retired_at={at}"),
                     _ => "active".to_string(),
@@ -409,9 +427,9 @@ fn fit_open_files(limits: Limits) -> Limits {
 }
 
 /// The store `db` names: a PostgreSQL URL, else a SQLite file.
-fn open_store(db: &Path) -> Result<Arc<dyn EventStore>, CliError> {
+fn open_store(db: &Path, settings: PgSettings) -> Result<Arc<dyn EventStore>, CliError> {
     Ok(match db.to_str().filter(|db| is_postgres_url(db)) {
-        Some(url) => Arc::new(PostgresStore::open(url)?),
+        Some(url) => Arc::new(PostgresStore::open_with(url, settings)?),
         None => Arc::new(SqliteStore::open(db)?),
     })
 }

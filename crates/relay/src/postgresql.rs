@@ -1,10 +1,18 @@
 //! The relay's PostgreSQL store, for several relay instances sharing the load on one database.
 //!
 //! Appends are group-committed like the embedded store's: deliveries that arrive while a commit
-//! is running queue up and the next writer commits them together. Each commit takes a per-shop
-//! advisory lock before drawing cursors, so within a shop cursors become visible in order across
-//! instances and a till reading after a cursor never skips an event committed later. A commit
-//! that stored events sends a NOTIFY; every instance LISTENs and wakes its long-polls.
+//! is running queue up and the next writer commits them together, in one statement (the
+//! `relay_append` function) that is its own transaction: one round trip, and nothing held open
+//! between the relay and the database. An event's cursor comes from the transaction that stores
+//! it (see migration 0003), and readers serve only cursors below the oldest transaction still
+//! running, so within a shop a till reading after a cursor never skips an event committed later,
+//! while appends take no lock: instances and shops never wait on each other. A commit that
+//! stored events sends a NOTIFY naming each shop and its newest cursor; every instance LISTENs,
+//! wakes its long-polls and drops its cached signing secrets when a shop's change.
+//!
+//! Every connection carries the store's timeout as `lock_timeout`, `statement_timeout`,
+//! `idle_in_transaction_session_timeout` and TCP keepalives (both ends), so a relay instance
+//! that hangs or loses its network holds nothing the others need for longer than that.
 
 use crate::names::{ShopName, TillName, TokenHash};
 use crate::pg_tls::Connector;
@@ -15,12 +23,13 @@ use crate::store::{
 };
 use postgres::error::SqlState;
 use postgres::fallible_iterator::FallibleIterator;
-use postgres::types::FromSql;
-use postgres::{Client, Config, GenericClient, Row};
-use std::sync::atomic::{AtomicBool, Ordering};
+use postgres::types::{FromSql, ToSql};
+use postgres::{Client, Config, GenericClient, Row, Statement};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc;
-use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Duration;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
 
 /// Forward-only; a migration's position is its version. Never edit one that has shipped.
 const MIGRATIONS: &[(&str, &str)] = &[
@@ -32,26 +41,62 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0002_journal_heads",
         include_str!("../migrations/postgres/0002_journal_heads.sql"),
     ),
+    (
+        "0003_cursor_without_lock",
+        include_str!("../migrations/postgres/0003_cursor_without_lock.sql"),
+    ),
 ];
 
-/// The channel a commit that stored events notifies.
-const CHANNEL: &str = "versapos_relay_events";
-/// Held by whoever applies migrations, so relay instances starting together take turns. The
-/// two-key form keeps it apart from the per-shop (single-key) locks of appends.
+/// The channel a commit that stored events notifies ("shop:cursor,…").
+const EVENTS_CHANNEL: &str = "versapos_relay_events";
+/// The channel a change to a shop or its signing secrets notifies (the shop's name).
+const SHOPS_CHANNEL: &str = "versapos_relay_shops";
+/// Held by whoever applies migrations, so relay instances starting together take turns.
 const MIGRATION_LOCK: (i32, i32) = (0x5650_4f53, 1);
-/// Idle reader connections kept for reuse.
-const IDLE_READERS: usize = 8;
 /// How often the listener checks that it should go on, and how often long-polls are woken while
 /// it cannot listen (the short-poll fallback).
 const LISTEN_TICK: Duration = Duration::from_millis(200);
+/// The most events one commit stores: an event's place in its commit is the lower 16 bits of its
+/// cursor.
+const MOST_PER_COMMIT: usize = 1000;
+/// How long a shop's signing secrets are kept in memory without a word from the database; a
+/// change made anywhere is heard at once (NOTIFY) while the store is listening.
+const SECRETS_TTL: Duration = Duration::from_secs(10);
+
+/// How the store treats its connections.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PgSettings {
+    /// The longest a statement, a lock wait, a transaction left idle, an unanswered packet or a
+    /// wait for a free connection may take; past it the delivery is answered 503 and Stripe
+    /// sends it again (to any instance).
+    pub timeout: Duration,
+    /// The most connections this instance opens (its listener and its writer apart); they are
+    /// kept open for the next request.
+    pub connections: usize,
+}
+
+impl PgSettings {
+    pub const DEFAULT_TIMEOUT_SECS: u64 = 5;
+    pub const DEFAULT_CONNECTIONS: usize = 16;
+}
+
+impl Default for PgSettings {
+    fn default() -> Self {
+        PgSettings {
+            timeout: Duration::from_secs(PgSettings::DEFAULT_TIMEOUT_SECS),
+            connections: PgSettings::DEFAULT_CONNECTIONS,
+        }
+    }
+}
 
 type Reply = mpsc::SyncSender<Result<Stored, StoreError>>;
 
 pub struct PostgresStore {
     db: Connector,
-    writer: Mutex<Client>,
-    readers: Mutex<Vec<Client>>,
+    pool: Pool,
+    writer: Mutex<Option<Conn>>,
     pending: Mutex<Vec<(NewEvent, Reply)>>,
+    secrets: Arc<SecretsCache>,
     /// Set when the store is dropped; the listener thread stops at its next tick.
     closed: Arc<AtomicBool>,
 }
@@ -88,57 +133,104 @@ pub fn is_postgres_url(db: &str) -> bool {
     db.starts_with("postgres://") || db.starts_with("postgresql://")
 }
 
+/// The session settings every connection starts with; the URL's own `options` come after, so
+/// they win.
+fn session_options(timeout: Duration, from_url: Option<&str>) -> String {
+    let ms = timeout.as_millis().max(1);
+    let secs = timeout.as_secs().max(1);
+    let mut options = format!(
+        "-c lock_timeout={ms} -c statement_timeout={ms} \
+         -c idle_in_transaction_session_timeout={ms} -c tcp_keepalives_idle={secs} \
+         -c tcp_keepalives_interval=1 -c tcp_keepalives_count=3 -c tcp_user_timeout={ms}"
+    );
+    if let Some(extra) = from_url.filter(|o| !o.trim().is_empty()) {
+        options.push(' ');
+        options.push_str(extra);
+    }
+    options
+}
+
 impl PostgresStore {
-    /// Connects to the database at `url` (`postgres://user:password@host:port/dbname`) and
-    /// applies pending migrations.
+    /// Connects to the database at `url` (`postgres://user:password@host:port/dbname`) with the
+    /// default settings and applies pending migrations.
     pub fn open(url: &str) -> Result<Self, StoreError> {
+        PostgresStore::open_with(url, PgSettings::default())
+    }
+
+    pub fn open_with(url: &str, settings: PgSettings) -> Result<Self, StoreError> {
         let mut config: Config = url.parse().map_err(StoreError::BadUrl)?;
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(Duration::from_secs(10));
         }
+        let options = session_options(settings.timeout, config.get_options());
+        config
+            .options(&options)
+            .keepalives(true)
+            .keepalives_idle(settings.timeout.max(Duration::from_secs(1)))
+            .keepalives_interval(Duration::from_secs(1))
+            .keepalives_retries(3)
+            .tcp_user_timeout(settings.timeout);
         let db = Connector::new(config)?;
         let mut writer = connect(&db)?;
-        migrate(&mut writer)?;
+        migrate(&mut writer.client)?;
         Ok(PostgresStore {
+            pool: Pool::new(db.clone(), settings),
             db,
-            writer: Mutex::new(writer),
-            readers: Mutex::new(Vec::new()),
+            writer: Mutex::new(Some(writer)),
             pending: Mutex::new(Vec::new()),
+            secrets: Arc::new(SecretsCache::default()),
             closed: Arc::new(AtomicBool::new(false)),
         })
     }
 
-    /// Runs `work` on an idle reader connection (or a new one), then keeps the connection for
-    /// the next caller unless it broke.
+    /// Runs `work` on a pooled connection, which goes back to the pool unless it broke.
     fn with_reader<T>(
         &self,
-        work: impl FnOnce(&mut Client) -> Result<T, StoreError>,
+        work: impl FnOnce(&mut Conn) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        let idle = lock(&self.readers)?.pop();
-        let mut client = match idle {
-            Some(client) if !client.is_closed() => client,
-            _ => connect(&self.db)?,
-        };
-        let outcome = work(&mut client);
-        if !client.is_closed() {
-            let mut readers = lock(&self.readers)?;
-            if readers.len() < IDLE_READERS {
-                readers.push(client);
-            }
-        }
-        outcome
+        let mut conn = self.pool.take()?;
+        work(conn.conn())
     }
 
-    /// Runs `work` in a transaction on a reader connection, committing when it succeeds.
+    /// Runs `work` in a transaction on a pooled connection, committing when it succeeds.
     fn in_transaction<T>(
         &self,
         work: impl FnOnce(&mut postgres::Transaction<'_>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        self.with_reader(|client| {
-            let mut tx = client.transaction()?;
+        self.with_reader(|conn| {
+            let mut tx = conn.client.transaction()?;
             let value = work(&mut tx)?;
             tx.commit()?;
             Ok(value)
+        })
+    }
+
+    /// The shop's id and active secrets, read from the database.
+    fn read_shop_secrets(&self, name: &str) -> Result<Option<ShopSecrets>, StoreError> {
+        self.with_reader(|conn| {
+            let rows = conn.query(
+                "SELECT shops.id, secrets.sealed, secrets.nonce, secrets.fingerprint
+                 FROM shops LEFT JOIN secrets ON secrets.shop = shops.id AND secrets.active
+                 WHERE shops.name = $1
+                 ORDER BY secrets.added_at DESC, secrets.id DESC",
+                &[&name],
+            )?;
+            let Some(first) = rows.first() else {
+                return Ok(None);
+            };
+            let shop = ShopId(col(first, 0)?);
+            let mut secrets = Vec::with_capacity(rows.len());
+            for row in &rows {
+                let sealed: Option<Vec<u8>> = col(row, 1)?;
+                if let Some(sealed) = sealed {
+                    secrets.push(SealedSecret {
+                        sealed,
+                        nonce: col(row, 2)?,
+                        fingerprint: col(row, 3)?,
+                    });
+                }
+            }
+            Ok(Some(ShopSecrets { shop, secrets }))
         })
     }
 }
@@ -149,11 +241,216 @@ impl Drop for PostgresStore {
     }
 }
 
-fn connect(db: &Connector) -> Result<Client, StoreError> {
-    db.connect().map_err(|source| StoreError::Connect {
+/// A connection with the statements it has prepared, each parsed once per connection.
+struct Conn {
+    client: Client,
+    prepared: HashMap<&'static str, Statement>,
+}
+
+impl Conn {
+    fn statement(&mut self, sql: &'static str) -> Result<Statement, postgres::Error> {
+        if let Some(statement) = self.prepared.get(sql) {
+            return Ok(statement.clone());
+        }
+        let statement = self.client.prepare(sql)?;
+        self.prepared.insert(sql, statement.clone());
+        Ok(statement)
+    }
+
+    fn query(
+        &mut self,
+        sql: &'static str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<Vec<Row>, postgres::Error> {
+        let statement = self.statement(sql)?;
+        self.client.query(&statement, params)
+    }
+
+    fn query_opt(
+        &mut self,
+        sql: &'static str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<Option<Row>, postgres::Error> {
+        let statement = self.statement(sql)?;
+        self.client.query_opt(&statement, params)
+    }
+
+    fn query_one(
+        &mut self,
+        sql: &'static str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<Row, postgres::Error> {
+        let statement = self.statement(sql)?;
+        self.client.query_one(&statement, params)
+    }
+}
+
+fn connect(db: &Connector) -> Result<Conn, StoreError> {
+    let client = db.connect().map_err(|source| StoreError::Connect {
         target: describe(&db.config),
         source,
+    })?;
+    Ok(Conn {
+        client,
+        prepared: HashMap::new(),
     })
+}
+
+/// The connections this instance keeps open, at most `settings.connections`; a caller waits for
+/// one to come free for at most the store's timeout.
+struct Pool {
+    db: Connector,
+    settings: PgSettings,
+    state: Mutex<PoolState>,
+    freed: Condvar,
+}
+
+#[derive(Default)]
+struct PoolState {
+    idle: Vec<Conn>,
+    /// Connections open, idle or lent out.
+    open: usize,
+}
+
+/// A connection lent out by the pool; given back when dropped, or forgotten when it broke.
+struct Lent<'a> {
+    pool: &'a Pool,
+    conn: Option<Conn>,
+}
+
+impl Lent<'_> {
+    fn conn(&mut self) -> &mut Conn {
+        self.conn
+            .as_mut()
+            .expect("a lent connection is there until it is dropped")
+    }
+}
+
+impl Drop for Lent<'_> {
+    fn drop(&mut self) {
+        let Some(conn) = self.conn.take() else { return };
+        let mut state = self
+            .pool
+            .state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if conn.client.is_closed() {
+            state.open = state.open.saturating_sub(1);
+        } else {
+            state.idle.push(conn);
+        }
+        drop(state);
+        self.pool.freed.notify_one();
+    }
+}
+
+impl Pool {
+    fn new(db: Connector, settings: PgSettings) -> Pool {
+        Pool {
+            db,
+            settings,
+            state: Mutex::new(PoolState::default()),
+            freed: Condvar::new(),
+        }
+    }
+
+    fn take(&self) -> Result<Lent<'_>, StoreError> {
+        let deadline = Instant::now() + self.settings.timeout;
+        let mut state = lock(&self.state)?;
+        loop {
+            while let Some(conn) = state.idle.pop() {
+                if conn.client.is_closed() {
+                    state.open = state.open.saturating_sub(1);
+                    continue;
+                }
+                return Ok(Lent {
+                    pool: self,
+                    conn: Some(conn),
+                });
+            }
+            if state.open < self.settings.connections.max(1) {
+                state.open += 1;
+                drop(state);
+                return match connect(&self.db) {
+                    Ok(conn) => Ok(Lent {
+                        pool: self,
+                        conn: Some(conn),
+                    }),
+                    Err(e) => {
+                        lock(&self.state)?.open -= 1;
+                        self.freed.notify_one();
+                        Err(e)
+                    }
+                };
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(StoreError::Unavailable(format!(
+                    "all {} database connections stayed busy for {} ms",
+                    self.settings.connections,
+                    self.settings.timeout.as_millis()
+                )));
+            }
+            state = self
+                .freed
+                .wait_timeout(state, left)
+                .map_err(|_| StoreError::Storage("a database connection lock was poisoned".into()))?
+                .0;
+        }
+    }
+}
+
+/// Shops' sealed signing secrets (or that no such shop exists), kept while the store listens
+/// for changes; dropped on a change to the shop anywhere, and after [`SECRETS_TTL`].
+#[derive(Default)]
+struct SecretsCache {
+    /// Whether the listener is connected: without it a change could go unheard, so nothing is
+    /// kept or served from here.
+    listening: AtomicBool,
+    /// Moves on every change heard, so that a read that raced one is not kept.
+    changes: AtomicU64,
+    shops: Mutex<HashMap<String, (Instant, Option<ShopSecrets>)>>,
+}
+
+impl SecretsCache {
+    fn get(&self, name: &str) -> Option<Option<ShopSecrets>> {
+        if !self.listening.load(Ordering::Acquire) {
+            return None;
+        }
+        let shops = self.shops.lock().ok()?;
+        let (at, secrets) = shops.get(name)?;
+        (at.elapsed() < SECRETS_TTL).then(|| secrets.clone())
+    }
+
+    fn keep(&self, name: &str, changes: u64, secrets: &Option<ShopSecrets>) {
+        if !self.listening.load(Ordering::Acquire) {
+            return;
+        }
+        if let Ok(mut shops) = self.shops.lock() {
+            // Checked under the lock that `forget` takes after moving the count.
+            if self.changes.load(Ordering::Acquire) == changes {
+                shops.insert(name.to_string(), (Instant::now(), secrets.clone()));
+            }
+        }
+    }
+
+    /// Forgets one shop (`Some`) or every shop (`None`).
+    fn forget(&self, name: Option<&str>) {
+        self.changes.fetch_add(1, Ordering::AcqRel);
+        if let Ok(mut shops) = self.shops.lock() {
+            match name {
+                Some(name) => {
+                    shops.remove(name);
+                }
+                None => shops.clear(),
+            }
+        }
+    }
+
+    fn set_listening(&self, listening: bool) {
+        self.listening.store(listening, Ordering::Release);
+        self.forget(None);
+    }
 }
 
 fn migrate(client: &mut Client) -> Result<(), StoreError> {
@@ -162,6 +459,9 @@ fn migrate(client: &mut Client) -> Result<(), StoreError> {
         source,
     };
     let mut tx = client.transaction().map_err(setup)?;
+    // Another instance may be migrating, and a migration may take long: no timeouts here.
+    tx.batch_execute("SET LOCAL lock_timeout = 0; SET LOCAL statement_timeout = 0")
+        .map_err(setup)?;
     tx.execute(
         "SELECT pg_advisory_xact_lock($1, $2)",
         &[&MIGRATION_LOCK.0, &MIGRATION_LOCK.1],
@@ -210,6 +510,18 @@ fn shop_id(client: &mut impl GenericClient, shop: &ShopName) -> Result<ShopId, S
     }
 }
 
+/// Tells every instance that `shop` or its secrets changed, when (and only if) `tx` commits.
+fn tell_shop_changed(
+    tx: &mut postgres::Transaction<'_>,
+    shop: &ShopName,
+) -> Result<(), StoreError> {
+    tx.execute(
+        "SELECT pg_notify($1, $2)",
+        &[&SHOPS_CHANNEL, &shop.as_str()],
+    )?;
+    Ok(())
+}
+
 fn sealed_secret(row: &Row) -> Result<SealedSecret, StoreError> {
     Ok(SealedSecret {
         sealed: col(row, 0)?,
@@ -223,50 +535,40 @@ fn count(row: &Row, index: usize) -> Result<u32, StoreError> {
         .map_err(|_| StoreError::Storage(format!("count in column {index} out of range")))
 }
 
-/// Inserts a batch of events in one transaction; every reply gets its own outcome.
-fn commit_batch(client: &mut Client, batch: Vec<(NewEvent, Reply)>) {
+/// An event's place in its commit's batch (1-based), from its cursor.
+fn place(seq: i64) -> usize {
+    usize::try_from(seq & 0xFFFF).unwrap_or(0)
+}
+
+/// Stores a batch in one statement, its own transaction; every reply gets its own outcome.
+fn commit_batch(conn: &mut Conn, batch: Vec<(NewEvent, Reply)>) {
     let outcome = (|| -> Result<Vec<Stored>, postgres::Error> {
-        let mut tx = client.transaction()?;
-        let mut shops: Vec<i64> = batch.iter().map(|(event, _)| event.shop.0).collect();
-        shops.sort_unstable();
-        shops.dedup();
-        // In a fixed order, so two instances committing for the same shops cannot deadlock.
-        for shop in &shops {
-            tx.execute("SELECT pg_advisory_xact_lock($1)", &[shop])?;
-        }
-        let insert = tx.prepare(
-            "INSERT INTO events (shop, event_id, type, payload, received_at)
-             VALUES ($1, $2, $3, $4, $5)
-             ON CONFLICT (shop, event_id) DO NOTHING
-             RETURNING seq",
-        )?;
-        let mut results = Vec::with_capacity(batch.len());
-        let mut newest = None;
+        let n = batch.len();
+        let (mut shops, mut ids, mut types, mut payloads, mut received) = (
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+        );
         for (event, _) in &batch {
-            let row = tx.query_opt(
-                &insert,
-                &[
-                    &event.shop.0,
-                    &event.event_id,
-                    &event.event_type,
-                    &event.payload,
-                    &event.received_at,
-                ],
-            )?;
-            results.push(match row {
-                Some(row) => {
-                    let seq: i64 = row.try_get(0)?;
-                    newest = newest.max(Some(seq));
-                    Stored::New { seq }
-                }
-                None => Stored::Duplicate,
-            });
+            shops.push(event.shop.0);
+            ids.push(event.event_id.as_str());
+            types.push(event.event_type.as_str());
+            payloads.push(event.payload.as_str());
+            received.push(event.received_at);
         }
-        if let Some(seq) = newest {
-            // Delivered to every listening instance when (and only if) this commits.
-            tx.execute("SELECT pg_notify($1, $2)", &[&CHANNEL, &seq.to_string()])?;
+        let rows = conn.query(
+            "SELECT relay_append($1, $2, $3, $4, $5)",
+            &[&shops, &ids, &types, &payloads, &received],
+        )?;
+        let mut results = vec![Stored::Duplicate; n];
+        for row in &rows {
+            let seq: i64 = row.try_get(0)?;
+            if let Some(slot) = place(seq).checked_sub(1).and_then(|i| results.get_mut(i)) {
+                *slot = Stored::New { seq };
+            }
         }
-        tx.commit()?;
         Ok(results)
     })();
     match outcome {
@@ -276,137 +578,167 @@ fn commit_batch(client: &mut Client, batch: Vec<(NewEvent, Reply)>) {
                 let _ = reply.send(Ok(stored));
             }
         }
-        Err(e) => fail_batch(batch, &e.to_string()),
+        Err(e) => fail_batch(batch, &StoreError::from(e)),
     }
 }
 
-fn fail_batch(batch: Vec<(NewEvent, Reply)>, message: &str) {
+fn fail_batch(batch: Vec<(NewEvent, Reply)>, error: &StoreError) {
     for (_, reply) in batch {
-        let _ = reply.send(Err(StoreError::Storage(message.to_string())));
+        let again = match error {
+            StoreError::Unavailable(m) => StoreError::Unavailable(m.clone()),
+            other => StoreError::Storage(other.to_string()),
+        };
+        let _ = reply.send(Err(again));
     }
 }
 
-/// LISTENs on its own connection and calls `wake` for each burst of notifications; reconnects
-/// when the connection breaks, waking every tick meanwhile so that no long-poll misses an event.
-fn listen(db: &Connector, closed: &AtomicBool, wake: &Wake) {
+/// What a notification on the events channel says: each shop and its newest cursor. Empty when
+/// it says nothing usable (every long-poll then reads again).
+fn arrivals(payload: &str) -> Vec<(ShopId, i64)> {
+    let parsed: Option<Vec<(ShopId, i64)>> = payload
+        .split(',')
+        .map(|pair| {
+            let (shop, seq) = pair.split_once(':')?;
+            Some((ShopId(shop.parse().ok()?), seq.parse().ok()?))
+        })
+        .collect();
+    parsed.unwrap_or_default()
+}
+
+/// LISTENs on its own connection: wakes long-polls for each burst of stored events, and drops
+/// cached secrets of shops that changed. Reconnects when the connection breaks, waking every
+/// tick meanwhile so that no long-poll misses an event, and keeping no secrets.
+fn listen(db: &Connector, closed: &AtomicBool, secrets: &SecretsCache, wake: &Wake) {
     while !closed.load(Ordering::Relaxed) {
-        let mut client = match db.connect() {
-            Ok(client) => client,
+        let mut conn = match connect(db) {
+            Ok(conn) => conn,
             Err(e) => {
                 tracing::warn!(error = %e, "cannot listen for new events; polling meanwhile");
-                wake();
+                wake(&[]);
                 std::thread::sleep(LISTEN_TICK);
                 continue;
             }
         };
-        if let Err(e) = client.batch_execute(&format!("LISTEN {CHANNEL}")) {
+        let client = &mut conn.client;
+        if let Err(e) =
+            client.batch_execute(&format!("LISTEN {EVENTS_CHANNEL}; LISTEN {SHOPS_CHANNEL}"))
+        {
             tracing::warn!(error = %e, "LISTEN failed; polling meanwhile");
-            wake();
+            wake(&[]);
             std::thread::sleep(LISTEN_TICK);
             continue;
         }
+        secrets.set_listening(true);
         // Whatever was stored while nobody listened is read now.
-        wake();
+        wake(&[]);
+        let mut woken: Vec<(ShopId, i64)> = Vec::new();
         while !closed.load(Ordering::Relaxed) {
-            let received = client.notifications().timeout_iter(LISTEN_TICK).next();
-            match received {
-                Ok(Some(_)) => {
-                    // One wake covers everything already received.
-                    while let Ok(Some(_)) = client.notifications().iter().next() {}
-                    wake();
-                }
-                Ok(None) if !client.is_closed() => {}
+            let first = client.notifications().timeout_iter(LISTEN_TICK).next();
+            let mut burst = match first {
+                Ok(Some(n)) => vec![n],
+                Ok(None) if !client.is_closed() => continue,
                 Ok(None) | Err(_) => {
                     tracing::warn!("the connection listening for new events broke; reconnecting");
-                    wake();
                     break;
                 }
+            };
+            // Everything already received is handled in one go.
+            while let Ok(Some(n)) = client.notifications().iter().next() {
+                burst.push(n);
+            }
+            let mut unknown = false;
+            woken.clear();
+            for n in &burst {
+                if n.channel() == SHOPS_CHANNEL {
+                    secrets.forget(Some(n.payload()));
+                    continue;
+                }
+                let told = arrivals(n.payload());
+                unknown |= told.is_empty();
+                woken.extend(told);
+            }
+            if unknown {
+                wake(&[]);
+            } else if !woken.is_empty() {
+                wake(&woken);
             }
         }
+        secrets.set_listening(false);
+        wake(&[]);
     }
 }
 
 impl EventStore for PostgresStore {
     fn add_shop(&self, name: &ShopName, now: i64) -> Result<(), StoreError> {
-        self.with_reader(|client| {
-            match client.execute(
+        self.in_transaction(|tx| {
+            match tx.execute(
                 "INSERT INTO shops (name, created_at) VALUES ($1, $2)",
                 &[&name.as_str(), &now],
             ) {
-                Ok(_) => Ok(()),
+                Ok(_) => tell_shop_changed(tx, name),
                 Err(e) if is_unique_violation(&e) => {
                     Err(StoreError::ShopExists(name.as_str().to_string()))
                 }
                 Err(e) => Err(e.into()),
             }
-        })
+        })?;
+        self.secrets.forget(Some(name.as_str()));
+        Ok(())
     }
 
     fn shops(&self) -> Result<Vec<ShopSummary>, StoreError> {
-        self.with_reader(|client| {
-            client
-                .query(
-                    "SELECT name,
+        self.with_reader(|conn| {
+            conn.query(
+                "SELECT name,
                         (SELECT count(*) FROM secrets WHERE shop = shops.id AND active),
                         (SELECT count(*) FROM tills WHERE shop = shops.id AND revoked_at IS NULL),
                         (SELECT count(*) FROM events WHERE shop = shops.id)
                      FROM shops ORDER BY name",
-                    &[],
-                )?
-                .iter()
-                .map(|row| {
-                    Ok(ShopSummary {
-                        name: col(row, 0)?,
-                        active_secrets: count(row, 1)?,
-                        live_tills: count(row, 2)?,
-                        events: col(row, 3)?,
-                    })
+                &[],
+            )?
+            .iter()
+            .map(|row| {
+                Ok(ShopSummary {
+                    name: col(row, 0)?,
+                    active_secrets: count(row, 1)?,
+                    live_tills: count(row, 2)?,
+                    events: col(row, 3)?,
                 })
-                .collect()
+            })
+            .collect()
         })
     }
 
     fn shop_secrets(&self, name: &str) -> Result<Option<ShopSecrets>, StoreError> {
-        self.with_reader(|client| {
-            let Some(row) = client.query_opt("SELECT id FROM shops WHERE name = $1", &[&name])?
-            else {
-                return Ok(None);
-            };
-            let shop = ShopId(col(&row, 0)?);
-            let secrets = client
-                .query(
-                    "SELECT sealed, nonce, fingerprint FROM secrets
-                     WHERE shop = $1 AND active ORDER BY added_at DESC, id DESC",
-                    &[&shop.0],
-                )?
-                .iter()
-                .map(sealed_secret)
-                .collect::<Result<_, _>>()?;
-            Ok(Some(ShopSecrets { shop, secrets }))
-        })
+        if let Some(kept) = self.secrets.get(name) {
+            return Ok(kept);
+        }
+        let changes = self.secrets.changes.load(Ordering::Acquire);
+        let read = self.read_shop_secrets(name)?;
+        self.secrets.keep(name, changes, &read);
+        Ok(read)
     }
 
     fn secrets(&self) -> Result<Vec<SecretRow>, StoreError> {
-        self.with_reader(|client| {
-            client
-                .query(
-                    "SELECT secrets.sealed, secrets.nonce, secrets.fingerprint, shops.name,
+        self.with_reader(|conn| {
+            conn.query(
+                "SELECT secrets.sealed, secrets.nonce, secrets.fingerprint, shops.name,
                             secrets.active, secrets.added_at, secrets.retired_at
                      FROM secrets JOIN shops ON shops.id = secrets.shop
                      ORDER BY shops.name, secrets.added_at, secrets.id",
-                    &[],
-                )?
-                .iter()
-                .map(|row| {
-                    Ok(SecretRow {
-                        secret: sealed_secret(row)?,
-                        shop: col(row, 3)?,
-                        active: col(row, 4)?,
-                        added_at: col(row, 5)?,
-                        retired_at: col(row, 6)?,
-                    })
+                &[],
+            )?
+            .iter()
+            .map(|row| {
+                Ok(SecretRow {
+                    secret: sealed_secret(row)?,
+                    shop: col(row, 3)?,
+                    active: col(row, 4)?,
+                    added_at: col(row, 5)?,
+                    retired_at: col(row, 6)?,
                 })
-                .collect()
+            })
+            .collect()
         })
     }
 
@@ -430,6 +762,7 @@ impl EventStore for PostgresStore {
                     last4: last4.to_string(),
                 }),
                 Some(false) => {
+                    tell_shop_changed(tx, shop)?;
                     tx.execute(
                         "UPDATE secrets
                          SET active = TRUE, retired_at = NULL, added_at = $3,
@@ -456,7 +789,7 @@ impl EventStore for PostgresStore {
                         &now,
                     ],
                 ) {
-                    Ok(_) => Ok(()),
+                    Ok(_) => tell_shop_changed(tx, shop),
                     // Added at the same moment by another command.
                     Err(e) if is_unique_violation(&e) => Err(StoreError::SecretActive {
                         shop: shop.as_str().to_string(),
@@ -465,7 +798,9 @@ impl EventStore for PostgresStore {
                     Err(e) => Err(e.into()),
                 },
             }
-        })
+        })?;
+        self.secrets.forget(Some(shop.as_str()));
+        Ok(())
     }
 
     fn retire_secret(
@@ -488,8 +823,10 @@ impl EventStore for PostgresStore {
                     last4: last4.to_string(),
                 });
             }
-            Ok(())
-        })
+            tell_shop_changed(tx, shop)
+        })?;
+        self.secrets.forget(Some(shop.as_str()));
+        Ok(())
     }
 
     fn add_till(
@@ -534,14 +871,13 @@ impl EventStore for PostgresStore {
     }
 
     fn till_shop(&self, token: &TokenHash) -> Result<Option<ShopId>, StoreError> {
-        self.with_reader(|client| {
-            client
-                .query_opt(
-                    "SELECT shop FROM tills WHERE token_hash = $1 AND revoked_at IS NULL",
-                    &[&token.as_str()],
-                )?
-                .map(|row| Ok(ShopId(col(&row, 0)?)))
-                .transpose()
+        self.with_reader(|conn| {
+            conn.query_opt(
+                "SELECT shop FROM tills WHERE token_hash = $1 AND revoked_at IS NULL",
+                &[&token.as_str()],
+            )?
+            .map(|row| Ok(ShopId(col(&row, 0)?)))
+            .transpose()
         })
     }
 
@@ -596,30 +932,29 @@ impl EventStore for PostgresStore {
     }
 
     fn journal_head(&self, token: &TokenHash) -> Result<Option<JournalHeadRow>, StoreError> {
-        self.with_reader(|client| {
-            client
-                .query_opt(
-                    "SELECT h.seq, h.hash, h.public_key, h.body, h.received_at
+        self.with_reader(|conn| {
+            conn.query_opt(
+                "SELECT h.seq, h.hash, h.public_key, h.body, h.received_at
                      FROM journal_heads h JOIN tills t ON t.id = h.till
                      WHERE t.token_hash = $1 AND t.revoked_at IS NULL",
-                    &[&token.as_str()],
-                )?
-                .map(|row| {
-                    Ok(JournalHeadRow {
-                        seq: col(&row, 0)?,
-                        hash: col(&row, 1)?,
-                        public_key: col(&row, 2)?,
-                        body: col(&row, 3)?,
-                        received_at: col(&row, 4)?,
-                    })
+                &[&token.as_str()],
+            )?
+            .map(|row| {
+                Ok(JournalHeadRow {
+                    seq: col(&row, 0)?,
+                    hash: col(&row, 1)?,
+                    public_key: col(&row, 2)?,
+                    body: col(&row, 3)?,
+                    received_at: col(&row, 4)?,
                 })
-                .transpose()
+            })
+            .transpose()
         })
     }
 
     fn revoked_tills(&self) -> Result<i64, StoreError> {
-        self.with_reader(|client| {
-            let row = client.query_one(
+        self.with_reader(|conn| {
+            let row = conn.query_one(
                 "SELECT count(*) FROM tills WHERE revoked_at IS NOT NULL",
                 &[],
             )?;
@@ -631,20 +966,39 @@ impl EventStore for PostgresStore {
         let (reply, answer) = mpsc::sync_channel(1);
         lock(&self.pending)?.push((event, reply));
         {
-            // Whoever holds the writer commits everything queued so far, ours included unless
-            // the previous holder already did.
+            // Whoever holds the writer commits what is queued (up to a commit's most), ours
+            // included unless an earlier holder already did; what is left is committed by the
+            // deliveries behind, each of which takes the writer in turn.
             let mut writer = lock(&self.writer)?;
-            let batch = std::mem::take(&mut *lock(&self.pending)?);
+            let batch: Vec<_> = {
+                let mut pending = lock(&self.pending)?;
+                let take = pending.len().min(MOST_PER_COMMIT);
+                pending.drain(..take).collect()
+            };
             if !batch.is_empty() {
                 // A connection that broke (a database restart) is replaced before the commit.
-                let fresh = writer.is_closed().then(|| connect(&self.db));
-                match fresh {
-                    Some(Err(e)) => fail_batch(batch, &e.to_string()),
-                    Some(Ok(client)) => {
-                        *writer = client;
-                        commit_batch(&mut writer, batch);
+                let broken = writer.as_ref().is_none_or(|conn| conn.client.is_closed());
+                let failed = if broken {
+                    match connect(&self.db) {
+                        Ok(conn) => {
+                            *writer = Some(conn);
+                            None
+                        }
+                        Err(e) => {
+                            *writer = None;
+                            Some(e)
+                        }
                     }
-                    None => commit_batch(&mut writer, batch),
+                } else {
+                    None
+                };
+                match (failed, writer.as_mut()) {
+                    (None, Some(conn)) => commit_batch(conn, batch),
+                    (Some(e), _) => fail_batch(batch, &e),
+                    (None, None) => fail_batch(
+                        batch,
+                        &StoreError::Unavailable("no connection to the database".into()),
+                    ),
                 }
             }
         }
@@ -659,30 +1013,33 @@ impl EventStore for PostgresStore {
         after: i64,
         limit: u32,
     ) -> Result<Vec<StoredEvent>, StoreError> {
-        self.with_reader(|client| {
-            client
-                .query(
-                    "SELECT seq, event_id, type, payload, received_at FROM events
-                     WHERE shop = $1 AND seq > $2 ORDER BY seq LIMIT $3",
-                    &[&shop.0, &after, &i64::from(limit)],
-                )?
-                .iter()
-                .map(|row| {
-                    Ok(StoredEvent {
-                        seq: col(row, 0)?,
-                        event_id: col(row, 1)?,
-                        event_type: col(row, 2)?,
-                        payload: col(row, 3)?,
-                        received_at: col(row, 4)?,
-                    })
+        self.with_reader(|conn| {
+            conn.query(
+                // Only below the horizon (the oldest transaction still running): an event
+                // committing later never gets a cursor under one already served.
+                "SELECT seq, event_id, type, payload, received_at FROM events
+                     WHERE shop = $1 AND seq > $2
+                       AND seq < (pg_snapshot_xmin(pg_current_snapshot())::text::bigint << 16)
+                     ORDER BY seq LIMIT $3",
+                &[&shop.0, &after, &i64::from(limit)],
+            )?
+            .iter()
+            .map(|row| {
+                Ok(StoredEvent {
+                    seq: col(row, 0)?,
+                    event_id: col(row, 1)?,
+                    event_type: col(row, 2)?,
+                    payload: col(row, 3)?,
+                    received_at: col(row, 4)?,
                 })
-                .collect()
+            })
+            .collect()
         })
     }
 
     fn count_after(&self, shop: ShopId, after: i64) -> Result<i64, StoreError> {
-        self.with_reader(|client| {
-            let row = client.query_one(
+        self.with_reader(|conn| {
+            let row = conn.query_one(
                 "SELECT count(*) FROM events WHERE shop = $1 AND seq > $2",
                 &[&shop.0, &after],
             )?;
@@ -693,9 +1050,10 @@ impl EventStore for PostgresStore {
     fn on_new_events(&self, wake: Wake) {
         let db = self.db.clone();
         let closed = Arc::clone(&self.closed);
+        let secrets = Arc::clone(&self.secrets);
         let spawned = std::thread::Builder::new()
             .name("relay-listen".into())
-            .spawn(move || listen(&db, &closed, &wake));
+            .spawn(move || listen(&db, &closed, &secrets, &wake));
         if let Err(e) = spawned {
             tracing::error!(error = %e, "could not start listening for new events");
         }

@@ -112,6 +112,10 @@ pub enum StoreError {
     /// Kept as text so that one failed group commit can be reported to every waiting delivery.
     #[error("storage failed: {0}")]
     Storage(String),
+    /// The database did not answer within the store's timeout, or could not be reached: worth
+    /// trying again (Stripe does, on a 503).
+    #[error("storage unavailable: {0}")]
+    Unavailable(String),
     /// TLS to the database cannot be set up (the CA file named by VERSAPOS_RELAY_DB_CA).
     #[error("TLS to the database: {0}")]
     Tls(String),
@@ -147,7 +151,8 @@ impl StoreError {
             | StoreError::Migration { .. }
             | StoreError::Connect { .. }
             | StoreError::PostgresMigration { .. }
-            | StoreError::Storage(_) => None,
+            | StoreError::Storage(_)
+            | StoreError::Unavailable(_) => None,
         }
     }
 }
@@ -160,7 +165,24 @@ impl From<rusqlite::Error> for StoreError {
 
 impl From<postgres::Error> for StoreError {
     fn from(e: postgres::Error) -> Self {
-        StoreError::Storage(e.to_string())
+        use postgres::error::SqlState;
+        // A timeout of the store's own (a lock, a statement, a transaction left idle), a server
+        // shutting down or a connection lost: the same request can succeed a moment later.
+        let passing = [
+            SqlState::LOCK_NOT_AVAILABLE,
+            SqlState::QUERY_CANCELED,
+            SqlState::IDLE_IN_TRANSACTION_SESSION_TIMEOUT,
+            SqlState::ADMIN_SHUTDOWN,
+            SqlState::CANNOT_CONNECT_NOW,
+            SqlState::TOO_MANY_CONNECTIONS,
+            SqlState::T_R_SERIALIZATION_FAILURE,
+            SqlState::T_R_DEADLOCK_DETECTED,
+        ];
+        if e.is_closed() || e.code().is_some_and(|code| passing.contains(code)) {
+            StoreError::Unavailable(with_causes(&e))
+        } else {
+            StoreError::Storage(e.to_string())
+        }
     }
 }
 
@@ -215,8 +237,9 @@ impl HeadKept {
     }
 }
 
-/// Called when events may have been stored, by this relay or another one sharing the store.
-pub type Wake = Box<dyn Fn() + Send + Sync>;
+/// Called when events may have been stored, by this relay or another one sharing the store:
+/// with each shop that got events and its newest cursor, or with nothing when any shop may have.
+pub type Wake = Box<dyn Fn(&[(ShopId, i64)]) + Send + Sync>;
 
 /// The relay's storage. Methods block; the HTTP layer calls them off the async workers.
 ///
