@@ -14,13 +14,23 @@
 //!
 //! Baselines in the same run: the same client and phases against a trivial in-process loopback
 //! server that reads each request and answers 200 without storing anything, and a bare SQLite
-//! insert loop (one committed transaction per event, the relay's pragmas) on the same disk.
+//! insert loop (one committed transaction per event, the relay's pragmas) on the same disk
+//! (`--no-baselines` leaves them out, for a second relay measured in the same run).
 //!
-//! The signing secret and the till token come from `VERSAPOS_LOAD_SECRET` and
+//! Several relays (`--relay` again: instances sharing one PostgreSQL database) share the
+//! connections round robin; several shops (`--shops a,b,…`, each with its till token in
+//! `VERSAPOS_LOAD_TOKEN`, comma-separated in the same order) share each connection's events.
+//! `--bare-postgres URL` instead measures bare PostgreSQL: one event-sized INSERT per
+//! transaction from 1, 4 and 16 clients.
+//!
+//! The last line, `summary: …`, gives the figures for `tests/perf/relay-load`'s table.
+//!
+//! The signing secret and the till tokens come from `VERSAPOS_LOAD_SECRET` and
 //! `VERSAPOS_LOAD_TOKEN` so they do not show in the process list.
 
 use clap::Parser;
 use std::collections::HashSet;
+use std::fmt::Write as _;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::PathBuf;
@@ -34,12 +44,22 @@ use versapos_relay::signature;
 #[derive(Parser)]
 #[command(about = "Webhook load against a running VersaTalent POS relay")]
 struct Args {
-    /// The relay's address, as printed by `versapos-relay serve` (`listening on ADDR`).
+    /// The relay's address, as printed by `versapos-relay serve` (`listening on ADDR`); again
+    /// for each further instance.
     #[arg(long)]
-    relay: SocketAddr,
-    /// The shop whose webhook endpoint receives the events.
-    #[arg(long, default_value = "default")]
-    shop: String,
+    relay: Vec<SocketAddr>,
+    /// The shops whose webhook endpoints receive the events, comma-separated.
+    #[arg(long, default_value = "default", value_delimiter = ',')]
+    shops: Vec<String>,
+    /// Leaves out the loopback and bare SQLite baselines.
+    #[arg(long)]
+    no_baselines: bool,
+    /// Leaves out the fixed-rate (latency) phase.
+    #[arg(long)]
+    no_latency: bool,
+    /// Measures bare PostgreSQL at this URL instead of a relay.
+    #[arg(long)]
+    bare_postgres: Option<String>,
     /// Keep-alive connections, one thread each.
     #[arg(long, default_value_t = 16)]
     threads: usize,
@@ -50,12 +70,24 @@ struct Args {
     #[arg(long, default_value_t = 500)]
     rate: u32,
     /// Folder for the bare SQLite baseline's database (on the disk the relay uses).
-    #[arg(long)]
+    #[arg(long, default_value = ".")]
     scratch: PathBuf,
-    #[arg(long, env = "VERSAPOS_LOAD_SECRET", hide_env_values = true)]
+    #[arg(
+        long,
+        env = "VERSAPOS_LOAD_SECRET",
+        hide_env_values = true,
+        default_value = ""
+    )]
     secret: String,
-    #[arg(long, env = "VERSAPOS_LOAD_TOKEN", hide_env_values = true)]
-    token: String,
+    /// One per shop, in the order of `--shops`.
+    #[arg(
+        long,
+        env = "VERSAPOS_LOAD_TOKEN",
+        hide_env_values = true,
+        value_delimiter = ',',
+        default_value = ""
+    )]
+    token: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -81,6 +113,10 @@ enum LoadError {
     ThreadPanicked,
     #[error("acknowledged events missing from GET /v1/events: {0}")]
     Lost(String),
+    #[error("bare PostgreSQL: {0}")]
+    Postgres(#[from] postgres::Error),
+    #[error("{0}")]
+    Usage(&'static str),
 }
 
 fn io(what: &'static str) -> impl FnOnce(std::io::Error) -> LoadError {
@@ -203,22 +239,29 @@ fn event_body(id: &str, created: i64) -> String {
 /// What the load is sent to and how.
 #[derive(Clone)]
 struct Target {
-    addr: SocketAddr,
-    path: String,
+    /// Connection `t` goes to `addrs[t % len]`.
+    addrs: Vec<SocketAddr>,
+    /// Event `n` of connection `t` goes to `paths[(t + n) % len]`.
+    paths: Vec<String>,
     secret: String,
     /// Makes every event id of this run and phase unique.
     prefix: String,
 }
 
 impl Target {
+    fn addr(&self, thread: usize) -> SocketAddr {
+        self.addrs[thread % self.addrs.len()]
+    }
+
     fn deliver(&self, conn: &mut Connection, thread: usize, n: u64) -> Result<(), LoadError> {
         let id = format!("evt_{}_{thread}_{n}", self.prefix);
         let now = unix_now();
         let body = event_body(&id, now);
         let signed = signature::sign(body.as_bytes(), &self.secret, now);
+        let spread = (thread as u64).wrapping_add(n) % self.paths.len() as u64;
         let response = conn.send(
             "POST",
-            &self.path,
+            &self.paths[spread as usize],
             &[
                 ("content-type", "application/json"),
                 ("stripe-signature", &signed),
@@ -264,7 +307,7 @@ fn throughput(target: &Target, threads: usize, length: Duration) -> Result<Throu
         .map(|t| {
             let target = target.clone();
             thread::spawn(move || -> Result<u64, LoadError> {
-                let mut conn = Connection::open(target.addr)?;
+                let mut conn = Connection::open(target.addr(t))?;
                 let mut sent = 0u64;
                 while Instant::now() < deadline {
                     target.deliver(&mut conn, t, sent)?;
@@ -312,7 +355,7 @@ fn fixed_rate(
     // When each event was sent, in nanoseconds after `origin` plus one (0: not sent yet).
     let sent_at: Arc<Vec<AtomicU64>> = Arc::new((0..total).map(|_| AtomicU64::new(0)).collect());
     let watcher = watch.map(|watch| {
-        let (addr, sent_at) = (target.addr, Arc::clone(&sent_at));
+        let (addr, sent_at) = (target.addr(0), Arc::clone(&sent_at));
         let ours = format!("evt_{}_0_", target.prefix);
         let give_up = start + length + Duration::from_secs(10);
         thread::spawn(move || -> Result<Vec<Duration>, LoadError> {
@@ -344,7 +387,7 @@ fn fixed_rate(
             let step = threads as u64;
             thread::spawn(
                 move || -> Result<(Vec<Duration>, Vec<Duration>), LoadError> {
-                    let mut conn = Connection::open(target.addr)?;
+                    let mut conn = Connection::open(target.addr(t as usize))?;
                     let (mut service, mut from_due) = (Vec::new(), Vec::new());
                     let mut k = t;
                     while k < total {
@@ -573,45 +616,178 @@ fn bare_sqlite(
     Ok((Throughput { acked, elapsed }, commits))
 }
 
+/// Bare PostgreSQL: `clients` connections each storing one event-sized row per transaction
+/// (autocommit, prepared, into a table shaped like the relay's) for `length`. What the database
+/// does with no HTTP, no signature, no batching and no relay.
+fn bare_postgres(url: &str, clients: usize, length: Duration) -> Result<Throughput, LoadError> {
+    let mut admin = postgres::Client::connect(url, postgres::NoTls)?;
+    admin.batch_execute(
+        "DROP TABLE IF EXISTS bare_events;
+         CREATE TABLE bare_events (
+             seq         BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+             shop        BIGINT NOT NULL,
+             event_id    TEXT   NOT NULL,
+             type        TEXT   NOT NULL,
+             payload     TEXT   NOT NULL,
+             received_at BIGINT NOT NULL,
+             UNIQUE (shop, event_id)
+         );
+         CREATE INDEX bare_events_by_shop ON bare_events (shop, seq);",
+    )?;
+    let start = Instant::now();
+    let deadline = start + length;
+    let handles = (0..clients)
+        .map(|c| {
+            let url = url.to_string();
+            thread::spawn(move || -> Result<u64, LoadError> {
+                let mut client = postgres::Client::connect(&url, postgres::NoTls)?;
+                let insert = client.prepare(
+                    "INSERT INTO bare_events (shop, event_id, type, payload, received_at)
+                     VALUES (1, $1, 'payment_intent.succeeded', $2, $3)
+                     ON CONFLICT (shop, event_id) DO NOTHING",
+                )?;
+                let mut stored = 0u64;
+                while Instant::now() < deadline {
+                    let id = format!("evt_bare_{clients}_{c}_{stored}");
+                    let now = unix_now();
+                    client.execute(&insert, &[&id, &event_body(&id, now), &now])?;
+                    stored += 1;
+                }
+                Ok(stored)
+            })
+        })
+        .collect();
+    let acked = join_all(handles)?.into_iter().sum();
+    let elapsed = start.elapsed();
+    admin.batch_execute("DROP TABLE bare_events")?;
+    Ok(Throughput { acked, elapsed })
+}
+
+fn run_bare_postgres(url: &str, length: Duration) -> Result<(), LoadError> {
+    let mut rates = Vec::new();
+    println!(
+        "### Bare PostgreSQL, one event-sized INSERT per transaction ({} s each)\n",
+        length.as_secs()
+    );
+    println!("| clients | rows committed | per second |");
+    println!("| --- | --- | --- |");
+    for clients in [1, 4, 16] {
+        let done = bare_postgres(url, clients, length)?;
+        println!("| {clients} | {} | {:.0} |", done.acked, done.per_second());
+        rates.push(format!("{:.0}", done.per_second()));
+    }
+    println!("\nsummary: bare_postgres_1_4_16={}", rates.join("/"));
+    Ok(())
+}
+
+/// Every shop's events served to its till, counted per phase prefix.
+fn count_all(
+    addr: SocketAddr,
+    tokens: &[String],
+    prefixes: &[&str],
+) -> Result<Vec<u64>, LoadError> {
+    let mut total = vec![0u64; prefixes.len()];
+    for token in tokens {
+        let (counted, _) = count_stored(addr, token, prefixes)?;
+        for (sum, n) in total.iter_mut().zip(counted) {
+            *sum += n;
+        }
+    }
+    Ok(total)
+}
+
 fn run(args: Args) -> Result<(), LoadError> {
     let length = Duration::from_secs(args.seconds);
+    if let Some(url) = &args.bare_postgres {
+        return run_bare_postgres(url, length);
+    }
+    let Some(&first) = args.relay.first() else {
+        return Err(LoadError::Usage("--relay ADDR is required"));
+    };
+    if args.token.len() != args.shops.len() || args.secret.is_empty() {
+        return Err(LoadError::Usage(
+            "VERSAPOS_LOAD_SECRET, and one till token per shop in VERSAPOS_LOAD_TOKEN, are required",
+        ));
+    }
     let run_id = format!("{:x}", unix_now());
-    let path = format!("/webhooks/stripe/{}", args.shop);
+    let paths: Vec<String> = args
+        .shops
+        .iter()
+        .map(|shop| format!("/webhooks/stripe/{shop}"))
+        .collect();
     let sample = event_body("evt_sample", unix_now()).len();
     println!(
-        "load: {} connections, {} s per phase, fixed rate {}/s, events of {sample} bytes\n",
-        args.threads, args.seconds, args.rate
+        "load: {} connections over {} relay instance(s) and {} shop(s), {} s per phase, fixed rate {}/s, events of {sample} bytes\n",
+        args.threads,
+        args.relay.len(),
+        args.shops.len(),
+        args.seconds,
+        args.rate
     );
 
-    let null = Target {
-        addr: start_null_server()?,
-        path: path.clone(),
-        secret: args.secret.clone(),
-        prefix: format!("{run_id}_null"),
-    };
     let relay = |phase: &str| Target {
-        addr: args.relay,
-        path: path.clone(),
+        addrs: args.relay.clone(),
+        paths: paths.clone(),
         secret: args.secret.clone(),
         prefix: format!("{run_id}_{phase}"),
     };
     let (relay_max, relay_rate) = (relay("max"), relay("rate"));
-
-    let null_max = throughput(&null, args.threads, length)?;
-    let stored_max = throughput(&relay_max, args.threads, length)?;
-    let (bare, _) = bare_sqlite(&args.scratch, length, None)?;
-    let null_rate = fixed_rate(&null, args.threads, args.rate, length, None)?;
-    let pace = Duration::from_secs(1) / args.rate.max(1);
-    let (_, bare_commits) = bare_sqlite(&args.scratch, length, Some(pace))?;
-    // The till starts long-polling from the newest event, as a till that is up to date would.
-    let (_, newest) = count_stored(args.relay, &args.token, &[])?;
-    let watch = Watch {
-        token: args.token.clone(),
-        after: newest,
+    let baselines = !args.no_baselines;
+    let null = if baselines {
+        Some(Target {
+            addrs: vec![start_null_server()?],
+            paths: paths.clone(),
+            secret: args.secret.clone(),
+            prefix: format!("{run_id}_null"),
+        })
+    } else {
+        None
     };
-    let stored_rate = fixed_rate(&relay_rate, args.threads, args.rate, length, Some(watch))?;
-    let (counted, _) = count_stored(
-        args.relay,
+
+    let null_max = null
+        .as_ref()
+        .map(|null| throughput(null, args.threads, length))
+        .transpose()?;
+    let stored_max = throughput(&relay_max, args.threads, length)?;
+    let bare = if baselines {
+        Some(bare_sqlite(&args.scratch, length, None)?.0)
+    } else {
+        None
+    };
+    let null_rate = null
+        .as_ref()
+        .map(|null| fixed_rate(null, args.threads, args.rate, length, None))
+        .transpose()?;
+    let pace = Duration::from_secs(1) / args.rate.max(1);
+    let bare_commits = if baselines {
+        bare_sqlite(&args.scratch, length, Some(pace))?.1
+    } else {
+        Vec::new()
+    };
+    let stored_rate = if args.no_latency {
+        None
+    } else {
+        // With one shop, its till long-polls from the newest event, as a till that is up to
+        // date would.
+        let watch = if args.shops.len() == 1 {
+            let (_, newest) = count_stored(first, &args.token[0], &[])?;
+            Some(Watch {
+                token: args.token[0].clone(),
+                after: newest,
+            })
+        } else {
+            None
+        };
+        Some(fixed_rate(
+            &relay_rate,
+            args.threads,
+            args.rate,
+            length,
+            watch,
+        )?)
+    };
+    let counted = count_all(
+        first,
         &args.token,
         &[relay_max.prefix.as_str(), relay_rate.prefix.as_str()],
     )?;
@@ -626,51 +802,70 @@ fn run(args: Args) -> Result<(), LoadError> {
     );
     println!("| target | events acked | per second | counted back from GET /v1/events |");
     println!("| --- | --- | --- | --- |");
-    println!(
-        "| loopback server that stores nothing (client cost) | {} | {:.0} | – |",
-        null_max.acked,
-        null_max.per_second()
-    );
+    if let Some(null_max) = &null_max {
+        println!(
+            "| loopback server that stores nothing (client cost) | {} | {:.0} | – |",
+            null_max.acked,
+            null_max.per_second()
+        );
+    }
     println!(
         "| relay (verify, store durably, 2xx) | {} | **{:.0}** | {counted_max} |",
         stored_max.acked,
         stored_max.per_second()
     );
-    println!(
-        "| bare SQLite, one transaction per event, same pragmas (no HTTP) | {} | {:.0} | – |",
-        bare.acked,
-        bare.per_second()
-    );
-    println!(
-        "\n### Ack latency at {}/s ({} s, {} connections), ms\n",
-        args.rate, args.seconds, args.threads
-    );
-    println!("| target | events | p50 | p95 | p99 | max |");
-    println!("| --- | --- | --- | --- | --- | --- |");
-    println!(
-        "{}",
-        latency_row("loopback server, send → ack", &null_rate.service)
-    );
-    println!(
-        "{}",
-        latency_row("bare SQLite, one commit per event (no HTTP)", &bare_commits)
-    );
-    println!("{}", latency_row("relay, send → ack", &stored_rate.service));
-    println!("{}", latency_row("relay, due → ack", &stored_rate.from_due));
-    println!(
-        "{}",
-        latency_row(
-            "relay, send → in a long-polling till's answer",
-            &stored_rate.to_till
-        )
-    );
-    println!(
-        "\nachieved rate: loopback server {:.0}/s, relay {:.0}/s; relay events counted back: \
-         {counted_rate} of {}",
-        null_rate.service.len() as f64 / null_rate.elapsed.as_secs_f64(),
-        stored_rate.service.len() as f64 / stored_rate.elapsed.as_secs_f64(),
-        stored_rate.service.len()
-    );
+    if let Some(bare) = &bare {
+        println!(
+            "| bare SQLite, one transaction per event, same pragmas (no HTTP) | {} | {:.0} | – |",
+            bare.acked,
+            bare.per_second()
+        );
+    }
+    let mut summary = format!("summary: acked_per_s={:.0}", stored_max.per_second());
+    if let Some(stored_rate) = &stored_rate {
+        println!(
+            "\n### Ack latency at {}/s ({} s, {} connections), ms\n",
+            args.rate, args.seconds, args.threads
+        );
+        println!("| target | events | p50 | p95 | p99 | max |");
+        println!("| --- | --- | --- | --- | --- | --- |");
+        if let Some(null_rate) = &null_rate {
+            println!(
+                "{}",
+                latency_row("loopback server, send → ack", &null_rate.service)
+            );
+            println!(
+                "{}",
+                latency_row("bare SQLite, one commit per event (no HTTP)", &bare_commits)
+            );
+        }
+        println!("{}", latency_row("relay, send → ack", &stored_rate.service));
+        println!("{}", latency_row("relay, due → ack", &stored_rate.from_due));
+        if !stored_rate.to_till.is_empty() {
+            println!(
+                "{}",
+                latency_row(
+                    "relay, send → in a long-polling till's answer",
+                    &stored_rate.to_till
+                )
+            );
+        }
+        println!(
+            "\nachieved rate: relay {:.0}/s; relay events counted back: {counted_rate} of {}",
+            stored_rate.service.len() as f64 / stored_rate.elapsed.as_secs_f64(),
+            stored_rate.service.len()
+        );
+        let _ = write!(
+            summary,
+            " ack_p50_ms={} ack_p99_ms={}",
+            ms(percentile(&stored_rate.service, 0.50)),
+            ms(percentile(&stored_rate.service, 0.99))
+        );
+    }
+    if let Some(bare) = &bare {
+        let _ = write!(summary, " bare_sqlite_per_s={:.0}", bare.per_second());
+    }
+    println!("\n{summary}");
 
     let mut lost = Vec::new();
     if counted_max != stored_max.acked {
@@ -679,11 +874,13 @@ fn run(args: Args) -> Result<(), LoadError> {
             stored_max.acked
         ));
     }
-    if counted_rate != stored_rate.service.len() as u64 {
-        lost.push(format!(
-            "fixed-rate phase: {} acked, {counted_rate} stored",
-            stored_rate.service.len()
-        ));
+    if let Some(stored_rate) = &stored_rate {
+        if counted_rate != stored_rate.service.len() as u64 {
+            lost.push(format!(
+                "fixed-rate phase: {} acked, {counted_rate} stored",
+                stored_rate.service.len()
+            ));
+        }
     }
     if !lost.is_empty() {
         return Err(LoadError::Lost(lost.join("; ")));

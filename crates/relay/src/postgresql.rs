@@ -59,6 +59,12 @@ const LISTEN_TICK: Duration = Duration::from_millis(200);
 /// The most events one commit stores: an event's place in its commit is the lower 16 bits of its
 /// cursor.
 const MOST_PER_COMMIT: usize = 1000;
+/// Connections committing deliveries, each its own group commit: while one waits for the
+/// database's log to reach the disk, another sends the next batch.
+const WRITERS: usize = 2;
+/// The longest a commit waits for more deliveries to join it while they arrive faster than
+/// commits (see `PostgresStore::gather`).
+const GATHER: Duration = Duration::from_micros(200);
 /// How long a shop's signing secrets are kept in memory without a word from the database; a
 /// change made anywhere is heard at once (NOTIFY) while the store is listening.
 const SECRETS_TTL: Duration = Duration::from_secs(10);
@@ -94,8 +100,9 @@ type Reply = mpsc::SyncSender<Result<Stored, StoreError>>;
 pub struct PostgresStore {
     db: Connector,
     pool: Pool,
-    writer: Mutex<Option<Conn>>,
-    pending: Mutex<Vec<(NewEvent, Reply)>>,
+    queue: Arc<Queue>,
+    /// How long reaching the database may take.
+    connect_timeout: Duration,
     secrets: Arc<SecretsCache>,
     /// Set when the store is dropped; the listener thread stops at its next tick.
     closed: Arc<AtomicBool>,
@@ -160,7 +167,7 @@ impl PostgresStore {
     pub fn open_with(url: &str, settings: PgSettings) -> Result<Self, StoreError> {
         let mut config: Config = url.parse().map_err(StoreError::BadUrl)?;
         if config.get_connect_timeout().is_none() {
-            config.connect_timeout(Duration::from_secs(10));
+            config.connect_timeout(settings.timeout);
         }
         let options = session_options(settings.timeout, config.get_options());
         config
@@ -170,16 +177,37 @@ impl PostgresStore {
             .keepalives_interval(Duration::from_secs(1))
             .keepalives_retries(3)
             .tcp_user_timeout(settings.timeout);
+        let connect_timeout = config
+            .get_connect_timeout()
+            .copied()
+            .unwrap_or(settings.timeout);
         let db = Connector::new(config)?;
-        let mut writer = connect(&db)?;
-        migrate(&mut writer.client)?;
+        let mut first = connect(&db)?;
+        migrate(&mut first.client)?;
+        let queue = Arc::new(Queue {
+            pending: Mutex::new(Vec::new()),
+            arrived: Condvar::new(),
+            timeout: settings.timeout,
+        });
+        let closed = Arc::new(AtomicBool::new(false));
+        let mut first = Some(first);
+        for n in 0..WRITERS {
+            let (db, queue, closed) = (db.clone(), Arc::clone(&queue), Arc::clone(&closed));
+            let conn = first.take();
+            std::thread::Builder::new()
+                .name(format!("relay-writer-{n}"))
+                .spawn(move || write(&db, &queue, &closed, conn))
+                .map_err(|e| {
+                    StoreError::Storage(format!("a writer thread could not start: {e}"))
+                })?;
+        }
         Ok(PostgresStore {
             pool: Pool::new(db.clone(), settings),
             db,
-            writer: Mutex::new(Some(writer)),
-            pending: Mutex::new(Vec::new()),
+            queue,
+            connect_timeout,
             secrets: Arc::new(SecretsCache::default()),
-            closed: Arc::new(AtomicBool::new(false)),
+            closed,
         })
     }
 
@@ -538,6 +566,72 @@ fn count(row: &Row, index: usize) -> Result<u32, StoreError> {
 /// An event's place in its commit's batch (1-based), from its cursor.
 fn place(seq: i64) -> usize {
     usize::try_from(seq & 0xFFFF).unwrap_or(0)
+}
+
+/// Deliveries waiting for a writer to commit them.
+struct Queue {
+    pending: Mutex<Vec<(NewEvent, Reply)>>,
+    /// Signalled when a delivery joins `pending`.
+    arrived: Condvar,
+    timeout: Duration,
+}
+
+impl Queue {
+    /// The next batch, once there is one and it is worth committing: at once when deliveries
+    /// come one at a time; while they come faster than commits (`last`, the writer's previous
+    /// batch, held more than one), after up to [`GATHER`] for more to join, or as soon as twice
+    /// `last` have. So one commit — one round trip, one flush of the database's log — stores
+    /// many. `None` once the store is closed.
+    fn next_batch(&self, last: usize, closed: &AtomicBool) -> Option<Vec<(NewEvent, Reply)>> {
+        let mut pending = self.pending.lock().ok()?;
+        while pending.is_empty() {
+            if closed.load(Ordering::Relaxed) {
+                return None;
+            }
+            pending = self.arrived.wait_timeout(pending, LISTEN_TICK).ok()?.0;
+        }
+        if last > 1 {
+            let enough = (last * 2).min(MOST_PER_COMMIT);
+            let until = Instant::now() + GATHER;
+            while pending.len() < enough {
+                let left = until.saturating_duration_since(Instant::now());
+                if left.is_zero() {
+                    break;
+                }
+                pending = self.arrived.wait_timeout(pending, left).ok()?.0;
+            }
+        }
+        let take = pending.len().min(MOST_PER_COMMIT);
+        let batch = pending.drain(..take).collect();
+        // Another writer may take what is left at once.
+        if !pending.is_empty() {
+            self.arrived.notify_one();
+        }
+        Some(batch)
+    }
+}
+
+/// One writer: commits batches from the queue on its own connection until the store closes,
+/// connecting again when the connection broke (a database restart); a batch that cannot be
+/// committed is answered with the error.
+fn write(db: &Connector, queue: &Queue, closed: &AtomicBool, mut conn: Option<Conn>) {
+    let mut last = 0;
+    while let Some(batch) = queue.next_batch(last, closed) {
+        last = batch.len();
+        if conn.as_ref().is_none_or(|c| c.client.is_closed()) {
+            conn = None;
+            match connect(db) {
+                Ok(fresh) => conn = Some(fresh),
+                Err(e) => {
+                    fail_batch(batch, &StoreError::Unavailable(e.to_string()));
+                    continue;
+                }
+            }
+        }
+        if let Some(conn) = conn.as_mut() {
+            commit_batch(conn, batch);
+        }
+    }
 }
 
 /// Stores a batch in one statement, its own transaction; every reply gets its own outcome.
@@ -964,47 +1058,22 @@ impl EventStore for PostgresStore {
 
     fn append(&self, event: NewEvent) -> Result<Stored, StoreError> {
         let (reply, answer) = mpsc::sync_channel(1);
-        lock(&self.pending)?.push((event, reply));
-        {
-            // Whoever holds the writer commits what is queued (up to a commit's most), ours
-            // included unless an earlier holder already did; what is left is committed by the
-            // deliveries behind, each of which takes the writer in turn.
-            let mut writer = lock(&self.writer)?;
-            let batch: Vec<_> = {
-                let mut pending = lock(&self.pending)?;
-                let take = pending.len().min(MOST_PER_COMMIT);
-                pending.drain(..take).collect()
-            };
-            if !batch.is_empty() {
-                // A connection that broke (a database restart) is replaced before the commit.
-                let broken = writer.as_ref().is_none_or(|conn| conn.client.is_closed());
-                let failed = if broken {
-                    match connect(&self.db) {
-                        Ok(conn) => {
-                            *writer = Some(conn);
-                            None
-                        }
-                        Err(e) => {
-                            *writer = None;
-                            Some(e)
-                        }
-                    }
-                } else {
-                    None
-                };
-                match (failed, writer.as_mut()) {
-                    (None, Some(conn)) => commit_batch(conn, batch),
-                    (Some(e), _) => fail_batch(batch, &e),
-                    (None, None) => fail_batch(
-                        batch,
-                        &StoreError::Unavailable("no connection to the database".into()),
-                    ),
-                }
-            }
+        lock(&self.queue.pending)?.push((event, reply));
+        self.queue.arrived.notify_one();
+        // A writer answers within the store's timeout (a commit), or a connection attempt and a
+        // commit when the database has to be reached again; past that the delivery is answered
+        // 503 and Stripe sends it again (the event is stored once, whichever commit keeps it).
+        let patience = self.connect_timeout + self.queue.timeout * 2;
+        match answer.recv_timeout(patience) {
+            Ok(outcome) => outcome,
+            Err(mpsc::RecvTimeoutError::Timeout) => Err(StoreError::Unavailable(format!(
+                "no commit within {} ms",
+                patience.as_millis()
+            ))),
+            Err(mpsc::RecvTimeoutError::Disconnected) => Err(StoreError::Storage(
+                "the event was dropped before its commit".into(),
+            )),
         }
-        answer
-            .recv()
-            .map_err(|_| StoreError::Storage("the event was dropped before its commit".into()))?
     }
 
     fn events_after(
