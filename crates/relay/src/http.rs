@@ -8,7 +8,9 @@ use crate::metrics::Metrics;
 use crate::names::{ShopName, TokenHash, WebhookSecret};
 use crate::sealed::MasterKey;
 use crate::signature;
-use crate::store::{EventStore, HeadKept, NewEvent, ShopId, StoreError, Stored, StoredEvent};
+use crate::store::{
+    EventStore, HeadKept, NewEvent, OnTheWay, ShopId, StoreError, Stored, StoredEvent,
+};
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, Path, RawQuery, State};
@@ -94,6 +96,8 @@ pub struct AppState {
     /// Moves when a till has been revoked; long-polls wake and check their token again.
     revocations: Arc<watch::Sender<u64>>,
     long_polls: Arc<LongPolls>,
+    /// Webhooks on their way to the store, for a store that waits for them to join a commit.
+    on_the_way: Option<Arc<OnTheWay>>,
     /// The longest a long poll waits: 30 s, or less when the request timeout is shorter.
     max_wait: Duration,
 }
@@ -113,6 +117,7 @@ impl AppState {
             wake.send_modify(|arrivals| arrivals.note(shops));
         }));
         AppState {
+            on_the_way: store.on_the_way(),
             store,
             key,
             metrics: Arc::new(Metrics::new(limits)),
@@ -303,6 +308,8 @@ async fn store_delivery(
     headers: &HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<(ShopId, Stored), RelayError> {
+    // Counted until queued (or refused), so that a commit being gathered waits for it.
+    let on_its_way = state.on_the_way.as_ref().map(OnTheWay::enter);
     let body = body.map_err(|rejection| {
         if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
             RelayError::PayloadTooLarge
@@ -310,10 +317,14 @@ async fn store_delivery(
             RelayError::UnreadableBody
         }
     })?;
-    let name = shop.to_string();
-    let found = blocking(state, move |store| store.shop_secrets(&name))
-        .await?
-        .ok_or_else(|| RelayError::UnknownShop(shop.to_string()))?;
+    let found = match state.store.shop_secrets_held(shop) {
+        Some(held) => held,
+        None => {
+            let name = shop.to_string();
+            blocking(state, move |store| store.shop_secrets(&name)).await?
+        }
+    }
+    .ok_or_else(|| RelayError::UnknownShop(shop.to_string()))?;
     let header = headers
         .get("stripe-signature")
         .and_then(|v| v.to_str().ok())
@@ -347,7 +358,23 @@ async fn store_delivery(
         received_at: now,
     };
     let shop = event.shop;
-    let stored = blocking(state, move |store| store.append(event)).await?;
+    let stored = if state.store.appends_in_background() {
+        // Queued for the store's own writers, which answer here: no thread of the blocking
+        // pool waits meanwhile.
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        // No longer counted just before it is queued: counted twice for a moment, it would
+        // keep a commit waiting for nobody.
+        drop(on_its_way);
+        state.store.append_then(
+            event,
+            Box::new(move |outcome| {
+                let _ = tx.send(outcome);
+            }),
+        );
+        rx.await.map_err(|_| RelayError::TaskFailed)??
+    } else {
+        blocking(state, move |store| store.append(event)).await?
+    };
     Ok((shop, stored))
 }
 

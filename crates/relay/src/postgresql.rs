@@ -18,8 +18,8 @@ use crate::names::{ShopName, TillName, TokenHash};
 use crate::pg_tls::Connector;
 use crate::sealed::SealedSecret;
 use crate::store::{
-    EventStore, HeadKept, HeldHead, JournalHeadRow, NewEvent, SecretRow, ShopId, ShopSecrets,
-    ShopSummary, StoreError, Stored, StoredEvent, Wake,
+    Appended, EventStore, HeadKept, HeldHead, JournalHeadRow, NewEvent, OnTheWay, SecretRow,
+    ShopId, ShopSecrets, ShopSummary, StoreError, Stored, StoredEvent, Wake,
 };
 use postgres::error::SqlState;
 use postgres::fallible_iterator::FallibleIterator;
@@ -59,12 +59,9 @@ const LISTEN_TICK: Duration = Duration::from_millis(200);
 /// The most events one commit stores: an event's place in its commit is the lower 16 bits of its
 /// cursor.
 const MOST_PER_COMMIT: usize = 1000;
-/// Connections committing deliveries, each its own group commit: while one waits for the
-/// database's log to reach the disk, another sends the next batch.
-const WRITERS: usize = 2;
-/// The longest a commit waits for more deliveries to join it while they arrive faster than
-/// commits (see `PostgresStore::gather`).
-const GATHER: Duration = Duration::from_micros(200);
+/// The longest a commit waits for the deliveries on their way to join it (see
+/// `Queue::next_batch`).
+const GATHER: Duration = Duration::from_millis(1);
 /// How long a shop's signing secrets are kept in memory without a word from the database; a
 /// change made anywhere is heard at once (NOTIFY) while the store is listening.
 const SECRETS_TTL: Duration = Duration::from_secs(10);
@@ -94,8 +91,6 @@ impl Default for PgSettings {
         }
     }
 }
-
-type Reply = mpsc::SyncSender<Result<Stored, StoreError>>;
 
 pub struct PostgresStore {
     db: Connector,
@@ -186,20 +181,19 @@ impl PostgresStore {
         migrate(&mut first.client)?;
         let queue = Arc::new(Queue {
             pending: Mutex::new(Vec::new()),
+            on_the_way: Arc::new(OnTheWay::default()),
             arrived: Condvar::new(),
             timeout: settings.timeout,
         });
         let closed = Arc::new(AtomicBool::new(false));
-        let mut first = Some(first);
-        for n in 0..WRITERS {
+        {
+            // One writer: more of them would each commit smaller batches, one flush of the
+            // database's log each (measured slower, docs/PERFORMANCE.md).
             let (db, queue, closed) = (db.clone(), Arc::clone(&queue), Arc::clone(&closed));
-            let conn = first.take();
             std::thread::Builder::new()
-                .name(format!("relay-writer-{n}"))
-                .spawn(move || write(&db, &queue, &closed, conn))
-                .map_err(|e| {
-                    StoreError::Storage(format!("a writer thread could not start: {e}"))
-                })?;
+                .name("relay-writer".into())
+                .spawn(move || write(&db, &queue, &closed, Some(first)))
+                .map_err(|e| StoreError::Storage(format!("the writer could not start: {e}")))?;
         }
         Ok(PostgresStore {
             pool: Pool::new(db.clone(), settings),
@@ -570,19 +564,20 @@ fn place(seq: i64) -> usize {
 
 /// Deliveries waiting for a writer to commit them.
 struct Queue {
-    pending: Mutex<Vec<(NewEvent, Reply)>>,
+    pending: Mutex<Vec<(NewEvent, Appended)>>,
+    /// Deliveries being checked on their way here.
+    on_the_way: Arc<OnTheWay>,
     /// Signalled when a delivery joins `pending`.
     arrived: Condvar,
     timeout: Duration,
 }
 
 impl Queue {
-    /// The next batch, once there is one and it is worth committing: at once when deliveries
-    /// come one at a time; while they come faster than commits (`last`, the writer's previous
-    /// batch, held more than one), after up to [`GATHER`] for more to join, or as soon as twice
-    /// `last` have. So one commit — one round trip, one flush of the database's log — stores
-    /// many. `None` once the store is closed.
-    fn next_batch(&self, last: usize, closed: &AtomicBool) -> Option<Vec<(NewEvent, Reply)>> {
+    /// The next batch, once there is one and it is worth committing: what is queued, and the
+    /// deliveries on their way here when it started (waiting at most [`GATHER`] for them). So
+    /// one commit — one round trip, one flush of the database's log — stores many, while a
+    /// delivery that comes alone is committed at once. `None` once the store is closed.
+    fn next_batch(&self, closed: &AtomicBool) -> Option<Vec<(NewEvent, Appended)>> {
         let mut pending = self.pending.lock().ok()?;
         while pending.is_empty() {
             if closed.load(Ordering::Relaxed) {
@@ -590,34 +585,28 @@ impl Queue {
             }
             pending = self.arrived.wait_timeout(pending, LISTEN_TICK).ok()?.0;
         }
-        if last > 1 {
-            let enough = (last * 2).min(MOST_PER_COMMIT);
-            let until = Instant::now() + GATHER;
-            while pending.len() < enough {
-                let left = until.saturating_duration_since(Instant::now());
-                if left.is_zero() {
-                    break;
-                }
-                pending = self.arrived.wait_timeout(pending, left).ok()?.0;
+        // Deliveries being checked now will be here in a moment: one commit for all of them
+        // costs one flush of the database's log instead of several.
+        let expected = (pending.len() + self.on_the_way.count()).min(MOST_PER_COMMIT);
+        let until = Instant::now() + GATHER;
+        while pending.len() < expected {
+            let left = until.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                break;
             }
+            pending = self.arrived.wait_timeout(pending, left).ok()?.0;
         }
         let take = pending.len().min(MOST_PER_COMMIT);
         let batch = pending.drain(..take).collect();
-        // Another writer may take what is left at once.
-        if !pending.is_empty() {
-            self.arrived.notify_one();
-        }
         Some(batch)
     }
 }
 
-/// One writer: commits batches from the queue on its own connection until the store closes,
+/// The writer: commits batches from the queue on its own connection until the store closes,
 /// connecting again when the connection broke (a database restart); a batch that cannot be
 /// committed is answered with the error.
 fn write(db: &Connector, queue: &Queue, closed: &AtomicBool, mut conn: Option<Conn>) {
-    let mut last = 0;
-    while let Some(batch) = queue.next_batch(last, closed) {
-        last = batch.len();
+    while let Some(batch) = queue.next_batch(closed) {
         if conn.as_ref().is_none_or(|c| c.client.is_closed()) {
             conn = None;
             match connect(db) {
@@ -634,8 +623,32 @@ fn write(db: &Connector, queue: &Queue, closed: &AtomicBool, mut conn: Option<Co
     }
 }
 
+/// A commit's batch, stored in one statement: each event with its cursor (the transaction's id
+/// shifted left 16 bits, plus its place in the batch), an event already stored (by id, per
+/// shop) skipped; and, when any was stored, a notification to every instance naming each shop
+/// that got events and its newest cursor ("shop:cursor,…", or empty when that would not fit
+/// one). Returns the cursors stored, whose lower 16 bits give each one's place in the batch.
+const APPEND: &str = "
+WITH stored AS (
+    INSERT INTO events (seq, shop, event_id, type, payload, received_at)
+    SELECT (pg_current_xact_id()::text::bigint << 16) + b.place, b.shop, b.event_id, b.type,
+           b.payload, b.received_at
+    FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::bigint[])
+         WITH ORDINALITY AS b(shop, event_id, type, payload, received_at, place)
+    ON CONFLICT (shop, event_id) DO NOTHING
+    RETURNING seq, shop
+), newest AS (
+    SELECT shop, max(seq) AS seq FROM stored GROUP BY shop
+), told AS (
+    SELECT pg_notify('versapos_relay_events',
+        CASE WHEN sum(length(shop::text) + length(seq::text) + 2) > 7000 THEN ''
+             ELSE string_agg(shop || ':' || seq, ',') END)
+    FROM newest HAVING count(*) > 0
+)
+SELECT stored.seq FROM stored LEFT JOIN told ON TRUE";
+
 /// Stores a batch in one statement, its own transaction; every reply gets its own outcome.
-fn commit_batch(conn: &mut Conn, batch: Vec<(NewEvent, Reply)>) {
+fn commit_batch(conn: &mut Conn, batch: Vec<(NewEvent, Appended)>) {
     let outcome = (|| -> Result<Vec<Stored>, postgres::Error> {
         let n = batch.len();
         let (mut shops, mut ids, mut types, mut payloads, mut received) = (
@@ -652,10 +665,7 @@ fn commit_batch(conn: &mut Conn, batch: Vec<(NewEvent, Reply)>) {
             payloads.push(event.payload.as_str());
             received.push(event.received_at);
         }
-        let rows = conn.query(
-            "SELECT relay_append($1, $2, $3, $4, $5)",
-            &[&shops, &ids, &types, &payloads, &received],
-        )?;
+        let rows = conn.query(APPEND, &[&shops, &ids, &types, &payloads, &received])?;
         let mut results = vec![Stored::Duplicate; n];
         for row in &rows {
             let seq: i64 = row.try_get(0)?;
@@ -667,22 +677,21 @@ fn commit_batch(conn: &mut Conn, batch: Vec<(NewEvent, Reply)>) {
     })();
     match outcome {
         Ok(results) => {
-            for ((_, reply), stored) in batch.into_iter().zip(results) {
-                // A delivery whose caller has gone away needs no answer.
-                let _ = reply.send(Ok(stored));
+            for ((_, done), stored) in batch.into_iter().zip(results) {
+                done(Ok(stored));
             }
         }
         Err(e) => fail_batch(batch, &StoreError::from(e)),
     }
 }
 
-fn fail_batch(batch: Vec<(NewEvent, Reply)>, error: &StoreError) {
-    for (_, reply) in batch {
+fn fail_batch(batch: Vec<(NewEvent, Appended)>, error: &StoreError) {
+    for (_, done) in batch {
         let again = match error {
             StoreError::Unavailable(m) => StoreError::Unavailable(m.clone()),
             other => StoreError::Storage(other.to_string()),
         };
-        let _ = reply.send(Err(again));
+        done(Err(again));
     }
 }
 
@@ -1058,8 +1067,13 @@ impl EventStore for PostgresStore {
 
     fn append(&self, event: NewEvent) -> Result<Stored, StoreError> {
         let (reply, answer) = mpsc::sync_channel(1);
-        lock(&self.queue.pending)?.push((event, reply));
-        self.queue.arrived.notify_one();
+        self.append_then(
+            event,
+            Box::new(move |outcome| {
+                // A delivery whose caller has gone away needs no answer.
+                let _ = reply.send(outcome);
+            }),
+        );
         // A writer answers within the store's timeout (a commit), or a connection attempt and a
         // commit when the database has to be reached again; past that the delivery is answered
         // 503 and Stripe sends it again (the event is stored once, whichever commit keeps it).
@@ -1074,6 +1088,31 @@ impl EventStore for PostgresStore {
                 "the event was dropped before its commit".into(),
             )),
         }
+    }
+
+    fn appends_in_background(&self) -> bool {
+        true
+    }
+
+    fn append_then(&self, event: NewEvent, done: Appended) {
+        match self.queue.pending.lock() {
+            Ok(mut pending) => pending.push((event, done)),
+            Err(_) => {
+                done(Err(StoreError::Storage(
+                    "the queue of deliveries was poisoned".into(),
+                )));
+                return;
+            }
+        }
+        self.queue.arrived.notify_one();
+    }
+
+    fn on_the_way(&self) -> Option<Arc<OnTheWay>> {
+        Some(Arc::clone(&self.queue.on_the_way))
+    }
+
+    fn shop_secrets_held(&self, name: &str) -> Option<Option<ShopSecrets>> {
+        self.secrets.get(name)
     }
 
     fn events_after(

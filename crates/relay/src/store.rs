@@ -241,7 +241,37 @@ impl HeadKept {
 /// with each shop that got events and its newest cursor, or with nothing when any shop may have.
 pub type Wake = Box<dyn Fn(&[(ShopId, i64)]) + Send + Sync>;
 
-/// The relay's storage. Methods block; the HTTP layer calls them off the async workers.
+/// Webhooks being checked on their way to the store: a store that group-commits waits a moment
+/// for them to join a commit rather than commit without them and flush again just after.
+#[derive(Debug, Default)]
+pub struct OnTheWay(std::sync::atomic::AtomicUsize);
+
+/// One webhook on its way; it is no longer counted once this is dropped.
+#[derive(Debug)]
+pub struct OnItsWay(std::sync::Arc<OnTheWay>);
+
+impl OnTheWay {
+    pub fn enter(self: &std::sync::Arc<Self>) -> OnItsWay {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+        OnItsWay(std::sync::Arc::clone(self))
+    }
+
+    pub fn count(&self) -> usize {
+        self.0.load(std::sync::atomic::Ordering::Acquire)
+    }
+}
+
+impl Drop for OnItsWay {
+    fn drop(&mut self) {
+        self.0 .0.fetch_sub(1, std::sync::atomic::Ordering::AcqRel);
+    }
+}
+
+/// Receives an append's outcome, once the event is durable (or could not be stored).
+pub type Appended = Box<dyn FnOnce(Result<Stored, StoreError>) + Send>;
+
+/// The relay's storage. Methods block; the HTTP layer calls them off the async workers, except
+/// those said not to.
 ///
 /// `append` must not return before the event is durable: the webhook's 2xx depends on it.
 pub trait EventStore: Send + Sync + 'static {
@@ -292,6 +322,26 @@ pub trait EventStore: Send + Sync + 'static {
     fn revoked_tills(&self) -> Result<i64, StoreError>;
     /// Stores the event once per (shop, event id), durably, before returning.
     fn append(&self, event: NewEvent) -> Result<Stored, StoreError>;
+    /// Whether [`EventStore::append_then`] returns at once (the store commits on threads of its
+    /// own), so that it may be called from an async worker.
+    fn appends_in_background(&self) -> bool {
+        false
+    }
+    /// Stores the event as [`EventStore::append`] does and hands the outcome to `done`; a store
+    /// that commits in the background queues the event and returns at once.
+    fn append_then(&self, event: NewEvent, done: Appended) {
+        done(self.append(event));
+    }
+    /// Where the HTTP layer counts the webhooks on their way to [`EventStore::append_then`], for a
+    /// store that waits for them to join its next commit.
+    fn on_the_way(&self) -> Option<std::sync::Arc<OnTheWay>> {
+        None
+    }
+    /// The shop and its active secrets when the store holds them in memory, answered without
+    /// blocking; `None` when they have to be read ([`EventStore::shop_secrets`]).
+    fn shop_secrets_held(&self, _name: &str) -> Option<Option<ShopSecrets>> {
+        None
+    }
     /// The shop's events with a cursor above `after`, in cursor order, at most `limit`.
     fn events_after(
         &self,
