@@ -7,6 +7,8 @@
 
 #[path = "support/cluster.rs"]
 mod cluster;
+#[path = "relay/instances.rs"]
+mod instances;
 
 use cluster::Cluster;
 
