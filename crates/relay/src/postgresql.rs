@@ -26,7 +26,7 @@ use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::{FromSql, ToSql};
 use postgres::{Client, Config, GenericClient, Row, Statement};
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -59,8 +59,7 @@ const LISTEN_TICK: Duration = Duration::from_millis(200);
 /// The most events one commit stores: an event's place in its commit is the lower 16 bits of its
 /// cursor.
 const MOST_PER_COMMIT: usize = 1000;
-/// The longest a commit waits for the deliveries on their way to join it (see
-/// `Queue::next_batch`).
+/// The longest a commit waits for more deliveries to join it (see `Queue::next_batch`).
 const GATHER: Duration = Duration::from_millis(1);
 /// How long a shop's signing secrets are kept in memory without a word from the database; a
 /// change made anywhere is heard at once (NOTIFY) while the store is listening.
@@ -182,6 +181,7 @@ impl PostgresStore {
         let queue = Arc::new(Queue {
             pending: Mutex::new(Vec::new()),
             on_the_way: Arc::new(OnTheWay::default()),
+            last: AtomicUsize::new(0),
             arrived: Condvar::new(),
             timeout: settings.timeout,
         });
@@ -567,16 +567,19 @@ struct Queue {
     pending: Mutex<Vec<(NewEvent, Appended)>>,
     /// Deliveries being checked on their way here.
     on_the_way: Arc<OnTheWay>,
+    /// How many the last commit took.
+    last: AtomicUsize,
     /// Signalled when a delivery joins `pending`.
     arrived: Condvar,
     timeout: Duration,
 }
 
 impl Queue {
-    /// The next batch, once there is one and it is worth committing: what is queued, and the
-    /// deliveries on their way here when it started (waiting at most [`GATHER`] for them). So
-    /// one commit — one round trip, one flush of the database's log — stores many, while a
-    /// delivery that comes alone is committed at once. `None` once the store is closed.
+    /// The next batch, once there is one and it is worth committing: what is queued, the
+    /// deliveries on their way here when it started, and as many as the last commit took,
+    /// waiting at most [`GATHER`] for them. So one commit — one round trip, one flush of the
+    /// database's log — stores many while deliveries come quickly, and a delivery that comes
+    /// alone is committed at once. `None` once the store is closed.
     fn next_batch(&self, closed: &AtomicBool) -> Option<Vec<(NewEvent, Appended)>> {
         let mut pending = self.pending.lock().ok()?;
         while pending.is_empty() {
@@ -585,9 +588,12 @@ impl Queue {
             }
             pending = self.arrived.wait_timeout(pending, LISTEN_TICK).ok()?.0;
         }
-        // Deliveries being checked now will be here in a moment: one commit for all of them
-        // costs one flush of the database's log instead of several.
-        let expected = (pending.len() + self.on_the_way.count()).min(MOST_PER_COMMIT);
+        // Deliveries being checked now will be here in a moment, and while they come faster
+        // than commits, about as many as the last commit took: one commit for all of them costs
+        // one flush of the database's log instead of several.
+        let expected = (pending.len() + self.on_the_way.count())
+            .max(self.last.load(Ordering::Relaxed))
+            .min(MOST_PER_COMMIT);
         let until = Instant::now() + GATHER;
         while pending.len() < expected {
             let left = until.saturating_duration_since(Instant::now());
@@ -597,6 +603,7 @@ impl Queue {
             pending = self.arrived.wait_timeout(pending, left).ok()?.0;
         }
         let take = pending.len().min(MOST_PER_COMMIT);
+        self.last.store(take, Ordering::Relaxed);
         let batch = pending.drain(..take).collect();
         Some(batch)
     }
