@@ -57,6 +57,9 @@ struct Args {
     /// Leaves out the fixed-rate (latency) phase.
     #[arg(long)]
     no_latency: bool,
+    /// Leaves out the throughput phase.
+    #[arg(long)]
+    no_throughput: bool,
     /// Measures bare PostgreSQL at this URL instead of a relay.
     #[arg(long)]
     bare_postgres: Option<String>,
@@ -748,7 +751,14 @@ fn run(args: Args) -> Result<(), LoadError> {
         .as_ref()
         .map(|null| throughput(null, args.threads, length))
         .transpose()?;
-    let stored_max = throughput(&relay_max, args.threads, length)?;
+    let stored_max = if args.no_throughput {
+        Throughput {
+            acked: 0,
+            elapsed: Duration::from_secs(1),
+        }
+    } else {
+        throughput(&relay_max, args.threads, length)?
+    };
     let bare = if baselines {
         Some(bare_sqlite(&args.scratch, length, None)?.0)
     } else {
@@ -796,6 +806,7 @@ fn run(args: Args) -> Result<(), LoadError> {
         counted.get(1).copied().unwrap_or(0),
     );
 
+    if !args.no_throughput {
     println!(
         "### Throughput ({} s, {} connections)\n",
         args.seconds, args.threads
@@ -821,7 +832,12 @@ fn run(args: Args) -> Result<(), LoadError> {
             bare.per_second()
         );
     }
-    let mut summary = format!("summary: acked_per_s={:.0}", stored_max.per_second());
+    }
+    let mut summary = if args.no_throughput {
+        "summary:".to_string()
+    } else {
+        format!("summary: acked_per_s={:.0}", stored_max.per_second())
+    };
     if let Some(stored_rate) = &stored_rate {
         println!(
             "\n### Ack latency at {}/s ({} s, {} connections), ms\n",
@@ -857,9 +873,10 @@ fn run(args: Args) -> Result<(), LoadError> {
         );
         let _ = write!(
             summary,
-            " ack_p50_ms={} ack_p99_ms={}",
+            " ack_p50_ms={} ack_p99_ms={} ack_max_ms={}",
             ms(percentile(&stored_rate.service, 0.50)),
-            ms(percentile(&stored_rate.service, 0.99))
+            ms(percentile(&stored_rate.service, 0.99)),
+            ms(stored_rate.service.last().copied().unwrap_or_default())
         );
     }
     if let Some(bare) = &bare {
