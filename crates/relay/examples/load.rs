@@ -807,31 +807,31 @@ fn run(args: Args) -> Result<(), LoadError> {
     );
 
     if !args.no_throughput {
-    println!(
-        "### Throughput ({} s, {} connections)\n",
-        args.seconds, args.threads
-    );
-    println!("| target | events acked | per second | counted back from GET /v1/events |");
-    println!("| --- | --- | --- | --- |");
-    if let Some(null_max) = &null_max {
         println!(
-            "| loopback server that stores nothing (client cost) | {} | {:.0} | – |",
-            null_max.acked,
-            null_max.per_second()
+            "### Throughput ({} s, {} connections)\n",
+            args.seconds, args.threads
         );
-    }
-    println!(
-        "| relay (verify, store durably, 2xx) | {} | **{:.0}** | {counted_max} |",
-        stored_max.acked,
-        stored_max.per_second()
-    );
-    if let Some(bare) = &bare {
+        println!("| target | events acked | per second | counted back from GET /v1/events |");
+        println!("| --- | --- | --- | --- |");
+        if let Some(null_max) = &null_max {
+            println!(
+                "| loopback server that stores nothing (client cost) | {} | {:.0} | – |",
+                null_max.acked,
+                null_max.per_second()
+            );
+        }
         println!(
+            "| relay (verify, store durably, 2xx) | {} | **{:.0}** | {counted_max} |",
+            stored_max.acked,
+            stored_max.per_second()
+        );
+        if let Some(bare) = &bare {
+            println!(
             "| bare SQLite, one transaction per event, same pragmas (no HTTP) | {} | {:.0} | – |",
             bare.acked,
             bare.per_second()
         );
-    }
+        }
     }
     let mut summary = if args.no_throughput {
         "summary:".to_string()

@@ -388,3 +388,66 @@ fn a_delivery_kept_waiting_past_the_database_timeout_is_answered_503_and_stored_
         ["evt_first", "evt_blocked"]
     );
 }
+
+#[test]
+fn a_database_from_before_cursors_without_a_lock_keeps_its_cursors_and_new_events_come_after() {
+    let setup = Setup::empty(Store::Postgres);
+    // The schema as the previous build left it (migrations 1 and 2), with events already served
+    // to tills under cursors drawn from a sequence.
+    let mut client = postgres::Client::connect(&setup.db, postgres::NoTls).expect("the database");
+    client
+        .batch_execute(concat!(
+            "CREATE TABLE schema_migrations (
+                 version BIGINT PRIMARY KEY, name TEXT NOT NULL,
+                 applied_at TIMESTAMPTZ NOT NULL DEFAULT now());",
+            include_str!("../../migrations/postgres/0001_init.sql"),
+            include_str!("../../migrations/postgres/0002_journal_heads.sql"),
+            "INSERT INTO schema_migrations (version, name)
+                 VALUES (1, '0001_init'), (2, '0002_journal_heads');
+             INSERT INTO shops (name, created_at) VALUES ('a', 0);"
+        ))
+        .expect("the earlier schema");
+    let old = ["evt_old_1", "evt_old_2", "evt_old_3"];
+    for id in old {
+        client
+            .execute(
+                "INSERT INTO events (shop, event_id, type, payload, received_at)
+                 SELECT id, $1, 'charge.updated', $2, 0 FROM shops WHERE name = 'a'",
+                &[&id, &event_json(id, "charge.updated")],
+            )
+            .expect("an earlier event");
+    }
+    admin_piped_ok(&setup.db, &["secrets", "add", "a"], SECRET_A);
+    let token = admin_ok(&setup.db, &["tills", "add", "a", "till-1"])
+        .trim()
+        .to_string();
+    let relay = Relay::start(&setup);
+    let before = everything(&relay, &token);
+    assert_eq!(
+        before,
+        [
+            ("evt_old_1".to_string(), 1),
+            ("evt_old_2".to_string(), 2),
+            ("evt_old_3".to_string(), 3)
+        ],
+        "earlier events keep their cursors"
+    );
+    let (status, body) = relay.deliver(
+        "/webhooks/stripe/a",
+        SECRET_A,
+        &event_json("evt_new", "payment_intent.succeeded"),
+    );
+    assert_eq!(status, 200, "{body}");
+    // A till that had read up to the second earlier event goes on from there.
+    let page = relay.events(&token, "after=2");
+    assert_eq!(ids(&page), ["evt_old_3", "evt_new"]);
+    let cursor = page["events"][1]["cursor"].as_i64().expect("a cursor");
+    assert!(
+        cursor > 3,
+        "a new cursor ({cursor}) comes after the earlier ones"
+    );
+    assert_eq!(
+        ids(&relay.events(&token, &format!("after={cursor}"))),
+        Vec::<String>::new()
+    );
+}
