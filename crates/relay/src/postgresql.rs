@@ -182,6 +182,7 @@ impl PostgresStore {
             pending: Mutex::new(Vec::new()),
             on_the_way: Arc::new(OnTheWay::default()),
             last: AtomicUsize::new(0),
+            stopped: AtomicBool::new(false),
             arrived: Condvar::new(),
             timeout: settings.timeout,
         });
@@ -569,6 +570,8 @@ struct Queue {
     on_the_way: Arc<OnTheWay>,
     /// How many the last commit took.
     last: AtomicUsize,
+    /// Set when the writer has ended: nothing queued from then on would be committed.
+    stopped: AtomicBool,
     /// Signalled when a delivery joins `pending`.
     arrived: Condvar,
     timeout: Duration,
@@ -613,6 +616,7 @@ impl Queue {
 /// connecting again when the connection broke (a database restart); a batch that cannot be
 /// committed is answered with the error.
 fn write(db: &Connector, queue: &Queue, closed: &AtomicBool, mut conn: Option<Conn>) {
+    let _stopped = WriterStopped(queue);
     while let Some(batch) = queue.next_batch(closed) {
         if conn.as_ref().is_none_or(|c| c.client.is_closed()) {
             conn = None;
@@ -627,6 +631,24 @@ fn write(db: &Connector, queue: &Queue, closed: &AtomicBool, mut conn: Option<Co
         if let Some(conn) = conn.as_mut() {
             commit_batch(conn, batch);
         }
+    }
+}
+
+/// Marks the queue as without a writer when the writer ends (the store closed, or a bug made it
+/// panic), answering what is queued: nothing waits for a commit that cannot come.
+struct WriterStopped<'a>(&'a Queue);
+
+impl Drop for WriterStopped<'_> {
+    fn drop(&mut self) {
+        self.0.stopped.store(true, Ordering::Release);
+        let left = match self.0.pending.lock() {
+            Ok(mut pending) => std::mem::take(&mut *pending),
+            Err(poisoned) => std::mem::take(&mut *poisoned.into_inner()),
+        };
+        fail_batch(
+            left,
+            &StoreError::Unavailable("the relay's writer stopped".into()),
+        );
     }
 }
 
@@ -1103,6 +1125,13 @@ impl EventStore for PostgresStore {
 
     fn append_then(&self, event: NewEvent, done: Appended) {
         match self.queue.pending.lock() {
+            // Checked under the lock the stopping writer takes to answer what is left.
+            Ok(_) if self.queue.stopped.load(Ordering::Acquire) => {
+                done(Err(StoreError::Unavailable(
+                    "the relay's writer stopped".into(),
+                )));
+                return;
+            }
             Ok(mut pending) => pending.push((event, done)),
             Err(_) => {
                 done(Err(StoreError::Storage(
