@@ -1,14 +1,13 @@
 //! The relay's PostgreSQL store, for several relay instances sharing the load on one database.
 //!
-//! Appends are group-committed like the embedded store's: deliveries that arrive while a commit
-//! is running queue up and the next writer commits them together, in one statement (the
-//! `relay_append` function) that is its own transaction: one round trip, and nothing held open
-//! between the relay and the database. An event's cursor comes from the transaction that stores
+//! Appends are group-committed like the embedded store's: deliveries queue for one writer
+//! thread, which commits them together in one statement ([`APPEND`]) that is its own
+//! transaction: one round trip, and nothing held open between the relay and the database. An event's cursor comes from the transaction that stores
 //! it (see migration 0003), and readers serve only cursors below the oldest transaction still
 //! running, so within a shop a till reading after a cursor never skips an event committed later,
 //! while appends take no lock: instances and shops never wait on each other. A commit that
 //! stored events sends a NOTIFY naming each shop and its newest cursor; every instance LISTENs,
-//! wakes its long-polls and drops its cached signing secrets when a shop's change.
+//! wakes its long-polls, and drops the signing secrets it holds of a shop that changed.
 //!
 //! Every connection carries the store's timeout as `lock_timeout`, `statement_timeout`,
 //! `idle_in_transaction_session_timeout` and TCP keepalives (both ends), so a relay instance
