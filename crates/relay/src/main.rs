@@ -48,6 +48,13 @@ struct Cli {
           default_value_t = PgSettings::DEFAULT_CONNECTIONS as u64,
           value_parser = clap::value_parser!(u64).range(1..=10_000))]
     db_connections: u64,
+    /// On PostgreSQL: how often at most, in milliseconds, an instance tells the others of the
+    /// events it stored (their long polls wake then). Hidden: the default suits; tests lengthen
+    /// it to see that what is held back is told.
+    #[arg(long, global = true, hide = true, env = "VERSAPOS_RELAY_DB_TELL_EVERY_MS",
+          value_name = "MS", default_value_t = 2,
+          value_parser = clap::value_parser!(u64).range(1..=10_000))]
+    db_tell_every_ms: u64,
     #[command(subcommand)]
     command: Command,
 }
@@ -244,6 +251,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
     let settings = PgSettings {
         timeout: Duration::from_secs(cli.db_timeout),
         connections: usize::try_from(cli.db_connections).unwrap_or(usize::MAX),
+        tell_every: Duration::from_millis(cli.db_tell_every_ms),
     };
     // Each command checks its input (the master key included) before opening the database, so a
     // typo creates no file.

@@ -74,11 +74,14 @@ pub struct PgSettings {
     /// The most connections this instance opens (its listener and its writer apart); they are
     /// kept open for the next request.
     pub connections: usize,
+    /// How often at most this instance tells the others of the events it stored (`News`).
+    pub tell_every: Duration,
 }
 
 impl PgSettings {
     pub const DEFAULT_TIMEOUT_SECS: u64 = 5;
     pub const DEFAULT_CONNECTIONS: usize = 16;
+    pub const DEFAULT_TELL_EVERY: Duration = Duration::from_millis(2);
 }
 
 impl Default for PgSettings {
@@ -86,6 +89,7 @@ impl Default for PgSettings {
         PgSettings {
             timeout: Duration::from_secs(PgSettings::DEFAULT_TIMEOUT_SECS),
             connections: PgSettings::DEFAULT_CONNECTIONS,
+            tell_every: PgSettings::DEFAULT_TELL_EVERY,
         }
     }
 }
@@ -192,7 +196,7 @@ impl PostgresStore {
             let (db, queue, closed) = (db.clone(), Arc::clone(&queue), Arc::clone(&closed));
             std::thread::Builder::new()
                 .name("relay-writer".into())
-                .spawn(move || write(&db, &queue, &closed, Some(first)))
+                .spawn(move || write(&db, &queue, &closed, Some(first), settings.tell_every))
                 .map_err(|e| StoreError::Storage(format!("the writer could not start: {e}")))?;
         }
         Ok(PostgresStore {
@@ -582,13 +586,24 @@ impl Queue {
     /// waiting at most [`GATHER`] for them. So one commit — one round trip, one flush of the
     /// database's log — stores many while deliveries come quickly, and a delivery that comes
     /// alone is committed at once. `None` once the store is closed.
-    fn next_batch(&self, closed: &AtomicBool) -> Option<Vec<(NewEvent, Appended)>> {
-        let mut pending = self.pending.lock().ok()?;
+    fn next_batch(&self, closed: &AtomicBool, due: Option<Instant>) -> Next {
+        let Ok(mut pending) = self.pending.lock() else {
+            return Next::Closed;
+        };
         while pending.is_empty() {
             if closed.load(Ordering::Relaxed) {
-                return None;
+                return Next::Closed;
             }
-            pending = self.arrived.wait_timeout(pending, LISTEN_TICK).ok()?.0;
+            let now = Instant::now();
+            let wait = match due {
+                Some(due) if due <= now => return Next::Due,
+                Some(due) => (due - now).min(LISTEN_TICK),
+                None => LISTEN_TICK,
+            };
+            pending = match self.arrived.wait_timeout(pending, wait) {
+                Ok((pending, _)) => pending,
+                Err(_) => return Next::Closed,
+            };
         }
         // Deliveries being checked now will be here in a moment, and while they come faster
         // than commits, about as many as the last commit took: one commit for all of them costs
@@ -602,21 +617,101 @@ impl Queue {
             if left.is_zero() {
                 break;
             }
-            pending = self.arrived.wait_timeout(pending, left).ok()?.0;
+            pending = match self.arrived.wait_timeout(pending, left) {
+                Ok((pending, _)) => pending,
+                Err(_) => return Next::Closed,
+            };
         }
         let take = pending.len().min(MOST_PER_COMMIT);
         self.last.store(take, Ordering::Relaxed);
-        let batch = pending.drain(..take).collect();
-        Some(batch)
+        Next::Batch(pending.drain(..take).collect())
+    }
+}
+
+/// What the writer does next.
+enum Next {
+    Batch(Vec<(NewEvent, Appended)>),
+    /// No delivery came before the news held back was due to be told.
+    Due,
+    Closed,
+}
+
+/// The shops that got events since this instance last told the others (`NOTIFY`), each with its
+/// newest cursor. Telling on every commit cost each instance's listener a wake per commit of
+/// every instance (measured: it made two instances slower than one); told at most every
+/// `tell_every` (2 ms) instead, with the next commit or on its own when none comes.
+struct News {
+    untold: HashMap<i64, i64>,
+    told_at: Option<Instant>,
+    tell_every: Duration,
+}
+
+impl News {
+    /// Whether this commit tells (what it stores, and what is held back).
+    fn tell_now(&self) -> bool {
+        self.told_at
+            .is_none_or(|at| at.elapsed() >= self.tell_every)
+    }
+
+    /// When what is held back must be told even if no commit comes.
+    fn due(&self) -> Option<Instant> {
+        if self.untold.is_empty() {
+            return None;
+        }
+        Some(
+            self.told_at
+                .map_or_else(Instant::now, |at| at + self.tell_every),
+        )
+    }
+
+    /// What is held back, as a notification says it ("shop:cursor,…").
+    fn payload(&self) -> String {
+        let mut text = String::new();
+        for (shop, seq) in &self.untold {
+            if !text.is_empty() {
+                text.push(',');
+            }
+            text.push_str(&format!("{shop}:{seq}"));
+        }
+        text
+    }
+
+    fn hold(&mut self, shop: i64, seq: i64) {
+        let newest = self.untold.entry(shop).or_insert(seq);
+        *newest = (*newest).max(seq);
+    }
+
+    fn told(&mut self) {
+        self.untold.clear();
+        self.told_at = Some(Instant::now());
     }
 }
 
 /// The writer: commits batches from the queue on its own connection until the store closes,
 /// connecting again when the connection broke (a database restart); a batch that cannot be
 /// committed is answered with the error.
-fn write(db: &Connector, queue: &Queue, closed: &AtomicBool, mut conn: Option<Conn>) {
+fn write(
+    db: &Connector,
+    queue: &Queue,
+    closed: &AtomicBool,
+    mut conn: Option<Conn>,
+    tell_every: Duration,
+) {
     let _stopped = WriterStopped(queue);
-    while let Some(batch) = queue.next_batch(closed) {
+    let mut news = News {
+        untold: HashMap::new(),
+        told_at: None,
+        tell_every,
+    };
+    loop {
+        let batch = match queue.next_batch(closed, news.due()) {
+            Next::Batch(batch) => batch,
+            Next::Closed => break,
+            Next::Due => {
+                tell(conn.as_mut(), &mut news);
+                continue;
+            }
+        };
         if conn.as_ref().is_none_or(|c| c.client.is_closed()) {
             conn = None;
             match connect(db) {
@@ -628,7 +723,27 @@ fn write(db: &Connector, queue: &Queue, closed: &AtomicBool, mut conn: Option<Co
             }
         }
         if let Some(conn) = conn.as_mut() {
-            commit_batch(conn, batch);
+            commit_batch(conn, batch, &mut news);
+        }
+    }
+}
+
+/// Tells the other instances what is held back, on its own (no commit came to carry it). On
+/// failure it is kept, and tried again a while later.
+fn tell(conn: Option<&mut Conn>, news: &mut News) {
+    let Some(conn) = conn.filter(|c| !c.client.is_closed()) else {
+        news.told_at = Some(Instant::now());
+        return;
+    };
+    let mut payload = news.payload();
+    if payload.len() > 7000 {
+        payload.clear();
+    }
+    match conn.query("SELECT pg_notify($1, $2)", &[&EVENTS_CHANNEL, &payload]) {
+        Ok(_) => news.told(),
+        Err(e) => {
+            tracing::warn!(error = %e, "could not tell the other instances of new events");
+            news.told_at = Some(Instant::now());
         }
     }
 }
@@ -653,9 +768,10 @@ impl Drop for WriterStopped<'_> {
 
 /// A commit's batch, stored in one statement: each event with its cursor (the transaction's id
 /// shifted left 16 bits, plus its place in the batch), an event already stored (by id, per
-/// shop) skipped; and, when any was stored, a notification to every instance naming each shop
-/// that got events and its newest cursor ("shop:cursor,…", or empty when that would not fit
-/// one). Returns the cursors stored, whose lower 16 bits give each one's place in the batch.
+/// shop) skipped; and, when any was stored and `$7` says so, a notification to every instance
+/// naming each shop that got events and its newest cursor, with what earlier commits held back
+/// (`$6`): "shop:cursor,…", or empty when that would not fit one. Returns the cursors stored,
+/// whose lower 16 bits give each one's place in the batch.
 const APPEND: &str = "
 WITH stored AS (
     INSERT INTO events (seq, shop, event_id, type, payload, received_at)
@@ -669,14 +785,15 @@ WITH stored AS (
     SELECT shop, max(seq) AS seq FROM stored GROUP BY shop
 ), told AS (
     SELECT pg_notify('versapos_relay_events',
-        CASE WHEN sum(length(shop::text) + length(seq::text) + 2) > 7000 THEN ''
-             ELSE string_agg(shop || ':' || seq, ',') END)
-    FROM newest HAVING count(*) > 0
+        CASE WHEN sum(length(shop::text) + length(seq::text) + 2) + length($6::text) > 7000
+             THEN ''
+             ELSE concat_ws(',', nullif($6::text, ''), string_agg(shop || ':' || seq, ',')) END)
+    FROM newest HAVING count(*) > 0 AND $7::boolean
 )
 SELECT stored.seq FROM stored LEFT JOIN told ON TRUE";
 
 /// Stores a batch in one statement, its own transaction; every reply gets its own outcome.
-fn commit_batch(conn: &mut Conn, batch: Vec<(NewEvent, Appended)>) {
+fn commit_batch(conn: &mut Conn, batch: Vec<(NewEvent, Appended)>, news: &mut News) {
     let outcome = (|| -> Result<Vec<Stored>, postgres::Error> {
         let n = batch.len();
         let (mut shops, mut ids, mut types, mut payloads, mut received) = (
@@ -693,13 +810,29 @@ fn commit_batch(conn: &mut Conn, batch: Vec<(NewEvent, Appended)>) {
             payloads.push(event.payload.as_str());
             received.push(event.received_at);
         }
-        let rows = conn.query(APPEND, &[&shops, &ids, &types, &payloads, &received])?;
+        let tell_now = news.tell_now();
+        let held_back = news.payload();
+        let rows = conn.query(
+            APPEND,
+            &[
+                &shops, &ids, &types, &payloads, &received, &held_back, &tell_now,
+            ],
+        )?;
         let mut results = vec![Stored::Duplicate; n];
         for row in &rows {
             let seq: i64 = row.try_get(0)?;
-            if let Some(slot) = place(seq).checked_sub(1).and_then(|i| results.get_mut(i)) {
+            let index = place(seq).checked_sub(1);
+            if let Some(slot) = index.and_then(|i| results.get_mut(i)) {
                 *slot = Stored::New { seq };
             }
+            if let Some(shop) = index.and_then(|i| shops.get(i)) {
+                news.hold(*shop, seq);
+            }
+        }
+        // The statement told what it stored and what was held back only when it stored
+        // something; otherwise it is all still to tell.
+        if tell_now && !rows.is_empty() {
+            news.told();
         }
         Ok(results)
     })();

@@ -439,3 +439,74 @@ fn a_database_from_before_cursors_without_a_lock_keeps_its_cursors_and_new_event
         Vec::<String>::new()
     );
 }
+
+#[test]
+fn a_burst_stored_by_one_instance_reaches_a_till_waiting_on_the_other_once_it_is_told() {
+    let setup = Setup::new(Store::Postgres);
+    let dir = setup.dir.path();
+    // The instance storing tells the others at most once a second here (2 ms by default): the
+    // burst's commits after the first are held back, and must still be told though no commit
+    // comes after the last.
+    let storing = Relay::start_with_env(
+        &setup.db,
+        &dir.join("storing.log"),
+        &[("VERSAPOS_RELAY_DB_TELL_EVERY_MS", "1000")],
+    );
+    let waiting = Relay::start_on(&setup.db, &dir.join("waiting.log"));
+    let burst: Vec<String> = (0..40).map(|i| format!("evt_burst_{i}")).collect();
+    let (last_acked, all_seen) = thread::scope(|scope| {
+        let reader = scope.spawn(|| {
+            let agent = agent(Duration::from_secs(30));
+            let (mut seen, mut cursor) = (Vec::<String>::new(), 0);
+            let deadline = Instant::now() + Duration::from_secs(20);
+            while seen.len() < burst.len() && Instant::now() < deadline {
+                let page = page_from(
+                    &agent,
+                    &waiting.base,
+                    &setup.token_a,
+                    &format!("after={cursor}&wait=10"),
+                )
+                .expect("the waiting instance answers");
+                seen.extend(ids(&page));
+                cursor = page["cursor"].as_i64().expect("a cursor");
+            }
+            (seen, Instant::now())
+        });
+        thread::sleep(Duration::from_millis(300));
+        let acked: Vec<Instant> = thread::scope(|senders| {
+            let handles: Vec<_> = burst
+                .chunks(10)
+                .map(|ids| {
+                    let base = &storing.base;
+                    senders.spawn(move || {
+                        let agent = agent(Duration::from_secs(30));
+                        for id in ids {
+                            let status =
+                                deliver_to(&agent, base, "/webhooks/stripe/a", SECRET_A, id);
+                            assert_eq!(status, Some(200), "{id}");
+                        }
+                        Instant::now()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("a sender"))
+                .collect()
+        });
+        let last = acked.into_iter().max().expect("acks");
+        (last, reader.join().expect("the waiting till"))
+    });
+    let (seen, done) = all_seen;
+    let mut sorted = seen.clone();
+    sorted.sort();
+    let mut wanted = burst.clone();
+    wanted.sort();
+    assert_eq!(sorted, wanted, "the till got the whole burst, once");
+    let lag = done.saturating_duration_since(last_acked);
+    // Told by a second after the first commit at the latest: well before the wait (10 s) ends.
+    assert!(
+        lag < Duration::from_millis(2500),
+        "the burst's last event reached it {lag:?} after its ack"
+    );
+}
