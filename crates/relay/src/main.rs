@@ -52,7 +52,7 @@ struct Cli {
     /// events it stored (their long polls wake then). Hidden: the default suits; tests lengthen
     /// it to see that what is held back is told.
     #[arg(long, global = true, hide = true, env = "VERSAPOS_RELAY_DB_TELL_EVERY_MS",
-          value_name = "MS", default_value_t = 2,
+          value_name = "MS", default_value_t = PgSettings::DEFAULT_TELL_EVERY_MS,
           value_parser = clap::value_parser!(u64).range(1..=10_000))]
     db_tell_every_ms: u64,
     #[command(subcommand)]

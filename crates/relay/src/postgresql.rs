@@ -2,11 +2,12 @@
 //!
 //! Appends are group-committed like the embedded store's: deliveries queue for one writer
 //! thread, which commits them together in one statement ([`APPEND`]) that is its own
-//! transaction: one round trip, and nothing held open between the relay and the database. An event's cursor comes from the transaction that stores
-//! it (see migration 0003), and readers serve only cursors below the oldest transaction still
-//! running, so within a shop a till reading after a cursor never skips an event committed later,
-//! while appends take no lock: instances and shops never wait on each other. A commit that
-//! stored events sends a NOTIFY naming each shop and its newest cursor; every instance LISTENs,
+//! transaction: one round trip, and nothing held open between the relay and the database. An
+//! event's cursor comes from the transaction that stores it (see migration 0003), and readers
+//! serve only cursors below the oldest transaction still running, so within a shop a till
+//! reading after a cursor never skips an event committed later, while appends take no lock:
+//! instances and shops never wait on each other. Commits tell the other instances (NOTIFY, at
+//! most every 2 ms) which shops got events and their newest cursors; every instance LISTENs,
 //! wakes its long-polls, and drops the signing secrets it holds of a shop that changed.
 //!
 //! Every connection carries the store's timeout as `lock_timeout`, `statement_timeout`,
@@ -48,6 +49,9 @@ const MIGRATIONS: &[(&str, &str)] = &[
 
 /// The channel a commit that stored events notifies ("shop:cursor,…").
 const EVENTS_CHANNEL: &str = "versapos_relay_events";
+/// The longest notification payload sent (PostgreSQL takes under 8,000 bytes); a longer one is
+/// sent empty, which every instance reads as "any shop may have new events".
+const NOTIFY_MOST: i32 = 7000;
 /// The channel a change to a shop or its signing secrets notifies (the shop's name).
 const SHOPS_CHANNEL: &str = "versapos_relay_shops";
 /// Held by whoever applies migrations, so relay instances starting together take turns.
@@ -81,7 +85,7 @@ pub struct PgSettings {
 impl PgSettings {
     pub const DEFAULT_TIMEOUT_SECS: u64 = 5;
     pub const DEFAULT_CONNECTIONS: usize = 16;
-    pub const DEFAULT_TELL_EVERY: Duration = Duration::from_millis(2);
+    pub const DEFAULT_TELL_EVERY_MS: u64 = 2;
 }
 
 impl Default for PgSettings {
@@ -89,7 +93,7 @@ impl Default for PgSettings {
         PgSettings {
             timeout: Duration::from_secs(PgSettings::DEFAULT_TIMEOUT_SECS),
             connections: PgSettings::DEFAULT_CONNECTIONS,
-            tell_every: PgSettings::DEFAULT_TELL_EVERY,
+            tell_every: Duration::from_millis(PgSettings::DEFAULT_TELL_EVERY_MS),
         }
     }
 }
@@ -98,8 +102,9 @@ pub struct PostgresStore {
     db: Connector,
     pool: Pool,
     queue: Arc<Queue>,
-    /// How long reaching the database may take.
-    connect_timeout: Duration,
+    /// How long a synchronous `append` waits for its commit: a connection attempt and two
+    /// timeouts (see `append`).
+    patience: Duration,
     secrets: Arc<SecretsCache>,
     /// Set when the store is dropped; the listener thread stops at its next tick.
     closed: Arc<AtomicBool>,
@@ -174,10 +179,10 @@ impl PostgresStore {
             .keepalives_interval(Duration::from_secs(1))
             .keepalives_retries(3)
             .tcp_user_timeout(settings.timeout);
-        let connect_timeout = config
+        let patience = config
             .get_connect_timeout()
-            .copied()
-            .unwrap_or(settings.timeout);
+            .map_or(settings.timeout, |t| *t)
+            + settings.timeout * 2;
         let db = Connector::new(config)?;
         let mut first = connect(&db)?;
         migrate(&mut first.client)?;
@@ -187,7 +192,6 @@ impl PostgresStore {
             last: AtomicUsize::new(0),
             stopped: AtomicBool::new(false),
             arrived: Condvar::new(),
-            timeout: settings.timeout,
         });
         let closed = Arc::new(AtomicBool::new(false));
         {
@@ -203,7 +207,7 @@ impl PostgresStore {
             pool: Pool::new(db.clone(), settings),
             db,
             queue,
-            connect_timeout,
+            patience,
             secrets: Arc::new(SecretsCache::default()),
             closed,
         })
@@ -234,8 +238,9 @@ impl PostgresStore {
     /// The shop's id and active secrets, read from the database.
     fn read_shop_secrets(&self, name: &str) -> Result<Option<ShopSecrets>, StoreError> {
         self.with_reader(|conn| {
+            // The shop's row, with each active secret (none: one row without a secret).
             let rows = conn.query(
-                "SELECT shops.id, secrets.sealed, secrets.nonce, secrets.fingerprint
+                "SELECT secrets.sealed, secrets.nonce, secrets.fingerprint, shops.id
                  FROM shops LEFT JOIN secrets ON secrets.shop = shops.id AND secrets.active
                  WHERE shops.name = $1
                  ORDER BY secrets.added_at DESC, secrets.id DESC",
@@ -244,16 +249,11 @@ impl PostgresStore {
             let Some(first) = rows.first() else {
                 return Ok(None);
             };
-            let shop = ShopId(col(first, 0)?);
+            let shop = ShopId(col(first, 3)?);
             let mut secrets = Vec::with_capacity(rows.len());
             for row in &rows {
-                let sealed: Option<Vec<u8>> = col(row, 1)?;
-                if let Some(sealed) = sealed {
-                    secrets.push(SealedSecret {
-                        sealed,
-                        nonce: col(row, 2)?,
-                        fingerprint: col(row, 3)?,
-                    });
+                if col::<Option<Vec<u8>>>(row, 0)?.is_some() {
+                    secrets.push(sealed_secret(row)?);
                 }
             }
             Ok(Some(ShopSecrets { shop, secrets }))
@@ -577,7 +577,6 @@ struct Queue {
     stopped: AtomicBool,
     /// Signalled when a delivery joins `pending`.
     arrived: Condvar,
-    timeout: Duration,
 }
 
 impl Queue {
@@ -736,7 +735,7 @@ fn tell(conn: Option<&mut Conn>, news: &mut News) {
         return;
     };
     let mut payload = news.payload();
-    if payload.len() > 7000 {
+    if payload.len() > NOTIFY_MOST as usize {
         payload.clear();
     }
     // Nothing here needs to reach the disk (the events already have; a notification lost in a
@@ -774,9 +773,9 @@ impl Drop for WriterStopped<'_> {
 
 /// A commit's batch, stored in one statement: each event with its cursor (the transaction's id
 /// shifted left 16 bits, plus its place in the batch), an event already stored (by id, per
-/// shop) skipped; and, when any was stored and `$7` says so, a notification to every instance
-/// naming each shop that got events and its newest cursor, with what earlier commits held back
-/// (`$6`): "shop:cursor,…", or empty when that would not fit one. Returns the cursors stored,
+/// shop) skipped; and, when any was stored and `$7` says so, a notification on channel `$8` to
+/// every instance naming each shop that got events and its newest cursor, with what earlier
+/// commits held back (`$6`): "shop:cursor,…", or empty when longer than `$9` bytes. Returns the cursors stored,
 /// whose lower 16 bits give each one's place in the batch.
 const APPEND: &str = "
 WITH stored AS (
@@ -790,8 +789,8 @@ WITH stored AS (
 ), newest AS (
     SELECT shop, max(seq) AS seq FROM stored GROUP BY shop
 ), told AS (
-    SELECT pg_notify('versapos_relay_events',
-        CASE WHEN sum(length(shop::text) + length(seq::text) + 2) + length($6::text) > 7000
+    SELECT pg_notify($8::text,
+        CASE WHEN sum(length(shop::text) + length(seq::text) + 2) + length($6::text) > $9::int
              THEN ''
              ELSE concat_ws(',', nullif($6::text, ''), string_agg(shop || ':' || seq, ',')) END)
     FROM newest HAVING count(*) > 0 AND $7::boolean
@@ -821,7 +820,15 @@ fn commit_batch(conn: &mut Conn, batch: Vec<(NewEvent, Appended)>, news: &mut Ne
         let rows = conn.query(
             APPEND,
             &[
-                &shops, &ids, &types, &payloads, &received, &held_back, &tell_now,
+                &shops,
+                &ids,
+                &types,
+                &payloads,
+                &received,
+                &held_back,
+                &tell_now,
+                &EVENTS_CHANNEL,
+                &NOTIFY_MOST,
             ],
         )?;
         let mut results = vec![Stored::Duplicate; n];
@@ -1244,12 +1251,11 @@ impl EventStore for PostgresStore {
         // A writer answers within the store's timeout (a commit), or a connection attempt and a
         // commit when the database has to be reached again; past that the delivery is answered
         // 503 and Stripe sends it again (the event is stored once, whichever commit keeps it).
-        let patience = self.connect_timeout + self.queue.timeout * 2;
-        match answer.recv_timeout(patience) {
+        match answer.recv_timeout(self.patience) {
             Ok(outcome) => outcome,
             Err(mpsc::RecvTimeoutError::Timeout) => Err(StoreError::Unavailable(format!(
                 "no commit within {} ms",
-                patience.as_millis()
+                self.patience.as_millis()
             ))),
             Err(mpsc::RecvTimeoutError::Disconnected) => Err(StoreError::Storage(
                 "the event was dropped before its commit".into(),
