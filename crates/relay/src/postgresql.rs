@@ -578,13 +578,11 @@ struct Queue {
 
 impl Queue {
     /// The next batch, once there is one: what is queued and the deliveries already on their
-    /// way here (being read and checked), waiting at most [`GATHER`] for those. So one commit —
-    /// one round trip, one flush of the database's log — stores everything that came while the
-    /// last one was flushing, and a delivery that comes alone is committed at once. It does not
-    /// wait for deliveries that have not started: while the writer waited for as many as the
-    /// last commit took, one instance sat half idle at 16 connections and stored 8,400–9,000
-    /// events/s, against 12,300–13,700/s without that wait (`docs/PERFORMANCE.md`).
-    fn next_batch(&self, closed: &AtomicBool, due: Option<Instant>) -> Next {
+    /// way here (being read and checked), and at least `at_least` if they come, waiting at most
+    /// [`GATHER`] for them. So one commit — one round trip, one flush of the database's log —
+    /// stores everything that came while the last one was flushing, and a delivery that comes
+    /// alone is committed at once.
+    fn next_batch(&self, closed: &AtomicBool, due: Option<Instant>, at_least: usize) -> Next {
         let Ok(mut pending) = self.pending.lock() else {
             return Next::Closed;
         };
@@ -605,7 +603,9 @@ impl Queue {
         }
         // Deliveries being checked now will be here in a moment: one commit for all of them
         // costs one flush of the database's log instead of several.
-        let expected = (pending.len() + self.on_the_way.count()).min(MOST_PER_COMMIT);
+        let expected = (pending.len() + self.on_the_way.count())
+            .max(at_least)
+            .min(MOST_PER_COMMIT);
         let until = Instant::now() + GATHER;
         while pending.len() < expected {
             let left = until.saturating_duration_since(Instant::now());
@@ -697,15 +697,21 @@ fn write(
         told_at: None,
         tell_every,
     };
+    let mut log = SharedLog::default();
+    let mut last_took = 0;
     loop {
-        let batch = match queue.next_batch(closed, news.due()) {
+        let at_least = if log.shared() { last_took } else { 0 };
+        let batch = match queue.next_batch(closed, news.due(), at_least) {
             Next::Batch(batch) => batch,
             Next::Closed => break,
             Next::Due => {
-                tell(conn.as_mut(), &mut news);
+                if tell(conn.as_mut(), &mut news) {
+                    log.own_transaction();
+                }
                 continue;
             }
         };
+        last_took = batch.len();
         if conn.as_ref().is_none_or(|c| c.client.is_closed()) {
             conn = None;
             match connect(db) {
@@ -717,17 +723,67 @@ fn write(
             }
         }
         if let Some(conn) = conn.as_mut() {
-            commit_batch(conn, batch, &mut news);
+            if let Some(transaction) = commit_batch(conn, batch, &mut news) {
+                log.committed(transaction, Instant::now());
+            }
         }
     }
 }
 
-/// Tells the other instances what is held back, on its own (no commit came to carry it). On
-/// failure it is kept, and tried again a while later.
-fn tell(conn: Option<&mut Conn>, news: &mut News) {
+/// Whether other writers share the database's log with this one: other instances, seen as
+/// transactions that took ids between two of this writer's commits.
+///
+/// The log is flushed one flush at a time. Alone, the writer commits what has come (waiting for
+/// more only left it idle: one instance stored 8,400–9,000 events/s at 16 connections that way,
+/// 12,300–13,700/s without). With another instance committing too, flushes alternate between
+/// the writers and each carries one writer's batch, so the writer also waits (at most
+/// [`GATHER`]) for as many webhooks as its last commit took: a flush then carries more of them
+/// (`docs/PERFORMANCE.md`, run 8).
+#[derive(Debug, Default)]
+struct SharedLog {
+    /// This writer's last commit's transaction id.
+    last: Option<i64>,
+    /// Transactions of this writer's own since then (notifications sent on their own).
+    own_since: i64,
+    /// When another writer's transaction was last seen.
+    seen_at: Option<Instant>,
+}
+
+impl SharedLog {
+    /// How long after the last sign of another writer the log still counts as shared.
+    const FOR: Duration = Duration::from_millis(100);
+
+    fn committed(&mut self, transaction: i64, at: Instant) {
+        if let Some(last) = self.last {
+            if transaction - last - 1 > self.own_since {
+                self.seen_at = Some(at);
+            }
+        }
+        self.last = Some(transaction);
+        self.own_since = 0;
+    }
+
+    fn own_transaction(&mut self) {
+        self.own_since += 1;
+    }
+
+    fn shared_at(&self, now: Instant) -> bool {
+        self.seen_at
+            .is_some_and(|at| now.saturating_duration_since(at) < Self::FOR)
+    }
+
+    fn shared(&self) -> bool {
+        self.shared_at(Instant::now())
+    }
+}
+
+/// Tells the other instances what is held back, on its own (no commit came to carry it);
+/// whether it did (a transaction of its own). On failure it is kept, and tried again a while
+/// later.
+fn tell(conn: Option<&mut Conn>, news: &mut News) -> bool {
     let Some(conn) = conn.filter(|c| !c.client.is_closed()) else {
         news.told_at = Some(Instant::now());
-        return;
+        return false;
     };
     let mut payload = news.payload();
     if payload.len() > NOTIFY_MOST as usize {
@@ -740,10 +796,14 @@ fn tell(conn: Option<&mut Conn>, news: &mut News) {
         "SELECT set_config('synchronous_commit', 'off', true), pg_notify($1, $2)",
         &[&EVENTS_CHANNEL, &payload],
     ) {
-        Ok(_) => news.told(),
+        Ok(_) => {
+            news.told();
+            true
+        }
         Err(e) => {
             tracing::warn!(error = %e, "could not tell the other instances of new events");
             news.told_at = Some(Instant::now());
+            false
         }
     }
 }
@@ -792,8 +852,10 @@ WITH stored AS (
 )
 SELECT stored.seq FROM stored LEFT JOIN told ON TRUE";
 
-/// Stores a batch in one statement, its own transaction; every reply gets its own outcome.
-fn commit_batch(conn: &mut Conn, batch: Vec<(NewEvent, Appended)>, news: &mut News) {
+/// Stores a batch in one statement, its own transaction; every reply gets its own outcome. The
+/// transaction's id, when it stored anything.
+fn commit_batch(conn: &mut Conn, batch: Vec<(NewEvent, Appended)>, news: &mut News) -> Option<i64> {
+    let mut transaction = None;
     let outcome = (|| -> Result<Vec<Stored>, postgres::Error> {
         let n = batch.len();
         let (mut shops, mut ids, mut types, mut payloads, mut received) = (
@@ -829,6 +891,7 @@ fn commit_batch(conn: &mut Conn, batch: Vec<(NewEvent, Appended)>, news: &mut Ne
         let mut results = vec![Stored::Duplicate; n];
         for row in &rows {
             let seq: i64 = row.try_get(0)?;
+            transaction = Some(seq >> 16);
             let index = place(seq).checked_sub(1);
             if let Some(slot) = index.and_then(|i| results.get_mut(i)) {
                 *slot = Stored::New { seq };
@@ -849,8 +912,12 @@ fn commit_batch(conn: &mut Conn, batch: Vec<(NewEvent, Appended)>, news: &mut Ne
             for ((_, done), stored) in batch.into_iter().zip(results) {
                 done(Ok(stored));
             }
+            transaction
         }
-        Err(e) => fail_batch(batch, &StoreError::from(e)),
+        Err(e) => {
+            fail_batch(batch, &StoreError::from(e));
+            None
+        }
     }
 }
 
@@ -1340,5 +1407,107 @@ impl EventStore for PostgresStore {
         if let Err(e) = spawned {
             tracing::error!(error = %e, "could not start listening for new events");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_writer_alone_does_not_count_the_log_as_shared() {
+        let mut log = SharedLog::default();
+        let start = Instant::now();
+        for transaction in 10..20 {
+            log.committed(transaction, start);
+        }
+        assert!(!log.shared_at(start));
+    }
+
+    #[test]
+    fn its_own_notifications_between_commits_are_not_another_writer() {
+        let mut log = SharedLog::default();
+        let start = Instant::now();
+        log.committed(10, start);
+        log.own_transaction();
+        log.own_transaction();
+        log.committed(13, start);
+        assert!(!log.shared_at(start));
+    }
+
+    #[test]
+    fn another_writers_transaction_between_two_commits_shares_the_log_for_a_while() {
+        let mut log = SharedLog::default();
+        let start = Instant::now();
+        log.committed(10, start);
+        log.own_transaction();
+        log.committed(13, start);
+        assert!(log.shared_at(start));
+        assert!(log.shared_at(start + SharedLog::FOR / 2));
+        assert!(!log.shared_at(start + SharedLog::FOR));
+        // Alone again: it stays unshared once the last sign has aged.
+        log.committed(14, start + SharedLog::FOR);
+        assert!(!log.shared_at(start + SharedLog::FOR * 2));
+    }
+
+    fn queue() -> Queue {
+        Queue {
+            pending: Mutex::new(Vec::new()),
+            on_the_way: Arc::new(OnTheWay::default()),
+            stopped: AtomicBool::new(false),
+            arrived: Condvar::new(),
+        }
+    }
+
+    fn event(id: &str) -> (NewEvent, Appended) {
+        let event = NewEvent {
+            shop: ShopId(1),
+            event_id: id.to_string(),
+            event_type: "payment_intent.succeeded".into(),
+            payload: "{}".into(),
+            received_at: 0,
+        };
+        (event, Box::new(|_| {}))
+    }
+
+    fn taken(next: Next) -> usize {
+        match next {
+            Next::Batch(batch) => batch.len(),
+            Next::Due => panic!("due, not a batch"),
+            Next::Closed => panic!("closed, not a batch"),
+        }
+    }
+
+    #[test]
+    fn a_batch_waits_at_most_the_gather_time_for_more_than_came() {
+        let queue = queue();
+        let open = AtomicBool::new(false);
+        queue.pending.lock().expect("queue").push(event("evt_1"));
+        let started = Instant::now();
+        assert_eq!(taken(queue.next_batch(&open, None, 5)), 1);
+        assert!(started.elapsed() >= GATHER);
+    }
+
+    #[test]
+    fn a_batch_takes_the_deliveries_that_come_while_it_waits_for_them() {
+        let queue = Arc::new(queue());
+        let open = AtomicBool::new(false);
+        queue.pending.lock().expect("queue").push(event("evt_1"));
+        // One more on its way: the batch waits for it (up to the gather time).
+        let on_its_way = queue.on_the_way.enter();
+        let arriving = {
+            let queue = Arc::clone(&queue);
+            std::thread::spawn(move || {
+                let mut pending = queue.pending.lock().expect("queue");
+                pending.push(event("evt_2"));
+                drop(on_its_way);
+                queue.arrived.notify_all();
+            })
+        };
+        let took = taken(queue.next_batch(&open, None, 0));
+        arriving.join().expect("arriving");
+        // Either it came within the gather time or the next batch takes it; none is lost.
+        let rest = queue.pending.lock().expect("queue").len();
+        assert_eq!(took + rest, 2);
     }
 }
