@@ -1489,7 +1489,7 @@ mod tests {
     }
 
     #[test]
-    fn a_batch_takes_the_deliveries_that_come_while_it_waits_for_them() {
+    fn a_delivery_on_its_way_while_a_batch_gathers_goes_in_that_batch_or_the_next() {
         let queue = Arc::new(queue());
         let open = AtomicBool::new(false);
         queue.pending.lock().expect("queue").push(event("evt_1"));
